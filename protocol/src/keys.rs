@@ -1,0 +1,311 @@
+//! Key derivation (protocol v1). One random edit secret is the root of
+//! everything a document needs:
+//!
+//! ```text
+//! S (32 random bytes)                      edit secret, in the edit link
+//! ├─ HKDF-SHA256(S, "cahier/v1/write")     seed of the Ed25519 write key pair
+//! │    └─ room id = SHA-256("cahier/v1/room" ‖ write_pk)[..16]
+//! └─ V = HKDF-SHA256(S, "cahier/v1/view")  view secret, in the view link
+//!      └─ K = HKDF-SHA256(V, "cahier/v1/enc")  XChaCha20-Poly1305 key
+//! ```
+//!
+//! HKDF is used with no salt; the info string is the label above and the
+//! output is 32 bytes. The room id is self-certifying: the relay accepts a
+//! room only with the `write_pk` that hashes to it, so it never has to trust
+//! whoever came first. A view secret cannot be turned back into an edit
+//! secret, so a view link cannot become an edit link.
+//!
+//! This module owns secrets and the keys derived from them; sealing and
+//! opening messages is [`crate::envelope`]'s job.
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use hkdf::Hkdf;
+use rand_core::{OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Length of every secret and key in the protocol.
+pub const KEY_LEN: usize = 32;
+/// Length of a room id in bytes (22 characters in base64url).
+pub const ROOM_ID_LEN: usize = 16;
+
+fn hkdf(ikm: &[u8], label: &[u8]) -> [u8; KEY_LEN] {
+    let mut okm = [0u8; KEY_LEN];
+    Hkdf::<Sha256>::new(None, ikm)
+        .expand(label, &mut okm)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    okm
+}
+
+/// The edit secret `S`: whoever holds it can read and write the document.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct EditSecret([u8; KEY_LEN]);
+
+impl EditSecret {
+    /// A fresh secret from the operating system's random source.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; KEY_LEN];
+        OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.0
+    }
+
+    /// The Ed25519 key pair that signs updates and snapshots.
+    pub fn signing_key(&self) -> SigningKey {
+        let mut seed = hkdf(&self.0, b"cahier/v1/write");
+        let key = SigningKey::from_bytes(&seed);
+        seed.zeroize();
+        key
+    }
+
+    /// The view secret `V`, which reads but cannot write.
+    pub fn view_secret(&self) -> ViewSecret {
+        ViewSecret(hkdf(&self.0, b"cahier/v1/view"))
+    }
+}
+
+impl fmt::Debug for EditSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EditSecret(…)")
+    }
+}
+
+/// The view secret `V`: whoever holds it (and the `write_pk`) can read.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct ViewSecret([u8; KEY_LEN]);
+
+impl ViewSecret {
+    pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.0
+    }
+
+    /// The XChaCha20-Poly1305 key `K`.
+    pub(crate) fn encryption_key(&self) -> [u8; KEY_LEN] {
+        hkdf(&self.0, b"cahier/v1/enc")
+    }
+}
+
+impl fmt::Debug for ViewSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ViewSecret(…)")
+    }
+}
+
+/// A room's id: the first 16 bytes of `SHA-256("cahier/v1/room" ‖ write_pk)`.
+/// Shown as 22 characters of unpadded base64url.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RoomId(pub [u8; ROOM_ID_LEN]);
+
+impl RoomId {
+    pub fn for_writer(write_pk: &[u8; KEY_LEN]) -> Self {
+        let digest = Sha256::new()
+            .chain_update(b"cahier/v1/room")
+            .chain_update(write_pk)
+            .finalize();
+        let mut id = [0u8; ROOM_ID_LEN];
+        id.copy_from_slice(&digest[..ROOM_ID_LEN]);
+        Self(id)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; ROOM_ID_LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&B64.encode(self.0))
+    }
+}
+
+impl fmt::Debug for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RoomId({self})")
+    }
+}
+
+/// A room id that is not 22 characters of base64url.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a room id is 22 characters of base64url")]
+pub struct BadRoomId;
+
+impl FromStr for RoomId {
+    type Err = BadRoomId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = B64.decode(s).map_err(|_| BadRoomId)?;
+        let id = <[u8; ROOM_ID_LEN]>::try_from(bytes.as_slice()).map_err(|_| BadRoomId)?;
+        Ok(Self(id))
+    }
+}
+
+/// The public half of a document's write key: what the relay keeps per
+/// room to check that every update and snapshot comes from an editor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct WriterKey(pub(crate) VerifyingKey);
+
+/// Bytes that are not an Ed25519 public key, or one that does not match the
+/// room.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriterKeyError {
+    #[error("the bytes are not an Ed25519 public key")]
+    NotAKey,
+    #[error("the public key does not belong to this room")]
+    WrongRoom,
+}
+
+impl WriterKey {
+    pub fn from_bytes(bytes: &[u8; KEY_LEN]) -> Result<Self, WriterKeyError> {
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| WriterKeyError::NotAKey)?;
+        if key.is_weak() {
+            return Err(WriterKeyError::NotAKey);
+        }
+        Ok(Self(key))
+    }
+
+    /// Parse `bytes` and check that they hash to `room`: how the relay admits
+    /// a room's key from a client it has no reason to trust.
+    pub fn for_room(room: &RoomId, bytes: &[u8; KEY_LEN]) -> Result<Self, WriterKeyError> {
+        if RoomId::for_writer(bytes) != *room {
+            return Err(WriterKeyError::WrongRoom);
+        }
+        Self::from_bytes(bytes)
+    }
+
+    pub fn to_bytes(&self) -> [u8; KEY_LEN] {
+        self.0.to_bytes()
+    }
+
+    pub fn room_id(&self) -> RoomId {
+        RoomId::for_writer(self.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for WriterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WriterKey({})", B64.encode(self.0.as_bytes()))
+    }
+}
+
+/// Everything a client needs for one document: the room, the key that
+/// checks signatures, the encryption key and, for an editor, the signing key.
+#[derive(Clone)]
+pub struct DocKeys {
+    pub(crate) room: RoomId,
+    pub(crate) writer: WriterKey,
+    pub(crate) view: ViewSecret,
+    pub(crate) enc: [u8; KEY_LEN],
+    pub(crate) signing: Option<SigningKey>,
+}
+
+impl DocKeys {
+    /// An editor's keys.
+    pub fn from_edit(secret: &EditSecret) -> Self {
+        let signing = secret.signing_key();
+        let writer = WriterKey(signing.verifying_key());
+        let view = secret.view_secret();
+        Self {
+            room: writer.room_id(),
+            writer,
+            enc: view.encryption_key(),
+            view,
+            signing: Some(signing),
+        }
+    }
+
+    /// A reader's keys: no signing key, so [`DocKeys::can_write`] is false.
+    pub fn from_view(view: ViewSecret, writer: WriterKey) -> Self {
+        Self {
+            room: writer.room_id(),
+            writer,
+            enc: view.encryption_key(),
+            view,
+            signing: None,
+        }
+    }
+
+    pub fn room(&self) -> RoomId {
+        self.room
+    }
+
+    pub fn writer(&self) -> WriterKey {
+        self.writer
+    }
+
+    pub fn view_secret(&self) -> &ViewSecret {
+        &self.view
+    }
+
+    pub fn can_write(&self) -> bool {
+        self.signing.is_some()
+    }
+}
+
+impl Drop for DocKeys {
+    fn drop(&mut self) {
+        self.enc.zeroize();
+    }
+}
+
+impl fmt::Debug for DocKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DocKeys")
+            .field("room", &self.room)
+            .field("can_write", &self.can_write())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_id_round_trips_through_text() {
+        let keys = DocKeys::from_edit(&EditSecret::generate());
+        let text = keys.room().to_string();
+        assert_eq!(text.len(), 22);
+        assert_eq!(text.parse::<RoomId>(), Ok(keys.room()));
+        assert_eq!("short".parse::<RoomId>(), Err(BadRoomId));
+    }
+
+    #[test]
+    fn viewer_derives_the_same_room_and_key_but_cannot_write() {
+        let secret = EditSecret::generate();
+        let editor = DocKeys::from_edit(&secret);
+        let viewer = DocKeys::from_view(secret.view_secret(), editor.writer());
+        assert_eq!(viewer.room(), editor.room());
+        assert_eq!(viewer.enc, editor.enc);
+        assert!(editor.can_write());
+        assert!(!viewer.can_write());
+    }
+
+    #[test]
+    fn a_key_is_admitted_only_for_its_own_room() {
+        let a = DocKeys::from_edit(&EditSecret::generate());
+        let b = DocKeys::from_edit(&EditSecret::generate());
+        let pk = a.writer().to_bytes();
+        assert!(WriterKey::for_room(&a.room(), &pk).is_ok());
+        assert_eq!(
+            WriterKey::for_room(&b.room(), &pk),
+            Err(WriterKeyError::WrongRoom)
+        );
+    }
+}

@@ -1,0 +1,473 @@
+//! The messages on the websocket: one binary frame per message, a version
+//! byte (`1`) followed by the message encoded with [postcard].
+//!
+//! Postcard is compact and fully specified (see its "wire format" spec), so
+//! another implementation can speak this without Rust. In short:
+//!
+//! - an enum is its variant index as a varint, then the variant's fields in
+//!   order; the indices are the order of the variants below, starting at 0;
+//! - `u64` is a LEB128 varint; `Option` is a byte `0` (none) or `1` then the
+//!   value; a struct is its fields in order, with no names or lengths;
+//! - fixed byte arrays (room id: 16, message id: 16, `write_pk`: 32) are
+//!   their bytes with no length; byte strings (ciphertexts) and signatures
+//!   are a varint length then the bytes; a `Vec` is a varint count then the
+//!   items.
+//!
+//! Client → relay, in a session: one `Hello`, then any number of `Update`,
+//! `Snapshot` and `Awareness`. Relay → client: `Welcome` (with the latest
+//! snapshot, if any), stored updates in `Updates` chunks, `CaughtUp`, then
+//! live traffic: `Update`, `Ack`, `Awareness`, `PeerLeft`, `CompactHint`,
+//! `SnapshotStored`, `Error`.
+//!
+//! [`decode_client`] and [`decode_server`] never panic, whatever the bytes,
+//! and refuse trailing garbage.
+
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::{MsgId, Signature};
+use crate::keys::{RoomId, KEY_LEN};
+
+/// The protocol version, first byte of every frame.
+pub const VERSION: u8 = 1;
+
+/// The relay's number for a connection in a room, used in awareness.
+pub type PeerId = u64;
+
+/// Client → relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// Join `room`. `since_seq`: the last sequence number this client has
+    /// applied (none for a new client, which then gets the latest snapshot
+    /// and the updates after it). `write_pk` must hash to `room`; it may be
+    /// left out only if the relay already knows the room.
+    Hello {
+        room: RoomId,
+        since_seq: Option<u64>,
+        write_pk: Option<[u8; KEY_LEN]>,
+    },
+    /// A sealed Yrs update.
+    Update {
+        msg_id: MsgId,
+        #[serde(with = "serde_bytes")]
+        ciphertext: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Signature,
+    },
+    /// A sealed snapshot of the whole document, replacing every update up to
+    /// and including `covers_upto`.
+    Snapshot {
+        msg_id: MsgId,
+        covers_upto: u64,
+        #[serde(with = "serde_bytes")]
+        ciphertext: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Signature,
+    },
+    /// Sealed presence (cursor, name); forwarded, never stored.
+    Awareness {
+        #[serde(with = "serde_bytes")]
+        ciphertext: Vec<u8>,
+    },
+}
+
+/// An update as the relay stores and forwards it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredUpdate {
+    pub seq: u64,
+    pub msg_id: MsgId,
+    #[serde(with = "serde_bytes")]
+    pub ciphertext: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub signature: Signature,
+}
+
+/// A snapshot as the relay stores and forwards it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSnapshot {
+    pub covers_upto: u64,
+    pub msg_id: MsgId,
+    #[serde(with = "serde_bytes")]
+    pub ciphertext: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub signature: Signature,
+}
+
+/// Relay → client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    /// The answer to `Hello`: this connection's peer id, the room's last
+    /// sequence number, the snapshot to start from (if the client needs
+    /// one), and how many stored updates follow before `CaughtUp`.
+    Welcome {
+        peer: PeerId,
+        head_seq: u64,
+        snapshot: Option<StoredSnapshot>,
+        pending: u64,
+    },
+    /// A chunk of stored updates, in sequence order.
+    Updates(Vec<StoredUpdate>),
+    /// Catch-up is complete: everything up to `head_seq` has been sent.
+    CaughtUp { head_seq: u64 },
+    /// The update `msg_id` is durably stored as `seq`.
+    Ack { msg_id: MsgId, seq: u64 },
+    /// Another peer's update, live.
+    Update(StoredUpdate),
+    /// The snapshot was stored; updates up to `covers_upto` are gone.
+    SnapshotStored { covers_upto: u64 },
+    /// Another peer's presence.
+    Awareness {
+        peer: PeerId,
+        #[serde(with = "serde_bytes")]
+        ciphertext: Vec<u8>,
+    },
+    /// A peer left the room: forget its presence.
+    PeerLeft { peer: PeerId },
+    /// The room's log is long: an editor should upload a snapshot covering
+    /// up to `head_seq`.
+    CompactHint { head_seq: u64 },
+    /// Something was refused; `msg_id` names the message, if it had one.
+    Error {
+        code: ErrorCode,
+        msg_id: Option<MsgId>,
+    },
+}
+
+/// Why the relay refused something. Encoded as a `u16` varint so that an
+/// older client can still read a newer relay's codes (as `Other`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "u16", into = "u16")]
+pub enum ErrorCode {
+    /// The frame was not a valid message.
+    Malformed,
+    /// The version byte is not one this relay speaks.
+    UnsupportedVersion,
+    /// A frame over the size limit.
+    TooLarge,
+    /// The signature does not verify against the room's write key.
+    BadSignature,
+    /// A snapshot older than (or as old as) the stored one.
+    StaleSnapshot,
+    /// A snapshot claiming to cover updates the room does not have.
+    InvalidSnapshot,
+    /// Over the message rate limit; the message was not processed.
+    RateLimited,
+    /// `Hello` without `write_pk` for a room the relay does not know.
+    UnknownRoom,
+    /// `write_pk` does not hash to the room id.
+    WrongRoomKey,
+    /// A message other than `Hello` before `Hello`, or a second `Hello`.
+    NotInRoom,
+    /// The room has as many peers as allowed.
+    RoomFull,
+    /// The relay has as many rooms open as allowed.
+    TooManyRooms,
+    /// The relay could not store the message; it was not acknowledged.
+    StorageFailed,
+    /// The relay is shutting down.
+    ShuttingDown,
+    /// A code this version does not know.
+    Other(u16),
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::Malformed,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::TooLarge,
+        ErrorCode::BadSignature,
+        ErrorCode::StaleSnapshot,
+        ErrorCode::InvalidSnapshot,
+        ErrorCode::RateLimited,
+        ErrorCode::UnknownRoom,
+        ErrorCode::WrongRoomKey,
+        ErrorCode::NotInRoom,
+        ErrorCode::RoomFull,
+        ErrorCode::TooManyRooms,
+        ErrorCode::StorageFailed,
+        ErrorCode::ShuttingDown,
+    ];
+
+    /// A stable snake_case name, for metrics and logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::UnsupportedVersion => "unsupported_version",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::BadSignature => "bad_signature",
+            ErrorCode::StaleSnapshot => "stale_snapshot",
+            ErrorCode::InvalidSnapshot => "invalid_snapshot",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::UnknownRoom => "unknown_room",
+            ErrorCode::WrongRoomKey => "wrong_room_key",
+            ErrorCode::NotInRoom => "not_in_room",
+            ErrorCode::RoomFull => "room_full",
+            ErrorCode::TooManyRooms => "too_many_rooms",
+            ErrorCode::StorageFailed => "storage_failed",
+            ErrorCode::ShuttingDown => "shutting_down",
+            ErrorCode::Other(_) => "other",
+        }
+    }
+}
+
+impl From<u16> for ErrorCode {
+    fn from(n: u16) -> Self {
+        match n
+            .checked_sub(1)
+            .and_then(|i| ErrorCode::ALL.get(usize::from(i)))
+        {
+            Some(code) => *code,
+            None => ErrorCode::Other(n),
+        }
+    }
+}
+
+impl From<ErrorCode> for u16 {
+    fn from(code: ErrorCode) -> u16 {
+        match code {
+            ErrorCode::Other(n) => n,
+            known => ErrorCode::ALL
+                .iter()
+                .position(|c| *c == known)
+                .map_or(0, |i| i as u16 + 1),
+        }
+    }
+}
+
+/// A frame that is not a valid message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("empty frame")]
+    Empty,
+    #[error("protocol version {0} is not supported (this side speaks {VERSION})")]
+    UnsupportedVersion(u8),
+    #[error("malformed message: {0}")]
+    Malformed(String),
+}
+
+impl WireError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            WireError::UnsupportedVersion(_) => ErrorCode::UnsupportedVersion,
+            _ => ErrorCode::Malformed,
+        }
+    }
+}
+
+fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    postcard::to_extend(msg, vec![VERSION]).expect("encoding into a Vec cannot fail")
+}
+
+fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, WireError> {
+    let (&version, body) = frame.split_first().ok_or(WireError::Empty)?;
+    if version != VERSION {
+        return Err(WireError::UnsupportedVersion(version));
+    }
+    let (msg, rest) =
+        postcard::take_from_bytes(body).map_err(|e| WireError::Malformed(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(WireError::Malformed(format!(
+            "{} trailing bytes",
+            rest.len()
+        )));
+    }
+    Ok(msg)
+}
+
+impl ClientMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+}
+
+impl ServerMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+}
+
+pub fn decode_client(frame: &[u8]) -> Result<ClientMsg, WireError> {
+    decode(frame)
+}
+
+pub fn decode_server(frame: &[u8]) -> Result<ServerMsg, WireError> {
+    decode(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn samples() -> (Vec<ClientMsg>, Vec<ServerMsg>) {
+        let update = StoredUpdate {
+            seq: 300,
+            msg_id: [3; 16],
+            ciphertext: vec![1, 2, 3],
+            signature: [4; 64],
+        };
+        let client = vec![
+            ClientMsg::Hello {
+                room: RoomId([1; 16]),
+                since_seq: Some(7),
+                write_pk: Some([2; 32]),
+            },
+            ClientMsg::Hello {
+                room: RoomId([1; 16]),
+                since_seq: None,
+                write_pk: None,
+            },
+            ClientMsg::Update {
+                msg_id: [5; 16],
+                ciphertext: vec![9; 40],
+                signature: [6; 64],
+            },
+            ClientMsg::Snapshot {
+                msg_id: [5; 16],
+                covers_upto: 12,
+                ciphertext: vec![8; 100],
+                signature: [6; 64],
+            },
+            ClientMsg::Awareness {
+                ciphertext: vec![1; 30],
+            },
+        ];
+        let server = vec![
+            ServerMsg::Welcome {
+                peer: 4,
+                head_seq: 10,
+                snapshot: Some(StoredSnapshot {
+                    covers_upto: 8,
+                    msg_id: [1; 16],
+                    ciphertext: vec![2; 5],
+                    signature: [3; 64],
+                }),
+                pending: 2,
+            },
+            ServerMsg::Updates(vec![update.clone(), update.clone()]),
+            ServerMsg::CaughtUp { head_seq: 10 },
+            ServerMsg::Ack {
+                msg_id: [5; 16],
+                seq: 11,
+            },
+            ServerMsg::Update(update),
+            ServerMsg::SnapshotStored { covers_upto: 8 },
+            ServerMsg::Awareness {
+                peer: 2,
+                ciphertext: vec![7; 9],
+            },
+            ServerMsg::PeerLeft { peer: 2 },
+            ServerMsg::CompactHint { head_seq: 10 },
+            ServerMsg::Error {
+                code: ErrorCode::BadSignature,
+                msg_id: Some([5; 16]),
+            },
+            ServerMsg::Error {
+                code: ErrorCode::Other(999),
+                msg_id: None,
+            },
+        ];
+        (client, server)
+    }
+
+    #[test]
+    fn every_message_round_trips() {
+        let (client, server) = samples();
+        for msg in client {
+            assert_eq!(decode_client(&msg.encode()), Ok(msg));
+        }
+        for msg in server {
+            assert_eq!(decode_server(&msg.encode()), Ok(msg));
+        }
+    }
+
+    #[test]
+    fn the_encoding_is_the_documented_one() {
+        // version 1, variant 2 (Update), 16 id bytes, length 2, two bytes,
+        // length 64 and the signature.
+        let msg = ClientMsg::Update {
+            msg_id: [0xaa; 16],
+            ciphertext: vec![1, 2],
+            signature: [0xbb; 64],
+        };
+        let mut expected = vec![1, 1];
+        expected.extend([0xaa; 16]);
+        expected.extend([2, 1, 2, 64]);
+        expected.extend([0xbb; 64]);
+        assert_eq!(msg.encode(), expected);
+        assert_eq!(
+            ServerMsg::Ack {
+                msg_id: [0; 16],
+                seq: 300
+            }
+            .encode()[..2],
+            [1, 3]
+        );
+        let code = ServerMsg::Error {
+            code: ErrorCode::TooLarge,
+            msg_id: None,
+        }
+        .encode();
+        assert_eq!(code, vec![1, 9, 3, 0]);
+    }
+
+    #[test]
+    fn error_codes_round_trip_and_unknown_ones_survive() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from(u16::from(code)), code);
+        }
+        assert_eq!(ErrorCode::from(500), ErrorCode::Other(500));
+        assert_eq!(ErrorCode::from(0), ErrorCode::Other(0));
+    }
+
+    #[test]
+    fn bad_frames_get_errors_not_panics() {
+        assert_eq!(decode_client(&[]), Err(WireError::Empty));
+        assert_eq!(
+            decode_client(&[2, 0]),
+            Err(WireError::UnsupportedVersion(2))
+        );
+        let mut trailing = ClientMsg::Awareness {
+            ciphertext: vec![1],
+        }
+        .encode();
+        trailing.push(0);
+        assert!(matches!(
+            decode_client(&trailing),
+            Err(WireError::Malformed(_))
+        ));
+        // a length prefix far larger than the frame
+        assert!(decode_client(&[1, 4, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
+    }
+
+    /// Random frames, every truncation and single-byte mutations of valid
+    /// frames: decoding must return, never panic, never over-allocate.
+    #[test]
+    fn decoding_never_panics() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0xca41e5);
+        let (client, server) = samples();
+        let mut frames: Vec<Vec<u8>> = client.iter().map(ClientMsg::encode).collect();
+        frames.extend(server.iter().map(ServerMsg::encode));
+        for frame in &frames {
+            for cut in 0..frame.len() {
+                let _ = decode_client(&frame[..cut]);
+                let _ = decode_server(&frame[..cut]);
+            }
+            for _ in 0..2_000 {
+                let mut bad = frame.clone();
+                let at = rng.gen_range(0..bad.len());
+                bad[at] = rng.gen();
+                let _ = decode_client(&bad);
+                let _ = decode_server(&bad);
+            }
+        }
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..200);
+            let mut bytes: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
+            if let Some(first) = bytes.first_mut() {
+                *first = VERSION;
+            }
+            let _ = decode_client(&bytes);
+            let _ = decode_server(&bytes);
+        }
+    }
+}
