@@ -1,0 +1,115 @@
+//! Cahier's relay: it stores and forwards end-to-end encrypted document
+//! updates and never holds a key that could read them.
+//!
+//! - [`config`]: flags, environment fallbacks and typed limits.
+//! - `store`: the SQLite file, group commits, catch-up reads.
+//! - `room`: one task per open document: sequence numbers, dedup, fan-out.
+//! - `peer`: one task per connection: size, rate and signature checks.
+//! - `metrics`: Prometheus counters at `/metrics`.
+//!
+//! [`run`] takes a bound listener, a [`Config`] and a shutdown future, so a
+//! test can start a relay on port 0 and stop it.
+
+pub mod config;
+mod metrics;
+mod peer;
+mod room;
+mod store;
+
+use std::future::Future;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+pub use config::{Args, Compaction, Config, Durability, Limits};
+pub use store::DB_FILE;
+
+use metrics::Metrics;
+use room::Rooms;
+use store::Store;
+
+/// State shared by every task: a cheap-clone handle (`Arc<Relay>`).
+pub(crate) struct Relay {
+    config: Config,
+    store: Store,
+    metrics: Arc<Metrics>,
+    rooms: Rooms,
+    /// Cancelled when shutdown begins: connections stop reading, rooms
+    /// finish their commits and let their peers go.
+    stopping: CancellationToken,
+    /// Room tasks, connection tasks and catch-ups, awaited at shutdown.
+    tasks: TaskTracker,
+    next_peer: AtomicU64,
+}
+
+/// Serve on `listener` until `shutdown` resolves, then stop accepting,
+/// finish and acknowledge the writes already accepted, close every peer
+/// with "going away", and close the store.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let metrics = Arc::new(Metrics::default());
+    let store = Store::open(&config.data_dir, config.durability, metrics.clone())?;
+    let relay = Arc::new(Relay {
+        store: store.clone(),
+        metrics,
+        rooms: Rooms::default(),
+        stopping: CancellationToken::new(),
+        tasks: TaskTracker::new(),
+        next_peer: AtomicU64::new(1),
+        config,
+    });
+    let mut app = Router::new()
+        .route("/ws", get(websocket))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics_text));
+    if let Some(dir) = &relay.config.static_dir {
+        app = app.fallback_service(tower_http::services::ServeDir::new(dir));
+    }
+    let app = app.with_state(relay.clone());
+    let stopping = relay.stopping.clone();
+    let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections; finishing accepted writes");
+        stopping.cancel();
+    });
+    let served = serve.await;
+    relay.stopping.cancel();
+    relay.tasks.close();
+    if tokio::time::timeout(relay.config.shutdown_grace, relay.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections did not finish in time");
+    }
+    store.close().await;
+    tracing::info!("relay stopped");
+    served.map_err(Into::into)
+}
+
+async fn websocket(ws: WebSocketUpgrade, State(relay): State<Arc<Relay>>) -> Response {
+    let limits = &relay.config.limits;
+    let max = limits.max_frame_bytes.max(limits.max_snapshot_bytes) + 1024;
+    let tasks = relay.tasks.clone();
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| tasks.track_future(peer::serve(socket, relay)))
+}
+
+async fn metrics_text(State(relay): State<Arc<Relay>>) -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        relay.metrics.render(),
+    )
+}

@@ -1,0 +1,165 @@
+//! Counters and gauges, rendered in the Prometheus text format at
+//! `/metrics`. Plain atomics: the relay's hot paths bump them without
+//! locks, and the whole set is small enough to write out by hand.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use protocol::ErrorCode;
+
+/// Why the relay closed a connection itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Disconnect {
+    Lagging,
+    RateLimited,
+    Protocol,
+    TooLarge,
+    Refused,
+    Full,
+}
+
+impl Disconnect {
+    const ALL: [Disconnect; 6] = [
+        Disconnect::Lagging,
+        Disconnect::RateLimited,
+        Disconnect::Protocol,
+        Disconnect::TooLarge,
+        Disconnect::Refused,
+        Disconnect::Full,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Disconnect::Lagging => "lagging",
+            Disconnect::RateLimited => "rate_limited",
+            Disconnect::Protocol => "protocol",
+            Disconnect::TooLarge => "too_large",
+            Disconnect::Refused => "refused",
+            Disconnect::Full => "full",
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Metrics {
+    pub rooms: AtomicU64,
+    pub connections: AtomicU64,
+    pub updates_stored: AtomicU64,
+    pub update_bytes_stored: AtomicU64,
+    pub snapshots_stored: AtomicU64,
+    pub commits: AtomicU64,
+    pub fanout_frames: AtomicU64,
+    pub awareness_dropped: AtomicU64,
+    rejected: [AtomicU64; ErrorCode::ALL.len()],
+    disconnects: [AtomicU64; Disconnect::ALL.len()],
+}
+
+impl Metrics {
+    pub fn rejected(&self, code: ErrorCode) {
+        if let Some(i) = ErrorCode::ALL.iter().position(|c| *c == code) {
+            self.rejected[i].fetch_add(1, Relaxed);
+        }
+    }
+
+    pub fn disconnected(&self, why: Disconnect) {
+        if let Some(i) = Disconnect::ALL.iter().position(|d| *d == why) {
+            self.disconnects[i].fetch_add(1, Relaxed);
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut one = |name: &str, kind: &str, help: &str, value: u64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        };
+        one(
+            "cahier_rooms",
+            "gauge",
+            "Rooms open in memory.",
+            self.rooms.load(Relaxed),
+        );
+        one(
+            "cahier_connections",
+            "gauge",
+            "Open websocket connections.",
+            self.connections.load(Relaxed),
+        );
+        one(
+            "cahier_updates_stored_total",
+            "counter",
+            "Updates committed to storage.",
+            self.updates_stored.load(Relaxed),
+        );
+        one(
+            "cahier_update_bytes_stored_total",
+            "counter",
+            "Ciphertext bytes of updates committed.",
+            self.update_bytes_stored.load(Relaxed),
+        );
+        one(
+            "cahier_snapshots_stored_total",
+            "counter",
+            "Snapshots committed (each replaces updates).",
+            self.snapshots_stored.load(Relaxed),
+        );
+        one(
+            "cahier_commits_total",
+            "counter",
+            "SQLite transactions committed (group commits).",
+            self.commits.load(Relaxed),
+        );
+        one(
+            "cahier_fanout_frames_total",
+            "counter",
+            "Frames queued to peers.",
+            self.fanout_frames.load(Relaxed),
+        );
+        one(
+            "cahier_awareness_dropped_total",
+            "counter",
+            "Presence frames not forwarded to a peer whose queue was half full.",
+            self.awareness_dropped.load(Relaxed),
+        );
+        let _ = writeln!(out, "# HELP cahier_rejected_total Messages refused, by reason.\n# TYPE cahier_rejected_total counter");
+        for (code, n) in ErrorCode::ALL.iter().zip(&self.rejected) {
+            let _ = writeln!(
+                out,
+                "cahier_rejected_total{{reason=\"{}\"}} {}",
+                code.name(),
+                n.load(Relaxed)
+            );
+        }
+        let _ = writeln!(out, "# HELP cahier_disconnects_total Connections closed by the relay, by reason.\n# TYPE cahier_disconnects_total counter");
+        for (why, n) in Disconnect::ALL.iter().zip(&self.disconnects) {
+            let _ = writeln!(
+                out,
+                "cahier_disconnects_total{{reason=\"{}\"}} {}",
+                why.name(),
+                n.load(Relaxed)
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_by_reason() {
+        let m = Metrics::default();
+        m.rejected(ErrorCode::BadSignature);
+        m.rejected(ErrorCode::BadSignature);
+        m.disconnected(Disconnect::Lagging);
+        m.rooms.store(3, Relaxed);
+        let text = m.render();
+        assert!(text.contains("cahier_rooms 3\n"), "{text}");
+        assert!(text.contains("cahier_rejected_total{reason=\"bad_signature\"} 2\n"));
+        assert!(text.contains("cahier_rejected_total{reason=\"too_large\"} 0\n"));
+        assert!(text.contains("cahier_disconnects_total{reason=\"lagging\"} 1\n"));
+    }
+}

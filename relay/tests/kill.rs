@@ -1,0 +1,100 @@
+//! The relay binary killed with SIGKILL right after a burst of
+//! acknowledged updates: after a restart, every acknowledged update is
+//! there.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _, Result};
+use common::Client;
+use protocol::{DocKeys, EditSecret, ServerMsg};
+
+/// Start the real binary on a free port; return it and its address.
+fn start_relay(data: &std::path::Path) -> Result<(Child, String)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
+        .args(["--addr", "127.0.0.1:0", "--rate", "100000", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    let stderr = child.stderr.take().context("stderr")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("addr=").nth(1) {
+                let addr = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(addr);
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .context("the relay did not say where it listens")?;
+    Ok((child, format!("ws://{addr}/ws")))
+}
+
+#[tokio::test]
+async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let (mut relay, url) = start_relay(dir.path())?;
+    let mut alice = Client::join(&url, keys.clone(), 1, None).await?;
+
+    // A burst: 400 updates sent without waiting; kill the relay as soon as
+    // 200 are acknowledged, with the rest still in flight.
+    let mut tokens = Vec::new();
+    for i in 0..400 {
+        let token = format!("<{i}>");
+        let id = alice.type_at_end(&token).await?;
+        tokens.push((id, token));
+    }
+    let mut acked = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while acked.len() < 200 {
+        if Instant::now() > deadline {
+            bail!("only {} acks", acked.len());
+        }
+        if let ServerMsg::Ack { msg_id, seq } = alice.recv().await? {
+            acked.push((msg_id, seq));
+        }
+    }
+    relay.kill()?;
+    relay.wait()?;
+    // Acks that were already on the wire count too.
+    while let Ok(Ok(common::Event::Msg(ServerMsg::Ack { msg_id, seq }))) =
+        tokio::time::timeout(Duration::from_secs(2), alice.next_event()).await
+    {
+        acked.push((msg_id, seq));
+    }
+
+    let (mut relay, url) = start_relay(dir.path())?;
+    let bob = Client::join(&url, keys, 2, None).await?;
+    let text = bob.text();
+    let max_seq = acked.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    assert!(
+        bob.seq >= max_seq,
+        "relay has seq {} but acknowledged {max_seq}",
+        bob.seq
+    );
+    for (id, seq) in &acked {
+        let (_, token) = tokens
+            .iter()
+            .find(|(t, _)| t == id)
+            .context("acked id was sent")?;
+        assert!(
+            text.contains(token.as_str()),
+            "acknowledged update {token} (seq {seq}) is missing"
+        );
+    }
+    relay.kill()?;
+    relay.wait()?;
+    Ok(())
+}

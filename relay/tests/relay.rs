@@ -1,0 +1,604 @@
+//! The relay end to end: a real relay on a loopback port, real native
+//! clients with Yrs documents and the protocol crate over websockets.
+
+mod common;
+
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use common::{http_get, metric, Client, Event, TestRelay};
+use protocol::envelope::new_msg_id;
+use protocol::{close, ClientMsg, Context, DocKeys, EditSecret, ErrorCode, ServerMsg};
+
+fn editor() -> DocKeys {
+    DocKeys::from_edit(&EditSecret::generate())
+}
+
+fn viewer_of(keys: &DocKeys) -> DocKeys {
+    DocKeys::from_view(keys.view_secret().clone(), keys.writer())
+}
+
+#[tokio::test]
+async fn two_editors_converge_and_a_late_joiner_catches_up() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+
+    // Both type at the same time, without waiting for each other.
+    let mut acks = Vec::new();
+    for i in 0..20 {
+        let (a, msg) = alice.edit(0, &format!("a{i} "))?;
+        alice.send(&msg).await?;
+        let (b, msg) = bob.edit(0, &format!("b{i} "))?;
+        bob.send(&msg).await?;
+        acks.push((a, b));
+    }
+    for (a, b) in acks {
+        alice.ack(a).await?;
+        bob.ack(b).await?;
+    }
+    // Each must now receive the other's 20 updates.
+    let expected_len = 20 * 3 * 2 + 20;
+    while alice.text().len() < expected_len || bob.text().len() < expected_len {
+        tokio::select! {
+            r = alice.until(|m| matches!(m, ServerMsg::Update(_)).then_some(())), if alice.text().len() < expected_len => r?,
+            r = bob.until(|m| matches!(m, ServerMsg::Update(_)).then_some(())), if bob.text().len() < expected_len => r?,
+        }
+    }
+    assert_eq!(alice.text(), bob.text());
+    for i in 0..20 {
+        assert!(
+            alice.text().contains(&format!("a{i} ")) && alice.text().contains(&format!("b{i} "))
+        );
+    }
+
+    let carol = Client::join(&relay.url(), keys, 3, None).await?;
+    assert_eq!(carol.text(), alice.text());
+    assert_eq!(carol.seq, 40);
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_client_with_since_seq_gets_only_what_it_missed() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    for word in ["one ", "two ", "three "] {
+        let id = alice.type_at_end(word).await?;
+        alice.ack(id).await?;
+    }
+    // Bob has applied up to seq 2 (from an earlier session) and asks for the rest.
+    let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    let state = bob.doc.clone();
+    drop(bob);
+    let mut ws =
+        Client::join_with_doc(&relay.url(), keys.clone(), common::new_doc(2), Some(2)).await?;
+    // Only seq 3 arrived: on an empty doc that is a pending update, so the
+    // visible text stays empty until the first two are there too.
+    assert_eq!(ws.seq, 3);
+    let full = Client::join_with_doc(&relay.url(), keys, state, Some(3)).await?;
+    assert_eq!(full.text(), "one two three ");
+    ws.ws.close(None).await.ok();
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_resent_update_is_acknowledged_once_and_stored_once() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let (id, msg) = alice.edit(0, "hello")?;
+    alice.send(&msg).await?;
+    let first = alice.ack(id).await?;
+    alice.send(&msg).await?;
+    let second = alice.ack(id).await?;
+    assert_eq!(first, second);
+    let m = relay.metrics().await?;
+    assert_eq!(metric(&m, "cahier_updates_stored_total"), 1);
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn viewer_cannot_write() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let id = alice.type_at_end("the motion").await?;
+    alice.ack(id).await?;
+
+    let viewer = viewer_of(&keys);
+    let mut vic = Client::join(&relay.url(), viewer.clone(), 2, None).await?;
+    assert_eq!(vic.text(), "the motion", "a viewer reads");
+    // The protocol crate will not sign for a viewer...
+    assert!(vic.edit(0, "x").is_err());
+    // ...so a hostile viewer signs with a key of its own.
+    let forger = DocKeys::from_edit(&EditSecret::generate());
+    let msg_id = new_msg_id();
+    let ctx = Context::update(keys.room(), msg_id);
+    let update = {
+        use yrs::{Text, Transact};
+        let mut txn = vic.doc.transact_mut();
+        vic.body.insert(&mut txn, 0, "FORGED ");
+        txn.encode_update_v1()
+    };
+    let ciphertext = viewer
+        .encrypt(&ctx, &update)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let signature = forger
+        .sign(&ctx, &ciphertext)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    vic.send(&ClientMsg::Update {
+        msg_id,
+        ciphertext,
+        signature,
+    })
+    .await?;
+    assert_eq!(vic.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+    // A snapshot from the viewer is refused the same way.
+    let snap_ctx = Context::snapshot(keys.room(), msg_id, 1);
+    let ct = viewer
+        .encrypt(&snap_ctx, &update)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sig = forger
+        .sign(&snap_ctx, &ct)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    vic.send(&ClientMsg::Snapshot {
+        msg_id,
+        covers_upto: 1,
+        ciphertext: ct,
+        signature: sig,
+    })
+    .await?;
+    assert_eq!(vic.error().await?.0, ErrorCode::BadSignature);
+
+    // Presence still works for a viewer.
+    let (aw, _) = viewer
+        .seal(&Context::awareness(keys.room()), b"vic is here")
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    vic.send(&ClientMsg::Awareness { ciphertext: aw }).await?;
+    let got = alice
+        .until(|m| match m {
+            ServerMsg::Awareness { ciphertext, .. } => Some(ciphertext.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(
+        keys.open(&Context::awareness(keys.room()), &got, None)
+            .ok()
+            .as_deref(),
+        Some(&b"vic is here"[..])
+    );
+
+    // The forged update reached nobody and was stored nowhere.
+    let id = alice.type_at_end(".").await?;
+    alice.ack(id).await?;
+    let late = Client::join(&relay.url(), keys, 3, None).await?;
+    assert_eq!(late.text(), "the motion.");
+    assert!(alice
+        .inbox
+        .iter()
+        .all(|m| !matches!(m, ServerMsg::Update(_))));
+    let m = relay.metrics().await?;
+    assert_eq!(metric(&m, "cahier_updates_stored_total"), 2);
+    assert!(
+        m.contains("cahier_rejected_total{reason=\"bad_signature\"} 2"),
+        "{m}"
+    );
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_message_replayed_into_another_room_or_with_a_flipped_bit_is_refused() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let room_a = editor();
+    let room_b = editor();
+    let mut a = Client::join(&relay.url(), room_a.clone(), 1, None).await?;
+    let mut b = Client::join(&relay.url(), room_b.clone(), 2, None).await?;
+    let (id, msg) = a.edit(0, "only for room A")?;
+    a.send(&msg).await?;
+    a.ack(id).await?;
+
+    // The same bytes sent into room B.
+    b.send(&msg).await?;
+    assert_eq!(b.error().await?, (ErrorCode::BadSignature, Some(id)));
+
+    // A flipped bit in the ciphertext, then in the signature.
+    let ClientMsg::Update {
+        msg_id,
+        ciphertext,
+        signature,
+    } = a.seal_update(b"\x00")?.1
+    else {
+        unreachable!()
+    };
+    let mut bad = ciphertext.clone();
+    bad[30] ^= 0x04;
+    a.send(&ClientMsg::Update {
+        msg_id,
+        ciphertext: bad,
+        signature,
+    })
+    .await?;
+    assert_eq!(a.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+    let mut bad_sig = signature;
+    bad_sig[5] ^= 0x80;
+    a.send(&ClientMsg::Update {
+        msg_id,
+        ciphertext,
+        signature: bad_sig,
+    })
+    .await?;
+    assert_eq!(a.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+
+    let fresh_b = Client::join(&relay.url(), room_b, 3, None).await?;
+    assert_eq!(fresh_b.seq, 0, "nothing was stored in room B");
+    let fresh_a = Client::join(&relay.url(), room_a, 4, None).await?;
+    assert_eq!(fresh_a.text(), "only for room A");
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_hello_with_a_key_that_is_not_the_rooms_is_refused() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let a = editor();
+    let b = editor();
+    let mut c = Client::connect(&relay.url(), a.clone(), common::new_doc(9)).await?;
+    let hello = ClientMsg::Hello {
+        room: a.room(),
+        since_seq: None,
+        write_pk: Some(b.writer().to_bytes()),
+    };
+    c.send(&hello).await?;
+    assert_eq!(c.error().await?.0, ErrorCode::WrongRoomKey);
+    assert_eq!(c.closed().await?, Some(close::REFUSED));
+    // An unknown room, and no key to create it with.
+    let mut c = Client::connect(&relay.url(), b.clone(), common::new_doc(9)).await?;
+    c.send(&ClientMsg::Hello {
+        room: b.room(),
+        since_seq: None,
+        write_pk: None,
+    })
+    .await?;
+    assert_eq!(c.error().await?.0, ErrorCode::UnknownRoom);
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn everything_acknowledged_survives_a_restart() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let keys = editor();
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        ids.push(alice.type_at_end(&format!("{i},")).await?);
+    }
+    for id in ids {
+        alice.ack(id).await?;
+    }
+    let text = alice.text();
+    relay.stop().await?;
+    assert_eq!(alice.closed().await?, Some(close::GOING_AWAY));
+
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let mut again = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    assert_eq!(again.text(), text);
+    // Sequence numbers carry on after the restart.
+    let id = again.type_at_end("51").await?;
+    assert_eq!(again.ack(id).await?, 51);
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_reading_is_disconnected_and_others_keep_flowing() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| {
+        c.limits.outbound_queue = 8;
+        c.limits.messages_per_second = 10_000;
+    })
+    .await?;
+    let keys = editor();
+    let mut writer = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut reader = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    let mut sleeper = Client::join(&relay.url(), keys.clone(), 3, None).await?;
+    // The sleeper never reads while the writer sends large updates, filling
+    // the socket buffers and then its queue.
+    let chunk = "x".repeat(64 * 1024);
+    let mut sent = 0;
+    for _ in 0..200 {
+        let id = writer.type_at_end(&chunk).await?;
+        writer.ack(id).await?;
+        sent += 1;
+        reader.until_text(&writer.text()).await?;
+        let m = relay.metrics().await?;
+        if m.contains("cahier_disconnects_total{reason=\"lagging\"} 1") {
+            break;
+        }
+    }
+    let m = relay.metrics().await?;
+    assert!(
+        m.contains("cahier_disconnects_total{reason=\"lagging\"} 1"),
+        "the sleeper was not disconnected after {sent} updates:\n{m}"
+    );
+    // The others keep going.
+    for _ in 0..5 {
+        let id = writer.type_at_end("more ").await?;
+        writer.ack(id).await?;
+    }
+    reader.until_text(&writer.text()).await?;
+    // The sleeper, reading at last, finds its connection closed as lagging
+    // (or reset, if the relay gave up on delivering the close frame).
+    let code = sleeper.closed().await?;
+    assert!(matches!(code, Some(close::LAGGING) | None), "{code:?}");
+    // And it catches up by reconnecting.
+    let back = Client::join(&relay.url(), keys, 4, None).await?;
+    assert_eq!(back.text(), writer.text());
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn bad_frames_get_an_error_or_a_close_and_the_relay_keeps_serving() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| c.limits.max_frame_bytes = 4096).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+
+    // Random bytes: a protocol error and a close.
+    let mut junk = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    junk.send_raw(vec![1, 200, 17, 3, 9, 9, 9]).await?;
+    assert_eq!(junk.error().await?.0, ErrorCode::Malformed);
+    assert_eq!(junk.closed().await?, Some(close::PROTOCOL_ERROR));
+
+    // A truncated update.
+    let mut cut = Client::join(&relay.url(), keys.clone(), 3, None).await?;
+    let (_, msg) = cut.edit(0, "cut")?;
+    let bytes = msg.encode();
+    cut.send_raw(bytes[..bytes.len() / 2].to_vec()).await?;
+    assert_eq!(cut.error().await?.0, ErrorCode::Malformed);
+    assert_eq!(cut.closed().await?, Some(close::PROTOCOL_ERROR));
+
+    // An unknown version byte.
+    let mut old = Client::join(&relay.url(), keys.clone(), 4, None).await?;
+    old.send_raw(vec![7, 0, 0]).await?;
+    assert_eq!(old.error().await?.0, ErrorCode::UnsupportedVersion);
+
+    // An update over the frame limit: refused by id, connection kept.
+    let mut big = Client::join(&relay.url(), keys.clone(), 5, None).await?;
+    let (id, msg) = big.edit(0, &"y".repeat(8000))?;
+    big.send(&msg).await?;
+    assert_eq!(big.error().await?, (ErrorCode::TooLarge, Some(id)));
+    let small = big.type_at_end("").await;
+    assert!(small.is_ok());
+
+    // A frame over the hard websocket limit: closed as too big.
+    let mut huge = Client::join(&relay.url(), keys.clone(), 6, None).await?;
+    huge.send_raw(vec![1; 33 << 20]).await.ok();
+    let code = huge.closed().await?;
+    assert!(matches!(code, Some(close::TOO_BIG) | None), "{code:?}");
+
+    // Text frames are not the protocol.
+    let mut text = Client::join(&relay.url(), keys.clone(), 7, None).await?;
+    text.ws
+        .send(tokio_tungstenite::tungstenite::Message::Text(
+            "hello".into(),
+        ))
+        .await?;
+    assert_eq!(text.closed().await?, Some(close::PROTOCOL_ERROR));
+
+    // Through all of it, Alice is still served.
+    let id = alice.type_at_end("still here").await?;
+    alice.ack(id).await?;
+    let m = relay.metrics().await?;
+    assert!(
+        m.contains("cahier_rejected_total{reason=\"malformed\"} 3"),
+        "{m}"
+    );
+    assert!(m.contains("cahier_rejected_total{reason=\"too_large\"}"));
+    assert!(http_get(relay.addr, "/healthz")
+        .await?
+        .starts_with("HTTP/1.1 200"));
+    relay.stop().await
+}
+
+use futures_util::SinkExt as _;
+
+#[tokio::test]
+async fn messages_over_the_rate_limit_are_refused_by_id() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| c.limits.messages_per_second = 5).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut ids = Vec::new();
+    for i in 0..15 {
+        ids.push(alice.type_at_end(&format!("{i} ")).await?);
+    }
+    let (code, id) = alice.error().await?;
+    assert_eq!(code, ErrorCode::RateLimited);
+    assert!(id.is_some_and(|id| ids.contains(&id)));
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn a_full_room_refuses_the_next_peer() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| c.limits.max_peers_per_room = 2).await?;
+    let keys = editor();
+    let _a = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let _b = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    let third = Client::join(&relay.url(), keys, 3, None).await;
+    let err = third.err().context("the third peer must be refused")?;
+    assert!(err.to_string().contains("RoomFull"), "{err}");
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn the_sqlite_file_holds_no_plaintext() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let marker = "MARQUEUR-SECRET-motion-de-congres-7731";
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let id = alice.type_at_end(marker).await?;
+    alice.ack(id).await?;
+    let (aw, _) = keys
+        .seal(&Context::awareness(keys.room()), marker.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    alice.send(&ClientMsg::Awareness { ciphertext: aw }).await?;
+    let snap = alice.snapshot_msg(1)?;
+    alice.send(&snap).await?;
+    alice
+        .until(|m| matches!(m, ServerMsg::SnapshotStored { .. }).then_some(()))
+        .await?;
+    let id = alice.type_at_end(marker).await?;
+    alice.ack(id).await?;
+    // Look at the files while the relay runs (WAL) and after it stops.
+    let mut checked = 0;
+    for stage in ["running", "stopped"] {
+        if stage == "stopped" {
+            drop(alice);
+            relay.stop().await?;
+            break;
+        }
+        checked += scan(dir.path(), marker)?;
+    }
+    checked += scan(dir.path(), marker)?;
+    assert!(checked > 0, "no files were scanned");
+    Ok(())
+}
+
+/// Fail if `marker` appears in any file under `dir`; return the number of
+/// bytes scanned.
+fn scan(dir: &std::path::Path, marker: &str) -> Result<usize> {
+    let mut scanned = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let bytes = std::fs::read(&path)?;
+        scanned += bytes.len();
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
+            "plaintext found in {}",
+            path.display()
+        );
+        // Not even a fragment of it.
+        assert!(
+            !bytes.windows(8).any(|w| w == b"MARQUEUR"),
+            "a fragment in {}",
+            path.display()
+        );
+    }
+    Ok(scanned)
+}
+
+#[tokio::test]
+async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| c.compaction.updates = 10).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut hinted = None;
+    for i in 0..12 {
+        let id = alice.type_at_end(&format!("line {i}\n")).await?;
+        alice.ack(id).await?;
+    }
+    if let Some(pos) = alice
+        .inbox
+        .iter()
+        .position(|m| matches!(m, ServerMsg::CompactHint { .. }))
+    {
+        if let ServerMsg::CompactHint { head_seq } = alice.inbox.remove(pos) {
+            hinted = Some(head_seq);
+        }
+    }
+    let hinted = hinted.context("the relay should have asked for a snapshot after 10 updates")?;
+    assert_eq!(hinted, 10);
+
+    let snap = alice.snapshot_msg(12)?;
+    alice.send(&snap).await?;
+    let covered = alice
+        .until(|m| match m {
+            ServerMsg::SnapshotStored { covers_upto } => Some(*covers_upto),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(covered, 12);
+    let id = alice.type_at_end("after the snapshot\n").await?;
+    alice.ack(id).await?;
+
+    // An older snapshot is refused.
+    let stale = alice.snapshot_msg(11)?;
+    alice.send(&stale).await?;
+    assert_eq!(alice.error().await?.0, ErrorCode::StaleSnapshot);
+    // One claiming updates the room does not have, too.
+    let future = alice.snapshot_msg(99)?;
+    alice.send(&future).await?;
+    assert_eq!(alice.error().await?.0, ErrorCode::InvalidSnapshot);
+
+    // The covered updates are gone from the file.
+    let db = rusqlite_count(&dir.path().join(relay::DB_FILE))?;
+    assert_eq!(db, 1, "only the update after the snapshot remains");
+
+    // A new client gets the snapshot plus the one update, the whole text.
+    let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    assert!(bob.welcome_snapshot);
+    assert_eq!(bob.text(), alice.text());
+    // A client that was at seq 5 (behind the snapshot) gets the snapshot too.
+    let behind = Client::join(&relay.url(), keys, 3, Some(5)).await?;
+    assert!(behind.welcome_snapshot);
+    assert_eq!(behind.seq, 13);
+    relay.stop().await
+}
+
+fn rusqlite_count(path: &std::path::Path) -> Result<u64> {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from updates').fetchone()[0])")
+        .arg(path)
+        .output()?;
+    Ok(String::from_utf8(out.stdout)?.trim().parse()?)
+}
+
+#[tokio::test]
+async fn shutdown_acknowledges_accepted_writes_then_says_going_away() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(alice.type_at_end(&format!("{i} ")).await?);
+    }
+    // Give the relay the frames, then stop it while commits may be in flight.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let stopping = tokio::spawn(relay.stop());
+    let code = alice.closed().await?;
+    assert_eq!(code, Some(close::GOING_AWAY));
+    stopping.await??;
+    let acked: Vec<_> = alice
+        .inbox
+        .iter()
+        .filter_map(|m| match m {
+            ServerMsg::Ack { msg_id, .. } => Some(*msg_id),
+            _ => None,
+        })
+        .collect();
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let after = Client::join(&relay.url(), keys, 2, None).await?;
+    assert!(
+        after.seq as usize >= acked.len(),
+        "every acknowledged update is stored"
+    );
+    for (i, id) in ids.iter().enumerate() {
+        if acked.contains(id) {
+            assert!(after.text().contains(&format!("{i} ")));
+        }
+    }
+    let _ = Event::Closed(None);
+    relay.stop().await
+}
