@@ -1,0 +1,412 @@
+//! A simulated person: one websocket, one Yrs document, one task.
+//!
+//! A client connects, sends its protocol's opening, catches up, and then,
+//! when told to type, inserts one character at its cursor at a set rate and
+//! sends the update (about 30 bytes of Yrs) followed by a presence update,
+//! as an editor does on each keystroke. Everything it receives is applied to
+//! its document; each keystroke of another client arriving for the first
+//! time is a *delivery*, timed against the moment its author sent it.
+//!
+//! The generator runs on one thread (a `LocalSet`), so the per-run and
+//! per-room records are `Rc<RefCell<…>>`: nothing awaits while holding a
+//! borrow.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::sync::watch;
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use yrs::updates::decoder::Decode as _;
+use yrs::{GetString as _, ReadTxn as _, StateVector, Text as _, Transact as _};
+
+use crate::codec::{Codec, Event, Room, ServerKind};
+
+/// The Yrs text every client edits.
+pub const TEXT: &str = "body";
+
+/// What a run records, shared by all its clients.
+#[derive(Default)]
+pub struct Record {
+    /// Propagation delays in microseconds, while `measuring`.
+    pub latencies: RefCell<Vec<u32>>,
+    /// Keystrokes that reached another client, while `measuring`.
+    pub deliveries: Cell<u64>,
+    pub measuring: Cell<bool>,
+    /// Refusals and unexpected disconnections, with how many of each.
+    pub errors: RefCell<HashMap<String, u64>>,
+}
+
+impl Record {
+    pub fn error(&self, what: impl Into<String>) {
+        *self.errors.borrow_mut().entry(what.into()).or_default() += 1;
+    }
+}
+
+/// What a room records: when each keystroke was sent and which ones the
+/// server confirmed (acknowledged, or echoed to another client).
+#[derive(Default)]
+pub struct RoomRecord {
+    /// client id → send instant of each of its keystrokes, by Yrs clock.
+    pub sent: RefCell<HashMap<u64, Vec<Instant>>>,
+    /// client id → how many of its first keystrokes are confirmed.
+    pub confirmed: RefCell<HashMap<u64, u32>>,
+}
+
+impl RoomRecord {
+    fn confirm(&self, client: u64, upto: u32) {
+        let mut c = self.confirmed.borrow_mut();
+        let e = c.entry(client).or_default();
+        *e = (*e).max(upto);
+    }
+
+    /// Keystrokes typed in the room.
+    pub fn typed(&self) -> u64 {
+        self.sent.borrow().values().map(|v| v.len() as u64).sum()
+    }
+}
+
+/// What a client is told to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Idle,
+    Type,
+    Stop,
+}
+
+/// How a client behaves.
+#[derive(Clone)]
+pub struct Spec {
+    pub kind: ServerKind,
+    pub addr: String,
+    pub room: Room,
+    pub client_id: u64,
+    /// Keystrokes a second once told to type (0: a reader).
+    pub rate: f64,
+    /// Send presence on join and with every keystroke.
+    pub presence: bool,
+    pub verify_signatures: bool,
+    /// Answer Cahier's `CompactHint` with a snapshot, as an editor does.
+    pub compacts: bool,
+}
+
+/// The coordinator's side of a running client.
+pub struct Client {
+    pub doc: yrs::Doc,
+    synced: watch::Receiver<bool>,
+    control: watch::Sender<Control>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Client {
+    /// Connect and start the client's task. Returns once the socket is open
+    /// and the opening sent; [`Client::synced`] waits for catch-up.
+    pub async fn connect(
+        spec: Spec,
+        record: Rc<Record>,
+        room_record: Rc<RoomRecord>,
+    ) -> anyhow::Result<Self> {
+        let codec = Codec::new(spec.kind, spec.room.clone(), spec.verify_signatures);
+        let url = codec.url(&spec.addr);
+        let (mut ws, _) = tokio::time::timeout(
+            Duration::from_secs(10),
+            tokio_tungstenite::connect_async(&url),
+        )
+        .await
+        .with_context(|| format!("connecting to {url} timed out"))?
+        .with_context(|| format!("connect to {url}"))?;
+        let mut options = yrs::Options::with_client_id(yrs::block::ClientID::new(spec.client_id));
+        options.skip_gc = true;
+        options.offset_kind = yrs::OffsetKind::Utf16;
+        let doc = yrs::Doc::with_options(options);
+        let text = doc.get_or_insert_text(TEXT);
+        for frame in codec.opening(&doc) {
+            ws.send(WsMessage::Binary(frame.into())).await?;
+        }
+        let (synced_tx, synced) = watch::channel(false);
+        let (control, control_rx) = watch::channel(Control::Idle);
+        let worker = Worker {
+            spec,
+            codec,
+            doc: doc.clone(),
+            text,
+            record,
+            room_record,
+            synced: synced_tx,
+            seen: HashMap::new(),
+            unacked: VecDeque::new(),
+            typed: 0,
+            cursor: None,
+            last_seq: 0,
+            compacted_at: 0,
+        };
+        let task = tokio::task::spawn_local(worker.run(ws, control_rx));
+        Ok(Self {
+            doc,
+            synced,
+            control,
+            task,
+        })
+    }
+
+    /// Wait until the client has caught up, at most `limit`.
+    pub async fn synced(&mut self, limit: Duration) -> anyhow::Result<()> {
+        tokio::time::timeout(limit, self.synced.wait_for(|s| *s))
+            .await
+            .context("catch-up timed out")?
+            .context("the client stopped before catching up")?;
+        Ok(())
+    }
+
+    pub fn is_synced(&self) -> bool {
+        *self.synced.borrow()
+    }
+
+    pub fn set(&self, control: Control) {
+        let _ = self.control.send(control);
+    }
+
+    pub fn text(&self) -> String {
+        self.doc
+            .get_or_insert_text(TEXT)
+            .get_string(&self.doc.transact())
+    }
+
+    pub fn state_vector(&self) -> StateVector {
+        self.doc.transact().state_vector()
+    }
+
+    /// Stop and wait for the task, at most `limit`; its error, if any.
+    pub async fn stop(self, limit: Duration) -> anyhow::Result<()> {
+        self.set(Control::Stop);
+        let mut task = self.task;
+        match tokio::time::timeout(limit, &mut task).await {
+            Ok(joined) => joined.context("client task panicked")?,
+            Err(_) => {
+                task.abort();
+                bail!("the client did not stop within {limit:?}")
+            }
+        }
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Worker {
+    spec: Spec,
+    codec: Codec,
+    doc: yrs::Doc,
+    text: yrs::TextRef,
+    record: Rc<Record>,
+    room_record: Rc<RoomRecord>,
+    synced: watch::Sender<bool>,
+    /// client id → keystrokes of that client already counted as delivered.
+    seen: HashMap<u64, u32>,
+    /// Our keystrokes not acknowledged yet (their clocks), oldest first.
+    unacked: VecDeque<u32>,
+    typed: u32,
+    cursor: Option<u32>,
+    last_seq: u64,
+    compacted_at: u64,
+}
+
+/// What a keystroke types: prose, so the document looks like one.
+const PROSE: &[u8] =
+    b"The assembly resolves that every section may amend the motion before the congress. ";
+
+impl Worker {
+    async fn run(
+        mut self,
+        mut ws: Socket,
+        mut control: watch::Receiver<Control>,
+    ) -> anyhow::Result<()> {
+        let period = if self.spec.rate > 0.0 {
+            Duration::from_secs_f64(1.0 / self.spec.rate)
+        } else {
+            Duration::from_secs(3600)
+        };
+        // Spread the clients' keystrokes over the period.
+        let phase = period.mul_f64((self.spec.client_id % 997) as f64 / 997.0);
+        let mut ticker = tokio::time::interval_at(Instant::now() + phase, period);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        if self.spec.presence {
+            let frame = self.presence()?;
+            ws.send(WsMessage::Binary(frame.into())).await?;
+        }
+        loop {
+            let typing = *control.borrow() == Control::Type && self.spec.rate > 0.0;
+            tokio::select! {
+                changed = control.changed() => {
+                    if changed.is_err() || *control.borrow() == Control::Stop {
+                        let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
+                        return Ok(());
+                    }
+                }
+                _ = ticker.tick(), if typing => {
+                    self.keystroke(&mut ws).await?;
+                }
+                frame = ws.next() => match frame {
+                    Some(Ok(WsMessage::Binary(bytes))) => {
+                        let events = self.codec.decode(&bytes, &self.doc)?;
+                        for event in events {
+                            self.on_event(event, &mut ws).await?;
+                        }
+                    }
+                    Some(Ok(WsMessage::Close(reason))) => {
+                        let why = reason.map_or("none".into(), |r| format!("{} {}", r.code, r.reason));
+                        self.record.error(format!("closed by the server ({why})"));
+                        return Ok(());
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => {
+                        self.record.error(format!("connection lost: {e}"));
+                        return Ok(());
+                    }
+                    None => {
+                        self.record.error("connection lost");
+                        return Ok(());
+                    }
+                },
+            }
+        }
+    }
+
+    fn presence(&self) -> anyhow::Result<Vec<u8>> {
+        let at = self.cursor.unwrap_or(0);
+        let json = format!(
+            r##"{{"user":{{"name":"Person {}","color":"#30bced"}},"cursor":{{"anchor":{at},"head":{at}}}}}"##,
+            self.spec.client_id
+        );
+        self.codec
+            .awareness(self.spec.client_id, self.typed + 1, &json)
+    }
+
+    async fn keystroke(&mut self, ws: &mut Socket) -> anyhow::Result<()> {
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            let len = self.text.len(&txn);
+            let at = match self.cursor {
+                Some(c) => c.min(len),
+                // Start somewhere in the text, as people do in a shared one.
+                None => {
+                    (self.spec.client_id.wrapping_mul(2_654_435_761) % 1000 * u64::from(len) / 1000)
+                        as u32
+                }
+            };
+            let ch = PROSE[(self.typed as usize) % PROSE.len()] as char;
+            self.text.insert(&mut txn, at, ch.encode_utf8(&mut [0; 4]));
+            self.cursor = Some(at + 1);
+            txn.encode_update_v1()
+        };
+        let clock = self.typed;
+        self.typed += 1;
+        {
+            let mut sent = self.room_record.sent.borrow_mut();
+            let times = sent.entry(self.spec.client_id).or_default();
+            debug_assert_eq!(times.len() as u32, clock);
+            times.push(Instant::now());
+        }
+        let (frame, _msg_id) = self.codec.update(&update)?;
+        if self.spec.kind.acks() {
+            self.unacked.push_back(clock);
+        }
+        ws.feed(WsMessage::Binary(frame.into())).await?;
+        if self.spec.presence {
+            let frame = self.presence()?;
+            ws.feed(WsMessage::Binary(frame.into())).await?;
+        }
+        ws.flush().await?;
+        Ok(())
+    }
+
+    async fn on_event(&mut self, event: Event, ws: &mut Socket) -> anyhow::Result<()> {
+        match event {
+            Event::Update { update, seq } => {
+                if let Some(seq) = seq {
+                    self.last_seq = self.last_seq.max(seq);
+                }
+                self.apply(&update)?;
+            }
+            Event::Synced => {
+                let _ = self.synced.send(true);
+            }
+            Event::Ack { seq, .. } => {
+                if let Some(seq) = seq {
+                    self.last_seq = self.last_seq.max(seq);
+                }
+                // Both servers that acknowledge do so in order.
+                if let Some(clock) = self.unacked.pop_front() {
+                    self.room_record.confirm(self.spec.client_id, clock + 1);
+                }
+            }
+            Event::Awareness => {}
+            Event::CompactHint(head) => {
+                if self.spec.compacts && head > self.compacted_at && self.last_seq > 0 {
+                    self.compacted_at = head;
+                    let state = self
+                        .doc
+                        .transact()
+                        .encode_state_as_update_v1(&StateVector::default());
+                    let frame = self.codec.snapshot(&state, self.last_seq)?;
+                    ws.send(WsMessage::Binary(frame.into())).await?;
+                }
+            }
+            Event::Reply(frame) => ws.send(WsMessage::Binary(frame.into())).await?,
+            Event::Refused(why) => self.record.error(format!("refused: {why}")),
+        }
+        Ok(())
+    }
+
+    /// Apply a received update and count the keystrokes it delivers.
+    fn apply(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let update = yrs::Update::decode_v1(bytes)?;
+        // The clocks each client's new items span (one per keystroke).
+        let spans: Vec<(u64, u32, u32)> = update
+            .insertions(true)
+            .iter()
+            .filter_map(|(client, ranges)| {
+                let lo = ranges.iter().map(|r| r.start).min()?;
+                let hi = ranges.iter().map(|r| r.end).max()?;
+                Some((client.get(), lo, hi))
+            })
+            .collect();
+        self.doc.transact_mut().apply_update(update)?;
+        let now = Instant::now();
+        let acks = self.spec.kind.acks();
+        let measuring = self.record.measuring.get();
+        let sent = self.room_record.sent.borrow();
+        for (client, lo, hi) in spans {
+            if client == self.spec.client_id {
+                continue;
+            }
+            let seen = self.seen.entry(client).or_default();
+            let lo = lo.max(*seen);
+            if hi <= lo {
+                continue;
+            }
+            *seen = hi;
+            if !acks {
+                self.room_record.confirm(client, hi);
+            }
+            if !measuring {
+                continue;
+            }
+            let Some(times) = sent.get(&client) else {
+                continue;
+            };
+            let mut latencies = self.record.latencies.borrow_mut();
+            for clock in lo..hi {
+                if let Some(t) = times.get(clock as usize) {
+                    latencies.push(now.duration_since(*t).as_micros().min(u32::MAX as u128) as u32);
+                    self.record.deliveries.set(self.record.deliveries.get() + 1);
+                }
+            }
+        }
+        Ok(())
+    }
+}

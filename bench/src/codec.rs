@@ -1,0 +1,446 @@
+//! The three wire protocols the benchmark speaks, behind one codec per
+//! connection: frames out (opening, keystroke, presence) and events in.
+//!
+//! - **Cahier** (`protocol::wire`): `Hello`, then `Welcome`, `Updates`
+//!   chunks and `CaughtUp`; every update is sealed (encrypted and signed)
+//!   and acknowledged with `Ack { msg_id, seq }` once stored. Presence is
+//!   sealed but unsigned.
+//! - **y-websocket** (`yrs::sync`, spoken by `@y/websocket-server` and by
+//!   y-sweet): one room per websocket (the room is in the path); a message
+//!   is a varint type (0 sync, 1 awareness) and a payload; sync is step 1
+//!   (a state vector), step 2 (the missing updates) and live updates. There
+//!   are no acknowledgements.
+//! - **Hocuspocus**: the y-websocket messages prefixed with the document
+//!   name (a varstring), so one socket can carry several documents; an
+//!   `Auth` message (type 2, token) must come first; the server answers
+//!   every update with `SyncStatus` (type 8), which acknowledges receipt in
+//!   memory, not storage.
+//!
+//! The codec does not own the Yrs document: it decodes, and the client
+//! applies. It needs the document only to answer a sync step 1.
+
+use protocol::wire::{decode_server, ClientMsg, ServerMsg};
+use protocol::{Context, DocKeys, MsgId};
+use yrs::encoding::read::{Cursor, Read as _};
+use yrs::encoding::write::Write as _;
+use yrs::sync::{Message, SyncMessage};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
+use yrs::{ReadTxn as _, Transact as _};
+
+use crate::sealed::Opener;
+
+/// Which server, and so which protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServerKind {
+    Cahier,
+    YWebsocket,
+    Hocuspocus,
+    YSweet,
+}
+
+impl ServerKind {
+    pub const ALL: [ServerKind; 4] = [
+        ServerKind::Cahier,
+        ServerKind::YWebsocket,
+        ServerKind::Hocuspocus,
+        ServerKind::YSweet,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerKind::Cahier => "cahier",
+            ServerKind::YWebsocket => "y-websocket",
+            ServerKind::Hocuspocus => "hocuspocus",
+            ServerKind::YSweet => "y-sweet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// Whether the server tells a client that it has an update.
+    pub fn acks(self) -> bool {
+        matches!(self, ServerKind::Cahier | ServerKind::Hocuspocus)
+    }
+}
+
+/// A room as the benchmark knows it: a name for the Yjs servers, keys for
+/// Cahier (the name is then the room id).
+#[derive(Clone)]
+pub struct Room {
+    pub name: String,
+    pub keys: DocKeys,
+}
+
+impl Room {
+    /// Room `index` of a run. The edit secret is derived from the run's
+    /// seed, so a restarted server can be asked for the same room.
+    pub fn new(seed: u64, index: usize) -> Self {
+        let mut secret = [0u8; 32];
+        secret[..8].copy_from_slice(&seed.to_le_bytes());
+        secret[8..16].copy_from_slice(&(index as u64).to_le_bytes());
+        let keys = DocKeys::from_edit(&protocol::EditSecret::from_bytes(secret));
+        Self {
+            name: format!("bench-{seed:x}-{index}"),
+            keys,
+        }
+    }
+}
+
+/// What a frame from the server meant.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A Yrs update to apply; `seq` for Cahier.
+    Update { update: Vec<u8>, seq: Option<u64> },
+    /// The initial catch-up is complete.
+    Synced,
+    /// One of our updates was acknowledged: Cahier names it, Hocuspocus
+    /// acknowledges in order.
+    Ack {
+        msg_id: Option<MsgId>,
+        seq: Option<u64>,
+    },
+    /// Someone's presence.
+    Awareness,
+    /// The relay asks for a snapshot covering up to this sequence number.
+    CompactHint(u64),
+    /// A frame to send back (a sync step 2, a pong).
+    Reply(Vec<u8>),
+    /// The server refused something.
+    Refused(String),
+}
+
+pub struct Codec {
+    kind: ServerKind,
+    room: Room,
+    opener: Option<Opener>,
+}
+
+impl Codec {
+    pub fn new(kind: ServerKind, room: Room, verify_signatures: bool) -> Self {
+        let opener =
+            (kind == ServerKind::Cahier).then(|| Opener::new(&room.keys, verify_signatures));
+        Self { kind, room, opener }
+    }
+
+    /// The websocket address of the room on a server at `addr`.
+    pub fn url(&self, addr: &str) -> String {
+        let name = &self.room.name;
+        match self.kind {
+            ServerKind::Cahier => format!("ws://{addr}/ws"),
+            ServerKind::YWebsocket => format!("ws://{addr}/{name}"),
+            ServerKind::Hocuspocus => format!("ws://{addr}/"),
+            ServerKind::YSweet => format!("ws://{addr}/d/{name}/ws/{name}"),
+        }
+    }
+
+    /// The frames a client sends right after connecting.
+    pub fn opening(&self, doc: &yrs::Doc) -> Vec<Vec<u8>> {
+        let sv = doc.transact().state_vector();
+        let step1 = Message::Sync(SyncMessage::SyncStep1(sv));
+        match self.kind {
+            ServerKind::Cahier => vec![ClientMsg::Hello {
+                room: self.room.keys.room(),
+                since_seq: None,
+                write_pk: Some(self.room.keys.writer().to_bytes()),
+            }
+            .encode()],
+            ServerKind::YWebsocket | ServerKind::YSweet => vec![step1.encode_v1()],
+            ServerKind::Hocuspocus => {
+                let mut auth = self.hocus_header(2);
+                auth.write_var(0u8); // AuthMessageType.Token
+                auth.write_string("");
+                vec![auth.to_vec(), self.hocus_wrap(&step1)]
+            }
+        }
+    }
+
+    /// A Yrs update as a frame; Cahier's also returns the message id.
+    pub fn update(&self, update: &[u8]) -> anyhow::Result<(Vec<u8>, Option<MsgId>)> {
+        let msg = Message::Sync(SyncMessage::Update(update.to_vec()));
+        Ok(match self.kind {
+            ServerKind::Cahier => {
+                let msg_id = protocol::envelope::new_msg_id();
+                let ctx = Context::update(self.room.keys.room(), msg_id);
+                let (ciphertext, signature) = self.room.keys.seal(&ctx, update)?;
+                let signature = signature.ok_or_else(|| anyhow::anyhow!("update left unsigned"))?;
+                let frame = ClientMsg::Update {
+                    msg_id,
+                    ciphertext,
+                    signature,
+                }
+                .encode();
+                (frame, Some(msg_id))
+            }
+            ServerKind::YWebsocket | ServerKind::YSweet => (msg.encode_v1(), None),
+            ServerKind::Hocuspocus => (self.hocus_wrap(&msg), None),
+        })
+    }
+
+    /// A snapshot of the whole document for Cahier's compaction.
+    pub fn snapshot(&self, state: &[u8], covers_upto: u64) -> anyhow::Result<Vec<u8>> {
+        let msg_id = protocol::envelope::new_msg_id();
+        let ctx = Context::snapshot(self.room.keys.room(), msg_id, covers_upto);
+        let (ciphertext, signature) = self.room.keys.seal(&ctx, state)?;
+        let signature = signature.ok_or_else(|| anyhow::anyhow!("snapshot left unsigned"))?;
+        Ok(ClientMsg::Snapshot {
+            msg_id,
+            covers_upto,
+            ciphertext,
+            signature,
+        }
+        .encode())
+    }
+
+    /// A presence update (y-protocols awareness: client id, clock, JSON).
+    pub fn awareness(&self, client_id: u64, clock: u32, json: &str) -> anyhow::Result<Vec<u8>> {
+        let mut enc = EncoderV1::new();
+        enc.write_var(1u32);
+        enc.write_var(client_id);
+        enc.write_var(clock);
+        enc.write_string(json);
+        let update = enc.to_vec();
+        Ok(match self.kind {
+            ServerKind::Cahier => {
+                let ctx = Context::awareness(self.room.keys.room());
+                let (ciphertext, _) = self.room.keys.seal(&ctx, &update)?;
+                ClientMsg::Awareness { ciphertext }.encode()
+            }
+            ServerKind::YWebsocket | ServerKind::YSweet => {
+                let mut enc = EncoderV1::new();
+                enc.write_var(1u8);
+                enc.write_buf(&update);
+                enc.to_vec()
+            }
+            ServerKind::Hocuspocus => {
+                let mut enc = self.hocus_header(1);
+                enc.write_buf(&update);
+                enc.to_vec()
+            }
+        })
+    }
+
+    /// Decode one frame from the server.
+    pub fn decode(&self, frame: &[u8], doc: &yrs::Doc) -> anyhow::Result<Vec<Event>> {
+        match self.kind {
+            ServerKind::Cahier => self.decode_cahier(frame),
+            ServerKind::YWebsocket | ServerKind::YSweet => {
+                // Both servers send one message a frame.
+                let msg = Message::decode_v1(frame)?;
+                Ok(self.on_message(msg, doc))
+            }
+            ServerKind::Hocuspocus => self.decode_hocus(frame, doc),
+        }
+    }
+
+    fn on_message(&self, msg: Message, doc: &yrs::Doc) -> Vec<Event> {
+        match msg {
+            Message::Sync(SyncMessage::SyncStep1(sv)) => {
+                let diff = doc.transact().encode_state_as_update_v1(&sv);
+                let reply = Message::Sync(SyncMessage::SyncStep2(diff));
+                let frame = match self.kind {
+                    ServerKind::Hocuspocus => self.hocus_wrap(&reply),
+                    _ => reply.encode_v1(),
+                };
+                vec![Event::Reply(frame)]
+            }
+            Message::Sync(SyncMessage::SyncStep2(update)) => {
+                vec![Event::Update { update, seq: None }, Event::Synced]
+            }
+            Message::Sync(SyncMessage::Update(update)) => vec![Event::Update { update, seq: None }],
+            Message::Awareness(_) | Message::AwarenessQuery => vec![Event::Awareness],
+            Message::Auth(Some(reason)) => vec![Event::Refused(reason)],
+            Message::Auth(None) | Message::Custom(..) => vec![],
+        }
+    }
+
+    fn hocus_header(&self, kind: u8) -> EncoderV1 {
+        let mut enc = EncoderV1::new();
+        enc.write_string(&self.room.name);
+        enc.write_var(kind);
+        enc
+    }
+
+    /// A y-websocket message inside Hocuspocus's envelope: the message's
+    /// own encoding already starts with its type, so the document name is
+    /// simply prepended.
+    fn hocus_wrap(&self, msg: &Message) -> Vec<u8> {
+        let mut enc = EncoderV1::new();
+        enc.write_string(&self.room.name);
+        let mut out = enc.to_vec();
+        out.extend_from_slice(&msg.encode_v1());
+        out
+    }
+
+    fn decode_hocus(&self, frame: &[u8], doc: &yrs::Doc) -> anyhow::Result<Vec<Event>> {
+        let mut dec = DecoderV1::new(Cursor::new(frame));
+        let _address = dec.read_string()?;
+        let kind: u8 = dec.read_var()?;
+        Ok(match kind {
+            // Sync, and SyncReply (the server's own step 1 in answer to ours).
+            0 | 4 => self.on_message(Message::Sync(SyncMessage::decode(&mut dec)?), doc),
+            1 | 3 => vec![Event::Awareness],
+            2 => match dec.read_var::<u8>()? {
+                1 => vec![Event::Refused(dec.read_string()?.to_owned())],
+                _ => vec![],
+            },
+            // SyncStatus: 1 when the update was applied.
+            8 => match dec.read_var::<u8>()? {
+                1 => vec![Event::Ack {
+                    msg_id: None,
+                    seq: None,
+                }],
+                _ => vec![Event::Refused("update not applied".into())],
+            },
+            // Ping: answer with a pong.
+            9 => vec![Event::Reply(self.hocus_header(10).to_vec())],
+            _ => vec![],
+        })
+    }
+
+    fn decode_cahier(&self, frame: &[u8]) -> anyhow::Result<Vec<Event>> {
+        let opener = self.opener.as_ref().expect("a Cahier codec has an opener");
+        let room = self.room.keys.room();
+        let open_update = |u: &protocol::StoredUpdate| -> anyhow::Result<Event> {
+            let update = opener.open(
+                &Context::update(room, u.msg_id),
+                &u.ciphertext,
+                &u.signature,
+            )?;
+            Ok(Event::Update {
+                update,
+                seq: Some(u.seq),
+            })
+        };
+        Ok(match decode_server(frame)? {
+            ServerMsg::Welcome { snapshot, .. } => match snapshot {
+                Some(s) => {
+                    let ctx = Context::snapshot(room, s.msg_id, s.covers_upto);
+                    let update = opener.open(&ctx, &s.ciphertext, &s.signature)?;
+                    vec![Event::Update {
+                        update,
+                        seq: Some(s.covers_upto),
+                    }]
+                }
+                None => vec![],
+            },
+            ServerMsg::Updates(chunk) => chunk.iter().map(open_update).collect::<Result<_, _>>()?,
+            ServerMsg::CaughtUp { .. } => vec![Event::Synced],
+            ServerMsg::Ack { msg_id, seq } => vec![Event::Ack {
+                msg_id: Some(msg_id),
+                seq: Some(seq),
+            }],
+            ServerMsg::Update(u) => vec![open_update(&u)?],
+            ServerMsg::Awareness { ciphertext, .. } => {
+                // Decrypt as the app would, to pay the same cost.
+                self.room
+                    .keys
+                    .open(&Context::awareness(room), &ciphertext, None)?;
+                vec![Event::Awareness]
+            }
+            ServerMsg::CompactHint { head_seq } => vec![Event::CompactHint(head_seq)],
+            ServerMsg::Error { code, .. } => vec![Event::Refused(code.name().to_owned())],
+            ServerMsg::SnapshotStored { .. } | ServerMsg::PeerLeft { .. } => vec![],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{StateVector, Text as _};
+
+    /// The keystrokes an update carries: for each client, the clocks from the
+    /// update's lower bound up to (not including) its upper bound.
+    fn clock_ranges(update: &[u8]) -> anyhow::Result<Vec<(u64, u32, u32)>> {
+        let update = yrs::Update::decode_v1(update)?;
+        Ok(update
+            .insertions(true)
+            .iter()
+            .filter_map(|(client, ranges)| {
+                let lo = ranges.iter().map(|r| r.start).min()?;
+                let hi = ranges.iter().map(|r| r.end).max()?;
+                Some((client.get(), lo, hi))
+            })
+            .collect())
+    }
+
+    fn keystroke(doc: &yrs::Doc, at: u32) -> Vec<u8> {
+        let text = doc.get_or_insert_text("body");
+        let mut txn = doc.transact_mut();
+        text.insert(&mut txn, at, "x");
+        txn.encode_update_v1()
+    }
+
+    #[test]
+    fn a_keystroke_is_one_clock_of_its_client() {
+        let doc = yrs::Doc::with_client_id(42);
+        keystroke(&doc, 0);
+        let second = keystroke(&doc, 1);
+        assert!(second.len() < 40, "a keystroke is {} bytes", second.len());
+        assert_eq!(clock_ranges(&second).expect("decode"), vec![(42, 1, 2)]);
+    }
+
+    #[test]
+    fn hocuspocus_frames_carry_the_document_name() {
+        let room = Room::new(1, 2);
+        let codec = Codec::new(ServerKind::Hocuspocus, room.clone(), false);
+        let doc = yrs::Doc::with_client_id(1);
+        let opening = codec.opening(&doc);
+        let mut dec = DecoderV1::new(Cursor::new(&opening[0]));
+        assert_eq!(dec.read_string().expect("name"), room.name);
+        assert_eq!(dec.read_var::<u8>().expect("type"), 2);
+        // A sync step 1 from the server is answered with a step 2.
+        let step1 = codec.hocus_wrap(&Message::Sync(SyncMessage::SyncStep1(
+            StateVector::default(),
+        )));
+        let events = codec.decode(&step1, &doc).expect("decode");
+        assert!(matches!(events.as_slice(), [Event::Reply(_)]));
+        let status = {
+            let mut e = codec.hocus_header(8);
+            e.write_var(1u8);
+            e.to_vec()
+        };
+        assert_eq!(
+            codec.decode(&status, &doc).expect("decode"),
+            vec![Event::Ack {
+                msg_id: None,
+                seq: None
+            }]
+        );
+    }
+
+    #[test]
+    fn a_cahier_update_round_trips_through_a_relay_message() {
+        let room = Room::new(3, 4);
+        let codec = Codec::new(ServerKind::Cahier, room.clone(), true);
+        let doc = yrs::Doc::with_client_id(5);
+        let update = keystroke(&doc, 0);
+        let (frame, msg_id) = codec.update(&update).expect("seal");
+        let Ok(ClientMsg::Update {
+            msg_id: sent,
+            ciphertext,
+            signature,
+        }) = protocol::wire::decode_client(&frame)
+        else {
+            panic!("not an update");
+        };
+        assert_eq!(Some(sent), msg_id);
+        let relayed = ServerMsg::Update(protocol::StoredUpdate {
+            seq: 9,
+            msg_id: sent,
+            ciphertext,
+            signature,
+        })
+        .encode();
+        assert_eq!(
+            codec.decode(&relayed, &doc).expect("open"),
+            vec![Event::Update {
+                update,
+                seq: Some(9)
+            }]
+        );
+    }
+}
