@@ -556,12 +556,9 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
 }
 
 fn rusqlite_count(path: &std::path::Path) -> Result<u64> {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from updates').fetchone()[0])")
-        .arg(path)
-        .output()?;
-    Ok(String::from_utf8(out.stdout)?.trim().parse()?)
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn.query_row("SELECT count(*) FROM updates", [], |r| r.get(0))?)
 }
 
 #[tokio::test]

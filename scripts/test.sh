@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install what is missing and run every test: formatting and lints, the
+# native unit and integration tests (real relay, real SQLite, real
+# websockets), and the app's wasm build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "rustfmt"
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+cargo fmt --all --check
+
+step "clippy"
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "the browser app builds (wasm, trunk)"
+scripts/build-app.sh
+
+step "native tests: protocol, relay, app logic"
+cargo test --workspace
