@@ -1,0 +1,45 @@
+//! The root component: provides the [`Locale`], follows the address
+//! fragment and shows the page it names.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::components::bad_link::BadLink;
+use crate::components::document::DocumentPage;
+use crate::components::home::Home;
+use crate::components::lang_switch::LangSwitch;
+use crate::locale::Locale;
+use crate::route::Route;
+use crate::strings::APP_NAME;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = Locale::provide();
+
+    let (route, set_route) = signal(Route::from_fragment(&browser::hash()));
+    let listener = window_event_listener(ev::hashchange, move |_| {
+        set_route.set(Route::from_fragment(&browser::hash()));
+    });
+    on_cleanup(move || listener.remove());
+
+    // Keep `<html lang>` in step with the switch.
+    Effect::new(move |_| browser::set_document_lang(locale.lang().tag()));
+
+    let page = move || match route.get() {
+        Route::Home => view! { <Home /> }.into_any(),
+        Route::Document(link) => view! { <DocumentPage link=*link /> }.into_any(),
+        Route::BadLink(error) => view! { <BadLink error /> }.into_any(),
+    };
+
+    view! {
+        <header class="bar">
+            <a class="brand" href="#">
+                {APP_NAME}
+            </a>
+            <LangSwitch />
+        </header>
+        <main>{page}</main>
+        <footer class="note">{move || locale.strings().privacy_note}</footer>
+    }
+}

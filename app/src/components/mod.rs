@@ -1,0 +1,10 @@
+//! The Leptos components, one per file. They read their words from the
+//! [`crate::locale::Locale`] context and keep logic out of `view!`.
+
+pub mod app;
+pub mod bad_link;
+pub mod document;
+pub mod home;
+pub mod lang_switch;
+pub mod new_text;
+pub mod open_link;

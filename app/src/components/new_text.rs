@@ -1,0 +1,28 @@
+//! The "New text" button: a fresh edit secret, then its edit link.
+//!
+//! The secret is generated in the browser (`crypto.getRandomValues`) and
+//! goes straight into the address fragment, which is never sent to a
+//! server; the document page then shows the link to share.
+
+use leptos::prelude::*;
+use protocol::{EditSecret, Link};
+
+use crate::browser;
+use crate::locale::use_locale;
+
+#[component]
+pub fn NewText() -> impl IntoView {
+    let locale = use_locale();
+    let create = move |_| {
+        let link = Link::Edit(EditSecret::generate());
+        browser::set_hash(&link.fragment());
+    };
+    view! {
+        <div class="new-text">
+            <button type="button" class="primary" on:click=create>
+                {move || locale.strings().new_text}
+            </button>
+            <p class="hint">{move || locale.strings().new_text_hint}</p>
+        </div>
+    }
+}

@@ -1,0 +1,18 @@
+//! Cahier's browser app: a Leptos client-side app, compiled to wasm by trunk.
+//!
+//! The browser layer stays thin; logic that needs no browser lives in plain
+//! modules tested natively with `cargo test -p cahier-app`.
+//!
+//! - [`strings`]: every word of the interface, one typed catalogue per language.
+//! - [`locale`]: the `Locale` context, chosen from the browser, switched by hand.
+//! - [`route`]: which page the address fragment asks for.
+//! - [`browser`]: the few browser APIs used outside Leptos.
+//! - [`components`]: the Leptos components, one per file.
+
+pub mod browser;
+pub mod components;
+pub mod locale;
+pub mod route;
+pub mod strings;
+
+pub use components::app::App;
