@@ -599,3 +599,63 @@ async fn shutdown_acknowledges_accepted_writes_then_says_going_away() -> Result<
     let _ = Event::Closed(None);
     relay.stop().await
 }
+
+#[tokio::test]
+async fn the_relay_serves_the_app_from_the_static_directory() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let site = tempfile::tempdir()?;
+    std::fs::write(site.path().join("index.html"), "<title>Cahier</title>")?;
+    let static_dir = site.path().to_owned();
+    let relay = TestRelay::start(dir.path(), |c| c.static_dir = Some(static_dir)).await?;
+    let page = http_get(relay.addr, "/").await?;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("<title>Cahier</title>"));
+    assert!(http_get(relay.addr, "/missing.js")
+        .await?
+        .starts_with("HTTP/1.1 404"));
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn connections_and_rooms_over_their_limits_are_told_to_try_later() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| {
+        c.limits.max_connections = 2;
+        c.limits.max_rooms = 1;
+    })
+    .await?;
+    let first = editor();
+    let _a = Client::join(&relay.url(), first.clone(), 1, None).await?;
+    // A second room while one is open: refused.
+    let second = editor();
+    let mut b = Client::connect(&relay.url(), second.clone(), common::new_doc(2)).await?;
+    let hello = ClientMsg::Hello {
+        room: second.room(),
+        since_seq: None,
+        write_pk: Some(second.writer().to_bytes()),
+    };
+    b.send(&hello).await?;
+    assert_eq!(b.error().await?.0, ErrorCode::TooManyRooms);
+    assert_eq!(b.closed().await?, Some(close::TRY_AGAIN_LATER));
+    // Two connections open: the third is closed at once.
+    wait_for_connections(&relay, 1).await?;
+    let _c = Client::connect(&relay.url(), first.clone(), common::new_doc(3)).await?;
+    let mut d = Client::connect(&relay.url(), first, common::new_doc(4)).await?;
+    assert_eq!(d.closed().await?, Some(close::TRY_AGAIN_LATER));
+    let m = relay.metrics().await?;
+    assert!(
+        m.contains("cahier_disconnects_total{reason=\"full\"} 2"),
+        "{m}"
+    );
+    relay.stop().await
+}
+
+async fn wait_for_connections(relay: &TestRelay, n: u64) -> Result<()> {
+    for _ in 0..200 {
+        if metric(&relay.metrics().await?, "cahier_connections") == n {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    anyhow::bail!("the relay never got down to {n} connections")
+}
