@@ -170,8 +170,18 @@ impl Server {
     /// Start `kind` on a free port with `data` as its (existing) data
     /// directory, and wait until it accepts connections.
     pub fn start(programs: &Programs, kind: ServerKind, data: &Path) -> anyhow::Result<Self> {
+        Self::start_with(programs, kind, data, &[])
+    }
+
+    /// Start with extra environment variables (a changed limit).
+    pub fn start_with(
+        programs: &Programs,
+        kind: ServerKind,
+        data: &Path,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
-        Self::start_on(programs, kind, data, port)
+        Self::start_on(programs, kind, data, port, env)
     }
 
     fn start_on(
@@ -179,6 +189,7 @@ impl Server {
         kind: ServerKind,
         data: &Path,
         port: u16,
+        env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data)?;
         let log = data.with_extension("log");
@@ -192,6 +203,7 @@ impl Server {
             .stdout(out.try_clone()?)
             .stderr(out)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .spawn()
             .with_context(|| format!("start {}", kind.name()))?;
         let mut server = Self {
@@ -265,7 +277,7 @@ impl Server {
     }
 
     /// Stop (gracefully, or by SIGKILL if `crash`) and start again on the
-    /// same port and data directory.
+    /// same port and data directory, with the default configuration.
     pub fn restart(&mut self, programs: &Programs, crash: bool) -> anyhow::Result<()> {
         let before = self.usage();
         if crash {
@@ -273,7 +285,13 @@ impl Server {
         } else {
             self.stop(Duration::from_secs(15))?;
         }
-        let mut next = Self::start_on(programs, self.kind, &self.data.clone(), self.addr.port())?;
+        let mut next = Self::start_on(
+            programs,
+            self.kind,
+            &self.data.clone(),
+            self.addr.port(),
+            &[],
+        )?;
         next.written_before = before.write_bytes;
         next.cpu_before = before.cpu_secs;
         std::mem::swap(self, &mut next);
