@@ -432,6 +432,9 @@ impl Room {
             peer.closer.clone(),
             peer.id,
         );
+        // A client ahead of the relay (its data was restored from an older
+        // backup, say) is sent everything the relay has.
+        let since = since.filter(|s| *s <= upto);
         let runtime = tokio::runtime::Handle::current();
         let metrics = self.relay.metrics.clone();
         self.relay.tasks.spawn_blocking(move || {

@@ -659,3 +659,18 @@ async fn wait_for_connections(relay: &TestRelay, n: u64) -> Result<()> {
     }
     anyhow::bail!("the relay never got down to {n} connections")
 }
+
+#[tokio::test]
+async fn a_client_ahead_of_the_relay_is_sent_everything() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |_| {}).await?;
+    let keys = editor();
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let id = alice.type_at_end("kept").await?;
+    alice.ack(id).await?;
+    // Bob believes he has seen seq 500 (the relay's data was restored from
+    // an older backup): he must still get seq 1.
+    let bob = Client::join(&relay.url(), keys, 2, Some(500)).await?;
+    assert_eq!(bob.text(), "kept");
+    relay.stop().await
+}
