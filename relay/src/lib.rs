@@ -103,6 +103,8 @@ async fn websocket(ws: WebSocketUpgrade, State(relay): State<Arc<Relay>>) -> Res
     let tasks = relay.tasks.clone();
     ws.max_message_size(max)
         .max_frame_size(max)
+        .read_buffer_size(peer::READ_BUFFER)
+        .write_buffer_size(peer::WRITE_BUFFER)
         .on_upgrade(move |socket| tasks.track_future(peer::serve(socket, relay)))
 }
 

@@ -36,6 +36,14 @@ use crate::Relay;
 /// How long the writer keeps trying to deliver queued frames and the close
 /// frame once the connection is closing.
 const CLOSE_FLUSH: Duration = Duration::from_secs(2);
+/// Most frames written between two flushes.
+const WRITE_BATCH: usize = 256;
+/// Per-connection websocket buffers. tungstenite's defaults (128 KiB each,
+/// the read one allocated and zeroed up front) would cost a quarter of a
+/// megabyte per idle connection; our frames are small, and a large one
+/// just grows the buffer while it is read.
+pub(crate) const READ_BUFFER: usize = 8 << 10;
+pub(crate) const WRITE_BUFFER: usize = 16 << 10;
 
 /// Records why a connection closes (the first reason wins) and wakes its
 /// tasks. Cheap to clone.
@@ -177,8 +185,18 @@ async fn write_loop(
             frame = rx.recv() => frame,
         };
         let Some(frame) = frame else { break };
+        // Write everything already queued, then flush once: under load one
+        // syscall carries many frames instead of one each.
+        let batch = async {
+            sink.feed(Message::Binary(frame)).await?;
+            for _ in 1..WRITE_BATCH {
+                let Ok(frame) = rx.try_recv() else { break };
+                sink.feed(Message::Binary(frame)).await?;
+            }
+            sink.flush().await
+        };
         tokio::select! {
-            sent = sink.send(Message::Binary(frame)) => if sent.is_err() { return },
+            sent = batch => if sent.is_err() { return },
             () = closer.cancelled() => break,
         }
     }
