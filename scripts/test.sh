@@ -21,3 +21,6 @@ scripts/build-app.sh
 
 step "native tests: protocol, relay, app logic"
 cargo test --workspace
+
+step "browser end-to-end tests (Playwright on Debian chromium)"
+tests/run.sh

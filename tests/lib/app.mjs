@@ -1,0 +1,68 @@
+// Where things are in Cahier's pages: every selector the tests use, in one
+// place, so a change in the app's markup is one change here. They follow
+// app/src/components/*.rs.
+
+/** The start page (components/home.rs, new_text.rs, open_link.rs). */
+export function home(page) {
+  return {
+    section: page.locator('section.home'),
+    heading: page.locator('section.home h1'),
+    tagline: page.locator('section.home .tagline'),
+    newText: page.locator('.new-text button'),
+    newTextHint: page.locator('.new-text .hint'),
+    ...openLink(page),
+  };
+}
+
+/** The field to open a pasted link, on the start page and the bad-link page. */
+export function openLink(page) {
+  return {
+    openLabel: page.locator('label[for="open-link"]'),
+    openInput: page.locator('#open-link'),
+    openButton: page.locator('form.open-link button[type="submit"]'),
+    openError: page.locator('#open-link-error'),
+  };
+}
+
+/** The header and footer around every page (components/app.rs, lang_switch.rs). */
+export function frame(page) {
+  return {
+    html: page.locator('html'),
+    brand: page.locator('header .brand'),
+    langSwitch: page.locator('nav.lang'),
+    langButton: (tag) => page.locator(`nav.lang button[lang="${tag}"]`),
+    privacyNote: page.locator('footer.note'),
+  };
+}
+
+/** The document page (components/document.rs). */
+export function documentPage(page, strings) {
+  const section = page.locator('section.document');
+  return {
+    section,
+    heading: section.locator('h1'),
+    // The first paragraph says what the link allows.
+    access: section.locator(':scope > p').first(),
+    shareFields: section.locator('label.share input'),
+    editLink: section.locator('label.share', { hasText: strings.edit_link_label }).locator('input'),
+    viewLink: section.locator('label.share', { hasText: strings.view_link_label }).locator('input'),
+    room: section.locator('.room code'),
+  };
+}
+
+/** The page for a fragment that is not a good link (components/bad_link.rs). */
+export function badLinkPage(page) {
+  const section = page.locator('section.bad-link');
+  return {
+    section,
+    heading: section.locator('h1'),
+    error: section.locator(':scope > p.error'),
+    backHome: section.locator('a[href="#"]'),
+    ...openLink(page),
+  };
+}
+
+/** An edit link's fragment: `e=` then 32 bytes and a 3-byte check, base64url. */
+export const EDIT_FRAGMENT = /#e=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{4}$/;
+/** A view link's fragment: `v=` then the view secret, the write key and a check. */
+export const VIEW_FRAGMENT = /#v=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{4}$/;

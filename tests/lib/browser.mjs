@@ -1,0 +1,207 @@
+// Debian's chromium driven by playwright-core, and the helpers the tests
+// share: a fresh context per test with the locale it asks for, a record of
+// everything that went wrong in the page (console errors, uncaught
+// exceptions, failed or refused requests, requests to other hosts), a
+// screenshot in tests/test-results/ when a test fails, and waits that end
+// on an event or a timeout, never on a fixed sleep.
+//
+// playwright-core has no `expect`; `expectText` and friends below wait with
+// Playwright's own locator waits and fail with an AssertionError that shows
+// what the page had instead.
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+import { ROOT } from './relay.mjs';
+
+export const CHROMIUM = process.env.CAHIER_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Flags for a closed network: without the background-networking ones,
+ * chromium keeps trying to reach Google's hosts.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** How long one wait (an element, a text, a navigation) may take. */
+export const TIMEOUT_MS = 15_000;
+
+/** Where failing tests leave their screenshots (gitignored). */
+export const RESULTS_DIR = path.join(ROOT, 'tests', 'test-results');
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000,
+  });
+}
+
+/**
+ * A new context (its own storage: one person's browser) with `locale`, and
+ * one page in it. `page.problems` collects what went wrong in the page.
+ */
+export async function newPage(browser, { locale = 'fr-FR', baseURL } = {}) {
+  const context = await browser.newContext({ locale, baseURL });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  watchProblems(page, baseURL);
+  return page;
+}
+
+/**
+ * Record in `page.problems` every console error, uncaught exception, failed
+ * request, HTTP error and request to another origin than `baseURL` (the
+ * app makes no third-party requests). `page.consoleLog` keeps every console
+ * line for failure reports.
+ */
+function watchProblems(page, baseURL) {
+  const origin = baseURL ? new URL(baseURL).origin : null;
+  page.problems = [];
+  page.consoleLog = [];
+  page.on('console', (message) => {
+    page.consoleLog.push(`[${message.type()}] ${message.text()}`);
+    if (message.type() === 'error') page.problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => page.problems.push(`uncaught exception: ${error.message}`));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (origin && /^(https?|wss?):/.test(url) && new URL(url).origin.replace(/^ws/, 'http') !== origin) {
+      page.problems.push(`request to another origin: ${url}`);
+    }
+  });
+  page.on('requestfailed', (request) =>
+    page.problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) page.problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+}
+
+/** Fail if anything went wrong in the page so far. */
+export function assertNoProblems(page) {
+  assert.deepEqual(page.problems, [], 'the page reported problems');
+}
+
+/**
+ * Run `body(page)` in a fresh context; on failure, save a screenshot as
+ * tests/test-results/<file>--<test>.png and print the page's console. The
+ * context is closed either way.
+ */
+export async function withPage(t, browser, options, body) {
+  const page = await newPage(browser, options);
+  try {
+    await body(page);
+  } catch (error) {
+    await saveFailure(t, page, error);
+    throw error;
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function saveFailure(t, page, error) {
+  try {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const file = path.basename(process.argv[1] ?? 'test', '.mjs').replace(/\.test$/, '');
+    const name = `${file}--${t.name}`.replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 150);
+    const screenshot = path.join(RESULTS_DIR, `${name}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true, timeout: 5_000 });
+    await writeFile(
+      path.join(RESULTS_DIR, `${name}.txt`),
+      [
+        `url: ${page.url()}`,
+        `error: ${error?.stack ?? error}`,
+        'problems:',
+        ...page.problems,
+        'console:',
+        ...page.consoleLog,
+        '',
+      ].join('\n'),
+    );
+    t.diagnostic(`screenshot: ${path.relative(ROOT, screenshot)}`);
+  } catch (screenshotError) {
+    t.diagnostic(`no screenshot: ${screenshotError.message}`);
+  }
+  t.diagnostic(`page: ${page.url()}`);
+  for (const problem of page.problems) t.diagnostic(`problem: ${problem}`);
+  for (const line of page.consoleLog.slice(-20)) t.diagnostic(`console ${line}`);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Wait until `locator` (one element) shows exactly `expected` (whitespace
+ * normalised); fail with what it shows instead.
+ */
+export async function expectText(locator, expected, { timeout = TIMEOUT_MS } = {}) {
+  const normalised = expected.replace(/\s+/g, ' ').trim();
+  const exact = new RegExp(`^\\s*${escapeRegExp(normalised).replace(/ /g, '\\s+')}\\s*$`);
+  try {
+    await locator.and(locator.page().locator('*', { hasText: exact })).first().waitFor({ timeout });
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const actual = await locator
+      .first()
+      .textContent({ timeout: 1_000 })
+      .then((text) => text?.replace(/\s+/g, ' ').trim())
+      .catch(() => '(no such element)');
+    throw new assert.AssertionError({ message: `text of ${locator}`, actual, expected: normalised, operator: 'equal' });
+  }
+}
+
+/** Wait until `locator` has `attribute` equal to `expected`. */
+export async function expectAttribute(locator, attribute, expected, { timeout = TIMEOUT_MS } = {}) {
+  const deadline = Date.now() + timeout;
+  await locator.first().waitFor({ state: 'attached', timeout });
+  const handle = await locator.first().elementHandle();
+  try {
+    await locator
+      .page()
+      .waitForFunction(
+        ([element, name, value]) => element.getAttribute(name) === value,
+        [handle, attribute, expected],
+        { timeout: Math.max(1, deadline - Date.now()) },
+      );
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const actual = await locator.first().getAttribute(attribute, { timeout: 1_000 }).catch(() => '(no such element)');
+    throw new assert.AssertionError({ message: `${attribute} of ${locator}`, actual, expected, operator: 'equal' });
+  } finally {
+    await handle.dispose();
+  }
+}
+
+/** Wait until the input `locator` holds a value that `predicate` accepts; return it. */
+export async function waitForValue(locator, predicate, description, { timeout = TIMEOUT_MS } = {}) {
+  const deadline = Date.now() + timeout;
+  await locator.first().waitFor({ state: 'attached', timeout });
+  let value;
+  // Playwright has no wait on a property; check on each animation frame.
+  const handle = await locator.first().elementHandle();
+  try {
+    await locator
+      .page()
+      .waitForFunction((element) => element.value !== '', handle, { timeout: Math.max(1, deadline - Date.now()) });
+    value = await handle.inputValue();
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+  } finally {
+    await handle.dispose();
+  }
+  assert.ok(value !== undefined && predicate(value), `${locator} should hold ${description}, holds ${JSON.stringify(value)}`);
+  return value;
+}

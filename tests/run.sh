@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Run the browser end-to-end tests: Playwright (playwright-core from npm)
+# driving Debian's chromium against the real relay serving the built app.
+#
+# Installs what is missing and builds only what is stale, so it is cheap
+# right after scripts/test.sh's earlier steps:
+# - chromium from Debian, if /usr/bin/chromium is absent;
+# - tests/node_modules with `npm ci`, if missing or older than the lock file;
+# - the release relay (`cargo build --release -p cahier-relay`: a no-op
+#   when it is up to date), found through `cargo metadata`, so
+#   CARGO_TARGET_DIR is honoured;
+# - the app (scripts/build-app.sh), if dist/ is missing or older than a
+#   source it is built from.
+#
+# Then `node --test` runs tests/*.test.mjs (or the files given as
+# arguments, relative to tests/) with the TAP reporter, whose closing
+# "# pass N" / "# fail N" lines CI reads. Screenshots of failing pages go
+# to tests/test-results/.
+#
+# Environment: CAHIER_E2E_DIST tests another build of the app instead of
+# dist/ (nothing is built then); CAHIER_RELAY_BIN uses that relay binary.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf 'e2e: %s\n' "$*" >&2; }
+
+# Run as root, or through sudo when there is one.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        say "needs root for: $*"
+        return 1
+    fi
+}
+
+# Node 20 or later (its test runner and TAP reporter).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+    say "needs Node.js 20 or later (found: $(node --version 2>/dev/null || echo none))"
+    exit 1
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+    say 'installing chromium (Debian package)'
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+# npm ci when node_modules does not match package-lock.json.
+lock_sum=$(sha256sum tests/package-lock.json | cut -d' ' -f1)
+stamp=tests/node_modules/.cahier-lock.sha256
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+    say 'installing playwright-core (npm ci)'
+    (cd tests && npm ci --no-audit --no-fund)
+    echo "$lock_sum" >"$stamp"
+fi
+
+if [ -z "${CAHIER_RELAY_BIN:-}" ]; then
+    cargo build --release -p cahier-relay
+    target_dir=$(cargo metadata --format-version 1 --no-deps |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+    export CAHIER_RELAY_BIN="$target_dir/release/relay"
+fi
+
+if [ -z "${CAHIER_E2E_DIST:-}" ]; then
+    sources=(app protocol styles public index.html Trunk.toml Cargo.toml Cargo.lock)
+    if [ ! -e dist/index.html ] ||
+        [ -n "$(find "${sources[@]}" -newer dist/index.html -print -quit 2>/dev/null)" ]; then
+        say 'building the app (dist/ is missing or stale)'
+        scripts/build-app.sh
+    fi
+fi
+
+rm -rf tests/test-results
+cd tests
+if [ $# -eq 0 ]; then
+    set -- *.test.mjs
+fi
+say "running $*"
+status=0
+node --test --test-reporter=tap "$@" || status=$?
+if [ -d test-results ]; then
+    say "screenshots and page logs of failing tests: tests/test-results/"
+fi
+exit "$status"
