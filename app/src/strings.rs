@@ -4,6 +4,9 @@
 //! through the components. Choosing and switching the language is
 //! [`crate::locale`]'s job.
 //!
+//! French puts a no-break space (`\u{a0}`) before a colon, so a line never
+//! starts with one.
+//!
 //! The messages for the protocol's errors live here too ([`Strings::link_error`]):
 //! the protocol crate's own `Display` texts are English, for logs.
 
@@ -116,9 +119,9 @@ pub static FR: Strings = Strings {
     open_label: "Ouvrir un lien reçu",
     open_placeholder: "Collez ici un lien Cahier",
     open_button: "Ouvrir",
-    link_no_key: "Ce lien ne contient pas de clé de document : la partie après le # manque.",
-    link_truncated: "Ce lien est incomplet : il a sans doute été coupé en le copiant.",
-    link_damaged: "Ce lien est abîmé : des caractères ont été modifiés en le copiant.",
+    link_no_key: "Ce lien ne contient pas de clé de document\u{a0}: la partie après le # manque.",
+    link_truncated: "Ce lien est incomplet\u{a0}: il a sans doute été coupé en le copiant.",
+    link_damaged: "Ce lien est abîmé\u{a0}: des caractères ont été modifiés en le copiant.",
     bad_link_title: "Impossible d'ouvrir ce lien",
     back_home: "Retour à l'accueil",
     document_title: "Document",
@@ -129,9 +132,10 @@ pub static FR: Strings = Strings {
         "Toute personne qui a ce lien peut modifier le texte. Ne le partagez qu'avec votre groupe.",
     view_link_label: "Lien de lecture",
     view_link_hint: "Ce lien permet de lire le texte sans le modifier.",
-    room_label: "Salon",
+    room_label: "Salon\u{a0}:",
     editor_coming: "L'éditeur arrive bientôt.",
-    privacy_note: "Les clés restent dans votre navigateur : le serveur ne voit jamais le texte.",
+    privacy_note:
+        "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
 };
 
 pub static EN: Strings = Strings {
@@ -155,7 +159,7 @@ pub static EN: Strings = Strings {
     edit_link_warning: "Anyone with this link can change the text. Share it only with your group.",
     view_link_label: "Read-only link",
     view_link_hint: "This link lets people read the text without changing it.",
-    room_label: "Room",
+    room_label: "Room:",
     editor_coming: "The editor is coming soon.",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
 };

@@ -50,7 +50,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             />
             <p class="room">
                 {move || locale.strings().room_label}
-                ": "
+                " "
                 <code>{room}</code>
             </p>
             <p class="hint">{move || locale.strings().editor_coming}</p>
