@@ -53,7 +53,7 @@ describe('the start page', () => {
   );
 
   test('loads from the relay without errors or third-party requests', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
       const response = await page.goto('/');
       assert.equal(response?.status(), 200);
       await expectText(home(page).heading, APP_NAME);
@@ -66,7 +66,7 @@ describe('the start page', () => {
   });
 
   test('speaks French to a French browser', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
       assertNoProblems(page);
@@ -74,7 +74,7 @@ describe('the start page', () => {
   });
 
   test('speaks English to an English browser', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'en-US', baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: 'en-US', relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'en');
       assertNoProblems(page);
@@ -82,7 +82,7 @@ describe('the start page', () => {
   });
 
   test('speaks French to a browser in neither language', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'de-DE', baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: 'de-DE', relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
       assertNoProblems(page);
@@ -90,7 +90,7 @@ describe('the start page', () => {
   });
 
   test('the language switch changes every word, and is remembered', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
 

@@ -11,7 +11,7 @@ import {
   expectAttribute,
   expectText,
   launchBrowser,
-  waitForValue,
+  filledValue,
   withPage,
 } from './lib/browser.mjs';
 import { startRelay } from './lib/relay.mjs';
@@ -36,7 +36,8 @@ async function assertDocumentPage(page, words, { canWrite, link }) {
   const doc = documentPage(page, words);
   await expectText(doc.heading, words.document_title);
   await expectText(doc.access, canWrite ? words.edit_access : words.view_access);
-  const viewLink = await waitForValue(doc.viewLink, (url) => VIEW_FRAGMENT.test(url), 'a view link');
+  const viewLink = await filledValue(doc.viewLink);
+  assert.match(viewLink, VIEW_FRAGMENT);
   if (canWrite) {
     assert.equal(await doc.shareFields.count(), 2, 'an editor sees the edit link and the view link');
     assert.equal(await doc.editLink.inputValue(), link, 'the edit link to share is the page address');
@@ -78,7 +79,7 @@ describe('links', () => {
   );
 
   test('"New text" opens an empty document at a new edit link', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.fr, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
       const link = await createText(page, STRINGS.fr);
       assert.ok(link.startsWith(relay.url), `${link} is on the relay's address`);
       await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link });
@@ -87,7 +88,7 @@ describe('links', () => {
   });
 
   test('each new text gets its own key and room', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.en, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
       const first = await createText(page, STRINGS.en);
       const firstDoc = await assertDocumentPage(page, STRINGS.en, { canWrite: true, link: first });
       const second = await createText(page, STRINGS.en);
@@ -102,7 +103,7 @@ describe('links', () => {
     const words = STRINGS[lang];
 
     test(`a damaged pasted link is refused in words (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      await withPage(t, browser, { locale, baseURL: relay.url }, async (page) => {
+      await withPage(t, browser, { locale, relay }, async (page) => {
         const good = await createText(page, words);
         await page.goto('/');
         const start = home(page);
@@ -135,11 +136,11 @@ describe('links', () => {
   test('a good pasted link opens its document for another person', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     let link;
     let room;
-    await withPage(t, browser, { locale: LOCALES.fr, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
       link = await createText(page, STRINGS.fr);
       ({ room } = await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link }));
     });
-    await withPage(t, browser, { locale: LOCALES.en, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
       await page.goto('/');
       const start = home(page);
       // Links pasted from mail often come with spaces around them.
@@ -153,7 +154,7 @@ describe('links', () => {
   });
 
   test('a damaged link in the address bar says what is wrong', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.fr, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
       const good = await createText(page, STRINGS.fr);
       const bad = badLinkPage(page);
 
@@ -172,9 +173,9 @@ describe('links', () => {
     });
   });
 
-  test('a view link opens the same document read-only', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a pasted view link opens the same document read-only', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     let edit;
-    await withPage(t, browser, { locale: LOCALES.fr, baseURL: relay.url }, async (page) => {
+    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
       const link = await createText(page, STRINGS.fr);
       edit = { link, ...(await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link })) };
     });
@@ -182,10 +183,18 @@ describe('links', () => {
     const editSecret = new URL(edit.link).hash.slice('#e='.length).split('.')[0];
     assert.ok(!edit.viewLink.includes(editSecret), 'the view link does not carry the edit secret');
 
-    await withPage(t, browser, { locale: LOCALES.en, baseURL: relay.url }, async (page) => {
-      await page.goto(edit.viewLink);
+    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
+      await page.goto('/');
+      const start = home(page);
+      await start.openInput.fill(edit.viewLink);
+      await start.openButton.click();
+      await page.waitForURL((url) => url.href === edit.viewLink);
       const viewed = await assertDocumentPage(page, STRINGS.en, { canWrite: false, link: edit.viewLink });
       assert.equal(viewed.room, edit.room, 'the same document');
+
+      // Opened again from the address bar, it is still read-only.
+      await page.reload();
+      await assertDocumentPage(page, STRINGS.en, { canWrite: false, link: edit.viewLink });
       assertNoProblems(page);
     });
   });

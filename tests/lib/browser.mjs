@@ -49,9 +49,11 @@ export async function launchBrowser() {
 
 /**
  * A new context (its own storage: one person's browser) with `locale`, and
- * one page in it. `page.problems` collects what went wrong in the page.
+ * one page in it, whose relative addresses go to `relay`.
+ * `page.problems` collects what went wrong in the page.
  */
-export async function newPage(browser, { locale = 'fr-FR', baseURL } = {}) {
+export async function newPage(browser, { locale = 'fr-FR', relay } = {}) {
+  const baseURL = relay?.url;
   const context = await browser.newContext({ locale, baseURL });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
@@ -62,7 +64,7 @@ export async function newPage(browser, { locale = 'fr-FR', baseURL } = {}) {
 
 /**
  * Record in `page.problems` every console error, uncaught exception, failed
- * request, HTTP error and request to another origin than `baseURL` (the
+ * request (but those a navigation cancels), HTTP error and request to another origin than `baseURL` (the
  * app makes no third-party requests). `page.consoleLog` keeps every console
  * line for failure reports.
  */
@@ -81,9 +83,12 @@ function watchProblems(page, baseURL) {
       page.problems.push(`request to another origin: ${url}`);
     }
   });
-  page.on('requestfailed', (request) =>
-    page.problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    // Leaving a page cancels what it was still loading (its icon, say).
+    if (reason === 'net::ERR_ABORTED') return;
+    page.problems.push(`request failed: ${request.url()} (${reason})`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) page.problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
@@ -95,23 +100,24 @@ export function assertNoProblems(page) {
 }
 
 /**
- * Run `body(page)` in a fresh context; on failure, save a screenshot as
- * tests/test-results/<file>--<test>.png and print the page's console. The
- * context is closed either way.
+ * Run `body(page)` in a fresh context (see `newPage` for `options`); on
+ * failure, save a screenshot as tests/test-results/<file>--<test>.png, the
+ * page's console and the relay's log beside it, and print the problems.
+ * The context is closed either way.
  */
 export async function withPage(t, browser, options, body) {
   const page = await newPage(browser, options);
   try {
     await body(page);
   } catch (error) {
-    await saveFailure(t, page, error);
+    await saveFailure(t, page, error, options.relay);
     throw error;
   } finally {
     await page.context().close();
   }
 }
 
-async function saveFailure(t, page, error) {
+async function saveFailure(t, page, error, relay) {
   try {
     await mkdir(RESULTS_DIR, { recursive: true });
     const file = path.basename(process.argv[1] ?? 'test', '.mjs').replace(/\.test$/, '');
@@ -127,6 +133,8 @@ async function saveFailure(t, page, error) {
         ...page.problems,
         'console:',
         ...page.consoleLog,
+        'relay log (last lines):',
+        relay?.recentLog() ?? '(no relay)',
         '',
       ].join('\n'),
     );
@@ -185,23 +193,23 @@ export async function expectAttribute(locator, attribute, expected, { timeout = 
   }
 }
 
-/** Wait until the input `locator` holds a value that `predicate` accepts; return it. */
-export async function waitForValue(locator, predicate, description, { timeout = TIMEOUT_MS } = {}) {
+/**
+ * The value of the input `locator`, once it has one (the app fills some
+ * fields after rendering them); fails if it stays empty.
+ */
+export async function filledValue(locator, { timeout = TIMEOUT_MS } = {}) {
   const deadline = Date.now() + timeout;
   await locator.first().waitFor({ state: 'attached', timeout });
-  let value;
-  // Playwright has no wait on a property; check on each animation frame.
   const handle = await locator.first().elementHandle();
   try {
     await locator
       .page()
-      .waitForFunction((element) => element.value !== '', handle, { timeout: Math.max(1, deadline - Date.now()) });
-    value = await handle.inputValue();
+      .waitForFunction((input) => input.value !== '', handle, { timeout: Math.max(1, deadline - Date.now()) });
+    return await handle.inputValue();
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
+    throw new assert.AssertionError({ message: `${locator} stays empty`, actual: '', expected: '(a value)' });
   } finally {
     await handle.dispose();
   }
-  assert.ok(value !== undefined && predicate(value), `${locator} should hold ${description}, holds ${JSON.stringify(value)}`);
-  return value;
 }
