@@ -8,9 +8,15 @@
 //! - [`route`]: which page the address fragment asks for.
 //! - [`browser`]: the few browser APIs used outside Leptos.
 //! - [`components`]: the Leptos components, one per file.
+//! - [`diff`]: a textarea change as one minimal edit, in UTF-16 units.
+//! - [`caret`]: the local selection carried through a remote change.
+//! - [`doc`]: the Yrs document model (meta, body, people).
 
 pub mod browser;
+pub mod caret;
 pub mod components;
+pub mod diff;
+pub mod doc;
 pub mod locale;
 pub mod route;
 pub mod strings;

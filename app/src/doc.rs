@@ -1,0 +1,522 @@
+//! The document model inside the encryption (DESIGN.md, "Document model"):
+//! one Yrs `Doc` per document, created with `skip_gc` (history must stay
+//! reconstructable) and `OffsetKind::Utf16` (indices match the textarea and
+//! JavaScript strings), holding
+//!
+//! | name     | type | holds                                        |
+//! | -------- | ---- | -------------------------------------------- |
+//! | `meta`   | Map  | `kind` (`text`/`arguments`), `title`, `created` |
+//! | `body`   | Text | the collective text, Markdown                |
+//! | `people` | Map  | yrs client id (decimal) → `{ name, colour }` |
+//!
+//! [`Document`] owns the `Doc` and its observers. Every local change is one
+//! transaction whose v1 update is returned, for the session to seal and
+//! send; [`Document::apply_remote`] integrates a co-author's update and
+//! reports what it changed, the body as a [`Step`] delta so the editor can
+//! move the local selection ([`crate::caret`]). Amendments, versions and
+//! arguments come later; sealing and the socket are the session's job.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use yrs::types::text::TextEvent;
+use yrs::types::Delta;
+use yrs::updates::decoder::Decode;
+use yrs::{
+    Any, Doc, GetString, Map, MapRef, Number, Observable, OffsetKind, Options, Origin, Out,
+    ReadTxn, StateVector, Text, TextRef, Transact, TransactionMut, Update,
+};
+
+use crate::caret::Step;
+use crate::diff::{utf16_len, Edit};
+
+/// The origin of the transactions that integrate co-authors' updates; the
+/// observers report only those.
+const REMOTE: &str = "cahier/remote";
+
+/// What kind of document this is (`meta.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    /// A collective text: motion, leaflet, congress text.
+    Text,
+    /// A map of arguments and talking points.
+    Arguments,
+}
+
+impl DocKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Text => "text",
+            DocKind::Arguments => "arguments",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "text" => Some(DocKind::Text),
+            "arguments" => Some(DocKind::Arguments),
+            _ => None,
+        }
+    }
+}
+
+/// The document's `meta` map, read back. Fields a co-author's (possibly
+/// newer) app wrote in a shape this one does not know are `None`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    pub kind: Option<DocKind>,
+    pub title: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created: Option<i64>,
+}
+
+/// A person, as listed in `people`: no account, a name and a colour chosen
+/// in the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    /// A CSS colour, such as `#1d4e89`.
+    pub colour: String,
+}
+
+/// What a co-author's update changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemoteChange {
+    /// The change to `body`, for [`crate::caret::Selection::transform`];
+    /// empty when the body did not change.
+    pub body: Vec<Step>,
+    pub meta: bool,
+    pub people: bool,
+}
+
+/// Why an edit or an update could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    #[error("the edit does not fit the text: {start} + {delete} is past its length {len}")]
+    EditOutOfRange { start: u32, delete: u32, len: u32 },
+    #[error("the update is not a Yrs v1 update")]
+    Decode(#[source] yrs::encoding::read::Error),
+    #[error("the update cannot be applied to this document")]
+    Apply(#[source] yrs::error::UpdateError),
+}
+
+/// Changes seen by the observers since [`Document::apply_remote`] last
+/// took them. Behind a `std::sync::Mutex`: observers run synchronously
+/// inside the transaction, nothing awaits while holding it.
+#[derive(Debug, Default)]
+struct Observed {
+    body: Vec<Step>,
+    meta: bool,
+    people: bool,
+}
+
+type Shared = Arc<Mutex<Observed>>;
+
+fn lock(shared: &Shared) -> MutexGuard<'_, Observed> {
+    // A panic in an observer cannot leave `Observed` half-written in a way
+    // that matters: it only accumulates flags and steps.
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn is_remote(txn: &TransactionMut) -> bool {
+    txn.origin() == Some(&Origin::from(REMOTE))
+}
+
+fn steps(event: &TextEvent, txn: &TransactionMut) -> Vec<Step> {
+    event
+        .delta(txn)
+        .iter()
+        .map(|delta| match delta {
+            Delta::Retain(n, _) => Step::Retain(*n),
+            Delta::Deleted(n) => Step::Delete(*n),
+            Delta::Inserted(Out::Any(Any::String(text)), _) => Step::Insert(utf16_len(text)),
+            // An embed counts as one position.
+            Delta::Inserted(_, _) => Step::Insert(1),
+        })
+        .collect()
+}
+
+/// One collaborative document.
+pub struct Document {
+    doc: Doc,
+    meta: MapRef,
+    body: TextRef,
+    people: MapRef,
+    observed: Shared,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("client_id", &self.client_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Document {
+    /// An empty document for the Yrs client `client_id` (53 bits at most;
+    /// unique per browser and document).
+    pub fn new(client_id: u64) -> Self {
+        let options = Options {
+            skip_gc: true,
+            offset_kind: OffsetKind::Utf16,
+            ..Options::with_client_id(yrs::ClientID::new(client_id & ((1 << 53) - 1)))
+        };
+        let doc = Doc::with_options(options);
+        let meta = doc.get_or_insert_map("meta");
+        let body = doc.get_or_insert_text("body");
+        let people = doc.get_or_insert_map("people");
+        let observed = Shared::default();
+
+        let shared = observed.clone();
+        body.observe("cahier/body", move |txn, event| {
+            if is_remote(txn) {
+                lock(&shared).body.extend(steps(event, txn));
+            }
+        });
+        let shared = observed.clone();
+        meta.observe("cahier/meta", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).meta = true;
+            }
+        });
+        let shared = observed.clone();
+        people.observe("cahier/people", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).people = true;
+            }
+        });
+
+        Document {
+            doc,
+            meta,
+            body,
+            people,
+            observed,
+        }
+    }
+
+    /// A document from a snapshot ([`Document::encode_state`]), for `client_id`.
+    pub fn load(client_id: u64, snapshot: &[u8]) -> Result<Self, DocError> {
+        let document = Document::new(client_id);
+        document.apply_remote(snapshot)?;
+        Ok(document)
+    }
+
+    pub fn client_id(&self) -> u64 {
+        self.doc.client_id().get()
+    }
+
+    /// Fill `meta` for a new document. Returns the update to send.
+    pub fn init_meta(&self, kind: DocKind, title: &str, created: i64) -> Vec<u8> {
+        let mut txn = self.doc.transact_mut();
+        self.meta.insert(&mut txn, "kind", kind.as_str());
+        self.meta.insert(&mut txn, "title", title);
+        self.meta
+            .insert(&mut txn, "created", Any::Number(Number::Int(created)));
+        txn.encode_update_v1()
+    }
+
+    /// Rename the document. Returns the update to send.
+    pub fn set_title(&self, title: &str) -> Vec<u8> {
+        let mut txn = self.doc.transact_mut();
+        self.meta.insert(&mut txn, "title", title);
+        txn.encode_update_v1()
+    }
+
+    pub fn meta(&self) -> Meta {
+        let txn = self.doc.transact();
+        let string = |key: &str| match self.meta.get(&txn, key) {
+            Some(Out::Any(Any::String(text))) => Some(text.to_string()),
+            _ => None,
+        };
+        let created = match self.meta.get(&txn, "created") {
+            Some(Out::Any(Any::Number(Number::Int(ms)))) => Some(ms),
+            // Another app may have written a JavaScript number.
+            Some(Out::Any(Any::Number(Number::Float(ms)))) if ms.is_finite() => Some(ms as i64),
+            _ => None,
+        };
+        Meta {
+            kind: string("kind").as_deref().and_then(DocKind::parse),
+            title: string("title"),
+            created,
+        }
+    }
+
+    /// The body's text.
+    pub fn body(&self) -> String {
+        self.body.get_string(&self.doc.transact())
+    }
+
+    /// The body's length in UTF-16 code units.
+    pub fn body_len(&self) -> u32 {
+        self.body.len(&self.doc.transact())
+    }
+
+    /// Apply a local edit of the body (from [`crate::diff`]) as one
+    /// transaction. Returns the update to send.
+    pub fn edit_body(&self, edit: &Edit) -> Result<Vec<u8>, DocError> {
+        let mut txn = self.doc.transact_mut();
+        let len = self.body.len(&txn);
+        if edit
+            .start
+            .checked_add(edit.delete)
+            .is_none_or(|end| end > len)
+        {
+            return Err(DocError::EditOutOfRange {
+                start: edit.start,
+                delete: edit.delete,
+                len,
+            });
+        }
+        if edit.delete > 0 {
+            self.body.remove_range(&mut txn, edit.start, edit.delete);
+        }
+        if !edit.insert.is_empty() {
+            self.body.insert(&mut txn, edit.start, &edit.insert);
+        }
+        Ok(txn.encode_update_v1())
+    }
+
+    /// Set this browser's entry in `people`. Returns the update to send.
+    pub fn set_me(&self, person: &Person) -> Vec<u8> {
+        let entry = Any::from(HashMap::from([
+            ("name".to_owned(), Any::from(person.name.as_str())),
+            ("colour".to_owned(), Any::from(person.colour.as_str())),
+        ]));
+        let mut txn = self.doc.transact_mut();
+        self.people
+            .insert(&mut txn, self.client_id().to_string(), entry);
+        txn.encode_update_v1()
+    }
+
+    /// Everyone listed in `people`, by yrs client id, in id order. Entries
+    /// in a shape this app does not know are skipped.
+    pub fn people(&self) -> Vec<(u64, Person)> {
+        let txn = self.doc.transact();
+        let mut people: Vec<(u64, Person)> = self
+            .people
+            .iter(&txn)
+            .filter_map(|(key, value)| {
+                let id = key.parse().ok()?;
+                let Out::Any(Any::Map(fields)) = value else {
+                    return None;
+                };
+                let field = |name: &str| match fields.get(name) {
+                    Some(Any::String(text)) => Some(text.to_string()),
+                    _ => None,
+                };
+                Some((
+                    id,
+                    Person {
+                        name: field("name")?,
+                        colour: field("colour")?,
+                    },
+                ))
+            })
+            .collect();
+        people.sort_by_key(|(id, _)| *id);
+        people
+    }
+
+    /// Integrate a co-author's update (or a snapshot) and say what changed.
+    pub fn apply_remote(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
+        let update = Update::decode_v1(update).map_err(DocError::Decode)?;
+        {
+            let mut txn = self.doc.transact_mut_with(REMOTE);
+            txn.apply_update(update).map_err(DocError::Apply)?;
+            // Observers run when `txn` commits, at the end of this scope.
+        }
+        let observed = std::mem::take(&mut *lock(&self.observed));
+        Ok(RemoteChange {
+            body: observed.body,
+            meta: observed.meta,
+            people: observed.people,
+        })
+    }
+
+    /// The whole document as one update: what a snapshot seals.
+    pub fn encode_state(&self) -> Vec<u8> {
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caret::Selection;
+    use crate::diff::diff;
+
+    fn edit(start: u32, delete: u32, insert: &str) -> Edit {
+        Edit {
+            start,
+            delete,
+            insert: insert.to_owned(),
+        }
+    }
+
+    /// Two documents that exchanged their initial state.
+    fn pair() -> (Document, Document) {
+        let alice = Document::new(1);
+        let bob = Document::new(2);
+        let init = alice.init_meta(DocKind::Text, "Motion", 1_700_000_000_000);
+        bob.apply_remote(&init).expect("alice's update applies");
+        (alice, bob)
+    }
+
+    #[test]
+    fn a_new_document_is_empty_with_the_designed_options() {
+        let doc = Document::new(42);
+        assert_eq!(doc.client_id(), 42);
+        assert_eq!(doc.body(), "");
+        assert_eq!(doc.meta(), Meta::default());
+        assert!(doc.doc.skip_gc());
+        assert_eq!(doc.doc.offset_kind(), OffsetKind::Utf16);
+    }
+
+    #[test]
+    fn meta_travels_to_a_co_author() {
+        let (alice, bob) = pair();
+        let expected = Meta {
+            kind: Some(DocKind::Text),
+            title: Some("Motion".into()),
+            created: Some(1_700_000_000_000),
+        };
+        assert_eq!(alice.meta(), expected);
+        assert_eq!(bob.meta(), expected);
+
+        let change = bob
+            .apply_remote(&alice.set_title("Motion d'orientation"))
+            .expect("applies");
+        assert!(change.meta && !change.people && change.body.is_empty());
+        assert_eq!(bob.meta().title.as_deref(), Some("Motion d'orientation"));
+    }
+
+    #[test]
+    fn local_edits_count_utf16_units() {
+        let doc = Document::new(1);
+        doc.edit_body(&edit(0, 0, "vote 🗳 ici")).expect("fits");
+        assert_eq!(doc.body_len(), 11);
+        // Insert after the emoji: index 7 in UTF-16, 6 in chars.
+        doc.edit_body(&edit(7, 0, "!")).expect("fits");
+        assert_eq!(doc.body(), "vote 🗳! ici");
+        doc.edit_body(&edit(5, 2, "")).expect("fits");
+        assert_eq!(doc.body(), "vote ! ici");
+    }
+
+    #[test]
+    fn an_edit_past_the_end_is_refused() {
+        let doc = Document::new(1);
+        doc.edit_body(&edit(0, 0, "abc")).expect("fits");
+        assert!(matches!(
+            doc.edit_body(&edit(2, 5, "")),
+            Err(DocError::EditOutOfRange { len: 3, .. })
+        ));
+        assert!(doc.edit_body(&edit(u32::MAX, 1, "")).is_err());
+        assert_eq!(doc.body(), "abc");
+    }
+
+    #[test]
+    fn textarea_values_round_trip_through_diffs_and_updates() {
+        let (alice, bob) = pair();
+        let values = ["", "Motion", "Motion 🗳", "La motion 🗳 n°3", "La motion n°3"];
+        let mut old = String::new();
+        for new in values {
+            if let Some(e) = diff(&old, new) {
+                let update = alice.edit_body(&e).expect("a diff always fits");
+                bob.apply_remote(&update).expect("applies");
+            }
+            assert_eq!(alice.body(), new);
+            assert_eq!(bob.body(), new);
+            old = new.to_owned();
+        }
+    }
+
+    #[test]
+    fn a_remote_edit_reports_its_delta_and_keeps_the_selection_on_its_words() {
+        let (alice, bob) = pair();
+        let start = alice
+            .edit_body(&edit(0, 0, "la motion est adoptée"))
+            .expect("fits");
+        bob.apply_remote(&start).expect("applies");
+
+        // Bob has "adoptée" selected (14..21); Alice inserts "😀 " at 3.
+        let selection = Selection { start: 14, end: 21 };
+        let update = alice.edit_body(&edit(3, 0, "😀 ")).expect("fits");
+        let change = bob.apply_remote(&update).expect("applies");
+        assert_eq!(change.body, vec![Step::Retain(3), Step::Insert(3)]);
+        let moved = selection.transform(&change.body);
+        let units: Vec<u16> = bob.body().encode_utf16().collect();
+        let words = String::from_utf16_lossy(&units[moved.start as usize..moved.end as usize]);
+        assert_eq!(words, "adoptée");
+    }
+
+    #[test]
+    fn local_edits_are_not_reported_as_remote() {
+        let (alice, bob) = pair();
+        alice.edit_body(&edit(0, 0, "mine")).expect("fits");
+        let update = bob.edit_body(&edit(0, 0, "yours")).expect("fits");
+        let change = alice.apply_remote(&update).expect("applies");
+        // Only bob's insertion, not alice's own earlier one.
+        assert_eq!(
+            change
+                .body
+                .iter()
+                .filter(|s| matches!(s, Step::Insert(_)))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn concurrent_edits_converge() {
+        let (alice, bob) = pair();
+        let base = alice.edit_body(&edit(0, 0, "texte")).expect("fits");
+        bob.apply_remote(&base).expect("applies");
+        let a = alice.edit_body(&edit(0, 0, "Le ")).expect("fits");
+        let b = bob.edit_body(&edit(5, 0, " final")).expect("fits");
+        alice.apply_remote(&b).expect("applies");
+        bob.apply_remote(&a).expect("applies");
+        assert_eq!(alice.body(), "Le texte final");
+        assert_eq!(bob.body(), alice.body());
+    }
+
+    #[test]
+    fn people_are_listed_by_client_id() {
+        let (alice, bob) = pair();
+        let me = Person {
+            name: "Louise".into(),
+            colour: "#1d4e89".into(),
+        };
+        let change = bob.apply_remote(&alice.set_me(&me)).expect("applies");
+        assert!(change.people);
+        let other = Person {
+            name: "Jean".into(),
+            colour: "#a4262c".into(),
+        };
+        alice.apply_remote(&bob.set_me(&other)).expect("applies");
+        assert_eq!(alice.people(), vec![(1, me.clone()), (2, other.clone())]);
+        assert_eq!(bob.people(), alice.people());
+    }
+
+    #[test]
+    fn a_snapshot_restores_everything() {
+        let (alice, _) = pair();
+        alice.edit_body(&edit(0, 0, "Texte")).expect("fits");
+        let copy = Document::load(9, &alice.encode_state()).expect("loads");
+        assert_eq!(copy.body(), "Texte");
+        assert_eq!(copy.meta(), alice.meta());
+        assert_eq!(copy.client_id(), 9);
+    }
+
+    #[test]
+    fn garbage_is_refused_in_words() {
+        let doc = Document::new(1);
+        let err = doc
+            .apply_remote(&[0xff, 0xff, 0xff])
+            .expect_err("not an update");
+        assert!(matches!(err, DocError::Decode(_)), "{err:?}");
+    }
+}
