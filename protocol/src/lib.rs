@@ -11,6 +11,8 @@
 //! - [`wire`]: the binary messages on the websocket, their version byte and
 //!   their encoding; decoding never panics on any input.
 //! - [`close`]: the websocket close codes the relay uses.
+//! - [`session`]: the client side of a connection as a state machine
+//!   without I/O: pending queue, acks, catch-up, flow control.
 //!
 //! # Known-answer vectors
 //!
@@ -43,6 +45,7 @@ pub mod close;
 pub mod envelope;
 pub mod keys;
 pub mod link;
+pub mod session;
 pub mod wire;
 
 pub use envelope::{Context, Kind, MsgId, OpenError, SealError, Signature};

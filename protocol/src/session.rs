@@ -1,0 +1,798 @@
+//! The client side of a relay connection, without I/O: a state machine the
+//! app (and native tools) drive with frames and local updates, and which
+//! says what to send and what to apply. No socket, no timer, no storage
+//! here: the caller owns those, so this logic is tested natively.
+//!
+//! What it owns:
+//! - the keys, and so sealing what goes out and opening (verify, decrypt)
+//!   what comes in;
+//! - `applied`: the last sequence number whose update the caller has been
+//!   given; with the document state, it is what the caller persists, and it
+//!   is the `since_seq` of the next `Hello`;
+//! - the pending queue: local updates not yet acknowledged, oldest first,
+//!   each with the message id it keeps across resends (the relay drops
+//!   duplicates by id and acknowledges them again). The caller persists it
+//!   too ([`Session::pending`]): an edit made offline survives a reload.
+//!
+//! Flow control: at most `window` updates are in flight; each `Ack` frees a
+//! place, and [`Session::outgoing`] hands out the next frames. An update the
+//! relay refused for a passing reason (rate, storage, shutdown) goes back to
+//! the queue and is resent by a later `outgoing`; one it refused for good
+//! (too large, bad signature) is reported and dropped from the queue (the
+//! text is still in the caller's document, so nothing typed is lost).
+//!
+//! Ordering: the relay sends a connection its catch-up, then live updates
+//! and acks in commit order, so when `Ack{seq}` arrives every update before
+//! `seq` has arrived too, and `applied` can move to `seq`.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError};
+use crate::keys::DocKeys;
+use crate::wire::{
+    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, StoredUpdate, WireError,
+};
+
+/// Updates in flight at once by default: enough to keep a fast typist's
+/// keystrokes flowing on a slow link, few enough to stay under the relay's
+/// default rate limit when a backlog is flushed.
+pub const DEFAULT_WINDOW: usize = 32;
+
+/// A local update waiting for the relay's acknowledgement, as persisted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpdate {
+    pub msg_id: MsgId,
+    /// The plaintext Yrs update (v1 encoding).
+    pub update: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    item: PendingUpdate,
+    in_flight: bool,
+}
+
+/// Where the connection stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// No connection.
+    Offline,
+    /// `Hello` sent; receiving the history. `total` is known once the
+    /// `Welcome` has arrived.
+    Joining { received: u64, total: Option<u64> },
+    /// Caught up: live updates flow both ways.
+    Live,
+}
+
+/// What the caller must do with an incoming frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// Our connection's peer id in the room.
+    Joined {
+        peer: PeerId,
+        head_seq: u64,
+    },
+    /// Load this full document state (the relay's snapshot), then apply
+    /// what follows.
+    Snapshot {
+        state: Vec<u8>,
+        covers_upto: u64,
+    },
+    /// Apply this update (a co-author's, or one of ours from an earlier
+    /// session), in the order given.
+    Update {
+        seq: u64,
+        update: Vec<u8>,
+    },
+    /// History received so far, for a progress bar.
+    Progress {
+        received: u64,
+        total: u64,
+    },
+    /// The history is complete; call [`Session::outgoing`] to send the
+    /// pending queue.
+    CaughtUp {
+        head_seq: u64,
+    },
+    /// One of our updates is stored.
+    Acked {
+        msg_id: MsgId,
+        seq: u64,
+    },
+    /// A co-author's presence (cursor, name): plaintext as they sent it.
+    Awareness {
+        peer: PeerId,
+        state: Vec<u8>,
+    },
+    PeerLeft {
+        peer: PeerId,
+    },
+    /// The relay asks for a snapshot; see [`Session::snapshot`].
+    CompactHint {
+        head_seq: u64,
+    },
+    SnapshotStored {
+        covers_upto: u64,
+    },
+    /// The relay refused something. `dropped` is true when a pending update
+    /// was taken off the queue for good (its content stays in the document).
+    Refused {
+        code: ErrorCode,
+        msg_id: Option<MsgId>,
+        dropped: bool,
+    },
+    /// A stored message failed verification or decryption: the relay (or
+    /// someone who can write to its disk) altered it. It was not applied.
+    Invalid {
+        seq: Option<u64>,
+        error: OpenError,
+    },
+}
+
+/// A frame that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("the relay sent a message this version does not understand: {0}")]
+    Wire(#[from] WireError),
+}
+
+/// One document's connection state; see the module docs.
+#[derive(Debug)]
+pub struct Session {
+    keys: DocKeys,
+    applied: u64,
+    pending: VecDeque<Pending>,
+    phase: Phase,
+    window: usize,
+}
+
+impl Session {
+    /// A session that has applied everything up to `applied` and still has
+    /// `pending` to deliver (both as persisted by an earlier session).
+    pub fn new(keys: DocKeys, applied: u64, pending: Vec<PendingUpdate>) -> Self {
+        Self {
+            keys,
+            applied,
+            pending: pending
+                .into_iter()
+                .map(|item| Pending {
+                    item,
+                    in_flight: false,
+                })
+                .collect(),
+            phase: Phase::Offline,
+            window: DEFAULT_WINDOW,
+        }
+    }
+
+    pub fn with_window(mut self, window: usize) -> Self {
+        self.window = window.max(1);
+        self
+    }
+
+    pub fn keys(&self) -> &DocKeys {
+        &self.keys
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The last sequence number applied: persist it with the document.
+    pub fn applied(&self) -> u64 {
+        self.applied
+    }
+
+    /// The updates not yet acknowledged, oldest first: persist them.
+    pub fn pending(&self) -> Vec<PendingUpdate> {
+        self.pending.iter().map(|p| p.item.clone()).collect()
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The connection opened: the frame to send first. A session that has
+    /// applied nothing asks for the snapshot.
+    pub fn hello(&mut self) -> Vec<u8> {
+        self.phase = Phase::Joining {
+            received: 0,
+            total: None,
+        };
+        for p in &mut self.pending {
+            p.in_flight = false;
+        }
+        ClientMsg::Hello {
+            room: self.keys.room(),
+            since_seq: (self.applied > 0).then_some(self.applied),
+            write_pk: Some(self.keys.writer().to_bytes()),
+        }
+        .encode()
+    }
+
+    /// The connection closed: everything in flight will be resent.
+    pub fn disconnected(&mut self) {
+        self.phase = Phase::Offline;
+        for p in &mut self.pending {
+            p.in_flight = false;
+        }
+    }
+
+    /// Queue a local update (already applied to the caller's document).
+    /// Fails for a read-only session.
+    pub fn local(&mut self, update: Vec<u8>) -> Result<MsgId, SealError> {
+        if !self.keys.can_write() {
+            return Err(SealError::ReadOnly);
+        }
+        let msg_id = new_msg_id();
+        self.pending.push_back(Pending {
+            item: PendingUpdate { msg_id, update },
+            in_flight: false,
+        });
+        Ok(msg_id)
+    }
+
+    /// Replace every queued update that is not in flight by one, made by
+    /// `merge` (for Yrs: `merge_updates_v1`). After a day offline this turns
+    /// thousands of keystrokes into one message.
+    pub fn merge_unsent<E>(
+        &mut self,
+        merge: impl FnOnce(&[&[u8]]) -> Result<Vec<u8>, E>,
+    ) -> Result<(), E> {
+        let first_unsent = self
+            .pending
+            .iter()
+            .position(|p| !p.in_flight)
+            .unwrap_or(self.pending.len());
+        if self.pending.len() - first_unsent < 2
+            || self.pending.iter().skip(first_unsent).any(|p| p.in_flight)
+        {
+            return Ok(());
+        }
+        let parts: Vec<&[u8]> = self
+            .pending
+            .iter()
+            .skip(first_unsent)
+            .map(|p| p.item.update.as_slice())
+            .collect();
+        let merged = merge(&parts)?;
+        self.pending.truncate(first_unsent);
+        self.pending.push_back(Pending {
+            item: PendingUpdate {
+                msg_id: new_msg_id(),
+                update: merged,
+            },
+            in_flight: false,
+        });
+        Ok(())
+    }
+
+    /// The frames to send now: queued updates, up to the window, once live.
+    pub fn outgoing(&mut self) -> Result<Vec<Vec<u8>>, SealError> {
+        if self.phase != Phase::Live {
+            return Ok(Vec::new());
+        }
+        let in_flight = self.pending.iter().filter(|p| p.in_flight).count();
+        let room = self.keys.room();
+        let mut frames = Vec::new();
+        let free = self.window.saturating_sub(in_flight);
+        for p in self.pending.iter_mut().filter(|p| !p.in_flight).take(free) {
+            let context = Context::update(room, p.item.msg_id);
+            let (ciphertext, signature) = self.keys.seal(&context, &p.item.update)?;
+            let signature = signature.ok_or(SealError::ReadOnly)?;
+            frames.push(
+                ClientMsg::Update {
+                    msg_id: p.item.msg_id,
+                    ciphertext,
+                    signature,
+                }
+                .encode(),
+            );
+            p.in_flight = true;
+        }
+        Ok(frames)
+    }
+
+    /// A snapshot frame of `state` (the whole document, as a Yrs update),
+    /// covering everything applied so far. `None` for a read-only session or
+    /// when there is nothing to cover.
+    pub fn snapshot(&self, state: &[u8]) -> Result<Option<Vec<u8>>, SealError> {
+        if !self.keys.can_write() || self.applied == 0 {
+            return Ok(None);
+        }
+        let msg_id = new_msg_id();
+        let context = Context::snapshot(self.keys.room(), msg_id, self.applied);
+        let (ciphertext, signature) = self.keys.seal(&context, state)?;
+        let signature = signature.ok_or(SealError::ReadOnly)?;
+        Ok(Some(
+            ClientMsg::Snapshot {
+                msg_id,
+                covers_upto: self.applied,
+                ciphertext,
+                signature,
+            }
+            .encode(),
+        ))
+    }
+
+    /// A presence frame; viewers may send one too.
+    pub fn awareness(&self, state: &[u8]) -> Result<Vec<u8>, SealError> {
+        let (ciphertext, _) = self
+            .keys
+            .seal(&Context::awareness(self.keys.room()), state)?;
+        Ok(ClientMsg::Awareness { ciphertext }.encode())
+    }
+
+    fn open_update(&mut self, u: StoredUpdate, out: &mut Vec<Incoming>) {
+        if u.seq <= self.applied {
+            return;
+        }
+        let context = Context::update(self.keys.room(), u.msg_id);
+        match self.keys.open(&context, &u.ciphertext, Some(&u.signature)) {
+            Ok(update) => out.push(Incoming::Update { seq: u.seq, update }),
+            Err(error) => out.push(Incoming::Invalid {
+                seq: Some(u.seq),
+                error,
+            }),
+        }
+        // Our own update from an earlier connection whose ack we missed.
+        if let Some(i) = self.pending.iter().position(|p| p.item.msg_id == u.msg_id) {
+            self.pending.remove(i);
+        }
+        self.applied = u.seq;
+    }
+
+    /// Read one frame from the relay.
+    pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Incoming>, SessionError> {
+        let mut out = Vec::new();
+        match decode_server(frame)? {
+            ServerMsg::Welcome {
+                peer,
+                head_seq,
+                snapshot,
+                pending,
+            } => {
+                self.phase = Phase::Joining {
+                    received: 0,
+                    total: Some(pending),
+                };
+                out.push(Incoming::Joined { peer, head_seq });
+                if let Some(s) = snapshot {
+                    let context = Context::snapshot(self.keys.room(), s.msg_id, s.covers_upto);
+                    match self.keys.open(&context, &s.ciphertext, Some(&s.signature)) {
+                        Ok(state) => {
+                            self.applied = s.covers_upto;
+                            out.push(Incoming::Snapshot {
+                                state,
+                                covers_upto: s.covers_upto,
+                            });
+                        }
+                        Err(error) => out.push(Incoming::Invalid { seq: None, error }),
+                    }
+                } else if head_seq < self.applied {
+                    // The relay has less than we applied (restored from an
+                    // older backup): it sends us everything it has.
+                    self.applied = 0;
+                }
+            }
+            ServerMsg::Updates(chunk) => {
+                let n = chunk.len() as u64;
+                for u in chunk {
+                    self.open_update(u, &mut out);
+                }
+                if let Phase::Joining { received, total } = &mut self.phase {
+                    *received += n;
+                    out.push(Incoming::Progress {
+                        received: *received,
+                        total: total.unwrap_or(*received),
+                    });
+                }
+            }
+            ServerMsg::CaughtUp { head_seq } => {
+                self.phase = Phase::Live;
+                out.push(Incoming::CaughtUp { head_seq });
+            }
+            ServerMsg::Update(u) => self.open_update(u, &mut out),
+            ServerMsg::Ack { msg_id, seq } => {
+                if let Some(i) = self.pending.iter().position(|p| p.item.msg_id == msg_id) {
+                    self.pending.remove(i);
+                }
+                self.applied = self.applied.max(seq);
+                out.push(Incoming::Acked { msg_id, seq });
+            }
+            ServerMsg::SnapshotStored { covers_upto } => {
+                out.push(Incoming::SnapshotStored { covers_upto })
+            }
+            ServerMsg::Awareness { peer, ciphertext } => {
+                match self
+                    .keys
+                    .open(&Context::awareness(self.keys.room()), &ciphertext, None)
+                {
+                    Ok(state) => out.push(Incoming::Awareness { peer, state }),
+                    Err(error) => out.push(Incoming::Invalid { seq: None, error }),
+                }
+            }
+            ServerMsg::PeerLeft { peer } => out.push(Incoming::PeerLeft { peer }),
+            ServerMsg::CompactHint { head_seq } => out.push(Incoming::CompactHint { head_seq }),
+            ServerMsg::Error { code, msg_id } => {
+                let mut dropped = false;
+                if let Some(i) =
+                    msg_id.and_then(|id| self.pending.iter().position(|p| p.item.msg_id == id))
+                {
+                    match code {
+                        ErrorCode::TooLarge | ErrorCode::BadSignature => {
+                            self.pending.remove(i);
+                            dropped = true;
+                        }
+                        _ => self.pending[i].in_flight = false,
+                    }
+                }
+                out.push(Incoming::Refused {
+                    code,
+                    msg_id,
+                    dropped,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::EditSecret;
+    use crate::wire::{decode_client, StoredSnapshot};
+
+    fn keys() -> DocKeys {
+        DocKeys::from_edit(&EditSecret::generate())
+    }
+
+    fn live(session: &mut Session) {
+        session.hello();
+        let welcome = ServerMsg::Welcome {
+            peer: 1,
+            head_seq: 0,
+            snapshot: None,
+            pending: 0,
+        };
+        session.receive(&welcome.encode()).expect("welcome");
+        session
+            .receive(&ServerMsg::CaughtUp { head_seq: 0 }.encode())
+            .expect("caught up");
+    }
+
+    fn sent_ids(frames: &[Vec<u8>]) -> Vec<MsgId> {
+        frames
+            .iter()
+            .filter_map(|f| match decode_client(f) {
+                Ok(ClientMsg::Update { msg_id, .. }) => Some(msg_id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nothing_is_sent_before_the_history_is_in() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.local(b"offline edit".to_vec()).expect("editor");
+        assert!(s.outgoing().expect("seal").is_empty(), "offline");
+        let hello = decode_client(&s.hello()).expect("hello");
+        assert!(matches!(
+            hello,
+            ClientMsg::Hello {
+                since_seq: None,
+                write_pk: Some(_),
+                ..
+            }
+        ));
+        assert!(s.outgoing().expect("seal").is_empty(), "joining");
+        s.receive(
+            &ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 0,
+                snapshot: None,
+                pending: 0,
+            }
+            .encode(),
+        )
+        .expect("welcome");
+        s.receive(&ServerMsg::CaughtUp { head_seq: 0 }.encode())
+            .expect("caught up");
+        assert_eq!(s.outgoing().expect("seal").len(), 1);
+    }
+
+    #[test]
+    fn the_window_limits_updates_in_flight_and_acks_open_it() {
+        let mut s = Session::new(keys(), 0, Vec::new()).with_window(2);
+        live(&mut s);
+        let ids: Vec<MsgId> = (0..5).map(|i| s.local(vec![i]).expect("editor")).collect();
+        let first = s.outgoing().expect("seal");
+        assert_eq!(sent_ids(&first), ids[..2]);
+        assert!(s.outgoing().expect("seal").is_empty());
+        s.receive(
+            &ServerMsg::Ack {
+                msg_id: ids[0],
+                seq: 1,
+            }
+            .encode(),
+        )
+        .expect("ack");
+        assert_eq!(sent_ids(&s.outgoing().expect("seal")), ids[2..3]);
+        assert_eq!(s.applied(), 1);
+        assert_eq!(s.pending_len(), 4);
+    }
+
+    #[test]
+    fn a_disconnect_resends_what_was_in_flight_with_the_same_ids() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"x".to_vec()).expect("editor");
+        assert_eq!(sent_ids(&s.outgoing().expect("seal")), vec![id]);
+        s.disconnected();
+        assert_eq!(
+            s.pending(),
+            vec![PendingUpdate {
+                msg_id: id,
+                update: b"x".to_vec()
+            }]
+        );
+        live(&mut s);
+        assert_eq!(sent_ids(&s.outgoing().expect("seal")), vec![id]);
+    }
+
+    #[test]
+    fn pending_updates_survive_a_reload() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 7, Vec::new());
+        let id = s.local(b"typed on the train".to_vec()).expect("editor");
+        let restored = Session::new(k, s.applied(), s.pending());
+        assert_eq!(restored.pending()[0].msg_id, id);
+        let mut restored = restored;
+        let hello = decode_client(&restored.hello()).expect("hello");
+        assert!(matches!(
+            hello,
+            ClientMsg::Hello {
+                since_seq: Some(7),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn passing_refusals_requeue_and_permanent_ones_drop() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let a = s.local(b"a".to_vec()).expect("editor");
+        let b = s.local(b"b".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let out = s
+            .receive(
+                &ServerMsg::Error {
+                    code: ErrorCode::RateLimited,
+                    msg_id: Some(a),
+                }
+                .encode(),
+            )
+            .expect("error");
+        assert_eq!(
+            out,
+            vec![Incoming::Refused {
+                code: ErrorCode::RateLimited,
+                msg_id: Some(a),
+                dropped: false
+            }]
+        );
+        assert_eq!(sent_ids(&s.outgoing().expect("seal")), vec![a]);
+        let out = s
+            .receive(
+                &ServerMsg::Error {
+                    code: ErrorCode::TooLarge,
+                    msg_id: Some(b),
+                }
+                .encode(),
+            )
+            .expect("error");
+        assert_eq!(
+            out,
+            vec![Incoming::Refused {
+                code: ErrorCode::TooLarge,
+                msg_id: Some(b),
+                dropped: true
+            }]
+        );
+        assert_eq!(
+            s.pending().iter().map(|p| p.msg_id).collect::<Vec<_>>(),
+            vec![a]
+        );
+    }
+
+    #[test]
+    fn incoming_updates_are_verified_decrypted_and_advance_applied() {
+        let k = keys();
+        let mut writer = Session::new(k.clone(), 0, Vec::new());
+        live(&mut writer);
+        let id = writer.local(b"hello".to_vec()).expect("editor");
+        let frame = writer.outgoing().expect("seal").remove(0);
+        let ClientMsg::Update {
+            ciphertext,
+            signature,
+            ..
+        } = decode_client(&frame).expect("update")
+        else {
+            panic!("not an update")
+        };
+        let stored = StoredUpdate {
+            seq: 4,
+            msg_id: id,
+            ciphertext,
+            signature,
+        };
+
+        let viewer = DocKeys::from_view(k.view_secret().clone(), k.writer());
+        let mut reader = Session::new(viewer, 3, Vec::new());
+        live(&mut reader);
+        let out = reader
+            .receive(&ServerMsg::Update(stored.clone()).encode())
+            .expect("update");
+        assert_eq!(
+            out,
+            vec![Incoming::Update {
+                seq: 4,
+                update: b"hello".to_vec()
+            }]
+        );
+        assert_eq!(reader.applied(), 4);
+        // A replay of an applied seq is ignored; an altered one is reported.
+        assert!(reader
+            .receive(&ServerMsg::Update(stored.clone()).encode())
+            .expect("again")
+            .is_empty());
+        let mut bad = stored;
+        bad.seq = 5;
+        bad.ciphertext[3] ^= 1;
+        let out = reader
+            .receive(&ServerMsg::Update(bad).encode())
+            .expect("bad");
+        assert_eq!(
+            out,
+            vec![Incoming::Invalid {
+                seq: Some(5),
+                error: OpenError::BadSignature
+            }]
+        );
+        // A viewer cannot queue edits.
+        assert_eq!(reader.local(b"x".to_vec()), Err(SealError::ReadOnly));
+    }
+
+    #[test]
+    fn our_own_update_coming_back_in_the_history_clears_it_from_the_queue() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"mine".to_vec()).expect("editor");
+        let frame = s.outgoing().expect("seal").remove(0);
+        s.disconnected();
+        let ClientMsg::Update {
+            ciphertext,
+            signature,
+            ..
+        } = decode_client(&frame).expect("update")
+        else {
+            panic!("not an update")
+        };
+        s.hello();
+        s.receive(
+            &ServerMsg::Welcome {
+                peer: 2,
+                head_seq: 1,
+                snapshot: None,
+                pending: 1,
+            }
+            .encode(),
+        )
+        .expect("welcome");
+        let out = s
+            .receive(
+                &ServerMsg::Updates(vec![StoredUpdate {
+                    seq: 1,
+                    msg_id: id,
+                    ciphertext,
+                    signature,
+                }])
+                .encode(),
+            )
+            .expect("chunk");
+        assert_eq!(
+            out.last(),
+            Some(&Incoming::Progress {
+                received: 1,
+                total: 1
+            })
+        );
+        assert_eq!(s.pending_len(), 0);
+    }
+
+    #[test]
+    fn snapshots_cover_what_was_applied_and_open_on_the_other_side() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        assert_eq!(s.snapshot(b"state"), Ok(None), "nothing to cover yet");
+        live(&mut s);
+        let id = s.local(b"u".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        s.receive(&ServerMsg::Ack { msg_id: id, seq: 9 }.encode())
+            .expect("ack");
+        let frame = s.snapshot(b"whole doc").expect("seal").expect("a snapshot");
+        let ClientMsg::Snapshot {
+            msg_id,
+            covers_upto,
+            ciphertext,
+            signature,
+        } = decode_client(&frame).expect("snapshot")
+        else {
+            panic!("not a snapshot")
+        };
+        assert_eq!(covers_upto, 9);
+        let mut fresh = Session::new(k, 0, Vec::new());
+        fresh.hello();
+        let welcome = ServerMsg::Welcome {
+            peer: 3,
+            head_seq: 9,
+            snapshot: Some(StoredSnapshot {
+                covers_upto,
+                msg_id,
+                ciphertext,
+                signature,
+            }),
+            pending: 0,
+        };
+        let out = fresh.receive(&welcome.encode()).expect("welcome");
+        assert!(out.contains(&Incoming::Snapshot {
+            state: b"whole doc".to_vec(),
+            covers_upto: 9
+        }));
+        assert_eq!(fresh.applied(), 9);
+    }
+
+    #[test]
+    fn unsent_updates_merge_into_one() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        for i in 0..100u8 {
+            s.local(vec![i]).expect("editor");
+        }
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        assert_eq!(s.pending_len(), 1);
+        assert_eq!(s.pending()[0].update, (0..100u8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn awareness_round_trips_between_sessions() {
+        let k = keys();
+        let a = Session::new(k.clone(), 0, Vec::new());
+        let frame = a.awareness(b"{\"name\":\"Ana\"}").expect("seal");
+        let ClientMsg::Awareness { ciphertext } = decode_client(&frame).expect("awareness") else {
+            panic!()
+        };
+        let mut b = Session::new(k, 0, Vec::new());
+        let out = b
+            .receive(
+                &ServerMsg::Awareness {
+                    peer: 4,
+                    ciphertext,
+                }
+                .encode(),
+            )
+            .expect("awareness");
+        assert_eq!(
+            out,
+            vec![Incoming::Awareness {
+                peer: 4,
+                state: b"{\"name\":\"Ana\"}".to_vec()
+            }]
+        );
+    }
+}
