@@ -171,25 +171,18 @@ export async function expectText(locator, expected, { timeout = TIMEOUT_MS } = {
   }
 }
 
-/** Wait until `locator` has `attribute` equal to `expected`. */
+/**
+ * Wait until `locator` (one element, even one the app re-renders) has
+ * `attribute` equal to `expected`; fail with the value it has instead.
+ */
 export async function expectAttribute(locator, attribute, expected, { timeout = TIMEOUT_MS } = {}) {
-  const deadline = Date.now() + timeout;
-  await locator.first().waitFor({ state: 'attached', timeout });
-  const handle = await locator.first().elementHandle();
+  const quoted = `"${expected.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   try {
-    await locator
-      .page()
-      .waitForFunction(
-        ([element, name, value]) => element.getAttribute(name) === value,
-        [handle, attribute, expected],
-        { timeout: Math.max(1, deadline - Date.now()) },
-      );
+    await locator.and(locator.page().locator(`[${attribute}=${quoted}]`)).first().waitFor({ state: 'attached', timeout });
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
     const actual = await locator.first().getAttribute(attribute, { timeout: 1_000 }).catch(() => '(no such element)');
     throw new assert.AssertionError({ message: `${attribute} of ${locator}`, actual, expected, operator: 'equal' });
-  } finally {
-    await handle.dispose();
   }
 }
 
