@@ -97,6 +97,10 @@ struct Args {
     /// W5: rooms, clients per room, keystrokes per second per client.
     #[arg(long, value_delimiter = ',', default_value = "20,3,5")]
     w5: Vec<f64>,
+    /// W5: seconds of typing before the SIGKILL (the Yjs servers store
+    /// every 2 to 10 s; past 10 s each has stored at least once).
+    #[arg(long, default_value_t = 12.0)]
+    w5_kill_after: f64,
     /// Also write the table to this file.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -171,6 +175,7 @@ fn main() -> anyhow::Result<()> {
         w3: (w3_conns, w3_rooms),
         w4_readers: args.w4_readers,
         w5: triple(&args.w5, "w5")?,
+        w5_kill_after: Duration::from_secs_f64(args.w5_kill_after),
         trace,
     };
 

@@ -50,6 +50,8 @@ pub struct Settings {
     pub w3: (usize, usize),
     pub w4_readers: usize,
     pub w5: (usize, usize, f64),
+    /// W5: typing time before the SIGKILL.
+    pub w5_kill_after: Duration,
     pub trace: Option<Rc<TraceLoad>>,
 }
 
@@ -284,12 +286,15 @@ impl Settings {
             Server::start_with(&self.programs, kind, &data, &[("CAHIER_RATE", "10000000")])?;
         let room = Room::new(self.seed, 0);
         let started = Instant::now();
-        load_updates(kind, &server, &room, &load.updates).await?;
-        // The Yjs servers do not acknowledge: wait until a reader holds the
-        // whole text, so nothing is still in flight when the server stops.
-        let (took, _) = self.open(kind, &server, &room, 1, &load.trace.end).await?;
+        // The Yjs servers do not acknowledge: the loader stays connected
+        // until a reader holds the whole text (y-websocket and y-sweet drop
+        // what they have not processed when the only editor leaves).
+        load_updates(kind, &server, &room, &load.updates, || {
+            self.holds(kind, &server, &room, &load.trace.end)
+        })
+        .await?;
         let loaded = started.elapsed();
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        settle(&server, Duration::from_secs(60)).await;
         let written = server.usage().write_bytes;
         let mut rows = Vec::new();
         for (readers, label) in [
@@ -328,10 +333,9 @@ impl Settings {
             };
             let text = if readers == 1 {
                 format!(
-                    "{text}; {} updates loaded in {:.0} s (first check {:.1} s)",
+                    "{text}; {} updates loaded in {:.0} s",
                     load.updates.len(),
                     loaded.as_secs_f64(),
-                    took[0]
                 )
             } else {
                 text
@@ -350,6 +354,43 @@ impl Settings {
         }
         server.stop(Duration::from_secs(10))?;
         Ok(rows)
+    }
+
+    /// Wait until the server holds `end`: a fresh reader each second, so a
+    /// reader that missed a broadcast (y-sweet drops them for a lagging
+    /// receiver) does not stall the check.
+    async fn holds(
+        &self,
+        kind: ServerKind,
+        server: &Server,
+        room: &Room,
+        end: &str,
+    ) -> anyhow::Result<()> {
+        let record = Rc::new(Record::default());
+        let started = Instant::now();
+        for attempt in 0u64.. {
+            let mut spec = self.client(kind, server, room, READER_ID + 100 + attempt, 0.0);
+            spec.compacts = false;
+            spec.presence = false;
+            let mut reader =
+                Client::connect(spec, record.clone(), Rc::new(RoomRecord::default())).await?;
+            reader.synced(SYNC_LIMIT).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let text = reader.text();
+            let _ = reader.stop(Duration::from_secs(2)).await;
+            if text == end {
+                return Ok(());
+            }
+            if started.elapsed() > Duration::from_secs(300) {
+                bail!(
+                    "the server holds {} of {} characters after loading",
+                    text.chars().count(),
+                    end.chars().count()
+                );
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        unreachable!("the loop returns or fails")
     }
 
     /// Connect `readers` readers at once; seconds until each holds `end`.
@@ -375,9 +416,16 @@ impl Settings {
         let limit = Duration::from_secs(180);
         while done.iter().any(Option::is_none) {
             if started.elapsed() > limit {
+                let have = clients
+                    .iter()
+                    .map(|c| c.text().chars().count())
+                    .min()
+                    .unwrap_or_default();
                 bail!(
-                    "{} of {readers} readers did not get the whole text within {limit:?}",
-                    done.iter().filter(|d| d.is_none()).count()
+                    "{} of {readers} readers did not get the whole text within {limit:?} \
+                     (the shortest has {have} of {} characters)",
+                    done.iter().filter(|d| d.is_none()).count(),
+                    end.chars().count()
                 );
             }
             for (i, c) in clients.iter().enumerate() {
@@ -430,20 +478,18 @@ impl Settings {
         for c in clients.iter().flatten() {
             c.set(Control::Type);
         }
-        tokio::time::sleep(self.duration / 2).await;
-        let mut usage = server.usage();
-        server.kill()?;
-        let (_, gen_cpu, _) = window.close(&server);
-        // Freeze what was confirmed before the crash.
+        tokio::time::sleep(self.w5_kill_after).await;
+        let (mut usage, gen_cpu, _) = window.close(&server);
+        // Freeze what was confirmed at the crash.
         let confirmed: Vec<_> = rooms
             .iter()
             .map(|(_, r)| r.confirmed.borrow().clone())
             .collect();
         let typed: u64 = rooms.iter().map(|(_, r)| r.typed()).sum();
+        server.restart(&self.programs, true)?;
         for c in clients.into_iter().flatten() {
             let _ = c.stop(Duration::from_secs(2)).await;
         }
-        server.restart(&self.programs, true)?;
         let mut lost = 0u64;
         let mut acked = 0u64;
         let checkers = Rc::new(Record::default());
@@ -473,6 +519,7 @@ impl Settings {
             let _ = checker.stop(Duration::from_secs(2)).await;
         }
         let after = server.usage();
+        // CPU and writes over both processes' lives.
         usage.cpu_secs = after.cpu_secs;
         usage.write_bytes = after.write_bytes;
         server.stop(Duration::from_secs(10))?;
@@ -581,14 +628,35 @@ async fn converge(
     }
 }
 
+/// Wait until the server has stopped writing to disk (its writes did not
+/// grow for a second), at most `limit`: what it stores lazily is stored.
+async fn settle(server: &Server, limit: Duration) {
+    let started = Instant::now();
+    let mut last = server.usage().write_bytes;
+    while started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = server.usage().write_bytes;
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+}
+
 /// Send a trace's updates as one editor would, as fast as the server takes
-/// them (at most `WINDOW` unacknowledged where the server acknowledges).
-async fn load_updates(
+/// them (at most `WINDOW` unacknowledged where the server acknowledges),
+/// then stay connected until `check` is done.
+async fn load_updates<F, Fut, T>(
     kind: ServerKind,
     server: &Server,
     room: &Room,
     updates: &[Vec<u8>],
-) -> anyhow::Result<()> {
+    check: F,
+) -> anyhow::Result<T>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
     const WINDOW: usize = 2000;
     let codec = Codec::new(kind, room.clone(), false);
     let url = codec.url(&server.addr.to_string());
@@ -672,6 +740,24 @@ async fn load_updates(
             }
         }
     }
+    let check = check();
+    tokio::pin!(check);
+    let out = loop {
+        tokio::select! {
+            out = &mut check => break out?,
+            frame = stream.next() => match frame {
+                Some(Ok(WsMessage::Binary(bytes))) => {
+                    for event in codec.decode(&bytes, &doc)? {
+                        if let Event::Reply(f) = event {
+                            sink.send(WsMessage::Binary(f.into())).await?;
+                        }
+                    }
+                }
+                Some(Ok(_)) => {}
+                _ => bail!("the server closed the loader"),
+            },
+        }
+    };
     let _ = tokio::time::timeout(Duration::from_secs(2), sink.close()).await;
-    Ok(())
+    Ok(out)
 }
