@@ -12,7 +12,7 @@
 //! - [`caret`]: the local selection carried through a remote change.
 //! - [`doc`]: the Yrs document model (meta, body, people).
 
-pub mod browser;
+pub(crate) mod browser;
 pub mod caret;
 pub mod components;
 pub mod diff;

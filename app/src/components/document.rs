@@ -2,6 +2,8 @@
 //! what it allows, and the links to share. The editor comes next.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
 use crate::browser;
@@ -74,11 +76,8 @@ fn ShareLink(
                 spellcheck="false"
                 prop:value=url
                 on:focus=move |ev| {
-                    if let Some(input) = ev.target() {
-                        use leptos::wasm_bindgen::JsCast;
-                        if let Ok(input) = input.dyn_into::<leptos::web_sys::HtmlInputElement>() {
-                            input.select();
-                        }
+                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                        input.select();
                     }
                 }
             />
