@@ -41,6 +41,10 @@ pub struct Limits {
     pub outbound_queue: usize,
     /// Time a new connection has to say `Hello`.
     pub hello_timeout: Duration,
+    /// The relay pings every connection this often, which keeps proxies
+    /// from closing quiet connections; a connection silent for three
+    /// intervals (a laptop that went to sleep) is closed, freeing its slot.
+    pub keepalive: Duration,
     /// Time a catch-up may wait on a client that does not read.
     pub catch_up_stall: Duration,
     /// Target size of one catch-up chunk.
@@ -58,6 +62,7 @@ impl Default for Limits {
             messages_per_second: 100,
             outbound_queue: 1024,
             hello_timeout: Duration::from_secs(10),
+            keepalive: Duration::from_secs(30),
             catch_up_stall: Duration::from_secs(30),
             catch_up_chunk_bytes: 256 << 10,
         }

@@ -16,16 +16,18 @@ pub(crate) enum Disconnect {
     TooLarge,
     Refused,
     Full,
+    Silent,
 }
 
 impl Disconnect {
-    const ALL: [Disconnect; 6] = [
+    const ALL: [Disconnect; 7] = [
         Disconnect::Lagging,
         Disconnect::RateLimited,
         Disconnect::Protocol,
         Disconnect::TooLarge,
         Disconnect::Refused,
         Disconnect::Full,
+        Disconnect::Silent,
     ];
 
     fn name(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Disconnect {
             Disconnect::TooLarge => "too_large",
             Disconnect::Refused => "refused",
             Disconnect::Full => "full",
+            Disconnect::Silent => "silent",
         }
     }
 }

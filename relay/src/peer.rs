@@ -139,7 +139,12 @@ pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
         tx,
         closer: Closer::default(),
     };
-    let writer = tokio::spawn(write_loop(sink, rx, handle.closer.clone()));
+    let writer = tokio::spawn(write_loop(
+        sink,
+        rx,
+        handle.closer.clone(),
+        limits.keepalive,
+    ));
 
     if relay.metrics.connections.load(Relaxed) > limits.max_connections as u64 {
         relay.metrics.disconnected(Disconnect::Full);
@@ -177,12 +182,22 @@ async fn write_loop(
     mut sink: SplitSink<WebSocket, Message>,
     mut rx: mpsc::Receiver<Bytes>,
     closer: Closer,
+    keepalive: Duration,
 ) {
+    let mut ping = tokio::time::interval_at(Instant::now() + keepalive, keepalive);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let frame = tokio::select! {
             biased;
             () = closer.cancelled() => break,
             frame = rx.recv() => frame,
+            _ = ping.tick() => {
+                tokio::select! {
+                    sent = sink.send(Message::Ping(Bytes::new())) => if sent.is_err() { return },
+                    () = closer.cancelled() => break,
+                }
+                continue;
+            }
         };
         let Some(frame) = frame else { break };
         // Write everything already queued, then flush once: under load one
@@ -234,11 +249,20 @@ enum Flow {
 
 impl Connection {
     async fn read_loop(&mut self, mut stream: SplitStream<WebSocket>) {
-        let hello_deadline = Instant::now() + self.relay.config.limits.hello_timeout;
+        let limits = &self.relay.config.limits;
+        let hello_deadline = Instant::now() + limits.hello_timeout;
+        let silence = limits.keepalive * 3;
+        let mut last_heard = Instant::now();
         let stopping = self.relay.stopping.clone();
         loop {
             let next = tokio::select! {
                 next = stream.next() => next,
+                () = tokio::time::sleep_until(last_heard + silence) => {
+                    tracing::debug!(peer = self.handle.id, "no frame, not even a pong: closing");
+                    self.relay.metrics.disconnected(Disconnect::Silent);
+                    self.handle.closer.close(close::GOING_AWAY);
+                    return;
+                }
                 () = self.handle.closer.cancelled() => return,
                 () = stopping.cancelled() => {
                     self.handle.closer.close_when_drained(close::GOING_AWAY);
@@ -249,6 +273,7 @@ impl Connection {
                     return;
                 }
             };
+            last_heard = Instant::now();
             let flow = match next {
                 None | Some(Ok(Message::Close(_))) => Flow::Stop,
                 Some(Ok(Message::Binary(frame))) => self.on_frame(frame).await,

@@ -674,3 +674,45 @@ async fn a_client_ahead_of_the_relay_is_sent_everything() -> Result<()> {
     assert_eq!(bob.text(), "kept");
     relay.stop().await
 }
+
+#[tokio::test]
+async fn the_relay_pings_and_closes_a_connection_that_falls_silent() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = TestRelay::start(dir.path(), |c| {
+        c.limits.keepalive = Duration::from_millis(100)
+    })
+    .await?;
+    let keys = editor();
+    // A client that reads (tungstenite answers pings) stays connected past
+    // several intervals...
+    let mut awake = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(600);
+    let mut pings = 0;
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Ping(_)))) =
+            tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut awake.ws)).await
+        {
+            pings += 1;
+        }
+    }
+    assert!(pings >= 3, "only {pings} pings");
+    let id = awake.type_at_end("still connected").await?;
+    awake.ack(id).await?;
+    awake.ws.close(None).await?;
+    // ...while one that never answers is closed after three.
+    let (raw, _) = tokio::net::TcpStream::connect(relay.addr)
+        .await
+        .map(|s| (s, ()))?;
+    let (mut silent, _) = tokio_tungstenite::client_async(relay.url(), raw).await?;
+    let started = std::time::Instant::now();
+    // Don't poll the socket (no pong) until the relay has given up.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let m = relay.metrics().await?;
+    assert!(
+        m.contains("cahier_disconnects_total{reason=\"silent\"} 1"),
+        "{m}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let _ = futures_util::StreamExt::next(&mut silent).await;
+    relay.stop().await
+}
