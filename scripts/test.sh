@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing and run every test: formatting and lints, the
 # native unit and integration tests (real relay, real SQLite, real
-# websockets), and the app's wasm build.
+# websockets), the app's wasm build, and the browser end-to-end tests
+# (Playwright on Debian's chromium against a real relay).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
