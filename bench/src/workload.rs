@@ -645,7 +645,8 @@ async fn settle(server: &Server, limit: Duration) {
 
 /// Send a trace's updates as one editor would, as fast as the server takes
 /// them (at most `WINDOW` unacknowledged where the server acknowledges),
-/// then stay connected until `check` is done.
+/// then stay connected until `check` is done. Like the app, the loader
+/// answers Cahier's `CompactHint` with a snapshot.
 async fn load_updates<F, Fut, T>(
     kind: ServerKind,
     server: &Server,
@@ -666,59 +667,58 @@ where
     )
     .await
     .context("connect timed out")??;
-    let (mut sink, mut stream) = ws.split();
-    let doc = yrs::Doc::with_client_id(LOADER_ID);
-    for frame in codec.opening(&doc) {
-        sink.send(WsMessage::Binary(frame.into())).await?;
+    let (sink, mut stream) = ws.split();
+    let mut loader = Loader {
+        codec,
+        sink,
+        doc: yrs::Doc::with_client_id(LOADER_ID),
+        synced: false,
+        acked: 0,
+        last_seq: 0,
+        compacted: 0,
+    };
+    for frame in loader.codec.opening(&loader.doc) {
+        loader.sink.send(WsMessage::Binary(frame.into())).await?;
     }
-    let mut synced = false;
-    let mut acked = 0usize;
-    let mut last_seq = 0u64;
     let mut sent = 0usize;
-    let mut compacted = 0u64;
     let deadline = Instant::now() + Duration::from_secs(600);
-    while !synced || (kind.acks() && acked < updates.len()) || sent < updates.len() {
+    while !loader.synced || (kind.acks() && loader.acked < updates.len()) || sent < updates.len() {
         if Instant::now() > deadline {
-            bail!("loading did not finish in time ({sent} sent, {acked} acknowledged)");
+            bail!(
+                "loading did not finish in time ({sent} sent, {} acknowledged)",
+                loader.acked
+            );
         }
         let room_to_send =
-            synced && sent < updates.len() && (!kind.acks() || sent - acked < WINDOW);
-        tokio::select! {
-            biased;
-            frame = tokio::time::timeout(Duration::from_secs(30), stream.next()), if !room_to_send => {
-                let frame = frame.context("the server went quiet while loading")?;
-                let Some(frame) = frame else { bail!("the server closed the loader") };
-                let WsMessage::Binary(bytes) = frame? else { continue };
-                for event in codec.decode(&bytes, &doc)? {
-                    match event {
-                        Event::Synced => synced = true,
-                        Event::Ack { seq, .. } => {
-                            acked += 1;
-                            last_seq = last_seq.max(seq.unwrap_or(0));
-                        }
-                        Event::Reply(f) => sink.send(WsMessage::Binary(f.into())).await?,
-                        Event::CompactHint(head) if head > compacted && last_seq > 0 => {
-                            compacted = head;
-                            let state = doc.transact().encode_state_as_update_v1(&yrs::StateVector::default());
-                            sink.send(WsMessage::Binary(codec.snapshot(&state, last_seq)?.into())).await?;
-                        }
-                        Event::Refused(why) => bail!("the server refused the load: {why}"),
-                        _ => {}
-                    }
+            loader.synced && sent < updates.len() && (!kind.acks() || sent - loader.acked < WINDOW);
+        if room_to_send {
+            let batch = if kind.acks() {
+                (WINDOW - (sent - loader.acked)).min(256)
+            } else {
+                256
+            };
+            let end = (sent + batch).min(updates.len());
+            for u in &updates[sent..end] {
+                let (frame, _) = loader.codec.update(u)?;
+                loader.sink.feed(WsMessage::Binary(frame.into())).await?;
+                if kind == ServerKind::Cahier {
+                    loader
+                        .doc
+                        .transact_mut()
+                        .apply_update(yrs::Update::decode_v1(u)?)?;
                 }
             }
-            _ = std::future::ready(()), if room_to_send => {
-                let batch = if kind.acks() { (WINDOW - (sent - acked)).min(256) } else { 256 };
-                let end = (sent + batch).min(updates.len());
-                for u in &updates[sent..end] {
-                    let (frame, _) = codec.update(u)?;
-                    sink.feed(WsMessage::Binary(frame.into())).await?;
-                    if kind == ServerKind::Cahier {
-                        doc.transact_mut().apply_update(yrs::Update::decode_v1(u)?)?;
-                    }
-                }
-                sink.flush().await?;
-                sent = end;
+            loader.sink.flush().await?;
+            sent = end;
+        } else {
+            let frame = tokio::time::timeout(Duration::from_secs(30), stream.next())
+                .await
+                .context("the server went quiet while loading")?;
+            let Some(frame) = frame else {
+                bail!("the server closed the loader")
+            };
+            if let WsMessage::Binary(bytes) = frame? {
+                loader.on_frame(&bytes).await?;
             }
         }
         // Drain whatever arrived without blocking, so an echoing server
@@ -726,18 +726,7 @@ where
         while let Some(Some(Ok(WsMessage::Binary(bytes)))) =
             futures_util::FutureExt::now_or_never(stream.next())
         {
-            for event in codec.decode(&bytes, &doc)? {
-                match event {
-                    Event::Synced => synced = true,
-                    Event::Ack { seq, .. } => {
-                        acked += 1;
-                        last_seq = last_seq.max(seq.unwrap_or(0));
-                    }
-                    Event::Reply(f) => sink.send(WsMessage::Binary(f.into())).await?,
-                    Event::Refused(why) => bail!("the server refused the load: {why}"),
-                    _ => {}
-                }
-            }
+            loader.on_frame(&bytes).await?;
         }
     }
     let check = check();
@@ -746,18 +735,58 @@ where
         tokio::select! {
             out = &mut check => break out?,
             frame = stream.next() => match frame {
-                Some(Ok(WsMessage::Binary(bytes))) => {
-                    for event in codec.decode(&bytes, &doc)? {
-                        if let Event::Reply(f) = event {
-                            sink.send(WsMessage::Binary(f.into())).await?;
-                        }
-                    }
-                }
+                Some(Ok(WsMessage::Binary(bytes))) => loader.on_frame(&bytes).await?,
                 Some(Ok(_)) => {}
                 _ => bail!("the server closed the loader"),
             },
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(2), sink.close()).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), loader.sink.close()).await;
     Ok(out)
+}
+
+type Sink = futures_util::stream::SplitSink<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    WsMessage,
+>;
+
+/// The W4 loader's side of the conversation.
+struct Loader {
+    codec: Codec,
+    sink: Sink,
+    /// Cahier only: what has been sent, for snapshots.
+    doc: yrs::Doc,
+    synced: bool,
+    acked: usize,
+    last_seq: u64,
+    compacted: u64,
+}
+
+impl Loader {
+    async fn on_frame(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        for event in self.codec.decode(bytes, &self.doc)? {
+            match event {
+                Event::Synced => self.synced = true,
+                Event::Ack { seq, .. } => {
+                    self.acked += 1;
+                    self.last_seq = self.last_seq.max(seq.unwrap_or(0));
+                }
+                Event::Reply(f) => self.sink.send(WsMessage::Binary(f.into())).await?,
+                Event::CompactHint(head) if head > self.compacted && self.last_seq > 0 => {
+                    self.compacted = head;
+                    let state = self
+                        .doc
+                        .transact()
+                        .encode_state_as_update_v1(&yrs::StateVector::default());
+                    let frame = self.codec.snapshot(&state, self.last_seq)?;
+                    self.sink.send(WsMessage::Binary(frame.into())).await?;
+                }
+                Event::Refused(why) if why != "stale_snapshot" => {
+                    bail!("the server refused the load: {why}")
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
