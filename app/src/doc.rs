@@ -320,14 +320,19 @@ impl Document {
     }
 
     /// Integrate a co-author's update (or a snapshot) and say what changed.
+    /// After an error, part of the update may have been applied: re-read
+    /// the body rather than transform the selection.
     pub fn apply_remote(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
         let update = Update::decode_v1(update).map_err(DocError::Decode)?;
-        {
+        let applied = {
             let mut txn = self.doc.transact_mut_with(REMOTE);
-            txn.apply_update(update).map_err(DocError::Apply)?;
-            // Observers run when `txn` commits, at the end of this scope.
-        }
+            txn.apply_update(update)
+            // Observers run when `txn` commits, at the end of this scope,
+            // even after an error: take what they saw either way, so it is
+            // never reported with the next update.
+        };
         let observed = std::mem::take(&mut *lock(&self.observed));
+        applied.map_err(DocError::Apply)?;
         Ok(RemoteChange {
             body: observed.body,
             meta: observed.meta,
