@@ -234,14 +234,7 @@ impl Store {
                 .map_err(|_| StoreError::Corrupt("write_pk is not 32 bytes"))?,
             ..RoomRecord::default()
         };
-        record.snapshot_covers = tx
-            .query_row(
-                "SELECT covers_upto FROM snapshots WHERE room = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
+        record.snapshot_covers = snapshot_covers(&tx, id)?;
         let mut stmt = tx.prepare(
             "SELECT msg_id, seq, length(ciphertext) FROM updates WHERE room = ?1 ORDER BY seq",
         )?;
@@ -275,14 +268,7 @@ impl Store {
         let mut conn = self.read_conn()?;
         let tx = conn.transaction()?;
         let id = room.as_bytes().as_slice();
-        let covers: u64 = tx
-            .query_row(
-                "SELECT covers_upto FROM snapshots WHERE room = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
+        let covers = snapshot_covers(&tx, id)?;
         let snapshot = match since {
             Some(since) if since >= covers => None,
             _ if covers == 0 => None,
@@ -360,6 +346,18 @@ impl Store {
         }
         let _ = tokio::task::spawn_blocking(move || handle.join()).await;
     }
+}
+
+/// How far the room's snapshot reaches (0 without one).
+fn snapshot_covers(tx: &rusqlite::Transaction<'_>, room: &[u8]) -> Result<u64, rusqlite::Error> {
+    Ok(tx
+        .query_row(
+            "SELECT covers_upto FROM snapshots WHERE room = ?1",
+            [room],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
 }
 
 fn apply(tx: &rusqlite::Transaction<'_>, op: &WriteOp) -> Result<(), rusqlite::Error> {
