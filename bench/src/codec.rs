@@ -33,15 +33,21 @@ use crate::sealed::Opener;
 /// Which server, and so which protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServerKind {
+    /// The relay as deployed: `--durability full`, an fsync per commit.
     Cahier,
+    /// The relay with `--durability normal`: no fsync per commit, like the
+    /// Yjs servers (an acknowledged update survives a crash of the relay,
+    /// not a power cut).
+    CahierNormal,
     YWebsocket,
     Hocuspocus,
     YSweet,
 }
 
 impl ServerKind {
-    pub const ALL: [ServerKind; 4] = [
+    pub const ALL: [ServerKind; 5] = [
         ServerKind::Cahier,
+        ServerKind::CahierNormal,
         ServerKind::YWebsocket,
         ServerKind::Hocuspocus,
         ServerKind::YSweet,
@@ -50,6 +56,7 @@ impl ServerKind {
     pub fn name(self) -> &'static str {
         match self {
             ServerKind::Cahier => "cahier",
+            ServerKind::CahierNormal => "cahier-normal",
             ServerKind::YWebsocket => "y-websocket",
             ServerKind::Hocuspocus => "hocuspocus",
             ServerKind::YSweet => "y-sweet",
@@ -62,7 +69,15 @@ impl ServerKind {
 
     /// Whether the server tells a client that it has an update.
     pub fn acks(self) -> bool {
-        matches!(self, ServerKind::Cahier | ServerKind::Hocuspocus)
+        matches!(
+            self,
+            ServerKind::Cahier | ServerKind::CahierNormal | ServerKind::Hocuspocus
+        )
+    }
+
+    /// Whether it speaks Cahier's protocol.
+    pub fn is_cahier(self) -> bool {
+        matches!(self, ServerKind::Cahier | ServerKind::CahierNormal)
     }
 }
 
@@ -120,8 +135,9 @@ pub struct Codec {
 
 impl Codec {
     pub fn new(kind: ServerKind, room: Room, verify_signatures: bool) -> Self {
-        let opener =
-            (kind == ServerKind::Cahier).then(|| Opener::new(&room.keys, verify_signatures));
+        let opener = kind
+            .is_cahier()
+            .then(|| Opener::new(&room.keys, verify_signatures));
         Self { kind, room, opener }
     }
 
@@ -129,7 +145,7 @@ impl Codec {
     pub fn url(&self, addr: &str) -> String {
         let name = &self.room.name;
         match self.kind {
-            ServerKind::Cahier => format!("ws://{addr}/ws"),
+            ServerKind::Cahier | ServerKind::CahierNormal => format!("ws://{addr}/ws"),
             ServerKind::YWebsocket => format!("ws://{addr}/{name}"),
             ServerKind::Hocuspocus => format!("ws://{addr}/"),
             ServerKind::YSweet => format!("ws://{addr}/d/{name}/ws/{name}"),
@@ -141,7 +157,7 @@ impl Codec {
         let sv = doc.transact().state_vector();
         let step1 = Message::Sync(SyncMessage::SyncStep1(sv));
         match self.kind {
-            ServerKind::Cahier => vec![ClientMsg::Hello {
+            ServerKind::Cahier | ServerKind::CahierNormal => vec![ClientMsg::Hello {
                 room: self.room.keys.room(),
                 since_seq: None,
                 write_pk: Some(self.room.keys.writer().to_bytes()),
@@ -161,7 +177,7 @@ impl Codec {
     pub fn update(&self, update: &[u8]) -> anyhow::Result<(Vec<u8>, Option<MsgId>)> {
         let msg = Message::Sync(SyncMessage::Update(update.to_vec()));
         Ok(match self.kind {
-            ServerKind::Cahier => {
+            ServerKind::Cahier | ServerKind::CahierNormal => {
                 let msg_id = protocol::envelope::new_msg_id();
                 let ctx = Context::update(self.room.keys.room(), msg_id);
                 let (ciphertext, signature) = self.room.keys.seal(&ctx, update)?;
@@ -203,7 +219,7 @@ impl Codec {
         enc.write_string(json);
         let update = enc.to_vec();
         Ok(match self.kind {
-            ServerKind::Cahier => {
+            ServerKind::Cahier | ServerKind::CahierNormal => {
                 let ctx = Context::awareness(self.room.keys.room());
                 let (ciphertext, _) = self.room.keys.seal(&ctx, &update)?;
                 ClientMsg::Awareness { ciphertext }.encode()
@@ -225,7 +241,7 @@ impl Codec {
     /// Decode one frame from the server.
     pub fn decode(&self, frame: &[u8], doc: &yrs::Doc) -> anyhow::Result<Vec<Event>> {
         match self.kind {
-            ServerKind::Cahier => self.decode_cahier(frame),
+            ServerKind::Cahier | ServerKind::CahierNormal => self.decode_cahier(frame),
             ServerKind::YWebsocket | ServerKind::YSweet => {
                 // Both servers send one message a frame.
                 let msg = Message::decode_v1(frame)?;

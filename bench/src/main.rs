@@ -34,14 +34,18 @@ use crate::workload::{Settings, TraceLoad, Workload};
 #[derive(Parser, Debug)]
 #[command(about = "Benchmark Cahier's relay against y-websocket, Hocuspocus and y-sweet")]
 struct Args {
-    /// Servers to run, comma-separated: cahier, y-websocket, hocuspocus, y-sweet.
-    #[arg(long, default_value = "cahier,y-websocket,hocuspocus,y-sweet")]
+    /// Servers to run, comma-separated: cahier, cahier-normal (the relay
+    /// with `--durability normal`), y-websocket, hocuspocus, y-sweet.
+    #[arg(
+        long,
+        default_value = "cahier,cahier-normal,y-websocket,hocuspocus,y-sweet"
+    )]
     servers: String,
     /// Workloads to run, comma-separated: w1, w2, w3, w4, w5.
     #[arg(long, default_value = "w1,w2,w3,w4,w5")]
     workloads: String,
-    /// Seconds of steady typing in W1 and W2 (W5 kills the server halfway).
-    #[arg(long, default_value_t = 15.0)]
+    /// Seconds of measured typing in W1 and W2.
+    #[arg(long, default_value_t = 10.0)]
     duration: f64,
     /// Seconds of typing before measuring starts.
     #[arg(long, default_value_t = 2.0)]

@@ -44,7 +44,10 @@ impl Programs {
             None => Command::new("env"),
         };
         match kind {
-            ServerKind::Cahier => {
+            ServerKind::Cahier | ServerKind::CahierNormal => {
+                if kind == ServerKind::CahierNormal {
+                    cmd.env("CAHIER_DURABILITY", "normal");
+                }
                 cmd.arg(&self.relay)
                     .arg("--addr")
                     .arg(format!("127.0.0.1:{port}"))
@@ -84,7 +87,7 @@ impl Programs {
     /// Whether `kind`'s program is installed.
     pub fn check(&self, kind: ServerKind) -> anyhow::Result<()> {
         let path = match kind {
-            ServerKind::Cahier => self.relay.clone(),
+            ServerKind::Cahier | ServerKind::CahierNormal => self.relay.clone(),
             ServerKind::YWebsocket => self
                 .peers
                 .join("y-websocket/node_modules/@y/websocket-server/src/server.js"),
