@@ -410,3 +410,82 @@ impl Worker {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two editors and a reader in one room, through the real relay: what
+    /// one types reaches the others, is acknowledged, and the texts agree.
+    #[tokio::test(flavor = "current_thread")]
+    async fn clients_converge_through_a_real_relay() {
+        let dir = std::env::temp_dir().join(format!("cahier-bench-test-{}", std::process::id()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let relay = tokio::spawn(relay::run(listener, relay::Config::new(&dir), async {
+            let _ = stopped.await;
+        }));
+        let local = tokio::task::LocalSet::new();
+        local
+            .run_until(async {
+                let record = Rc::new(Record::default());
+                let room_record = Rc::new(RoomRecord::default());
+                let room = Room::new(7, 0);
+                let spec = |client_id, rate| Spec {
+                    kind: ServerKind::Cahier,
+                    addr: addr.clone(),
+                    room: room.clone(),
+                    client_id,
+                    rate,
+                    presence: true,
+                    verify_signatures: true,
+                    compacts: true,
+                };
+                let mut clients = Vec::new();
+                for (id, rate) in [(1, 50.0), (2, 50.0), (3, 0.0)] {
+                    let mut c =
+                        Client::connect(spec(id, rate), record.clone(), room_record.clone())
+                            .await
+                            .expect("connect");
+                    c.synced(Duration::from_secs(5)).await.expect("caught up");
+                    clients.push(c);
+                }
+                record.measuring.set(true);
+                for c in &clients {
+                    c.set(Control::Type);
+                }
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                for c in &clients {
+                    c.set(Control::Idle);
+                }
+                let typed = room_record.typed() as usize;
+                assert!(typed >= 10, "only {typed} keystrokes typed");
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while clients.iter().any(|c| c.text().len() != typed) {
+                    assert!(Instant::now() < deadline, "the clients did not converge");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                let text = clients[0].text();
+                assert!(clients.iter().all(|c| c.text() == text));
+                // Each keystroke reached the two other clients.
+                assert_eq!(record.deliveries.get(), 2 * typed as u64);
+                let confirmed: u32 = room_record.confirmed.borrow().values().sum();
+                assert_eq!(confirmed as usize, typed, "every keystroke acknowledged");
+                assert!(
+                    record.errors.borrow().is_empty(),
+                    "{:?}",
+                    record.errors.borrow()
+                );
+                for c in clients {
+                    c.stop(Duration::from_secs(2)).await.expect("stop");
+                }
+            })
+            .await;
+        let _ = stop.send(());
+        relay.await.expect("join").expect("relay");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
