@@ -69,6 +69,23 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+/// Register the service worker (`public/sw.js`), which keeps the app's
+/// files for a reload without network. Where there is none (an insecure
+/// origin, a browser without it) the app works online only.
+pub fn register_service_worker() {
+    let navigator = window().navigator();
+    let has_worker = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if !has_worker {
+        return;
+    }
+    let registered = navigator.service_worker().register("sw.js");
+    leptos::task::spawn_local(async move {
+        if let Err(error) = wasm_bindgen_futures::JsFuture::from(registered).await {
+            leptos::logging::warn!("no service worker: {error:?}");
+        }
+    });
+}
+
 /// Set the window's title.
 pub fn set_title(title: &str) {
     document().set_title(title);

@@ -11,6 +11,10 @@
 //! - [`diff`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: the local selection carried through a remote change.
 //! - [`doc`]: the Yrs document model (meta, body, people).
+//! - [`status`]: the connection state, the reconnection delay, problems.
+//! - [`store`]: what this browser keeps in IndexedDB.
+//! - [`session`]: the open document's context: Yrs doc, protocol session,
+//!   websocket, saving.
 
 pub(crate) mod browser;
 pub mod caret;
@@ -19,6 +23,9 @@ pub mod diff;
 pub mod doc;
 pub mod locale;
 pub mod route;
+pub mod session;
+pub mod status;
+pub mod store;
 pub mod strings;
 
 pub use components::app::App;

@@ -10,7 +10,9 @@
 //! The messages for the protocol's errors live here too ([`Strings::link_error`]):
 //! the protocol crate's own `Display` texts are English, for logs.
 
-use protocol::LinkError;
+use protocol::{close, ErrorCode, LinkError};
+
+use crate::status::{Connection, Problem};
 
 /// The product's name, the same in every language.
 pub const APP_NAME: &str = "Cahier";
@@ -95,7 +97,35 @@ pub struct Strings {
     pub view_link_label: &'static str,
     pub view_link_hint: &'static str,
     pub room_label: &'static str,
-    pub editor_coming: &'static str,
+    pub title_label: &'static str,
+    pub title_placeholder: &'static str,
+    pub editor_label: &'static str,
+    pub editor_placeholder: &'static str,
+    pub loading: &'static str,
+    pub status_connecting: &'static str,
+    pub status_online: &'static str,
+    pub status_offline: &'static str,
+    pub status_reconnecting: &'static str,
+    pub status_synced: &'static str,
+    pub status_unsent: &'static str,
+    pub problem_closed_protocol: &'static str,
+    pub problem_closed_too_big: &'static str,
+    pub problem_closed_full: &'static str,
+    pub problem_closed_lagging: &'static str,
+    pub problem_closed_rate: &'static str,
+    pub problem_closed_refused: &'static str,
+    pub problem_closed_other: &'static str,
+    pub problem_too_large: &'static str,
+    pub problem_bad_signature: &'static str,
+    pub problem_retry: &'static str,
+    pub problem_room_full: &'static str,
+    pub problem_refused_other: &'static str,
+    pub problem_invalid: &'static str,
+    pub problem_unreadable: &'static str,
+    pub problem_storage: &'static str,
+    pub recent_title: &'static str,
+    pub recent_edit: &'static str,
+    pub recent_view: &'static str,
     pub privacy_note: &'static str,
 }
 
@@ -107,6 +137,49 @@ impl Strings {
             LinkError::Truncated => self.link_truncated,
             LinkError::Damaged => self.link_damaged,
         }
+    }
+
+    /// The status line for a connection state.
+    pub fn connection(&self, connection: Connection) -> String {
+        match connection {
+            Connection::Connecting => self.status_connecting.to_owned(),
+            Connection::Online => self.status_online.to_owned(),
+            Connection::Offline => self.status_offline.to_owned(),
+            Connection::Reconnecting { attempt } => {
+                format!("{}{attempt}", self.status_reconnecting)
+            }
+        }
+    }
+
+    /// What went wrong, in words. `None` for a refusal not worth telling
+    /// (a snapshot another editor made first).
+    pub fn problem(&self, problem: Problem) -> Option<&'static str> {
+        Some(match problem {
+            Problem::Closed(code) => match code {
+                close::PROTOCOL_ERROR => self.problem_closed_protocol,
+                close::TOO_BIG => self.problem_closed_too_big,
+                close::TRY_AGAIN_LATER => self.problem_closed_full,
+                close::LAGGING => self.problem_closed_lagging,
+                close::RATE_LIMITED => self.problem_closed_rate,
+                close::REFUSED => self.problem_closed_refused,
+                _ => self.problem_closed_other,
+            },
+            Problem::Refused { code, dropped } => match code {
+                ErrorCode::StaleSnapshot | ErrorCode::InvalidSnapshot => return None,
+                ErrorCode::TooLarge => self.problem_too_large,
+                ErrorCode::BadSignature => self.problem_bad_signature,
+                _ if dropped => self.problem_too_large,
+                ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::ShuttingDown => {
+                    self.problem_retry
+                }
+                ErrorCode::RoomFull | ErrorCode::TooManyRooms => self.problem_room_full,
+                ErrorCode::UnknownRoom | ErrorCode::WrongRoomKey => self.problem_closed_refused,
+                _ => self.problem_refused_other,
+            },
+            Problem::Invalid => self.problem_invalid,
+            Problem::Unreadable => self.problem_unreadable,
+            Problem::Storage => self.problem_storage,
+        })
     }
 }
 
@@ -133,7 +206,35 @@ pub static FR: Strings = Strings {
     view_link_label: "Lien de lecture",
     view_link_hint: "Ce lien permet de lire le texte sans le modifier.",
     room_label: "Salon\u{a0}:",
-    editor_coming: "L'éditeur arrive bientôt.",
+    title_label: "Titre",
+    title_placeholder: "Sans titre",
+    editor_label: "Texte",
+    editor_placeholder: "Écrivez ici…",
+    loading: "Ouverture du document…",
+    status_connecting: "Connexion…",
+    status_online: "En ligne",
+    status_offline: "Hors ligne\u{a0}: vos modifications restent dans ce navigateur et partiront au retour du réseau.",
+    status_reconnecting: "Connexion perdue, nouvel essai n°",
+    status_synced: "Tout est enregistré sur le serveur.",
+    status_unsent: "Modifications pas encore enregistrées sur le serveur\u{a0}:",
+    problem_closed_protocol: "Le serveur n'a pas compris un message de cette version de Cahier. Rechargez la page.",
+    problem_closed_too_big: "Un message était trop grand pour le serveur.",
+    problem_closed_full: "Le serveur est complet pour l'instant\u{a0}; nouvel essai dans un moment.",
+    problem_closed_lagging: "La connexion ne suivait plus\u{a0}; reconnexion pour rattraper le retard.",
+    problem_closed_rate: "Trop de messages envoyés trop vite\u{a0}; reconnexion.",
+    problem_closed_refused: "Le serveur a refusé ce document.",
+    problem_closed_other: "La connexion au serveur a été fermée.",
+    problem_too_large: "Une modification est trop grande pour être envoyée\u{a0}: elle reste dans ce navigateur, mais les autres ne la verront pas.",
+    problem_bad_signature: "Le serveur a refusé une modification dont la signature ne correspond pas à ce document.",
+    problem_retry: "Le serveur n'a pas pu prendre une modification pour l'instant\u{a0}; elle sera renvoyée.",
+    problem_room_full: "Trop de personnes ont ce document ouvert\u{a0}; nouvel essai dans un moment.",
+    problem_refused_other: "Le serveur a refusé un message.",
+    problem_invalid: "Un message reçu n'a pas passé la vérification (il a peut-être été modifié sur le serveur)\u{a0}: il a été ignoré.",
+    problem_unreadable: "Le serveur a envoyé un message que cette version de Cahier ne comprend pas. Rechargez la page.",
+    problem_storage: "Ce navigateur n'a pas pu garder le document\u{a0}: gardez cet onglet ouvert jusqu'au retour du réseau.",
+    recent_title: "Documents récents",
+    recent_edit: "écriture",
+    recent_view: "lecture seule",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
 };
@@ -160,7 +261,35 @@ pub static EN: Strings = Strings {
     view_link_label: "Read-only link",
     view_link_hint: "This link lets people read the text without changing it.",
     room_label: "Room:",
-    editor_coming: "The editor is coming soon.",
+    title_label: "Title",
+    title_placeholder: "Untitled",
+    editor_label: "Text",
+    editor_placeholder: "Write here…",
+    loading: "Opening the document…",
+    status_connecting: "Connecting…",
+    status_online: "Online",
+    status_offline: "Offline: your changes stay in this browser and will be sent when the network is back.",
+    status_reconnecting: "Connection lost, new try no. ",
+    status_synced: "Everything is saved on the server.",
+    status_unsent: "Changes not yet saved on the server:",
+    problem_closed_protocol: "The server did not understand a message from this version of Cahier. Reload the page.",
+    problem_closed_too_big: "A message was too large for the server.",
+    problem_closed_full: "The server is full for now; trying again shortly.",
+    problem_closed_lagging: "The connection could not keep up; reconnecting to catch up.",
+    problem_closed_rate: "Too many messages were sent too quickly; reconnecting.",
+    problem_closed_refused: "The server refused this document.",
+    problem_closed_other: "The connection to the server was closed.",
+    problem_too_large: "A change is too large to be sent: it stays in this browser, but the others will not see it.",
+    problem_bad_signature: "The server refused a change whose signature does not match this document.",
+    problem_retry: "The server could not take a change for now; it will be sent again.",
+    problem_room_full: "Too many people have this document open; trying again shortly.",
+    problem_refused_other: "The server refused a message.",
+    problem_invalid: "A message failed verification (it may have been altered on the server): it was ignored.",
+    problem_unreadable: "The server sent a message this version of Cahier does not understand. Reload the page.",
+    problem_storage: "This browser could not keep the document: keep this tab open until the network is back.",
+    recent_title: "Recent documents",
+    recent_edit: "edit",
+    recent_view: "read-only",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
 };
 
@@ -209,6 +338,29 @@ mod tests {
                     .len(),
                 "{lang:?}: two errors share a message"
             );
+        }
+    }
+
+    #[test]
+    fn every_problem_is_told_in_words() {
+        let closes = [1002, 1009, 1013, 4001, 4002, 4003, 4999];
+        for lang in Lang::ALL {
+            let strings = lang.strings();
+            for code in closes {
+                let told = strings.problem(Problem::Closed(code)).expect("told");
+                assert!(!told.is_empty());
+            }
+            for code in ErrorCode::ALL {
+                if let Some(told) = strings.problem(Problem::Refused {
+                    code,
+                    dropped: false,
+                }) {
+                    assert!(!told.is_empty(), "{lang:?} {code:?}");
+                }
+            }
+            assert!(strings
+                .connection(Connection::Reconnecting { attempt: 3 })
+                .ends_with('3'));
         }
     }
 

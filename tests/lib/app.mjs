@@ -8,7 +8,7 @@ export function home(page) {
     section: page.locator('section.home'),
     heading: page.locator('section.home h1'),
     tagline: page.locator('section.home .tagline'),
-    newText: page.locator('.new-text button'),
+    newText: page.locator('#new-text'),
     newTextHint: page.locator('.new-text .hint'),
     ...openLink(page),
   };
@@ -41,12 +41,39 @@ export function documentPage(page, strings) {
   return {
     section,
     heading: section.locator('h1'),
-    // The first paragraph says what the link allows.
-    access: section.locator(':scope > p').first(),
+    // What the link allows.
+    access: section.locator('[data-testid="access"]'),
     shareFields: section.locator('label.share input'),
-    editLink: section.locator('label.share', { hasText: strings.edit_link_label }).locator('input'),
-    viewLink: section.locator('label.share', { hasText: strings.view_link_label }).locator('input'),
+    editLink: section.locator('#edit-link'),
+    viewLink: section.locator('#view-link'),
     room: section.locator('.room code'),
+    ...editor(page),
+  };
+}
+
+/**
+ * The editor on the document page (components/editor.rs, title_field.rs,
+ * status_line.rs). The status element's attributes: `data-state`
+ * (connecting, online, offline, reconnecting), `data-pending` (edits not
+ * yet acknowledged) and `data-synced` (online with nothing pending).
+ */
+export function editor(page) {
+  return {
+    editor: page.locator('#editor'),
+    title: page.locator('#title'),
+    status: page.locator('#status'),
+    problem: page.locator('#problem'),
+  };
+}
+
+/** The recent documents on the start page (components/recent.rs). */
+export function recent(page) {
+  const section = page.locator('section.recent');
+  return {
+    section,
+    heading: section.locator('h2'),
+    items: section.locator('li'),
+    item: (room) => section.locator(`li[data-room="${room}"]`),
   };
 }
 

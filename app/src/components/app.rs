@@ -16,6 +16,7 @@ use crate::strings::APP_NAME;
 #[component]
 pub fn App() -> impl IntoView {
     let locale = Locale::provide();
+    browser::register_service_worker();
 
     let (route, set_route) = signal(Route::from_fragment(&browser::hash()));
     let listener = window_event_listener(ev::hashchange, move |_| {

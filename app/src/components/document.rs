@@ -1,5 +1,6 @@
-//! The document page, for now a placeholder: which room the link opens,
-//! what it allows, and the links to share. The editor comes next.
+//! The document page: the title, the status line, the text, and the links
+//! to share. It starts the [`DocSession`] for its link; the pieces read it
+//! from the context.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -7,7 +8,11 @@ use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
 use crate::browser;
+use crate::components::editor::Editor;
+use crate::components::status_line::StatusLine;
+use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
+use crate::session::DocSession;
 use crate::strings::APP_NAME;
 
 #[component]
@@ -18,9 +23,16 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let edit_url = keys.can_write().then(|| link.to_url(&base));
     let view_url = link.to_view().to_url(&base);
     let room = keys.room().to_string();
+    let session = DocSession::start(link);
 
     Effect::new(move |_| {
-        browser::set_title(&format!("{} · {APP_NAME}", locale.strings().document_title))
+        let title = session.title().get();
+        let name = if title.trim().is_empty() {
+            locale.strings().document_title.to_owned()
+        } else {
+            title
+        };
+        browser::set_title(&format!("{name} · {APP_NAME}"))
     });
 
     let access = move || {
@@ -33,6 +45,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let edit_share = edit_url.map(|url| {
         view! {
             <ShareLink
+                id="edit-link"
                 label=Signal::derive(move || locale.strings().edit_link_label)
                 hint=Signal::derive(move || locale.strings().edit_link_warning)
                 url
@@ -43,19 +56,25 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     view! {
         <section class="document">
             <h1>{move || locale.strings().document_title}</h1>
-            <p>{access}</p>
-            {edit_share}
-            <ShareLink
-                label=Signal::derive(move || locale.strings().view_link_label)
-                hint=Signal::derive(move || locale.strings().view_link_hint)
-                url=view_url
-            />
-            <p class="room">
-                {move || locale.strings().room_label}
-                " "
-                <code>{room}</code>
-            </p>
-            <p class="hint">{move || locale.strings().editor_coming}</p>
+            <p data-testid="access">{access}</p>
+            <TitleField />
+            <StatusLine />
+            <Editor />
+            <details class="sharing" open>
+                <summary>{move || locale.strings().view_link_label}</summary>
+                {edit_share}
+                <ShareLink
+                    id="view-link"
+                    label=Signal::derive(move || locale.strings().view_link_label)
+                    hint=Signal::derive(move || locale.strings().view_link_hint)
+                    url=view_url
+                />
+                <p class="room">
+                    {move || locale.strings().room_label}
+                    " "
+                    <code>{room}</code>
+                </p>
+            </details>
         </section>
     }
 }
@@ -63,6 +82,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
 /// A link to share, in a read-only field that selects itself on focus.
 #[component]
 fn ShareLink(
+    id: &'static str,
     label: Signal<&'static str>,
     hint: Signal<&'static str>,
     url: String,
@@ -71,6 +91,7 @@ fn ShareLink(
         <label class="share">
             <span>{label}</span>
             <input
+                id=id
                 type="text"
                 readonly
                 spellcheck="false"

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::new_text::NewText;
 use crate::components::open_link::OpenLink;
+use crate::components::recent::RecentList;
 use crate::locale::use_locale;
 use crate::strings::APP_NAME;
 
@@ -17,6 +18,7 @@ pub fn Home() -> impl IntoView {
             <p class="tagline">{move || locale.strings().tagline}</p>
             <NewText />
             <OpenLink />
+            <RecentList />
         </section>
     }
 }

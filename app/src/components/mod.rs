@@ -4,7 +4,11 @@
 pub mod app;
 pub mod bad_link;
 pub mod document;
+pub mod editor;
 pub mod home;
 pub mod lang_switch;
 pub mod new_text;
 pub mod open_link;
+pub mod recent;
+pub mod status_line;
+pub mod title_field;

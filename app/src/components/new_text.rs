@@ -19,7 +19,7 @@ pub fn NewText() -> impl IntoView {
     };
     view! {
         <div class="new-text">
-            <button type="button" class="primary" on:click=create>
+            <button id="new-text" type="button" class="primary" on:click=create>
                 {move || locale.strings().new_text}
             </button>
             <p class="hint">{move || locale.strings().new_text_hint}</p>

@@ -1,0 +1,832 @@
+//! The [`DocSession`] context: one open document, its connection and its
+//! copy in this browser. It owns the Yrs [`Document`], the protocol's
+//! sans-IO [`Session`] and the websocket that drives it, the timers
+//! (reconnection, saving) and the `<textarea>` the editor attached; it
+//! pushes what the person sees into signals (connection state, edits not
+//! yet acknowledged, title, problems). Components call its methods; they
+//! never open a transaction or touch the socket.
+//!
+//! The life of a page:
+//! 1. [`DocSession::start`] loads the document from IndexedDB
+//!    ([`crate::store`]): the text shows without any network.
+//! 2. It connects to `ws(s)://<the page's directory>/ws`; `Hello`, the
+//!    history, `CaughtUp`: online. Edits made meanwhile wait in the
+//!    session's queue, and leave once caught up (merged into one when more
+//!    than [`MERGE_ABOVE`] are waiting).
+//! 3. A closed connection is retried after a capped exponential delay with
+//!    jitter ([`crate::status::backoff`]), or as soon as the browser says
+//!    the network is back.
+//! 4. The state is saved [`SAVE_DELAY`] after a change, and when the page
+//!    is hidden or left.
+//!
+//! The textarea and the document stay equal except during an IME
+//! composition, when remote changes wait (`deferred`) so as not to break
+//! the composition; the composed text is then carried through them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_bindgen::{closure::Closure, JsCast};
+use protocol::session::{Incoming, Session};
+use protocol::{DocKeys, Link};
+use send_wrapper::SendWrapper;
+use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSocket};
+
+use crate::caret::{transform, Selection, Step, Stick};
+use crate::diff::{diff_at_caret, Edit};
+use crate::doc::Document;
+use crate::status::{backoff, Connection, Problem};
+use crate::store::{self, Recent, Saved, Value};
+
+/// More unsent edits than this are merged into one before they leave.
+pub const MERGE_ABOVE: usize = 50;
+/// How long after a change the document is saved in this browser.
+pub const SAVE_DELAY: Duration = Duration::from_millis(300);
+/// How long the page waits for IndexedDB before it opens the document
+/// without its saved copy (a browser that refuses storage).
+const LOAD_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The open document, as a context; see the module docs.
+#[derive(Clone, Copy)]
+pub struct DocSession {
+    can_write: bool,
+    connection: RwSignal<Connection>,
+    pending: RwSignal<usize>,
+    title: RwSignal<String>,
+    problem: RwSignal<Option<Problem>>,
+    ready: RwSignal<bool>,
+    core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
+}
+
+/// The socket and the callbacks it holds.
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut(web_sys::Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    /// Close without hearing about it: the caller handles the consequences.
+    fn shut(self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+
+    fn send(&self, frame: &[u8]) {
+        // A failed send means the socket is closing; `onclose` follows and
+        // the frame is resent after reconnecting.
+        let _ = self.ws.send_with_u8_array(frame);
+    }
+}
+
+/// What changed for the signals, collected while the core is borrowed and
+/// published after.
+#[derive(Default)]
+struct Outbox {
+    connection: Option<Connection>,
+    problem: Option<Option<Problem>>,
+    title: Option<String>,
+    save: bool,
+}
+
+struct Core {
+    link: Link,
+    room: String,
+    doc: Document,
+    session: Session,
+    socket: Option<Socket>,
+    /// Reconnection attempts since the last time we were online.
+    attempt: u32,
+    retry: Option<TimeoutHandle>,
+    save_timer: Option<TimeoutHandle>,
+    textarea: Option<HtmlTextAreaElement>,
+    /// What the textarea showed after the last sync with the document.
+    shown: String,
+    /// Remote body changes not yet shown (during an IME composition).
+    deferred: Vec<Vec<Step>>,
+    composing: bool,
+    /// Loaded from IndexedDB (or given up on it): edits may start.
+    ready: bool,
+    /// The page left the document: no more connections.
+    closed: bool,
+    /// The title last written to the recent list.
+    recorded_title: Option<String>,
+    out: Outbox,
+}
+
+fn random_client_id() -> u64 {
+    let mut bytes = [0u8; 4];
+    // A Yjs-sized id (32 bits); a fresh one per visit, so an earlier
+    // visit's unsaved edits can never collide with this one's.
+    if getrandom::getrandom(&mut bytes).is_err() {
+        return (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    }
+    u64::from(u32::from_le_bytes(bytes))
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// `ws(s)://host/<the page's directory>/ws`: the relay beside the app, so
+/// `dist/` served under a sub-path finds it too.
+fn relay_url() -> Option<String> {
+    let href = window().location().href().ok()?;
+    let url = web_sys::Url::new_with_base("ws", &href).ok()?;
+    url.set_protocol(if url.protocol() == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    });
+    url.set_hash("");
+    url.set_search("");
+    Some(url.href())
+}
+
+fn online() -> bool {
+    window().navigator().on_line()
+}
+
+/// Carry a local edit made on an older text through the remote changes
+/// that text has missed since.
+fn carry(edit: Edit, changes: &[Vec<Step>], len: u32) -> Edit {
+    let (mut start, mut end) = (edit.start, edit.start + edit.delete);
+    for steps in changes {
+        if start == end {
+            start = transform(start, steps, Stick::Before);
+            end = start;
+        } else {
+            start = transform(start, steps, Stick::After);
+            end = transform(end, steps, Stick::Before).max(start);
+        }
+    }
+    let start = start.min(len);
+    let end = end.clamp(start, len);
+    Edit {
+        start,
+        delete: end - start,
+        insert: edit.insert,
+    }
+}
+
+impl Core {
+    fn keys(&self) -> DocKeys {
+        self.link.keys()
+    }
+
+    fn send(&self, frame: &[u8]) {
+        if let Some(socket) = &self.socket {
+            socket.send(frame);
+        }
+    }
+
+    /// Send what the session lets out now.
+    fn flush(&mut self) {
+        if self.session.pending_len() > MERGE_ABOVE {
+            let merged = self
+                .session
+                .merge_unsent(|parts| yrs::merge_updates_v1(parts.iter()));
+            if merged.is_err() {
+                leptos::logging::warn!("could not merge the unsent edits; sending them one by one");
+            }
+        }
+        if self.socket.is_none() {
+            return;
+        }
+        match self.session.outgoing() {
+            Ok(frames) => {
+                for frame in frames {
+                    self.send(&frame);
+                }
+            }
+            Err(error) => leptos::logging::warn!("could not seal an edit: {error}"),
+        }
+    }
+
+    /// Show the document's body in the textarea, the selection carried
+    /// through `steps` (or kept in bounds when `steps` is `None`).
+    fn show_body(&mut self, steps: Option<&[Step]>) {
+        let body = self.doc.body();
+        if let Some(textarea) = &self.textarea {
+            let selection = Selection {
+                start: textarea.selection_start().ok().flatten().unwrap_or(0),
+                end: textarea.selection_end().ok().flatten().unwrap_or(0),
+            };
+            let moved = match steps {
+                Some(steps) => selection.transform(steps),
+                None => {
+                    let len = crate::diff::utf16_len(&body);
+                    Selection {
+                        start: selection.start.min(len),
+                        end: selection.end.min(len),
+                    }
+                }
+            };
+            textarea.set_value(&body);
+            let _ = textarea.set_selection_range(moved.start, moved.end);
+        }
+        self.shown = body;
+    }
+
+    fn apply(&mut self, update: &[u8]) {
+        match self.doc.apply_remote(update) {
+            Ok(change) => {
+                if !change.body.is_empty() {
+                    if self.composing {
+                        self.deferred.push(change.body);
+                    } else {
+                        self.show_body(Some(&change.body));
+                    }
+                }
+                if change.meta {
+                    self.out.title = Some(self.doc.meta().title.unwrap_or_default());
+                }
+            }
+            Err(error) => {
+                leptos::logging::warn!("an update could not be applied: {error}");
+                self.out.problem = Some(Some(Problem::Invalid));
+                if !self.composing {
+                    self.show_body(None);
+                }
+            }
+        }
+    }
+
+    fn receive(&mut self, frame: &[u8]) {
+        let incoming = match self.session.receive(frame) {
+            Ok(incoming) => incoming,
+            Err(error) => {
+                leptos::logging::warn!("{error}");
+                self.out.problem = Some(Some(Problem::Unreadable));
+                return;
+            }
+        };
+        for message in incoming {
+            match message {
+                Incoming::Snapshot { state, .. } => self.apply(&state),
+                Incoming::Update { update, .. } => self.apply(&update),
+                Incoming::CaughtUp { .. } => {
+                    self.attempt = 0;
+                    self.out.connection = Some(Connection::Online);
+                }
+                Incoming::CompactHint { .. } => {
+                    if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
+                        self.send(&snapshot);
+                    }
+                }
+                Incoming::Refused { code, dropped, .. } => {
+                    self.out.problem = Some(Some(Problem::Refused { code, dropped }));
+                }
+                Incoming::Invalid { seq, error } => {
+                    leptos::logging::warn!("message {seq:?} failed verification: {error}");
+                    self.out.problem = Some(Some(Problem::Invalid));
+                }
+                Incoming::Joined { .. }
+                | Incoming::Progress { .. }
+                | Incoming::Acked { .. }
+                | Incoming::Awareness { .. }
+                | Incoming::PeerLeft { .. }
+                | Incoming::SnapshotStored { .. } => {}
+            }
+        }
+        self.out.save = true;
+        self.flush();
+    }
+
+    /// The textarea changed: turn the change into an edit of the body.
+    fn input(&mut self) {
+        let Some(textarea) = self.textarea.clone() else {
+            return;
+        };
+        if self.composing {
+            return;
+        }
+        let value = textarea.value();
+        if !self.ready || !self.keys().can_write() {
+            // Read-only: whatever got in is undone.
+            textarea.set_value(&self.shown);
+            return;
+        }
+        let caret = textarea.selection_end().ok().flatten().unwrap_or(0);
+        let deferred = std::mem::take(&mut self.deferred);
+        let Some(edit) = diff_at_caret(&self.shown, &value, caret) else {
+            if !deferred.is_empty() {
+                self.show_body(None);
+            }
+            return;
+        };
+        let edit = if deferred.is_empty() {
+            edit
+        } else {
+            carry(edit, &deferred, self.doc.body_len())
+        };
+        match self.doc.edit_body(&edit) {
+            Ok(update) => {
+                if let Err(error) = self.session.local(update) {
+                    leptos::logging::warn!("edit not queued: {error}");
+                }
+            }
+            Err(error) => leptos::logging::warn!("edit not applied: {error}"),
+        }
+        if deferred.is_empty() && self.doc.body_len() == crate::diff::utf16_len(&value) {
+            self.shown = value;
+        } else {
+            let caret = edit.start + edit.insert_len();
+            self.show_body(None);
+            let _ = textarea.set_selection_range(caret, caret);
+        }
+        self.out.save = true;
+        self.flush();
+    }
+
+    fn set_title(&mut self, title: &str) {
+        if !self.ready || !self.keys().can_write() {
+            return;
+        }
+        let update = self.doc.set_title(title);
+        if let Err(error) = self.session.local(update) {
+            leptos::logging::warn!("title not queued: {error}");
+        }
+        self.out.save = true;
+        self.flush();
+    }
+
+    fn saved(&self) -> Saved {
+        Saved {
+            state: self.doc.encode_state(),
+            applied: self.session.applied(),
+            pending: self.session.pending(),
+        }
+    }
+
+    fn drop_socket(&mut self) {
+        if let Some(socket) = self.socket.take() {
+            socket.shut();
+        }
+        self.session.disconnected();
+    }
+}
+
+impl DocSession {
+    /// Open the document `link` names: provide the context, load the saved
+    /// copy, then connect. Everything stops when the calling component is
+    /// cleaned up.
+    pub fn start(link: Link) -> Self {
+        let keys = link.keys();
+        let room = keys.room().to_string();
+        let core = Rc::new(RefCell::new(Core {
+            session: Session::new(keys.clone(), 0, Vec::new()),
+            doc: Document::new(random_client_id()),
+            link,
+            room,
+            socket: None,
+            attempt: 0,
+            retry: None,
+            save_timer: None,
+            textarea: None,
+            shown: String::new(),
+            deferred: Vec::new(),
+            composing: false,
+            ready: false,
+            closed: false,
+            recorded_title: None,
+            out: Outbox::default(),
+        }));
+        let me = DocSession {
+            can_write: keys.can_write(),
+            connection: RwSignal::new(Connection::Connecting),
+            pending: RwSignal::new(0),
+            title: RwSignal::new(String::new()),
+            problem: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            core: StoredValue::new_local(core.clone()),
+        };
+        provide_context(me);
+
+        let listeners = [
+            window_event_listener_untyped("online", move |_| me.network_back()),
+            window_event_listener_untyped("offline", move |_| me.network_gone()),
+            window_event_listener_untyped("pagehide", move |_| me.save_now()),
+            window_event_listener_untyped("visibilitychange", move |_| {
+                if document().visibility_state() == web_sys::VisibilityState::Hidden {
+                    me.save_now();
+                }
+            }),
+        ];
+        let core = SendWrapper::new(core);
+        on_cleanup(move || {
+            for listener in listeners {
+                listener.remove();
+            }
+            let core = core.take();
+            let saved = {
+                let mut core = core.borrow_mut();
+                core.closed = true;
+                if let Some(timer) = core.retry.take() {
+                    timer.clear();
+                }
+                if let Some(timer) = core.save_timer.take() {
+                    timer.clear();
+                }
+                core.drop_socket();
+                core.ready.then(|| (core.room.clone(), core.saved()))
+            };
+            if let Some((room, saved)) = saved {
+                let key = store::doc_key(&room);
+                let bytes = saved.encode();
+                if !matches!(store::put_now(&key, Value::Bytes(&bytes)), Ok(true)) {
+                    spawn_local(async move {
+                        let _ = store::put(&key, Value::Bytes(&bytes)).await;
+                    });
+                }
+            }
+        });
+
+        spawn_local(async move { me.load().await });
+        if let Ok(timer) = set_timeout_with_handle(move || me.loaded(None), LOAD_TIMEOUT) {
+            on_cleanup(move || timer.clear());
+        }
+        me
+    }
+
+    fn core(&self) -> Option<Rc<RefCell<Core>>> {
+        self.core.try_get_value()
+    }
+
+    /// Run `f` on the core, then publish what it changed.
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> Option<R> {
+        let core = self.core()?;
+        let (result, out, pending) = {
+            let mut core = core.try_borrow_mut().ok()?;
+            let result = f(&mut core);
+            (
+                result,
+                std::mem::take(&mut core.out),
+                core.session.pending_len(),
+            )
+        };
+        self.publish(out, pending);
+        Some(result)
+    }
+
+    fn publish(&self, out: Outbox, pending: usize) {
+        if let Some(connection) = out.connection {
+            if self.connection.get_untracked() != connection {
+                self.connection.set(connection);
+            }
+            if connection == Connection::Online
+                && self
+                    .problem
+                    .get_untracked()
+                    .is_some_and(Problem::cleared_by_reconnecting)
+            {
+                self.problem.set(None);
+            }
+        }
+        if let Some(problem) = out.problem {
+            self.problem.set(problem);
+        }
+        if let Some(title) = out.title {
+            if self.title.get_untracked() != title {
+                self.title.set(title);
+            }
+        }
+        if self.pending.get_untracked() != pending {
+            self.pending.set(pending);
+        }
+        if out.save {
+            self.schedule_save();
+        }
+    }
+
+    async fn load(self) {
+        let Some((room, fragment)) = self.with_core(|c| (c.room.clone(), c.link.fragment())) else {
+            return;
+        };
+        let saved = match store::get(&store::doc_key(&room)).await {
+            Ok(value) => value
+                .as_ref()
+                .and_then(store::bytes)
+                .and_then(|bytes| Saved::decode(&bytes)),
+            Err(_) => {
+                self.problem.try_set(Some(Problem::Storage));
+                None
+            }
+        };
+        self.loaded(saved);
+        // Keep the keys, so the start page can open the document again.
+        let _ = store::put(&store::link_key(&room), Value::Text(&fragment)).await;
+        self.record_recent().await;
+    }
+
+    /// The saved copy is in (or will not come): show it, then connect.
+    fn loaded(self, saved: Option<Saved>) {
+        let started = self.with_core(|c| {
+            if c.ready || c.closed {
+                return false;
+            }
+            if let Some(saved) = saved {
+                match c.doc.apply_remote(&saved.state) {
+                    Ok(_) => c.session = Session::new(c.keys(), saved.applied, saved.pending),
+                    Err(error) => leptos::logging::warn!("the saved copy is unreadable: {error}"),
+                }
+            }
+            c.ready = true;
+            c.show_body(None);
+            c.out.title = Some(c.doc.meta().title.unwrap_or_default());
+            true
+        });
+        if started == Some(true) {
+            self.ready.set(true);
+            self.connect();
+        }
+    }
+
+    async fn record_recent(self) {
+        let Some((entry, title)) = self.with_core(|c| {
+            let title = c.doc.meta().title.unwrap_or_default();
+            let entry = Recent {
+                room: c.room.clone(),
+                title: title.clone(),
+                can_write: c.keys().can_write(),
+                fragment: c.link.fragment(),
+                opened: now_ms(),
+            };
+            (entry, title)
+        }) else {
+            return;
+        };
+        let mut list = match store::get(store::RECENT_KEY).await {
+            Ok(value) => value
+                .as_ref()
+                .and_then(store::bytes)
+                .map(|b| store::decode_recent(&b))
+                .unwrap_or_default(),
+            Err(_) => return,
+        };
+        store::remember(&mut list, entry);
+        if store::put(
+            store::RECENT_KEY,
+            Value::Bytes(&store::encode_recent(&list)),
+        )
+        .await
+        .is_ok()
+        {
+            self.with_core(|c| c.recorded_title = Some(title));
+        }
+    }
+
+    fn connect(self) {
+        let Some(url) = relay_url() else {
+            return;
+        };
+        let go = self.with_core(|c| {
+            if let Some(timer) = c.retry.take() {
+                timer.clear();
+            }
+            if c.closed || c.socket.is_some() || !c.ready {
+                return false;
+            }
+            c.out.connection = Some(if c.attempt == 0 {
+                Connection::Connecting
+            } else {
+                Connection::Reconnecting { attempt: c.attempt }
+            });
+            true
+        });
+        if go != Some(true) {
+            return;
+        }
+        let ws = match WebSocket::new(&url) {
+            Ok(ws) => ws,
+            Err(_) => {
+                self.retry_later();
+                return;
+            }
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            self.with_core(|c| {
+                let hello = c.session.hello();
+                c.send(&hello);
+            });
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
+                let frame = Uint8Array::new(&buffer).to_vec();
+                self.with_core(|c| c.receive(&frame));
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            self.disconnected(event.code());
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.with_core(move |c| {
+            c.socket = Some(Socket {
+                ws,
+                _on_open: on_open,
+                _on_message: on_message,
+                _on_close: on_close,
+            })
+        });
+    }
+
+    /// The socket closed with `code`.
+    fn disconnected(self, code: u16) {
+        let closed = self.with_core(|c| {
+            // Dropping the socket drops this very callback: wasm-bindgen
+            // frees it once it returns.
+            c.drop_socket();
+            if let Some(problem) = Problem::from_close(code) {
+                c.out.problem = Some(Some(problem));
+            }
+            c.closed
+        });
+        if closed == Some(false) {
+            self.retry_later();
+        }
+    }
+
+    fn retry_later(self) {
+        self.with_core(|c| {
+            if c.closed {
+                return;
+            }
+            if let Some(timer) = c.retry.take() {
+                timer.clear();
+            }
+            if !online() {
+                // The `online` event will bring us back.
+                c.out.connection = Some(Connection::Offline);
+                return;
+            }
+            c.attempt = c.attempt.saturating_add(1);
+            c.out.connection = Some(Connection::Reconnecting { attempt: c.attempt });
+            let delay = backoff(c.attempt, js_sys::Math::random());
+            c.retry = set_timeout_with_handle(move || self.connect(), delay).ok();
+        });
+    }
+
+    fn network_back(self) {
+        self.with_core(|c| c.attempt = c.attempt.max(1));
+        self.connect();
+    }
+
+    fn network_gone(self) {
+        self.with_core(|c| {
+            if let Some(timer) = c.retry.take() {
+                timer.clear();
+            }
+            c.drop_socket();
+            c.out.connection = Some(Connection::Offline);
+        });
+    }
+
+    fn schedule_save(self) {
+        self.with_core(|c| {
+            if c.save_timer.is_none() {
+                c.save_timer = set_timeout_with_handle(move || self.save_now(), SAVE_DELAY).ok();
+            }
+        });
+    }
+
+    /// Save the document in this browser now.
+    fn save_now(self) {
+        let Some(Some((room, bytes, title_changed))) = self.with_core(|c| {
+            if let Some(timer) = c.save_timer.take() {
+                timer.clear();
+            }
+            if !c.ready {
+                return None;
+            }
+            let title = c.doc.meta().title.unwrap_or_default();
+            let title_changed = c.recorded_title.as_deref() != Some(title.as_str());
+            Some((c.room.clone(), c.saved().encode(), title_changed))
+        }) else {
+            return;
+        };
+        // Synchronously when the database is open: this also runs when the
+        // page is being left, and an `await` might never come back.
+        let key = store::doc_key(&room);
+        let stored = store::put_now(&key, Value::Bytes(&bytes));
+        if stored.is_err() {
+            self.problem.try_set(Some(Problem::Storage));
+        }
+        let stored = matches!(stored, Ok(true));
+        spawn_local(async move {
+            if !stored && store::put(&key, Value::Bytes(&bytes)).await.is_err() {
+                self.problem.try_set(Some(Problem::Storage));
+            }
+            if title_changed {
+                self.record_recent().await;
+            }
+        });
+    }
+
+    // What components use.
+
+    pub fn can_write(&self) -> bool {
+        self.can_write
+    }
+
+    pub fn connection(&self) -> Signal<Connection> {
+        self.connection.into()
+    }
+
+    /// Edits the relay has not acknowledged yet.
+    pub fn pending(&self) -> Signal<usize> {
+        self.pending.into()
+    }
+
+    pub fn title(&self) -> Signal<String> {
+        self.title.into()
+    }
+
+    pub fn problem(&self) -> Signal<Option<Problem>> {
+        self.problem.into()
+    }
+
+    /// The saved copy is loaded: the text can be shown and edited.
+    pub fn ready(&self) -> Signal<bool> {
+        self.ready.into()
+    }
+
+    /// The editor's textarea, to keep in step with the body.
+    pub fn attach(&self, textarea: HtmlTextAreaElement) {
+        self.with_core(|c| {
+            c.textarea = Some(textarea);
+            if c.ready {
+                c.show_body(None);
+            }
+        });
+    }
+
+    /// The person typed (or pasted, cut, dropped) in the textarea.
+    pub fn input(&self) {
+        self.with_core(Core::input);
+    }
+
+    pub fn composition_start(&self) {
+        self.with_core(|c| c.composing = true);
+    }
+
+    pub fn composition_end(&self) {
+        self.with_core(|c| {
+            c.composing = false;
+            c.input();
+        });
+    }
+
+    pub fn set_title(&self, title: String) {
+        self.with_core(|c| c.set_title(&title));
+        self.title.set(title);
+    }
+}
+
+/// The [`DocSession`] the document page provides.
+pub fn use_doc_session() -> DocSession {
+    use_context().expect("the document page provides its DocSession")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caret::Step::{Delete, Insert, Retain};
+
+    fn edit(start: u32, delete: u32, insert: &str) -> Edit {
+        Edit {
+            start,
+            delete,
+            insert: insert.into(),
+        }
+    }
+
+    #[test]
+    fn a_composed_word_lands_after_text_inserted_before_it() {
+        // Composing at 5 while a co-author inserted 3 units at 0.
+        let carried = carry(edit(5, 0, "日本"), &[vec![Insert(3)]], 20);
+        assert_eq!(carried, edit(8, 0, "日本"));
+    }
+
+    #[test]
+    fn a_replacement_shrinks_with_what_was_deleted_meanwhile() {
+        // Replace 4..8; meanwhile 6..10 was deleted.
+        let carried = carry(edit(4, 4, "x"), &[vec![Retain(6), Delete(4)]], 20);
+        assert_eq!(carried, edit(4, 2, "x"));
+    }
+
+    #[test]
+    fn a_carried_edit_stays_in_bounds() {
+        let carried = carry(edit(9, 3, "y"), &[vec![Delete(10)]], 2);
+        assert!(carried.start + carried.delete <= 2);
+    }
+}

@@ -1,0 +1,399 @@
+// The editor: two people typing in the same document at once end with the
+// same text holding every sentence; a view link cannot change the text; a
+// browser that goes offline keeps typing and merges when it is back; a
+// reload brings the text back, even with the server down; a relay restart
+// is survived without losing anything typed. Also measures, and prints,
+// the delay from a keystroke to the other browser on loopback.
+//
+// Every wait ends on an attribute or a value, never on a fixed sleep.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { documentPage, EDIT_FRAGMENT, home, recent } from './lib/app.mjs';
+import { expectAttribute, launchBrowser, newPage, RESULTS_DIR, TIMEOUT_MS } from './lib/browser.mjs';
+import { startRelay } from './lib/relay.mjs';
+
+const TEST_TIMEOUT_MS = 120_000;
+const HOOK_TIMEOUT_MS = 60_000;
+/** How long a reconnection after a relay restart may take (backoff included). */
+const RECONNECT_TIMEOUT_MS = 40_000;
+
+/**
+ * Problems the page reports that these tests cause on purpose: a socket
+ * refused while the relay is down or the browser offline, a request that
+ * fails while offline.
+ */
+const EXPECTED = /WebSocket connection|\/ws\b|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_NETWORK_CHANGED/;
+
+function assertNoUnexpectedProblems(page) {
+  assert.deepEqual(
+    page.problems.filter((p) => !EXPECTED.test(p)),
+    [],
+    'the page reported problems',
+  );
+}
+
+/** Open `n` people's pages (each its own browser context), run `body`, close them. */
+async function withPeople(t, browser, relay, n, body) {
+  const pages = [];
+  for (let i = 0; i < n; i += 1) pages.push(await newPage(browser, { locale: 'fr-FR', relay }));
+  try {
+    await body(...pages);
+  } catch (error) {
+    for (const [i, page] of pages.entries()) {
+      t.diagnostic(`person ${i}: ${page.url()}`);
+      for (const problem of page.problems) t.diagnostic(`person ${i} problem: ${problem}`);
+      for (const line of page.consoleLog.slice(-15)) t.diagnostic(`person ${i} console ${line}`);
+      await page
+        .screenshot({ path: `${RESULTS_DIR}/editor--${t.name.replace(/[^\p{L}\p{N}]+/gu, '-')}--${i}.png`, fullPage: true })
+        .catch(() => {});
+    }
+    t.diagnostic(`relay log:\n${relay.recentLog()}`);
+    throw error;
+  } finally {
+    for (const page of pages) await page.context().close();
+  }
+}
+
+/** Create a text from the start page; wait until it is online; return its edit link. */
+async function createText(page) {
+  await page.goto('/');
+  await home(page).newText.click();
+  await page.waitForURL(EDIT_FRAGMENT);
+  await expectAttribute(documentPage(page).status, 'data-state', 'online');
+  return page.url();
+}
+
+/** Open `link` and wait until the page is online. */
+async function open(page, link) {
+  await page.goto(link);
+  await expectAttribute(documentPage(page).status, 'data-state', 'online');
+}
+
+/** The editor's value. */
+function text(page) {
+  return documentPage(page).editor.inputValue();
+}
+
+/** Wait until the editor's value satisfies `predicate` (a function of the value, run in the page). */
+async function waitForText(page, predicate, arg, { timeout = TIMEOUT_MS } = {}) {
+  const handle = await documentPage(page).editor.elementHandle();
+  try {
+    await page.waitForFunction(
+      ([textarea, source, a]) => new Function('value', 'arg', `return (${source})(value, arg)`)(textarea.value, a),
+      [handle, predicate.toString(), arg],
+      { timeout },
+    );
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    throw new assert.AssertionError({
+      message: `the editor's text never satisfied ${predicate}`,
+      actual: await text(page),
+      expected: arg,
+    });
+  } finally {
+    await handle.dispose();
+  }
+}
+
+/** Wait until the editor holds every one of `sentences`. */
+function waitForSentences(page, sentences, options) {
+  return waitForText(page, (value, all) => all.every((s) => value.includes(s)), sentences, options);
+}
+
+/** Wait until the page is online with nothing left to send. */
+async function waitSynced(page, options) {
+  await expectAttribute(documentPage(page).status, 'data-synced', 'true', options);
+}
+
+/** Put the caret at the end of the editor, then type `sentences`, one keystroke at a time. */
+async function typeAtEnd(page, sentences) {
+  const { editor } = documentPage(page);
+  await editor.focus();
+  for (const sentence of sentences) {
+    await page.keyboard.press('Control+End');
+    await editor.pressSequentially(`${sentence} `, { delay: 5 });
+  }
+}
+
+/** Type ` sentence` for each of `sentences` at the caret, one keystroke at a time. */
+async function typeHere(page, sentences) {
+  for (const sentence of sentences) {
+    await page.keyboard.type(` ${sentence}`, { delay: 5 });
+  }
+}
+
+/** Both pages end with the same text, holding every sentence. */
+async function assertConverged(a, b, sentences, options) {
+  await waitForSentences(a, sentences, options);
+  await waitForSentences(b, sentences, options);
+  await waitSynced(a, options);
+  await waitSynced(b, options);
+  const final = await text(a);
+  await waitForText(b, (value, expected) => value === expected, final, options);
+  for (const sentence of sentences) {
+    assert.ok(final.includes(sentence), `"${sentence}" is whole in the final text:\n${final}`);
+  }
+}
+
+function sentences(who, n) {
+  return Array.from({ length: n }, (_, i) => `${who} écrit la phrase ${i + 1}, avec é, « guillemets » et 🗳.`);
+}
+
+describe('the editor', () => {
+  let relay;
+  let browser;
+
+  before(
+    async () => {
+      relay = await startRelay();
+      browser = await launchBrowser();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await browser?.close();
+      await relay?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  test('two people typing at the same time end with the same text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      await documentPage(a).editor.focus();
+      await a.keyboard.insertText('Début.\n\nFin.');
+      await waitForText(b, (value) => value === 'Début.\n\nFin.');
+
+      // Alice writes after "Début.", Bob after "Fin.", at the same time:
+      // each one's caret must stay after their own words while the other's
+      // arrive.
+      await a.keyboard.press('Control+Home');
+      await a.keyboard.press('End');
+      await documentPage(b).editor.focus();
+      await b.keyboard.press('Control+End');
+      const fromA = sentences('Alice', 4);
+      const fromB = sentences('Bob', 4);
+      await Promise.all([typeHere(a, fromA), typeHere(b, fromB)]);
+      await assertConverged(a, b, [...fromA, ...fromB]);
+      const expected = `Début. ${fromA.join(' ')}\n\nFin. ${fromB.join(' ')}`;
+      assert.equal(await text(a), expected, 'every sentence where its author typed it');
+
+      // The title travels too.
+      await documentPage(a).title.fill('Motion d’orientation');
+      await b.waitForFunction(() => document.querySelector('#title')?.value === 'Motion d’orientation');
+      assertNoUnexpectedProblems(a);
+      assertNoUnexpectedProblems(b);
+    });
+  });
+
+  test('select-all and delete, then a large paste, reach the other person', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      await typeAtEnd(a, ['Un texte à effacer.']);
+      await waitForSentences(b, ['Un texte à effacer.']);
+      const { editor } = documentPage(a);
+      await editor.focus();
+      await a.keyboard.press('Control+A');
+      await a.keyboard.press('Delete');
+      await waitForText(b, (value) => value === '');
+      const big = Array.from({ length: 2000 }, (_, i) => `Ligne ${i} du long texte collé.`).join('\n');
+      // A paste is one `insertText` of the whole block at the caret.
+      await a.keyboard.insertText(big);
+      await waitForText(b, (value, expected) => value === expected, big);
+      await waitSynced(a);
+      assertNoUnexpectedProblems(a);
+      assertNoUnexpectedProblems(b);
+    });
+  });
+
+  test('a view link cannot change the text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (editorPage, viewer) => {
+      await createText(editorPage);
+      await typeAtEnd(editorPage, ['Texte de référence.']);
+      await waitSynced(editorPage);
+      const viewLink = await documentPage(editorPage).viewLink.inputValue();
+
+      await open(viewer, viewLink);
+      const reference = await text(editorPage);
+      await waitForText(viewer, (value, expected) => value === expected, reference);
+      const { editor, title } = documentPage(viewer);
+      assert.equal(await editor.getAttribute('readonly'), '', 'the textarea is read-only');
+      assert.equal(await title.getAttribute('readonly'), '', 'the title is read-only');
+      await editor.focus();
+      await viewer.keyboard.press('Control+End');
+      await viewer.keyboard.type('piraté ');
+      await viewer.keyboard.press('Backspace');
+      assert.equal(await text(viewer), reference, 'typing does nothing');
+
+      // The editor goes on; the viewer follows, and nothing of the viewer's
+      // typing appears on either side.
+      await typeAtEnd(editorPage, ['Suite.']);
+      const expected = `${reference}Suite. `;
+      await waitForText(viewer, (value, e) => value === e, expected);
+      await waitSynced(editorPage);
+      assert.equal(await text(editorPage), expected);
+      assertNoUnexpectedProblems(viewer);
+    });
+  });
+
+  test('a person offline keeps typing and merges when back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      await typeAtEnd(a, ['Avant la coupure.']);
+      await waitForSentences(b, ['Avant la coupure.']);
+
+      await a.context().setOffline(true);
+      await expectAttribute(documentPage(a).status, 'data-state', 'offline');
+      const offline = sentences('Alice hors ligne', 3);
+      const online = sentences('Bob en ligne', 3);
+      await Promise.all([typeAtEnd(a, offline), typeAtEnd(b, online)]);
+      await expectAttribute(documentPage(a).status, 'data-synced', 'false');
+      assert.notEqual(await documentPage(a).status.getAttribute('data-pending'), '0', 'edits wait offline');
+      await waitSynced(b);
+      assert.ok(!(await text(b)).includes(offline[0]), 'nothing left the offline browser');
+
+      await a.context().setOffline(false);
+      await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
+      await assertConverged(a, b, ['Avant la coupure.', ...offline, ...online], { timeout: RECONNECT_TIMEOUT_MS });
+    });
+  });
+
+  test('a reload brings the text back, also with the server down', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 1, async (a) => {
+      const link = await createText(a);
+      await documentPage(a).title.fill('Tract de rentrée');
+      await typeAtEnd(a, ['Gardé dans le navigateur.']);
+      await waitSynced(a);
+      const before = await text(a);
+
+      await a.reload();
+      await waitForText(a, (value, expected) => value === expected, before);
+      await expectAttribute(documentPage(a).status, 'data-state', 'online');
+
+      // The start page lists it, with its title, and opens it again.
+      await a.goto('/');
+      await recent(a).heading.waitFor();
+      await recent(a).items.filter({ hasText: 'Tract de rentrée' }).locator('a').click();
+      await waitForText(a, (value, expected) => value === expected, before);
+      assert.equal(a.url(), link, 'the recent list opens the edit link');
+
+      // With the relay down, the app and the text come from the browser.
+      const hasWorker = await a.evaluate(async () => {
+        if (!('serviceWorker' in navigator)) return false;
+        await navigator.serviceWorker.ready;
+        return navigator.serviceWorker.controller !== null;
+      });
+      await relay.stop();
+      try {
+        if (hasWorker) {
+          await a.reload();
+          await waitForText(a, (value, expected) => value === expected, before);
+          await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
+          await typeAtEnd(a, ['Écrit serveur arrêté.']);
+        } else {
+          t.diagnostic('no service worker controls the page: reload with the server down not tested');
+        }
+      } finally {
+        await relay.start();
+      }
+      if (hasWorker) {
+        await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
+        await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+      }
+    });
+  });
+
+  test('a relay restart is survived without losing anything typed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      const first = sentences('Avant redémarrage', 2);
+      await typeAtEnd(a, first);
+      await waitSynced(a);
+
+      await relay.stop();
+      await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
+      await expectAttribute(documentPage(b).status, 'data-state', 'reconnecting');
+      const during = sentences('Pendant la panne', 2);
+      const duringB = sentences('Bob pendant la panne', 1);
+      await typeAtEnd(a, during);
+      await typeAtEnd(b, duringB);
+      await relay.start();
+
+      await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
+      await expectAttribute(documentPage(b).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
+      await assertConverged(a, b, [...first, ...during, ...duringB], { timeout: RECONNECT_TIMEOUT_MS });
+
+      // A newcomer gets everything from the restarted relay.
+      const c = await newPage(browser, { locale: 'fr-FR', relay });
+      try {
+        await open(c, link);
+        await waitForText(c, (value, expected) => value === expected, await text(a));
+      } finally {
+        await c.context().close();
+      }
+      assertNoUnexpectedProblems(a);
+    });
+  });
+
+  test('keystroke to the other browser on loopback (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      // B watches its textarea every frame and on every task, and notes when
+      // each marker arrives; A notes when each key went down. Both pages
+      // share the machine's clock.
+      await b.evaluate(() => {
+        window.seen = {};
+        const textarea = document.querySelector('#editor');
+        const check = () => {
+          for (const match of textarea.value.matchAll(/x(\d+)y/g)) window.seen[match[1]] ??= Date.now();
+        };
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          check();
+          setTimeout(() => channel.port2.postMessage(0), 1);
+        };
+        channel.port2.postMessage(0);
+      });
+      await a.evaluate(() => {
+        window.sent = [];
+        document.querySelector('#editor').addEventListener('keydown', () => window.sent.push(Date.now()), {
+          capture: true,
+        });
+      });
+      const { editor } = documentPage(a);
+      await editor.focus();
+      const n = 20;
+      for (let i = 0; i < n; i += 1) {
+        await editor.pressSequentially(`x${i}y `, { delay: 0 });
+        await b.waitForFunction((key) => window.seen[key] !== undefined, String(i));
+      }
+      const sent = await a.evaluate(() => window.sent);
+      const seen = await b.evaluate(() => window.seen);
+      // Marker i is complete when its "y" (the key before the space) lands.
+      const delays = [];
+      let k = 0;
+      for (let i = 0; i < n; i += 1) {
+        const keys = `x${i}y `.length;
+        delays.push(seen[String(i)] - sent[k + keys - 2]);
+        k += keys;
+      }
+      delays.sort((x, y) => x - y);
+      const median = delays[Math.floor(n / 2)];
+      const max = delays[n - 1];
+      const line = `keystroke to other browser (loopback, ${n} samples): median ${median} ms, max ${max} ms`;
+      console.log(`# ${line}`);
+      t.diagnostic(line);
+      assert.ok(delays.every((d) => d >= 0), `delays are positive: ${delays}`);
+    });
+  });
+});
+
