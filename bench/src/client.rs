@@ -207,8 +207,9 @@ struct Worker {
     synced: watch::Sender<bool>,
     /// client id → keystrokes of that client already counted as delivered.
     seen: HashMap<u64, u32>,
-    /// Our keystrokes not acknowledged yet (their clocks), oldest first.
-    unacked: VecDeque<u32>,
+    /// Our messages not acknowledged yet, oldest first: a keystroke's clock,
+    /// or none for a sync answer the server acknowledges too.
+    unacked: VecDeque<Option<u32>>,
     typed: u32,
     cursor: Option<u32>,
     last_seq: u64,
@@ -313,7 +314,7 @@ impl Worker {
         }
         let (frame, _msg_id) = self.codec.update(&update)?;
         if self.spec.kind.acks() {
-            self.unacked.push_back(clock);
+            self.unacked.push_back(Some(clock));
         }
         ws.feed(WsMessage::Binary(frame.into())).await?;
         if self.spec.presence {
@@ -340,7 +341,7 @@ impl Worker {
                     self.last_seq = self.last_seq.max(seq);
                 }
                 // Both servers that acknowledge do so in order.
-                if let Some(clock) = self.unacked.pop_front() {
+                if let Some(Some(clock)) = self.unacked.pop_front() {
                     self.room_record.confirm(self.spec.client_id, clock + 1);
                 }
             }
@@ -356,7 +357,12 @@ impl Worker {
                     ws.send(WsMessage::Binary(frame.into())).await?;
                 }
             }
-            Event::Reply(frame) => ws.send(WsMessage::Binary(frame.into())).await?,
+            Event::Reply { frame, acked } => {
+                if acked {
+                    self.unacked.push_back(None);
+                }
+                ws.send(WsMessage::Binary(frame.into())).await?
+            }
             Event::Refused(why) => self.record.error(format!("refused: {why}")),
         }
         Ok(())

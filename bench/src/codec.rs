@@ -121,8 +121,10 @@ pub enum Event {
     Awareness,
     /// The relay asks for a snapshot covering up to this sequence number.
     CompactHint(u64),
-    /// A frame to send back (a sync step 2, a pong).
-    Reply(Vec<u8>),
+    /// A frame to send back (a sync step 2, a pong). `acked`: the server
+    /// will answer it with an acknowledgement (Hocuspocus acknowledges a
+    /// sync step 2 like an update), which is not one of our keystrokes'.
+    Reply { frame: Vec<u8>, acked: bool },
     /// The server refused something.
     Refused(String),
 }
@@ -260,7 +262,10 @@ impl Codec {
                     ServerKind::Hocuspocus => self.hocus_wrap(&reply),
                     _ => reply.encode_v1(),
                 };
-                vec![Event::Reply(frame)]
+                vec![Event::Reply {
+                    frame,
+                    acked: self.kind == ServerKind::Hocuspocus,
+                }]
             }
             Message::Sync(SyncMessage::SyncStep2(update)) => {
                 vec![Event::Update { update, seq: None }, Event::Synced]
@@ -311,7 +316,10 @@ impl Codec {
                 _ => vec![Event::Refused("update not applied".into())],
             },
             // Ping: answer with a pong.
-            9 => vec![Event::Reply(self.hocus_header(10).to_vec())],
+            9 => vec![Event::Reply {
+                frame: self.hocus_header(10).to_vec(),
+                acked: false,
+            }],
             _ => vec![],
         })
     }
@@ -413,7 +421,10 @@ mod tests {
             StateVector::default(),
         )));
         let events = codec.decode(&step1, &doc).expect("decode");
-        assert!(matches!(events.as_slice(), [Event::Reply(_)]));
+        assert!(matches!(
+            events.as_slice(),
+            [Event::Reply { acked: true, .. }]
+        ));
         let status = {
             let mut e = codec.hocus_header(8);
             e.write_var(1u8);

@@ -302,7 +302,7 @@ impl Settings {
         })
         .await?;
         let loaded = started.elapsed();
-        settle(&server, Duration::from_secs(60)).await;
+        let settled = settle(&server, Duration::from_secs(180)).await;
         let written = server.usage().write_bytes;
         let mut rows = Vec::new();
         for (readers, label) in [
@@ -341,9 +341,10 @@ impl Settings {
             };
             let text = if readers == 1 {
                 format!(
-                    "{text}; {} updates loaded in {:.0} s",
+                    "{text}; {} updates loaded in {:.0} s, idle {:.0} s later",
                     load.updates.len(),
                     loaded.as_secs_f64(),
+                    settled.as_secs_f64(),
                 )
             } else {
                 text
@@ -380,12 +381,18 @@ impl Settings {
             let mut spec = self.client(kind, server, room, READER_ID + 100 + attempt, 0.0);
             spec.compacts = false;
             spec.presence = false;
-            let mut reader =
-                Client::connect(spec, record.clone(), Rc::new(RoomRecord::default())).await?;
-            reader.synced(SYNC_LIMIT).await?;
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let text = reader.text();
-            let _ = reader.stop(Duration::from_secs(2)).await;
+            // A server busy with the load may not answer in time: try again.
+            let text =
+                match Client::connect(spec, record.clone(), Rc::new(RoomRecord::default())).await {
+                    Ok(mut reader) => {
+                        let synced = reader.synced(SYNC_LIMIT).await;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        let text = reader.text();
+                        let _ = reader.stop(Duration::from_secs(2)).await;
+                        synced.map(|()| text).unwrap_or_default()
+                    }
+                    Err(_) => String::new(),
+                };
             if text == end {
                 return Ok(());
             }
@@ -637,19 +644,22 @@ async fn converge(
     }
 }
 
-/// Wait until the server has stopped writing to disk (its writes did not
-/// grow for a second), at most `limit`: what it stores lazily is stored.
-async fn settle(server: &Server, limit: Duration) {
+/// Wait until the server is idle: neither its CPU time nor its bytes
+/// written grew over two seconds, at most `limit`. What it stores lazily
+/// (y-websocket queues every update for LevelDB and exits on SIGINT
+/// without draining the queue) is then stored.
+async fn settle(server: &Server, limit: Duration) -> Duration {
     let started = Instant::now();
-    let mut last = server.usage().write_bytes;
+    let mut last = server.usage();
     while started.elapsed() < limit {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let now = server.usage().write_bytes;
-        if now == last {
-            return;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let now = server.usage();
+        if now.write_bytes == last.write_bytes && now.cpu_secs - last.cpu_secs < 0.02 {
+            break;
         }
         last = now;
     }
+    started.elapsed()
 }
 
 /// Send a trace's updates as one editor would, as fast as the server takes
@@ -668,6 +678,7 @@ where
     Fut: std::future::Future<Output = anyhow::Result<T>>,
 {
     const WINDOW: usize = 2000;
+    const QUIET_LIMIT: Duration = Duration::from_secs(120);
     let codec = Codec::new(kind, room.clone(), false);
     let url = codec.url(&server.addr.to_string());
     let (ws, _) = tokio::time::timeout(
@@ -683,6 +694,7 @@ where
         doc: yrs::Doc::with_client_id(LOADER_ID),
         synced: false,
         acked: 0,
+        handshake_acks: 0,
         last_seq: 0,
         compacted: 0,
     };
@@ -698,11 +710,14 @@ where
                 loader.acked
             );
         }
-        let room_to_send =
-            loader.synced && sent < updates.len() && (!kind.acks() || sent - loader.acked < WINDOW);
+        let room_to_send = loader.synced
+            && sent < updates.len()
+            && (!kind.acks() || sent.saturating_sub(loader.acked) < WINDOW);
         if room_to_send {
             let batch = if kind.acks() {
-                (WINDOW - (sent - loader.acked)).min(256)
+                WINDOW
+                    .saturating_sub(sent.saturating_sub(loader.acked))
+                    .min(256)
             } else {
                 256
             };
@@ -718,11 +733,23 @@ where
                 }
             }
             loader.sink.flush().await?;
+            if end / 50_000 > sent / 50_000 {
+                eprintln!(
+                    "  loading: {end} of {} sent, {} acknowledged",
+                    updates.len(),
+                    loader.acked
+                );
+            }
             sent = end;
         } else {
-            let frame = tokio::time::timeout(Duration::from_secs(30), stream.next())
+            let frame = tokio::time::timeout(QUIET_LIMIT, stream.next())
                 .await
-                .context("the server went quiet while loading")?;
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "the server went quiet for {QUIET_LIMIT:?} while loading ({sent} sent, {} acknowledged)",
+                        loader.acked
+                    )
+                })?;
             let Some(frame) = frame else {
                 bail!("the server closed the loader")
             };
@@ -767,6 +794,8 @@ struct Loader {
     doc: yrs::Doc,
     synced: bool,
     acked: usize,
+    /// Acknowledgements still due for handshake answers, not updates.
+    handshake_acks: usize,
     last_seq: u64,
     compacted: u64,
 }
@@ -777,10 +806,18 @@ impl Loader {
             match event {
                 Event::Synced => self.synced = true,
                 Event::Ack { seq, .. } => {
+                    // Acknowledgements come in order: the handshake's first.
+                    if self.handshake_acks > 0 {
+                        self.handshake_acks -= 1;
+                        continue;
+                    }
                     self.acked += 1;
                     self.last_seq = self.last_seq.max(seq.unwrap_or(0));
                 }
-                Event::Reply(f) => self.sink.send(WsMessage::Binary(f.into())).await?,
+                Event::Reply { frame, acked } => {
+                    self.handshake_acks += usize::from(acked);
+                    self.sink.send(WsMessage::Binary(frame.into())).await?
+                }
                 Event::CompactHint(head) if head > self.compacted && self.last_seq > 0 => {
                     self.compacted = head;
                     let state = self
