@@ -750,10 +750,14 @@ where
                         loader.acked
                     )
                 })?;
-            let Some(frame) = frame else {
-                bail!("the server closed the loader")
+            let closed = || {
+                anyhow::anyhow!(
+                    "the server closed the loader's connection ({sent} sent, {} acknowledged)",
+                    loader.acked
+                )
             };
-            if let WsMessage::Binary(bytes) = frame? {
+            let frame = frame.ok_or_else(closed)?.map_err(|_| closed())?;
+            if let WsMessage::Binary(bytes) = frame {
                 loader.on_frame(&bytes).await?;
             }
         }
