@@ -93,6 +93,8 @@ struct Outbox {
     connection: Option<Connection>,
     problem: Option<Option<Problem>>,
     title: Option<String>,
+    /// The relay acknowledged an edit: a passing refusal is over.
+    acked: bool,
     save: bool,
 }
 
@@ -288,9 +290,9 @@ impl Core {
                     leptos::logging::warn!("message {seq:?} failed verification: {error}");
                     self.out.problem = Some(Some(Problem::Invalid));
                 }
+                Incoming::Acked { .. } => self.out.acked = true,
                 Incoming::Joined { .. }
                 | Incoming::Progress { .. }
-                | Incoming::Acked { .. }
                 | Incoming::Awareness { .. }
                 | Incoming::PeerLeft { .. }
                 | Incoming::SnapshotStored { .. } => {}
@@ -492,6 +494,13 @@ impl DocSession {
         }
         if let Some(problem) = out.problem {
             self.problem.set(problem);
+        } else if out.acked
+            && self
+                .problem
+                .get_untracked()
+                .is_some_and(Problem::cleared_by_an_ack)
+        {
+            self.problem.set(None);
         }
         if let Some(title) = out.title {
             if self.title.get_untracked() != title {

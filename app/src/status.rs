@@ -80,6 +80,18 @@ impl Problem {
     pub fn cleared_by_reconnecting(self) -> bool {
         matches!(self, Problem::Closed(_))
     }
+
+    /// Whether an acknowledged edit makes the problem moot: the relay
+    /// refused an edit for a passing reason, and takes edits again.
+    pub fn cleared_by_an_ack(self) -> bool {
+        matches!(
+            self,
+            Problem::Refused {
+                code: ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::ShuttingDown,
+                dropped: false,
+            }
+        )
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +129,16 @@ mod tests {
         );
         assert!(Problem::Closed(close::REFUSED).cleared_by_reconnecting());
         assert!(!Problem::Invalid.cleared_by_reconnecting());
+        let passing = Problem::Refused {
+            code: ErrorCode::RateLimited,
+            dropped: false,
+        };
+        assert!(passing.cleared_by_an_ack());
+        let for_good = Problem::Refused {
+            code: ErrorCode::TooLarge,
+            dropped: true,
+        };
+        assert!(!for_good.cleared_by_an_ack());
     }
 
     #[test]
