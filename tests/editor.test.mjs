@@ -1,7 +1,7 @@
 // The editor: two people typing in the same document at once end with the
 // same text holding every sentence; a view link cannot change the text; a
 // browser that goes offline keeps typing and merges when it is back; a
-// reload brings the text back, even with the server down; a relay restart
+// reload brings the text back, even with the server down or offline; a relay restart
 // is survived without losing anything typed. Also measures, and prints,
 // the delay from a keystroke to the other browser on loopback.
 //
@@ -276,7 +276,7 @@ describe('the editor', () => {
     });
   });
 
-  test('a reload brings the text back, also with the server down', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a reload brings the text back, also with the server down or the browser offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPeople(t, browser, relay, 1, async (a) => {
       const link = await createText(a);
       await documentPage(a).title.fill('Tract de rentrée');
@@ -317,6 +317,27 @@ describe('the editor', () => {
       if (hasWorker) {
         await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
         await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+
+        // The browser itself offline: reload, type, come back.
+        const whileDown = await text(a);
+        await a.context().setOffline(true);
+        await a.reload();
+        await waitForText(a, (value, expected) => value === expected, whileDown);
+        await expectAttribute(documentPage(a).status, 'data-state', 'offline');
+        await typeAtEnd(a, ['Écrit hors ligne après rechargement.']);
+        await a.context().setOffline(false);
+        await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+        const final = await text(a);
+        assert.ok(final.includes('Écrit serveur arrêté.') && final.includes('Écrit hors ligne après rechargement.'), final);
+
+        // Someone else receives all of it from the relay.
+        const other = await newPage(browser, { locale: 'fr-FR', relay });
+        try {
+          await open(other, link);
+          await waitForText(other, (value, expected) => value === expected, final);
+        } finally {
+          await other.context().close();
+        }
       }
     });
   });

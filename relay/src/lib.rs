@@ -6,6 +6,7 @@
 //! - `room`: one task per open document: sequence numbers, dedup, fan-out.
 //! - `peer`: one task per connection: size, rate and signature checks.
 //! - `metrics`: Prometheus counters at `/metrics`.
+//! - `site`: the built app, with a strict Content-Security-Policy.
 //!
 //! [`run`] takes a bound listener, a [`Config`] and a shutdown future, so a
 //! test can start a relay on port 0 and stop it.
@@ -14,6 +15,7 @@ pub mod config;
 mod metrics;
 mod peer;
 mod room;
+mod site;
 mod store;
 
 use std::future::Future;
@@ -74,7 +76,7 @@ pub async fn run(
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics_text));
     if let Some(dir) = &relay.config.static_dir {
-        app = app.fallback_service(tower_http::services::ServeDir::new(dir));
+        app = app.merge(site::routes(dir));
     }
     let app = app.with_state(relay.clone());
     let stopping = relay.stopping.clone();

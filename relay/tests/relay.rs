@@ -604,12 +604,35 @@ async fn shutdown_acknowledges_accepted_writes_then_says_going_away() -> Result<
 async fn the_relay_serves_the_app_from_the_static_directory() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let site = tempfile::tempdir()?;
-    std::fs::write(site.path().join("index.html"), "<title>Cahier</title>")?;
+    std::fs::write(
+        site.path().join("index.html"),
+        "<title>Cahier</title><script type=\"module\">start();</script>",
+    )?;
+    std::fs::write(site.path().join("app-0123456789abcdef.js"), "export {}")?;
     let static_dir = site.path().to_owned();
     let relay = TestRelay::start(dir.path(), |c| c.static_dir = Some(static_dir)).await?;
-    let page = http_get(relay.addr, "/").await?;
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("<title>Cahier</title>"));
+    let page = http_get(relay.addr, "/").await?.to_lowercase();
+    assert!(page.starts_with("http/1.1 200"), "{page}");
+    assert!(page.contains("<title>cahier</title>"));
+    // Only its own inline script may run, and it may talk only to its origin.
+    let csp = page
+        .lines()
+        .find(|l| l.starts_with("content-security-policy:"))
+        .context("no CSP")?;
+    assert!(csp.contains("'sha256-"), "{csp}");
+    assert!(
+        csp.contains("connect-src 'self'") && csp.contains("default-src 'self'"),
+        "{csp}"
+    );
+    assert!(page.contains("referrer-policy: no-referrer"));
+    assert!(page.contains("cache-control: no-cache"));
+    let asset = http_get(relay.addr, "/app-0123456789abcdef.js")
+        .await?
+        .to_lowercase();
+    assert!(
+        asset.contains("cache-control: public, max-age=31536000, immutable"),
+        "{asset}"
+    );
     assert!(http_get(relay.addr, "/missing.js")
         .await?
         .starts_with("HTTP/1.1 404"));
