@@ -295,49 +295,45 @@ describe('the editor', () => {
       await waitForText(a, (value, expected) => value === expected, before);
       assert.equal(a.url(), link, 'the recent list opens the edit link');
 
-      // With the relay down, the app and the text come from the browser.
+      // With the relay down, the app (service worker) and the text
+      // (IndexedDB) come from the browser.
       const hasWorker = await a.evaluate(async () => {
         if (!('serviceWorker' in navigator)) return false;
         await navigator.serviceWorker.ready;
         return navigator.serviceWorker.controller !== null;
       });
+      assert.ok(hasWorker, 'a service worker controls the page');
       await relay.stop();
       try {
-        if (hasWorker) {
-          await a.reload();
-          await waitForText(a, (value, expected) => value === expected, before);
-          await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
-          await typeAtEnd(a, ['Écrit serveur arrêté.']);
-        } else {
-          t.diagnostic('no service worker controls the page: reload with the server down not tested');
-        }
+        await a.reload();
+        await waitForText(a, (value, expected) => value === expected, before);
+        await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
+        await typeAtEnd(a, ['Écrit serveur arrêté.']);
       } finally {
         await relay.start();
       }
-      if (hasWorker) {
-        await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
-        await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+      await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
+      await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
 
-        // The browser itself offline: reload, type, come back.
-        const whileDown = await text(a);
-        await a.context().setOffline(true);
-        await a.reload();
-        await waitForText(a, (value, expected) => value === expected, whileDown);
-        await expectAttribute(documentPage(a).status, 'data-state', 'offline');
-        await typeAtEnd(a, ['Écrit hors ligne après rechargement.']);
-        await a.context().setOffline(false);
-        await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
-        const final = await text(a);
-        assert.ok(final.includes('Écrit serveur arrêté.') && final.includes('Écrit hors ligne après rechargement.'), final);
+      // The browser itself offline: reload, type, come back.
+      const whileDown = await text(a);
+      await a.context().setOffline(true);
+      await a.reload();
+      await waitForText(a, (value, expected) => value === expected, whileDown);
+      await expectAttribute(documentPage(a).status, 'data-state', 'offline');
+      await typeAtEnd(a, ['Écrit hors ligne après rechargement.']);
+      await a.context().setOffline(false);
+      await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+      const final = await text(a);
+      assert.ok(final.includes('Écrit serveur arrêté.') && final.includes('Écrit hors ligne après rechargement.'), final);
 
-        // Someone else receives all of it from the relay.
-        const other = await newPage(browser, { locale: 'fr-FR', relay });
-        try {
-          await open(other, link);
-          await waitForText(other, (value, expected) => value === expected, final);
-        } finally {
-          await other.context().close();
-        }
+      // Someone else receives all of it from the relay.
+      const other = await newPage(browser, { locale: 'fr-FR', relay });
+      try {
+        await open(other, link);
+        await waitForText(other, (value, expected) => value === expected, final);
+      } finally {
+        await other.context().close();
       }
     });
   });
