@@ -223,6 +223,33 @@ describe('the editor', () => {
     });
   });
 
+  test('undo takes back my own words only, for both people', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      await typeAtEnd(a, ['Ma phrase.']);
+      await waitForText(b, (value) => value === 'Ma phrase. ');
+      await typeAtEnd(b, ['Sa phrase.']);
+      await waitForText(a, (value) => value === 'Ma phrase. Sa phrase. ');
+
+      // A remote edit was shown in Alice's textarea, so only the
+      // document's undo manager can still take her words back.
+      await documentPage(a).editor.focus();
+      await a.keyboard.press('Control+z');
+      await waitForText(a, (value) => value === 'Sa phrase. ');
+      await waitForText(b, (value) => value === 'Sa phrase. ');
+      await a.keyboard.press('Control+z');
+      assert.equal(await text(a), 'Sa phrase. ', "Bob's words are not Alice's to undo");
+
+      await a.keyboard.press('Control+Shift+z');
+      await waitForText(a, (value) => value === 'Ma phrase. Sa phrase. ');
+      await waitForText(b, (value) => value === 'Ma phrase. Sa phrase. ');
+      await waitSynced(a);
+      assertNoUnexpectedProblems(a);
+      assertNoUnexpectedProblems(b);
+    });
+  });
+
   test('a view link cannot change the text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPeople(t, browser, relay, 2, async (editorPage, viewer) => {
       await createText(editorPage);

@@ -13,7 +13,11 @@
 //! transaction whose v1 update is returned, for the session to seal and
 //! send; [`Document::apply_remote`] integrates a co-author's update and
 //! reports what it changed, the body as a [`Step`] delta so the editor can
-//! move the local selection ([`crate::caret`]). Amendments, versions and
+//! move the local selection ([`crate::caret`]). [`Document::undo`] and
+//! [`Document::redo`] use a Yrs `UndoManager` over the body that tracks
+//! only this browser's edits (a co-author's are never undone here), since
+//! the textarea's own undo history is lost each time a remote edit is
+//! shown. Amendments, versions and
 //! arguments come later; sealing and the socket are the session's job.
 
 use std::collections::HashMap;
@@ -21,6 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use yrs::types::text::TextEvent;
 use yrs::types::Delta;
+use yrs::undo::{Options as UndoOptions, UndoManager};
 use yrs::updates::decoder::Decode;
 use yrs::{
     Any, Doc, GetString, Map, MapRef, Number, Observable, OffsetKind, Options, Origin, Out,
@@ -100,6 +105,13 @@ pub enum DocError {
     Apply(#[source] yrs::error::UpdateError),
 }
 
+/// How close in time local edits must be to be undone together.
+pub const UNDO_CAPTURE_MS: u64 = 500;
+
+/// Milliseconds from some fixed point, for grouping edits to undo. The
+/// caller gives it: `SystemTime` is not available in a browser.
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
 /// Changes seen by the observers since [`Document::apply_remote`] last
 /// took them. Behind a `std::sync::Mutex`: observers run synchronously
 /// inside the transaction, nothing awaits while holding it.
@@ -108,6 +120,8 @@ struct Observed {
     body: Vec<Step>,
     meta: bool,
     people: bool,
+    /// The updates of undo and redo transactions, to send.
+    undone: Vec<Vec<u8>>,
 }
 
 type Shared = Arc<Mutex<Observed>>;
@@ -143,6 +157,7 @@ pub struct Document {
     body: TextRef,
     people: MapRef,
     observed: Shared,
+    undo: Option<UndoManager<()>>,
 }
 
 impl std::fmt::Debug for Document {
@@ -193,7 +208,61 @@ impl Document {
             body,
             people,
             observed,
+            undo: None,
         }
+    }
+
+    /// Track this browser's edits of the body from now on, for
+    /// [`Document::undo`] and [`Document::redo`], grouping the edits made
+    /// within [`UNDO_CAPTURE_MS`] of each other by `clock`.
+    pub fn enable_undo(&mut self, clock: Clock) {
+        let options = UndoOptions {
+            capture_timeout_millis: UNDO_CAPTURE_MS,
+            tracked_origins: Default::default(),
+            capture_transaction: None,
+            timestamp: Arc::new(move || clock()),
+            init_undo_stack: Vec::new(),
+            init_redo_stack: Vec::new(),
+        };
+        let mut undo = UndoManager::with_options(options);
+        undo.expand_scope(&self.doc, &self.body);
+        let origin = undo.as_origin();
+        let shared = self.observed.clone();
+        let observed = self
+            .doc
+            .observe_update_v1("cahier/undo", move |txn, event| {
+                if txn.origin() == Some(&origin) {
+                    lock(&shared).undone.push(event.update.clone());
+                }
+            });
+        if observed.is_err() {
+            return;
+        }
+        self.undo = Some(undo);
+    }
+
+    /// Undo this browser's last group of body edits. Returns the update to
+    /// send, or `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Option<Vec<u8>> {
+        let done = self.undo.as_mut()?.undo_blocking();
+        self.take_undone(done)
+    }
+
+    /// Redo what [`Document::undo`] undid last.
+    pub fn redo(&mut self) -> Option<Vec<u8>> {
+        let done = self.undo.as_mut()?.redo_blocking();
+        self.take_undone(done)
+    }
+
+    fn take_undone(&self, done: bool) -> Option<Vec<u8>> {
+        let updates = std::mem::take(&mut lock(&self.observed).undone);
+        if !done || updates.is_empty() {
+            return None;
+        }
+        if updates.len() == 1 {
+            return updates.into_iter().next();
+        }
+        yrs::merge_updates_v1(&updates).ok()
     }
 
     /// A document from a snapshot ([`Document::encode_state`]), for `client_id`.
@@ -514,6 +583,67 @@ mod tests {
         assert_eq!(copy.body(), "Texte");
         assert_eq!(copy.meta(), alice.meta());
         assert_eq!(copy.client_id(), 9);
+    }
+
+    fn clock() -> (Clock, Arc<std::sync::atomic::AtomicU64>) {
+        let now = Arc::new(std::sync::atomic::AtomicU64::new(1_000));
+        let read = now.clone();
+        (
+            Arc::new(move || read.load(std::sync::atomic::Ordering::SeqCst)),
+            now,
+        )
+    }
+
+    #[test]
+    fn undo_takes_back_only_my_edits_and_the_co_author_sees_it() {
+        let (mut alice, bob) = pair();
+        let (clock, now) = clock();
+        alice.enable_undo(clock);
+        let mine = alice.edit_body(&edit(0, 0, "Motion. ")).expect("fits");
+        bob.apply_remote(&mine).expect("applies");
+        let theirs = bob.edit_body(&edit(8, 0, "Amendement.")).expect("fits");
+        alice.apply_remote(&theirs).expect("applies");
+        now.fetch_add(UNDO_CAPTURE_MS + 1, std::sync::atomic::Ordering::SeqCst);
+        let more = alice.edit_body(&edit(0, 0, "La ")).expect("fits");
+        bob.apply_remote(&more).expect("applies");
+        assert_eq!(alice.body(), "La Motion. Amendement.");
+
+        let undone = alice.undo().expect("something to undo");
+        assert_eq!(alice.body(), "Motion. Amendement.");
+        bob.apply_remote(&undone).expect("applies");
+        assert_eq!(bob.body(), alice.body());
+
+        let undone = alice.undo().expect("something to undo");
+        assert_eq!(alice.body(), "Amendement.", "bob's words stay");
+        bob.apply_remote(&undone).expect("applies");
+        assert_eq!(alice.undo(), None, "nothing more of mine");
+
+        let redone = alice.redo().expect("something to redo");
+        bob.apply_remote(&redone).expect("applies");
+        assert_eq!(alice.body(), "Motion. Amendement.");
+        assert_eq!(bob.body(), alice.body());
+    }
+
+    #[test]
+    fn edits_close_in_time_are_undone_together() {
+        let (mut alice, _) = pair();
+        let (clock, _) = clock();
+        alice.enable_undo(clock);
+        for (i, c) in "abc".chars().enumerate() {
+            alice
+                .edit_body(&edit(i as u32, 0, &c.to_string()))
+                .expect("fits");
+        }
+        assert!(alice.undo().is_some());
+        assert_eq!(alice.body(), "");
+    }
+
+    #[test]
+    fn without_undo_enabled_nothing_is_undone() {
+        let (mut alice, _) = pair();
+        alice.edit_body(&edit(0, 0, "x")).expect("fits");
+        assert_eq!(alice.undo(), None);
+        assert_eq!(alice.body(), "x");
     }
 
     #[test]

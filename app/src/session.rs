@@ -37,7 +37,7 @@ use send_wrapper::SendWrapper;
 use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSocket};
 
 use crate::caret::{transform, Selection, Step, Stick};
-use crate::diff::{diff_at_caret, Edit};
+use crate::diff::{diff, diff_at_caret, Edit};
 use crate::doc::Document;
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
@@ -348,6 +348,37 @@ impl Core {
         self.flush();
     }
 
+    /// Undo (or redo) this browser's last group of body edits, and put the
+    /// caret where the text changed.
+    fn undo(&mut self, redo: bool) {
+        if self.composing || !self.ready || !self.keys().can_write() {
+            return;
+        }
+        let update = if redo {
+            self.doc.redo()
+        } else {
+            self.doc.undo()
+        };
+        let Some(update) = update else {
+            return;
+        };
+        if let Err(error) = self.session.local(update) {
+            leptos::logging::warn!("undo not queued: {error}");
+        }
+        let old = std::mem::take(&mut self.shown);
+        let body = self.doc.body();
+        if let Some(textarea) = &self.textarea {
+            textarea.set_value(&body);
+            if let Some(change) = diff(&old, &body) {
+                let caret = change.start + change.insert_len();
+                let _ = textarea.set_selection_range(caret, caret);
+            }
+        }
+        self.shown = body;
+        self.out.save = true;
+        self.flush();
+    }
+
     fn set_title(&mut self, title: &str) {
         if !self.ready || !self.keys().can_write() {
             return;
@@ -383,9 +414,11 @@ impl DocSession {
     pub fn start(link: Link) -> Self {
         let keys = link.keys();
         let room = keys.room().to_string();
+        let mut doc = Document::new(random_client_id());
+        doc.enable_undo(std::sync::Arc::new(|| js_sys::Date::now() as u64));
         let core = Rc::new(RefCell::new(Core {
             session: Session::new(keys.clone(), 0, Vec::new()),
-            doc: Document::new(random_client_id()),
+            doc,
             link,
             room,
             socket: None,
@@ -793,6 +826,15 @@ impl DocSession {
             c.composing = false;
             c.input();
         });
+    }
+
+    /// Undo this browser's last edits of the text (never a co-author's).
+    pub fn undo(&self) {
+        self.with_core(|c| c.undo(false));
+    }
+
+    pub fn redo(&self) {
+        self.with_core(|c| c.undo(true));
     }
 
     pub fn set_title(&self, title: String) {

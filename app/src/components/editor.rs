@@ -2,10 +2,13 @@
 //! input goes to the [`crate::session::DocSession`], which diffs it into a
 //! Yrs edit; remote edits come back into the textarea through the session
 //! too, the selection kept on its words. During an IME composition nothing
-//! is diffed: the composed text goes in at `compositionend`.
+//! is diffed: the composed text goes in at `compositionend`. Undo and
+//! redo (keys, or the browser's menu) go to the document's undo manager:
+//! the textarea's own history does not survive remote edits.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use leptos::web_sys::{InputEvent, KeyboardEvent};
 
 use crate::locale::use_locale;
 use crate::session::use_doc_session;
@@ -38,6 +41,35 @@ pub fn Editor() -> impl IntoView {
                     locale.strings().editor_placeholder
                 } else {
                     ""
+                }
+            }
+            on:keydown=move |ev: KeyboardEvent| {
+                if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
+                    return;
+                }
+                match ev.key().as_str() {
+                    "z" | "Z" => {
+                        ev.prevent_default();
+                        if ev.shift_key() { session.redo() } else { session.undo() }
+                    }
+                    "y" | "Y" if !ev.shift_key() => {
+                        ev.prevent_default();
+                        session.redo();
+                    }
+                    _ => {}
+                }
+            }
+            on:beforeinput=move |ev: InputEvent| {
+                match ev.input_type().as_str() {
+                    "historyUndo" => {
+                        ev.prevent_default();
+                        session.undo();
+                    }
+                    "historyRedo" => {
+                        ev.prevent_default();
+                        session.redo();
+                    }
+                    _ => {}
                 }
             }
             on:input=move |_| session.input()
