@@ -59,6 +59,7 @@ pub struct DocSession {
     title: RwSignal<String>,
     problem: RwSignal<Option<Problem>>,
     ready: RwSignal<bool>,
+    progress: RwSignal<Option<(u64, u64)>>,
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
@@ -93,6 +94,8 @@ struct Outbox {
     connection: Option<Connection>,
     problem: Option<Option<Problem>>,
     title: Option<String>,
+    /// History received while joining: `Some(None)` once caught up.
+    progress: Option<Option<(u64, u64)>>,
     /// The relay acknowledged an edit: a passing refusal is over.
     acked: bool,
     save: bool,
@@ -274,7 +277,11 @@ impl Core {
             match message {
                 Incoming::Snapshot { state, .. } => self.apply(&state),
                 Incoming::Update { update, .. } => self.apply(&update),
+                Incoming::Progress { received, total } => {
+                    self.out.progress = Some(Some((received, total)));
+                }
                 Incoming::CaughtUp { .. } => {
+                    self.out.progress = Some(None);
                     self.attempt = 0;
                     self.out.connection = Some(Connection::Online);
                 }
@@ -292,7 +299,6 @@ impl Core {
                 }
                 Incoming::Acked { .. } => self.out.acked = true,
                 Incoming::Joined { .. }
-                | Incoming::Progress { .. }
                 | Incoming::Awareness { .. }
                 | Incoming::PeerLeft { .. }
                 | Incoming::SnapshotStored { .. } => {}
@@ -441,6 +447,7 @@ impl DocSession {
             title: RwSignal::new(String::new()),
             problem: RwSignal::new(None),
             ready: RwSignal::new(false),
+            progress: RwSignal::new(None),
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
@@ -534,6 +541,9 @@ impl DocSession {
                 .is_some_and(Problem::cleared_by_an_ack)
         {
             self.problem.set(None);
+        }
+        if let Some(progress) = out.progress {
+            self.progress.set(progress);
         }
         if let Some(title) = out.title {
             if self.title.get_untracked() != title {
@@ -795,6 +805,12 @@ impl DocSession {
 
     pub fn problem(&self) -> Signal<Option<Problem>> {
         self.problem.into()
+    }
+
+    /// While joining: the stored updates received so far, and how many
+    /// there are.
+    pub fn progress(&self) -> Signal<Option<(u64, u64)>> {
+        self.progress.into()
     }
 
     /// The saved copy is loaded: the text can be shown and edited.

@@ -18,9 +18,14 @@ pub fn StatusLine() -> impl IntoView {
     let ready = session.ready();
     let synced =
         move || ready.get() && connection.get() == Connection::Online && pending.get() == 0;
+    let progress = session.progress();
     let detail = move || {
         let strings = locale.strings();
-        if synced() {
+        if let (Some((received, total)), false) =
+            (progress.get(), connection.get() == Connection::Online)
+        {
+            format!("{} {received} / {total}", strings.status_history)
+        } else if synced() {
             strings.status_synced.to_owned()
         } else if pending.get() > 0 {
             format!("{} {}", strings.status_unsent, pending.get())
