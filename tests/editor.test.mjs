@@ -250,6 +250,42 @@ describe('the editor', () => {
     });
   });
 
+  test('an IME composition is not broken by a co-author, and lands where it was typed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, browser, relay, 2, async (a, b) => {
+      const link = await createText(a);
+      await open(b, link);
+      await documentPage(a).editor.focus();
+      await a.keyboard.insertText('Début Fin');
+      await waitForText(b, (value) => value === 'Début Fin');
+      await a.evaluate(() => document.querySelector('#editor').setSelectionRange(6, 6));
+
+      // Alice composes (as with a Japanese input method) after "Début ".
+      const ime = await a.context().newCDPSession(a);
+      await ime.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+      await waitForText(a, (value) => value === 'Début にほFin');
+
+      // Meanwhile Bob writes at the start; Alice's browser applies it
+      // (its data-seq catches up) without touching the composition.
+      await documentPage(b).editor.focus();
+      await b.keyboard.press('Control+Home');
+      await b.keyboard.type('Avant. ');
+      await waitSynced(b);
+      const seq = await documentPage(b).status.getAttribute('data-seq');
+      await expectAttribute(documentPage(a).status, 'data-seq', seq);
+      assert.equal(await text(a), 'Début にほFin', 'the composition is left alone');
+
+      // Alice commits "日本": it lands after "Début ", Bob's words before.
+      await ime.send('Input.insertText', { text: '日本' });
+      const expected = 'Avant. Début 日本Fin';
+      await waitForText(a, (value, e) => value === e, expected);
+      await waitForText(b, (value, e) => value === e, expected);
+      const caret = await a.evaluate(() => document.querySelector('#editor').selectionEnd);
+      assert.equal(caret, 'Avant. Début 日本'.length, "Alice's caret is after her word");
+      await waitSynced(a);
+      assertNoUnexpectedProblems(a);
+    });
+  });
+
   test('a view link cannot change the text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPeople(t, browser, relay, 2, async (editorPage, viewer) => {
       await createText(editorPage);

@@ -60,6 +60,7 @@ pub struct DocSession {
     problem: RwSignal<Option<Problem>>,
     ready: RwSignal<bool>,
     progress: RwSignal<Option<(u64, u64)>>,
+    applied: RwSignal<u64>,
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
@@ -448,6 +449,7 @@ impl DocSession {
             problem: RwSignal::new(None),
             ready: RwSignal::new(false),
             progress: RwSignal::new(None),
+            applied: RwSignal::new(0),
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
@@ -505,15 +507,19 @@ impl DocSession {
     /// Run `f` on the core, then publish what it changed.
     fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> Option<R> {
         let core = self.core()?;
-        let (result, out, pending) = {
+        let (result, out, pending, applied) = {
             let mut core = core.try_borrow_mut().ok()?;
             let result = f(&mut core);
             (
                 result,
                 std::mem::take(&mut core.out),
                 core.session.pending_len(),
+                core.session.applied(),
             )
         };
+        if self.applied.get_untracked() != applied {
+            self.applied.set(applied);
+        }
         self.publish(out, pending);
         Some(result)
     }
@@ -805,6 +811,12 @@ impl DocSession {
 
     pub fn problem(&self) -> Signal<Option<Problem>> {
         self.problem.into()
+    }
+
+    /// The last sequence number applied (the status line's `data-seq`, a
+    /// hook for tests).
+    pub fn applied(&self) -> Signal<u64> {
+        self.applied.into()
     }
 
     /// While joining: the stored updates received so far, and how many

@@ -1,7 +1,8 @@
 //! The status line: where the connection stands, whether everything typed
 //! is on the server, and what went wrong, in words. Its attributes are the
 //! tests' hooks: `data-state` (connecting, online, offline, reconnecting),
-//! `data-pending` (edits not yet acknowledged), `data-synced`.
+//! `data-pending` (edits not yet acknowledged), `data-synced`, `data-seq`
+//! (the last sequence number applied).
 
 use leptos::prelude::*;
 
@@ -47,6 +48,7 @@ pub fn StatusLine() -> impl IntoView {
             data-state=move || connection.get().data_state()
             data-pending=move || pending.get().to_string()
             data-synced=move || synced().to_string()
+            data-seq=move || session.applied().get().to_string()
         >
             <span class="state">{move || locale.strings().connection(connection.get())}</span>
             " "
