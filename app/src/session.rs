@@ -587,7 +587,24 @@ impl DocSession {
     /// The saved copy is in (or will not come): show it, then connect.
     fn loaded(self, saved: Option<Saved>) {
         let started = self.with_core(|c| {
-            if c.ready || c.closed {
+            if c.closed {
+                return false;
+            }
+            if c.ready {
+                // The saved copy came after the page gave up waiting for it:
+                // merge it rather than lose it (its next save would be
+                // overwritten). Its unsent edits are queued again; a
+                // duplicate of an edit the relay has is harmless.
+                if let Some(saved) = saved {
+                    c.apply(&saved.state);
+                    for pending in saved.pending {
+                        if let Err(error) = c.session.local(pending.update) {
+                            leptos::logging::warn!("saved edit not queued: {error}");
+                        }
+                    }
+                    c.out.save = true;
+                    c.flush();
+                }
                 return false;
             }
             if let Some(saved) = saved {
