@@ -725,12 +725,19 @@ where
             for u in &updates[sent..end] {
                 let (frame, _) = loader.codec.update(u)?;
                 loader.sink.feed(WsMessage::Binary(frame.into())).await?;
-                if kind.is_cahier() {
-                    loader
-                        .doc
-                        .transact_mut()
-                        .apply_update(yrs::Update::decode_v1(u)?)?;
+                loader
+                    .doc
+                    .transact_mut()
+                    .apply_update(yrs::Update::decode_v1(u)?)?;
+            }
+            if !kind.acks() {
+                // No acknowledgements: a sync step 1 after each batch is a
+                // barrier (its answer comes once the server has read the
+                // batch), so the load cannot run ahead of the server.
+                for frame in loader.codec.opening(&loader.doc) {
+                    loader.sink.feed(WsMessage::Binary(frame.into())).await?;
                 }
+                loader.synced = false;
             }
             loader.sink.flush().await?;
             if end / 50_000 > sent / 50_000 {
@@ -794,7 +801,7 @@ type Sink = futures_util::stream::SplitSink<
 struct Loader {
     codec: Codec,
     sink: Sink,
-    /// Cahier only: what has been sent, for snapshots.
+    /// What has been sent: for Cahier's snapshots and the sync barrier.
     doc: yrs::Doc,
     synced: bool,
     acked: usize,
