@@ -2,7 +2,8 @@
 # Benchmark Cahier's relay against the Yjs servers people deploy, and print
 # one table. See BENCHMARKS.md for the workloads and how to read the table.
 #
-#   scripts/bench.sh                      everything (about 15 minutes on 2 cores)
+#   scripts/bench.sh                      everything (20-25 minutes on 2 cores)
+#   scripts/bench.sh --trace-limit 60000  W4 with part of the trace: much shorter
 #   scripts/bench.sh --duration 5         shorter typing runs
 #   scripts/bench.sh --servers cahier,y-sweet --workloads w1,w4
 #   scripts/bench.sh --help               every flag of the generator
