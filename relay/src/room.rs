@@ -3,10 +3,18 @@
 //!
 //! A room receives already-verified messages from its connections (see
 //! [`crate::peer`]), assigns each new update the next sequence number,
-//! queues it to the store, and, when the commit lands (commits complete in
-//! order), acknowledges it to its author and forwards it to everyone else.
-//! So nobody sees an update the relay could still lose, and sequence numbers
-//! are handed out in the order updates are stored.
+//! queues it to the store and forwards it to everyone else at once; when
+//! the commit lands (commits complete in order) it acknowledges the update
+//! to its author. Co-authors see a keystroke without waiting for the disk;
+//! the author is told "stored" only when it is, and resends until then.
+//!
+//! Forwarding before the commit means a crash can lose an update others
+//! have already seen under some sequence number. That number must never be
+//! handed out again, or a client that applied it would skip its
+//! replacement: so a room that loads from storage starts numbering
+//! [`SEQ_GAP`] past the stored head, beyond anything that could have been
+//! forwarded and not stored (the store queue's capacity). Clients treat
+//! sequence numbers as ordered, not contiguous.
 //!
 //! A joining peer is caught up from storage by a blocking task that reads
 //! a consistent view (snapshot, then updates up to the room's committed
@@ -85,6 +93,12 @@ pub(crate) enum JoinError {
     /// The room task is retiring; look it up again.
     Gone,
 }
+
+/// How far past the stored head a loaded room starts numbering: more than
+/// the updates that can be forwarded and not yet committed (the store's
+/// queue plus one batch), so no sequence number seen before a crash is
+/// reused after it.
+pub(crate) const SEQ_GAP: u64 = crate::store::MAX_IN_FLIGHT as u64;
 
 /// Room commands waiting for a room task: enough to absorb a burst from
 /// every peer without making connections wait.
@@ -178,7 +192,6 @@ enum Pending {
         seq: u64,
         msg_id: MsgId,
         from: PeerId,
-        frame: Bytes,
         len: u64,
     },
     Snapshot {
@@ -210,6 +223,8 @@ struct Room {
     /// Acks owed for duplicates of updates still being committed.
     late_acks: Vec<(u64, PeerId, MsgId)>,
     commits: FuturesOrdered<Commit>,
+    /// Updates forwarded but not yet committed, for peers joining now.
+    forwarded: VecDeque<(u64, Bytes)>,
     /// Committed updates since the last snapshot: (seq, bytes).
     log: VecDeque<(u64, u64)>,
     log_bytes: u64,
@@ -246,6 +261,7 @@ impl Room {
             msg_ids: HashMap::new(),
             late_acks: Vec::new(),
             commits: FuturesOrdered::new(),
+            forwarded: VecDeque::new(),
             log: VecDeque::new(),
             log_bytes: 0,
             snapshot_covers: 0,
@@ -266,8 +282,8 @@ impl Room {
                 "a room's write key does not match its id",
             ));
         }
-        self.assigned = record.head_seq;
-        self.committed = record.head_seq;
+        self.assigned = record.head_seq + SEQ_GAP;
+        self.committed = self.assigned;
         self.snapshot_covers = record.snapshot_covers;
         self.snapshot_claimed = record.snapshot_covers;
         self.log_bytes = record.log_bytes;
@@ -401,11 +417,18 @@ impl Room {
         };
         let room_tx = self.me.upgrade().ok_or(JoinError::Gone)?;
         self.spawn_catch_up(&peer, since_seq, room_tx.clone());
+        // Catch-up covers what is committed; updates already forwarded but
+        // not yet committed follow it, in order.
+        let held = self
+            .forwarded
+            .iter()
+            .map(|(_, frame)| frame.clone())
+            .collect();
         self.peers.insert(
             peer.id,
             Slot {
                 handle: peer,
-                held: Some(Vec::new()),
+                held: Some(held),
             },
         );
         self.idle_since = None;
@@ -599,11 +622,13 @@ impl Room {
             signature,
         };
         let done = self.relay.store.submit(op).await;
+        let frame = Bytes::from(frame);
+        self.broadcast(Some(peer), &frame);
+        self.forwarded.push_back((seq, frame));
         let pending = Pending::Update {
             seq,
             msg_id,
             from: peer,
-            frame: frame.into(),
             len,
         };
         self.commits.push_back(Box::pin(async move {
@@ -651,16 +676,17 @@ impl Room {
                 seq,
                 msg_id,
                 from,
-                frame,
                 len,
             } => {
                 self.committed = seq;
+                while self.forwarded.front().is_some_and(|(s, _)| *s <= seq) {
+                    self.forwarded.pop_front();
+                }
                 match result {
                     Ok(()) => {
                         self.log.push_back((seq, len));
                         self.log_bytes += len;
                         self.send(from, ServerMsg::Ack { msg_id, seq }.encode().into());
-                        self.broadcast(Some(from), &frame);
                     }
                     Err(e) => {
                         tracing::error!(room = %self.id, error = %e, "update not stored");

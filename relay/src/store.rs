@@ -34,6 +34,8 @@ pub const DB_FILE: &str = "cahier.sqlite3";
 const MAX_BATCH: usize = 4096;
 /// Writes waiting for the writer thread before rooms wait to queue more.
 const QUEUE: usize = 8192;
+/// Most writes queued or being committed at once.
+pub(crate) const MAX_IN_FLIGHT: usize = QUEUE + MAX_BATCH;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS rooms (

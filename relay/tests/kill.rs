@@ -47,6 +47,9 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let (mut relay, url) = start_relay(dir.path())?;
     let mut alice = Client::join(&url, keys.clone(), 1, None).await?;
+    // A reader sees updates as soon as they are forwarded, before their
+    // commit: the numbers it saw must never be reused after the crash.
+    let mut reader = Client::join(&url, keys.clone(), 3, None).await?;
 
     // A burst: 400 updates sent without waiting; kill the relay as soon as
     // 200 are acknowledged, with the rest still in flight.
@@ -75,8 +78,18 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
         acked.push((msg_id, seq));
     }
 
+    let mut seen_by_reader = 0;
+    while let Ok(Ok(common::Event::Msg(msg))) =
+        tokio::time::timeout(Duration::from_secs(2), reader.next_event()).await
+    {
+        if let ServerMsg::Update(u) = msg {
+            seen_by_reader = seen_by_reader.max(u.seq);
+        }
+    }
+    assert!(seen_by_reader > 0, "the reader saw no update");
+
     let (mut relay, url) = start_relay(dir.path())?;
-    let bob = Client::join(&url, keys, 2, None).await?;
+    let mut bob = Client::join(&url, keys, 2, None).await?;
     let text = bob.text();
     let max_seq = acked.iter().map(|(_, s)| *s).max().unwrap_or(0);
     assert!(
@@ -94,6 +107,12 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
             "acknowledged update {token} (seq {seq}) is missing"
         );
     }
+    let id = bob.type_at_end("<after>").await?;
+    let seq = bob.ack(id).await?;
+    assert!(
+        seq > seen_by_reader,
+        "seq {seq} reused (the reader saw up to {seen_by_reader})"
+    );
     relay.kill()?;
     relay.wait()?;
     Ok(())

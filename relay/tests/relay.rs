@@ -290,9 +290,10 @@ async fn everything_acknowledged_survives_a_restart() -> Result<()> {
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let mut again = Client::join(&relay.url(), keys.clone(), 2, None).await?;
     assert_eq!(again.text(), text);
-    // Sequence numbers carry on after the restart.
+    // Sequence numbers carry on after the restart, past any number that
+    // could have been forwarded before a crash.
     let id = again.type_at_end("51").await?;
-    assert_eq!(again.ack(id).await?, 51);
+    assert!(again.ack(id).await? > 50);
     relay.stop().await
 }
 
