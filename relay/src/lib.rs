@@ -26,6 +26,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -80,6 +81,13 @@ pub async fn run(
     }
     let app = app.with_state(relay.clone());
     let stopping = relay.stopping.clone();
+    // Small frames must leave at once: without TCP_NODELAY, Nagle's
+    // algorithm and delayed acks hold a keystroke back ~40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!("shutting down: no new connections; finishing accepted writes");
