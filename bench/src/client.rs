@@ -469,8 +469,11 @@ mod tests {
                 }
                 let typed = room_record.typed() as usize;
                 assert!(typed >= 10, "only {typed} keystrokes typed");
+                // The relay forwards a keystroke before its commit and
+                // acknowledges it after: wait for both.
+                let confirmed = || room_record.confirmed.borrow().values().sum::<u32>() as usize;
                 let deadline = Instant::now() + Duration::from_secs(5);
-                while clients.iter().any(|c| c.text().len() != typed) {
+                while clients.iter().any(|c| c.text().len() != typed) || confirmed() < typed {
                     assert!(Instant::now() < deadline, "the clients did not converge");
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
@@ -478,8 +481,7 @@ mod tests {
                 assert!(clients.iter().all(|c| c.text() == text));
                 // Each keystroke reached the two other clients.
                 assert_eq!(record.deliveries.get(), 2 * typed as u64);
-                let confirmed: u32 = room_record.confirmed.borrow().values().sum();
-                assert_eq!(confirmed as usize, typed, "every keystroke acknowledged");
+                assert_eq!(confirmed(), typed, "every keystroke acknowledged");
                 assert!(
                     record.errors.borrow().is_empty(),
                     "{:?}",
