@@ -21,21 +21,9 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+source scripts/lib.sh
 
 say() { printf 'build-app: %s\n' "$*" >&2; }
-
-# Run as root, or through sudo when there is one.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        say "needs root for: $*"
-        return 1
-    fi
-}
 
 # The wasm-bindgen version pinned in app/Cargo.toml (`wasm-bindgen = "=X"`).
 bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' app/Cargo.toml)

@@ -7,7 +7,7 @@
 # `relay --help`). Extra arguments are passed to the relay.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+source scripts/lib.sh
 
 scripts/build-app.sh
 cargo build --release -p cahier-relay

@@ -5,7 +5,7 @@
 # (Playwright on Debian's chromium against a real relay).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+source scripts/lib.sh
 
 step() { printf '\n== %s\n' "$*" >&2; }
 

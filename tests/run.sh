@@ -21,21 +21,9 @@
 # dist/ (nothing is built then); CAHIER_RELAY_BIN uses that relay binary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+source scripts/lib.sh
 
 say() { printf 'e2e: %s\n' "$*" >&2; }
-
-# Run as root, or through sudo when there is one.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        say "needs root for: $*"
-        return 1
-    fi
-}
 
 # Node 20 or later (its test runner and TAP reporter).
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
