@@ -61,6 +61,7 @@ pub struct DocSession {
     ready: RwSignal<bool>,
     progress: RwSignal<Option<(u64, u64)>>,
     applied: RwSignal<u64>,
+    revision: RwSignal<u64>,
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
@@ -99,6 +100,8 @@ struct Outbox {
     progress: Option<Option<(u64, u64)>>,
     /// The relay acknowledged an edit: a passing refusal is over.
     acked: bool,
+    /// The body changed (a local edit, a co-author's, undo, the saved copy).
+    body: bool,
     save: bool,
 }
 
@@ -239,6 +242,7 @@ impl Core {
             let _ = textarea.set_selection_range(moved.start, moved.end);
         }
         self.shown = body;
+        self.out.body = true;
     }
 
     fn apply(&mut self, update: &[u8]) {
@@ -341,6 +345,7 @@ impl Core {
                 if let Err(error) = self.session.local(update) {
                     leptos::logging::warn!("edit not queued: {error}");
                 }
+                self.out.body = true;
             }
             Err(error) => leptos::logging::warn!("edit not applied: {error}"),
         }
@@ -382,6 +387,7 @@ impl Core {
             }
         }
         self.shown = body;
+        self.out.body = true;
         self.out.save = true;
         self.flush();
     }
@@ -450,6 +456,7 @@ impl DocSession {
             ready: RwSignal::new(false),
             progress: RwSignal::new(None),
             applied: RwSignal::new(0),
+            revision: RwSignal::new(0),
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
@@ -558,6 +565,9 @@ impl DocSession {
         }
         if self.pending.get_untracked() != pending {
             self.pending.set(pending);
+        }
+        if out.body {
+            self.revision.update(|n| *n += 1);
         }
         if out.save {
             self.schedule_save();
@@ -840,6 +850,18 @@ impl DocSession {
     /// there are.
     pub fn progress(&self) -> Signal<Option<(u64, u64)>> {
         self.progress.into()
+    }
+
+    /// Counts the changes of the body, whoever made them: what shows the
+    /// text elsewhere (preview, backdrop) tracks it and reads
+    /// [`DocSession::body`].
+    pub fn revision(&self) -> Signal<u64> {
+        self.revision.into()
+    }
+
+    /// The body's text now.
+    pub fn body(&self) -> String {
+        self.with_core(|c| c.doc.body()).unwrap_or_default()
     }
 
     /// The saved copy is loaded: the text can be shown and edited.
