@@ -32,6 +32,19 @@ use crate::metrics::Metrics;
 pub const DB_FILE: &str = "cahier.sqlite3";
 /// Most writes in one transaction.
 const MAX_BATCH: usize = 4096;
+/// SQLite's page size for a new database. A commit writes every page it
+/// touched, whole, to the WAL, and an update in one room does not share a
+/// page with an update in another (the table is ordered by room): with many
+/// rooms typing at once, nearly every update costs a page. 1 KiB pages
+/// instead of the default 4 KiB cut the bytes written by about four
+/// (BENCHMARKS.md, W1); rows are ~200 bytes and snapshots overflow into
+/// chains either way.
+const PAGE_SIZE: u32 = 1024;
+/// The WAL is copied back into the database (a checkpoint) once it holds
+/// this many pages (4 MiB). A page rewritten by many commits between two
+/// checkpoints is copied once: the busy rooms' last pages are, over and
+/// over, so a longer WAL writes less (SQLite's default is 1,000 pages).
+const WAL_CHECKPOINT_PAGES: u32 = 4096;
 /// Writes waiting for the writer thread before rooms wait to queue more.
 const QUEUE: usize = 8192;
 /// Most writes queued or being committed at once.
@@ -160,7 +173,11 @@ impl Store {
             .map_err(|e| StoreError::DataDir(dir.to_owned(), Arc::new(e)))?;
         let path = dir.join(DB_FILE);
         let conn = Connection::open(&path)?;
+        // Before anything is written: a new database gets small pages (see
+        // PAGE_SIZE); an existing one keeps the size it was created with.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         let sync = match durability {
             Durability::Full => "FULL",
             Durability::Normal => "NORMAL",
