@@ -41,8 +41,11 @@ const WRITE_BATCH: usize = 256;
 /// Per-connection websocket buffers. tungstenite's defaults (128 KiB each,
 /// the read one allocated and zeroed up front) would cost a quarter of a
 /// megabyte per idle connection; our frames are small, and a large one
-/// just grows the buffer while it is read.
-pub(crate) const READ_BUFFER: usize = 8 << 10;
+/// just grows the buffer while it is read. The read buffer is allocated
+/// when the connection opens: 2 KiB instead of 8 took W3's idle
+/// connections from 19.3 to 13.1 KiB each (BENCHMARKS.md); a keystroke's
+/// frame is ~250 bytes, and a snapshot upload takes a few more reads.
+pub(crate) const READ_BUFFER: usize = 2 << 10;
 pub(crate) const WRITE_BUFFER: usize = 16 << 10;
 
 /// Records why a connection closes (the first reason wins) and wakes its
