@@ -22,6 +22,8 @@ pub mod components;
 pub mod diff;
 pub mod doc;
 pub mod locale;
+pub mod awareness;
+pub mod backdrop;
 pub mod route;
 pub mod session;
 pub mod status;
