@@ -125,9 +125,7 @@ impl State {
 
 /// `#rrggbb`, nothing else: colours end up in style attributes.
 pub fn is_colour(text: &str) -> bool {
-    text.len() == 7
-        && text.starts_with('#')
-        && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
+    text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A name as shown: trimmed, on one line, at most [`MAX_NAME_CHARS`].
@@ -136,7 +134,13 @@ pub fn clean_name(name: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    one_line.trim().chars().take(MAX_NAME_CHARS).collect::<String>().trim_end().to_owned()
+    one_line
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
 }
 
 /// A colour for a person, from `random` in `[0, 1)`: chosen once and kept
@@ -172,7 +176,12 @@ pub struct Peers {
 
 impl Peers {
     /// Take `peer`'s payload, heard at `now` (milliseconds).
-    pub fn receive(&mut self, peer: PeerId, payload: &[u8], now: u64) -> Result<Heard, PresenceError> {
+    pub fn receive(
+        &mut self,
+        peer: PeerId,
+        payload: &[u8],
+        now: u64,
+    ) -> Result<Heard, PresenceError> {
         let state = State::decode(payload)?;
         let heard = if self.peers.contains_key(&peer) {
             Heard::Known
@@ -204,7 +213,8 @@ impl Peers {
     pub fn expire(&mut self, now: u64) -> bool {
         let before = self.peers.len();
         let expiry = EXPIRY.as_millis() as u64;
-        self.peers.retain(|_, p| now.saturating_sub(p.seen) < expiry);
+        self.peers
+            .retain(|_, p| now.saturating_sub(p.seen) < expiry);
         self.peers.len() != before
     }
 
@@ -265,7 +275,10 @@ mod tests {
         let mut other = state("x").encode();
         other[0] = 2;
         assert_eq!(State::decode(&other), Err(PresenceError::Version(2)));
-        assert!(matches!(State::decode(&[VERSION, 0xff, 0xff]), Err(PresenceError::Decode(_))));
+        assert!(matches!(
+            State::decode(&[VERSION, 0xff, 0xff]),
+            Err(PresenceError::Decode(_))
+        ));
         let full = state("x").encode();
         for cut in 1..full.len() {
             assert!(State::decode(&full[..cut]).is_err(), "cut at {cut}");
@@ -317,7 +330,10 @@ mod tests {
         for colour in PALETTE.iter().chain([&NEUTRAL]) {
             assert!(is_colour(colour), "{colour}");
             let contrast = 1.05 / (luminance(colour) + 0.05);
-            assert!(contrast >= 4.5, "{colour}: contrast {contrast:.2} with white");
+            assert!(
+                contrast >= 4.5,
+                "{colour}: contrast {contrast:.2} with white"
+            );
         }
     }
 
@@ -327,7 +343,9 @@ mod tests {
         assert_eq!(pick_colour(0.999), PALETTE[PALETTE.len() - 1]);
         assert_eq!(pick_colour(1.0), PALETTE[PALETTE.len() - 1]);
         assert_eq!(pick_colour(f64::NAN), PALETTE[0]);
-        let all: std::collections::HashSet<_> = (0..120).map(|i| pick_colour(f64::from(i) / 120.0)).collect();
+        let all: std::collections::HashSet<_> = (0..120)
+            .map(|i| pick_colour(f64::from(i) / 120.0))
+            .collect();
         assert_eq!(all.len(), PALETTE.len());
     }
 
@@ -351,14 +369,19 @@ mod tests {
         assert!(peers.receive(1, &[VERSION, 0xff], 10).is_err());
         assert!(peers.receive(2, &[0], 10).is_err());
         assert_eq!(peers.len(), 1);
-        assert_eq!(peers.iter().next().map(|p| p.state.name.as_str()), Some("A"));
+        assert_eq!(
+            peers.iter().next().map(|p| p.state.name.as_str()),
+            Some("A")
+        );
     }
 
     #[test]
     fn silent_peers_expire() {
         let mut peers = Peers::default();
         peers.receive(1, &state("A").encode(), 0).expect("good");
-        peers.receive(2, &state("B").encode(), 30_000).expect("good");
+        peers
+            .receive(2, &state("B").encode(), 30_000)
+            .expect("good");
         let expiry = EXPIRY.as_millis() as u64;
         assert!(!peers.expire(expiry - 1));
         assert!(peers.expire(expiry));
@@ -370,7 +393,9 @@ mod tests {
     fn the_number_of_peers_is_bounded() {
         let mut peers = Peers::default();
         for id in 0..(MAX_PEERS as u64 + 10) {
-            peers.receive(id, &state("p").encode(), 100 + id).expect("good");
+            peers
+                .receive(id, &state("p").encode(), 100 + id)
+                .expect("good");
         }
         assert_eq!(peers.len(), MAX_PEERS);
         // The ones silent longest went.

@@ -27,10 +27,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use yrs::branch::BranchPtr;
 use yrs::types::text::{TextEvent, YChange};
 use yrs::types::Delta;
 use yrs::undo::{Options as UndoOptions, UndoManager};
-use yrs::branch::BranchPtr;
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{
@@ -750,19 +750,43 @@ mod tests {
         let sync = |_from: &Document, to: &Document, update: Vec<u8>| {
             to.apply_remote(&update).expect("applies");
         };
-        sync(&alice, &bob, alice.edit_body(&edit(0, 0, "Nous voulons")).expect("fits"));
-        sync(&bob, &alice, bob.edit_body(&edit(12, 0, " du pain")).expect("fits"));
-        sync(&alice, &bob, alice.edit_body(&edit(4, 0, " tous")).expect("fits"));
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(0, 0, "Nous voulons")).expect("fits"),
+        );
+        sync(
+            &bob,
+            &alice,
+            bob.edit_body(&edit(12, 0, " du pain")).expect("fits"),
+        );
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(4, 0, " tous")).expect("fits"),
+        );
         assert_eq!(alice.body(), "Nous tous voulons du pain");
         assert_eq!(runs(&alice), vec![(1, 17), (2, 8)]);
         // Bob deletes "tous " (alice's) and writes "et des roses" in the middle of his own.
         sync(&bob, &alice, bob.edit_body(&edit(5, 5, "")).expect("fits"));
-        sync(&bob, &alice, bob.edit_body(&edit(20, 0, " et des roses")).expect("fits"));
+        sync(
+            &bob,
+            &alice,
+            bob.edit_body(&edit(20, 0, " et des roses")).expect("fits"),
+        );
         assert_eq!(alice.body(), "Nous voulons du pain et des roses");
         assert_eq!(runs(&alice), vec![(1, 12), (2, 21)]);
         // Alice replaces some of bob's words: his run is cut around hers.
-        sync(&alice, &bob, alice.edit_body(&edit(16, 5, "")).expect("fits"));
-        sync(&alice, &bob, alice.edit_body(&edit(16, 0, "!")).expect("fits"));
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(16, 5, "")).expect("fits"),
+        );
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(16, 0, "!")).expect("fits"),
+        );
         assert_eq!(bob.body(), "Nous voulons du !et des roses");
         assert_eq!(runs(&bob), vec![(1, 12), (2, 4), (1, 1), (2, 12)]);
         assert_eq!(runs(&alice), runs(&bob));
@@ -793,8 +817,12 @@ mod tests {
     #[test]
     fn a_remote_caret_stays_on_its_words() {
         let (alice, bob) = pair();
-        bob.apply_remote(&alice.edit_body(&edit(0, 0, "la motion est adoptée")).expect("fits"))
-            .expect("applies");
+        bob.apply_remote(
+            &alice
+                .edit_body(&edit(0, 0, "la motion est adoptée"))
+                .expect("fits"),
+        )
+        .expect("applies");
         // Bob selects "adoptée" and tells alice.
         let (anchor, head) = bob.stick(14, 21).expect("in the body");
         assert_eq!(alice.unstick(&anchor, &head), Some((14, 21)));
@@ -805,7 +833,10 @@ mod tests {
         assert_eq!(alice.body(), "😀 la motion est « adoptée!");
         let (start, end) = alice.unstick(&anchor, &head).expect("resolves");
         let units: Vec<u16> = alice.body().encode_utf16().collect();
-        assert_eq!(String::from_utf16_lossy(&units[start as usize..end as usize]), "adoptée");
+        assert_eq!(
+            String::from_utf16_lossy(&units[start as usize..end as usize]),
+            "adoptée"
+        );
         // A caret at the end stays after the last word, before the "!"
         // typed after it.
         let (a, h) = bob.stick(21, 21).expect("in the body");

@@ -5,11 +5,16 @@
 //! is diffed: the composed text goes in at `compositionend`. Undo and
 //! redo (keys, or the browser's menu) go to the document's undo manager:
 //! the textarea's own history does not survive remote edits.
+//!
+//! Behind the textarea (whose background is transparent) lies the
+//! [`Backdrop`]: co-authors' carets, and the text coloured by author. The
+//! editor tells the session when the selection moves, for presence.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::web_sys::{InputEvent, KeyboardEvent};
 
+use crate::components::backdrop::Backdrop;
 use crate::locale::use_locale;
 use crate::session::use_doc_session;
 
@@ -24,10 +29,13 @@ pub fn Editor() -> impl IntoView {
         }
     });
     let ready = session.ready();
+    let scroll = RwSignal::new((0, 0));
     view! {
         <label for="editor" class="editor-label">
             {move || locale.strings().editor_label}
         </label>
+        <div class="editor-wrap">
+        <Backdrop scroll=scroll.into() />
         <textarea
             id="editor"
             node_ref=textarea
@@ -72,9 +80,22 @@ pub fn Editor() -> impl IntoView {
                     _ => {}
                 }
             }
-            on:input=move |_| session.input()
+            on:input=move |_| {
+                session.input();
+                session.caret_moved();
+            }
             on:compositionstart=move |_| session.composition_start()
             on:compositionend=move |_| session.composition_end()
+            on:select=move |_| session.caret_moved()
+            on:keyup=move |_| session.caret_moved()
+            on:mouseup=move |_| session.caret_moved()
+            on:focus=move |_| session.caret_moved()
+            on:scroll=move |_| {
+                if let Some(element) = textarea.get_untracked() {
+                    scroll.set((element.scroll_top(), element.scroll_left()));
+                }
+            }
         ></textarea>
+        </div>
     }
 }
