@@ -19,6 +19,12 @@ fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
 }
 
+/// `ms` to a tenth, without pulling float formatting into the wasm.
+fn tenths(ms: f64) -> String {
+    let tenths = (ms.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 #[component]
 pub fn Backdrop(
     /// The textarea's scroll offset, `(top, left)`.
@@ -45,11 +51,11 @@ pub fn Backdrop(
         }
     });
 
-    let authors_ms = RwSignal::new(0.0);
+    // The HTML, and how long it took to make.
     let authors_html = Memo::new(move |_| {
         frame.track();
         if !presence.authorship().get_untracked() {
-            return String::new();
+            return (String::new(), 0.0);
         }
         let started = now();
         let runs = session.authorship();
@@ -58,8 +64,7 @@ pub fn Backdrop(
             .map(|(len, colour)| (*len, colour.as_deref()))
             .collect();
         let html = authorship(&session.body(), &runs);
-        authors_ms.set(now() - started);
-        html
+        (html, now() - started)
     });
     let cursors_html = Memo::new(move |_| {
         frame.track();
@@ -88,8 +93,8 @@ pub fn Backdrop(
             class="backdrop authors"
             aria-hidden="true"
             node_ref=authors
-            data-ms=move || format!("{:.1}", authors_ms.get())
-            inner_html=move || authors_html.get()
+            data-ms=move || authors_html.with(|(_, ms)| tenths(*ms))
+            inner_html=move || authors_html.with(|(html, _)| html.clone())
         ></div>
         <div class="backdrop cursors" aria-hidden="true" node_ref=carets inner_html=move || cursors_html.get()></div>
     }

@@ -35,67 +35,67 @@ pub fn Editor() -> impl IntoView {
             {move || locale.strings().editor_label}
         </label>
         <div class="editor-wrap">
-        <Backdrop scroll=scroll.into() />
-        <textarea
-            id="editor"
-            node_ref=textarea
-            spellcheck="true"
-            aria-busy=move || (!ready.get()).to_string()
-            readonly=move || !session.can_write() || !ready.get()
-            placeholder=move || {
-                if !ready.get() {
-                    locale.strings().loading
-                } else if session.can_write() {
-                    locale.strings().editor_placeholder
-                } else {
-                    ""
-                }
-            }
-            on:keydown=move |ev: KeyboardEvent| {
-                if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
-                    return;
-                }
-                match ev.key().as_str() {
-                    "z" | "Z" => {
-                        ev.prevent_default();
-                        if ev.shift_key() { session.redo() } else { session.undo() }
+            <Backdrop scroll=scroll.into() />
+            <textarea
+                id="editor"
+                node_ref=textarea
+                spellcheck="true"
+                aria-busy=move || (!ready.get()).to_string()
+                readonly=move || !session.can_write() || !ready.get()
+                placeholder=move || {
+                    if !ready.get() {
+                        locale.strings().loading
+                    } else if session.can_write() {
+                        locale.strings().editor_placeholder
+                    } else {
+                        ""
                     }
-                    "y" | "Y" if !ev.shift_key() => {
-                        ev.prevent_default();
-                        session.redo();
-                    }
-                    _ => {}
                 }
-            }
-            on:beforeinput=move |ev: InputEvent| {
-                match ev.input_type().as_str() {
-                    "historyUndo" => {
-                        ev.prevent_default();
-                        session.undo();
+                on:keydown=move |ev: KeyboardEvent| {
+                    if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
+                        return;
                     }
-                    "historyRedo" => {
-                        ev.prevent_default();
-                        session.redo();
+                    match ev.key().as_str() {
+                        "z" | "Z" => {
+                            ev.prevent_default();
+                            if ev.shift_key() { session.redo() } else { session.undo() }
+                        }
+                        "y" | "Y" if !ev.shift_key() => {
+                            ev.prevent_default();
+                            session.redo();
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
-            }
-            on:input=move |_| {
-                session.input();
-                session.caret_moved();
-            }
-            on:compositionstart=move |_| session.composition_start()
-            on:compositionend=move |_| session.composition_end()
-            on:select=move |_| session.caret_moved()
-            on:keyup=move |_| session.caret_moved()
-            on:mouseup=move |_| session.caret_moved()
-            on:focus=move |_| session.caret_moved()
-            on:scroll=move |_| {
-                if let Some(element) = textarea.get_untracked() {
-                    scroll.set((element.scroll_top(), element.scroll_left()));
+                on:beforeinput=move |ev: InputEvent| {
+                    match ev.input_type().as_str() {
+                        "historyUndo" => {
+                            ev.prevent_default();
+                            session.undo();
+                        }
+                        "historyRedo" => {
+                            ev.prevent_default();
+                            session.redo();
+                        }
+                        _ => {}
+                    }
                 }
-            }
-        ></textarea>
+                on:input=move |_| {
+                    session.input();
+                    session.caret_moved();
+                }
+                on:compositionstart=move |_| session.composition_start()
+                on:compositionend=move |_| session.composition_end()
+                on:select=move |_| session.caret_moved()
+                on:keyup=move |_| session.caret_moved()
+                on:mouseup=move |_| session.caret_moved()
+                on:focus=move |_| session.caret_moved()
+                on:scroll=move |_| {
+                    if let Some(element) = textarea.get_untracked() {
+                        scroll.set((element.scroll_top(), element.scroll_left()));
+                    }
+                }
+            ></textarea>
         </div>
     }
 }

@@ -32,7 +32,8 @@ pub fn PresenceList() -> impl IntoView {
             you: true,
             can_write: session.can_write(),
         };
-        let mut others: Vec<Row> = session
+        // The others in the order the relay let them in (its peer ids).
+        let others = session
             .peers()
             .get()
             .into_iter()
@@ -42,15 +43,14 @@ pub fn PresenceList() -> impl IntoView {
                 you: false,
                 can_write: peer.state.can_write,
             })
-            .collect();
-        others.sort_by_key(|row| row.name.to_lowercase());
-        std::iter::once(me).chain(others).collect::<Vec<_>>()
+            .map(|row| view! { <PersonRow row /> });
+        (view! { <PersonRow row=me /> }, others.collect_view())
     };
     view! {
         <section class="presence">
             <h2>{move || locale.strings().presence_title}</h2>
             <ul id="presence">
-                {move || rows().into_iter().map(|row| view! { <PersonRow row /> }).collect_view()}
+                {rows}
             </ul>
         </section>
     }
