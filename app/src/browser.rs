@@ -1,6 +1,6 @@
 //! The few browser APIs the app touches outside Leptos: the address bar's
 //! fragment, the preferred languages, and `localStorage` for the language a
-//! person picked. Every function tolerates a missing API (private browsing
+//! person picked and the name and colour they go by. Every function tolerates a missing API (private browsing
 //! can refuse storage) and reports failure as `None` or a no-op: none of
 //! these is worth breaking the page for.
 //!
@@ -59,6 +59,19 @@ pub fn store_lang(tag: &str) {
     if let Some(storage) = storage() {
         // Refused in some private modes; the choice then lasts this visit.
         let _ = storage.set_item(LANG_KEY, tag);
+    }
+}
+
+/// What this browser keeps under `key`, if anything.
+pub fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Keep `value` under `key` in this browser; where storage is refused, it
+/// lasts this visit only.
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
     }
 }
 

@@ -17,19 +17,26 @@
 //! [`Document::redo`] use a Yrs `UndoManager` over the body that tracks
 //! only this browser's edits (a co-author's are never undone here), since
 //! the textarea's own undo history is lost each time a remote edit is
-//! shown. Amendments, versions and
+//! shown. [`Document::authorship`] says who wrote each part of the body
+//! (from the Yrs items' client ids), and [`Document::stick`] and
+//! [`Document::unstick`] turn a selection into Yrs sticky indices and
+//! back, so a co-author's caret stays on its words ([`crate::presence`]).
+//! Amendments, versions and
 //! arguments come later; sealing and the socket are the session's job.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use yrs::types::text::TextEvent;
+use yrs::branch::BranchPtr;
+use yrs::types::text::{TextEvent, YChange};
 use yrs::types::Delta;
 use yrs::undo::{Options as UndoOptions, UndoManager};
 use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
 use yrs::{
-    Any, Doc, GetString, Map, MapRef, Number, Observable, OffsetKind, Options, Origin, Out,
-    ReadTxn, StateVector, Text, TextRef, Transact, TransactionMut, Update,
+    Any, Assoc, Doc, GetString, IndexedSequence, Map, MapRef, Number, Observable, OffsetKind,
+    Options, Origin, Out, ReadTxn, Snapshot, StateVector, StickyIndex, Text, TextRef, Transact,
+    TransactionMut, Update,
 };
 
 use crate::caret::Step;
@@ -82,6 +89,14 @@ pub struct Person {
     pub name: String,
     /// A CSS colour, such as `#1d4e89`.
     pub colour: String,
+}
+
+/// A stretch of the body written by one Yrs client (one visit of one
+/// person): `len` UTF-16 units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub client: u64,
+    pub len: u32,
 }
 
 /// What a co-author's update changed.
@@ -388,6 +403,85 @@ impl Document {
         people
     }
 
+    /// Who wrote the body: its visible text as runs of one client each, in
+    /// order, adjacent runs of the same client merged. Deleted text is not
+    /// there; the lengths add up to [`Document::body_len`].
+    ///
+    /// Yrs keeps no public walk over a text's items, but a diff between
+    /// the present and an empty snapshot marks every visible item as added,
+    /// with its id: one chunk per item, which is what is needed here. The
+    /// write transaction changes nothing (the snapshot splits no item the
+    /// present does not already split), so no observer or update follows.
+    pub fn authorship(&self) -> Vec<Run> {
+        let mut txn = self.doc.transact_mut_with("cahier/authorship");
+        let now = txn.snapshot();
+        let chunks = self.body.diff_range(
+            &mut txn,
+            Some(&now),
+            Some(&Snapshot::default()),
+            |change: YChange| change.id.client.get(),
+        );
+        let mut runs: Vec<Run> = Vec::new();
+        for chunk in chunks {
+            let len = match &chunk.insert {
+                Out::Any(Any::String(text)) => utf16_len(text),
+                // An embed counts as one position.
+                _ => 1,
+            };
+            // Only embeds come without an id; the body has none.
+            let client = chunk.ychange.unwrap_or(0);
+            match runs.last_mut() {
+                Some(last) if last.client == client => last.len += len,
+                _ if len > 0 => runs.push(Run { client, len }),
+                _ => {}
+            }
+        }
+        runs
+    }
+
+    /// A selection (UTF-16 offsets) of the body as two encoded sticky
+    /// indices, `(anchor, head)`: the start sticks to the character after
+    /// it, the end of a non-empty selection to the one before it, so text
+    /// typed at either edge stays out. `None` when out of the body.
+    pub fn stick(&self, start: u32, end: u32) -> Option<(Vec<u8>, Vec<u8>)> {
+        let txn = self.doc.transact();
+        if start > end || end > self.body.len(&txn) {
+            return None;
+        }
+        let end_assoc = if start == end {
+            Assoc::After
+        } else {
+            Assoc::Before
+        };
+        // Yrs has no "after" index at the very end: the end sticks to the
+        // last character there.
+        let index = |at: u32, assoc: Assoc| {
+            self.body
+                .sticky_index(&txn, at, assoc)
+                .or_else(|| self.body.sticky_index(&txn, at, Assoc::Before))
+        };
+        let anchor = index(start, Assoc::After)?;
+        let head = index(end, end_assoc)?;
+        Some((anchor.encode_v1(), head.encode_v1()))
+    }
+
+    /// Where encoded sticky indices from [`Document::stick`] are in the
+    /// body now, as `(start, end)` in UTF-16 units, `start <= end`. `None`
+    /// when they do not decode, or point into something else than the body
+    /// (a peer's bytes are not trusted), or at text not received yet.
+    pub fn unstick(&self, anchor: &[u8], head: &[u8]) -> Option<(u32, u32)> {
+        let txn = self.doc.transact();
+        let body = BranchPtr::from(AsRef::<yrs::branch::Branch>::as_ref(&self.body));
+        let len = self.body.len(&txn);
+        let offset = |bytes: &[u8]| {
+            let index = StickyIndex::decode_v1(bytes).ok()?;
+            let offset = index.get_offset(&txn)?;
+            (offset.branch == body).then_some(offset.index.min(len))
+        };
+        let (a, b) = (offset(anchor)?, offset(head)?);
+        Some((a.min(b), a.max(b)))
+    }
+
     /// Integrate a co-author's update (or a snapshot) and say what changed.
     /// After an error, part of the update may have been applied: re-read
     /// the body rather than transform the selection.
@@ -644,6 +738,124 @@ mod tests {
         alice.edit_body(&edit(0, 0, "x")).expect("fits");
         assert_eq!(alice.undo(), None);
         assert_eq!(alice.body(), "x");
+    }
+
+    fn runs(doc: &Document) -> Vec<(u64, u32)> {
+        doc.authorship().iter().map(|r| (r.client, r.len)).collect()
+    }
+
+    #[test]
+    fn authorship_follows_interleaved_edits_and_deletions() {
+        let (alice, bob) = pair();
+        let sync = |_from: &Document, to: &Document, update: Vec<u8>| {
+            to.apply_remote(&update).expect("applies");
+        };
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(0, 0, "Nous voulons")).expect("fits"),
+        );
+        sync(
+            &bob,
+            &alice,
+            bob.edit_body(&edit(12, 0, " du pain")).expect("fits"),
+        );
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(4, 0, " tous")).expect("fits"),
+        );
+        assert_eq!(alice.body(), "Nous tous voulons du pain");
+        assert_eq!(runs(&alice), vec![(1, 17), (2, 8)]);
+        // Bob deletes "tous " (alice's) and writes "et des roses" in the middle of his own.
+        sync(&bob, &alice, bob.edit_body(&edit(5, 5, "")).expect("fits"));
+        sync(
+            &bob,
+            &alice,
+            bob.edit_body(&edit(20, 0, " et des roses")).expect("fits"),
+        );
+        assert_eq!(alice.body(), "Nous voulons du pain et des roses");
+        assert_eq!(runs(&alice), vec![(1, 12), (2, 21)]);
+        // Alice replaces some of bob's words: his run is cut around hers.
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(16, 5, "")).expect("fits"),
+        );
+        sync(
+            &alice,
+            &bob,
+            alice.edit_body(&edit(16, 0, "!")).expect("fits"),
+        );
+        assert_eq!(bob.body(), "Nous voulons du !et des roses");
+        assert_eq!(runs(&bob), vec![(1, 12), (2, 4), (1, 1), (2, 12)]);
+        assert_eq!(runs(&alice), runs(&bob));
+        let total: u32 = bob.authorship().iter().map(|r| r.len).sum();
+        assert_eq!(total, bob.body_len());
+    }
+
+    #[test]
+    fn authorship_counts_utf16_units() {
+        let (alice, bob) = pair();
+        bob.apply_remote(&alice.edit_body(&edit(0, 0, "vote 🗳")).expect("fits"))
+            .expect("applies");
+        bob.edit_body(&edit(7, 0, " 👍🏽 oui")).expect("fits");
+        assert_eq!(runs(&bob), vec![(1, 7), (2, 9)]);
+        assert_eq!(Document::new(5).authorship(), vec![]);
+    }
+
+    #[test]
+    fn authorship_is_the_same_after_a_reload() {
+        let (alice, bob) = pair();
+        bob.apply_remote(&alice.edit_body(&edit(0, 0, "abc")).expect("fits"))
+            .expect("applies");
+        bob.edit_body(&edit(1, 1, "XY")).expect("fits");
+        let copy = Document::load(9, &bob.encode_state()).expect("loads");
+        assert_eq!(runs(&copy), vec![(1, 1), (2, 2), (1, 1)]);
+    }
+
+    #[test]
+    fn a_remote_caret_stays_on_its_words() {
+        let (alice, bob) = pair();
+        bob.apply_remote(
+            &alice
+                .edit_body(&edit(0, 0, "la motion est adoptée"))
+                .expect("fits"),
+        )
+        .expect("applies");
+        // Bob selects "adoptée" and tells alice.
+        let (anchor, head) = bob.stick(14, 21).expect("in the body");
+        assert_eq!(alice.unstick(&anchor, &head), Some((14, 21)));
+        // Alice inserts before, and types at both edges of the selection.
+        alice.edit_body(&edit(0, 0, "😀 ")).expect("fits");
+        alice.edit_body(&edit(24, 0, "!")).expect("fits");
+        alice.edit_body(&edit(17, 0, "« ")).expect("fits");
+        assert_eq!(alice.body(), "😀 la motion est « adoptée!");
+        let (start, end) = alice.unstick(&anchor, &head).expect("resolves");
+        let units: Vec<u16> = alice.body().encode_utf16().collect();
+        assert_eq!(
+            String::from_utf16_lossy(&units[start as usize..end as usize]),
+            "adoptée"
+        );
+        // A caret at the end stays after the last word, before the "!"
+        // typed after it.
+        let (a, h) = bob.stick(21, 21).expect("in the body");
+        assert_eq!(alice.body_len(), 27);
+        assert_eq!(alice.unstick(&a, &h), Some((26, 26)));
+        assert_eq!(bob.unstick(&a, &h), Some((21, 21)));
+        // Out of the body, or garbage: nothing.
+        assert_eq!(bob.stick(22, 22), None);
+        assert_eq!(alice.unstick(&[0xff], &head), None);
+    }
+
+    #[test]
+    fn a_sticky_index_into_another_type_is_refused() {
+        let (alice, bob) = pair();
+        // An index into `people`, which bob's document has too.
+        let txn = alice.doc.transact();
+        let root = StickyIndex::from_type(&txn, &alice.people, Assoc::After).encode_v1();
+        drop(txn);
+        assert_eq!(bob.unstick(&root, &root), None);
     }
 
     #[test]

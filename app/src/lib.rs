@@ -10,18 +10,24 @@
 //! - [`components`]: the Leptos components, one per file.
 //! - [`diff`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: the local selection carried through a remote change.
-//! - [`doc`]: the Yrs document model (meta, body, people).
+//! - [`doc`]: the Yrs document model (meta, body, people), who wrote what.
+//! - [`awareness`]: the presence payload, the peers heard, the palette.
+//! - [`presence`]: the `Presence` context: this browser's name and colour.
+//! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
 
+pub mod awareness;
+pub mod backdrop;
 pub(crate) mod browser;
 pub mod caret;
 pub mod components;
 pub mod diff;
 pub mod doc;
 pub mod locale;
+pub mod presence;
 pub mod route;
 pub mod session;
 pub mod status;

@@ -19,6 +19,14 @@
 //! 4. The state is saved [`SAVE_DELAY`] after a change, and when the page
 //!    is hidden or left.
 //!
+//! Presence ([`crate::awareness`]): once caught up, the page tells the
+//! room who is here (name, colour, selection as sticky indices), again
+//! when the caret moves (at most every [`awareness::THROTTLE`]), when a
+//! peer it does not know speaks (the relay has no "joined" message), and
+//! every [`awareness::HEARTBEAT`]. What peers say is kept in
+//! [`DocSession::peers`]. This visit's `people` entry is written at its
+//! first edit, and again when the name or colour changes after that.
+//!
 //! The textarea and the document stay equal except during an IME
 //! composition, when remote changes wait (`deferred`) so as not to break
 //! the composition; the composed text is then carried through them.
@@ -31,14 +39,17 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{closure::Closure, JsCast};
-use protocol::session::{Incoming, Session};
+use protocol::session::{Incoming, Phase, Session};
+use protocol::PeerId;
 use protocol::{DocKeys, Link};
 use send_wrapper::SendWrapper;
 use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSocket};
 
+use crate::awareness::{self, Heard, Peer, Peers, State, Sticky};
+use crate::backdrop::Cursor;
 use crate::caret::{transform, Selection, Step, Stick};
 use crate::diff::{diff, diff_at_caret, Edit};
-use crate::doc::Document;
+use crate::doc::{Document, Person};
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
 
@@ -62,6 +73,8 @@ pub struct DocSession {
     progress: RwSignal<Option<(u64, u64)>>,
     applied: RwSignal<u64>,
     revision: RwSignal<u64>,
+    peers: RwSignal<Vec<Peer>>,
+    people: RwSignal<u64>,
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
@@ -103,6 +116,23 @@ struct Outbox {
     /// The body changed (a local edit, a co-author's, undo, the saved copy).
     body: bool,
     save: bool,
+    /// The peers heard from changed.
+    peers: Option<Vec<Peer>>,
+    /// A co-author's update changed `people`.
+    people: bool,
+}
+
+/// This page's part in the room's presence; see the module docs.
+#[derive(Default)]
+struct Roster {
+    /// This browser's person, once the page said who it is.
+    me: Option<Person>,
+    peers: Peers,
+    /// What this visit wrote in `people`, once it edited.
+    written: Option<Person>,
+    /// A throttled payload waiting to leave.
+    timer: Option<TimeoutHandle>,
+    sent_at: u64,
 }
 
 struct Core {
@@ -127,6 +157,7 @@ struct Core {
     closed: bool,
     /// The title last written to the recent list.
     recorded_title: Option<String>,
+    roster: Roster,
     out: Outbox,
 }
 
@@ -258,6 +289,7 @@ impl Core {
                 if change.meta {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
+                self.out.people |= change.people;
             }
             Err(error) => {
                 leptos::logging::warn!("an update could not be applied: {error}");
@@ -289,6 +321,7 @@ impl Core {
                     self.out.progress = Some(None);
                     self.attempt = 0;
                     self.out.connection = Some(Connection::Online);
+                    self.send_presence();
                 }
                 Incoming::CompactHint { .. } => {
                     if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
@@ -303,10 +336,9 @@ impl Core {
                     self.out.problem = Some(Some(Problem::Invalid));
                 }
                 Incoming::Acked { .. } => self.out.acked = true,
-                Incoming::Joined { .. }
-                | Incoming::Awareness { .. }
-                | Incoming::PeerLeft { .. }
-                | Incoming::SnapshotStored { .. } => {}
+                Incoming::Awareness { peer, state } => self.heard(peer, &state),
+                Incoming::PeerLeft { peer } => self.peer_left(peer),
+                Incoming::Joined { .. } | Incoming::SnapshotStored { .. } => {}
             }
         }
         self.out.save = true;
@@ -346,6 +378,7 @@ impl Core {
                     leptos::logging::warn!("edit not queued: {error}");
                 }
                 self.out.body = true;
+                self.write_person();
             }
             Err(error) => leptos::logging::warn!("edit not applied: {error}"),
         }
@@ -420,6 +453,92 @@ impl Core {
     }
 }
 
+/// Presence: kept apart from the rest of the core.
+impl Core {
+    /// What this page tells the others, once it knows who it is.
+    fn presence_state(&self) -> Option<State> {
+        let me = self.roster.me.as_ref()?;
+        let selection = self.textarea.as_ref().and_then(|textarea| {
+            let start = textarea.selection_start().ok().flatten()?;
+            let end = textarea.selection_end().ok().flatten()?;
+            let (anchor, head) = self.doc.stick(start, end)?;
+            Some(Sticky { anchor, head })
+        });
+        Some(State {
+            name: me.name.clone(),
+            colour: me.colour.clone(),
+            client: self.doc.client_id(),
+            can_write: self.keys().can_write(),
+            selection,
+        })
+    }
+
+    /// Tell the room who is here, if live.
+    fn send_presence(&mut self) {
+        if let Some(timer) = self.roster.timer.take() {
+            timer.clear();
+        }
+        if self.socket.is_none() || self.session.phase() != Phase::Live {
+            return;
+        }
+        let Some(state) = self.presence_state() else {
+            return;
+        };
+        match self.session.awareness(&state.encode()) {
+            Ok(frame) => {
+                self.send(&frame);
+                self.roster.sent_at = now_ms();
+            }
+            Err(error) => leptos::logging::warn!("could not seal the presence: {error}"),
+        }
+    }
+
+    fn publish_peers(&mut self) {
+        self.out.peers = Some(self.roster.peers.iter().cloned().collect());
+    }
+
+    /// A peer's presence payload.
+    fn heard(&mut self, peer: PeerId, state: &[u8]) {
+        match self.roster.peers.receive(peer, state, now_ms()) {
+            Ok(heard) => {
+                self.publish_peers();
+                if heard == Heard::New {
+                    self.send_presence();
+                }
+            }
+            Err(error) => leptos::logging::warn!("presence of peer {peer} ignored: {error}"),
+        }
+    }
+
+    fn peer_left(&mut self, peer: PeerId) {
+        if self.roster.peers.left(peer) {
+            self.publish_peers();
+        }
+    }
+
+    /// Write this visit's `people` entry if it edited and the entry is not
+    /// (or no longer) who this browser says it is.
+    fn write_person(&mut self) {
+        if !self.ready || !self.keys().can_write() {
+            return;
+        }
+        let Some(me) = self.roster.me.clone() else {
+            return;
+        };
+        if self.roster.written.as_ref() == Some(&me) {
+            return;
+        }
+        let update = self.doc.set_me(&me);
+        if let Err(error) = self.session.local(update) {
+            leptos::logging::warn!("name not queued: {error}");
+            return;
+        }
+        self.roster.written = Some(me);
+        self.out.people = true;
+        self.out.save = true;
+    }
+}
+
 impl DocSession {
     /// Open the document `link` names: provide the context, load the saved
     /// copy, then connect. Everything stops when the calling component is
@@ -445,6 +564,7 @@ impl DocSession {
             ready: false,
             closed: false,
             recorded_title: None,
+            roster: Roster::default(),
             out: Outbox::default(),
         }));
         let me = DocSession {
@@ -457,9 +577,16 @@ impl DocSession {
             progress: RwSignal::new(None),
             applied: RwSignal::new(0),
             revision: RwSignal::new(0),
+            peers: RwSignal::new(Vec::new()),
+            people: RwSignal::new(0),
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
+        if let Ok(heartbeat) =
+            set_interval_with_handle(move || me.heartbeat(), awareness::HEARTBEAT)
+        {
+            on_cleanup(move || heartbeat.clear());
+        }
 
         let listeners = [
             window_event_listener_untyped("online", move |_| me.network_back()),
@@ -484,6 +611,9 @@ impl DocSession {
                     timer.clear();
                 }
                 if let Some(timer) = core.save_timer.take() {
+                    timer.clear();
+                }
+                if let Some(timer) = core.roster.timer.take() {
                     timer.clear();
                 }
                 core.drop_socket();
@@ -568,6 +698,12 @@ impl DocSession {
         }
         if out.body {
             self.revision.update(|n| *n += 1);
+        }
+        if out.people {
+            self.people.update(|n| *n += 1);
+        }
+        if let Some(peers) = out.peers {
+            self.peers.set(peers);
         }
         if out.save {
             self.schedule_save();
@@ -907,6 +1043,120 @@ impl DocSession {
     pub fn set_title(&self, title: String) {
         self.with_core(|c| c.set_title(&title));
         self.title.set(title);
+    }
+
+    // Presence.
+
+    /// The peers heard from lately, by peer id.
+    pub fn peers(&self) -> Signal<Vec<Peer>> {
+        self.peers.into()
+    }
+
+    /// Counts the changes of `people`: what colours text by author tracks it.
+    pub fn people_revision(&self) -> Signal<u64> {
+        self.people.into()
+    }
+
+    /// Who this browser's person is (name, possibly empty, and colour):
+    /// told to the room, and written in `people` if this visit edited.
+    pub fn set_me(&self, me: Person) {
+        self.with_core(|c| {
+            if c.roster.me.as_ref() == Some(&me) {
+                return;
+            }
+            c.roster.me = Some(me);
+            if c.roster.written.is_some() {
+                c.write_person();
+                c.flush();
+            }
+            c.send_presence();
+        });
+    }
+
+    /// The selection moved (or the text changed): tell the room, at most
+    /// every [`awareness::THROTTLE`].
+    pub fn caret_moved(&self) {
+        let me = *self;
+        self.with_core(|c| {
+            if c.roster.timer.is_some() {
+                return;
+            }
+            let throttle = awareness::THROTTLE.as_millis() as u64;
+            let wait = (c.roster.sent_at + throttle).saturating_sub(now_ms());
+            if wait == 0 {
+                c.send_presence();
+            } else {
+                c.roster.timer = set_timeout_with_handle(
+                    move || {
+                        me.with_core(Core::send_presence);
+                    },
+                    Duration::from_millis(wait),
+                )
+                .ok();
+            }
+        });
+    }
+
+    /// Every [`awareness::HEARTBEAT`]: forget the silent, say we are here.
+    fn heartbeat(self) {
+        self.with_core(|c| {
+            if c.roster.peers.expire(now_ms()) {
+                c.publish_peers();
+            }
+            c.send_presence();
+        });
+    }
+
+    /// The co-authors' selections, where they are in the body now;
+    /// `unnamed` names those who gave no name.
+    pub fn remote_cursors(&self, unnamed: &str) -> Vec<Cursor> {
+        self.with_core(|c| {
+            c.roster
+                .peers
+                .iter()
+                .filter_map(|peer| {
+                    let sticky = peer.state.selection.as_ref()?;
+                    let (start, end) = c.doc.unstick(&sticky.anchor, &sticky.head)?;
+                    Some(Cursor {
+                        name: display_name(&peer.state.name, unnamed),
+                        colour: peer.state.colour.clone(),
+                        start,
+                        end,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// Who wrote the body: `(UTF-16 length, colour)` runs, the colour
+    /// `None` for a client not in `people` (or with a colour that is not
+    /// one).
+    pub fn authorship(&self) -> Vec<(u32, Option<String>)> {
+        self.with_core(|c| {
+            let people: std::collections::HashMap<u64, String> = c
+                .doc
+                .people()
+                .into_iter()
+                .filter(|(_, person)| awareness::is_colour(&person.colour))
+                .map(|(id, person)| (id, person.colour))
+                .collect();
+            c.doc
+                .authorship()
+                .into_iter()
+                .map(|run| (run.len, people.get(&run.client).cloned()))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// A name as shown: `unnamed` when none was given.
+pub fn display_name(name: &str, unnamed: &str) -> String {
+    if name.trim().is_empty() {
+        unnamed.to_owned()
+    } else {
+        name.to_owned()
     }
 }
 

@@ -128,6 +128,23 @@ pub struct Strings {
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
     pub privacy_note: &'static str,
+    // presence
+    /// The heading of the list of who is here.
+    pub presence_title: &'static str,
+    /// After this browser's own name in the list.
+    pub presence_you: &'static str,
+    /// After the name of someone with a read-only link.
+    pub presence_read_only: &'static str,
+    /// The name of someone who gave none.
+    pub presence_unnamed: &'static str,
+    pub name_label: &'static str,
+    pub name_hint: &'static str,
+    pub name_save: &'static str,
+    /// Before the person's own name, once given.
+    pub name_current: &'static str,
+    pub name_change: &'static str,
+    /// The "who wrote what" switch.
+    pub authorship_label: &'static str,
 }
 
 impl Strings {
@@ -239,6 +256,17 @@ pub static FR: Strings = Strings {
     recent_view: "lecture seule",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
+    // presence
+    presence_title: "Ici en ce moment",
+    presence_you: "(vous)",
+    presence_read_only: "lecture seule",
+    presence_unnamed: "Anonyme",
+    name_label: "Votre nom, tel que le voient les autres",
+    name_hint: "Gardé dans ce navigateur seulement.",
+    name_save: "Enregistrer",
+    name_current: "Vous écrivez sous le nom",
+    name_change: "Changer",
+    authorship_label: "Colorer le texte selon qui l'a écrit",
 };
 
 pub static EN: Strings = Strings {
@@ -294,6 +322,17 @@ pub static EN: Strings = Strings {
     recent_edit: "edit",
     recent_view: "read-only",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
+    // presence
+    presence_title: "Here now",
+    presence_you: "(you)",
+    presence_read_only: "read-only",
+    presence_unnamed: "Anonymous",
+    name_label: "Your name, as co-authors see it",
+    name_hint: "Kept in this browser only.",
+    name_save: "Save",
+    name_current: "You write as",
+    name_change: "Change",
+    authorship_label: "Colour the text by who wrote it",
 };
 
 #[cfg(test)]

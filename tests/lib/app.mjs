@@ -66,6 +66,31 @@ export function editor(page) {
   };
 }
 
+/**
+ * Presence on the document page (components/presence_list.rs,
+ * name_field.rs, authorship_toggle.rs, backdrop.rs). Each `li` of the list
+ * carries `data-name`, `data-colour` (#rrggbb), `data-you` and
+ * `data-read-only`; the authorship layer's `data-ms` is how long its last
+ * rebuild took.
+ */
+export function presence(page) {
+  return {
+    list: page.locator('#presence'),
+    people: page.locator('#presence li'),
+    person: (name) => page.locator(`#presence li[data-name="${name}"]`),
+    me: page.locator('#presence li[data-you="true"]'),
+    nameInput: page.locator('#my-name'),
+    nameSave: page.locator('form.name-form button[type="submit"]'),
+    nameShown: page.locator('#my-name-shown'),
+    changeName: page.locator('#change-name'),
+    authorship: page.locator('#authorship'),
+    authorsLayer: page.locator('.backdrop.authors'),
+    authorRuns: page.locator('.backdrop.authors span.by'),
+    cursorsLayer: page.locator('.backdrop.cursors'),
+    caret: (name) => page.locator('.backdrop.cursors .caret').filter({ has: page.locator('.caret-name', { hasText: name }) }),
+  };
+}
+
 /** The recent documents on the start page (components/recent.rs). */
 export function recent(page) {
   const section = page.locator('section.recent');

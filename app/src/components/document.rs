@@ -1,6 +1,6 @@
-//! The document page: the title, the status line, the text, and the links
-//! to share. It starts the [`DocSession`] for its link; the pieces read it
-//! from the context.
+//! The document page: the title, the status line, who is here, the text,
+//! and the links to share. It starts the [`DocSession`] for its link and
+//! provides the [`Presence`]; the pieces read them from the context.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -8,10 +8,14 @@ use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
 use crate::browser;
+use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::editor::Editor;
+use crate::components::name_field::NameField;
+use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
 use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
+use crate::presence::Presence;
 use crate::session::DocSession;
 use crate::strings::APP_NAME;
 
@@ -24,6 +28,9 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let view_url = link.to_view().to_url(&base);
     let room = keys.room().to_string();
     let session = DocSession::start(link);
+    let presence = Presence::provide();
+    // The room learns who this is, and again when the name changes.
+    Effect::new(move |_| session.set_me(presence.person()));
 
     Effect::new(move |_| {
         let title = session.title().get();
@@ -59,6 +66,9 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
+            <NameField />
+            <PresenceList />
+            <AuthorshipToggle />
             <Editor />
             <details class="sharing" open>
                 <summary>{move || locale.strings().view_link_label}</summary>

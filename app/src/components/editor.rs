@@ -5,11 +5,16 @@
 //! is diffed: the composed text goes in at `compositionend`. Undo and
 //! redo (keys, or the browser's menu) go to the document's undo manager:
 //! the textarea's own history does not survive remote edits.
+//!
+//! Behind the textarea (whose background is transparent) lies the
+//! [`Backdrop`]: co-authors' carets, and the text coloured by author. The
+//! editor tells the session when the selection moves, for presence.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::web_sys::{InputEvent, KeyboardEvent};
 
+use crate::components::backdrop::Backdrop;
 use crate::locale::use_locale;
 use crate::session::use_doc_session;
 
@@ -24,57 +29,73 @@ pub fn Editor() -> impl IntoView {
         }
     });
     let ready = session.ready();
+    let scroll = RwSignal::new((0, 0));
     view! {
         <label for="editor" class="editor-label">
             {move || locale.strings().editor_label}
         </label>
-        <textarea
-            id="editor"
-            node_ref=textarea
-            spellcheck="true"
-            aria-busy=move || (!ready.get()).to_string()
-            readonly=move || !session.can_write() || !ready.get()
-            placeholder=move || {
-                if !ready.get() {
-                    locale.strings().loading
-                } else if session.can_write() {
-                    locale.strings().editor_placeholder
-                } else {
-                    ""
-                }
-            }
-            on:keydown=move |ev: KeyboardEvent| {
-                if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
-                    return;
-                }
-                match ev.key().as_str() {
-                    "z" | "Z" => {
-                        ev.prevent_default();
-                        if ev.shift_key() { session.redo() } else { session.undo() }
+        <div class="editor-wrap">
+            <Backdrop scroll=scroll.into() />
+            <textarea
+                id="editor"
+                node_ref=textarea
+                spellcheck="true"
+                aria-busy=move || (!ready.get()).to_string()
+                readonly=move || !session.can_write() || !ready.get()
+                placeholder=move || {
+                    if !ready.get() {
+                        locale.strings().loading
+                    } else if session.can_write() {
+                        locale.strings().editor_placeholder
+                    } else {
+                        ""
                     }
-                    "y" | "Y" if !ev.shift_key() => {
-                        ev.prevent_default();
-                        session.redo();
-                    }
-                    _ => {}
                 }
-            }
-            on:beforeinput=move |ev: InputEvent| {
-                match ev.input_type().as_str() {
-                    "historyUndo" => {
-                        ev.prevent_default();
-                        session.undo();
+                on:keydown=move |ev: KeyboardEvent| {
+                    if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
+                        return;
                     }
-                    "historyRedo" => {
-                        ev.prevent_default();
-                        session.redo();
+                    match ev.key().as_str() {
+                        "z" | "Z" => {
+                            ev.prevent_default();
+                            if ev.shift_key() { session.redo() } else { session.undo() }
+                        }
+                        "y" | "Y" if !ev.shift_key() => {
+                            ev.prevent_default();
+                            session.redo();
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
-            }
-            on:input=move |_| session.input()
-            on:compositionstart=move |_| session.composition_start()
-            on:compositionend=move |_| session.composition_end()
-        ></textarea>
+                on:beforeinput=move |ev: InputEvent| {
+                    match ev.input_type().as_str() {
+                        "historyUndo" => {
+                            ev.prevent_default();
+                            session.undo();
+                        }
+                        "historyRedo" => {
+                            ev.prevent_default();
+                            session.redo();
+                        }
+                        _ => {}
+                    }
+                }
+                on:input=move |_| {
+                    session.input();
+                    session.caret_moved();
+                }
+                on:compositionstart=move |_| session.composition_start()
+                on:compositionend=move |_| session.composition_end()
+                on:select=move |_| session.caret_moved()
+                on:keyup=move |_| session.caret_moved()
+                on:mouseup=move |_| session.caret_moved()
+                on:focus=move |_| session.caret_moved()
+                on:scroll=move |_| {
+                    if let Some(element) = textarea.get_untracked() {
+                        scroll.set((element.scroll_top(), element.scroll_left()));
+                    }
+                }
+            ></textarea>
+        </div>
     }
 }

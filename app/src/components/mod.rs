@@ -2,13 +2,17 @@
 //! [`crate::locale::Locale`] context and keep logic out of `view!`.
 
 pub mod app;
+pub mod authorship_toggle;
+pub mod backdrop;
 pub mod bad_link;
 pub mod document;
 pub mod editor;
 pub mod home;
 pub mod lang_switch;
+pub mod name_field;
 pub mod new_text;
 pub mod open_link;
+pub mod presence_list;
 pub mod recent;
 pub mod status_line;
 pub mod title_field;

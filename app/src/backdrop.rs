@@ -1,0 +1,475 @@
+//! What the editor's backdrop shows, as HTML, without a browser: the layer
+//! behind the `<textarea>` that holds the same text, laid out the same way
+//! but drawn transparent, so that coloured boxes around its words appear
+//! behind the textarea's own (transparent-backgrounded) text.
+//!
+//! Two layers: [`authorship`] colours runs of text by author (Etherpad's
+//! "who wrote what"), [`cursors`] draws co-authors' selections and carets
+//! with their names. Each is a list of paragraphs (the text's lines), each
+//! the inner HTML of one block: on a 100,000 character text that is a few
+//! hundred spans, not one per character, and after a keystroke [`patch`]
+//! says which few paragraphs to replace, so the browser parses and lays
+//! out one paragraph again, not the whole text. Offsets are UTF-16 units,
+//! as in the textarea. Colours must be `#rrggbb`
+//! ([`crate::awareness::is_colour`]); anything else gets the neutral one,
+//! since they go into style attributes. When to re-render is the
+//! component's business ([`crate::components::backdrop`]).
+
+use std::ops::Range;
+
+use crate::awareness::{is_colour, NEUTRAL};
+
+/// The alpha appended to an author's colour for their text's background.
+pub const AUTHOR_ALPHA: &str = "38";
+/// The alpha appended to a co-author's colour for their selection.
+pub const SELECTION_ALPHA: &str = "55";
+
+/// A co-author's selection to draw: `start..end` in UTF-16 units, the
+/// caret at `end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub name: String,
+    pub colour: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+fn colour(colour: &str) -> &str {
+    if is_colour(colour) {
+        colour
+    } else {
+        NEUTRAL
+    }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Paragraphs being written: text is cut at each line feed, a span that
+/// crosses one is closed and opened again on the next line.
+struct Paragraphs<'a> {
+    units: &'a [u16],
+    done: Vec<String>,
+    current: String,
+    has_text: bool,
+}
+
+impl<'a> Paragraphs<'a> {
+    fn new(units: &'a [u16]) -> Self {
+        Paragraphs {
+            units,
+            done: Vec::new(),
+            current: String::new(),
+            has_text: false,
+        }
+    }
+
+    /// The text's UTF-16 units `start..end` (clamped), in a span opened
+    /// by `open` if any.
+    fn text(&mut self, start: u32, end: u32, open: Option<&str>) {
+        let len = self.units.len();
+        let (start, end) = ((start as usize).min(len), (end as usize).min(len));
+        if start >= end {
+            return;
+        }
+        let text = String::from_utf16_lossy(&self.units[start..end]);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.line_feed();
+            }
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(open) = open {
+                self.current.push_str(open);
+            }
+            escape_into(&mut self.current, line);
+            if open.is_some() {
+                self.current.push_str("</span>");
+            }
+            self.has_text = true;
+        }
+    }
+
+    /// Markup that takes no room in the text (a caret).
+    fn raw(&mut self, html: &str) {
+        self.current.push_str(html);
+    }
+
+    fn line_feed(&mut self) {
+        // An empty block has no height, an empty line has one.
+        if !self.has_text {
+            self.current.push_str("<br>");
+        }
+        self.done.push(std::mem::take(&mut self.current));
+        self.has_text = false;
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.line_feed();
+        self.done
+    }
+}
+
+/// The text in runs of `(UTF-16 length, colour)`, each run's background
+/// its author's colour at [`AUTHOR_ALPHA`], or none for `None` (unknown
+/// author). Text past the runs is drawn without colour.
+pub fn authorship(text: &str, runs: &[(u32, Option<&str>)]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out = Paragraphs::new(&units);
+    let mut at = 0u32;
+    for &(len, author) in runs {
+        let end = at.saturating_add(len);
+        let open = author.map(|author| {
+            format!(
+                "<span class=\"by\" style=\"background-color:{}{AUTHOR_ALPHA}\">",
+                colour(author)
+            )
+        });
+        out.text(at, end, open.as_deref());
+        at = end;
+    }
+    out.text(at, units.len() as u32, None);
+    out.finish()
+}
+
+/// The text with each cursor's selection highlighted in its colour at
+/// [`SELECTION_ALPHA`] and its caret, a thin bar with the name above,
+/// drawn at its end. Where selections overlap, the later cursor's colour
+/// shows.
+pub fn cursors(text: &str, cursors: &[Cursor]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let len = units.len() as u32;
+    let clamp = |c: &Cursor| {
+        let end = c.end.min(len);
+        (c.start.min(end), end)
+    };
+    let mut points: Vec<u32> = vec![0, len];
+    for c in cursors {
+        let (start, end) = clamp(c);
+        points.extend([start, end]);
+    }
+    points.sort_unstable();
+    points.dedup();
+
+    let mut out = Paragraphs::new(&units);
+    for (i, &point) in points.iter().enumerate() {
+        for c in cursors.iter().filter(|c| clamp(c).1 == point) {
+            let colour = colour(&c.colour);
+            let mut caret = format!(
+                "<span class=\"caret\" style=\"border-color:{colour}\"><span class=\"caret-name\" \
+                 style=\"background-color:{colour}\">"
+            );
+            escape_into(&mut caret, &c.name);
+            caret.push_str("</span></span>");
+            out.raw(&caret);
+        }
+        let Some(&next) = points.get(i + 1) else {
+            break;
+        };
+        let over = cursors.iter().rev().find(|c| {
+            let (start, end) = clamp(c);
+            start <= point && next <= end
+        });
+        let open = over.map(|c| {
+            format!(
+                "<span class=\"selection\" style=\"background-color:{}{SELECTION_ALPHA}\">",
+                colour(&c.colour)
+            )
+        });
+        out.text(point, next, open.as_deref());
+    }
+    out.finish()
+}
+
+/// What changed between two lists of paragraphs: replace the old ones at
+/// `old` with the new ones at `new` (the same start), keeping the
+/// paragraphs both begin and end with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patch {
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+}
+
+/// The smallest [`Patch`] from `old` to `new` that keeps a common prefix
+/// and suffix: a keystroke changes one paragraph, a line feed adds one.
+pub fn patch(old: &[String], new: &[String]) -> Patch {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    Patch {
+        old: prefix..old.len() - suffix,
+        new: prefix..new.len() - suffix,
+    }
+}
+
+/// The HTML of paragraphs, as blocks of the layer.
+pub fn blocks(paragraphs: &[String]) -> String {
+    let mut out = String::with_capacity(paragraphs.iter().map(|p| p.len() + 24).sum());
+    for paragraph in paragraphs {
+        out.push_str("<div class=\"p\">");
+        out.push_str(paragraph);
+        out.push_str("</div>");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text HTML shows, tags dropped and entities undone.
+    fn shown(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// The text the paragraphs show, lines joined with line feeds.
+    fn text_of(paragraphs: &[String]) -> String {
+        paragraphs
+            .iter()
+            .map(|p| shown(p))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn authorship_colours_runs_and_keeps_the_text() {
+        let text = "Nous 🗳 <voulons> & du pain";
+        let html = authorship(
+            text,
+            &[(8, Some("#1d4e89")), (12, None), (3, Some("#a4262c"))],
+        );
+        assert_eq!(text_of(&html), text);
+        assert_eq!(
+            html,
+            ["<span class=\"by\" style=\"background-color:#1d4e8938\">Nous 🗳 </span>&lt;voulons&gt; &amp; \
+              <span class=\"by\" style=\"background-color:#a4262c38\">du </span>pain"]
+        );
+    }
+
+    #[test]
+    fn lines_are_paragraphs_and_a_run_across_them_is_cut() {
+        let text = "un\ndeux\n\ntrois\n";
+        let html = authorship(text, &[(6, Some("#1d4e89"))]);
+        assert_eq!(html.len(), 5);
+        assert_eq!(text_of(&html), text);
+        assert_eq!(
+            html[0],
+            "<span class=\"by\" style=\"background-color:#1d4e8938\">un</span>"
+        );
+        assert_eq!(
+            html[1],
+            "<span class=\"by\" style=\"background-color:#1d4e8938\">deu</span>x"
+        );
+        // Empty lines keep their height.
+        assert_eq!(html[2], "<br>");
+        assert_eq!(html[4], "<br>");
+        assert_eq!(authorship("", &[]), ["<br>"]);
+    }
+
+    #[test]
+    fn a_colour_that_is_not_one_is_neutral() {
+        let html = authorship("ab", &[(2, Some("red\" onclick=\"x"))]).concat();
+        assert!(html.contains(&format!("background-color:{NEUTRAL}{AUTHOR_ALPHA}")));
+        assert!(!html.contains("onclick"));
+    }
+
+    #[test]
+    fn runs_past_the_text_are_cut() {
+        let html = authorship("ab", &[(5, Some("#1d4e89")), (3, Some("#a4262c"))]);
+        assert_eq!(text_of(&html), "ab");
+    }
+
+    fn cursor(name: &str, colour: &str, start: u32, end: u32) -> Cursor {
+        Cursor {
+            name: name.into(),
+            colour: colour.into(),
+            start,
+            end,
+        }
+    }
+
+    #[test]
+    fn a_caret_is_drawn_where_it_is_with_its_name() {
+        let html = cursors("la motion", &[cursor("Jean <3", "#2e6b30", 3, 3)]);
+        assert_eq!(
+            html,
+            ["la <span class=\"caret\" style=\"border-color:#2e6b30\"><span class=\"caret-name\" \
+              style=\"background-color:#2e6b30\">Jean &lt;3</span></span>motion"]
+        );
+    }
+
+    #[test]
+    fn a_caret_on_an_empty_line_keeps_the_line() {
+        let html = cursors("a\n\nb", &[cursor("J", "#2e6b30", 2, 2)]);
+        assert_eq!(html.len(), 3);
+        assert!(html[1].starts_with("<span class=\"caret\""));
+        assert!(html[1].ends_with("<br>"));
+    }
+
+    #[test]
+    fn selections_are_highlighted_and_may_overlap() {
+        let text = "la motion est adoptée";
+        let html = cursors(
+            text,
+            &[
+                cursor("A", "#1d4e89", 3, 13),
+                cursor("B", "#a4262c", 10, 21),
+            ],
+        )
+        .concat();
+        // The caret names are text too; without them the text is whole.
+        assert_eq!(shown(&html).replace(['A', 'B'], ""), text);
+        assert!(html.contains("style=\"background-color:#1d4e8955\">motion </span>"));
+        // Where both cover "est", B (the later one) shows.
+        assert!(html.contains("style=\"background-color:#a4262c55\">est</span>"));
+        assert!(html.contains("style=\"background-color:#a4262c55\"> adoptée</span>"));
+        let a_caret = html.find(">A<").expect("A's caret");
+        let b_caret = html.find(">B<").expect("B's caret");
+        assert!(a_caret < html.find(" adoptée").expect("text") && b_caret > a_caret);
+    }
+
+    #[test]
+    fn cursors_past_the_end_are_drawn_at_the_end() {
+        let html = cursors("ab", &[cursor("A", "#1d4e89", 7, 9)]);
+        assert_eq!(
+            html,
+            ["ab<span class=\"caret\" style=\"border-color:#1d4e89\"><span class=\"caret-name\" \
+              style=\"background-color:#1d4e89\">A</span></span>"]
+        );
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_patch_replaces_only_what_changed() {
+        let old = strings(&["a", "b", "c", "d"]);
+        // A keystroke in one paragraph.
+        let new = strings(&["a", "bx", "c", "d"]);
+        assert_eq!(
+            patch(&old, &new),
+            Patch {
+                old: 1..2,
+                new: 1..2
+            }
+        );
+        // A line feed: one paragraph becomes two.
+        let new = strings(&["a", "b", "c1", "c2", "d"]);
+        assert_eq!(
+            patch(&old, &new),
+            Patch {
+                old: 2..3,
+                new: 2..4
+            }
+        );
+        // Lines joined.
+        assert_eq!(
+            patch(&new, &old),
+            Patch {
+                old: 2..4,
+                new: 2..3
+            }
+        );
+        // Nothing changed; everything changed; from nothing.
+        assert_eq!(
+            patch(&old, &old),
+            Patch {
+                old: 4..4,
+                new: 4..4
+            }
+        );
+        assert_eq!(
+            patch(&old, &strings(&["z"])),
+            Patch {
+                old: 0..4,
+                new: 0..1
+            }
+        );
+        assert_eq!(
+            patch(&[], &old),
+            Patch {
+                old: 0..0,
+                new: 0..4
+            }
+        );
+        // Repeated paragraphs: prefix and suffix never overlap.
+        let old = strings(&["x", "x"]);
+        let new = strings(&["x", "x", "x"]);
+        assert_eq!(
+            patch(&old, &new),
+            Patch {
+                old: 2..2,
+                new: 2..3
+            }
+        );
+    }
+
+    #[test]
+    fn applying_a_patch_gives_the_new_paragraphs() {
+        let texts = [
+            "un\ndeux\ntrois",
+            "un\ndeux!\ntrois",
+            "un\nde\nux!\ntrois",
+            "trois",
+            "",
+        ];
+        let mut shown: Vec<String> = Vec::new();
+        for text in texts {
+            let new = authorship(text, &[(3, Some("#1d4e89"))]);
+            let Patch { old, new: range } = patch(&shown, &new);
+            shown.splice(old, new[range].iter().cloned());
+            assert_eq!(shown, new);
+        }
+    }
+
+    #[test]
+    fn blocks_wrap_each_paragraph() {
+        assert_eq!(
+            blocks(&strings(&["a", "<br>"])),
+            "<div class=\"p\">a</div><div class=\"p\"><br></div>"
+        );
+    }
+
+    #[test]
+    fn a_large_text_is_painted_in_runs_not_characters() {
+        let text = "mot ".repeat(25_000);
+        let runs: Vec<(u32, Option<&str>)> = (0..500)
+            .map(|i| (200, Some(if i % 2 == 0 { "#1d4e89" } else { "#a4262c" })))
+            .collect();
+        let html = authorship(&text, &runs);
+        assert_eq!(html.concat().matches("<span").count(), 500);
+        assert_eq!(text_of(&html), text);
+    }
+}

@@ -1,0 +1,144 @@
+//! The backdrop behind the editor's textarea: two layers with the same
+//! text, font, padding and wrapping as the textarea, the text itself
+//! transparent, scrolled with it. One colours the text by author when the
+//! "who wrote what" switch is on; the other draws co-authors' selections
+//! and carets. Their HTML comes from [`crate::backdrop`], one block per
+//! line of text; it is recomputed at most once per animation frame,
+//! however fast the text changes, and only the blocks that changed are
+//! replaced, so the browser lays out again one line, not the whole text.
+//! The authorship layer's `data-ms` says how long its last rebuild took,
+//! runs, HTML and DOM (a hook for tests and for measuring).
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::web_sys::HtmlDivElement;
+
+use crate::backdrop::{authorship, blocks, cursors, patch, Patch};
+use crate::locale::use_locale;
+use crate::presence::use_presence;
+use crate::session::use_doc_session;
+
+fn now() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or_default()
+}
+
+/// `ms` to a tenth, without pulling float formatting into the wasm.
+fn tenths(ms: f64) -> String {
+    let tenths = (ms.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// Bring `layer`'s blocks from `shown` to `paragraphs`, replacing only the
+/// paragraphs that changed ([`patch`]).
+fn update(layer: &HtmlDivElement, shown: &mut Vec<String>, paragraphs: Vec<String>) {
+    let children = layer.children();
+    if children.length() as usize != shown.len() {
+        // Not what we left (the first time): start over.
+        layer.set_inner_html(&blocks(&paragraphs));
+        *shown = paragraphs;
+        return;
+    }
+    let Patch { old, new } = patch(shown, &paragraphs);
+    for _ in old.clone() {
+        if let Some(child) = children.item(old.start as u32) {
+            child.remove();
+        }
+    }
+    let html = blocks(&paragraphs[new]);
+    if !html.is_empty() {
+        let placed = match children.item(old.start as u32) {
+            Some(next) => next.insert_adjacent_html("beforebegin", &html),
+            None => layer.insert_adjacent_html("beforeend", &html),
+        };
+        if placed.is_err() {
+            layer.set_inner_html(&blocks(&paragraphs));
+        }
+    }
+    *shown = paragraphs;
+}
+
+#[component]
+pub fn Backdrop(
+    /// The textarea's scroll offset, `(top, left)`.
+    scroll: Signal<(i32, i32)>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let session = use_doc_session();
+    let presence = use_presence();
+
+    // Whatever changes, one rebuild in the next animation frame.
+    let frame = RwSignal::new(0u64);
+    let waiting = StoredValue::new(false);
+    Effect::new(move |_| {
+        session.revision().track();
+        session.people_revision().track();
+        session.peers().track();
+        presence.authorship().track();
+        if !waiting.get_value() {
+            waiting.set_value(true);
+            request_animation_frame(move || {
+                waiting.set_value(false);
+                frame.try_update(|n| *n += 1);
+            });
+        }
+    });
+
+    let authors: NodeRef<Div> = NodeRef::new();
+    let carets: NodeRef<Div> = NodeRef::new();
+    let authors_shown = StoredValue::new(Vec::<String>::new());
+    let carets_shown = StoredValue::new(Vec::<String>::new());
+    let authors_ms = RwSignal::new(0.0);
+
+    Effect::new(move |_| {
+        frame.track();
+        let Some(layer) = authors.get() else {
+            return;
+        };
+        let started = now();
+        let paragraphs = if presence.authorship().get_untracked() {
+            let runs = session.authorship();
+            let runs: Vec<(u32, Option<&str>)> = runs
+                .iter()
+                .map(|(len, colour)| (*len, colour.as_deref()))
+                .collect();
+            authorship(&session.body(), &runs)
+        } else {
+            Vec::new()
+        };
+        authors_shown.update_value(|shown| update(&layer, shown, paragraphs));
+        authors_ms.set(now() - started);
+    });
+    Effect::new(move |_| {
+        frame.track();
+        let Some(layer) = carets.get() else {
+            return;
+        };
+        let remote = session.remote_cursors(locale.strings().presence_unnamed);
+        let paragraphs = if remote.is_empty() {
+            Vec::new()
+        } else {
+            cursors(&session.body(), &remote)
+        };
+        carets_shown.update_value(|shown| update(&layer, shown, paragraphs));
+    });
+
+    // Follow the textarea's scrolling, and after a rebuild too.
+    Effect::new(move |_| {
+        let (top, left) = scroll.get();
+        frame.track();
+        for layer in [authors.get(), carets.get()].into_iter().flatten() {
+            layer.set_scroll_top(top);
+            layer.set_scroll_left(left);
+        }
+    });
+
+    view! {
+        <div
+            class="backdrop authors"
+            aria-hidden="true"
+            node_ref=authors
+            data-ms=move || tenths(authors_ms.get())
+        ></div>
+        <div class="backdrop cursors" aria-hidden="true" node_ref=carets></div>
+    }
+}
