@@ -128,6 +128,10 @@ pub struct Strings {
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
     pub privacy_note: &'static str,
+    // one tab per document
+    pub tab_elsewhere: &'static str,
+    pub tab_lost: &'static str,
+    pub tab_use_here: &'static str,
 }
 
 impl Strings {
@@ -239,6 +243,10 @@ pub static FR: Strings = Strings {
     recent_view: "lecture seule",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
+    // one tab per document
+    tab_elsewhere: "Ce texte est déjà ouvert dans un autre onglet de ce navigateur. Pour ne rien perdre, il ne s'écrit que dans un onglet à la fois.",
+    tab_lost: "Ce texte vient d'être ouvert dans un autre onglet\u{a0}: il continue là-bas. Rien de ce qui a été écrit ici n'est perdu.",
+    tab_use_here: "L'ouvrir ici",
 };
 
 pub static EN: Strings = Strings {
@@ -294,6 +302,10 @@ pub static EN: Strings = Strings {
     recent_edit: "edit",
     recent_view: "read-only",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
+    // one tab per document
+    tab_elsewhere: "This text is already open in another tab of this browser. So that nothing is lost, it is written in one tab at a time.",
+    tab_lost: "This text was just opened in another tab and continues there. Nothing written here is lost.",
+    tab_use_here: "Open it here",
 };
 
 #[cfg(test)]

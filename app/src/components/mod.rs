@@ -11,4 +11,5 @@ pub mod new_text;
 pub mod open_link;
 pub mod recent;
 pub mod status_line;
+pub mod tab_notice;
 pub mod title_field;
