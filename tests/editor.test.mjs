@@ -8,172 +8,34 @@
 // Every wait ends on an attribute or a value, never on a fixed sleep.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { documentPage, EDIT_FRAGMENT, home, recent } from './lib/app.mjs';
-import { expectAttribute, launchBrowser, newPage, RESULTS_DIR, TIMEOUT_MS } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { documentPage, recent } from './lib/app.mjs';
+import { expectAttribute, newPage } from './lib/browser.mjs';
+import {
+  assertConverged,
+  assertNoUnexpectedProblems,
+  createText,
+  open,
+  RECONNECT_TIMEOUT_MS,
+  sentences,
+  text,
+  typeAtEnd,
+  typeHere,
+  waitForSentences,
+  waitForText,
+  waitSynced,
+  withPeople,
+} from './lib/editing.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
-const HOOK_TIMEOUT_MS = 60_000;
-/** How long a reconnection after a relay restart may take (backoff included). */
-const RECONNECT_TIMEOUT_MS = 40_000;
-
-/**
- * Problems the page reports that these tests cause on purpose: a socket
- * refused while the relay is down or the browser offline, a request that
- * fails while offline.
- */
-const EXPECTED = /WebSocket connection|\/ws\b|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|ERR_NETWORK_CHANGED/;
-
-function assertNoUnexpectedProblems(page) {
-  assert.deepEqual(
-    page.problems.filter((p) => !EXPECTED.test(p)),
-    [],
-    'the page reported problems',
-  );
-}
-
-/** Open `n` people's pages (each its own browser context), run `body`, close them. */
-async function withPeople(t, browser, relay, n, body) {
-  const pages = [];
-  for (let i = 0; i < n; i += 1) pages.push(await newPage(browser, { locale: 'fr-FR', relay }));
-  try {
-    await body(...pages);
-  } catch (error) {
-    for (const [i, page] of pages.entries()) {
-      t.diagnostic(`person ${i}: ${page.url()}`);
-      for (const problem of page.problems) t.diagnostic(`person ${i} problem: ${problem}`);
-      for (const line of page.consoleLog.slice(-15)) t.diagnostic(`person ${i} console ${line}`);
-      await page
-        .screenshot({ path: `${RESULTS_DIR}/editor--${t.name.replace(/[^\p{L}\p{N}]+/gu, '-')}--${i}.png`, fullPage: true })
-        .catch(() => {});
-    }
-    t.diagnostic(`relay log:\n${relay.recentLog()}`);
-    throw error;
-  } finally {
-    for (const page of pages) await page.context().close();
-  }
-}
-
-/** Create a text from the start page; wait until it is online; return its edit link. */
-async function createText(page) {
-  await page.goto('/');
-  await home(page).newText.click();
-  await page.waitForURL(EDIT_FRAGMENT);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-  return page.url();
-}
-
-/** Open `link` and wait until the page is online. */
-async function open(page, link) {
-  await page.goto(link);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-}
-
-/** The editor's value. */
-function text(page) {
-  return documentPage(page).editor.inputValue();
-}
-
-/**
- * Wait until the editor's value satisfies `predicate` (a function of the
- * value, run here in node: the page's Content-Security-Policy forbids
- * evaluating strings, so the predicate cannot be shipped into the page).
- * Between checks it waits for the value to change, not for a fixed time.
- */
-async function waitForText(page, predicate, arg, { timeout = TIMEOUT_MS } = {}) {
-  const handle = await documentPage(page).editor.elementHandle();
-  const deadline = Date.now() + timeout;
-  try {
-    for (;;) {
-      const value = await handle.inputValue();
-      if (predicate(value, arg)) return;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new assert.AssertionError({
-          message: `the editor's text never satisfied ${predicate}`,
-          actual: value,
-          expected: arg,
-        });
-      }
-      await page
-        .waitForFunction(([textarea, seen]) => textarea.value !== seen, [handle, value], { timeout: Math.min(left, 1000) })
-        .catch((error) => {
-          if (!/Timeout/i.test(error.message)) throw error;
-        });
-    }
-  } finally {
-    await handle.dispose();
-  }
-}
-
-/** Wait until the editor holds every one of `sentences`. */
-function waitForSentences(page, sentences, options) {
-  return waitForText(page, (value, all) => all.every((s) => value.includes(s)), sentences, options);
-}
-
-/** Wait until the page is online with nothing left to send. */
-async function waitSynced(page, options) {
-  await expectAttribute(documentPage(page).status, 'data-synced', 'true', options);
-}
-
-/** Put the caret at the end of the editor, then type `sentences`, one keystroke at a time. */
-async function typeAtEnd(page, sentences) {
-  const { editor } = documentPage(page);
-  await editor.focus();
-  for (const sentence of sentences) {
-    await page.keyboard.press('Control+End');
-    await editor.pressSequentially(`${sentence} `, { delay: 5 });
-  }
-}
-
-/** Type ` sentence` for each of `sentences` at the caret, one keystroke at a time. */
-async function typeHere(page, sentences) {
-  for (const sentence of sentences) {
-    await page.keyboard.type(` ${sentence}`, { delay: 5 });
-  }
-}
-
-/** Both pages end with the same text, holding every sentence. */
-async function assertConverged(a, b, sentences, options) {
-  await waitForSentences(a, sentences, options);
-  await waitForSentences(b, sentences, options);
-  await waitSynced(a, options);
-  await waitSynced(b, options);
-  const final = await text(a);
-  await waitForText(b, (value, expected) => value === expected, final, options);
-  for (const sentence of sentences) {
-    assert.ok(final.includes(sentence), `"${sentence}" is whole in the final text:\n${final}`);
-  }
-}
-
-function sentences(who, n) {
-  return Array.from({ length: n }, (_, i) => `${who} écrit la phrase ${i + 1}, avec é, « guillemets » et 🗳.`);
-}
 
 describe('the editor', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay();
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser();
 
   test('two people typing at the same time end with the same text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       await documentPage(a).editor.focus();
@@ -203,7 +65,7 @@ describe('the editor', () => {
   });
 
   test('select-all and delete, then a large paste, reach the other person', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       await typeAtEnd(a, ['Un texte à effacer.']);
@@ -224,7 +86,7 @@ describe('the editor', () => {
   });
 
   test('undo takes back my own words only, for both people', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       await typeAtEnd(a, ['Ma phrase.']);
@@ -251,7 +113,7 @@ describe('the editor', () => {
   });
 
   test('an IME composition is not broken by a co-author, and lands where it was typed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       await documentPage(a).editor.focus();
@@ -287,7 +149,7 @@ describe('the editor', () => {
   });
 
   test('a view link cannot change the text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (editorPage, viewer) => {
+    await withPeople(t, suite, 2, async (editorPage, viewer) => {
       await createText(editorPage);
       await typeAtEnd(editorPage, ['Texte de référence.']);
       await waitSynced(editorPage);
@@ -317,7 +179,7 @@ describe('the editor', () => {
   });
 
   test('a person offline keeps typing and merges when back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       await typeAtEnd(a, ['Avant la coupure.']);
@@ -340,7 +202,7 @@ describe('the editor', () => {
   });
 
   test('a reload brings the text back, also with the server down or the browser offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 1, async (a) => {
+    await withPeople(t, suite, 1, async (a) => {
       const link = await createText(a);
       await documentPage(a).title.fill('Tract de rentrée');
       await typeAtEnd(a, ['Gardé dans le navigateur.']);
@@ -366,14 +228,14 @@ describe('the editor', () => {
         return navigator.serviceWorker.controller !== null;
       });
       assert.ok(hasWorker, 'a service worker controls the page');
-      await relay.stop();
+      await suite.relay.stop();
       try {
         await a.reload();
         await waitForText(a, (value, expected) => value === expected, before);
         await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
         await typeAtEnd(a, ['Écrit serveur arrêté.']);
       } finally {
-        await relay.start();
+        await suite.relay.start();
       }
       await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
       await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
@@ -391,7 +253,7 @@ describe('the editor', () => {
       assert.ok(final.includes('Écrit serveur arrêté.') && final.includes('Écrit hors ligne après rechargement.'), final);
 
       // Someone else receives all of it from the relay.
-      const other = await newPage(browser, { locale: 'fr-FR', relay });
+      const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
       try {
         await open(other, link);
         await waitForText(other, (value, expected) => value === expected, final);
@@ -402,28 +264,28 @@ describe('the editor', () => {
   });
 
   test('a relay restart is survived without losing anything typed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       const first = sentences('Avant redémarrage', 2);
       await typeAtEnd(a, first);
       await waitSynced(a);
 
-      await relay.stop();
+      await suite.relay.stop();
       await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting');
       await expectAttribute(documentPage(b).status, 'data-state', 'reconnecting');
       const during = sentences('Pendant la panne', 2);
       const duringB = sentences('Bob pendant la panne', 1);
       await typeAtEnd(a, during);
       await typeAtEnd(b, duringB);
-      await relay.start();
+      await suite.relay.start();
 
       await expectAttribute(documentPage(a).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
       await expectAttribute(documentPage(b).status, 'data-state', 'online', { timeout: RECONNECT_TIMEOUT_MS });
       await assertConverged(a, b, [...first, ...during, ...duringB], { timeout: RECONNECT_TIMEOUT_MS });
 
       // A newcomer gets everything from the restarted relay.
-      const c = await newPage(browser, { locale: 'fr-FR', relay });
+      const c = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
       try {
         await open(c, link);
         await waitForText(c, (value, expected) => value === expected, await text(a));
@@ -435,7 +297,7 @@ describe('the editor', () => {
   });
 
   test('opening and reloading a long document (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       const { editor } = documentPage(a);
       await editor.focus();
@@ -470,7 +332,7 @@ describe('the editor', () => {
   });
 
   test('keystroke to the other browser on loopback (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, 2, async (a, b) => {
+    await withPeople(t, suite, 2, async (a, b) => {
       const link = await createText(a);
       await open(b, link);
       // B watches its textarea every frame and on every task, and notes when

@@ -3,15 +3,14 @@
 // the language and is remembered.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { frame, home } from './lib/app.mjs';
-import { assertNoProblems, expectAttribute, expectText, launchBrowser, withPage } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { assertNoProblems, expectAttribute, expectText, withPage } from './lib/browser.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 import { APP_NAME, STRINGS } from './lib/strings.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
-const HOOK_TIMEOUT_MS = 60_000;
 
 /** Check that every word on the start page is in `lang`. */
 async function assertStartPageSpeaks(page, lang) {
@@ -33,27 +32,10 @@ async function assertStartPageSpeaks(page, lang) {
 }
 
 describe('the start page', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay();
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser();
 
   test('loads from the relay without errors or third-party requests', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: 'fr-FR', relay: suite.relay }, async (page) => {
       const response = await page.goto('/');
       assert.equal(response?.status(), 200);
       await expectText(home(page).heading, APP_NAME);
@@ -66,7 +48,7 @@ describe('the start page', () => {
   });
 
   test('speaks French to a French browser', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: 'fr-FR', relay: suite.relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
       assertNoProblems(page);
@@ -74,7 +56,7 @@ describe('the start page', () => {
   });
 
   test('speaks English to an English browser', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'en-US', relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: 'en-US', relay: suite.relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'en');
       assertNoProblems(page);
@@ -82,7 +64,7 @@ describe('the start page', () => {
   });
 
   test('speaks French to a browser in neither language', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'de-DE', relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: 'de-DE', relay: suite.relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
       assertNoProblems(page);
@@ -90,7 +72,7 @@ describe('the start page', () => {
   });
 
   test('the language switch changes every word, and is remembered', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: 'fr-FR', relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: 'fr-FR', relay: suite.relay }, async (page) => {
       await page.goto('/');
       await assertStartPageSpeaks(page, 'fr');
 

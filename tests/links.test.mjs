@@ -3,22 +3,20 @@
 // and a view link opens the same document read-only.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { badLinkPage, documentPage, EDIT_FRAGMENT, home, VIEW_FRAGMENT } from './lib/app.mjs';
 import {
   assertNoProblems,
   expectAttribute,
   expectText,
-  launchBrowser,
   filledValue,
   withPage,
 } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 import { APP_NAME, STRINGS } from './lib/strings.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
-const HOOK_TIMEOUT_MS = 60_000;
 const LOCALES = { fr: 'fr-FR', en: 'en-US' };
 
 /** Click "New text" on the start page; return the edit link it opens. */
@@ -59,36 +57,19 @@ function damage(link) {
 }
 
 describe('links', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay();
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser();
 
   test('"New text" opens an empty document at a new edit link', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.fr, relay: suite.relay }, async (page) => {
       const link = await createText(page, STRINGS.fr);
-      assert.ok(link.startsWith(relay.url), `${link} is on the relay's address`);
+      assert.ok(link.startsWith(suite.relay.url), `${link} is on the relay's address`);
       await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link });
       assertNoProblems(page);
     });
   });
 
   test('each new text gets its own key and room', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.en, relay: suite.relay }, async (page) => {
       const first = await createText(page, STRINGS.en);
       const firstDoc = await assertDocumentPage(page, STRINGS.en, { canWrite: true, link: first });
       const second = await createText(page, STRINGS.en);
@@ -103,14 +84,14 @@ describe('links', () => {
     const words = STRINGS[lang];
 
     test(`a damaged pasted link is refused in words (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      await withPage(t, browser, { locale, relay }, async (page) => {
+      await withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         const good = await createText(page, words);
         await page.goto('/');
         const start = home(page);
         const cases = [
           ['one character changed', damage(good), words.link_damaged],
           ['cut short', good.slice(0, good.length - 10), words.link_truncated],
-          ['no fragment', relay.url, words.link_no_key],
+          ['no fragment', suite.relay.url, words.link_no_key],
         ];
         for (const [what, pasted, message] of cases) {
           await start.openInput.fill(pasted);
@@ -136,11 +117,11 @@ describe('links', () => {
   test('a good pasted link opens its document for another person', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     let link;
     let room;
-    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.fr, relay: suite.relay }, async (page) => {
       link = await createText(page, STRINGS.fr);
       ({ room } = await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link }));
     });
-    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.en, relay: suite.relay }, async (page) => {
       await page.goto('/');
       const start = home(page);
       // Links pasted from mail often come with spaces around them.
@@ -154,7 +135,7 @@ describe('links', () => {
   });
 
   test('a damaged link in the address bar says what is wrong', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.fr, relay: suite.relay }, async (page) => {
       const good = await createText(page, STRINGS.fr);
       const bad = badLinkPage(page);
 
@@ -175,15 +156,15 @@ describe('links', () => {
 
   test('a pasted view link opens the same document read-only', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     let edit;
-    await withPage(t, browser, { locale: LOCALES.fr, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.fr, relay: suite.relay }, async (page) => {
       const link = await createText(page, STRINGS.fr);
       edit = { link, ...(await assertDocumentPage(page, STRINGS.fr, { canWrite: true, link })) };
     });
-    assert.ok(edit.viewLink.startsWith(relay.url), `${edit.viewLink} is on the relay's address`);
+    assert.ok(edit.viewLink.startsWith(suite.relay.url), `${edit.viewLink} is on the relay's address`);
     const editSecret = new URL(edit.link).hash.slice('#e='.length).split('.')[0];
     assert.ok(!edit.viewLink.includes(editSecret), 'the view link does not carry the edit secret');
 
-    await withPage(t, browser, { locale: LOCALES.en, relay }, async (page) => {
+    await withPage(t, suite.browser, { locale: LOCALES.en, relay: suite.relay }, async (page) => {
       await page.goto('/');
       const start = home(page);
       await start.openInput.fill(edit.viewLink);

@@ -9,52 +9,14 @@
 // sleep.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { documentPage, EDIT_FRAGMENT, home, presence } from './lib/app.mjs';
-import { expectAttribute, expectText, filledValue, launchBrowser, newPage, RESULTS_DIR } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { documentPage, presence } from './lib/app.mjs';
+import { expectAttribute, expectText, filledValue } from './lib/browser.mjs';
+import { createText, open, waitForText, withPeople } from './lib/editing.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
-const HOOK_TIMEOUT_MS = 60_000;
-
-/** Open one page per locale (each its own browser), run `body`, close them. */
-async function withPeople(t, browser, relay, locales, body) {
-  const pages = [];
-  for (const locale of locales) pages.push(await newPage(browser, { locale, relay }));
-  try {
-    await body(...pages);
-    for (const [i, page] of pages.entries()) {
-      assert.deepEqual(page.problems, [], `person ${i}: the page reported problems`);
-    }
-  } catch (error) {
-    for (const [i, page] of pages.entries()) {
-      t.diagnostic(`person ${i}: ${page.url()}`);
-      for (const problem of page.problems) t.diagnostic(`person ${i} problem: ${problem}`);
-      for (const line of page.consoleLog.slice(-15)) t.diagnostic(`person ${i} console ${line}`);
-      await page
-        .screenshot({ path: `${RESULTS_DIR}/presence--${t.name.replace(/[^\p{L}\p{N}]+/gu, '-')}--${i}.png`, fullPage: true })
-        .catch(() => {});
-    }
-    t.diagnostic(`relay log:\n${relay.recentLog()}`);
-    throw error;
-  } finally {
-    for (const page of pages) await page.context().close().catch(() => {});
-  }
-}
-
-async function createText(page) {
-  await page.goto('/');
-  await home(page).newText.click();
-  await page.waitForURL(EDIT_FRAGMENT);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-  return page.url();
-}
-
-async function open(page, link) {
-  await page.goto(link);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-}
 
 /** Give the name in the inline form, and wait until it is shown. */
 async function setName(page, name) {
@@ -71,38 +33,29 @@ function rgb(hex) {
   return `${n(1)}, ${n(3)}, ${n(5)}`;
 }
 
+/**
+ * Like `withPeople`, one person per locale, and no page may report a
+ * problem.
+ */
+function withCleanPeople(t, suite, locales, body) {
+  return withPeople(t, suite, locales, async (...pages) => {
+    await body(...pages);
+    for (const [i, page] of pages.entries()) {
+      assert.deepEqual(page.problems, [], `person ${i}: the page reported problems`);
+    }
+  });
+}
+
 /** Wait until the editor's value is `expected`. */
-async function waitForValue(page, expected) {
-  const handle = await documentPage(page).editor.elementHandle();
-  try {
-    await page.waitForFunction(([textarea, value]) => textarea.value === value, [handle, expected]);
-  } finally {
-    await handle.dispose();
-  }
+function waitForValue(page, expected) {
+  return waitForText(page, (value, wanted) => value === wanted, expected);
 }
 
 describe('presence', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay();
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser();
 
   test('the presence list shows both names', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, ['fr-FR', 'en-US'], async (a, b) => {
+    await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, b) => {
       const link = await createText(a);
       // Until a name is given, a neutral one.
       await expectAttribute(presence(a).me, 'data-name', 'Anonyme');
@@ -144,7 +97,7 @@ describe('presence', () => {
   });
 
   test("a co-author's caret is drawn in their colour and stays on its words", { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, ['fr-FR', 'fr-FR'], async (a, b) => {
+    await withCleanPeople(t, suite, ['fr-FR', 'fr-FR'], async (a, b) => {
       const link = await createText(a);
       await setName(a, 'Louise');
       await documentPage(a).editor.focus();
@@ -190,7 +143,7 @@ describe('presence', () => {
   });
 
   test("with the switch on, a co-author's words are coloured with their colour", { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, ['fr-FR', 'fr-FR'], async (a, b) => {
+    await withCleanPeople(t, suite, ['fr-FR', 'fr-FR'], async (a, b) => {
       const link = await createText(a);
       await setName(a, 'Louise');
       await documentPage(a).editor.focus();
@@ -226,7 +179,7 @@ describe('presence', () => {
   });
 
   test('a view-link reader is listed as read-only', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, ['fr-FR', 'en-US'], async (a, c) => {
+    await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, c) => {
       await createText(a);
       await setName(a, 'Louise');
       const viewLink = await filledValue(documentPage(a).viewLink);
@@ -240,7 +193,7 @@ describe('presence', () => {
   });
 
   test('colouring a 100,000-character text by author (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPeople(t, browser, relay, ['fr-FR', 'fr-FR'], async (a, b) => {
+    await withCleanPeople(t, suite, ['fr-FR', 'fr-FR'], async (a, b) => {
       const link = await createText(a);
       await setName(a, 'Louise');
       // Lines of a real text: paragraphs of 60 to 400 characters.

@@ -3,37 +3,19 @@
 // person's language, and the page comes back by itself once there is room.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { documentPage, EDIT_FRAGMENT, home } from './lib/app.mjs';
-import { expectAttribute, expectText, launchBrowser, withPage } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
-const HOOK_TIMEOUT_MS = 60_000;
 /** A reconnection after a refusal may wait out a few backoff delays. */
 const RECONNECT_TIMEOUT_MS = 40_000;
 
 describe('problems', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay({ args: ['--max-peers-per-room', '1'] });
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser({ args: ['--max-peers-per-room', '1'] });
 
   for (const [lang, locale] of Object.entries({ fr: 'fr-FR', en: 'en-US' })) {
     test(`a full document is told in words, then joined once there is room (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -44,7 +26,7 @@ describe('problems', () => {
         closeFirst = resolve;
       });
       // The first person holds the only place until the second one is refused.
-      const first = withPage(t, browser, { locale, relay }, async (page) => {
+      const first = withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         await page.goto('/');
         await home(page).newText.click();
         await page.waitForURL(EDIT_FRAGMENT);
@@ -59,7 +41,7 @@ describe('problems', () => {
       });
       const release = await firstIn;
       try {
-        await withPage(t, browser, { locale, relay }, async (page) => {
+        await withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
           await page.goto(link);
           const doc = documentPage(page);
           await expectText(doc.problem, words.problem_closed_full);

@@ -18,6 +18,8 @@
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
+//! - [`tab_lock`]: one tab per document (a Web Lock), so two tabs never
+//!   overwrite each other's saved copy.
 
 pub mod awareness;
 pub mod backdrop;
@@ -33,5 +35,6 @@ pub mod session;
 pub mod status;
 pub mod store;
 pub mod strings;
+pub mod tab_lock;
 
 pub use components::app::App;

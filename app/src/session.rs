@@ -27,6 +27,12 @@
 //! [`DocSession::peers`]. This visit's `people` entry is written at its
 //! first edit, and again when the name or colour changes after that.
 //!
+//! Before step 1 the page takes the document's tab lock
+//! ([`crate::tab_lock`]): when another tab of this browser has the
+//! document, nothing is loaded and the page offers to move it here
+//! ([`DocSession::use_here`]); a tab the document moves away from stops
+//! connecting and saving ([`Tab::Lost`]).
+//!
 //! The textarea and the document stay equal except during an IME
 //! composition, when remote changes wait (`deferred`) so as not to break
 //! the composition; the composed text is then carried through them.
@@ -52,6 +58,7 @@ use crate::diff::{diff, diff_at_caret, Edit};
 use crate::doc::{Document, Person};
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
+use crate::tab_lock::{self, Claim, HandOver, Mode, TabLock, HAND_OVER_TIMEOUT};
 
 /// More unsent edits than this are merged into one before they leave.
 pub const MERGE_ABOVE: usize = 50;
@@ -60,6 +67,19 @@ pub const SAVE_DELAY: Duration = Duration::from_millis(300);
 /// How long the page waits for IndexedDB before it opens the document
 /// without its saved copy (a browser that refuses storage).
 const LOAD_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether this tab has the document (see [`crate::tab_lock`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// Asking for it.
+    Claiming,
+    /// This tab has it (or the browser cannot tell: no Web Locks).
+    Mine,
+    /// Another tab of this browser has it open.
+    Elsewhere,
+    /// Another tab took it from this one.
+    Lost,
+}
 
 /// The open document, as a context; see the module docs.
 #[derive(Clone, Copy)]
@@ -75,6 +95,7 @@ pub struct DocSession {
     revision: RwSignal<u64>,
     peers: RwSignal<Vec<Peer>>,
     people: RwSignal<u64>,
+    tab: RwSignal<Tab>,
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
@@ -158,7 +179,22 @@ struct Core {
     /// The title last written to the recent list.
     recorded_title: Option<String>,
     roster: Roster,
+    /// This tab's hold on the document; `None` where Web Locks are missing.
+    tab_lock: Option<TabLock>,
+    /// Listening for another tab that asks for the document.
+    hand_over: Option<HandOver>,
+    /// Counts the times the document was opened in this page (once, plus
+    /// each [`DocSession::use_here`]), so a late timer of an earlier
+    /// opening does nothing.
+    opening: u32,
     out: Outbox,
+}
+
+/// An empty document with a fresh client id, its undo manager on.
+fn new_document() -> Document {
+    let mut doc = Document::new(random_client_id());
+    doc.enable_undo(std::sync::Arc::new(|| js_sys::Date::now() as u64));
+    doc
 }
 
 fn random_client_id() -> u64 {
@@ -493,6 +529,15 @@ impl Core {
         }
     }
 
+    /// This tab no longer has the document: nobody is listed here.
+    fn forget_peers(&mut self) {
+        if let Some(timer) = self.roster.timer.take() {
+            timer.clear();
+        }
+        self.roster.peers = Peers::default();
+        self.publish_peers();
+    }
+
     fn publish_peers(&mut self) {
         self.out.peers = Some(self.roster.peers.iter().cloned().collect());
     }
@@ -546,11 +591,9 @@ impl DocSession {
     pub fn start(link: Link) -> Self {
         let keys = link.keys();
         let room = keys.room().to_string();
-        let mut doc = Document::new(random_client_id());
-        doc.enable_undo(std::sync::Arc::new(|| js_sys::Date::now() as u64));
         let core = Rc::new(RefCell::new(Core {
             session: Session::new(keys.clone(), 0, Vec::new()),
-            doc,
+            doc: new_document(),
             link,
             room,
             socket: None,
@@ -565,6 +608,9 @@ impl DocSession {
             closed: false,
             recorded_title: None,
             roster: Roster::default(),
+            tab_lock: None,
+            hand_over: None,
+            opening: 0,
             out: Outbox::default(),
         }));
         let me = DocSession {
@@ -579,6 +625,7 @@ impl DocSession {
             revision: RwSignal::new(0),
             peers: RwSignal::new(Vec::new()),
             people: RwSignal::new(0),
+            tab: RwSignal::new(Tab::Claiming),
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
@@ -617,6 +664,8 @@ impl DocSession {
                     timer.clear();
                 }
                 core.drop_socket();
+                core.tab_lock = None;
+                core.hand_over = None;
                 core.ready.then(|| (core.room.clone(), core.saved()))
             };
             if let Some((room, saved)) = saved {
@@ -630,11 +679,158 @@ impl DocSession {
             }
         });
 
-        spawn_local(async move { me.load().await });
-        if let Ok(timer) = set_timeout_with_handle(move || me.loaded(None), LOAD_TIMEOUT) {
-            on_cleanup(move || timer.clear());
-        }
+        spawn_local(async move { me.open(false).await });
         me
+    }
+
+    /// Take the tab lock, then load and connect; or say the document is
+    /// open elsewhere. `moving`: the person asked to move the document
+    /// here, so the tab that has it is asked to hand it over.
+    async fn open(self, moving: bool) {
+        let Some(room) = self.with_core(|c| c.room.clone()) else {
+            return;
+        };
+        let lost = move |_| self.lost_tab();
+        let claim = if moving {
+            tab_lock::ask_to_hand_over(&room);
+            let waited = match web_sys::AbortController::new() {
+                Ok(abort) => {
+                    let give_up = abort.clone();
+                    let timer = set_timeout_with_handle(move || give_up.abort(), HAND_OVER_TIMEOUT);
+                    let claim = tab_lock::claim(&room, Mode::Wait(abort), lost).await;
+                    if let Ok(timer) = timer {
+                        timer.clear();
+                    }
+                    claim
+                }
+                Err(_) => Claim::Busy,
+            };
+            match waited {
+                Claim::Busy => tab_lock::claim(&room, Mode::Steal, lost).await,
+                claim => claim,
+            }
+        } else {
+            tab_lock::claim(&room, Mode::IfAvailable, lost).await
+        };
+        match claim {
+            Claim::Busy => {
+                self.tab.try_set(Tab::Elsewhere);
+                return;
+            }
+            Claim::Held(lock) => {
+                let hand_over = HandOver::listen(&room, move || self.hand_over());
+                // After the page was left the lock is dropped, so released.
+                let kept = self.with_core(|c| {
+                    if !c.closed {
+                        c.tab_lock = Some(lock);
+                        c.hand_over = hand_over;
+                    }
+                    !c.closed
+                });
+                if kept != Some(true) {
+                    return;
+                }
+            }
+            Claim::Unsupported => {}
+        }
+        self.tab.try_set(Tab::Mine);
+        let Some(opening) = self.with_core(|c| c.opening) else {
+            return;
+        };
+        let _ = set_timeout_with_handle(
+            move || {
+                // `loaded` itself ignores it once loaded or left.
+                if self.with_core(|c| c.opening) == Some(opening) {
+                    self.loaded(None);
+                }
+            },
+            LOAD_TIMEOUT,
+        );
+        self.load().await;
+    }
+
+    /// Another tab asks for the document: save it, then let go of the
+    /// lock, so that the other tab loads what was saved here last.
+    fn hand_over(self) {
+        let saved = self.with_core(|c| {
+            // No more edits here from now on.
+            let saved = c.ready.then(|| (c.room.clone(), c.saved().encode()));
+            c.ready = false;
+            saved
+        });
+        self.ready.try_set(false);
+        let Some(Some((room, bytes))) = saved else {
+            self.lost_tab();
+            return;
+        };
+        let key = store::doc_key(&room);
+        // A write started before the lock is released is read by the
+        // other tab's load, which starts after.
+        if matches!(store::put_now(&key, Value::Bytes(&bytes)), Ok(true)) {
+            self.lost_tab();
+            return;
+        }
+        spawn_local(async move {
+            if store::put(&key, Value::Bytes(&bytes)).await.is_err() {
+                self.problem.try_set(Some(Problem::Storage));
+            }
+            self.lost_tab();
+        });
+    }
+
+    /// The document went to another tab: stop syncing and saving here.
+    fn lost_tab(self) {
+        self.with_core(|c| {
+            c.closed = true;
+            c.ready = false;
+            c.tab_lock = None;
+            c.hand_over = None;
+            if let Some(timer) = c.retry.take() {
+                timer.clear();
+            }
+            if let Some(timer) = c.save_timer.take() {
+                timer.clear();
+            }
+            c.drop_socket();
+            c.forget_peers();
+        });
+        self.ready.try_set(false);
+        self.tab.try_set(Tab::Lost);
+    }
+
+    /// Move the document to this tab, from the tab that has it: start
+    /// again from the saved copy that tab keeps up to date.
+    pub fn use_here(&self) {
+        let me = *self;
+        let reset = self.with_core(|c| {
+            if let Some(timer) = c.retry.take() {
+                timer.clear();
+            }
+            if let Some(timer) = c.save_timer.take() {
+                timer.clear();
+            }
+            c.drop_socket();
+            c.doc = new_document();
+            c.session = Session::new(c.keys(), 0, Vec::new());
+            c.shown.clear();
+            c.deferred.clear();
+            c.composing = false;
+            c.ready = false;
+            c.closed = false;
+            c.attempt = 0;
+            c.recorded_title = None;
+            c.forget_peers();
+            // A new client id: its `people` entry is written again.
+            c.roster.written = None;
+            c.opening += 1;
+            c.show_body(None);
+        });
+        if reset.is_none() {
+            return;
+        }
+        self.ready.set(false);
+        self.tab.set(Tab::Claiming);
+        spawn_local(async move { me.open(true).await });
     }
 
     fn core(&self) -> Option<Rc<RefCell<Core>>> {
@@ -998,6 +1194,11 @@ impl DocSession {
     /// The body's text now.
     pub fn body(&self) -> String {
         self.with_core(|c| c.doc.body()).unwrap_or_default()
+    }
+
+    /// Whether this tab has the document.
+    pub fn tab(&self) -> Signal<Tab> {
+        self.tab.into()
     }
 
     /// The saved copy is loaded: the text can be shown and edited.

@@ -145,6 +145,10 @@ pub struct Strings {
     pub name_change: &'static str,
     /// The "who wrote what" switch.
     pub authorship_label: &'static str,
+    // one tab per document
+    pub tab_elsewhere: &'static str,
+    pub tab_lost: &'static str,
+    pub tab_use_here: &'static str,
 }
 
 impl Strings {
@@ -267,6 +271,10 @@ pub static FR: Strings = Strings {
     name_current: "Vous écrivez sous le nom",
     name_change: "Changer",
     authorship_label: "Colorer le texte selon qui l'a écrit",
+    // one tab per document
+    tab_elsewhere: "Ce texte est déjà ouvert dans un autre onglet de ce navigateur. Pour ne rien perdre, il ne s'écrit que dans un onglet à la fois.",
+    tab_lost: "Ce texte vient d'être ouvert dans un autre onglet\u{a0}: il continue là-bas. Rien de ce qui a été écrit ici n'est perdu.",
+    tab_use_here: "L'ouvrir ici",
 };
 
 pub static EN: Strings = Strings {
@@ -333,6 +341,10 @@ pub static EN: Strings = Strings {
     name_current: "You write as",
     name_change: "Change",
     authorship_label: "Colour the text by who wrote it",
+    // one tab per document
+    tab_elsewhere: "This text is already open in another tab of this browser. So that nothing is lost, it is written in one tab at a time.",
+    tab_lost: "This text was just opened in another tab and continues there. Nothing written here is lost.",
+    tab_use_here: "Open it here",
 };
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ export function documentPage(page, strings) {
     editLink: section.locator('#edit-link'),
     viewLink: section.locator('#view-link'),
     room: section.locator('.room code'),
+    // Shown when another tab of this browser has the document
+    // (components/tab_notice.rs); `data-tab` on the section says which.
+    tabNotice: section.locator('#tab-notice'),
+    useHere: section.locator('#use-here'),
     ...editor(page),
   };
 }

@@ -13,10 +13,11 @@ use crate::components::editor::Editor;
 use crate::components::name_field::NameField;
 use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
+use crate::components::tab_notice::TabNotice;
 use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
 use crate::presence::Presence;
-use crate::session::DocSession;
+use crate::session::{DocSession, Tab};
 use crate::strings::APP_NAME;
 
 #[component]
@@ -61,8 +62,9 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     });
 
     view! {
-        <section class="document">
+        <section class="document" data-tab=move || tab_state(session.tab().get())>
             <h1>{move || locale.strings().document_title}</h1>
+            <TabNotice />
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
@@ -86,6 +88,17 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                 </p>
             </details>
         </section>
+    }
+}
+
+/// The section's `data-tab`: the stylesheet hides the document while
+/// another tab has it.
+fn tab_state(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Claiming => "claiming",
+        Tab::Mine => "mine",
+        Tab::Elsewhere => "elsewhere",
+        Tab::Lost => "lost",
     }
 }
 

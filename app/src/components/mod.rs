@@ -15,4 +15,5 @@ pub mod open_link;
 pub mod presence_list;
 pub mod recent;
 pub mod status_line;
+pub mod tab_notice;
 pub mod title_field;
