@@ -1,9 +1,10 @@
 // The editor: two people typing in the same document at once end with the
 // same text holding every sentence; a view link cannot change the text; a
 // browser that goes offline keeps typing and merges when it is back; a
-// reload brings the text back, even with the server down or offline; a relay restart
-// is survived without losing anything typed. Also measures, and prints,
-// the delay from a keystroke to the other browser on loopback.
+// reload brings the text back, even with the server down or offline; a
+// relay restart is survived without losing anything typed, and so is a
+// relay that hangs. Also measures, and prints, the delay from a keystroke
+// to the other browser on loopback.
 //
 // Every wait ends on an attribute or a value, never on a fixed sleep.
 
@@ -291,6 +292,34 @@ describe('the editor', () => {
         await waitForText(c, (value, expected) => value === expected, await text(a));
       } finally {
         await c.context().close();
+      }
+      assertNoUnexpectedProblems(a);
+    });
+  });
+
+  test('a relay that hangs without closing is noticed: the page reconnects and nothing typed is lost', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, suite, 1, async (a) => {
+      const link = await createText(a);
+      await typeAtEnd(a, ['Avant le gel.']);
+      await waitSynced(a);
+      // The socket stays open but nothing answers: the browser alone would
+      // not notice for minutes.
+      suite.relay.pause();
+      try {
+        await typeAtEnd(a, ['Pendant le gel.']);
+        await expectAttribute(documentPage(a).status, 'data-state', 'reconnecting', { timeout: 30_000 });
+      } finally {
+        suite.relay.resume();
+      }
+      await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
+      const both = 'Avant le gel. Pendant le gel. ';
+      assert.equal(await text(a), both);
+      const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
+      try {
+        await open(other, link);
+        await waitForText(other, (value) => value === both);
+      } finally {
+        await other.context().close();
       }
       assertNoUnexpectedProblems(a);
     });

@@ -99,12 +99,27 @@ pub struct DocSession {
     core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
 }
 
-/// The socket and the callbacks it holds.
+/// How often the page checks that its connection still answers.
+const WATCHDOG: Duration = Duration::from_secs(5);
+/// An edit sent with no frame at all from the relay for this long (an
+/// acknowledgement comes within milliseconds): the connection is dead,
+/// though the browser may not notice for minutes (a laptop that changed
+/// networks, a relay that hangs). It is dropped and opened again.
+const UNANSWERED: Duration = Duration::from_secs(15);
+/// Before the connection is live (opening, `Hello`, the history), this
+/// long without a frame means it is stuck.
+const SILENT_WHILE_JOINING: Duration = Duration::from_secs(20);
+
+/// The socket, the callbacks it holds, and whether it still answers.
 struct Socket {
     ws: WebSocket,
     _on_open: Closure<dyn FnMut(web_sys::Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    /// When a frame last arrived (or the socket was created), in ms.
+    heard_at: f64,
+    /// Since when an edit sent on it has had no frame back.
+    unanswered_since: Option<f64>,
 }
 
 impl Socket {
@@ -278,11 +293,39 @@ impl Core {
         }
         match self.session.outgoing() {
             Ok(frames) => {
+                if let (Some(socket), false) = (&mut self.socket, frames.is_empty()) {
+                    socket
+                        .unanswered_since
+                        .get_or_insert_with(js_sys::Date::now);
+                }
                 for frame in frames {
                     self.send(&frame);
                 }
             }
             Err(error) => leptos::logging::warn!("could not seal an edit: {error}"),
+        }
+    }
+
+    /// A frame arrived: the connection is alive.
+    fn heard_from_relay(&mut self) {
+        if let Some(socket) = &mut self.socket {
+            socket.heard_at = js_sys::Date::now();
+            socket.unanswered_since = None;
+        }
+    }
+
+    /// Whether the connection stopped answering (see [`UNANSWERED`]).
+    fn connection_dead(&self, now: f64) -> bool {
+        let Some(socket) = &self.socket else {
+            return false;
+        };
+        let over = |since: f64, limit: Duration| now - since > limit.as_millis() as f64;
+        if self.session.phase() == Phase::Live {
+            socket
+                .unanswered_since
+                .is_some_and(|since| over(since, UNANSWERED))
+        } else {
+            over(socket.heard_at, SILENT_WHILE_JOINING)
         }
     }
 
@@ -633,6 +676,9 @@ impl DocSession {
             set_interval_with_handle(move || me.heartbeat(), awareness::HEARTBEAT)
         {
             on_cleanup(move || heartbeat.clear());
+        }
+        if let Ok(watchdog) = set_interval_with_handle(move || me.watchdog(), WATCHDOG) {
+            on_cleanup(move || watchdog.clear());
         }
 
         let listeners = [
@@ -1038,7 +1084,10 @@ impl DocSession {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
                 let frame = Uint8Array::new(&buffer).to_vec();
-                self.with_core(|c| c.receive(&frame));
+                self.with_core(|c| {
+                    c.heard_from_relay();
+                    c.receive(&frame)
+                });
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
@@ -1053,8 +1102,25 @@ impl DocSession {
                 _on_open: on_open,
                 _on_message: on_message,
                 _on_close: on_close,
+                heard_at: js_sys::Date::now(),
+                unanswered_since: None,
             })
         });
+    }
+
+    /// Drop a connection that stopped answering and open another.
+    fn watchdog(self) {
+        let dead = self.with_core(|c| {
+            let dead = c.connection_dead(js_sys::Date::now());
+            if dead {
+                leptos::logging::warn!("the relay stopped answering; reconnecting");
+                c.drop_socket();
+            }
+            dead && !c.closed
+        });
+        if dead == Some(true) {
+            self.retry_later();
+        }
     }
 
     /// The socket closed with `code`.

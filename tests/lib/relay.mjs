@@ -169,6 +169,20 @@ export class Relay {
     await this.#end('SIGKILL');
   }
 
+  /**
+   * Freeze the process (SIGSTOP): its sockets stay open but nothing answers,
+   * as with a laptop whose network vanished without a word, or a server
+   * that hangs. `resume` thaws it.
+   */
+  pause() {
+    if (!this.child) throw new Error('the relay is not running');
+    this.child.kill('SIGSTOP');
+  }
+
+  resume() {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Stop, then start again on the same port with the same data. */
   async restart() {
     await this.stop();
