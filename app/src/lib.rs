@@ -12,6 +12,7 @@
 //! - [`caret`]: the local selection carried through a remote change.
 //! - [`doc`]: the Yrs document model (meta, body, people).
 //! - [`status`]: the connection state, the reconnection delay, problems.
+//! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
@@ -22,6 +23,7 @@ pub mod components;
 pub mod diff;
 pub mod doc;
 pub mod locale;
+pub mod markdown;
 pub mod route;
 pub mod session;
 pub mod status;
