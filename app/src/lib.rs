@@ -13,6 +13,7 @@
 //! - [`doc`]: the Yrs document model (meta, body, people).
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
+//! - [`view_mode`]: write, side by side or preview, remembered in this browser.
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
@@ -29,5 +30,6 @@ pub mod session;
 pub mod status;
 pub mod store;
 pub mod strings;
+pub mod view_mode;
 
 pub use components::app::App;

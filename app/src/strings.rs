@@ -128,6 +128,23 @@ pub struct Strings {
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
     pub privacy_note: &'static str,
+    // Markdown preview, print, copy buttons
+    /// The group of buttons choosing how the text is shown.
+    pub view_mode_label: &'static str,
+    pub view_write: &'static str,
+    pub view_split: &'static str,
+    pub view_preview: &'static str,
+    /// The rendered text's label, for screen readers.
+    pub preview_label: &'static str,
+    /// Shown in the preview while the text is empty.
+    pub preview_empty: &'static str,
+    /// Before an image's alt text: images are shown as links, never loaded.
+    pub preview_image: &'static str,
+    pub print_button: &'static str,
+    pub copy_button: &'static str,
+    pub copy_done: &'static str,
+    /// The browser refused to copy: the link is selected instead.
+    pub copy_refused: &'static str,
 }
 
 impl Strings {
@@ -239,6 +256,18 @@ pub static FR: Strings = Strings {
     recent_view: "lecture seule",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
+    // Markdown preview, print, copy buttons
+    view_mode_label: "Affichage du texte",
+    view_write: "Écrire",
+    view_split: "Côte à côte",
+    view_preview: "Aperçu",
+    preview_label: "Aperçu du texte mis en forme",
+    preview_empty: "L'aperçu du texte mis en forme apparaîtra ici.",
+    preview_image: "Image\u{a0}:",
+    print_button: "Imprimer",
+    copy_button: "Copier",
+    copy_done: "Lien copié.",
+    copy_refused: "Ce navigateur refuse de copier ici\u{a0}: le lien est sélectionné, appuyez sur Ctrl+C (Cmd+C sur Mac) pour le copier.",
 };
 
 pub static EN: Strings = Strings {
@@ -294,6 +323,18 @@ pub static EN: Strings = Strings {
     recent_edit: "edit",
     recent_view: "read-only",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
+    // Markdown preview, print, copy buttons
+    view_mode_label: "How the text is shown",
+    view_write: "Edit",
+    view_split: "Side by side",
+    view_preview: "Preview",
+    preview_label: "Formatted preview of the text",
+    preview_empty: "The formatted text will appear here.",
+    preview_image: "Image:",
+    print_button: "Print",
+    copy_button: "Copy",
+    copy_done: "Link copied.",
+    copy_refused: "This browser refuses to copy here: the link is selected, press Ctrl+C (Cmd+C on a Mac) to copy it.",
 };
 
 #[cfg(test)]

@@ -8,8 +8,9 @@ use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
 use crate::browser;
-use crate::components::editor::Editor;
+use crate::components::copy_button::CopyButton;
 use crate::components::status_line::StatusLine;
+use crate::components::text_views::TextViews;
 use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
 use crate::session::DocSession;
@@ -59,7 +60,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
-            <Editor />
+            <TextViews />
             <details class="sharing" open>
                 <summary>{move || locale.strings().view_link_label}</summary>
                 {edit_share}
@@ -79,7 +80,9 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     }
 }
 
-/// A link to share, in a read-only field that selects itself on focus.
+/// A link to share, in a read-only field that selects itself on focus,
+/// and a button to copy it. The field is named by the label's first line
+/// only (not the button's word) and described by the hint.
 #[component]
 fn ShareLink(
     id: &'static str,
@@ -87,22 +90,28 @@ fn ShareLink(
     hint: Signal<&'static str>,
     url: String,
 ) -> impl IntoView {
+    let copy = view! { <CopyButton field=id text=url.clone() /> };
     view! {
         <label class="share">
-            <span>{label}</span>
-            <input
-                id=id
-                type="text"
-                readonly
-                spellcheck="false"
-                prop:value=url
-                on:focus=move |ev| {
-                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                        input.select();
+            <span id=format!("{id}-label")>{label}</span>
+            <span class="share-field">
+                <input
+                    id=id
+                    type="text"
+                    readonly
+                    spellcheck="false"
+                    aria-labelledby=format!("{id}-label")
+                    aria-describedby=format!("{id}-hint")
+                    prop:value=url
+                    on:focus=move |ev| {
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                            input.select();
+                        }
                     }
-                }
-            />
-            <small>{hint}</small>
+                />
+                {copy}
+            </span>
+            <small id=format!("{id}-hint")>{hint}</small>
         </label>
     }
 }

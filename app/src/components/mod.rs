@@ -3,12 +3,15 @@
 
 pub mod app;
 pub mod bad_link;
+pub mod copy_button;
 pub mod document;
 pub mod editor;
 pub mod home;
 pub mod lang_switch;
 pub mod new_text;
 pub mod open_link;
+pub mod preview;
 pub mod recent;
 pub mod status_line;
+pub mod text_views;
 pub mod title_field;
