@@ -92,7 +92,13 @@ describe('the preview, printing and copying links', () => {
       assert.equal(await documentPage(page).editor.isVisible(), true, 'side by side shows the editor too');
 
       // The preview follows further typing.
-      await type(page, '\n## Suite');
+      await type(page, '\n## Suite\n\n[en haut](#haut)');
+      await expectText(views.preview.locator('h2'), 'Suite');
+
+      // A fragment link does not replace the document's keys in the address.
+      const address = page.url();
+      await views.preview.locator('a[href="#haut"]').click();
+      assert.equal(page.url(), address, 'a #fragment link leaves the address alone');
       await expectText(views.preview.locator('h2'), 'Suite');
 
       // The preview alone; remembered after a reload.
