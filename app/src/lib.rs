@@ -15,6 +15,8 @@
 //! - [`presence`]: the `Presence` context: this browser's name and colour.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
+//! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
+//! - [`view_mode`]: write, side by side or preview, remembered in this browser.
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
@@ -29,6 +31,7 @@ pub mod components;
 pub mod diff;
 pub mod doc;
 pub mod locale;
+pub mod markdown;
 pub mod presence;
 pub mod route;
 pub mod session;
@@ -36,5 +39,6 @@ pub mod status;
 pub mod store;
 pub mod strings;
 pub mod tab_lock;
+pub mod view_mode;
 
 pub use components::app::App;

@@ -149,6 +149,23 @@ pub struct Strings {
     pub tab_elsewhere: &'static str,
     pub tab_lost: &'static str,
     pub tab_use_here: &'static str,
+    // Markdown preview, print, copy buttons
+    /// The group of buttons choosing how the text is shown.
+    pub view_mode_label: &'static str,
+    pub view_write: &'static str,
+    pub view_split: &'static str,
+    pub view_preview: &'static str,
+    /// The rendered text's label, for screen readers.
+    pub preview_label: &'static str,
+    /// Shown in the preview while the text is empty.
+    pub preview_empty: &'static str,
+    /// Before an image's alt text: images are shown as links, never loaded.
+    pub preview_image: &'static str,
+    pub print_button: &'static str,
+    pub copy_button: &'static str,
+    pub copy_done: &'static str,
+    /// The browser refused to copy: the link is selected instead.
+    pub copy_refused: &'static str,
 }
 
 impl Strings {
@@ -275,6 +292,18 @@ pub static FR: Strings = Strings {
     tab_elsewhere: "Ce texte est déjà ouvert dans un autre onglet de ce navigateur. Pour ne rien perdre, il ne s'écrit que dans un onglet à la fois.",
     tab_lost: "Ce texte vient d'être ouvert dans un autre onglet\u{a0}: il continue là-bas. Rien de ce qui a été écrit ici n'est perdu.",
     tab_use_here: "L'ouvrir ici",
+    // Markdown preview, print, copy buttons
+    view_mode_label: "Affichage du texte",
+    view_write: "Écrire",
+    view_split: "Côte à côte",
+    view_preview: "Aperçu",
+    preview_label: "Aperçu du texte mis en forme",
+    preview_empty: "L'aperçu du texte mis en forme apparaîtra ici.",
+    preview_image: "Image\u{a0}:",
+    print_button: "Imprimer",
+    copy_button: "Copier",
+    copy_done: "Lien copié.",
+    copy_refused: "Ce navigateur refuse de copier ici\u{a0}: le lien est sélectionné, appuyez sur Ctrl+C (Cmd+C sur Mac) pour le copier.",
 };
 
 pub static EN: Strings = Strings {
@@ -345,6 +374,18 @@ pub static EN: Strings = Strings {
     tab_elsewhere: "This text is already open in another tab of this browser. So that nothing is lost, it is written in one tab at a time.",
     tab_lost: "This text was just opened in another tab and continues there. Nothing written here is lost.",
     tab_use_here: "Open it here",
+    // Markdown preview, print, copy buttons
+    view_mode_label: "How the text is shown",
+    view_write: "Edit",
+    view_split: "Side by side",
+    view_preview: "Preview",
+    preview_label: "Formatted preview of the text",
+    preview_empty: "The formatted text will appear here.",
+    preview_image: "Image:",
+    print_button: "Print",
+    copy_button: "Copy",
+    copy_done: "Link copied.",
+    copy_refused: "This browser refuses to copy here: the link is selected, press Ctrl+C (Cmd+C on a Mac) to copy it.",
 };
 
 #[cfg(test)]

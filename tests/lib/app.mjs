@@ -95,6 +95,30 @@ export function presence(page) {
   };
 }
 
+/**
+ * The text's views and the share panel's copy buttons
+ * (components/text_views.rs, preview.rs, copy_button.rs). `#view-mode`
+ * holds one button per mode (`data-mode`: write, split, preview; the
+ * chosen one is `aria-pressed="true"`); `.views` carries the mode shown
+ * as `data-mode`; `#preview` is the rendered text; `.print-title` shows
+ * only in print.
+ */
+export function textViews(page) {
+  return {
+    viewMode: page.locator('#view-mode'),
+    modeButton: (mode) => page.locator(`#view-mode button[data-mode="${mode}"]`),
+    views: page.locator('.views'),
+    preview: page.locator('#preview'),
+    printButton: page.locator('#print'),
+    printTitle: page.locator('.print-title'),
+    sharing: page.locator('details.sharing'),
+    /** The copy button beside the field `field` (edit-link, view-link). */
+    copyButton: (field) => page.locator(`button.copy[aria-controls="${field}"]`),
+    /** The answer beside that button; `data-outcome`: copied, refused. */
+    copyStatus: (field) => page.locator(`label.share:has(#${field}) .copy-status`),
+  };
+}
+
 /** The recent documents on the start page (components/recent.rs). */
 export function recent(page) {
   const section = page.locator('section.recent');

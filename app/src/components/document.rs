@@ -9,11 +9,12 @@ use protocol::Link;
 
 use crate::browser;
 use crate::components::authorship_toggle::AuthorshipToggle;
-use crate::components::editor::Editor;
+use crate::components::copy_button::CopyButton;
 use crate::components::name_field::NameField;
 use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
 use crate::components::tab_notice::TabNotice;
+use crate::components::text_views::TextViews;
 use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
 use crate::presence::Presence;
@@ -71,7 +72,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <NameField />
             <PresenceList />
             <AuthorshipToggle />
-            <Editor />
+            <TextViews />
             <details class="sharing" open>
                 <summary>{move || locale.strings().view_link_label}</summary>
                 {edit_share}
@@ -102,7 +103,9 @@ fn tab_state(tab: Tab) -> &'static str {
     }
 }
 
-/// A link to share, in a read-only field that selects itself on focus.
+/// A link to share, in a read-only field that selects itself on focus,
+/// and a button to copy it. The field is named by the label's first line
+/// only (not the button's word) and described by the hint.
 #[component]
 fn ShareLink(
     id: &'static str,
@@ -110,22 +113,28 @@ fn ShareLink(
     hint: Signal<&'static str>,
     url: String,
 ) -> impl IntoView {
+    let copy = view! { <CopyButton field=id text=url.clone() /> };
     view! {
         <label class="share">
-            <span>{label}</span>
-            <input
-                id=id
-                type="text"
-                readonly
-                spellcheck="false"
-                prop:value=url
-                on:focus=move |ev| {
-                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                        input.select();
+            <span id=format!("{id}-label")>{label}</span>
+            <span class="share-field">
+                <input
+                    id=id
+                    type="text"
+                    readonly
+                    spellcheck="false"
+                    aria-labelledby=format!("{id}-label")
+                    aria-describedby=format!("{id}-hint")
+                    prop:value=url
+                    on:focus=move |ev| {
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                            input.select();
+                        }
                     }
-                }
-            />
-            <small>{hint}</small>
+                />
+                {copy}
+            </span>
+            <small id=format!("{id}-hint")>{hint}</small>
         </label>
     }
 }

@@ -1,0 +1,559 @@
+//! The body's Markdown as HTML for the preview and for printing, safe to
+//! set with `innerHTML` although a co-author wrote it (DESIGN.md: "the
+//! Markdown preview and every export render without raw HTML").
+//!
+//! `pulldown-cmark` parses CommonMark with tables, strikethrough and task
+//! lists; this module writes the HTML itself from the parser's events,
+//! from a short list of elements, rather than using the crate's writer,
+//! which passes raw HTML through. So:
+//!
+//! - raw HTML, a block or inline (`<script>`, `<img onerror=…>`, comments),
+//!   is shown as text, escaped;
+//! - every text and attribute value is escaped; the only attributes are
+//!   `href`, `title`, and `class`/`start`/`type` values written here;
+//! - a link's destination is kept only if it is `http:`, `https:`,
+//!   `mailto:`, a relative path or a fragment ([`safe_url`]); any other
+//!   scheme (`javascript:`, `data:`, `vbscript:`, `file:` …) turns the link
+//!   into its plain text;
+//! - images are never loaded: fetching a co-author's image URL would give
+//!   each reader's IP address (and the moment they read) to whoever runs
+//!   that server. An image is shown as a link to it, its alt text as the
+//!   link's text (class `image`);
+//! - links (and image links) open in a new tab with
+//!   `rel="noopener noreferrer nofollow"`; those leaving the app (`http(s)`,
+//!   `mailto`) also get class `external`, so the print stylesheet can write
+//!   their address after them.
+//!
+//! Headings get no `id` (`{#id}` attributes are off): a co-author cannot
+//! give an element an id the page uses itself.
+
+use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// The Markdown extensions the preview understands.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// What a link's `rel` says: no `window.opener` for the page it opens, no
+/// `Referer` telling it where the reader came from, no endorsement.
+const REL: &str = "noopener noreferrer nofollow";
+
+/// Render `markdown` as HTML that runs nothing and loads nothing.
+pub fn to_html(markdown: &str) -> String {
+    let mut writer = Writer {
+        // HTML is usually a little longer than its Markdown.
+        out: String::with_capacity(markdown.len() + markdown.len() / 4 + 16),
+        ..Writer::default()
+    };
+    for event in Parser::new_ext(markdown, options()) {
+        writer.event(event);
+    }
+    writer.out
+}
+
+/// Where a link may lead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// Out of the app: `http(s):`, `mailto:`, or `//host/…`.
+    External(String),
+    /// A path relative to the page, or a `#fragment`.
+    Relative(String),
+}
+
+/// The destination `url` if a link may lead there, as the browser would
+/// read it (tabs and line breaks removed, surrounding spaces and control
+/// characters trimmed); `None` for any scheme other than `http`, `https`
+/// and `mailto`.
+pub fn safe_url(url: &str) -> Option<Destination> {
+    // The URL standard drops these before parsing, so `java\tscript:` is
+    // `javascript:` to a browser (and `&#9;` in Markdown is a tab).
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
+    // A scheme is whatever comes before a `:` that precedes any `/`, `?`,
+    // `#`. Anything that looks like one and is not allowed is refused,
+    // even where a browser would read a relative path.
+    match cleaned.find([':', '/', '?', '#', '\\']) {
+        Some(at) if cleaned[at..].starts_with(':') => {
+            let scheme = cleaned[..at].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+                .then(|| Destination::External(cleaned.to_owned()))
+        }
+        _ if cleaned.starts_with("//") || cleaned.starts_with("\\\\") => {
+            Some(Destination::External(cleaned.to_owned()))
+        }
+        _ => Some(Destination::Relative(cleaned.to_owned())),
+    }
+}
+
+/// Append `text` to `out` with `&`, `<`, `>`, `"` and `'` escaped: safe in
+/// element content and in a double-quoted attribute value.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        out.push_str(entity);
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+/// How a link or an image was opened, so its end closes the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Opened {
+    /// `<a>`: close with `</a>`.
+    Anchor,
+    /// Refused destination: only the text was written.
+    Nothing,
+}
+
+#[derive(Default)]
+struct Writer {
+    out: String,
+    /// The open links, innermost last (an image inside a link makes two).
+    links: Vec<Opened>,
+    /// Inside an image: only its alt text is written, as the link's text.
+    image_depth: usize,
+    /// Whether the image being written has alt text yet.
+    image_alt: bool,
+    /// The image's address, written as its text when it has no alt text.
+    image_url: String,
+    alignments: Vec<Alignment>,
+    cell: usize,
+    in_head: bool,
+}
+
+impl Writer {
+    fn text(&mut self, text: &str) {
+        escape_into(&mut self.out, text);
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        if self.image_depth > 0 {
+            self.image_event(event);
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text),
+            Event::Code(code) => {
+                self.out.push_str("<code>");
+                self.text(&code);
+                self.out.push_str("</code>");
+            }
+            // Raw HTML is shown as what it is: text.
+            Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
+            Event::SoftBreak => self.out.push('\n'),
+            Event::HardBreak => self.out.push_str("<br>\n"),
+            Event::Rule => self.out.push_str("<hr>\n"),
+            Event::TaskListMarker(done) => self.out.push_str(if done {
+                "<input type=\"checkbox\" disabled checked> "
+            } else {
+                "<input type=\"checkbox\" disabled> "
+            }),
+            // Not enabled in `options()`; kept as text should that change.
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text),
+            Event::FootnoteReference(name) => {
+                self.out.push('[');
+                self.text(&name);
+                self.out.push(']');
+            }
+        }
+    }
+
+    /// Inside an image, keep the text of its alt and nothing else.
+    fn image_event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+            Event::End(TagEnd::Image) => {
+                self.image_depth -= 1;
+                if self.image_depth == 0 {
+                    if !self.image_alt {
+                        let url = std::mem::take(&mut self.image_url);
+                        self.text(&url);
+                    }
+                    self.close_link();
+                }
+            }
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
+                self.image_alt |= !text.is_empty();
+                self.text(&text);
+            }
+            Event::SoftBreak | Event::HardBreak => self.out.push(' '),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => self.out.push_str("<p>"),
+            Tag::Heading { level, .. } => {
+                self.out.push_str(&format!("<{level}>"));
+            }
+            Tag::BlockQuote(_) => self.out.push_str("<blockquote>\n"),
+            // The info string (a language name) is not kept: nothing uses
+            // it, and it is one attribute less to worry about.
+            Tag::CodeBlock(_) => self.out.push_str("<pre><code>"),
+            Tag::HtmlBlock => self.out.push_str("<pre class=\"raw-html\">"),
+            Tag::List(Some(1)) => self.out.push_str("<ol>\n"),
+            Tag::List(Some(start)) => self.out.push_str(&format!("<ol start=\"{start}\">\n")),
+            Tag::List(None) => self.out.push_str("<ul>\n"),
+            Tag::Item => self.out.push_str("<li>"),
+            Tag::Table(alignments) => {
+                self.alignments = alignments;
+                self.out.push_str("<table>\n");
+            }
+            Tag::TableHead => {
+                self.in_head = true;
+                self.cell = 0;
+                self.out.push_str("<thead>\n<tr>");
+            }
+            Tag::TableRow => {
+                self.cell = 0;
+                self.out.push_str("<tr>");
+            }
+            Tag::TableCell => {
+                self.out.push_str(if self.in_head { "<th" } else { "<td" });
+                self.out
+                    .push_str(match self.alignments.get(self.cell).copied() {
+                        Some(Alignment::Left) => " class=\"left\">",
+                        Some(Alignment::Center) => " class=\"center\">",
+                        Some(Alignment::Right) => " class=\"right\">",
+                        Some(Alignment::None) | None => ">",
+                    });
+            }
+            Tag::Emphasis => self.out.push_str("<em>"),
+            Tag::Strong => self.out.push_str("<strong>"),
+            Tag::Strikethrough => self.out.push_str("<del>"),
+            Tag::Superscript => self.out.push_str("<sup>"),
+            Tag::Subscript => self.out.push_str("<sub>"),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => self.open_link(link_type, &dest_url, &title, None),
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                self.image_depth = 1;
+                self.image_alt = false;
+                self.image_url = dest_url.to_string();
+                self.open_link(link_type, &dest_url, &title, Some("image"));
+            }
+            // Not enabled in `options()`: their content is written as is.
+            Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.out.push_str("</p>\n"),
+            TagEnd::Heading(level) => self.out.push_str(&format!("</{level}>\n")),
+            TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>\n"),
+            TagEnd::CodeBlock => self.out.push_str("</code></pre>\n"),
+            TagEnd::HtmlBlock => self.out.push_str("</pre>\n"),
+            TagEnd::List(true) => self.out.push_str("</ol>\n"),
+            TagEnd::List(false) => self.out.push_str("</ul>\n"),
+            TagEnd::Item => self.out.push_str("</li>\n"),
+            TagEnd::Table => self.out.push_str("</tbody>\n</table>\n"),
+            TagEnd::TableHead => {
+                self.in_head = false;
+                self.out.push_str("</tr>\n</thead>\n<tbody>\n");
+            }
+            TagEnd::TableRow => self.out.push_str("</tr>\n"),
+            TagEnd::TableCell => {
+                self.out
+                    .push_str(if self.in_head { "</th>" } else { "</td>" });
+                self.cell += 1;
+            }
+            TagEnd::Emphasis => self.out.push_str("</em>"),
+            TagEnd::Strong => self.out.push_str("</strong>"),
+            TagEnd::Strikethrough => self.out.push_str("</del>"),
+            TagEnd::Superscript => self.out.push_str("</sup>"),
+            TagEnd::Subscript => self.out.push_str("</sub>"),
+            TagEnd::Link => self.close_link(),
+            // Handled by `image_event`.
+            TagEnd::Image => {}
+            TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_) => {}
+        }
+    }
+
+    fn open_link(
+        &mut self,
+        link_type: LinkType,
+        url: &CowStr<'_>,
+        title: &str,
+        class: Option<&str>,
+    ) {
+        let url = if link_type == LinkType::Email {
+            format!("mailto:{url}")
+        } else {
+            url.to_string()
+        };
+        let Some(destination) = safe_url(&url) else {
+            self.links.push(Opened::Nothing);
+            return;
+        };
+        let (href, external) = match destination {
+            Destination::External(href) => (href, true),
+            Destination::Relative(href) => (href, false),
+        };
+        self.out.push_str("<a href=\"");
+        self.text(&href);
+        self.out.push('"');
+        if !title.is_empty() {
+            self.out.push_str(" title=\"");
+            self.text(title);
+            self.out.push('"');
+        }
+        let classes: Vec<&str> = class
+            .into_iter()
+            .chain(external.then_some("external"))
+            .collect();
+        if !classes.is_empty() {
+            self.out.push_str(" class=\"");
+            self.out.push_str(&classes.join(" "));
+            self.out.push('"');
+        }
+        if !href.starts_with('#') {
+            self.out.push_str(" target=\"_blank\" rel=\"");
+            self.out.push_str(REL);
+            self.out.push('"');
+        }
+        self.out.push('>');
+        self.links.push(Opened::Anchor);
+    }
+
+    fn close_link(&mut self) {
+        if self.links.pop() == Some(Opened::Anchor) {
+            self.out.push_str("</a>");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXTERNAL: &str = "target=\"_blank\" rel=\"noopener noreferrer nofollow\"";
+
+    #[test]
+    fn headings_paragraphs_and_emphasis() {
+        assert_eq!(
+            to_html("# Titre\n\nUn *peu* de **gras** et ~~rien~~, `du code`.\n\n### Trois"),
+            "<h1>Titre</h1>\n<p>Un <em>peu</em> de <strong>gras</strong> et <del>rien</del>, \
+             <code>du code</code>.</p>\n<h3>Trois</h3>\n"
+        );
+    }
+
+    #[test]
+    fn lists_ordered_unordered_and_tasks() {
+        assert_eq!(
+            to_html("- un\n- deux\n\n3. trois\n4. quatre\n\nfin\n\n1. a\n"),
+            "<ul>\n<li>un</li>\n<li>deux</li>\n</ul>\n\
+             <ol start=\"3\">\n<li>trois</li>\n<li>quatre</li>\n</ol>\n<p>fin</p>\n\
+             <ol>\n<li>a</li>\n</ol>\n"
+        );
+        assert_eq!(
+            to_html("- [x] fait\n- [ ] à faire\n"),
+            "<ul>\n<li><input type=\"checkbox\" disabled checked> fait</li>\n\
+             <li><input type=\"checkbox\" disabled> à faire</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn tables_with_alignment() {
+        assert_eq!(
+            to_html("| Pour | Contre |\n|:-----|------:|\n| 12 | 3 |\n"),
+            "<table>\n<thead>\n<tr><th class=\"left\">Pour</th><th class=\"right\">Contre</th></tr>\n\
+             </thead>\n<tbody>\n<tr><td class=\"left\">12</td><td class=\"right\">3</td></tr>\n\
+             </tbody>\n</table>\n"
+        );
+    }
+
+    #[test]
+    fn quotes_code_blocks_breaks_and_rules() {
+        assert_eq!(
+            to_html("> cité\n\n```rust\nfn main() {}\n```\n\nligne  \nsuite\n\n---\n"),
+            "<blockquote>\n<p>cité</p>\n</blockquote>\n<pre><code>fn main() {}\n</code></pre>\n\
+             <p>ligne<br>\nsuite</p>\n<hr>\n"
+        );
+    }
+
+    #[test]
+    fn a_script_block_is_shown_as_text() {
+        assert_eq!(
+            to_html("<script>alert(1)</script>"),
+            "<pre class=\"raw-html\">&lt;script&gt;alert(1)&lt;/script&gt;</pre>\n"
+        );
+    }
+
+    #[test]
+    fn inline_html_is_shown_as_text() {
+        assert_eq!(
+            to_html("Voir <img src=x onerror=alert(1)> et <b>ça</b>"),
+            "<p>Voir &lt;img src=x onerror=alert(1)&gt; et &lt;b&gt;ça&lt;/b&gt;</p>\n"
+        );
+        assert_eq!(
+            to_html("<img src=x onerror=\"alert('x')\">\n"),
+            "<pre class=\"raw-html\">&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;\n</pre>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_anchors_are_text_not_links() {
+        assert_eq!(
+            to_html("clic <a href=\"javascript:alert(1)\">ici</a>"),
+            "<p>clic &lt;a href=&quot;javascript:alert(1)&quot;&gt;ici&lt;/a&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_javascript_link_keeps_only_its_text() {
+        assert_eq!(to_html("[x](javascript:alert(1))"), "<p>x</p>\n");
+        assert_eq!(to_html("[x](JavaScript:alert(1))"), "<p>x</p>\n");
+        // `&#9;` is a tab, which the browser would drop from the URL.
+        assert_eq!(to_html("[x](java&#9;script:alert(1))"), "<p>x</p>\n");
+        assert_eq!(to_html("[x](<\u{1}javascript:alert(1)>)"), "<p>x</p>\n");
+        assert_eq!(to_html("[x](data:text/html,<b>)"), "<p>x</p>\n");
+        assert_eq!(to_html("[x](vbscript:msgbox)"), "<p>x</p>\n");
+        assert_eq!(
+            to_html("<javascript:alert(1)>"),
+            "<p>javascript:alert(1)</p>\n"
+        );
+        assert_eq!(to_html("[r]: javascript:alert(1)\n\n[a][r]"), "<p>a</p>\n");
+    }
+
+    #[test]
+    fn web_links_open_outside_with_no_referrer() {
+        assert_eq!(
+            to_html("[site](https://example.org/a?b=1&c=\"2\" \"Le titre\")"),
+            format!(
+                "<p><a href=\"https://example.org/a?b=1&amp;c=&quot;2&quot;\" title=\"Le titre\" \
+                 class=\"external\" {EXTERNAL}>site</a></p>\n"
+            )
+        );
+        assert_eq!(
+            to_html("<mailto:a@b.fr> <c@d.fr> <http://e.fr>"),
+            format!(
+                "<p><a href=\"mailto:a@b.fr\" class=\"external\" {EXTERNAL}>mailto:a@b.fr</a> \
+                 <a href=\"mailto:c@d.fr\" class=\"external\" {EXTERNAL}>c@d.fr</a> \
+                 <a href=\"http://e.fr\" class=\"external\" {EXTERNAL}>http://e.fr</a></p>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn relative_links_and_fragments_are_kept() {
+        assert_eq!(
+            to_html("[doc](notes/a.md) [haut](#haut)"),
+            format!(
+                "<p><a href=\"notes/a.md\" {EXTERNAL}>doc</a> <a href=\"#haut\">haut</a></p>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn an_image_is_a_link_to_it_never_loaded() {
+        assert_eq!(
+            to_html("![a](http://tracker/x.png)"),
+            format!("<p><a href=\"http://tracker/x.png\" class=\"image external\" {EXTERNAL}>a</a></p>\n")
+        );
+        // No alt text: the address is the link's text.
+        assert_eq!(
+            to_html("![](http://tracker/x.png)"),
+            format!(
+                "<p><a href=\"http://tracker/x.png\" class=\"image external\" {EXTERNAL}>\
+                 http://tracker/x.png</a></p>\n"
+            )
+        );
+        // Formatting in the alt text is dropped, its words kept.
+        assert_eq!(
+            to_html("![un *beau* <b>logo</b>](logo.png)"),
+            format!(
+                "<p><a href=\"logo.png\" class=\"image\" {EXTERNAL}>un beau &lt;b&gt;logo&lt;/b&gt;</a></p>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn an_image_with_a_refused_address_is_its_alt_text() {
+        assert_eq!(to_html("![a](javascript:alert(1))"), "<p>a</p>\n");
+        assert_eq!(to_html("![a](data:image/png;base64,AAAA)"), "<p>a</p>\n");
+    }
+
+    #[test]
+    fn an_image_inside_a_link_closes_both() {
+        assert_eq!(
+            to_html("[![logo](l.png)](https://e.fr)"),
+            format!(
+                "<p><a href=\"https://e.fr\" class=\"external\" {EXTERNAL}>\
+                 <a href=\"l.png\" class=\"image\" {EXTERNAL}>logo</a></a></p>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn no_element_or_attribute_comes_from_the_text() {
+        let hostile = "<svg onload=alert(1)>\n\n[a](x \"t\\\" onmouseover=\\\"alert(1)\")\n\n\
+                       # T {#status}\n\n<!-- caché -->\n\n`<iframe>`";
+        let html = to_html(hostile);
+        assert!(!html.contains("<svg"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("id="), "{html}");
+        assert!(!html.contains("\" onmouseover"), "{html}");
+        assert!(html.contains("&lt;!-- caché --&gt;"), "{html}");
+    }
+
+    #[test]
+    fn safe_url_reads_addresses_as_a_browser_would() {
+        use Destination::{External, Relative};
+        assert_eq!(
+            safe_url(" https://a.fr "),
+            Some(External("https://a.fr".into()))
+        );
+        assert_eq!(safe_url("//a.fr/x"), Some(External("//a.fr/x".into())));
+        assert_eq!(safe_url("a/b:c"), Some(Relative("a/b:c".into())));
+        assert_eq!(safe_url("?q=1:2"), Some(Relative("?q=1:2".into())));
+        assert_eq!(safe_url("#x:y"), Some(Relative("#x:y".into())));
+        assert_eq!(safe_url("java\nscript:x"), None);
+        assert_eq!(safe_url("file:///etc/passwd"), None);
+        assert_eq!(safe_url("blob:https://a.fr/x"), None);
+        assert_eq!(safe_url("c:\\windows"), None);
+    }
+
+    #[test]
+    fn escaping_covers_text_and_attributes() {
+        let mut out = String::new();
+        escape_into(&mut out, "a<b>&\"c'd é");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&#39;d é");
+    }
+}

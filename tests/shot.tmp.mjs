@@ -1,0 +1,30 @@
+import { launchBrowser, newPage } from './lib/browser.mjs';
+import { startRelay } from './lib/relay.mjs';
+import { createText, open, typeAtEnd } from './lib/editing.mjs';
+import { presence } from './lib/app.mjs';
+const relay = await startRelay();
+const browser = await launchBrowser();
+try {
+  const a = await newPage(browser, { locale: 'fr-FR', relay });
+  await a.setViewportSize({ width: 1200, height: 900 });
+  const link = await createText(a);
+  await presence(a).nameInput.fill('Louise');
+  await presence(a).nameSave.click();
+  await typeAtEnd(a, ['# Motion', 'Le congrès affirme que la solidarité est notre force.', 'Il demande un vote.']);
+  const b = await newPage(browser, { locale: 'fr-FR', relay });
+  await open(b, link);
+  await presence(b).nameInput.fill('Jean');
+  await presence(b).nameSave.click();
+  await typeAtEnd(b, ['Jean ajoute une phrase.']);
+  await b.evaluate(() => document.querySelector('#editor').setSelectionRange(10, 20));
+  await b.locator('#editor').focus();
+  await a.waitForTimeout(1500);
+  await a.locator('#authorship').click().catch(() => {});
+  await a.waitForTimeout(500);
+  await a.screenshot({ path: '/tmp/shots/doc.png', fullPage: true });
+  const c = await a.context().newPage();
+  await c.setViewportSize({ width: 1200, height: 600 });
+  await c.goto(link);
+  await c.waitForTimeout(1500);
+  await c.screenshot({ path: '/tmp/shots/tab.png' });
+} finally { await browser.close(); await relay.close(); }
