@@ -13,6 +13,8 @@
 //! - [`doc`]: the Yrs document model (meta, body, people).
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`store`]: what this browser keeps in IndexedDB.
+//! - [`inbox`]: frames from the relay waiting to be processed, long
+//!   catch-up chunks cut into slices.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
 
@@ -21,6 +23,7 @@ pub mod caret;
 pub mod components;
 pub mod diff;
 pub mod doc;
+pub mod inbox;
 pub mod locale;
 pub mod route;
 pub mod session;

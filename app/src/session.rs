@@ -22,6 +22,14 @@
 //! The textarea and the document stay equal except during an IME
 //! composition, when remote changes wait (`deferred`) so as not to break
 //! the composition; the composed text is then carried through them.
+//!
+//! Frames from the relay go through an [`Inbox`]: they are processed in
+//! order, in runs of at most [`BUDGET_MS`] that yield to the browser in
+//! between, so a long history (a quarter of a million updates to verify,
+//! decrypt and apply) never freezes the page and its progress is shown as
+//! it goes. Remote changes are shown in the textarea once the inbox is
+//! empty, not after each update; the document is saved once it is empty
+//! too.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,7 +39,7 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{closure::Closure, JsCast};
-use protocol::session::{Incoming, Session};
+use protocol::session::{Incoming, Phase, Session};
 use protocol::{DocKeys, Link};
 use send_wrapper::SendWrapper;
 use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSocket};
@@ -39,11 +47,17 @@ use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSock
 use crate::caret::{transform, Selection, Step, Stick};
 use crate::diff::{diff, diff_at_caret, Edit};
 use crate::doc::Document;
+use crate::inbox::{Inbox, BUDGET_MS};
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
 
 /// More unsent edits than this are merged into one before they leave.
 pub const MERGE_ABOVE: usize = 50;
+/// A local edit inserting more text than this (UTF-8 bytes) is sent as
+/// several updates, and unsent updates are not merged past it: a quarter of
+/// the relay's default frame limit (1 MiB, `relay/src/config.rs`), which
+/// leaves room for the sealing and for a relay configured lower.
+pub const MAX_UPDATE_BYTES: usize = 256 << 10;
 /// How long after a change the document is saved in this browser.
 pub const SAVE_DELAY: Duration = Duration::from_millis(300);
 /// How long the page waits for IndexedDB before it opens the document
@@ -118,8 +132,12 @@ struct Core {
     textarea: Option<HtmlTextAreaElement>,
     /// What the textarea showed after the last sync with the document.
     shown: String,
-    /// Remote body changes not yet shown (during an IME composition).
+    /// Remote body changes not yet shown (during an IME composition, or
+    /// until the inbox is worked through).
     deferred: Vec<Vec<Step>>,
+    /// The body also changed in ways `deferred` does not describe (history
+    /// applied without deltas): map from `shown` by a diff instead.
+    unmapped: bool,
     composing: bool,
     /// Loaded from IndexedDB (or given up on it): edits may start.
     ready: bool,
@@ -128,6 +146,11 @@ struct Core {
     /// The title last written to the recent list.
     recorded_title: Option<String>,
     out: Outbox,
+    // Long histories
+    /// Frames received and not processed yet, oldest first.
+    inbox: Inbox,
+    /// The next run through the inbox, when one is scheduled.
+    drain_timer: Option<TimeoutHandle>,
 }
 
 fn random_client_id() -> u64 {
@@ -199,10 +222,14 @@ impl Core {
     /// Send what the session lets out now.
     fn flush(&mut self) {
         if self.session.pending_len() > MERGE_ABOVE {
-            let merged = self
-                .session
-                .merge_unsent(|parts| yrs::merge_updates_v1(parts.iter()));
-            if merged.is_err() {
+            let merged = self.session.merge_unsent(|parts| {
+                // Too big merged: the relay would refuse it. One by one.
+                if parts.iter().map(|part| part.len()).sum::<usize>() > MAX_UPDATE_BYTES {
+                    return Err(None);
+                }
+                yrs::merge_updates_v1(parts.iter()).map_err(Some)
+            });
+            if let Err(Some(_)) = merged {
                 leptos::logging::warn!("could not merge the unsent edits; sending them one by one");
             }
         }
@@ -245,16 +272,58 @@ impl Core {
         self.out.body = true;
     }
 
+    /// Show the remote changes waiting in `deferred`, the selection carried
+    /// through each in turn: one update of the textarea for a whole run of
+    /// updates. Not during an IME composition.
+    fn show_deferred(&mut self) {
+        if self.composing || (self.deferred.is_empty() && !self.unmapped) {
+            return;
+        }
+        let changes = self.take_deferred();
+        let body = self.doc.body();
+        if let Some(textarea) = &self.textarea {
+            let mut selection = Selection {
+                start: textarea.selection_start().ok().flatten().unwrap_or(0),
+                end: textarea.selection_end().ok().flatten().unwrap_or(0),
+            };
+            for steps in &changes {
+                selection = selection.transform(steps);
+            }
+            let len = crate::diff::utf16_len(&body);
+            textarea.set_value(&body);
+            let _ = textarea.set_selection_range(selection.start.min(len), selection.end.min(len));
+        }
+        self.shown = body;
+        self.out.body = true;
+    }
+
+    /// The remote changes since `shown`, oldest first: `deferred`, or the
+    /// one edit from `shown` to the body when some came without a delta.
+    fn take_deferred(&mut self) -> Vec<Vec<Step>> {
+        let deferred = std::mem::take(&mut self.deferred);
+        if !std::mem::take(&mut self.unmapped) {
+            return deferred;
+        }
+        diff(&self.shown, &self.doc.body())
+            .map(|edit| vec![edit.steps()])
+            .unwrap_or_default()
+    }
+
     fn apply(&mut self, update: &[u8]) {
-        match self.doc.apply_remote(update) {
+        // While the history comes in, it is shown once at the end: no delta
+        // per update (each one walks the whole text).
+        let result = if matches!(self.session.phase(), Phase::Joining { .. }) {
+            self.doc.apply_remote_unmapped(update)
+        } else {
+            self.doc.apply_remote(update)
+        };
+        match result {
             Ok(change) => {
                 if !change.body.is_empty() {
-                    if self.composing {
-                        self.deferred.push(change.body);
-                    } else {
-                        self.show_body(Some(&change.body));
-                    }
+                    // Shown by `show_deferred` once the inbox is empty.
+                    self.deferred.push(change.body);
                 }
+                self.unmapped |= change.body_unmapped;
                 if change.meta {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
@@ -263,6 +332,8 @@ impl Core {
                 leptos::logging::warn!("an update could not be applied: {error}");
                 self.out.problem = Some(Some(Problem::Invalid));
                 if !self.composing {
+                    self.deferred.clear();
+                    self.unmapped = false;
                     self.show_body(None);
                 }
             }
@@ -328,7 +399,7 @@ impl Core {
             return;
         }
         let caret = textarea.selection_end().ok().flatten().unwrap_or(0);
-        let deferred = std::mem::take(&mut self.deferred);
+        let deferred = self.take_deferred();
         let Some(edit) = diff_at_caret(&self.shown, &value, caret) else {
             if !deferred.is_empty() {
                 self.show_body(None);
@@ -340,10 +411,12 @@ impl Core {
         } else {
             carry(edit, &deferred, self.doc.body_len())
         };
-        match self.doc.edit_body(&edit) {
-            Ok(update) => {
-                if let Err(error) = self.session.local(update) {
-                    leptos::logging::warn!("edit not queued: {error}");
+        match self.doc.edit_body_in_parts(&edit, MAX_UPDATE_BYTES) {
+            Ok(updates) => {
+                for update in updates {
+                    if let Err(error) = self.session.local(update) {
+                        leptos::logging::warn!("edit not queued: {error}");
+                    }
                 }
                 self.out.body = true;
             }
@@ -416,6 +489,14 @@ impl Core {
         if let Some(socket) = self.socket.take() {
             socket.shut();
         }
+        // Frames of the closed connection not processed yet are dropped:
+        // `applied` has not moved past them, so the next `Hello` asks for
+        // them again (and a lost ack means a harmless resend).
+        self.inbox.clear();
+        if let Some(timer) = self.drain_timer.take() {
+            timer.clear();
+        }
+        self.show_deferred();
         self.session.disconnected();
     }
 }
@@ -441,11 +522,14 @@ impl DocSession {
             textarea: None,
             shown: String::new(),
             deferred: Vec::new(),
+            unmapped: false,
             composing: false,
             ready: false,
             closed: false,
             recorded_title: None,
             out: Outbox::default(),
+            inbox: Inbox::default(),
+            drain_timer: None,
         }));
         let me = DocSession {
             can_write: keys.can_write(),
@@ -607,6 +691,7 @@ impl DocSession {
                 // duplicate of an edit the relay has is harmless.
                 if let Some(saved) = saved {
                     c.apply(&saved.state);
+                    c.show_deferred();
                     for pending in saved.pending {
                         if let Err(error) = c.session.local(pending.update) {
                             leptos::logging::warn!("saved edit not queued: {error}");
@@ -706,7 +791,13 @@ impl DocSession {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
                 let frame = Uint8Array::new(&buffer).to_vec();
-                self.with_core(|c| c.receive(&frame));
+                let idle = self.with_core(|c| {
+                    c.inbox.push(frame);
+                    c.drain_timer.is_none()
+                });
+                if idle == Some(true) {
+                    self.drain();
+                }
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
@@ -776,12 +867,60 @@ impl DocSession {
         });
     }
 
+    /// Work through the inbox for at most [`BUDGET_MS`] (and one frame),
+    /// then yield to the browser with a zero-delay timeout and go on from
+    /// there. Frames arriving meanwhile queue behind: one run at a time,
+    /// in order.
+    fn drain(self) {
+        let more = self.with_core(|c| {
+            c.drain_timer = None;
+            let started = js_sys::Date::now();
+            while let Some(frame) = c.inbox.pop() {
+                c.receive(&frame);
+                if js_sys::Date::now() - started >= BUDGET_MS {
+                    break;
+                }
+            }
+            if c.inbox.is_empty() {
+                c.show_deferred();
+                false
+            } else {
+                true
+            }
+        });
+        if more == Some(true) {
+            match set_timeout_with_handle(move || self.drain(), Duration::ZERO) {
+                Ok(timer) => {
+                    self.with_core(|c| c.drain_timer = Some(timer));
+                }
+                // The next frame to arrive starts a run again.
+                Err(_) => leptos::logging::warn!("could not schedule the rest of the history"),
+            }
+        }
+    }
+
     fn schedule_save(self) {
         self.with_core(|c| {
             if c.save_timer.is_none() {
-                c.save_timer = set_timeout_with_handle(move || self.save_now(), SAVE_DELAY).ok();
+                c.save_timer =
+                    set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
             }
         });
+    }
+
+    /// The save timer: save now, or later while frames are still waiting
+    /// (each save encodes the whole document: not during a long history).
+    fn save_when_idle(self) {
+        let busy = self.with_core(|c| {
+            if c.inbox.is_empty() {
+                return false;
+            }
+            c.save_timer = set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
+            true
+        });
+        if busy == Some(false) {
+            self.save_now();
+        }
     }
 
     /// Save the document in this browser now.
