@@ -67,6 +67,10 @@ function longTasks(page, since = 0) {
     const tasks = window.cahierProbe.longTasks.filter((task) => task.start >= from);
     return {
       longest: Math.round(Math.max(0, ...tasks.map((task) => task.duration))),
+      top: tasks
+        .map((task) => Math.round(task.duration))
+        .sort((x, y) => y - x)
+        .slice(0, 5),
       count: tasks.length,
       total: Math.round(tasks.reduce((sum, task) => sum + task.duration, 0)),
     };
@@ -172,7 +176,8 @@ async function measure(t, browser, relay, { snapshot }) {
     const chars = room.endContent.length;
     const lines = [
       `${label} (${FULL ? 'whole trace' : `first ${LIMIT} edits`}, ${chars} characters): opened in ${opened} ms ` +
-        `(longest task ${openTasks.longest} ms, ${openTasks.count} long tasks, ${openTasks.total} ms in them; ` +
+        `(longest task ${openTasks.longest} ms, ${openTasks.count} long tasks [longest: ${openTasks.top.join(', ')}], ` +
+        `${openTasks.total} ms in them; ` +
         `progress shown ${progress.length} times${progress.length ? `, last "${progress.at(-1)}"` : ''})`,
       `${label}: reloaded from this browser in ${reloaded} ms (longest task ${reloadTasks.longest} ms)`,
       `${label}: a keystroke at the end: handled in ${median(handled).toFixed(1)} ms (median of ${keys.length}, ` +

@@ -25,7 +25,8 @@
 //!
 //! Frames from the relay go through an [`Inbox`]: they are processed in
 //! order, in runs of at most [`BUDGET_MS`] that yield to the browser in
-//! between, so a long history (a quarter of a million updates to verify,
+//! between (a message to ourselves on a `MessageChannel`: a zero-delay
+//! timeout would wait 4 ms each time once nested), so a long history (a quarter of a million updates to verify,
 //! decrypt and apply) never freezes the page and its progress is shown as
 //! it goes. Remote changes are shown in the textarea once the inbox is
 //! empty, not after each update; the document is saved once it is empty
@@ -103,6 +104,42 @@ impl Socket {
     }
 }
 
+/// A message to ourselves: the way to yield to the browser (input,
+/// rendering) and be called back right after, without the 4 ms minimum
+/// of nested zero-delay timeouts.
+struct Yielder {
+    channel: web_sys::MessageChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Yielder {
+    fn new(mut callback: impl FnMut() + 'static) -> Option<Self> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| callback());
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Yielder {
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    /// Ask to be called back once the browser has had its turn.
+    fn post(&self) -> bool {
+        self.channel
+            .port2()
+            .post_message(&leptos::wasm_bindgen::JsValue::NULL)
+            .is_ok()
+    }
+
+    /// No more callbacks (before the closure is dropped).
+    fn stop(&self) {
+        self.channel.port1().set_onmessage(None);
+        self.channel.port1().close();
+    }
+}
+
 /// What changed for the signals, collected while the core is borrowed and
 /// published after.
 #[derive(Default)]
@@ -149,8 +186,10 @@ struct Core {
     // Long histories
     /// Frames received and not processed yet, oldest first.
     inbox: Inbox,
-    /// The next run through the inbox, when one is scheduled.
-    drain_timer: Option<TimeoutHandle>,
+    /// A run through the inbox is scheduled (a frame arriving meanwhile
+    /// waits for it).
+    drain_scheduled: bool,
+    yielder: Option<Yielder>,
 }
 
 fn random_client_id() -> u64 {
@@ -493,9 +532,6 @@ impl Core {
         // `applied` has not moved past them, so the next `Hello` asks for
         // them again (and a lost ack means a harmless resend).
         self.inbox.clear();
-        if let Some(timer) = self.drain_timer.take() {
-            timer.clear();
-        }
         self.show_deferred();
         self.session.disconnected();
     }
@@ -529,7 +565,8 @@ impl DocSession {
             recorded_title: None,
             out: Outbox::default(),
             inbox: Inbox::default(),
-            drain_timer: None,
+            drain_scheduled: false,
+            yielder: None,
         }));
         let me = DocSession {
             can_write: keys.can_write(),
@@ -544,6 +581,7 @@ impl DocSession {
             core: StoredValue::new_local(core.clone()),
         };
         provide_context(me);
+        core.borrow_mut().yielder = Yielder::new(move || me.drain());
 
         let listeners = [
             window_event_listener_untyped("online", move |_| me.network_back()),
@@ -569,6 +607,9 @@ impl DocSession {
                 }
                 if let Some(timer) = core.save_timer.take() {
                     timer.clear();
+                }
+                if let Some(yielder) = core.yielder.take() {
+                    yielder.stop();
                 }
                 core.drop_socket();
                 core.ready.then(|| (core.room.clone(), core.saved()))
@@ -793,7 +834,7 @@ impl DocSession {
                 let frame = Uint8Array::new(&buffer).to_vec();
                 let idle = self.with_core(|c| {
                     c.inbox.push(frame);
-                    c.drain_timer.is_none()
+                    !c.drain_scheduled
                 });
                 if idle == Some(true) {
                     self.drain();
@@ -868,12 +909,12 @@ impl DocSession {
     }
 
     /// Work through the inbox for at most [`BUDGET_MS`] (and one frame),
-    /// then yield to the browser with a zero-delay timeout and go on from
-    /// there. Frames arriving meanwhile queue behind: one run at a time,
-    /// in order.
+    /// then yield to the browser and go on from there. Frames arriving
+    /// meanwhile queue behind; runs are one at a time and take frames in
+    /// order, so a stray run (scheduled before a disconnection) is harmless.
     fn drain(self) {
         let more = self.with_core(|c| {
-            c.drain_timer = None;
+            c.drain_scheduled = false;
             let started = js_sys::Date::now();
             while let Some(frame) = c.inbox.pop() {
                 c.receive(&frame);
@@ -888,14 +929,17 @@ impl DocSession {
                 true
             }
         });
-        if more == Some(true) {
-            match set_timeout_with_handle(move || self.drain(), Duration::ZERO) {
-                Ok(timer) => {
-                    self.with_core(|c| c.drain_timer = Some(timer));
-                }
-                // The next frame to arrive starts a run again.
-                Err(_) => leptos::logging::warn!("could not schedule the rest of the history"),
-            }
+        if more != Some(true) {
+            return;
+        }
+        let posted = self.with_core(|c| {
+            c.drain_scheduled = c.yielder.as_ref().is_some_and(Yielder::post);
+            c.drain_scheduled
+        });
+        if posted == Some(false) {
+            // No message channel: a zero-delay timeout does it, slower.
+            set_timeout(move || self.drain(), Duration::ZERO);
+            self.with_core(|c| c.drain_scheduled = true);
         }
     }
 
