@@ -31,6 +31,54 @@ impl Edit {
         utf16_len(&self.insert)
     }
 
+    /// The edit as a delta, for [`crate::caret::Selection::transform`]:
+    /// how to map a selection through a change known only by its before
+    /// and after.
+    pub fn steps(&self) -> Vec<crate::caret::Step> {
+        use crate::caret::Step;
+        [
+            Step::Retain(self.start),
+            Step::Delete(self.delete),
+            Step::Insert(self.insert_len()),
+        ]
+        .into_iter()
+        .filter(|step| !matches!(step, Step::Retain(0) | Step::Delete(0) | Step::Insert(0)))
+        .collect()
+    }
+
+    /// The same change as edits whose inserted text is at most
+    /// `max_bytes` of UTF-8 each (but never splits a character), to apply
+    /// in order: the first deletes and inserts the first piece, each next
+    /// one inserts its piece after the previous. A huge paste then travels
+    /// as several updates under the relay's frame limit.
+    pub fn split(self, max_bytes: usize) -> Vec<Edit> {
+        let max_bytes = max_bytes.max(4);
+        if self.insert.len() <= max_bytes {
+            return vec![self];
+        }
+        let mut edits = Vec::new();
+        let mut rest = self.insert.as_str();
+        let mut at = self.start;
+        let mut delete = self.delete;
+        while !rest.is_empty() {
+            let mut cut = max_bytes.min(rest.len());
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (piece, tail) = rest.split_at(cut);
+            let piece = Edit {
+                start: at,
+                delete,
+                insert: piece.to_owned(),
+            };
+            at += piece.insert_len();
+            delete = 0;
+            edits.push(piece);
+            rest = tail;
+        }
+        edits
+    }
+
     /// Apply the edit to `text`: what the document does, for tests and
     /// checks. `None` if the edit does not fit `text` or would split a
     /// surrogate pair.
@@ -145,6 +193,50 @@ mod tests {
             delete,
             insert: insert.to_owned(),
         })
+    }
+
+    #[test]
+    fn a_selection_mapped_through_a_diff_stays_on_its_words() {
+        use crate::caret::{Selection, Step};
+        let old = "la motion est adoptée";
+        let new = "la motion amendée n°3 est adoptée";
+        let change = diff(old, new).expect("they differ");
+        assert_eq!(change.steps(), vec![Step::Retain(10), Step::Insert(12)]);
+        // "adoptée" was selected at 14..21.
+        let moved = Selection { start: 14, end: 21 }.transform(&change.steps());
+        let units: Vec<u16> = new.encode_utf16().collect();
+        let words = String::from_utf16_lossy(&units[moved.start as usize..moved.end as usize]);
+        assert_eq!(words, "adoptée");
+        let replaced = diff("abcdef", "abXef").expect("they differ");
+        assert_eq!(
+            replaced.steps(),
+            vec![Step::Retain(2), Step::Delete(2), Step::Insert(1)]
+        );
+    }
+
+    #[test]
+    fn a_huge_insertion_is_split_into_pieces_that_add_up() {
+        let old = "Début. Fin.";
+        let pasted = "Paragraphe 🗳 é. ".repeat(1000);
+        let whole = Edit {
+            start: 7,
+            delete: 4,
+            insert: pasted.clone(),
+        };
+        let expected = whole.apply(old).expect("fits");
+        let pieces = whole.clone().split(1000);
+        assert!(pieces.len() >= pasted.len() / 1000);
+        assert!(pieces.iter().all(|p| p.insert.len() <= 1000));
+        assert!(pieces[1..].iter().all(|p| p.delete == 0));
+        let mut text = old.to_owned();
+        for piece in &pieces {
+            text = piece
+                .apply(&text)
+                .expect("each piece fits the text before it");
+        }
+        assert_eq!(text, expected);
+        // A small edit stays whole.
+        assert_eq!(whole.clone().split(pasted.len()), vec![whole]);
     }
 
     #[test]

@@ -107,6 +107,9 @@ pub struct RemoteChange {
     pub body: Vec<Step>,
     pub meta: bool,
     pub people: bool,
+    /// The body changed but its delta was not computed
+    /// ([`Document::apply_remote_unmapped`]).
+    pub body_unmapped: bool,
 }
 
 /// Why an edit or an update could not be applied.
@@ -137,6 +140,10 @@ struct Observed {
     people: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
+    /// Set by [`Document::apply_remote_unmapped`]: note that the body
+    /// changed, without its delta.
+    quiet: bool,
+    body_unmapped: bool,
 }
 
 type Shared = Arc<Mutex<Observed>>;
@@ -201,7 +208,12 @@ impl Document {
         let shared = observed.clone();
         body.observe("cahier/body", move |txn, event| {
             if is_remote(txn) {
-                lock(&shared).body.extend(steps(event, txn));
+                let mut observed = lock(&shared);
+                if observed.quiet {
+                    observed.body_unmapped = true;
+                } else {
+                    observed.body.extend(steps(event, txn));
+                }
             }
         });
         let shared = observed.clone();
@@ -362,6 +374,25 @@ impl Document {
         Ok(txn.encode_update_v1())
     }
 
+    /// Apply a local edit of the body as several transactions if its
+    /// inserted text is over `max_bytes` ([`Edit::split`]), so that no
+    /// update outgrows the relay's frame limit. Returns the updates to send,
+    /// in order; undo takes them back together (they are made at once).
+    pub fn edit_body_in_parts(
+        &self,
+        edit: &Edit,
+        max_bytes: usize,
+    ) -> Result<Vec<Vec<u8>>, DocError> {
+        if edit.insert.len() <= max_bytes {
+            return self.edit_body(edit).map(|update| vec![update]);
+        }
+        let mut updates = Vec::new();
+        for piece in edit.clone().split(max_bytes) {
+            updates.push(self.edit_body(&piece)?);
+        }
+        Ok(updates)
+    }
+
     /// Set this browser's entry in `people`. Returns the update to send.
     pub fn set_me(&self, person: &Person) -> Vec<u8> {
         let entry = Any::from(HashMap::from([
@@ -500,7 +531,23 @@ impl Document {
             body: observed.body,
             meta: observed.meta,
             people: observed.people,
+            body_unmapped: observed.body_unmapped,
         })
+    }
+
+    /// [`Document::apply_remote`] without the body's delta: the change
+    /// reports `body_unmapped` instead of its steps. A Yrs text delta is
+    /// computed by walking the text from its start, so for a history of
+    /// many updates applied in a row (a document opened for the first
+    /// time) the deltas cost more than everything else; the caller shows
+    /// the result once, mapping the selection by a diff.
+    pub fn apply_remote_unmapped(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
+        lock(&self.observed).quiet = true;
+        let change = self.apply_remote(update);
+        // `apply_remote` took the flag with what the observers saw, unless
+        // it failed before: never leave it set.
+        lock(&self.observed).quiet = false;
+        change
     }
 
     /// The whole document as one update: what a snapshot seals.
@@ -856,6 +903,68 @@ mod tests {
         let root = StickyIndex::from_type(&txn, &alice.people, Assoc::After).encode_v1();
         drop(txn);
         assert_eq!(bob.unstick(&root, &root), None);
+    }
+
+    #[test]
+    fn an_unmapped_change_says_the_body_changed_without_its_delta() {
+        let (alice, bob) = pair();
+        let update = alice.edit_body(&edit(0, 0, "Motion")).expect("fits");
+        let change = bob.apply_remote_unmapped(&update).expect("applies");
+        assert!(change.body_unmapped && change.body.is_empty());
+        assert_eq!(bob.body(), "Motion");
+        // The next update is mapped again.
+        let update = alice.edit_body(&edit(6, 0, "!")).expect("fits");
+        let change = bob.apply_remote(&update).expect("applies");
+        assert!(!change.body_unmapped);
+        assert_eq!(change.body, vec![Step::Retain(6), Step::Insert(1)]);
+        // A change of the title alone leaves the body mapped.
+        let change = bob
+            .apply_remote_unmapped(&alice.set_title("Titre"))
+            .expect("applies");
+        assert!(change.meta && !change.body_unmapped);
+        // Garbage does not leave the document quiet.
+        assert!(bob.apply_remote_unmapped(&[0xff, 0xff]).is_err());
+        let update = alice.edit_body(&edit(0, 0, "La ")).expect("fits");
+        let change = bob.apply_remote(&update).expect("applies");
+        assert_eq!(change.body, vec![Step::Insert(3)]);
+    }
+
+    #[test]
+    fn a_huge_paste_travels_as_several_small_updates() {
+        let (mut alice, bob) = pair();
+        let (clock, now) = clock();
+        alice.enable_undo(clock);
+        let first = alice.edit_body(&edit(0, 0, "avant après")).expect("fits");
+        bob.apply_remote(&first).expect("applies");
+        now.fetch_add(UNDO_CAPTURE_MS + 1, std::sync::atomic::Ordering::SeqCst);
+        let pasted = "Un très long texte collé, ligne après ligne. 🗳\n".repeat(5000);
+        let max = 16 << 10;
+        let updates = alice
+            .edit_body_in_parts(&edit(6, 0, &pasted), max)
+            .expect("fits");
+        assert!(updates.len() >= pasted.len() / max, "{}", updates.len());
+        for update in &updates {
+            // The text, plus a few dozen bytes of Yrs.
+            assert!(
+                update.len() <= max + 64,
+                "an update of {} bytes",
+                update.len()
+            );
+        }
+        for update in &updates {
+            bob.apply_remote(update).expect("applies");
+        }
+        let expected = format!("avant {pasted}après");
+        // Not assert_eq: a failure would print a megabyte.
+        assert!(
+            alice.body() == expected,
+            "alice: {} bytes",
+            alice.body().len()
+        );
+        assert!(bob.body() == expected, "bob: {} bytes", bob.body().len());
+        // One undo takes the whole paste back.
+        alice.undo().expect("something to undo");
+        assert_eq!(alice.body(), "avant après");
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
 //! - [`store`]: what this browser keeps in IndexedDB.
+//! - [`inbox`]: frames from the relay waiting to be processed, long
+//!   catch-up chunks cut into slices.
 //! - [`session`]: the open document's context: Yrs doc, protocol session,
 //!   websocket, saving.
 //! - [`tab_lock`]: one tab per document (a Web Lock), so two tabs never
@@ -30,6 +32,7 @@ pub mod caret;
 pub mod components;
 pub mod diff;
 pub mod doc;
+pub mod inbox;
 pub mod locale;
 pub mod markdown;
 pub mod presence;

@@ -36,6 +36,15 @@
 //! The textarea and the document stay equal except during an IME
 //! composition, when remote changes wait (`deferred`) so as not to break
 //! the composition; the composed text is then carried through them.
+//!
+//! Frames from the relay go through an [`Inbox`]: they are processed in
+//! order, in runs of at most [`BUDGET_MS`] that yield to the browser in
+//! between (a message to ourselves on a `MessageChannel`: a zero-delay
+//! timeout would wait 4 ms each time once nested), so a long history (a quarter of a million updates to verify,
+//! decrypt and apply) never freezes the page and its progress is shown as
+//! it goes. Remote changes are shown in the textarea once the inbox is
+//! empty, not after each update; the document is saved once it is empty
+//! too.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -56,12 +65,18 @@ use crate::backdrop::Cursor;
 use crate::caret::{transform, Selection, Step, Stick};
 use crate::diff::{diff, diff_at_caret, Edit};
 use crate::doc::{Document, Person};
+use crate::inbox::{Inbox, BUDGET_MS};
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
 use crate::tab_lock::{self, Claim, HandOver, Mode, TabLock, HAND_OVER_TIMEOUT};
 
 /// More unsent edits than this are merged into one before they leave.
 pub const MERGE_ABOVE: usize = 50;
+/// A local edit inserting more text than this (UTF-8 bytes) is sent as
+/// several updates, and unsent updates are not merged past it: a quarter of
+/// the relay's default frame limit (1 MiB, `relay/src/config.rs`), which
+/// leaves room for the sealing and for a relay configured lower.
+pub const MAX_UPDATE_BYTES: usize = 256 << 10;
 /// How long after a change the document is saved in this browser.
 pub const SAVE_DELAY: Duration = Duration::from_millis(300);
 /// How long the page waits for IndexedDB before it opens the document
@@ -138,6 +153,42 @@ impl Socket {
     }
 }
 
+/// A message to ourselves: the way to yield to the browser (input,
+/// rendering) and be called back right after, without the 4 ms minimum
+/// of nested zero-delay timeouts.
+struct Yielder {
+    channel: web_sys::MessageChannel,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Yielder {
+    fn new(mut callback: impl FnMut() + 'static) -> Option<Self> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| callback());
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Yielder {
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    /// Ask to be called back once the browser has had its turn.
+    fn post(&self) -> bool {
+        self.channel
+            .port2()
+            .post_message(&leptos::wasm_bindgen::JsValue::NULL)
+            .is_ok()
+    }
+
+    /// No more callbacks (before the closure is dropped).
+    fn stop(&self) {
+        self.channel.port1().set_onmessage(None);
+        self.channel.port1().close();
+    }
+}
+
 /// What changed for the signals, collected while the core is borrowed and
 /// published after.
 #[derive(Default)]
@@ -184,8 +235,12 @@ struct Core {
     textarea: Option<HtmlTextAreaElement>,
     /// What the textarea showed after the last sync with the document.
     shown: String,
-    /// Remote body changes not yet shown (during an IME composition).
+    /// Remote body changes not yet shown (during an IME composition, or
+    /// until the inbox is worked through).
     deferred: Vec<Vec<Step>>,
+    /// The body also changed in ways `deferred` does not describe (history
+    /// applied without deltas): map from `shown` by a diff instead.
+    unmapped: bool,
     composing: bool,
     /// Loaded from IndexedDB (or given up on it): edits may start.
     ready: bool,
@@ -203,6 +258,13 @@ struct Core {
     /// opening does nothing.
     opening: u32,
     out: Outbox,
+    // Long histories
+    /// Frames received and not processed yet, oldest first.
+    inbox: Inbox,
+    /// A run through the inbox is scheduled (a frame arriving meanwhile
+    /// waits for it).
+    drain_scheduled: bool,
+    yielder: Option<Yielder>,
 }
 
 /// An empty document with a fresh client id, its undo manager on.
@@ -281,10 +343,14 @@ impl Core {
     /// Send what the session lets out now.
     fn flush(&mut self) {
         if self.session.pending_len() > MERGE_ABOVE {
-            let merged = self
-                .session
-                .merge_unsent(|parts| yrs::merge_updates_v1(parts.iter()));
-            if merged.is_err() {
+            let merged = self.session.merge_unsent(|parts| {
+                // Too big merged: the relay would refuse it. One by one.
+                if parts.iter().map(|part| part.len()).sum::<usize>() > MAX_UPDATE_BYTES {
+                    return Err(None);
+                }
+                yrs::merge_updates_v1(parts.iter()).map_err(Some)
+            });
+            if let Err(Some(_)) = merged {
                 leptos::logging::warn!("could not merge the unsent edits; sending them one by one");
             }
         }
@@ -320,6 +386,11 @@ impl Core {
             return false;
         };
         let over = |since: f64, limit: Duration| now - since > limit.as_millis() as f64;
+        if !self.inbox.is_empty() {
+            // Still working through what arrived (a long history takes
+            // tens of seconds): the silence is ours, not the relay's.
+            return false;
+        }
         if self.session.phase() == Phase::Live {
             socket
                 .unanswered_since
@@ -355,16 +426,58 @@ impl Core {
         self.out.body = true;
     }
 
+    /// Show the remote changes waiting in `deferred`, the selection carried
+    /// through each in turn: one update of the textarea for a whole run of
+    /// updates. Not during an IME composition.
+    fn show_deferred(&mut self) {
+        if self.composing || (self.deferred.is_empty() && !self.unmapped) {
+            return;
+        }
+        let changes = self.take_deferred();
+        let body = self.doc.body();
+        if let Some(textarea) = &self.textarea {
+            let mut selection = Selection {
+                start: textarea.selection_start().ok().flatten().unwrap_or(0),
+                end: textarea.selection_end().ok().flatten().unwrap_or(0),
+            };
+            for steps in &changes {
+                selection = selection.transform(steps);
+            }
+            let len = crate::diff::utf16_len(&body);
+            textarea.set_value(&body);
+            let _ = textarea.set_selection_range(selection.start.min(len), selection.end.min(len));
+        }
+        self.shown = body;
+        self.out.body = true;
+    }
+
+    /// The remote changes since `shown`, oldest first: `deferred`, or the
+    /// one edit from `shown` to the body when some came without a delta.
+    fn take_deferred(&mut self) -> Vec<Vec<Step>> {
+        let deferred = std::mem::take(&mut self.deferred);
+        if !std::mem::take(&mut self.unmapped) {
+            return deferred;
+        }
+        diff(&self.shown, &self.doc.body())
+            .map(|edit| vec![edit.steps()])
+            .unwrap_or_default()
+    }
+
     fn apply(&mut self, update: &[u8]) {
-        match self.doc.apply_remote(update) {
+        // While the history comes in, it is shown once at the end: no delta
+        // per update (each one walks the whole text).
+        let result = if matches!(self.session.phase(), Phase::Joining { .. }) {
+            self.doc.apply_remote_unmapped(update)
+        } else {
+            self.doc.apply_remote(update)
+        };
+        match result {
             Ok(change) => {
                 if !change.body.is_empty() {
-                    if self.composing {
-                        self.deferred.push(change.body);
-                    } else {
-                        self.show_body(Some(&change.body));
-                    }
+                    // Shown by `show_deferred` once the inbox is empty.
+                    self.deferred.push(change.body);
                 }
+                self.unmapped |= change.body_unmapped;
                 if change.meta {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
@@ -374,6 +487,8 @@ impl Core {
                 leptos::logging::warn!("an update could not be applied: {error}");
                 self.out.problem = Some(Some(Problem::Invalid));
                 if !self.composing {
+                    self.deferred.clear();
+                    self.unmapped = false;
                     self.show_body(None);
                 }
             }
@@ -439,7 +554,7 @@ impl Core {
             return;
         }
         let caret = textarea.selection_end().ok().flatten().unwrap_or(0);
-        let deferred = std::mem::take(&mut self.deferred);
+        let deferred = self.take_deferred();
         let Some(edit) = diff_at_caret(&self.shown, &value, caret) else {
             if !deferred.is_empty() {
                 self.show_body(None);
@@ -451,10 +566,12 @@ impl Core {
         } else {
             carry(edit, &deferred, self.doc.body_len())
         };
-        match self.doc.edit_body(&edit) {
-            Ok(update) => {
-                if let Err(error) = self.session.local(update) {
-                    leptos::logging::warn!("edit not queued: {error}");
+        match self.doc.edit_body_in_parts(&edit, MAX_UPDATE_BYTES) {
+            Ok(updates) => {
+                for update in updates {
+                    if let Err(error) = self.session.local(update) {
+                        leptos::logging::warn!("edit not queued: {error}");
+                    }
                 }
                 self.out.body = true;
                 self.write_person();
@@ -528,6 +645,11 @@ impl Core {
         if let Some(socket) = self.socket.take() {
             socket.shut();
         }
+        // Frames of the closed connection not processed yet are dropped:
+        // `applied` has not moved past them, so the next `Hello` asks for
+        // them again (and a lost ack means a harmless resend).
+        self.inbox.clear();
+        self.show_deferred();
         self.session.disconnected();
     }
 }
@@ -646,6 +768,7 @@ impl DocSession {
             textarea: None,
             shown: String::new(),
             deferred: Vec::new(),
+            unmapped: false,
             composing: false,
             ready: false,
             closed: false,
@@ -655,6 +778,9 @@ impl DocSession {
             hand_over: None,
             opening: 0,
             out: Outbox::default(),
+            inbox: Inbox::default(),
+            drain_scheduled: false,
+            yielder: None,
         }));
         let me = DocSession {
             can_write: keys.can_write(),
@@ -680,6 +806,7 @@ impl DocSession {
         if let Ok(watchdog) = set_interval_with_handle(move || me.watchdog(), WATCHDOG) {
             on_cleanup(move || watchdog.clear());
         }
+        core.borrow_mut().yielder = Yielder::new(move || me.drain());
 
         let listeners = [
             window_event_listener_untyped("online", move |_| me.network_back()),
@@ -708,6 +835,9 @@ impl DocSession {
                 }
                 if let Some(timer) = core.roster.timer.take() {
                     timer.clear();
+                }
+                if let Some(yielder) = core.yielder.take() {
+                    yielder.stop();
                 }
                 core.drop_socket();
                 core.tab_lock = None;
@@ -985,6 +1115,7 @@ impl DocSession {
                 // duplicate of an edit the relay has is harmless.
                 if let Some(saved) = saved {
                     c.apply(&saved.state);
+                    c.show_deferred();
                     for pending in saved.pending {
                         if let Err(error) = c.session.local(pending.update) {
                             leptos::logging::warn!("saved edit not queued: {error}");
@@ -1084,10 +1215,14 @@ impl DocSession {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
                 let frame = Uint8Array::new(&buffer).to_vec();
-                self.with_core(|c| {
+                let idle = self.with_core(|c| {
                     c.heard_from_relay();
-                    c.receive(&frame)
+                    c.inbox.push(frame);
+                    !c.drain_scheduled
                 });
+                if idle == Some(true) {
+                    self.drain();
+                }
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
@@ -1174,12 +1309,63 @@ impl DocSession {
         });
     }
 
+    /// Work through the inbox for at most [`BUDGET_MS`] (and one frame),
+    /// then yield to the browser and go on from there. Frames arriving
+    /// meanwhile queue behind; runs are one at a time and take frames in
+    /// order, so a stray run (scheduled before a disconnection) is harmless.
+    fn drain(self) {
+        let more = self.with_core(|c| {
+            c.drain_scheduled = false;
+            let started = js_sys::Date::now();
+            while let Some(frame) = c.inbox.pop() {
+                c.receive(&frame);
+                if js_sys::Date::now() - started >= BUDGET_MS {
+                    break;
+                }
+            }
+            if c.inbox.is_empty() {
+                c.show_deferred();
+                false
+            } else {
+                true
+            }
+        });
+        if more != Some(true) {
+            return;
+        }
+        let posted = self.with_core(|c| {
+            c.drain_scheduled = c.yielder.as_ref().is_some_and(Yielder::post);
+            c.drain_scheduled
+        });
+        if posted == Some(false) {
+            // No message channel: a zero-delay timeout does it, slower.
+            set_timeout(move || self.drain(), Duration::ZERO);
+            self.with_core(|c| c.drain_scheduled = true);
+        }
+    }
+
     fn schedule_save(self) {
         self.with_core(|c| {
             if c.save_timer.is_none() {
-                c.save_timer = set_timeout_with_handle(move || self.save_now(), SAVE_DELAY).ok();
+                c.save_timer =
+                    set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
             }
         });
+    }
+
+    /// The save timer: save now, or later while frames are still waiting
+    /// (each save encodes the whole document: not during a long history).
+    fn save_when_idle(self) {
+        let busy = self.with_core(|c| {
+            if c.inbox.is_empty() {
+                return false;
+            }
+            c.save_timer = set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
+            true
+        });
+        if busy == Some(false) {
+            self.save_now();
+        }
     }
 
     /// Save the document in this browser now.

@@ -11,9 +11,12 @@
 //! - [`workload`]: the workloads, W1 to W5.
 //! - [`trace`]: real editing traces turned into Yrs updates.
 //! - [`report`]: the rows and the table.
+//! - [`populate`]: `bench populate`, a room filled with a trace for the
+//!   browser tests.
 
 mod client;
 mod codec;
+mod populate;
 mod report;
 mod sealed;
 mod server;
@@ -32,8 +35,13 @@ use crate::report::Outcome;
 use crate::workload::{Settings, TraceLoad, Workload};
 
 #[derive(Parser, Debug)]
-#[command(about = "Benchmark Cahier's relay against y-websocket, Hocuspocus and y-sweet")]
+#[command(
+    about = "Benchmark Cahier's relay against y-websocket, Hocuspocus and y-sweet",
+    args_conflicts_with_subcommands = true
+)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Servers to run, comma-separated: cahier, cahier-normal (the relay
     /// with `--durability normal`), y-websocket, hocuspocus, y-sweet.
     #[arg(
@@ -110,8 +118,21 @@ struct Args {
     out: Option<PathBuf>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Fill a room of a running relay with an editing trace, as the app
+    /// writes a document, and print the edit link's fragment.
+    Populate(populate::PopulateArgs),
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(Command::Populate(populate)) = args.command {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        return runtime.block_on(populate::run(populate));
+    }
     let servers = args
         .servers
         .split(',')

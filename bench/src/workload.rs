@@ -297,7 +297,8 @@ impl Settings {
         // The Yjs servers do not acknowledge: the loader stays connected
         // until a reader holds the whole text (y-websocket and y-sweet drop
         // what they have not processed when the only editor leaves).
-        load_updates(kind, &server, &room, &load.updates, || {
+        let addr = server.addr.to_string();
+        load_updates(kind, &addr, &room, &load.updates, true, || {
             self.holds(kind, &server, &room, &load.trace.end)
         })
         .await?;
@@ -662,15 +663,17 @@ async fn settle(server: &Server, limit: Duration) -> Duration {
     started.elapsed()
 }
 
-/// Send a trace's updates as one editor would, as fast as the server takes
-/// them (at most `WINDOW` unacknowledged where the server acknowledges),
-/// then stay connected until `check` is done. Like the app, the loader
-/// answers Cahier's `CompactHint` with a snapshot.
-async fn load_updates<F, Fut, T>(
+/// Send a trace's updates as one editor would, as fast as the server at
+/// `addr` takes them (at most `WINDOW` unacknowledged where the server
+/// acknowledges), then stay connected until `check` is done. With
+/// `compacts`, the loader answers Cahier's `CompactHint` with a snapshot,
+/// like the app; without, the room keeps its whole log (nobody compacted).
+pub async fn load_updates<F, Fut, T>(
     kind: ServerKind,
-    server: &Server,
+    addr: &str,
     room: &Room,
     updates: &[Vec<u8>],
+    compacts: bool,
     check: F,
 ) -> anyhow::Result<T>
 where
@@ -680,7 +683,7 @@ where
     const WINDOW: usize = 2000;
     const QUIET_LIMIT: Duration = Duration::from_secs(120);
     let codec = Codec::new(kind, room.clone(), false);
-    let url = codec.url(&server.addr.to_string());
+    let url = codec.url(addr);
     let (ws, _) = tokio::time::timeout(
         Duration::from_secs(10),
         tokio_tungstenite::connect_async(&url),
@@ -691,11 +694,17 @@ where
     let mut loader = Loader {
         codec,
         sink,
-        doc: yrs::Doc::with_client_id(LOADER_ID),
+        // Like the app's document (`skip_gc`): a snapshot keeps the
+        // deleted text, as an editor's does.
+        doc: yrs::Doc::with_options(yrs::Options {
+            skip_gc: true,
+            ..yrs::Options::with_client_id(yrs::ClientID::new(LOADER_ID))
+        }),
         synced: false,
         acked: 0,
         handshake_acks: 0,
         last_seq: 0,
+        compacts,
         compacted: 0,
     };
     for frame in loader.codec.opening(&loader.doc) {
@@ -808,6 +817,8 @@ struct Loader {
     /// Acknowledgements still due for handshake answers, not updates.
     handshake_acks: usize,
     last_seq: u64,
+    /// Whether to answer `CompactHint` with a snapshot.
+    compacts: bool,
     compacted: u64,
 }
 
@@ -829,7 +840,9 @@ impl Loader {
                     self.handshake_acks += usize::from(acked);
                     self.sink.send(WsMessage::Binary(frame.into())).await?
                 }
-                Event::CompactHint(head) if head > self.compacted && self.last_seq > 0 => {
+                Event::CompactHint(head)
+                    if self.compacts && head > self.compacted && self.last_seq > 0 =>
+                {
                     self.compacted = head;
                     let state = self
                         .doc

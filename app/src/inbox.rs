@@ -1,0 +1,150 @@
+//! The frames received from the relay and not yet processed, in order.
+//!
+//! Opening a document with a long history means verifying (Ed25519),
+//! decrypting and applying every stored update: seconds of work for a
+//! quarter of a million keystrokes. Done in the websocket's `message`
+//! handler, that work freezes the page. So the session queues frames here
+//! and works through them in runs of at most [`BUDGET_MS`], yielding to the
+//! browser in between (`crate::session`). The relay sends history in chunks
+//! of about 256 KiB (a couple of thousand updates each); the inbox cuts
+//! such a chunk into slices of at most [`SLICE_UPDATES`] updates, so that no
+//! single piece of work is long either. Order is kept strictly: a slice is
+//! a valid `Updates` frame holding the chunk's updates in their order, and
+//! `protocol::session::Session` counts them as received one slice at a
+//! time, so the progress shown moves with each.
+
+use std::collections::VecDeque;
+
+use protocol::wire::{decode_server, ServerMsg};
+
+/// Updates per slice of a catch-up chunk: about 8 ms of verifying,
+/// decrypting and applying in chromium (the whole automerge-paper history,
+/// 259,778 updates, takes about a minute: 0.25 ms each).
+pub const SLICE_UPDATES: usize = 32;
+
+/// How long one run through the inbox may last before yielding, in
+/// milliseconds: under the 50 ms a browser counts as a long task, with a
+/// slice's worth of margin.
+pub const BUDGET_MS: f64 = 30.0;
+
+/// Frames shorter than this are never cut: live updates, acks, presence
+/// pass through without being decoded twice.
+const CUT_ABOVE_BYTES: usize = 16 << 10;
+
+/// The queue of frames to process; see the module docs.
+#[derive(Debug, Default)]
+pub struct Inbox {
+    frames: VecDeque<Vec<u8>>,
+}
+
+impl Inbox {
+    /// Queue a frame as it came from the socket, cut into slices if it is a
+    /// long catch-up chunk. A frame that does not decode is queued as is:
+    /// the session reports it when it gets to it.
+    pub fn push(&mut self, frame: Vec<u8>) {
+        if frame.len() <= CUT_ABOVE_BYTES {
+            self.frames.push_back(frame);
+            return;
+        }
+        match decode_server(&frame) {
+            Ok(ServerMsg::Updates(mut chunk)) if chunk.len() > SLICE_UPDATES => {
+                while !chunk.is_empty() {
+                    let rest = chunk.split_off(chunk.len().min(SLICE_UPDATES));
+                    self.frames.push_back(ServerMsg::Updates(chunk).encode());
+                    chunk = rest;
+                }
+            }
+            _ => self.frames.push_back(frame),
+        }
+    }
+
+    /// The oldest frame not yet processed.
+    pub fn pop(&mut self) -> Option<Vec<u8>> {
+        self.frames.pop_front()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Forget every frame (the connection they came on is gone: what they
+    /// held is asked for again on the next one).
+    pub fn clear(&mut self) {
+        self.frames.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::wire::StoredUpdate;
+
+    fn update(seq: u64) -> StoredUpdate {
+        StoredUpdate {
+            seq,
+            msg_id: [seq as u8; 16],
+            ciphertext: vec![seq as u8; 150],
+            signature: [7; 64],
+        }
+    }
+
+    fn drain(inbox: &mut Inbox) -> Vec<ServerMsg> {
+        std::iter::from_fn(|| inbox.pop())
+            .map(|frame| decode_server(&frame).expect("a frame the relay could send"))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_chunk_is_cut_into_slices_in_order() {
+        let updates: Vec<StoredUpdate> = (1..=1000).map(update).collect();
+        let mut inbox = Inbox::default();
+        inbox.push(ServerMsg::Updates(updates.clone()).encode());
+        let slices = drain(&mut inbox);
+        assert_eq!(slices.len(), 1000usize.div_ceil(SLICE_UPDATES));
+        let mut again = Vec::new();
+        for slice in slices {
+            let ServerMsg::Updates(part) = slice else {
+                panic!("a slice is an Updates frame: {slice:?}");
+            };
+            assert!(!part.is_empty() && part.len() <= SLICE_UPDATES);
+            again.extend(part);
+        }
+        assert_eq!(again, updates);
+        assert!(inbox.is_empty());
+    }
+
+    #[test]
+    fn frames_keep_their_order_and_small_ones_pass_untouched() {
+        let mut inbox = Inbox::default();
+        let caught_up = ServerMsg::CaughtUp { head_seq: 300 }.encode();
+        let small = ServerMsg::Updates((1..=3).map(update).collect()).encode();
+        let garbage = vec![0xff; CUT_ABOVE_BYTES + 1];
+        inbox.push(small.clone());
+        inbox.push(ServerMsg::Updates((4..=300).map(update).collect()).encode());
+        inbox.push(garbage.clone());
+        inbox.push(caught_up.clone());
+        assert_eq!(inbox.pop(), Some(small));
+        let mut seqs = Vec::new();
+        while let Some(frame) = inbox.pop() {
+            match decode_server(&frame) {
+                Ok(ServerMsg::Updates(part)) => seqs.extend(part.iter().map(|u| u.seq)),
+                _ => {
+                    assert_eq!(frame, garbage, "the undecodable frame, untouched");
+                    break;
+                }
+            }
+        }
+        assert_eq!(seqs, (4..=300).collect::<Vec<_>>());
+        assert_eq!(inbox.pop(), Some(caught_up));
+        assert_eq!(inbox.pop(), None);
+    }
+
+    #[test]
+    fn clearing_forgets_everything() {
+        let mut inbox = Inbox::default();
+        inbox.push(ServerMsg::CaughtUp { head_seq: 1 }.encode());
+        inbox.clear();
+        assert!(inbox.is_empty());
+        assert_eq!(inbox.pop(), None);
+    }
+}
