@@ -12,9 +12,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { documentPage, recent } from './lib/app.mjs';
-import { expectAttribute, newPage } from './lib/browser.mjs';
+import { expectAttribute } from './lib/browser.mjs';
 import {
   assertConverged,
+  assertNewcomerSees,
   assertNoUnexpectedProblems,
   createText,
   open,
@@ -254,13 +255,7 @@ describe('the editor', () => {
       assert.ok(final.includes('Écrit serveur arrêté.') && final.includes('Écrit hors ligne après rechargement.'), final);
 
       // Someone else receives all of it from the relay.
-      const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
-      try {
-        await open(other, link);
-        await waitForText(other, (value, expected) => value === expected, final);
-      } finally {
-        await other.context().close();
-      }
+      await assertNewcomerSees(suite, link, final);
     });
   });
 
@@ -286,13 +281,7 @@ describe('the editor', () => {
       await assertConverged(a, b, [...first, ...during, ...duringB], { timeout: RECONNECT_TIMEOUT_MS });
 
       // A newcomer gets everything from the restarted relay.
-      const c = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
-      try {
-        await open(c, link);
-        await waitForText(c, (value, expected) => value === expected, await text(a));
-      } finally {
-        await c.context().close();
-      }
+      await assertNewcomerSees(suite, link, await text(a));
       assertNoUnexpectedProblems(a);
     });
   });
@@ -314,13 +303,7 @@ describe('the editor', () => {
       await waitSynced(a, { timeout: RECONNECT_TIMEOUT_MS });
       const both = 'Avant le gel. Pendant le gel. ';
       assert.equal(await text(a), both);
-      const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
-      try {
-        await open(other, link);
-        await waitForText(other, (value) => value === both);
-      } finally {
-        await other.context().close();
-      }
+      await assertNewcomerSees(suite, link, both);
       assertNoUnexpectedProblems(a);
     });
   });

@@ -10,34 +10,24 @@
 // sleep.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { documentPage, EDIT_FRAGMENT, frame, home, textViews } from './lib/app.mjs';
+import { documentPage, frame, textViews } from './lib/app.mjs';
 import {
   assertNoProblems,
   expectAttribute,
   expectText,
   filledValue,
-  launchBrowser,
   newPage,
   RESULTS_DIR,
   withPage,
 } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { createText } from './lib/editing.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
-const HOOK_TIMEOUT_MS = 60_000;
 const WORDS = STRINGS.fr;
-
-/** Create a text from the start page; wait until it is online; return its edit link. */
-async function createText(page) {
-  await page.goto('/');
-  await home(page).newText.click();
-  await page.waitForURL(EDIT_FRAGMENT);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-  return page.url();
-}
 
 /** Type `text` at the end of the editor, as one insertion. */
 async function type(page, text) {
@@ -56,27 +46,10 @@ async function chooseView(page, mode) {
 }
 
 describe('the preview, printing and copying links', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      relay = await startRelay();
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const suite = relayAndBrowser();
 
   test('a heading and a list typed show formatted, and the view is remembered', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { relay }, async (page) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
       await createText(page);
       const views = textViews(page);
       // The editor alone at first; the preview is not shown.
@@ -113,8 +86,8 @@ describe('the preview, printing and copying links', () => {
   });
 
   test("a co-author's raw HTML shows as text, creates no element and runs nothing", { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    const reader = await newPage(browser, { relay });
-    const author = await newPage(browser, { relay });
+    const reader = await newPage(suite.browser, { relay: suite.relay });
+    const author = await newPage(suite.browser, { relay: suite.relay });
     try {
       const link = await createText(reader);
       await chooseView(reader, 'preview');
@@ -164,7 +137,7 @@ describe('the preview, printing and copying links', () => {
   });
 
   test('printing shows the title and the rendered text only, even from the editor view', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { relay }, async (page) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
       await createText(page);
       const doc = documentPage(page);
       const views = textViews(page);
@@ -207,8 +180,8 @@ describe('the preview, printing and copying links', () => {
   });
 
   test('the copy button puts the edit link on the clipboard and says so', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { relay }, async (page) => {
-      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relay.url });
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.relay.url });
       await createText(page);
       const doc = documentPage(page);
       const views = textViews(page);
@@ -229,7 +202,7 @@ describe('the preview, printing and copying links', () => {
   });
 
   test('when the browser refuses to copy, the link is selected and the person is told to press Ctrl+C', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await withPage(t, browser, { relay }, async (page) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
       // A browser whose clipboard refuses the write, and whose older copy
       // command fails too.
       await page.addInitScript(() => {

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { documentPage } from './lib/app.mjs';
-import { expectAttribute, expectText, newPage } from './lib/browser.mjs';
+import { expectAttribute, expectText } from './lib/browser.mjs';
 import {
+  assertNewcomerSees,
   assertNoUnexpectedProblems,
   createText,
-  open,
   text,
   typeAtEnd,
   waitForText,
@@ -91,7 +91,9 @@ describe('tabs', () => {
       const both = 'En ligne. Hors ligne, premier onglet. Hors ligne, second onglet. ';
       await waitForText(second, (value) => value === both);
       // Leave both tabs while offline: the edits live only in this browser.
-      await second.close({ runBeforeUnload: true });
+      // With `runBeforeUnload` (the page's own save on leaving runs),
+      // `close` does not wait for the tab to be gone, nor its lock freed.
+      await Promise.all([second.waitForEvent('close'), second.close({ runBeforeUnload: true })]);
       await first.goto('about:blank');
       await first.goto(link);
       await waitForText(first, (value) => value === both);
@@ -100,13 +102,7 @@ describe('tabs', () => {
       // Back online, everything reaches the relay, and someone else.
       await first.context().setOffline(false);
       await waitSynced(first, { timeout: 40_000 });
-      const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
-      try {
-        await open(other, link);
-        await waitForText(other, (value) => value === both);
-      } finally {
-        await other.context().close();
-      }
+      await assertNewcomerSees(suite, link, both);
       assert.equal(await text(first), both);
       assertNoUnexpectedProblems(first);
     });

@@ -21,11 +21,11 @@
 // progress was shown, and that the typed keystrokes reached the relay.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { documentPage } from './lib/app.mjs';
-import { expectAttribute, launchBrowser, withPage } from './lib/browser.mjs';
-import { startRelay } from './lib/relay.mjs';
+import { expectAttribute, withPage } from './lib/browser.mjs';
+import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { populate } from './lib/trace.mjs';
 
@@ -196,32 +196,15 @@ async function measure(t, browser, relay, { snapshot }) {
 }
 
 describe('a long editing trace in the browser', () => {
-  let relay;
-  let browser;
-
-  before(
-    async () => {
-      // The loader sends the trace far faster than anyone types, with up to
-      // 2,000 updates in flight: as many acknowledgements may wait for it.
-      relay = await startRelay({ args: ['--rate', '10000000', '--queue', '100000'] });
-      browser = await launchBrowser();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await browser?.close();
-      await relay?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  // The loader sends the trace far faster than anyone types, with up to
+  // 2,000 updates in flight: as many acknowledgements may wait for it.
+  const suite = relayAndBrowser({ args: ['--rate', '10000000', '--queue', '100000'] }, { hookTimeout: HOOK_TIMEOUT_MS });
 
   test('the raw history opens with progress shown, reloads, and takes keystrokes (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await measure(t, browser, relay, { snapshot: false });
+    await measure(t, suite.browser, suite.relay, { snapshot: false });
   });
 
   test('a room with a snapshot opens, reloads, and takes keystrokes (measured)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await measure(t, browser, relay, { snapshot: true });
+    await measure(t, suite.browser, suite.relay, { snapshot: true });
   });
 });

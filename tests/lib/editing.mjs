@@ -152,3 +152,17 @@ export function sentences(who, n) {
   return Array.from({ length: n }, (_, i) => `${who} écrit la phrase ${i + 1}, avec é, « guillemets » et 🗳.`);
 }
 
+
+/**
+ * Someone else (a fresh browser on `suite`'s relay) opens `link` and ends
+ * with exactly `expected`: what they get comes from the relay alone.
+ */
+export async function assertNewcomerSees(suite, link, expected) {
+  const other = await newPage(suite.browser, { locale: 'fr-FR', relay: suite.relay });
+  try {
+    await open(other, link);
+    await waitForText(other, (value, wanted) => value === wanted, expected);
+  } finally {
+    await other.context().close();
+  }
+}

@@ -13,21 +13,21 @@ const HOOK_TIMEOUT_MS = 60_000;
  * the tests of the calling `describe`, started before them and stopped
  * after. Its `relay` and `browser` are set once the tests run.
  */
-export function relayAndBrowser(relayOptions = {}) {
+export function relayAndBrowser(relayOptions = {}, { hookTimeout = HOOK_TIMEOUT_MS } = {}) {
   const suite = { relay: undefined, browser: undefined };
   before(
     async () => {
       suite.relay = await startRelay(relayOptions);
       suite.browser = await launchBrowser();
     },
-    { timeout: HOOK_TIMEOUT_MS },
+    { timeout: hookTimeout },
   );
   after(
     async () => {
       await suite.browser?.close();
       await suite.relay?.close();
     },
-    { timeout: HOOK_TIMEOUT_MS },
+    { timeout: hookTimeout },
   );
   return suite;
 }
