@@ -402,25 +402,14 @@ impl Core {
 
     /// Show the document's body in the textarea, the selection carried
     /// through `steps` (or kept in bounds when `steps` is `None`).
-    fn show_body(&mut self, steps: Option<&[Step]>) {
+    fn show_body(&mut self) {
         let body = self.doc.body();
         if let Some(textarea) = &self.textarea {
-            let selection = Selection {
-                start: textarea.selection_start().ok().flatten().unwrap_or(0),
-                end: textarea.selection_end().ok().flatten().unwrap_or(0),
-            };
-            let moved = match steps {
-                Some(steps) => selection.transform(steps),
-                None => {
-                    let len = crate::diff::utf16_len(&body);
-                    Selection {
-                        start: selection.start.min(len),
-                        end: selection.end.min(len),
-                    }
-                }
-            };
+            let len = crate::diff::utf16_len(&body);
+            let start = textarea.selection_start().ok().flatten().unwrap_or(0);
+            let end = textarea.selection_end().ok().flatten().unwrap_or(0);
             textarea.set_value(&body);
-            let _ = textarea.set_selection_range(moved.start, moved.end);
+            let _ = textarea.set_selection_range(start.min(len), end.min(len));
         }
         self.shown = body;
         self.out.body = true;
@@ -489,7 +478,7 @@ impl Core {
                 if !self.composing {
                     self.deferred.clear();
                     self.unmapped = false;
-                    self.show_body(None);
+                    self.show_body();
                 }
             }
         }
@@ -557,7 +546,7 @@ impl Core {
         let deferred = self.take_deferred();
         let Some(edit) = diff_at_caret(&self.shown, &value, caret) else {
             if !deferred.is_empty() {
-                self.show_body(None);
+                self.show_body();
             }
             return;
         };
@@ -582,7 +571,7 @@ impl Core {
             self.shown = value;
         } else {
             let caret = edit.start + edit.insert_len();
-            self.show_body(None);
+            self.show_body();
             let _ = textarea.set_selection_range(caret, caret);
         }
         self.out.save = true;
@@ -639,6 +628,22 @@ impl Core {
             applied: self.session.applied(),
             pending: self.session.pending(),
         }
+    }
+
+    /// Stop what runs on its own (the reconnection and save timers, the
+    /// socket, presence) and let go of the tab lock: the page was left,
+    /// or the document went to another tab, or comes back to this one.
+    fn stop(&mut self) {
+        if let Some(timer) = self.retry.take() {
+            timer.clear();
+        }
+        if let Some(timer) = self.save_timer.take() {
+            timer.clear();
+        }
+        self.drop_socket();
+        self.forget_peers();
+        self.tab_lock = None;
+        self.hand_over = None;
     }
 
     fn drop_socket(&mut self) {
@@ -827,21 +832,10 @@ impl DocSession {
             let saved = {
                 let mut core = core.borrow_mut();
                 core.closed = true;
-                if let Some(timer) = core.retry.take() {
-                    timer.clear();
-                }
-                if let Some(timer) = core.save_timer.take() {
-                    timer.clear();
-                }
-                if let Some(timer) = core.roster.timer.take() {
-                    timer.clear();
-                }
+                core.stop();
                 if let Some(yielder) = core.yielder.take() {
                     yielder.stop();
                 }
-                core.drop_socket();
-                core.tab_lock = None;
-                core.hand_over = None;
                 core.ready.then(|| (core.room.clone(), core.saved()))
             };
             if let Some((room, saved)) = saved {
@@ -959,16 +953,7 @@ impl DocSession {
         self.with_core(|c| {
             c.closed = true;
             c.ready = false;
-            c.tab_lock = None;
-            c.hand_over = None;
-            if let Some(timer) = c.retry.take() {
-                timer.clear();
-            }
-            if let Some(timer) = c.save_timer.take() {
-                timer.clear();
-            }
-            c.drop_socket();
-            c.forget_peers();
+            c.stop();
         });
         self.ready.try_set(false);
         self.tab.try_set(Tab::Lost);
@@ -979,13 +964,7 @@ impl DocSession {
     pub fn use_here(&self) {
         let me = *self;
         let reset = self.with_core(|c| {
-            if let Some(timer) = c.retry.take() {
-                timer.clear();
-            }
-            if let Some(timer) = c.save_timer.take() {
-                timer.clear();
-            }
-            c.drop_socket();
+            c.stop();
             c.doc = new_document();
             c.session = Session::new(c.keys(), 0, Vec::new());
             c.shown.clear();
@@ -995,11 +974,10 @@ impl DocSession {
             c.closed = false;
             c.attempt = 0;
             c.recorded_title = None;
-            c.forget_peers();
             // A new client id: its `people` entry is written again.
             c.roster.written = None;
             c.opening += 1;
-            c.show_body(None);
+            c.show_body();
         });
         if reset.is_none() {
             return;
@@ -1133,7 +1111,7 @@ impl DocSession {
                 }
             }
             c.ready = true;
-            c.show_body(None);
+            c.show_body();
             c.out.title = Some(c.doc.meta().title.unwrap_or_default());
             true
         });
@@ -1463,7 +1441,7 @@ impl DocSession {
         self.with_core(|c| {
             c.textarea = Some(textarea);
             if c.ready {
-                c.show_body(None);
+                c.show_body();
             }
         });
     }

@@ -91,9 +91,14 @@ pub fn Backdrop(
 
     Effect::new(move |_| {
         frame.track();
-        let Some(layer) = authors.get() else {
+        let (Some(authors), Some(carets)) = (authors.get(), carets.get()) else {
             return;
         };
+        // The body is copied out of the document once per frame, and only
+        // when a layer has something to draw.
+        let text = std::cell::OnceCell::new();
+        let body = || text.get_or_init(|| session.body()).as_str();
+
         let started = now();
         let paragraphs = if presence.authorship().get_untracked() {
             let runs = session.authorship();
@@ -101,25 +106,20 @@ pub fn Backdrop(
                 .iter()
                 .map(|(len, colour)| (*len, colour.as_deref()))
                 .collect();
-            authorship(&session.body(), &runs)
+            authorship(body(), &runs)
         } else {
             Vec::new()
         };
-        authors_shown.update_value(|shown| update(&layer, shown, paragraphs));
+        authors_shown.update_value(|shown| update(&authors, shown, paragraphs));
         authors_ms.set(now() - started);
-    });
-    Effect::new(move |_| {
-        frame.track();
-        let Some(layer) = carets.get() else {
-            return;
-        };
+
         let remote = session.remote_cursors(locale.strings().presence_unnamed);
         let paragraphs = if remote.is_empty() {
             Vec::new()
         } else {
-            cursors(&session.body(), &remote)
+            cursors(body(), &remote)
         };
-        carets_shown.update_value(|shown| update(&layer, shown, paragraphs));
+        carets_shown.update_value(|shown| update(&carets, shown, paragraphs));
     });
 
     // Follow the textarea's scrolling, and after a rebuild too.
