@@ -1002,4 +1002,23 @@ mod tests {
         s.receive(&welcome(6)).expect("welcome");
         assert_eq!(s.applied(), 0, "the relay has less: start over");
     }
+
+    #[test]
+    fn behind_an_update_in_flight_nothing_or_one_unsent_is_left_alone() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        s.local(b"a".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let merge = |s: &mut Session| {
+            s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+                .expect("merge")
+        };
+        let before = s.pending();
+        merge(&mut s);
+        assert_eq!(s.pending(), before, "nothing unsent: nothing made up");
+        s.local(b"b".to_vec()).expect("editor");
+        let before = s.pending();
+        merge(&mut s);
+        assert_eq!(s.pending(), before, "one unsent keeps its id");
+    }
 }
