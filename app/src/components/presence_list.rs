@@ -8,7 +8,9 @@ use leptos::prelude::*;
 
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::{display_name, use_doc_session};
+use model::awareness::display_name;
+
+use crate::session::use_doc_session;
 
 /// One line of the list.
 #[derive(Clone, PartialEq)]
