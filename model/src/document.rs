@@ -363,7 +363,10 @@ impl Document {
     /// Set this browser's entry in `people`. Returns the update to send.
     pub fn set_me(&self, person: &Person) -> Vec<u8> {
         let entry = Any::from(HashMap::from([
-            (schema::person::NAME.to_owned(), Any::from(person.name.as_str())),
+            (
+                schema::person::NAME.to_owned(),
+                Any::from(person.name.as_str()),
+            ),
             (
                 schema::person::COLOUR.to_owned(),
                 Any::from(person.colour.as_str()),

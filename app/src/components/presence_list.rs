@@ -5,11 +5,10 @@
 //! `data-you` and `data-read-only`.
 
 use leptos::prelude::*;
+use model::awareness::display_name;
 
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use model::awareness::display_name;
-
 use crate::session::use_doc_session;
 
 /// One line of the list.

@@ -24,10 +24,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{closure::Closure, JsCast};
 use leptos::web_sys::{Element, MouseEvent};
+use model::markdown;
 use send_wrapper::SendWrapper;
 
 use crate::locale::use_locale;
-use model::markdown;
 use crate::session::use_doc_session;
 
 /// A render slower than this (in milliseconds) is one a frame cannot
