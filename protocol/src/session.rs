@@ -845,6 +845,61 @@ mod tests {
     }
 
     #[test]
+    fn an_ack_removes_the_update_it_names_and_no_other() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let a = s.local(b"a".to_vec()).expect("editor");
+        let b = s.local(b"b".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let out = s
+            .receive(&ServerMsg::Ack { msg_id: b, seq: 2 }.encode())
+            .expect("ack");
+        assert_eq!(out, vec![Incoming::Acked { msg_id: b, seq: 2 }]);
+        assert_eq!(
+            s.pending().iter().map(|p| p.msg_id).collect::<Vec<_>>(),
+            vec![a]
+        );
+        // An ack for nothing we sent changes nothing but `applied`.
+        s.receive(
+            &ServerMsg::Ack {
+                msg_id: [0; 16],
+                seq: 3,
+            }
+            .encode(),
+        )
+        .expect("ack");
+        assert_eq!(s.pending_len(), 1);
+        assert_eq!(s.applied(), 3);
+    }
+
+    #[test]
+    fn a_disconnected_session_is_offline_and_sends_nothing_until_it_is_live_again() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        s.local(b"x".to_vec()).expect("editor");
+        assert_eq!(s.outgoing().expect("seal").len(), 1);
+        s.disconnected();
+        assert_eq!(s.phase(), Phase::Offline);
+        assert!(s.outgoing().expect("seal").is_empty());
+        // Whatever was in flight may be merged with what came after.
+        s.local(b"y".to_vec()).expect("editor");
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        assert_eq!(s.pending_len(), 1, "nothing is in flight any more");
+        assert_eq!(s.pending()[0].update, b"xy".to_vec());
+    }
+
+    #[test]
+    fn message_ids_are_random() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let a = s.local(b"a".to_vec()).expect("editor");
+        let b = s.local(b"b".to_vec()).expect("editor");
+        assert_ne!(a, b);
+        assert_ne!(a, [0; 16]);
+        assert_ne!(b, [0; 16]);
+    }
+
+    #[test]
     fn unsent_updates_merge_into_one() {
         let mut s = Session::new(keys(), 0, Vec::new());
         for i in 0..100u8 {
