@@ -4,8 +4,9 @@
 //! this generator to the other, and runs it; BENCHMARKS.md explains the
 //! workloads and the figures.
 //!
-//! - [`codec`]: the three wire protocols, one codec per connection.
-//! - [`sealed`]: opening Cahier's sealed updates without the signature check.
+//! - [`codec`]: the three wire protocols, one codec per connection;
+//!   Cahier's is the project's client engine (`cahier-client`) on
+//!   `protocol::Session`.
 //! - [`client`]: a simulated person typing (or reading) in one room.
 //! - [`server`]: starting, measuring (`/proc`) and stopping the servers.
 //! - [`workload`]: the workloads, W1 to W5.
@@ -18,7 +19,6 @@ mod client;
 mod codec;
 mod populate;
 mod report;
-mod sealed;
 mod server;
 mod trace;
 mod workload;
