@@ -55,7 +55,7 @@ if [ -z "${CAHIER_RELAY_BIN:-}" ]; then
 fi
 
 if [ -z "${CAHIER_E2E_DIST:-}" ]; then
-    sources=(app protocol styles public index.html Trunk.toml Cargo.toml Cargo.lock)
+    sources=(app model protocol styles public index.html Trunk.toml Cargo.toml Cargo.lock)
     if [ ! -e dist/index.html ] ||
         [ -n "$(find "${sources[@]}" -newer dist/index.html -print -quit 2>/dev/null)" ]; then
         say 'building the app (dist/ is missing or stale)'

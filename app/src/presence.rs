@@ -3,13 +3,14 @@
 //! so it is the same in every document and every visit, and whether the
 //! text is coloured by author. The room's side of presence (telling the
 //! others, hearing them) is the session's ([`crate::session`]); the
-//! payload and the palette are [`crate::awareness`]'s.
+//! payload and the palette are [`model::awareness`]'s.
 
 use leptos::prelude::*;
 
-use crate::awareness::{clean_name, is_colour, pick_colour};
+use model::awareness::{clean_name, is_colour, pick_colour};
+use model::Person;
+
 use crate::browser;
-use crate::doc::Person;
 
 const NAME_KEY: &str = "cahier.name";
 const COLOUR_KEY: &str = "cahier.colour";

@@ -19,7 +19,7 @@
 //! 4. The state is saved [`SAVE_DELAY`] after a change, and when the page
 //!    is hidden or left.
 //!
-//! Presence ([`crate::awareness`]): once caught up, the page tells the
+//! Presence ([`model::awareness`]): once caught up, the page tells the
 //! room who is here (name, colour, selection as sticky indices), again
 //! when the caret moves (at most every [`awareness::THROTTLE`]), when a
 //! peer it does not know speaks (the relay has no "joined" message), and
@@ -60,11 +60,12 @@ use protocol::{DocKeys, Link};
 use send_wrapper::SendWrapper;
 use web_sys::{BinaryType, CloseEvent, HtmlTextAreaElement, MessageEvent, WebSocket};
 
-use crate::awareness::{self, Heard, Peer, Peers, State, Sticky};
+use model::awareness::{self, display_name, Heard, Peer, Peers, State, Sticky};
+use model::caret::{Selection, Step};
+use model::edit::{diff, diff_at_caret, utf16_len};
+use model::{document, Document, Person};
+
 use crate::backdrop::Cursor;
-use crate::caret::{transform, Selection, Step, Stick};
-use crate::diff::{diff, diff_at_caret, Edit};
-use crate::doc::{Document, Person};
 use crate::inbox::{Inbox, BUDGET_MS};
 use crate::status::{backoff, Connection, Problem};
 use crate::store::{self, Recent, Saved, Value};
@@ -307,28 +308,6 @@ fn online() -> bool {
     window().navigator().on_line()
 }
 
-/// Carry a local edit made on an older text through the remote changes
-/// that text has missed since.
-fn carry(edit: Edit, changes: &[Vec<Step>], len: u32) -> Edit {
-    let (mut start, mut end) = (edit.start, edit.start + edit.delete);
-    for steps in changes {
-        if start == end {
-            start = transform(start, steps, Stick::Before);
-            end = start;
-        } else {
-            start = transform(start, steps, Stick::After);
-            end = transform(end, steps, Stick::Before).max(start);
-        }
-    }
-    let start = start.min(len);
-    let end = end.clamp(start, len);
-    Edit {
-        start,
-        delete: end - start,
-        insert: edit.insert,
-    }
-}
-
 impl Core {
     fn keys(&self) -> DocKeys {
         self.link.keys()
@@ -348,7 +327,7 @@ impl Core {
                 if parts.iter().map(|part| part.len()).sum::<usize>() > MAX_UPDATE_BYTES {
                     return Err(None);
                 }
-                yrs::merge_updates_v1(parts.iter()).map_err(Some)
+                document::merge_updates(parts).map_err(Some)
             });
             if let Err(Some(_)) = merged {
                 leptos::logging::warn!("could not merge the unsent edits; sending them one by one");
@@ -405,7 +384,7 @@ impl Core {
     fn show_body(&mut self) {
         let body = self.doc.body();
         if let Some(textarea) = &self.textarea {
-            let len = crate::diff::utf16_len(&body);
+            let len = utf16_len(&body);
             let start = textarea.selection_start().ok().flatten().unwrap_or(0);
             let end = textarea.selection_end().ok().flatten().unwrap_or(0);
             textarea.set_value(&body);
@@ -432,7 +411,7 @@ impl Core {
             for steps in &changes {
                 selection = selection.transform(steps);
             }
-            let len = crate::diff::utf16_len(&body);
+            let len = utf16_len(&body);
             textarea.set_value(&body);
             let _ = textarea.set_selection_range(selection.start.min(len), selection.end.min(len));
         }
@@ -553,7 +532,7 @@ impl Core {
         let edit = if deferred.is_empty() {
             edit
         } else {
-            carry(edit, &deferred, self.doc.body_len())
+            edit.carry(&deferred, self.doc.body_len())
         };
         match self.doc.edit_body_in_parts(&edit, MAX_UPDATE_BYTES) {
             Ok(updates) => {
@@ -567,7 +546,7 @@ impl Core {
             }
             Err(error) => leptos::logging::warn!("edit not applied: {error}"),
         }
-        if deferred.is_empty() && self.doc.body_len() == crate::diff::utf16_len(&value) {
+        if deferred.is_empty() && self.doc.body_len() == utf16_len(&value) {
             self.shown = value;
         } else {
             let caret = edit.start + edit.insert_len();
@@ -1564,68 +1543,12 @@ impl DocSession {
     /// `None` for a client not in `people` (or with a colour that is not
     /// one).
     pub fn authorship(&self) -> Vec<(u32, Option<String>)> {
-        self.with_core(|c| {
-            let people: std::collections::HashMap<u64, String> = c
-                .doc
-                .people()
-                .into_iter()
-                .filter(|(_, person)| awareness::is_colour(&person.colour))
-                .map(|(id, person)| (id, person.colour))
-                .collect();
-            c.doc
-                .authorship()
-                .into_iter()
-                .map(|run| (run.len, people.get(&run.client).cloned()))
-                .collect()
-        })
-        .unwrap_or_default()
-    }
-}
-
-/// A name as shown: `unnamed` when none was given.
-pub fn display_name(name: &str, unnamed: &str) -> String {
-    if name.trim().is_empty() {
-        unnamed.to_owned()
-    } else {
-        name.to_owned()
+        self.with_core(|c| c.doc.coloured_authorship())
+            .unwrap_or_default()
     }
 }
 
 /// The [`DocSession`] the document page provides.
 pub fn use_doc_session() -> DocSession {
     use_context().expect("the document page provides its DocSession")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::caret::Step::{Delete, Insert, Retain};
-
-    fn edit(start: u32, delete: u32, insert: &str) -> Edit {
-        Edit {
-            start,
-            delete,
-            insert: insert.into(),
-        }
-    }
-
-    #[test]
-    fn a_composed_word_lands_after_text_inserted_before_it() {
-        // Composing at 5 while a co-author inserted 3 units at 0.
-        let carried = carry(edit(5, 0, "日本"), &[vec![Insert(3)]], 20);
-        assert_eq!(carried, edit(8, 0, "日本"));
-    }
-
-    #[test]
-    fn a_replacement_shrinks_with_what_was_deleted_meanwhile() {
-        // Replace 4..8; meanwhile 6..10 was deleted.
-        let carried = carry(edit(4, 4, "x"), &[vec![Retain(6), Delete(4)]], 20);
-        assert_eq!(carried, edit(4, 2, "x"));
-    }
-
-    #[test]
-    fn a_carried_edit_stays_in_bounds() {
-        let carried = carry(edit(9, 3, "y"), &[vec![Delete(10)]], 2);
-        assert!(carried.start + carried.delete <= 2);
-    }
 }

@@ -2,10 +2,11 @@
 //! as the app would have written it, and print the edit link's fragment
 //! (`e=<S>.<check>`, `protocol::link`) so a browser can open it.
 //!
-//! The document is the app's (`app/src/doc.rs`): the `meta` map holds
-//! `kind = "text"`, a `title` and `created`, and the trace is typed into
-//! the Y.Text `body`, one update per edit, each sealed and signed as the
-//! app seals a keystroke. Two shapes of room:
+//! The document is the app's ([`model::Document`]): its `meta` is written
+//! by [`model::Document::init_meta`] (a text, its title, when it was
+//! created), and the trace is typed into the Y.Text `body`, one update per
+//! edit, each sealed and signed as the app seals a keystroke. Two shapes
+//! of room:
 //!
 //! - without `--snapshot`, the raw history: every edit stays a separate
 //!   stored update (nobody ever answered the relay's `CompactHint`), the
@@ -20,8 +21,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use model::schema::BODY;
+use model::{DocKind, Document};
 use protocol::{EditSecret, Link};
-use yrs::{Any, Map as _, Number, Transact as _};
 
 use crate::codec::{Room, ServerKind};
 use crate::trace::Trace;
@@ -58,15 +60,9 @@ pub struct PopulateArgs {
     end_content: Option<PathBuf>,
 }
 
-/// The `meta` update of a new text, as `Document::init_meta` writes it.
+/// The `meta` update of a new text, written by the app's document model.
 fn meta_update(title: &str, created: i64) -> Vec<u8> {
-    let doc = yrs::Doc::with_client_id(AUTHOR_ID);
-    let meta = doc.get_or_insert_map("meta");
-    let mut txn = doc.transact_mut();
-    meta.insert(&mut txn, "kind", "text");
-    meta.insert(&mut txn, "title", title);
-    meta.insert(&mut txn, "created", Any::Number(Number::Int(created)));
-    txn.encode_update_v1()
+    Document::new(AUTHOR_ID).init_meta(DocKind::Text, title, created)
 }
 
 /// The address part of `ws://host:port/ws` (what the codec takes).
@@ -89,7 +85,7 @@ pub async fn run(args: PopulateArgs) -> anyhow::Result<()> {
     let mut updates = vec![meta_update(&args.title, created)];
     // The meta map's author is another client id than the body's: two
     // independent yrs clients, so their clocks do not collide.
-    updates.extend(trace.to_updates(AUTHOR_ID + 1, "body")?);
+    updates.extend(trace.to_updates(AUTHOR_ID + 1, BODY)?);
     if let Some(path) = &args.end_content {
         std::fs::write(path, &trace.end).with_context(|| format!("write {}", path.display()))?;
     }
@@ -131,8 +127,6 @@ pub async fn run(args: PopulateArgs) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::updates::decoder::Decode as _;
-    use yrs::{GetString as _, Out};
 
     #[test]
     fn the_relay_address_is_taken_from_a_url_or_as_is() {
@@ -142,18 +136,25 @@ mod tests {
     }
 
     #[test]
-    fn the_meta_update_reads_back_as_the_app_writes_it() {
-        let doc = yrs::Doc::with_client_id(5);
-        let meta = doc.get_or_insert_map("meta");
-        // Before any transaction: getting a root type takes the write lock.
-        let body = doc.get_or_insert_text("body");
-        let update = yrs::Update::decode_v1(&meta_update("Motion", 42)).expect("decode");
-        doc.transact_mut().apply_update(update).expect("apply");
-        let txn = doc.transact();
-        let get = |key| meta.get(&txn, key);
-        assert_eq!(get("kind"), Some(Out::Any(Any::from("text"))));
-        assert_eq!(get("title"), Some(Out::Any(Any::from("Motion"))));
-        assert_eq!(get("created"), Some(Out::Any(Any::Number(Number::Int(42)))));
-        assert_eq!(body.get_string(&txn), "");
+    fn the_meta_update_reads_back_as_the_app_reads_it() {
+        let doc = Document::load(5, &meta_update("Motion", 42)).expect("applies");
+        let meta = doc.meta();
+        assert_eq!(meta.kind, Some(DocKind::Text));
+        assert_eq!(meta.title.as_deref(), Some("Motion"));
+        assert_eq!(meta.created, Some(42));
+        assert_eq!(doc.body(), "");
+    }
+
+    #[test]
+    fn the_trace_lands_in_the_body_the_app_shows() {
+        let trace = Trace::from_json(
+            r#"{"startContent":"","endContent":"ab","txns":[{"patches":[[0,0,"b"],[0,0,"a"]]}]}"#,
+        )
+        .expect("parse");
+        let doc = Document::load(5, &meta_update("T", 0)).expect("applies");
+        for update in trace.to_updates(AUTHOR_ID + 1, BODY).expect("replays") {
+            doc.apply_remote(&update).expect("applies");
+        }
+        assert_eq!(doc.body(), "ab");
     }
 }

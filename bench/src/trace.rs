@@ -135,6 +135,7 @@ impl Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::schema::BODY;
     use yrs::updates::decoder::Decode as _;
 
     const SMALL: &str = r#"{"startContent":"","endContent":"Hllo!","txns":[
@@ -146,10 +147,10 @@ mod tests {
         let trace = Trace::from_json(SMALL).expect("parse");
         assert_eq!(trace.patches.len(), 6);
         assert_eq!(trace.replay_plain(), "Hllo!");
-        let updates = trace.to_updates(7, "body").expect("updates");
+        let updates = trace.to_updates(7, BODY).expect("updates");
         assert_eq!(updates.len(), 6);
         let doc = yrs::Doc::with_client_id(8);
-        let text = doc.get_or_insert_text("body");
+        let text = doc.get_or_insert_text(BODY);
         let mut txn = doc.transact_mut();
         for u in updates {
             txn.apply_update(yrs::Update::decode_v1(&u).expect("decode"))
@@ -162,7 +163,7 @@ mod tests {
     fn a_trace_that_does_not_reach_its_end_is_refused() {
         let bad = SMALL.replace("Hllo!", "Hello!");
         let trace = Trace::from_json(&bad).expect("parse");
-        assert!(trace.to_updates(7, "body").is_err());
+        assert!(trace.to_updates(7, BODY).is_err());
     }
 
     #[test]
@@ -170,6 +171,6 @@ mod tests {
         let mut trace = Trace::from_json(SMALL).expect("parse");
         trace.truncate(4);
         assert_eq!(trace.end, "Hello");
-        assert!(trace.to_updates(1, "body").is_ok());
+        assert!(trace.to_updates(1, BODY).is_ok());
     }
 }

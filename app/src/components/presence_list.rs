@@ -5,10 +5,11 @@
 //! `data-you` and `data-read-only`.
 
 use leptos::prelude::*;
+use model::awareness::display_name;
 
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::{display_name, use_doc_session};
+use crate::session::use_doc_session;
 
 /// One line of the list.
 #[derive(Clone, PartialEq)]

@@ -1,5 +1,5 @@
 //! The rendered text (`#preview`): the body's Markdown as HTML from
-//! [`crate::markdown`], which writes no raw HTML, loads no image and keeps
+//! [`model::markdown`], which writes no raw HTML, loads no image and keeps
 //! only safe links, so it is set with `innerHTML` whoever wrote the text.
 //!
 //! It follows the body live while it is shown: each change of the
@@ -12,7 +12,7 @@
 //! match, which is what a browser without `beforeprint` and Playwright's
 //! `emulateMedia` give): printing shows this element whatever the view.
 //!
-//! Images are links (see [`crate::markdown`]); the stylesheet puts the word
+//! Images are links (see [`model::markdown`]); the stylesheet puts the word
 //! "Image:" before them, in the page's language, from `--image-label`.
 //!
 //! A click on a `#fragment` link is stopped: the app's address fragment
@@ -24,10 +24,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{closure::Closure, JsCast};
 use leptos::web_sys::{Element, MouseEvent};
+use model::markdown;
 use send_wrapper::SendWrapper;
 
 use crate::locale::use_locale;
-use crate::markdown;
 use crate::session::use_doc_session;
 
 /// A render slower than this (in milliseconds) is one a frame cannot
