@@ -9,7 +9,8 @@
 #   scripts/bench.sh --help               every flag of the generator (installs nothing)
 #
 # The binaries are found through `cargo metadata`, so CARGO_TARGET_DIR is
-# honoured.
+# honoured. W4's editing trace is looked up in $CAHIER_TRACES, else in
+# ../shared/data/editing-traces beside the clone (--trace PATH overrides).
 #
 # The peers are installed from their registries into $CAHIER_BENCH_PEERS
 # (default ~/.cache/cahier-bench), never into this repository:

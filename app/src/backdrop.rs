@@ -11,13 +11,13 @@
 //! says which few paragraphs to replace, so the browser parses and lays
 //! out one paragraph again, not the whole text. Offsets are UTF-16 units,
 //! as in the textarea. Colours must be `#rrggbb`
-//! ([`crate::awareness::is_colour`]); anything else gets the neutral one,
+//! ([`model::awareness::is_colour`]); anything else gets the neutral one,
 //! since they go into style attributes. When to re-render is the
 //! component's business ([`crate::components::backdrop`]).
 
 use std::ops::Range;
 
-use crate::awareness::{is_colour, NEUTRAL};
+use model::awareness::{is_colour, NEUTRAL};
 
 /// The alpha appended to an author's colour for their text's background.
 pub const AUTHOR_ALPHA: &str = "38";

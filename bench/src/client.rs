@@ -26,8 +26,8 @@ use yrs::{GetString as _, ReadTxn as _, StateVector, Text as _, Transact as _};
 
 use crate::codec::{CahierOptions, Codec, Event, Room, ServerKind, CAHIER_WINDOW};
 
-/// The Yrs text every client edits.
-pub const TEXT: &str = "body";
+/// The Yrs text every client edits: the app's body.
+pub const TEXT: &str = model::schema::BODY;
 
 /// What a run records, shared by all its clients.
 #[derive(Default)]

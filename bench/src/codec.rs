@@ -420,7 +420,7 @@ mod tests {
     }
 
     fn keystroke(doc: &yrs::Doc, at: u32) -> Vec<u8> {
-        let text = doc.get_or_insert_text("body");
+        let text = doc.get_or_insert_text(crate::client::TEXT);
         let mut txn = doc.transact_mut();
         text.insert(&mut txn, at, "x");
         txn.encode_update_v1()

@@ -347,12 +347,13 @@ impl<D: Replica> Engine<D> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::schema::BODY;
     use protocol::wire::decode_client;
     use protocol::{ClientMsg, EditSecret, ServerMsg, StoredUpdate};
     use yrs::{GetString as _, Text as _, Transact as _};
 
     fn typed(doc: &yrs::Doc, s: &str) -> Vec<u8> {
-        let text = doc.get_or_insert_text("body");
+        let text = doc.get_or_insert_text(BODY);
         let mut txn = doc.transact_mut();
         let len = text.len(&txn);
         text.insert(&mut txn, len, s);
@@ -360,7 +361,7 @@ mod tests {
     }
 
     fn body(doc: &yrs::Doc) -> String {
-        doc.get_or_insert_text("body").get_string(&doc.transact())
+        doc.get_or_insert_text(BODY).get_string(&doc.transact())
     }
 
     fn live<D: Replica>(engine: &mut Engine<D>, head_seq: u64) {

@@ -3,11 +3,12 @@
 //! client never edits the document itself; its owner does, and hands the
 //! client the update each edit produced ([`crate::Client::submit`]).
 //!
-//! Implemented here for a bare Yrs [`yrs::Doc`] (a test or a tool that
-//! reads the text directly); the document model (`model::Document`)
-//! implements it the same way. A program with its own bookkeeping (the
-//! bench counts each keystroke as it arrives) can implement it to do
-//! nothing and apply the updates it gets in [`crate::Event::Update`].
+//! Implemented here for the document model ([`model::Document`], what the
+//! app holds and what the command line reads and writes) and for a bare
+//! Yrs [`yrs::Doc`] (a tool that only checks updates). A program with its
+//! own bookkeeping (the bench counts each keystroke as it arrives) can
+//! implement it to do nothing and apply what it gets in
+//! [`crate::Event::Update`] and [`crate::Event::Snapshot`] itself.
 
 use yrs::updates::decoder::Decode as _;
 use yrs::{ReadTxn as _, StateVector, Transact as _};
@@ -24,6 +25,21 @@ pub trait Replica {
 
     /// The whole document as one update: what a snapshot seals.
     fn encode_state(&self) -> Vec<u8>;
+}
+
+impl Replica for model::Document {
+    type Error = model::DocError;
+
+    /// Without the body's delta: a native client has no selection to carry
+    /// through it, and computing one per update is quadratic over a long
+    /// history ([`model::Document::apply_remote_unmapped`]).
+    fn apply_remote(&mut self, update: &[u8]) -> Result<(), model::DocError> {
+        self.apply_remote_unmapped(update).map(|_| ())
+    }
+
+    fn encode_state(&self) -> Vec<u8> {
+        model::Document::encode_state(self)
+    }
 }
 
 /// Why a bare Yrs document refused an update.
@@ -53,12 +69,13 @@ impl Replica for yrs::Doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::schema::BODY;
     use yrs::{GetString as _, Text as _};
 
     #[test]
     fn a_yrs_doc_takes_an_update_and_refuses_garbage() {
         let source = yrs::Doc::with_client_id(1);
-        let text = source.get_or_insert_text("body");
+        let text = source.get_or_insert_text(BODY);
         let update = {
             let mut txn = source.transact_mut();
             text.insert(&mut txn, 0, "motion");
@@ -66,14 +83,27 @@ mod tests {
         };
         let mut copy = yrs::Doc::with_client_id(2);
         copy.apply_remote(&update).expect("a real update applies");
-        let body = copy.get_or_insert_text("body");
+        let body = copy.get_or_insert_text(BODY);
         assert_eq!(body.get_string(&copy.transact()), "motion");
         assert!(copy.apply_remote(&[0xff, 0xff, 0xff]).is_err());
         let mut again = yrs::Doc::with_client_id(3);
         again
             .apply_remote(&copy.encode_state())
             .expect("a state applies");
-        let body = again.get_or_insert_text("body");
+        let body = again.get_or_insert_text(BODY);
         assert_eq!(body.get_string(&again.transact()), "motion");
+    }
+
+    #[test]
+    fn the_document_model_takes_an_update_and_gives_its_state() {
+        let source = model::Document::new(1);
+        let update = source.init_meta(model::DocKind::Text, "Motion", 0);
+        let mut copy = model::Document::new(2);
+        Replica::apply_remote(&mut copy, &update).expect("a real update applies");
+        assert_eq!(copy.meta().title.as_deref(), Some("Motion"));
+        assert!(Replica::apply_remote(&mut copy, &[0xff, 0xff, 0xff]).is_err());
+        let state = Replica::encode_state(&copy);
+        let again = model::Document::load(3, &state).expect("a state loads");
+        assert_eq!(again.meta().title.as_deref(), Some("Motion"));
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use client::{Client, ClientError, Engine, Event};
+use model::schema::BODY;
 use protocol::{DocKeys, EditSecret, ErrorCode};
 use yrs::{GetString as _, Text as _, Transact as _};
 
@@ -58,7 +59,7 @@ async fn open(url: &str, keys: &DocKeys, client_id: u64) -> Result<Client<yrs::D
 }
 
 fn text(client: &Client<yrs::Doc>) -> String {
-    let body = client.doc().get_or_insert_text("body");
+    let body = client.doc().get_or_insert_text(BODY);
     body.get_string(&client.doc().transact())
 }
 
@@ -66,7 +67,7 @@ fn text(client: &Client<yrs::Doc>) -> String {
 async fn type_text(client: &mut Client<yrs::Doc>, s: &str) -> Result<protocol::MsgId> {
     let update = {
         let doc = client.doc();
-        let body = doc.get_or_insert_text("body");
+        let body = doc.get_or_insert_text(BODY);
         let mut txn = doc.transact_mut();
         let len = body.len(&txn);
         body.insert(&mut txn, len, s);

@@ -73,7 +73,7 @@ async fn a_client_with_since_seq_gets_only_what_it_missed() -> Result<()> {
     }
     // Bob has applied up to seq 2 (from an earlier session) and asks for the rest.
     let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
-    let state = bob.doc().clone();
+    let state = model::Document::load(2, &bob.state())?;
     drop(bob);
     let mut ws =
         Client::join_with_doc(&relay.url(), keys.clone(), common::new_doc(2), Some(2)).await?;
@@ -93,7 +93,7 @@ async fn a_resent_update_is_acknowledged_once_and_stored_once() -> Result<()> {
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let keys = editor();
     let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
-    let update = alice.edit(0, "hello");
+    let update = alice.edit(0, "hello")?;
     let (id, msg) = client::raw::update(alice.keys(), &update)?;
     alice.send_msg(&msg).await?;
     let first = alice.ack(id).await?;
@@ -118,7 +118,7 @@ async fn viewer_cannot_write() -> Result<()> {
     let mut vic = Client::join(&relay.url(), viewer.clone(), 2, None).await?;
     assert_eq!(vic.text(), "the motion", "a viewer reads");
     // The protocol crate will not sign for a viewer...
-    let update = vic.edit(0, "x");
+    let update = vic.edit(0, "x")?;
     assert!(matches!(
         vic.submit(update).await,
         Err(ClientError::Seal(protocol::SealError::ReadOnly))
@@ -127,7 +127,7 @@ async fn viewer_cannot_write() -> Result<()> {
     let forger = DocKeys::from_edit(&EditSecret::generate());
     let msg_id = new_msg_id();
     let ctx = Context::update(keys.room(), msg_id);
-    let update = vic.edit(0, "FORGED ");
+    let update = vic.edit(0, "FORGED ")?;
     let ciphertext = viewer
         .encrypt(&ctx, &update)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -198,7 +198,7 @@ async fn a_message_replayed_into_another_room_or_with_a_flipped_bit_is_refused()
     let room_b = editor();
     let mut a = Client::join(&relay.url(), room_a.clone(), 1, None).await?;
     let mut b = Client::join(&relay.url(), room_b.clone(), 2, None).await?;
-    let update = a.edit(0, "only for room A");
+    let update = a.edit(0, "only for room A")?;
     let (id, msg) = client::raw::update(a.keys(), &update)?;
     a.send_msg(&msg).await?;
     a.ack(id).await?;
@@ -349,7 +349,7 @@ async fn bad_frames_get_an_error_or_a_close_and_the_relay_keeps_serving() -> Res
 
     // A truncated update.
     let mut cut = Client::join(&relay.url(), keys.clone(), 3, None).await?;
-    let update = cut.edit(0, "cut");
+    let update = cut.edit(0, "cut")?;
     let bytes = client::raw::update(cut.keys(), &update)?.1.encode();
     cut.send_frame(bytes[..bytes.len() / 2].to_vec()).await?;
     assert_eq!(cut.refusal().await?.0, ErrorCode::Malformed);

@@ -6,7 +6,8 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::web_sys::SubmitEvent;
 
-use crate::awareness::MAX_NAME_CHARS;
+use model::awareness::MAX_NAME_CHARS;
+
 use crate::locale::use_locale;
 use crate::presence::use_presence;
 

@@ -1,7 +1,8 @@
 //! A real relay on port 0 and the project's native client
-//! (`cahier-client`, on `protocol::Session`) holding a Yrs doc, shared by
-//! the integration tests. `Client` adds to it what the tests say often:
-//! join with a fixed Yrs client id, type into the body, wait for a text.
+//! (`cahier-client`, on `protocol::Session`) holding the app's document
+//! model, shared by the integration tests. `Client` adds to it what the
+//! tests say often: join with a fixed Yrs client id, type into the body,
+//! wait for a text.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -10,9 +11,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use client::{Engine, Event};
+use model::edit::Edit;
+use model::Document;
 use protocol::{DocKeys, MsgId};
 use tokio::net::TcpStream;
-use yrs::{ClientID, Doc, GetString, OffsetKind, Options, Text, TextRef, Transact};
 
 /// How long any single wait may take before a test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -89,21 +91,18 @@ pub fn metric(text: &str, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("metric {name} not found"))
 }
 
-pub fn new_doc(client_id: u64) -> Doc {
-    let mut options = Options::with_client_id(ClientID::new(client_id));
-    options.offset_kind = OffsetKind::Utf16;
-    options.skip_gc = true;
-    Doc::with_options(options)
+/// An empty document as the app makes one, for the Yrs client `client_id`.
+pub fn new_doc(client_id: u64) -> Document {
+    Document::new(client_id)
 }
 
-/// The native client with a Yrs doc whose text is `body`, as the app's.
+/// The native client holding the app's document model.
 pub struct Client {
-    inner: client::Client<Doc>,
-    pub body: TextRef,
+    inner: client::Client<Document>,
 }
 
 impl std::ops::Deref for Client {
-    type Target = client::Client<Doc>;
+    type Target = client::Client<Document>;
     fn deref(&self) -> &Self::Target {
         &self.inner
     }
@@ -131,25 +130,23 @@ impl Client {
     pub async fn join_with_doc(
         url: &str,
         keys: DocKeys,
-        doc: Doc,
+        doc: Document,
         since: Option<u64>,
     ) -> Result<Self> {
         Self::join_with(Engine::new(keys, doc, since.unwrap_or(0), Vec::new()), url).await
     }
 
     /// Join with an engine set up by the caller (a wider window...).
-    pub async fn join_with(engine: Engine<Doc>, url: &str) -> Result<Self> {
+    pub async fn join_with(engine: Engine<Document>, url: &str) -> Result<Self> {
         let mut client = Self::offline(engine, url);
         client.connect().await?;
         Ok(client)
     }
 
     /// A client that has not connected.
-    pub fn offline(engine: Engine<Doc>, url: &str) -> Self {
-        let body = engine.doc().get_or_insert_text("body");
+    pub fn offline(engine: Engine<Document>, url: &str) -> Self {
         Client {
             inner: client::Client::new(url, engine).with_wait(WAIT),
-            body,
         }
     }
 
@@ -160,31 +157,35 @@ impl Client {
         Ok(client)
     }
 
+    /// The body's text.
     pub fn text(&self) -> String {
-        self.body.get_string(&self.doc().transact())
+        self.doc().body()
     }
 
     /// The whole doc as one update: what a snapshot seals.
     pub fn state(&self) -> Vec<u8> {
-        client::Replica::encode_state(self.doc())
+        self.doc().encode_state()
     }
 
-    /// Insert `s` at `index` in the local doc only; the update it made.
-    pub fn edit(&mut self, index: u32, s: &str) -> Vec<u8> {
-        let mut txn = self.doc().transact_mut();
-        self.body.insert(&mut txn, index, s);
-        txn.encode_update_v1()
+    /// Insert `s` at `index` of the body in the local doc only; the update
+    /// it made.
+    pub fn edit(&mut self, index: u32, s: &str) -> Result<Vec<u8>> {
+        Ok(self.doc().edit_body(&Edit {
+            start: index,
+            delete: 0,
+            insert: s.to_owned(),
+        })?)
     }
 
     /// Insert `s` at `index` and submit it; its message id.
     pub async fn insert(&mut self, index: u32, s: &str) -> Result<MsgId> {
-        let update = self.edit(index, s);
+        let update = self.edit(index, s)?;
         Ok(self.submit(update).await?)
     }
 
     /// Type `s` at the end, submit it, return its message id.
     pub async fn type_at_end(&mut self, s: &str) -> Result<MsgId> {
-        let len = self.body.len(&self.doc().transact());
+        let len = self.doc().body_len();
         self.insert(len, s).await
     }
 

@@ -6,7 +6,7 @@
 //! [`State`]: the person's name and colour, this visit's Yrs client id
 //! (the key of its `people` entry), whether the link lets them write, and
 //! their selection as two encoded Yrs sticky indices
-//! ([`crate::doc::Document::stick`]), so a remote caret stays on its words
+//! ([`crate::document::Document::stick`]), so a remote caret stays on its words
 //! while edits arrive before the next payload does. A later version may
 //! append fields: the bytes after the ones this version knows are ignored.
 //! A payload of another major version, or one that does not decode, is
@@ -14,14 +14,17 @@
 //!
 //! [`Peers`] keeps the last state of each peer (by the relay's peer id),
 //! forgets one that left or stayed silent for [`EXPIRY`], and holds at most
-//! [`MAX_PEERS`]. Sealing, sending and the timers are the session's job
-//! ([`crate::session`]); showing them is the components'.
+//! [`MAX_PEERS`]. Sealing, sending and the timers are the app's session's
+//! job; showing them is its components'.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use protocol::wire::PeerId;
 use serde::{Deserialize, Serialize};
+
+/// The relay's id for a connection in a room (`protocol::PeerId`; this
+/// crate does not depend on the protocol).
+pub type PeerId = u64;
 
 /// The payload's first byte. Another value is another, incompatible shape.
 pub const VERSION: u8 = 1;
@@ -144,10 +147,19 @@ pub fn clean_name(name: &str) -> String {
 }
 
 /// A colour for a person, from `random` in `[0, 1)`: chosen once and kept
-/// in this browser ([`crate::presence`]), so it is the same every visit.
+/// in this browser (the app's `Presence`), so it is the same every visit.
 pub fn pick_colour(random: f64) -> &'static str {
     let index = (random.clamp(0.0, 1.0) * PALETTE.len() as f64) as usize;
     PALETTE[index.min(PALETTE.len() - 1)]
+}
+
+/// A name as shown: `unnamed` when none was given.
+pub fn display_name(name: &str, unnamed: &str) -> String {
+    if name.trim().is_empty() {
+        unnamed.to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 /// A peer as last heard.
@@ -300,6 +312,12 @@ mod tests {
         long.name = format!(" {}", long.name);
         let read = State::decode(&long.encode()).expect("decodes");
         assert_eq!(read.name, "a".repeat(MAX_NAME_CHARS));
+    }
+
+    #[test]
+    fn a_name_not_given_is_shown_as_unnamed() {
+        assert_eq!(display_name("  ", "anonyme"), "anonyme");
+        assert_eq!(display_name("Louise", "anonyme"), "Louise");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The body's Markdown as HTML for the preview and for printing, safe to
-//! set with `innerHTML` although a co-author wrote it (DESIGN.md: "the
-//! Markdown preview and every export render without raw HTML").
+//! The body's Markdown as HTML for the preview, printing and the HTML
+//! export ([`crate::export`]), safe to set with `innerHTML` although a
+//! co-author wrote it (DESIGN.md: "the Markdown preview and every export
+//! render without raw HTML").
 //!
 //! `pulldown-cmark` parses CommonMark with tables, strikethrough and task
 //! lists; this module writes the HTML itself from the parser's events,
@@ -29,8 +30,8 @@
 
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// The Markdown extensions the preview understands.
-fn options() -> Options {
+/// The Markdown extensions the preview (and every export) understands.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 

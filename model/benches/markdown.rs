@@ -1,15 +1,15 @@
 //! How long the preview takes to render a long text: a 100,000-character
 //! Markdown document (headings, paragraphs with emphasis and links, lists,
-//! tables, a quote, some raw HTML), rendered by [`cahier_app::markdown`]
+//! tables, a quote, some raw HTML), rendered by [`model::markdown`]
 //! many times; prints the median and the slowest run. A benchmark, not a
 //! test: it asserts nothing about time.
 //!
-//! `cargo bench -p cahier-app --bench markdown` measures it optimised (the
+//! `cargo bench -p cahier-model --bench markdown` measures it optimised (the
 //! release profile). To reuse the debug build's dependencies instead of
 //! building them all again optimised:
 //!
 //! ```text
-//! cargo bench -p cahier-app --bench markdown --profile dev \
+//! cargo bench -p cahier-model --bench markdown --profile dev \
 //!     --config 'profile.dev.opt-level=3' \
 //!     --config 'profile.dev.package.pulldown-cmark.opt-level=3'
 //! ```
@@ -17,7 +17,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use cahier_app::markdown::to_html;
+use model::markdown::to_html;
 
 /// A motion-like text of at least `chars` characters.
 fn document(chars: usize) -> String {

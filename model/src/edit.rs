@@ -11,7 +11,12 @@
 //! plain prefix/suffix diff reads as an insertion at the end. Given the
 //! caret after the input, [`diff_at_caret`] puts the edit where the person
 //! typed, which keeps remote carets and authorship on the right characters.
-//! Applying the edit to the document is [`crate::doc`]'s job.
+//! An edit made on a text that has since changed under it (a composition
+//! that ended after remote changes arrived) is carried through those
+//! changes by [`Edit::carry`]. Applying an edit to the document is
+//! [`crate::document`]'s job.
+
+use crate::caret::{transform, Step, Stick};
 
 /// One replacement: remove `delete` units at `start`, then insert `insert`
 /// there.
@@ -34,8 +39,7 @@ impl Edit {
     /// The edit as a delta, for [`crate::caret::Selection::transform`]:
     /// how to map a selection through a change known only by its before
     /// and after.
-    pub fn steps(&self) -> Vec<crate::caret::Step> {
-        use crate::caret::Step;
+    pub fn steps(&self) -> Vec<Step> {
         [
             Step::Retain(self.start),
             Step::Delete(self.delete),
@@ -77,6 +81,30 @@ impl Edit {
             rest = tail;
         }
         edits
+    }
+
+    /// The same edit, made on a text that `changes` (remote changes, oldest
+    /// first) have changed since, on the text after them, whose length is
+    /// `len`: its start and end are mapped as a selection would be
+    /// ([`crate::caret`]), and kept within `len`.
+    pub fn carry(self, changes: &[Vec<Step>], len: u32) -> Edit {
+        let (mut start, mut end) = (self.start, self.start.saturating_add(self.delete));
+        for steps in changes {
+            if start == end {
+                start = transform(start, steps, Stick::Before);
+                end = start;
+            } else {
+                start = transform(start, steps, Stick::After);
+                end = transform(end, steps, Stick::Before).max(start);
+            }
+        }
+        let start = start.min(len);
+        let end = end.clamp(start, len);
+        Edit {
+            start,
+            delete: end - start,
+            insert: self.insert,
+        }
     }
 
     /// Apply the edit to `text`: what the document does, for tests and
@@ -337,6 +365,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_composed_word_lands_after_text_inserted_before_it() {
+        use crate::caret::Step::Insert;
+        // Composing at 5 while a co-author inserted 3 units at 0.
+        let carried = edit(5, 0, "日本")
+            .expect("an edit")
+            .carry(&[vec![Insert(3)]], 20);
+        assert_eq!(Some(carried), edit(8, 0, "日本"));
+    }
+
+    #[test]
+    fn a_replacement_shrinks_with_what_was_deleted_meanwhile() {
+        use crate::caret::Step::{Delete, Retain};
+        // Replace 4..8; meanwhile 6..10 was deleted.
+        let carried = edit(4, 4, "x")
+            .expect("an edit")
+            .carry(&[vec![Retain(6), Delete(4)]], 20);
+        assert_eq!(Some(carried), edit(4, 2, "x"));
+    }
+
+    #[test]
+    fn a_carried_edit_stays_in_bounds() {
+        use crate::caret::Step::Delete;
+        let carried = edit(9, 3, "y")
+            .expect("an edit")
+            .carry(&[vec![Delete(10)]], 2);
+        assert!(carried.start + carried.delete <= 2);
+        let huge = edit(u32::MAX, u32::MAX, "").expect("an edit").carry(&[], 5);
+        assert_eq!(Some(huge), edit(5, 0, ""));
     }
 
     #[test]

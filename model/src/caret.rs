@@ -12,8 +12,8 @@
 //! when someone inserts text at the same spot. A boundary inside a deleted
 //! passage moves to where the passage was.
 //!
-//! Reading deltas out of the document is [`crate::doc`]'s job; this module
-//! is pure arithmetic.
+//! Reading deltas out of the document is [`crate::document`]'s job; this
+//! module is pure arithmetic.
 
 /// One step of a change to a text, in UTF-16 code units, as in a Y.Text
 /// delta: keep `n` units, insert `n` units, or delete `n` units.
@@ -35,7 +35,7 @@ pub enum Stick {
 
 /// A selection in the textarea, in UTF-16 code units, as
 /// `selectionStart`/`selectionEnd` (`start <= end`; equal for a caret).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
     pub start: u32,
     pub end: u32,

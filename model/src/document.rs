@@ -1,76 +1,46 @@
 //! The document model inside the encryption (DESIGN.md, "Document model"):
 //! one Yrs `Doc` per document, created with `skip_gc` (history must stay
 //! reconstructable) and `OffsetKind::Utf16` (indices match the textarea and
-//! JavaScript strings), holding
-//!
-//! | name     | type | holds                                        |
-//! | -------- | ---- | -------------------------------------------- |
-//! | `meta`   | Map  | `kind` (`text`/`arguments`), `title`, `created` |
-//! | `body`   | Text | the collective text, Markdown                |
-//! | `people` | Map  | yrs client id (decimal) → `{ name, colour }` |
+//! JavaScript strings), holding the roots [`crate::schema`] names:
+//! `meta` (kind, title, created), `body` (the text, Markdown) and `people`
+//! (yrs client id → name, colour).
 //!
 //! [`Document`] owns the `Doc` and its observers. Every local change is one
-//! transaction whose v1 update is returned, for the session to seal and
+//! transaction whose v1 update is returned, for the caller to seal and
 //! send; [`Document::apply_remote`] integrates a co-author's update and
-//! reports what it changed, the body as a [`Step`] delta so the editor can
+//! reports what it changed, the body as a [`Step`] delta so an editor can
 //! move the local selection ([`crate::caret`]). [`Document::undo`] and
 //! [`Document::redo`] use a Yrs `UndoManager` over the body that tracks
-//! only this browser's edits (a co-author's are never undone here), since
-//! the textarea's own undo history is lost each time a remote edit is
-//! shown. [`Document::authorship`] says who wrote each part of the body
-//! (from the Yrs items' client ids), and [`Document::stick`] and
-//! [`Document::unstick`] turn a selection into Yrs sticky indices and
-//! back, so a co-author's caret stays on its words ([`crate::presence`]).
-//! Amendments, versions and
-//! arguments come later; sealing and the socket are the session's job.
+//! only this document's own edits (a co-author's are never undone here),
+//! since a textarea's own undo history is lost each time a remote edit is
+//! shown. [`Document::stick`] and [`Document::unstick`] turn a selection
+//! into Yrs sticky indices and back, so a co-author's caret stays on its
+//! words ([`crate::awareness`]); who wrote what is [`crate::authorship`]'s.
+//! Amendments, versions and arguments come later; sealing and the socket
+//! are the caller's job (the app's session, the native client).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use yrs::branch::BranchPtr;
-use yrs::types::text::{TextEvent, YChange};
+use yrs::types::text::TextEvent;
 use yrs::types::Delta;
 use yrs::undo::{Options as UndoOptions, UndoManager};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{
     Any, Assoc, Doc, GetString, IndexedSequence, Map, MapRef, Number, Observable, OffsetKind,
-    Options, Origin, Out, ReadTxn, Snapshot, StateVector, StickyIndex, Text, TextRef, Transact,
+    Options, Origin, Out, ReadTxn, StateVector, StickyIndex, Text, TextRef, Transact,
     TransactionMut, Update,
 };
 
 use crate::caret::Step;
-use crate::diff::{utf16_len, Edit};
+use crate::edit::{utf16_len, Edit};
+use crate::schema::{self, DocKind};
 
 /// The origin of the transactions that integrate co-authors' updates; the
 /// observers report only those.
 const REMOTE: &str = "cahier/remote";
-
-/// What kind of document this is (`meta.kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DocKind {
-    /// A collective text: motion, leaflet, congress text.
-    Text,
-    /// A map of arguments and talking points.
-    Arguments,
-}
-
-impl DocKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Text => "text",
-            DocKind::Arguments => "arguments",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        match text {
-            "text" => Some(DocKind::Text),
-            "arguments" => Some(DocKind::Arguments),
-            _ => None,
-        }
-    }
-}
 
 /// The document's `meta` map, read back. Fields a co-author's (possibly
 /// newer) app wrote in a shape this one does not know are `None`.
@@ -89,14 +59,6 @@ pub struct Person {
     pub name: String,
     /// A CSS colour, such as `#1d4e89`.
     pub colour: String,
-}
-
-/// A stretch of the body written by one Yrs client (one visit of one
-/// person): `len` UTF-16 units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Run {
-    pub client: u64,
-    pub len: u32,
 }
 
 /// What a co-author's update changed.
@@ -174,9 +136,9 @@ fn steps(event: &TextEvent, txn: &TransactionMut) -> Vec<Step> {
 
 /// One collaborative document.
 pub struct Document {
-    doc: Doc,
+    pub(crate) doc: Doc,
     meta: MapRef,
-    body: TextRef,
+    pub(crate) body: TextRef,
     people: MapRef,
     observed: Shared,
     undo: Option<UndoManager<()>>,
@@ -200,9 +162,9 @@ impl Document {
             ..Options::with_client_id(yrs::ClientID::new(client_id & ((1 << 53) - 1)))
         };
         let doc = Doc::with_options(options);
-        let meta = doc.get_or_insert_map("meta");
-        let body = doc.get_or_insert_text("body");
-        let people = doc.get_or_insert_map("people");
+        let meta = doc.get_or_insert_map(schema::META);
+        let body = doc.get_or_insert_text(schema::BODY);
+        let people = doc.get_or_insert_map(schema::PEOPLE);
         let observed = Shared::default();
 
         let shared = observed.clone();
@@ -306,17 +268,20 @@ impl Document {
     /// Fill `meta` for a new document. Returns the update to send.
     pub fn init_meta(&self, kind: DocKind, title: &str, created: i64) -> Vec<u8> {
         let mut txn = self.doc.transact_mut();
-        self.meta.insert(&mut txn, "kind", kind.as_str());
-        self.meta.insert(&mut txn, "title", title);
-        self.meta
-            .insert(&mut txn, "created", Any::Number(Number::Int(created)));
+        self.meta.insert(&mut txn, schema::meta::KIND, kind.name());
+        self.meta.insert(&mut txn, schema::meta::TITLE, title);
+        self.meta.insert(
+            &mut txn,
+            schema::meta::CREATED,
+            Any::Number(Number::Int(created)),
+        );
         txn.encode_update_v1()
     }
 
     /// Rename the document. Returns the update to send.
     pub fn set_title(&self, title: &str) -> Vec<u8> {
         let mut txn = self.doc.transact_mut();
-        self.meta.insert(&mut txn, "title", title);
+        self.meta.insert(&mut txn, schema::meta::TITLE, title);
         txn.encode_update_v1()
     }
 
@@ -326,15 +291,17 @@ impl Document {
             Some(Out::Any(Any::String(text))) => Some(text.to_string()),
             _ => None,
         };
-        let created = match self.meta.get(&txn, "created") {
+        let created = match self.meta.get(&txn, schema::meta::CREATED) {
             Some(Out::Any(Any::Number(Number::Int(ms)))) => Some(ms),
             // Another app may have written a JavaScript number.
             Some(Out::Any(Any::Number(Number::Float(ms)))) if ms.is_finite() => Some(ms as i64),
             _ => None,
         };
         Meta {
-            kind: string("kind").as_deref().and_then(DocKind::parse),
-            title: string("title"),
+            kind: string(schema::meta::KIND)
+                .as_deref()
+                .and_then(DocKind::from_name),
+            title: string(schema::meta::TITLE),
             created,
         }
     }
@@ -349,7 +316,7 @@ impl Document {
         self.body.len(&self.doc.transact())
     }
 
-    /// Apply a local edit of the body (from [`crate::diff`]) as one
+    /// Apply a local edit of the body (from [`crate::edit`]) as one
     /// transaction. Returns the update to send.
     pub fn edit_body(&self, edit: &Edit) -> Result<Vec<u8>, DocError> {
         let mut txn = self.doc.transact_mut();
@@ -396,8 +363,14 @@ impl Document {
     /// Set this browser's entry in `people`. Returns the update to send.
     pub fn set_me(&self, person: &Person) -> Vec<u8> {
         let entry = Any::from(HashMap::from([
-            ("name".to_owned(), Any::from(person.name.as_str())),
-            ("colour".to_owned(), Any::from(person.colour.as_str())),
+            (
+                schema::person::NAME.to_owned(),
+                Any::from(person.name.as_str()),
+            ),
+            (
+                schema::person::COLOUR.to_owned(),
+                Any::from(person.colour.as_str()),
+            ),
         ]));
         let mut txn = self.doc.transact_mut();
         self.people
@@ -424,50 +397,14 @@ impl Document {
                 Some((
                     id,
                     Person {
-                        name: field("name")?,
-                        colour: field("colour")?,
+                        name: field(schema::person::NAME)?,
+                        colour: field(schema::person::COLOUR)?,
                     },
                 ))
             })
             .collect();
         people.sort_by_key(|(id, _)| *id);
         people
-    }
-
-    /// Who wrote the body: its visible text as runs of one client each, in
-    /// order, adjacent runs of the same client merged. Deleted text is not
-    /// there; the lengths add up to [`Document::body_len`].
-    ///
-    /// Yrs keeps no public walk over a text's items, but a diff between
-    /// the present and an empty snapshot marks every visible item as added,
-    /// with its id: one chunk per item, which is what is needed here. The
-    /// write transaction changes nothing (the snapshot splits no item the
-    /// present does not already split), so no observer or update follows.
-    pub fn authorship(&self) -> Vec<Run> {
-        let mut txn = self.doc.transact_mut_with("cahier/authorship");
-        let now = txn.snapshot();
-        let chunks = self.body.diff_range(
-            &mut txn,
-            Some(&now),
-            Some(&Snapshot::default()),
-            |change: YChange| change.id.client.get(),
-        );
-        let mut runs: Vec<Run> = Vec::new();
-        for chunk in chunks {
-            let len = match &chunk.insert {
-                Out::Any(Any::String(text)) => utf16_len(text),
-                // An embed counts as one position.
-                _ => 1,
-            };
-            // Only embeds come without an id; the body has none.
-            let client = chunk.ychange.unwrap_or(0);
-            match runs.last_mut() {
-                Some(last) if last.client == client => last.len += len,
-                _ if len > 0 => runs.push(Run { client, len }),
-                _ => {}
-            }
-        }
-        runs
     }
 
     /// A selection (UTF-16 offsets) of the body as two encoded sticky
@@ -550,7 +487,8 @@ impl Document {
         change
     }
 
-    /// The whole document as one update: what a snapshot seals.
+    /// The whole document as one update: what a snapshot seals, and what
+    /// [`Document::load`] reads.
     pub fn encode_state(&self) -> Vec<u8> {
         self.doc
             .transact()
@@ -558,11 +496,16 @@ impl Document {
     }
 }
 
+/// Several updates of a document as one (an offline backlog sent at once).
+pub fn merge_updates<B: AsRef<[u8]>>(updates: &[B]) -> Result<Vec<u8>, DocError> {
+    yrs::merge_updates_v1(updates.iter()).map_err(DocError::Decode)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::caret::Selection;
-    use crate::diff::diff;
+    use crate::edit::diff;
 
     fn edit(start: u32, delete: u32, insert: &str) -> Edit {
         Edit {
@@ -787,80 +730,6 @@ mod tests {
         assert_eq!(alice.body(), "x");
     }
 
-    fn runs(doc: &Document) -> Vec<(u64, u32)> {
-        doc.authorship().iter().map(|r| (r.client, r.len)).collect()
-    }
-
-    #[test]
-    fn authorship_follows_interleaved_edits_and_deletions() {
-        let (alice, bob) = pair();
-        let sync = |_from: &Document, to: &Document, update: Vec<u8>| {
-            to.apply_remote(&update).expect("applies");
-        };
-        sync(
-            &alice,
-            &bob,
-            alice.edit_body(&edit(0, 0, "Nous voulons")).expect("fits"),
-        );
-        sync(
-            &bob,
-            &alice,
-            bob.edit_body(&edit(12, 0, " du pain")).expect("fits"),
-        );
-        sync(
-            &alice,
-            &bob,
-            alice.edit_body(&edit(4, 0, " tous")).expect("fits"),
-        );
-        assert_eq!(alice.body(), "Nous tous voulons du pain");
-        assert_eq!(runs(&alice), vec![(1, 17), (2, 8)]);
-        // Bob deletes "tous " (alice's) and writes "et des roses" in the middle of his own.
-        sync(&bob, &alice, bob.edit_body(&edit(5, 5, "")).expect("fits"));
-        sync(
-            &bob,
-            &alice,
-            bob.edit_body(&edit(20, 0, " et des roses")).expect("fits"),
-        );
-        assert_eq!(alice.body(), "Nous voulons du pain et des roses");
-        assert_eq!(runs(&alice), vec![(1, 12), (2, 21)]);
-        // Alice replaces some of bob's words: his run is cut around hers.
-        sync(
-            &alice,
-            &bob,
-            alice.edit_body(&edit(16, 5, "")).expect("fits"),
-        );
-        sync(
-            &alice,
-            &bob,
-            alice.edit_body(&edit(16, 0, "!")).expect("fits"),
-        );
-        assert_eq!(bob.body(), "Nous voulons du !et des roses");
-        assert_eq!(runs(&bob), vec![(1, 12), (2, 4), (1, 1), (2, 12)]);
-        assert_eq!(runs(&alice), runs(&bob));
-        let total: u32 = bob.authorship().iter().map(|r| r.len).sum();
-        assert_eq!(total, bob.body_len());
-    }
-
-    #[test]
-    fn authorship_counts_utf16_units() {
-        let (alice, bob) = pair();
-        bob.apply_remote(&alice.edit_body(&edit(0, 0, "vote 🗳")).expect("fits"))
-            .expect("applies");
-        bob.edit_body(&edit(7, 0, " 👍🏽 oui")).expect("fits");
-        assert_eq!(runs(&bob), vec![(1, 7), (2, 9)]);
-        assert_eq!(Document::new(5).authorship(), vec![]);
-    }
-
-    #[test]
-    fn authorship_is_the_same_after_a_reload() {
-        let (alice, bob) = pair();
-        bob.apply_remote(&alice.edit_body(&edit(0, 0, "abc")).expect("fits"))
-            .expect("applies");
-        bob.edit_body(&edit(1, 1, "XY")).expect("fits");
-        let copy = Document::load(9, &bob.encode_state()).expect("loads");
-        assert_eq!(runs(&copy), vec![(1, 1), (2, 2), (1, 1)]);
-    }
-
     #[test]
     fn a_remote_caret_stays_on_its_words() {
         let (alice, bob) = pair();
@@ -965,6 +834,24 @@ mod tests {
         // One undo takes the whole paste back.
         alice.undo().expect("something to undo");
         assert_eq!(alice.body(), "avant après");
+    }
+
+    #[test]
+    fn merged_updates_apply_as_the_parts_do() {
+        let (alice, bob) = pair();
+        let parts: Vec<Vec<u8>> = ["Mo", "ti", "on"]
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| {
+                alice
+                    .edit_body(&edit(2 * i as u32, 0, piece))
+                    .expect("fits")
+            })
+            .collect();
+        let merged = merge_updates(&parts).expect("they merge");
+        bob.apply_remote(&merged).expect("applies");
+        assert_eq!(bob.body(), "Motion");
+        assert!(merge_updates(&[vec![0xff, 0xff]]).is_err());
     }
 
     #[test]

@@ -1,0 +1,30 @@
+//! Cahier's document model, in pure Rust: no browser, no runtime, no
+//! cryptography. It compiles for wasm32 (the app) and natively (the bench,
+//! the command line), and whatever can be decided without a browser is
+//! decided and tested here (`cargo test -p cahier-model`).
+//!
+//! - [`schema`]: the names of the roots and keys, and the kinds of document.
+//! - [`document`]: the Yrs document (meta, body, people), local edits as
+//!   updates to send, co-authors' updates and what they changed, undo.
+//! - [`edit`]: a textarea change as one minimal edit, in UTF-16 units.
+//! - [`caret`]: a selection carried through a change.
+//! - [`mirror`]: the editor's text field kept equal to the body, except
+//!   during an IME composition.
+//! - [`authorship`]: who wrote each part of the body, and in which colour.
+//! - [`awareness`]: the presence payload, the peers heard, the palette.
+//! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
+//! - [`export`]: the document as a Markdown, HTML or text file, and a file
+//!   read back as a document.
+
+pub mod authorship;
+pub mod awareness;
+pub mod caret;
+pub mod document;
+pub mod edit;
+pub mod export;
+pub mod markdown;
+pub mod mirror;
+pub mod schema;
+
+pub use document::{DocError, Document, Meta, Person, RemoteChange};
+pub use schema::DocKind;

@@ -1,0 +1,103 @@
+//! The names inside a Cahier document (DESIGN.md, "Document model"): the
+//! Yrs root types, the keys of the maps, and the kinds of document. Every
+//! program that reads or writes a document (the app, the bench, the
+//! command line) takes the names from here, so that a typo is a compile
+//! error instead of an empty map, and renaming one is a schema change seen
+//! in one place.
+//!
+//! | root      | type | holds                                                |
+//! | --------- | ---- | ---------------------------------------------------- |
+//! | [`META`]  | Map  | [`meta::KIND`] ([`DocKind`]), [`meta::TITLE`], [`meta::CREATED`] |
+//! | [`BODY`]  | Text | the collective text, Markdown                        |
+//! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`] `}` |
+//!
+//! These names are stored in every document ever written: changing one
+//! makes the documents already written unreadable. Add names; never
+//! rename them. How the values are read and written is
+//! [`crate::document`]'s job.
+
+/// The document's metadata: a Yrs Map, keys in [`meta`].
+pub const META: &str = "meta";
+/// The collective text, Markdown: a Yrs Text, indexed in UTF-16 units.
+pub const BODY: &str = "body";
+/// Who wrote: a Yrs Map from a yrs client id (in decimal) to a Map with
+/// the keys in [`person`].
+pub const PEOPLE: &str = "people";
+
+/// The keys of the [`META`] map.
+pub mod meta {
+    /// What kind of document this is: a string, [`super::DocKind::name`].
+    pub const KIND: &str = "kind";
+    /// The document's title: a string.
+    pub const TITLE: &str = "title";
+    /// When the document was created: an integer, milliseconds since the
+    /// Unix epoch (another app may have written a float).
+    pub const CREATED: &str = "created";
+}
+
+/// The keys of an entry of the [`PEOPLE`] map.
+pub mod person {
+    /// The name the person goes by: a string.
+    pub const NAME: &str = "name";
+    /// Their colour: a string, `#rrggbb`.
+    pub const COLOUR: &str = "colour";
+}
+
+/// What kind of document this is ([`meta::KIND`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    /// A collective text: motion, leaflet, congress text.
+    Text,
+    /// A map of arguments and talking points.
+    Arguments,
+    /// A group's index of its documents (DESIGN.md; not written yet).
+    Workspace,
+}
+
+impl DocKind {
+    /// Every kind, in the order DESIGN.md lists them.
+    pub const ALL: [DocKind; 3] = [DocKind::Text, DocKind::Arguments, DocKind::Workspace];
+
+    /// The name stored in [`meta::KIND`].
+    pub const fn name(self) -> &'static str {
+        match self {
+            DocKind::Text => "text",
+            DocKind::Arguments => "arguments",
+            DocKind::Workspace => "workspace",
+        }
+    }
+
+    /// The kind stored as `name`, if this version knows it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        DocKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_from_its_name() {
+        for kind in DocKind::ALL {
+            assert_eq!(DocKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(DocKind::from_name("Text"), None);
+        assert_eq!(DocKind::from_name(""), None);
+    }
+
+    #[test]
+    fn the_stored_names_never_change() {
+        // Documents already written hold these bytes.
+        assert_eq!([META, BODY, PEOPLE], ["meta", "body", "people"]);
+        assert_eq!(
+            [meta::KIND, meta::TITLE, meta::CREATED],
+            ["kind", "title", "created"]
+        );
+        assert_eq!([person::NAME, person::COLOUR], ["name", "colour"]);
+        assert_eq!(
+            DocKind::ALL.map(DocKind::name),
+            ["text", "arguments", "workspace"]
+        );
+    }
+}
