@@ -8,6 +8,8 @@
 //!   updates to send, co-authors' updates and what they changed, undo.
 //! - [`edit`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: a selection carried through a change.
+//! - [`mirror`]: the editor's text field kept equal to the body, except
+//!   during an IME composition.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
@@ -21,6 +23,7 @@ pub mod document;
 pub mod edit;
 pub mod export;
 pub mod markdown;
+pub mod mirror;
 pub mod schema;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};
