@@ -39,8 +39,8 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError};
 use crate::keys::DocKeys;
 use crate::wire::{
-    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredUpdate,
-    WireError, MAX_SNAPSHOT_BYTES,
+    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredUpdate, WireError,
+    MAX_SNAPSHOT_BYTES,
 };
 
 /// Updates in flight at once by default: enough to keep a fast typist's
@@ -166,6 +166,8 @@ pub struct Session {
     /// Check every stored message's signature (always, except in a load
     /// generator: [`Session::without_signature_checks`]).
     verify: bool,
+    /// Sent in `Hello`, for a relay that creates rooms only with a token.
+    creation_token: Option<String>,
 }
 
 impl Session {
@@ -186,7 +188,14 @@ impl Session {
             phase: Phase::Offline,
             window: DEFAULT_WINDOW,
             verify: true,
+            creation_token: None,
         }
+    }
+
+    /// Send `token` in every `Hello` from now on (see
+    /// [`ClientMsg::Hello`]); `None` stops sending one.
+    pub fn set_creation_token(&mut self, token: Option<String>) {
+        self.creation_token = token;
     }
 
     pub fn with_window(mut self, window: usize) -> Self {
@@ -256,6 +265,7 @@ impl Session {
             room: self.keys.room(),
             since_seq: (self.applied > 0).then_some(self.applied),
             write_pk: Some(self.keys.writer().to_bytes()),
+            creation_token: self.creation_token.clone(),
         }
         .encode()
     }
@@ -580,6 +590,26 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_creation_token_is_sent_in_every_hello_once_set() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let token = |s: &mut Session| match decode_client(&s.hello()) {
+            Ok(ClientMsg::Hello { creation_token, .. }) => creation_token,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(token(&mut s), None);
+        s.set_creation_token(Some("jeton".into()));
+        assert_eq!(token(&mut s).as_deref(), Some("jeton"));
+        s.disconnected();
+        assert_eq!(
+            token(&mut s).as_deref(),
+            Some("jeton"),
+            "after a reconnection"
+        );
+        s.set_creation_token(None);
+        assert_eq!(token(&mut s), None);
     }
 
     #[test]
@@ -1018,7 +1048,9 @@ mod tests {
         };
         let mut fresh = Session::new(k, 0, Vec::new());
         fresh.hello();
-        fresh.receive(&welcome_with(stored.head())).expect("welcome");
+        fresh
+            .receive(&welcome_with(stored.head()))
+            .expect("welcome");
         let out = fresh
             .receive(&ServerMsg::SnapshotChunk(stored.ciphertext.clone()).encode())
             .expect("chunk");

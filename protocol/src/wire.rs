@@ -42,7 +42,12 @@
 //! - **New error codes** (numbered after the others): `QuotaExceeded` (the
 //!   room, or the relay's storage, is full: nothing more is stored until
 //!   space is made; the room can still be read) and `TooManyCreations`
-//!   (this address created as many rooms as the relay allows for now).
+//!   (this address created as many rooms as the relay allows for now),
+//!   `TokenRequired` (see below).
+//! - **Creation tokens.** `Hello` carries an optional `creation_token`. A
+//!   relay started with `--creation-token` creates a room only for a
+//!   `Hello` carrying one of its tokens, and refuses the others with
+//!   `TokenRequired`; existing rooms are served to anyone as before.
 
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +65,9 @@ pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
 /// (32 MiB by default), with room for a relay configured higher.
 pub const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
 
+/// The longest creation token a relay reads.
+pub const MAX_TOKEN_BYTES: usize = 256;
+
 /// The relay's number for a connection in a room, used in awareness.
 pub type PeerId = u64;
 
@@ -70,10 +78,16 @@ pub enum ClientMsg {
     /// applied (none for a new client, which then gets the latest snapshot
     /// and the updates after it). `write_pk` must hash to `room`; it may be
     /// left out only if the relay already knows the room.
+    /// `creation_token`: what an operator gave the group to create rooms on
+    /// a relay started with `--creation-token` (at most
+    /// [`MAX_TOKEN_BYTES`] bytes); a relay that has tokens creates a room
+    /// only for a `Hello` carrying one of them, and serves existing rooms
+    /// to anyone.
     Hello {
         room: RoomId,
         since_seq: Option<u64>,
         write_pk: Option<[u8; KEY_LEN]>,
+        creation_token: Option<String>,
     },
     /// A sealed Yrs update.
     Update {
@@ -227,12 +241,16 @@ pub enum ErrorCode {
     QuotaExceeded,
     /// This address has created as many rooms as the relay allows for now.
     TooManyCreations,
+    /// The room does not exist, and this relay creates rooms only for a
+    /// `Hello` carrying one of its creation tokens: none, or a wrong one,
+    /// was given.
+    TokenRequired,
     /// A code this version does not know.
     Other(u16),
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::TooLarge,
@@ -249,6 +267,7 @@ impl ErrorCode {
         ErrorCode::ShuttingDown,
         ErrorCode::QuotaExceeded,
         ErrorCode::TooManyCreations,
+        ErrorCode::TokenRequired,
     ];
 
     /// A stable snake_case name, for metrics and logs.
@@ -270,6 +289,7 @@ impl ErrorCode {
             ErrorCode::ShuttingDown => "shutting_down",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::TooManyCreations => "too_many_creations",
+            ErrorCode::TokenRequired => "token_required",
             ErrorCode::Other(_) => "other",
         }
     }
@@ -302,6 +322,7 @@ impl ErrorCode {
             ErrorCode::TooManyCreations => {
                 "too many documents were created from this address recently: try again later"
             }
+            ErrorCode::TokenRequired => "this relay creates documents only with its creation token",
             ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
         }
     }
@@ -408,11 +429,13 @@ mod tests {
                 room: RoomId([1; 16]),
                 since_seq: Some(7),
                 write_pk: Some([2; 32]),
+                creation_token: Some("jeton de création".into()),
             },
             ClientMsg::Hello {
                 room: RoomId([1; 16]),
                 since_seq: None,
                 write_pk: None,
+                creation_token: None,
             },
             ClientMsg::Update {
                 msg_id: [5; 16],
@@ -518,6 +541,7 @@ mod tests {
         .encode();
         assert_eq!(quota, vec![2, 9, 15, 0]);
         assert_eq!(u16::from(ErrorCode::TooManyCreations), 16);
+        assert_eq!(u16::from(ErrorCode::TokenRequired), 17);
         // A chunk: version, variant 10, length, bytes.
         assert_eq!(
             ServerMsg::SnapshotChunk(vec![7, 8]).encode(),

@@ -277,10 +277,7 @@ mod tests {
         let stranger: SocketAddr = "198.51.100.7:5000".parse().expect("addr");
         // The rightmost hop that is not a proxy is the client; what it
         // wrote on the left is not believed.
-        assert_eq!(
-            client_address(proxy, &headers, &trusted),
-            ip("203.0.113.5")
-        );
+        assert_eq!(client_address(proxy, &headers, &trusted), ip("203.0.113.5"));
         assert_eq!(
             client_address(stranger, &headers, &trusted),
             ip("198.51.100.7")
@@ -295,9 +292,6 @@ mod tests {
             "x-forwarded-for",
             HeaderValue::from_static("203.0.113.5, not-an-ip"),
         );
-        assert_eq!(
-            client_address(proxy, &garbage, &trusted),
-            ip("127.0.0.1")
-        );
+        assert_eq!(client_address(proxy, &garbage, &trusted), ip("127.0.0.1"));
     }
 }

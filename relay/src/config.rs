@@ -4,10 +4,12 @@
 //! them from [`Config`] and never hard-codes a number.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
+use protocol::wire::MAX_TOKEN_BYTES;
+use sha2::{Digest, Sha256};
 
 /// How hard SQLite works to make a commit survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -167,7 +169,10 @@ pub struct Access {
 impl Default for Access {
     fn default() -> Self {
         Self {
-            trusted_proxies: vec![IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)],
+            trusted_proxies: vec![
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ],
             allowed_origins: Vec::new(),
         }
     }
@@ -191,6 +196,78 @@ impl Default for Compaction {
     }
 }
 
+/// The creation tokens a relay accepts: without any, anyone may create
+/// rooms; with some, only a `Hello` carrying one of them creates a room,
+/// and existing rooms are still served to everyone. Kept as SHA-256
+/// digests and compared whole, so that neither the comparison's time nor a
+/// memory dump gives a token away easily.
+#[derive(Clone, Default)]
+pub struct CreationTokens(Vec<[u8; 32]>);
+
+impl std::fmt::Debug for CreationTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CreationTokens({} tokens)", self.0.len())
+    }
+}
+
+fn digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl CreationTokens {
+    /// Tokens given as they are (surrounding spaces are not part of one).
+    pub fn new<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> Self {
+        Self(
+            tokens
+                .into_iter()
+                .map(|t| t.as_ref().trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .map(|t| digest(&t))
+                .collect(),
+        )
+    }
+
+    /// Tokens from a file, one per line; blank lines and lines beginning
+    /// with `#` are not tokens.
+    pub fn read(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::TokenFile(path.to_owned(), e))?;
+        Ok(Self::new(
+            text.lines().filter(|l| !l.trim_start().starts_with('#')),
+        ))
+    }
+
+    /// Whether room creation is open to anyone.
+    pub fn open(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `token` lets its holder create a room here.
+    pub fn admit(&self, token: Option<&str>) -> bool {
+        if self.open() {
+            return true;
+        }
+        let Some(token) = token.filter(|t| t.len() <= MAX_TOKEN_BYTES) else {
+            return false;
+        };
+        let given = digest(token.trim());
+        self.0.iter().fold(false, |found, t| found | (*t == given))
+    }
+
+    fn extend(&mut self, other: CreationTokens) {
+        self.0.extend(other.0);
+    }
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the creation token file {0}: {1}")]
+    TokenFile(PathBuf, #[source] std::io::Error),
+    #[error("the creation token file {0} holds no token (one per line)")]
+    NoToken(PathBuf),
+}
+
 /// Everything [`crate::run`] needs besides its listener.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -203,6 +280,8 @@ pub struct Config {
     pub quotas: Quotas,
     pub access: Access,
     pub compaction: Compaction,
+    /// Who may create rooms (everyone, unless tokens are set).
+    pub creation_tokens: CreationTokens,
     /// How long a room with nobody in it stays in memory.
     pub room_idle: Duration,
     /// How long shutdown waits for peers and storage before giving up.
@@ -220,6 +299,7 @@ impl Config {
             quotas: Quotas::default(),
             access: Access::default(),
             compaction: Compaction::default(),
+            creation_tokens: CreationTokens::default(),
             room_idle: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
         }
@@ -405,14 +485,32 @@ pub struct Args {
     /// Seconds an empty room stays in memory.
     #[arg(long, env = "CAHIER_ROOM_IDLE", default_value = "30", value_parser = parse_seconds)]
     pub room_idle: Duration,
+    /// Create rooms only for holders of this token (may be given more
+    /// than once). Without one of them, the relay serves existing rooms
+    /// only. Recommended for a group's own server.
+    #[arg(long = "creation-token", env = "CAHIER_CREATION_TOKEN")]
+    pub creation_token: Vec<String>,
+    /// A file of creation tokens, one per line (blank lines and lines
+    /// beginning with `#` are not tokens): keeps them out of `ps`.
+    #[arg(long, env = "CAHIER_CREATION_TOKEN_FILE")]
+    pub creation_token_file: Option<PathBuf>,
 }
 
 impl Args {
-    pub fn into_config(self) -> Config {
+    pub fn into_config(self) -> Result<Config, ConfigError> {
         let mut config = Config::new(self.data);
         config.static_dir = self.static_dir;
         config.durability = self.durability;
         config.room_idle = self.room_idle;
+        config.creation_tokens = CreationTokens::new(&self.creation_token);
+        if let Some(path) = &self.creation_token_file {
+            let tokens = CreationTokens::read(path)?;
+            if tokens.open() {
+                // An empty file would silently open creation to everyone.
+                return Err(ConfigError::NoToken(path.clone()));
+            }
+            config.creation_tokens.extend(tokens);
+        }
         config.limits = Limits {
             max_frame_bytes: self.max_frame,
             max_snapshot_bytes: self.max_snapshot,
@@ -446,7 +544,7 @@ impl Args {
             updates: self.compact_updates.max(1),
             bytes: self.compact_bytes as u64,
         };
-        config
+        Ok(config)
     }
 }
 
@@ -475,7 +573,7 @@ mod tests {
             "--room-idle",
             "1.5",
         ]);
-        let config = args.into_config();
+        let config = args.into_config().expect("a usable configuration");
         assert_eq!(config.limits.max_frame_bytes, 64 << 10);
         assert_eq!(config.limits.messages_per_second, 5);
         assert_eq!(config.room_idle, Duration::from_millis(1500));
@@ -484,7 +582,9 @@ mod tests {
 
     #[test]
     fn the_flags_defaults_are_the_typed_defaults() {
-        let config = Args::parse_from(["relay"]).into_config();
+        let config = Args::parse_from(["relay"])
+            .into_config()
+            .expect("a usable configuration");
         let (flags, typed) = (&config.limits, Limits::default());
         assert_eq!(flags.max_hello_bytes, typed.max_hello_bytes);
         assert_eq!(flags.max_awareness_bytes, typed.max_awareness_bytes);
@@ -499,8 +599,64 @@ mod tests {
         assert_eq!(flags.header_timeout, typed.header_timeout);
         assert_eq!(config.quotas.room_bytes, Quotas::default().room_bytes);
         assert_eq!(config.quotas.total_bytes, Quotas::default().total_bytes);
-        assert_eq!(config.access.trusted_proxies, Access::default().trusted_proxies);
+        assert_eq!(
+            config.access.trusted_proxies,
+            Access::default().trusted_proxies
+        );
         assert!(config.access.allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn creation_tokens_come_from_flags_and_a_file_and_only_they_admit() {
+        let config = Args::parse_from(["relay"])
+            .into_config()
+            .expect("a usable configuration");
+        assert!(config.creation_tokens.open(), "creation is open by default");
+        assert!(config.creation_tokens.admit(None));
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("tokens");
+        std::fs::write(&file, "# the group's tokens\n\n  du fichier  \n").expect("write");
+        let path = file.to_str().expect("utf-8");
+        let config = Args::parse_from([
+            "relay",
+            "--creation-token",
+            "jeton",
+            "--creation-token-file",
+            path,
+        ])
+        .into_config()
+        .expect("a usable configuration");
+        let tokens = &config.creation_tokens;
+        assert!(!tokens.open());
+        assert!(tokens.admit(Some("jeton")));
+        assert!(
+            tokens.admit(Some("du fichier")),
+            "spaces around are not part of it"
+        );
+        assert!(
+            !tokens.admit(Some("# the group's tokens")),
+            "a comment is not a token"
+        );
+        assert!(!tokens.admit(Some("jeto")));
+        assert!(!tokens.admit(Some("")));
+        assert!(!tokens.admit(None));
+        assert!(!tokens.admit(Some(&"j".repeat(MAX_TOKEN_BYTES + 1))));
+        assert_eq!(
+            format!("{tokens:?}"),
+            "CreationTokens(2 tokens)",
+            "no token in logs"
+        );
+
+        std::fs::write(&file, "# none yet\n").expect("write");
+        let empty = Args::parse_from(["relay", "--creation-token-file", path]).into_config();
+        assert!(
+            matches!(empty, Err(ConfigError::NoToken(_))),
+            "an empty file does not open creation"
+        );
+        let missing = Args::parse_from(["relay", "--creation-token-file", "/nonexistent/tokens"])
+            .into_config();
+        assert!(matches!(missing, Err(ConfigError::TokenFile(..))));
     }
 
     #[test]
@@ -516,10 +672,13 @@ mod tests {
             "--storage-quota",
             "2G",
         ]);
-        let config = args.into_config();
+        let config = args.into_config().expect("a usable configuration");
         assert_eq!(
             config.access.trusted_proxies,
-            vec!["10.0.0.1".parse::<IpAddr>().unwrap(), "fd00::1".parse().unwrap()]
+            vec![
+                "10.0.0.1".parse::<IpAddr>().unwrap(),
+                "fd00::1".parse().unwrap()
+            ]
         );
         assert_eq!(
             config.access.allowed_origins,

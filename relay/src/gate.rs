@@ -404,8 +404,9 @@ mod tests {
         rate.take(12_000, t0);
         // 2,000 in debt, and 4,096 more wanted: 6.096 s at 1,000 B/s.
         assert_eq!(rate.wait(t0), Some(Duration::from_secs_f64(6.096)));
-        let later = t0 + Duration::from_secs(3);
-        assert!(rate.wait(later).is_some());
+        // Still in debt after one second; past it after three.
+        assert!(rate.wait(t0 + Duration::from_secs(1)).is_some());
+        assert_eq!(rate.wait(t0 + Duration::from_secs(3)), None);
         assert_eq!(rate.wait(t0 + Duration::from_secs(7)), None);
         // A long silence refills to the burst, not more.
         let much_later = t0 + Duration::from_secs(3600);

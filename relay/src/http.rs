@@ -152,7 +152,10 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, relay: Arc<Rela
         let slot = if is_trusted(peer.ip(), &relay.config.access) {
             None
         } else {
-            match relay.addresses.connect(IpKey::of(peer.ip()), Instant::now()) {
+            match relay
+                .addresses
+                .connect(IpKey::of(peer.ip()), Instant::now())
+            {
                 Some(slot) => Some(slot),
                 None => {
                     relay.metrics.refused(Refusal::AddressFull);
@@ -266,13 +269,19 @@ pub(crate) async fn websocket(State(relay): State<Arc<Relay>>, mut request: Requ
     if !has_token(headers, header::CONNECTION, "upgrade")
         || !has_token(headers, header::UPGRADE, "websocket")
     {
-        return refuse(StatusCode::UPGRADE_REQUIRED, "a websocket is expected here\n");
+        return refuse(
+            StatusCode::UPGRADE_REQUIRED,
+            "a websocket is expected here\n",
+        );
     }
     if headers
         .get(header::SEC_WEBSOCKET_VERSION)
         .is_none_or(|v| v.as_bytes() != b"13")
     {
-        return refuse(StatusCode::BAD_REQUEST, "websocket version 13 is expected\n");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "websocket version 13 is expected\n",
+        );
     }
     let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY).cloned() else {
         return refuse(StatusCode::BAD_REQUEST, "no websocket key\n");
@@ -302,7 +311,10 @@ pub(crate) async fn websocket(State(relay): State<Arc<Relay>>, mut request: Requ
         .extensions_mut()
         .remove::<hyper::upgrade::OnUpgrade>()
     else {
-        return refuse(StatusCode::UPGRADE_REQUIRED, "this connection cannot upgrade\n");
+        return refuse(
+            StatusCode::UPGRADE_REQUIRED,
+            "this connection cannot upgrade\n",
+        );
     };
     let limits = &relay.config.limits;
     let max = limits.max_frame_bytes.max(limits.max_snapshot_bytes) + 1024;
@@ -369,25 +381,46 @@ mod tests {
     #[test]
     fn a_page_of_the_same_host_or_a_listed_origin_may_connect_and_no_other() {
         let access = Access::default();
-        let same = headers(&[("host", "cahier.example"), ("origin", "https://cahier.example")]);
+        let same = headers(&[
+            ("host", "cahier.example"),
+            ("origin", "https://cahier.example"),
+        ]);
         assert!(origin_allowed(&same, false, &access));
-        let port = headers(&[("host", "localhost:8080"), ("origin", "http://localhost:8080")]);
+        let port = headers(&[
+            ("host", "localhost:8080"),
+            ("origin", "http://localhost:8080"),
+        ]);
         assert!(origin_allowed(&port, false, &access));
-        let default_port = headers(&[("host", "cahier.example:443"), ("origin", "https://cahier.example")]);
+        let default_port = headers(&[
+            ("host", "cahier.example:443"),
+            ("origin", "https://cahier.example"),
+        ]);
         assert!(origin_allowed(&default_port, false, &access));
-        let other = headers(&[("host", "cahier.example"), ("origin", "https://evil.example")]);
+        let other = headers(&[
+            ("host", "cahier.example"),
+            ("origin", "https://evil.example"),
+        ]);
         assert!(!origin_allowed(&other, false, &access));
-        let other_port = headers(&[("host", "localhost:8080"), ("origin", "http://localhost:9999")]);
+        let other_port = headers(&[
+            ("host", "localhost:8080"),
+            ("origin", "http://localhost:9999"),
+        ]);
         assert!(!origin_allowed(&other_port, false, &access));
         let null = headers(&[("host", "cahier.example"), ("origin", "null")]);
         assert!(!origin_allowed(&null, false, &access));
         let native = headers(&[("host", "cahier.example")]);
-        assert!(origin_allowed(&native, false, &access), "no Origin: not a browser page");
+        assert!(
+            origin_allowed(&native, false, &access),
+            "no Origin: not a browser page"
+        );
         let listed = Access {
             allowed_origins: vec!["https://app.example".into()],
             ..Access::default()
         };
-        let app = headers(&[("host", "relay.example"), ("origin", "https://App.Example/")]);
+        let app = headers(&[
+            ("host", "relay.example"),
+            ("origin", "https://App.Example/"),
+        ]);
         assert!(origin_allowed(&app, false, &listed));
         assert!(!origin_allowed(&app, false, &access));
     }

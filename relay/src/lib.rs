@@ -26,8 +26,8 @@
 //! [`run`] takes a bound listener, a [`Config`] and a shutdown future, so a
 //! test can start a relay on port 0 and stop it.
 
-pub mod config;
 mod addresses;
+pub mod config;
 mod gate;
 mod http;
 mod mailbox;
@@ -55,7 +55,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use config::{Access, Args, Compaction, Config, Durability, Limits, Quotas};
+pub use config::{
+    Access, Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits, Quotas,
+};
 pub use store::sqlite::DB_FILE;
 
 use addresses::Addresses;
@@ -161,7 +163,11 @@ pub async fn run_on(
             .route("/metrics", get(metrics_text))
             .route("/healthz", get(|| async { "ok\n" }))
             .with_state(relay.clone());
-        servers.push(tokio::spawn(http::serve(listener, metrics_app, relay.clone())));
+        servers.push(tokio::spawn(http::serve(
+            listener,
+            metrics_app,
+            relay.clone(),
+        )));
     }
     shutdown.await;
     tracing::info!("shutting down: no new connections; finishing accepted writes");

@@ -15,6 +15,16 @@ use tokio_util::sync::CancellationToken;
 use crate::addresses::IpKey;
 use crate::outbox::Outbox;
 
+/// Who joins, as far as creating a room goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Joiner {
+    /// Where the client connects from: a creation counts against it.
+    pub client: IpKey,
+    /// Whether its `Hello` carried a creation token the relay accepts (or
+    /// the relay needs none).
+    pub may_create: bool,
+}
+
 /// Commands a room's task accepts. Only `Join` comes from outside a room's
 /// membership; the rest come from connections that joined (or, for
 /// `CaughtUp`, from the catch-up the room started for one).
@@ -24,8 +34,8 @@ pub(crate) enum RoomCmd {
         peer: PeerHandle,
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
-        /// Where the client connects from: a creation counts against it.
-        client: IpKey,
+        /// Who asks, should the room have to be created.
+        joiner: Joiner,
         reply: oneshot::Sender<Result<Joined, JoinError>>,
     },
     Leave {

@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = relay::Args::parse();
     let (addr, metrics_addr) = (args.addr, args.metrics_addr);
-    let config = args.into_config();
+    let config = args.into_config()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
@@ -34,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
         metrics = ?metrics_at,
         data = %config.data_dir.display(),
         static_dir = ?config.static_dir,
+        creation = if config.creation_tokens.open() { "open to anyone" } else { "with a token" },
         "relay listening"
     );
     let listeners = relay::Listeners {

@@ -50,7 +50,7 @@ use crate::addresses::{IpKey, Slot};
 use crate::config::Limits;
 use crate::gate::GateState;
 use crate::http::Socket;
-use crate::mailbox::{Closer, PeerHandle, RoomCmd};
+use crate::mailbox::{Closer, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::{outbox, Inbox};
 use crate::rate::{self, Rate};
@@ -248,6 +248,7 @@ enum Verdict {
         room: RoomId,
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
+        creation_token: Option<String>,
     },
     /// Pass this to the room.
     Forward(RoomCmd),
@@ -336,10 +337,12 @@ impl Checks {
                     room,
                     since_seq,
                     write_pk,
+                    creation_token,
                 } => Verdict::Hello {
                     room,
                     since_seq,
                     write_pk,
+                    creation_token,
                 },
                 _ => refused(ErrorCode::NotInRoom),
             };
@@ -400,9 +403,7 @@ fn hello_refusal(code: ErrorCode) -> (u16, Disconnect) {
         | ErrorCode::TooManyRooms
         | ErrorCode::StorageFailed
         | ErrorCode::TooManyCreations
-        | ErrorCode::QuotaExceeded => {
-            (close::TRY_AGAIN_LATER, Disconnect::Full)
-        }
+        | ErrorCode::QuotaExceeded => (close::TRY_AGAIN_LATER, Disconnect::Full),
         ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
         _ => (close::REFUSED, Disconnect::Refused),
     }
@@ -520,7 +521,19 @@ impl Connection {
                 room,
                 since_seq,
                 write_pk,
-            } => self.hello(room, since_seq, write_pk).await,
+                creation_token,
+            } => {
+                let may_create = self
+                    .relay
+                    .config
+                    .creation_tokens
+                    .admit(creation_token.as_deref());
+                let joiner = Joiner {
+                    client: self.client,
+                    may_create,
+                };
+                self.hello(room, since_seq, write_pk, joiner).await
+            }
             Verdict::Forward(cmd) => self.to_room(cmd).await,
             Verdict::Error { code, msg_id } => {
                 tracing::debug!(
@@ -565,18 +578,12 @@ impl Connection {
         room: RoomId,
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
+        joiner: Joiner,
     ) -> Flow {
         match self
             .relay
             .rooms
-            .join_from(
-                &self.relay,
-                room,
-                &self.handle,
-                since_seq,
-                write_pk,
-                self.client,
-            )
+            .join_from(&self.relay, room, &self.handle, since_seq, write_pk, joiner)
             .await
         {
             Ok(joined) => {
@@ -829,16 +836,23 @@ mod tests {
             room: keys.room(),
             since_seq: Some(4),
             write_pk: Some(keys.writer().to_bytes()),
+            creation_token: Some("jeton".into()),
         };
         match check(&mut checks, &hello) {
             Verdict::Hello {
                 room,
                 since_seq,
                 write_pk,
+                creation_token,
             } => {
                 assert_eq!(
-                    (room, since_seq, write_pk),
-                    (keys.room(), Some(4), Some(keys.writer().to_bytes()))
+                    (room, since_seq, write_pk, creation_token.as_deref()),
+                    (
+                        keys.room(),
+                        Some(4),
+                        Some(keys.writer().to_bytes()),
+                        Some("jeton")
+                    )
                 );
             }
             other => panic!("{other:?}"),
@@ -860,7 +874,7 @@ mod tests {
     fn bytes_that_are_not_a_message_close_the_connection() {
         let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
         for (frame, code) in [
-            (vec![1, 200, 17], ErrorCode::Malformed),
+            (vec![protocol::wire::VERSION, 200, 17], ErrorCode::Malformed),
             (vec![], ErrorCode::Malformed),
             (vec![7, 0, 0], ErrorCode::UnsupportedVersion),
         ] {
@@ -950,8 +964,8 @@ mod tests {
         });
         assert!(is_too_long(&too_long));
         assert!(!is_too_long(&tungstenite::Error::ConnectionClosed));
-        assert!(!is_too_long(&tungstenite::Error::Io(std::io::Error::other(
-            "reset"
-        ))));
+        assert!(!is_too_long(&tungstenite::Error::Io(
+            std::io::Error::other("reset")
+        )));
     }
 }

@@ -32,8 +32,7 @@ use protocol::{close, ErrorCode, PeerId, RoomId, ServerMsg};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::addresses::IpKey;
-use crate::mailbox::{JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::Refused;
 use crate::store::{Commit, Piece, Store, StoreError};
@@ -182,11 +181,11 @@ impl Room {
                 peer,
                 since_seq,
                 write_pk,
-                client,
+                joiner,
                 reply,
             } => {
                 let id = peer.id;
-                let answer = self.join(peer, since_seq, write_pk, client).await;
+                let answer = self.join(peer, since_seq, write_pk, joiner).await;
                 if let Err(Ok(_)) = reply.send(answer) {
                     // The connection went away while it waited.
                     self.state.leave(id)
@@ -216,13 +215,22 @@ impl Room {
         peer: PeerHandle,
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
-        client: IpKey,
+        joiner: Joiner,
     ) -> Result<Joined, JoinError> {
         let writer = match self.state.check_join(write_pk) {
             Err(code) => return Err(JoinError::Refused(code)),
             Ok(Admission::Known(writer)) => writer,
             Ok(Admission::Create(writer)) => {
-                if !self.relay.addresses.create(client, std::time::Instant::now()) {
+                let client = joiner.client;
+                if !joiner.may_create {
+                    tracing::info!(room = %self.id, %client, "room creation refused: no valid creation token");
+                    return Err(JoinError::Refused(ErrorCode::TokenRequired));
+                }
+                if !self
+                    .relay
+                    .addresses
+                    .create(client, std::time::Instant::now())
+                {
                     tracing::info!(room = %self.id, %client, "room creation refused: too many from this address");
                     return Err(JoinError::Refused(ErrorCode::TooManyCreations));
                 }
@@ -419,8 +427,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    use protocol::{DocKeys, MsgId, StoredSnapshot};
     use crate::outbox::Inbox as Receiver;
+    use protocol::{DocKeys, MsgId, StoredSnapshot};
 
     use crate::testing::{self, editor, next, peer, relay, wait_until, WAIT};
 

@@ -14,8 +14,7 @@ use std::sync::{Arc, Mutex};
 use protocol::{ErrorCode, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::addresses::IpKey;
-use crate::mailbox::{JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::room::Room;
 use crate::Relay;
 
@@ -90,13 +89,16 @@ impl Rooms {
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
     ) -> Result<Joined, ErrorCode> {
-        let local = IpKey::of(std::net::Ipv4Addr::LOCALHOST.into());
+        let local = Joiner {
+            client: crate::addresses::IpKey::of(std::net::Ipv4Addr::LOCALHOST.into()),
+            may_create: true,
+        };
         self.join_from(relay, id, peer, since_seq, write_pk, local)
             .await
     }
 
-    /// Join `id` for a client at `client`, opening the room if needed; a
-    /// creation counts against `client`'s budget.
+    /// Join `id` for `joiner`, opening the room if needed; a creation
+    /// counts against its address's budget, and needs its token.
     pub async fn join_from(
         &self,
         relay: &Arc<Relay>,
@@ -104,7 +106,7 @@ impl Rooms {
         peer: &PeerHandle,
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
-        client: IpKey,
+        joiner: Joiner,
     ) -> Result<Joined, ErrorCode> {
         for _ in 0..JOIN_ATTEMPTS {
             let (generation, tx) = self.get_or_spawn(relay, id)?;
@@ -113,7 +115,7 @@ impl Rooms {
                 peer: peer.clone(),
                 since_seq,
                 write_pk,
-                client,
+                joiner,
                 reply,
             };
             if tx.send(join).await.is_err() {

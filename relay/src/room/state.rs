@@ -751,6 +751,46 @@ mod tests {
     }
 
     #[test]
+    fn past_the_room_quota_updates_are_refused_unstored_and_a_smaller_snapshot_makes_room() {
+        let each = 10 + ROW_BYTES;
+        let mut room = room_with(
+            Settings {
+                room_quota: 3 * each,
+                ..settings()
+            },
+            &[A, B],
+        );
+        for n in 1..=3 {
+            assert_eq!(appended(&update(&mut room, A, n)), vec![u64::from(n)]);
+        }
+        // In flight counts: the fourth is refused before any commit lands.
+        let out = update(&mut room, A, 4);
+        assert_eq!(appended(&out), Vec::<u64>::new(), "not stored");
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::QuotaExceeded, Some(id(4))))],
+            "not forwarded"
+        );
+        for _ in 0..3 {
+            room.committed(Ok(()));
+        }
+        assert_eq!(room.stored_bytes(), 3 * each);
+        // A snapshot smaller than what it replaces is taken.
+        let out = room.snapshot(A, snap(3));
+        assert!(out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
+        room.committed(Ok(()));
+        assert_eq!(room.stored_bytes(), 3 + ROW_BYTES);
+        assert_eq!(appended(&update(&mut room, A, 5)), vec![4]);
+        // The relay's storage as a whole is full: refused the same way.
+        room.set_storage_free(0);
+        let out = update(&mut room, B, 6);
+        assert_eq!(
+            sent(&out),
+            vec![(B, error(ErrorCode::QuotaExceeded, Some(id(6))))]
+        );
+    }
+
+    #[test]
     fn the_author_is_acknowledged_when_the_commit_lands_not_before() {
         let mut room = room(&[A, B]);
         let out = update(&mut room, A, 1);

@@ -113,7 +113,8 @@ impl Fixture {
         upto: u64,
         chunk_bytes: usize,
     ) -> (Option<StoredSnapshot>, u64, Vec<Vec<StoredUpdate>>) {
-        let (snapshot, pending, pieces, chunks) = self.read_pieces(room, since, upto, chunk_bytes).await;
+        let (snapshot, pending, pieces, chunks) =
+            self.read_pieces(room, since, upto, chunk_bytes).await;
         let snapshot = snapshot.map(|head| {
             let ciphertext = pieces.concat();
             assert_eq!(ciphertext.len() as u64, head.len, "the announced length");
@@ -136,7 +137,12 @@ impl Fixture {
         since: Option<u64>,
         upto: u64,
         chunk_bytes: usize,
-    ) -> (Option<SnapshotHead>, u64, Vec<Vec<u8>>, Vec<Vec<StoredUpdate>>) {
+    ) -> (
+        Option<SnapshotHead>,
+        u64,
+        Vec<Vec<u8>>,
+        Vec<Vec<StoredUpdate>>,
+    ) {
         let mut catch_up = self
             .store
             .catch_up(room, since, upto, chunk_bytes)

@@ -386,14 +386,16 @@ impl CatchUpRead {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?
-                .map(|(covers_upto, msg_id, signature): (u64, Vec<u8>, Vec<u8>)| {
-                    Ok::<_, StoreError>(SnapshotHead {
-                        covers_upto,
-                        msg_id: blob16(msg_id)?,
-                        len: snapshot_len(&tx, id)?,
-                        signature: blob64(signature)?,
-                    })
-                })
+                .map(
+                    |(covers_upto, msg_id, signature): (u64, Vec<u8>, Vec<u8>)| {
+                        Ok::<_, StoreError>(SnapshotHead {
+                            covers_upto,
+                            msg_id: blob16(msg_id)?,
+                            len: snapshot_len(&tx, id)?,
+                            signature: blob64(signature)?,
+                        })
+                    },
+                )
                 .transpose()?,
         };
         let after = match &head {
@@ -422,7 +424,9 @@ impl CatchUpRead {
             while let Some(row) = rows.next()? {
                 let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
                 piece.extend_from_slice(bytes);
-                if piece.len() >= self.chunk_bytes && !send(Piece::Snapshot(std::mem::take(&mut piece))) {
+                if piece.len() >= self.chunk_bytes
+                    && !send(Piece::Snapshot(std::mem::take(&mut piece)))
+                {
                     return Ok(());
                 }
             }
@@ -625,7 +629,10 @@ fn writer_loop(
                 // Something in the batch does not fit: try each write on
                 // its own, so those that fit land and only the others are
                 // refused.
-                tracing::warn!(writes = batch.len(), "storage full: committing the batch one write at a time");
+                tracing::warn!(
+                    writes = batch.len(),
+                    "storage full: committing the batch one write at a time"
+                );
                 batch
                     .iter()
                     .map(|write| {
