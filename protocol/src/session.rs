@@ -544,6 +544,10 @@ impl Session {
                             self.pending.remove(i);
                             dropped = true;
                         }
+                        // The room is full: the update waits, counted as
+                        // in flight so this connection does not send it
+                        // again at once; the next one will.
+                        ErrorCode::QuotaExceeded => {}
                         _ => self.pending[i].in_flight = false,
                     }
                 }
@@ -1056,6 +1060,24 @@ mod tests {
             .expect("chunk");
         assert!(matches!(out[..], [Incoming::Invalid { seq: None, .. }]));
         assert_eq!(fresh.applied(), 0);
+    }
+
+    #[test]
+    fn an_update_refused_for_the_quota_waits_for_the_next_connection() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"u".to_vec()).expect("editor");
+        assert_eq!(s.outgoing().expect("seal").len(), 1);
+        let refusal = ServerMsg::Error {
+            code: ErrorCode::QuotaExceeded,
+            msg_id: Some(id),
+        };
+        s.receive(&refusal.encode()).expect("error");
+        assert_eq!(s.pending_len(), 1, "kept");
+        assert!(s.outgoing().expect("seal").is_empty(), "not again at once");
+        s.disconnected();
+        live(&mut s);
+        assert_eq!(s.outgoing().expect("seal").len(), 1, "again next time");
     }
 
     #[test]

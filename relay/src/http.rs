@@ -222,7 +222,7 @@ pub(crate) fn origin_allowed(headers: &HeaderMap, from_proxy: bool, access: &Acc
         return false;
     };
     let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    if access.allowed_origins.iter().any(|o| *o == origin) {
+    if access.allowed_origins.contains(&origin) {
         return true;
     }
     let Some((scheme, authority)) = origin.split_once("://") else {

@@ -107,10 +107,10 @@ pub(crate) async fn serve(socket: Socket, relay: Arc<Relay>, conn: Conn) {
         .run(sink, rx),
     );
 
-    if conn.over_address_limit {
-        relay.metrics.disconnected(Disconnect::Full);
-        handle.closer.close(close::TRY_AGAIN_LATER);
-    } else if relay.metrics.connections.load(Relaxed) > limits.max_connections as u64 {
+    // Past the address's limit (behind a proxy), or the relay's.
+    if conn.over_address_limit
+        || relay.metrics.connections.load(Relaxed) > limits.max_connections as u64
+    {
         relay.metrics.disconnected(Disconnect::Full);
         handle.closer.close(close::TRY_AGAIN_LATER);
     } else {

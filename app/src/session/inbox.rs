@@ -24,6 +24,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use protocol::session::Incoming;
 use protocol::wire::{decode_server, ServerMsg};
+use protocol::ErrorCode;
 
 use super::{Core, DocSession};
 use crate::platform::yielder::Yielder;
@@ -135,6 +136,9 @@ impl Core {
                     }
                 }
                 Incoming::Refused { code, dropped, .. } => {
+                    if code == ErrorCode::TokenRequired {
+                        self.relay.token_asked = true;
+                    }
                     self.out.problem = Some(Some(Problem::Refused { code, dropped }));
                 }
                 Incoming::Invalid { seq, error } => {
