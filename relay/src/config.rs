@@ -103,7 +103,7 @@ impl Default for Limits {
             max_frame_bytes: 1 << 20,
             max_snapshot_bytes: 32 << 20,
             max_hello_bytes: 4 << 10,
-            max_awareness_bytes: 6 << 10,
+            max_awareness_bytes: 5 << 10,
             max_peers_per_room: 256,
             max_rooms: 10_000,
             max_connections: 10_000,
@@ -419,7 +419,7 @@ pub struct Args {
     #[arg(long, env = "CAHIER_MAX_HELLO", default_value = "4K", value_parser = parse_size)]
     pub max_hello: usize,
     /// Largest presence frame.
-    #[arg(long, env = "CAHIER_MAX_AWARENESS", default_value = "6K", value_parser = parse_size)]
+    #[arg(long, env = "CAHIER_MAX_AWARENESS", default_value = "5K", value_parser = parse_size)]
     pub max_awareness: usize,
     /// Peers in one room at once.
     #[arg(long, env = "CAHIER_MAX_PEERS_PER_ROOM", default_value_t = 256)]
