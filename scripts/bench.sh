@@ -6,7 +6,11 @@
 #   scripts/bench.sh --trace-limit 60000  W4 with part of the trace: much shorter
 #   scripts/bench.sh --duration 5         shorter typing runs
 #   scripts/bench.sh --servers cahier,y-sweet --workloads w1,w4
-#   scripts/bench.sh --help               every flag of the generator
+#   scripts/bench.sh --help               every flag of the generator (installs nothing)
+#
+# The binaries are found through `cargo metadata`, so CARGO_TARGET_DIR is
+# honoured. W4's editing trace is looked up in $CAHIER_TRACES, else in
+# ../shared/data/editing-traces beside the clone (--trace PATH overrides).
 #
 # The peers are installed from their registries into $CAHIER_BENCH_PEERS
 # (default ~/.cache/cahier-bench), never into this repository:
@@ -21,6 +25,26 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+log() { echo "bench.sh: $*" >&2; }
+
+# The release binaries, where cargo puts them (CARGO_TARGET_DIR honoured).
+target_dir() {
+  cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])'
+}
+
+# --help: this script's usage and the generator's flags, before installing
+# or building anything but the generator itself.
+for arg in "$@"; do
+  if [ "$arg" = "--help" ] || [ "$arg" = "-h" ]; then
+    sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
+    log "building the generator to list its flags"
+    cargo build --release --quiet -p cahier-bench >&2
+    exec "$(target_dir)/release/bench" --help
+  fi
+done
+
 PEERS="${CAHIER_BENCH_PEERS:-$HOME/.cache/cahier-bench}"
 export CAHIER_BENCH_PEERS="$PEERS"
 mkdir -p "$PEERS"
@@ -28,8 +52,6 @@ mkdir -p "$PEERS"
 YWS_VERSION=0.1.1
 HOCUSPOCUS_VERSION=4.7.0
 YSWEET_VERSION=0.9.1
-
-log() { echo "bench.sh: $*" >&2; }
 
 install_y_websocket() {
   local dir="$PEERS/y-websocket"
@@ -85,13 +107,14 @@ install_y_sweet
 
 log "building the relay and the generator"
 cargo build --release -p cahier-relay -p cahier-bench >&2
+bin="$(target_dir)/release"
 
 # 2,000 idle connections (W3) need as many descriptors on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 
 if [ "$(nproc)" -ge 2 ]; then
-  exec taskset -c 1 target/release/bench --server-core 0 --relay target/release/relay "$@"
+  exec taskset -c 1 "$bin/bench" --server-core 0 --relay "$bin/relay" "$@"
 else
   log "fewer than 2 cores: nothing pinned, figures are not comparable"
-  exec target/release/bench --server-core -1 --relay target/release/relay "$@"
+  exec "$bin/bench" --server-core -1 --relay "$bin/relay" "$@"
 fi

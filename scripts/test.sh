@@ -20,7 +20,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "the browser app builds (wasm, trunk)"
 scripts/build-app.sh
 
-step "native tests: protocol, relay, app logic"
+step "native tests: protocol, model, client, relay, the cahier command, app logic"
 cargo test --workspace
 
 step "browser end-to-end tests (Playwright on Debian chromium)"

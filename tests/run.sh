@@ -6,9 +6,9 @@
 # right after scripts/test.sh's earlier steps:
 # - chromium from Debian, if /usr/bin/chromium is absent;
 # - tests/node_modules with `npm ci`, if missing or older than the lock file;
-# - the release relay (`cargo build --release -p cahier-relay`: a no-op
-#   when it is up to date), found through `cargo metadata`, so
-#   CARGO_TARGET_DIR is honoured;
+# - the release relay and the `cahier` command (`cargo build --release -p
+#   cahier-relay -p cahier-cli`: a no-op when they are up to date), found
+#   through `cargo metadata`, so CARGO_TARGET_DIR is honoured;
 # - the app (scripts/build-app.sh), if dist/ is missing or older than a
 #   source it is built from.
 #
@@ -18,7 +18,9 @@
 # to tests/test-results/.
 #
 # Environment: CAHIER_E2E_DIST tests another build of the app instead of
-# dist/ (nothing is built then); CAHIER_RELAY_BIN uses that relay binary.
+# dist/ (nothing is built then); CAHIER_RELAY_BIN and CAHIER_CLI_BIN use
+# those binaries; CAHIER_TRACE(S) says where the editing traces are
+# (tests/lib/trace.mjs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -47,11 +49,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
     echo "$lock_sum" >"$stamp"
 fi
 
-if [ -z "${CAHIER_RELAY_BIN:-}" ]; then
-    cargo build --release -p cahier-relay
+if [ -z "${CAHIER_RELAY_BIN:-}" ] || [ -z "${CAHIER_CLI_BIN:-}" ]; then
+    cargo build --release -p cahier-relay -p cahier-cli
     target_dir=$(cargo metadata --format-version 1 --no-deps |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-    export CAHIER_RELAY_BIN="$target_dir/release/relay"
+    export CAHIER_RELAY_BIN="${CAHIER_RELAY_BIN:-$target_dir/release/relay}"
+    export CAHIER_CLI_BIN="${CAHIER_CLI_BIN:-$target_dir/release/cahier}"
 fi
 
 if [ -z "${CAHIER_E2E_DIST:-}" ]; then

@@ -1,5 +1,5 @@
 // A long real history in the browser, measured: a room filled with the
-// automerge-paper editing trace (bench populate), opened from its edit link
+// automerge-paper editing trace (`cahier populate`), opened from its edit link
 // in chromium, until the textarea holds exactly the trace's end text (the
 // correctness check). Printed: the time to open it, the longest main-thread
 // task while opening (PerformanceObserver `longtask`), how often the
@@ -19,6 +19,9 @@
 //
 // Figures are printed, not asserted; what is asserted is the text, that
 // progress was shown, and that the typed keystrokes reached the relay.
+//
+// The trace is shared data beside the clone (tests/lib/trace.mjs says
+// where it is looked for); without it these tests say so and skip.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -27,7 +30,7 @@ import { documentPage } from './lib/app.mjs';
 import { expectAttribute, withPage } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
-import { populate } from './lib/trace.mjs';
+import { populate, TRACE_MISSING } from './lib/trace.mjs';
 
 const LIMIT = Number(process.env.CAHIER_TRACE_LIMIT ?? 20_000);
 const FULL = LIMIT === 0;
@@ -195,7 +198,7 @@ async function measure(t, browser, relay, { snapshot }) {
   });
 }
 
-describe('a long editing trace in the browser', () => {
+describe('a long editing trace in the browser', { skip: TRACE_MISSING ?? false }, () => {
   // The loader sends the trace far faster than anyone types, with up to
   // 2,000 updates in flight: as many acknowledgements may wait for it.
   const suite = relayAndBrowser({ args: ['--rate', '10000000', '--queue', '100000'] }, { hookTimeout: HOOK_TIMEOUT_MS });

@@ -24,10 +24,10 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use yrs::updates::decoder::Decode as _;
 use yrs::{GetString as _, ReadTxn as _, StateVector, Text as _, Transact as _};
 
-use crate::codec::{Codec, Event, Room, ServerKind};
+use crate::codec::{CahierOptions, Codec, Event, Room, ServerKind, CAHIER_WINDOW};
 
-/// The Yrs text every client edits.
-pub const TEXT: &str = "body";
+/// The Yrs text every client edits: the app's body.
+pub const TEXT: &str = model::schema::BODY;
 
 /// What a run records, shared by all its clients.
 #[derive(Default)]
@@ -110,7 +110,17 @@ impl Client {
         record: Rc<Record>,
         room_record: Rc<RoomRecord>,
     ) -> anyhow::Result<Self> {
-        let codec = Codec::new(spec.kind, spec.room.clone(), spec.verify_signatures);
+        let mut options = yrs::Options::with_client_id(yrs::block::ClientID::new(spec.client_id));
+        options.skip_gc = true;
+        options.offset_kind = yrs::OffsetKind::Utf16;
+        let doc = yrs::Doc::with_options(options);
+        let text = doc.get_or_insert_text(TEXT);
+        let cahier = CahierOptions {
+            verify_signatures: spec.verify_signatures,
+            compacts: spec.compacts,
+            window: CAHIER_WINDOW,
+        };
+        let mut codec = Codec::new(spec.kind, spec.room.clone(), &doc, cahier);
         let url = codec.url(&spec.addr);
         let (mut ws, _) = tokio::time::timeout(
             Duration::from_secs(10),
@@ -119,11 +129,6 @@ impl Client {
         .await
         .with_context(|| format!("connecting to {url} timed out"))?
         .with_context(|| format!("connect to {url}"))?;
-        let mut options = yrs::Options::with_client_id(yrs::block::ClientID::new(spec.client_id));
-        options.skip_gc = true;
-        options.offset_kind = yrs::OffsetKind::Utf16;
-        let doc = yrs::Doc::with_options(options);
-        let text = doc.get_or_insert_text(TEXT);
         for frame in codec.opening(&doc) {
             ws.send(WsMessage::Binary(frame.into())).await?;
         }
@@ -139,10 +144,9 @@ impl Client {
             synced: synced_tx,
             seen: HashMap::new(),
             unacked: VecDeque::new(),
+            unacked_ids: HashMap::new(),
             typed: 0,
             cursor: None,
-            last_seq: 0,
-            compacted_at: 0,
         };
         let task = tokio::task::spawn_local(worker.run(ws, control_rx));
         Ok(Self {
@@ -207,13 +211,14 @@ struct Worker {
     synced: watch::Sender<bool>,
     /// client id → keystrokes of that client already counted as delivered.
     seen: HashMap<u64, u32>,
-    /// Our messages not acknowledged yet, oldest first: a keystroke's clock,
-    /// or none for a sync answer the server acknowledges too.
+    /// Hocuspocus acknowledges in order, without naming what: our messages
+    /// not acknowledged yet, oldest first, a keystroke's clock or none for
+    /// a sync answer it acknowledges too.
     unacked: VecDeque<Option<u32>>,
+    /// Cahier names what it acknowledges: message id → keystroke clock.
+    unacked_ids: HashMap<protocol::MsgId, u32>,
     typed: u32,
     cursor: Option<u32>,
-    last_seq: u64,
-    compacted_at: u64,
 }
 
 /// What a keystroke types: prose, so the document looks like one.
@@ -312,11 +317,17 @@ impl Worker {
             debug_assert_eq!(times.len() as u32, clock);
             times.push(Instant::now());
         }
-        let (frame, _msg_id) = self.codec.update(&update)?;
-        if self.spec.kind.acks() {
-            self.unacked.push_back(Some(clock));
+        let (frames, msg_id) = self.codec.update(&update)?;
+        match msg_id {
+            Some(id) => {
+                self.unacked_ids.insert(id, clock);
+            }
+            None if self.spec.kind.acks() => self.unacked.push_back(Some(clock)),
+            None => {}
         }
-        ws.feed(WsMessage::Binary(frame.into())).await?;
+        for frame in frames {
+            ws.feed(WsMessage::Binary(frame.into())).await?;
+        }
         if self.spec.presence {
             let frame = self.presence()?;
             ws.feed(WsMessage::Binary(frame.into())).await?;
@@ -327,36 +338,23 @@ impl Worker {
 
     async fn on_event(&mut self, event: Event, ws: &mut Socket) -> anyhow::Result<()> {
         match event {
-            Event::Update { update, seq } => {
-                if let Some(seq) = seq {
-                    self.last_seq = self.last_seq.max(seq);
-                }
-                self.apply(&update)?;
-            }
+            Event::Update { update, .. } => self.apply(&update)?,
             Event::Synced => {
                 let _ = self.synced.send(true);
             }
-            Event::Ack { seq, .. } => {
-                if let Some(seq) = seq {
-                    self.last_seq = self.last_seq.max(seq);
-                }
-                // Both servers that acknowledge do so in order.
-                if let Some(Some(clock)) = self.unacked.pop_front() {
+            Event::Ack { msg_id, .. } => {
+                let clock = match msg_id {
+                    // Cahier: the keystroke it names.
+                    Some(id) => self.unacked_ids.remove(&id),
+                    // Hocuspocus: the oldest message waiting.
+                    None => self.unacked.pop_front().flatten(),
+                };
+                if let Some(clock) = clock {
                     self.room_record.confirm(self.spec.client_id, clock + 1);
                 }
             }
-            Event::Awareness => {}
-            Event::CompactHint(head) => {
-                if self.spec.compacts && head > self.compacted_at && self.last_seq > 0 {
-                    self.compacted_at = head;
-                    let state = self
-                        .doc
-                        .transact()
-                        .encode_state_as_update_v1(&StateVector::default());
-                    let frame = self.codec.snapshot(&state, self.last_seq)?;
-                    ws.send(WsMessage::Binary(frame.into())).await?;
-                }
-            }
+            // Cahier's engine answered it (a snapshot, as a reply below).
+            Event::Awareness | Event::CompactHint(_) => {}
             Event::Reply { frame, acked } => {
                 if acked {
                     self.unacked.push_back(None);

@@ -4,7 +4,10 @@
 //! - **Cahier** (`protocol::wire`): `Hello`, then `Welcome`, `Updates`
 //!   chunks and `CaughtUp`; every update is sealed (encrypted and signed)
 //!   and acknowledged with `Ack { msg_id, seq }` once stored. Presence is
-//!   sealed but unsigned.
+//!   sealed but unsigned. This dialect is the project's native client
+//!   without its socket: a [`client::Engine`] on `protocol::Session`
+//!   (sealing, opening, the pending queue, acks by message id, answering
+//!   `CompactHint` with a snapshot), as the app drives the same session.
 //! - **y-websocket** (`yrs::sync`, spoken by `@y/websocket-server` and by
 //!   y-sweet): one room per websocket (the room is in the path); a message
 //!   is a varint type (0 sync, 1 awareness) and a payload; sync is step 1
@@ -17,18 +20,40 @@
 //!   memory, not storage.
 //!
 //! The codec does not own the Yrs document: it decodes, and the client
-//! applies. It needs the document only to answer a sync step 1.
+//! applies (counting each keystroke as it is delivered). It reads the
+//! document to answer a sync step 1, and Cahier's engine reads it for a
+//! snapshot.
 
-use protocol::wire::{decode_server, ClientMsg, ServerMsg};
-use protocol::{Context, DocKeys, MsgId};
+use client::{Engine, Replica};
+use protocol::{DocKeys, MsgId};
 use yrs::encoding::read::{Cursor, Read as _};
 use yrs::encoding::write::Write as _;
 use yrs::sync::{Message, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
-use yrs::{ReadTxn as _, Transact as _};
+use yrs::{ReadTxn as _, StateVector, Transact as _};
 
-use crate::sealed::Opener;
+/// Updates in flight at once for a Cahier client: the app's window.
+pub const CAHIER_WINDOW: usize = protocol::session::DEFAULT_WINDOW;
+
+/// The document as Cahier's engine sees it: the simulated person applies
+/// what arrives itself (to count each keystroke delivered), so applying is
+/// left to it; the engine only reads the shared doc for a snapshot.
+pub struct SharedDoc(yrs::Doc);
+
+impl Replica for SharedDoc {
+    type Error = std::convert::Infallible;
+
+    fn apply_remote(&mut self, _update: &[u8]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn encode_state(&self) -> Vec<u8> {
+        self.0
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+}
 
 /// Which server, and so which protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,18 +154,40 @@ pub enum Event {
     Refused(String),
 }
 
+/// How a Cahier client behaves.
+#[derive(Clone, Copy, Debug)]
+pub struct CahierOptions {
+    /// Check every update's signature, as the app does (costly: see
+    /// BENCHMARKS.md); otherwise decrypt only.
+    pub verify_signatures: bool,
+    /// Answer `CompactHint` with a snapshot, as an editor does.
+    pub compacts: bool,
+    /// Updates in flight at once.
+    pub window: usize,
+}
+
 pub struct Codec {
     kind: ServerKind,
     room: Room,
-    opener: Option<Opener>,
+    /// Cahier's client, for a Cahier server.
+    engine: Option<Engine<SharedDoc>>,
 }
 
 impl Codec {
-    pub fn new(kind: ServerKind, room: Room, verify_signatures: bool) -> Self {
-        let opener = kind
-            .is_cahier()
-            .then(|| Opener::new(&room.keys, verify_signatures));
-        Self { kind, room, opener }
+    /// A codec for one connection; `doc` is the document the client keeps
+    /// (a handle on it: Yrs docs are shared).
+    pub fn new(kind: ServerKind, room: Room, doc: &yrs::Doc, cahier: CahierOptions) -> Self {
+        let engine = kind.is_cahier().then(|| {
+            let engine = Engine::new(room.keys.clone(), SharedDoc(doc.clone()), 0, Vec::new())
+                .with_window(cahier.window)
+                .answer_compact_hints(cahier.compacts);
+            if cahier.verify_signatures {
+                engine
+            } else {
+                engine.without_signature_checks()
+            }
+        });
+        Self { kind, room, engine }
     }
 
     /// The websocket address of the room on a server at `addr`.
@@ -155,16 +202,14 @@ impl Codec {
     }
 
     /// The frames a client sends right after connecting.
-    pub fn opening(&self, doc: &yrs::Doc) -> Vec<Vec<u8>> {
+    pub fn opening(&mut self, doc: &yrs::Doc) -> Vec<Vec<u8>> {
+        if let Some(engine) = &mut self.engine {
+            return vec![engine.hello()];
+        }
         let sv = doc.transact().state_vector();
         let step1 = Message::Sync(SyncMessage::SyncStep1(sv));
         match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => vec![ClientMsg::Hello {
-                room: self.room.keys.room(),
-                since_seq: None,
-                write_pk: Some(self.room.keys.writer().to_bytes()),
-            }
-            .encode()],
+            ServerKind::Cahier | ServerKind::CahierNormal => Vec::new(),
             ServerKind::YWebsocket | ServerKind::YSweet => vec![step1.encode_v1()],
             ServerKind::Hocuspocus => {
                 let mut auth = self.hocus_header(2);
@@ -175,41 +220,20 @@ impl Codec {
         }
     }
 
-    /// A Yrs update as a frame; Cahier's also returns the message id.
-    pub fn update(&self, update: &[u8]) -> anyhow::Result<(Vec<u8>, Option<MsgId>)> {
+    /// A Yrs update as the frames to send now: Cahier's engine queues it
+    /// (under its message id, also returned) and hands out what its window
+    /// allows, which may be none or several; the Yjs protocols send it at
+    /// once.
+    pub fn update(&mut self, update: &[u8]) -> anyhow::Result<(Vec<Vec<u8>>, Option<MsgId>)> {
+        if let Some(engine) = &mut self.engine {
+            let msg_id = engine.local(update.to_vec())?;
+            return Ok((engine.take_outgoing()?, Some(msg_id)));
+        }
         let msg = Message::Sync(SyncMessage::Update(update.to_vec()));
         Ok(match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => {
-                let msg_id = protocol::envelope::new_msg_id();
-                let ctx = Context::update(self.room.keys.room(), msg_id);
-                let (ciphertext, signature) = self.room.keys.seal(&ctx, update)?;
-                let signature = signature.ok_or_else(|| anyhow::anyhow!("update left unsigned"))?;
-                let frame = ClientMsg::Update {
-                    msg_id,
-                    ciphertext,
-                    signature,
-                }
-                .encode();
-                (frame, Some(msg_id))
-            }
-            ServerKind::YWebsocket | ServerKind::YSweet => (msg.encode_v1(), None),
-            ServerKind::Hocuspocus => (self.hocus_wrap(&msg), None),
+            ServerKind::YWebsocket | ServerKind::YSweet => (vec![msg.encode_v1()], None),
+            _ => (vec![self.hocus_wrap(&msg)], None),
         })
-    }
-
-    /// A snapshot of the whole document for Cahier's compaction.
-    pub fn snapshot(&self, state: &[u8], covers_upto: u64) -> anyhow::Result<Vec<u8>> {
-        let msg_id = protocol::envelope::new_msg_id();
-        let ctx = Context::snapshot(self.room.keys.room(), msg_id, covers_upto);
-        let (ciphertext, signature) = self.room.keys.seal(&ctx, state)?;
-        let signature = signature.ok_or_else(|| anyhow::anyhow!("snapshot left unsigned"))?;
-        Ok(ClientMsg::Snapshot {
-            msg_id,
-            covers_upto,
-            ciphertext,
-            signature,
-        }
-        .encode())
     }
 
     /// A presence update (y-protocols awareness: client id, clock, JSON).
@@ -220,19 +244,17 @@ impl Codec {
         enc.write_var(clock);
         enc.write_string(json);
         let update = enc.to_vec();
+        if let Some(engine) = &self.engine {
+            return Ok(engine.awareness(&update)?);
+        }
         Ok(match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => {
-                let ctx = Context::awareness(self.room.keys.room());
-                let (ciphertext, _) = self.room.keys.seal(&ctx, &update)?;
-                ClientMsg::Awareness { ciphertext }.encode()
-            }
             ServerKind::YWebsocket | ServerKind::YSweet => {
                 let mut enc = EncoderV1::new();
                 enc.write_var(1u8);
                 enc.write_buf(&update);
                 enc.to_vec()
             }
-            ServerKind::Hocuspocus => {
+            _ => {
                 let mut enc = self.hocus_header(1);
                 enc.write_buf(&update);
                 enc.to_vec()
@@ -241,9 +263,12 @@ impl Codec {
     }
 
     /// Decode one frame from the server.
-    pub fn decode(&self, frame: &[u8], doc: &yrs::Doc) -> anyhow::Result<Vec<Event>> {
+    pub fn decode(&mut self, frame: &[u8], doc: &yrs::Doc) -> anyhow::Result<Vec<Event>> {
+        if let Some(engine) = &mut self.engine {
+            return decode_cahier(engine, frame);
+        }
         match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => self.decode_cahier(frame),
+            ServerKind::Cahier | ServerKind::CahierNormal => Ok(Vec::new()),
             ServerKind::YWebsocket | ServerKind::YSweet => {
                 // Both servers send one message a frame.
                 let msg = Message::decode_v1(frame)?;
@@ -323,57 +348,60 @@ impl Codec {
             _ => vec![],
         })
     }
+}
 
-    fn decode_cahier(&self, frame: &[u8]) -> anyhow::Result<Vec<Event>> {
-        let opener = self.opener.as_ref().expect("a Cahier codec has an opener");
-        let room = self.room.keys.room();
-        let open_update = |u: &protocol::StoredUpdate| -> anyhow::Result<Event> {
-            let update = opener.open(
-                &Context::update(room, u.msg_id),
-                &u.ciphertext,
-                &u.signature,
-            )?;
-            Ok(Event::Update {
-                update,
-                seq: Some(u.seq),
-            })
-        };
-        Ok(match decode_server(frame)? {
-            ServerMsg::Welcome { snapshot, .. } => match snapshot {
-                Some(s) => {
-                    let ctx = Context::snapshot(room, s.msg_id, s.covers_upto);
-                    let update = opener.open(&ctx, &s.ciphertext, &s.signature)?;
-                    vec![Event::Update {
-                        update,
-                        seq: Some(s.covers_upto),
-                    }]
-                }
-                None => vec![],
+/// Cahier's frames through the engine: what it applied comes out as
+/// updates for the client to apply and count, what it decided to send
+/// (queued updates the window now lets go, a snapshot for `CompactHint`)
+/// as replies. A message that fails verification is an error: the relay
+/// altered something, and the run measures nothing.
+fn decode_cahier(engine: &mut Engine<SharedDoc>, frame: &[u8]) -> anyhow::Result<Vec<Event>> {
+    let mut events = Vec::new();
+    for event in engine.receive(frame)? {
+        events.push(match event {
+            client::Event::Snapshot { covers_upto, state } => Event::Update {
+                update: state,
+                seq: Some(covers_upto),
             },
-            ServerMsg::Updates(chunk) => chunk.iter().map(open_update).collect::<Result<_, _>>()?,
-            ServerMsg::CaughtUp { .. } => vec![Event::Synced],
-            ServerMsg::Ack { msg_id, seq } => vec![Event::Ack {
+            client::Event::Update { seq, update } => Event::Update {
+                update,
+                seq: Some(seq),
+            },
+            client::Event::CaughtUp { .. } => Event::Synced,
+            client::Event::Acked { msg_id, seq } => Event::Ack {
                 msg_id: Some(msg_id),
                 seq: Some(seq),
-            }],
-            ServerMsg::Update(u) => vec![open_update(&u)?],
-            ServerMsg::Awareness { ciphertext, .. } => {
-                // Decrypt as the app would, to pay the same cost.
-                self.room
-                    .keys
-                    .open(&Context::awareness(room), &ciphertext, None)?;
-                vec![Event::Awareness]
+            },
+            client::Event::Awareness { .. } => Event::Awareness,
+            client::Event::CompactHint { head_seq, .. } => Event::CompactHint(head_seq),
+            client::Event::Refused { code, .. } => Event::Refused(code.name().to_owned()),
+            client::Event::Invalid { seq, error } => {
+                anyhow::bail!("stored message {seq:?} refused: {error}")
             }
-            ServerMsg::CompactHint { head_seq } => vec![Event::CompactHint(head_seq)],
-            ServerMsg::Error { code, .. } => vec![Event::Refused(code.name().to_owned())],
-            ServerMsg::SnapshotStored { .. } | ServerMsg::PeerLeft { .. } => vec![],
-        })
+            client::Event::Unapplicable { seq, error } => {
+                anyhow::bail!("stored message {seq:?} does not apply: {error}")
+            }
+            client::Event::BadAwareness { error } => anyhow::bail!("presence refused: {error}"),
+            client::Event::Joined { .. }
+            | client::Event::Progress { .. }
+            | client::Event::PeerLeft { .. }
+            | client::Event::SnapshotStored { .. }
+            | client::Event::Closed { .. } => continue,
+        });
     }
+    for frame in engine.take_outgoing()? {
+        events.push(Event::Reply {
+            frame,
+            acked: false,
+        });
+    }
+    Ok(events)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use protocol::wire::{ClientMsg, ServerMsg};
     use yrs::{StateVector, Text as _};
 
     /// The keystrokes an update carries: for each client, the clocks from the
@@ -392,7 +420,7 @@ mod tests {
     }
 
     fn keystroke(doc: &yrs::Doc, at: u32) -> Vec<u8> {
-        let text = doc.get_or_insert_text("body");
+        let text = doc.get_or_insert_text(crate::client::TEXT);
         let mut txn = doc.transact_mut();
         text.insert(&mut txn, at, "x");
         txn.encode_update_v1()
@@ -410,8 +438,8 @@ mod tests {
     #[test]
     fn hocuspocus_frames_carry_the_document_name() {
         let room = Room::new(1, 2);
-        let codec = Codec::new(ServerKind::Hocuspocus, room.clone(), false);
         let doc = yrs::Doc::with_client_id(1);
+        let mut codec = Codec::new(ServerKind::Hocuspocus, room.clone(), &doc, VERIFYING);
         let opening = codec.opening(&doc);
         let mut dec = DecoderV1::new(Cursor::new(&opening[0]));
         assert_eq!(dec.read_string().expect("name"), room.name);
@@ -439,18 +467,53 @@ mod tests {
         );
     }
 
+    const VERIFYING: CahierOptions = CahierOptions {
+        verify_signatures: true,
+        compacts: true,
+        window: CAHIER_WINDOW,
+    };
+
+    /// A Cahier codec past its `Hello`, `Welcome` and `CaughtUp`.
+    fn live_cahier(room: &Room, doc: &yrs::Doc, options: CahierOptions) -> Codec {
+        let mut codec = Codec::new(ServerKind::Cahier, room.clone(), doc, options);
+        let opening = codec.opening(doc);
+        assert!(matches!(
+            protocol::wire::decode_client(&opening[0]),
+            Ok(ClientMsg::Hello { .. })
+        ));
+        let welcome = ServerMsg::Welcome {
+            peer: 1,
+            head_seq: 0,
+            snapshot: None,
+            pending: 0,
+        };
+        assert_eq!(
+            codec.decode(&welcome.encode(), doc).expect("welcome"),
+            vec![]
+        );
+        let caught_up = ServerMsg::CaughtUp { head_seq: 0 }.encode();
+        assert_eq!(
+            codec.decode(&caught_up, doc).expect("caught up"),
+            vec![Event::Synced]
+        );
+        codec
+    }
+
     #[test]
     fn a_cahier_update_round_trips_through_a_relay_message() {
         let room = Room::new(3, 4);
-        let codec = Codec::new(ServerKind::Cahier, room.clone(), true);
         let doc = yrs::Doc::with_client_id(5);
+        let mut codec = live_cahier(&room, &doc, VERIFYING);
         let update = keystroke(&doc, 0);
-        let (frame, msg_id) = codec.update(&update).expect("seal");
+        let (frames, msg_id) = codec.update(&update).expect("seal");
+        let [frame] = frames.as_slice() else {
+            panic!("one frame, got {}", frames.len());
+        };
         let Ok(ClientMsg::Update {
             msg_id: sent,
             ciphertext,
             signature,
-        }) = protocol::wire::decode_client(&frame)
+        }) = protocol::wire::decode_client(frame)
         else {
             panic!("not an update");
         };
@@ -462,12 +525,64 @@ mod tests {
             signature,
         })
         .encode();
+        let reader_doc = yrs::Doc::with_client_id(6);
+        let mut reader = live_cahier(&room, &reader_doc, VERIFYING);
         assert_eq!(
-            codec.decode(&relayed, &doc).expect("open"),
+            reader.decode(&relayed, &reader_doc).expect("open"),
             vec![Event::Update {
                 update,
                 seq: Some(9)
             }]
         );
+        // The acknowledgement names the update.
+        let ack = ServerMsg::Ack {
+            msg_id: sent,
+            seq: 9,
+        }
+        .encode();
+        assert_eq!(
+            codec.decode(&ack, &doc).expect("ack"),
+            vec![Event::Ack {
+                msg_id: Some(sent),
+                seq: Some(9)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_cahier_window_holds_keystrokes_until_acks_free_it() {
+        let room = Room::new(5, 6);
+        let doc = yrs::Doc::with_client_id(7);
+        let options = CahierOptions {
+            window: 2,
+            ..VERIFYING
+        };
+        let mut codec = live_cahier(&room, &doc, options);
+        let mut ids = Vec::new();
+        let mut sent = 0;
+        for at in 0..3 {
+            let (frames, id) = codec.update(&keystroke(&doc, at)).expect("seal");
+            sent += frames.len();
+            ids.push(id.expect("an id"));
+        }
+        assert_eq!(sent, 2, "the third waits for an ack");
+        let ack = ServerMsg::Ack {
+            msg_id: ids[1],
+            seq: 2,
+        }
+        .encode();
+        let events = codec.decode(&ack, &doc).expect("ack");
+        assert_eq!(events.len(), 2, "{events:?}");
+        let Event::Reply {
+            frame,
+            acked: false,
+        } = &events[1]
+        else {
+            panic!("the held keystroke leaves: {events:?}")
+        };
+        assert!(matches!(
+            protocol::wire::decode_client(frame),
+            Ok(ClientMsg::Update { msg_id, .. }) if msg_id == ids[2]
+        ));
     }
 }

@@ -4,23 +4,21 @@
 //! this generator to the other, and runs it; BENCHMARKS.md explains the
 //! workloads and the figures.
 //!
-//! - [`codec`]: the three wire protocols, one codec per connection.
-//! - [`sealed`]: opening Cahier's sealed updates without the signature check.
+//! - [`codec`]: the three wire protocols, one codec per connection;
+//!   Cahier's is the project's client engine (`cahier-client`) on
+//!   `protocol::Session`.
 //! - [`client`]: a simulated person typing (or reading) in one room.
 //! - [`server`]: starting, measuring (`/proc`) and stopping the servers.
 //! - [`workload`]: the workloads, W1 to W5.
-//! - [`trace`]: real editing traces turned into Yrs updates.
 //! - [`report`]: the rows and the table.
-//! - [`populate`]: `bench populate`, a room filled with a trace for the
-//!   browser tests.
+//!
+//! Editing traces (W4) come from `cli::trace`, which `cahier populate`
+//! uses too.
 
 mod client;
 mod codec;
-mod populate;
 mod report;
-mod sealed;
 mod server;
-mod trace;
 mod workload;
 
 use std::path::PathBuf;
@@ -29,19 +27,15 @@ use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
+use cli::trace;
 
 use crate::codec::ServerKind;
 use crate::report::Outcome;
 use crate::workload::{Settings, TraceLoad, Workload};
 
 #[derive(Parser, Debug)]
-#[command(
-    about = "Benchmark Cahier's relay against y-websocket, Hocuspocus and y-sweet",
-    args_conflicts_with_subcommands = true
-)]
+#[command(about = "Benchmark Cahier's relay against y-websocket, Hocuspocus and y-sweet")]
 struct Args {
-    #[command(subcommand)]
-    command: Option<Command>,
     /// Servers to run, comma-separated: cahier, cahier-normal (the relay
     /// with `--durability normal`), y-websocket, hocuspocus, y-sweet.
     #[arg(
@@ -94,12 +88,11 @@ struct Args {
     /// W3: connections, rooms.
     #[arg(long, value_delimiter = ',', default_value = "2000,1000")]
     w3: Vec<usize>,
-    /// W4: the editing trace (sequential format, gzipped JSON).
-    #[arg(
-        long,
-        default_value = "/work/shared/data/editing-traces/automerge-paper.json.gz"
-    )]
-    trace: PathBuf,
+    /// W4: the editing trace (sequential format, gzipped JSON): a path, or
+    /// a name looked up in $CAHIER_TRACES or in
+    /// ../shared/data/editing-traces beside the clone.
+    #[arg(long, default_value = trace::DEFAULT_TRACE)]
+    trace: String,
     /// W4: use only the first N edits of the trace.
     #[arg(long)]
     trace_limit: Option<usize>,
@@ -118,21 +111,8 @@ struct Args {
     out: Option<PathBuf>,
 }
 
-#[derive(clap::Subcommand, Debug)]
-enum Command {
-    /// Fill a room of a running relay with an editing trace, as the app
-    /// writes a document, and print the edit link's fragment.
-    Populate(populate::PopulateArgs),
-}
-
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if let Some(Command::Populate(populate)) = args.command {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        return runtime.block_on(populate::run(populate));
-    }
     let servers = args
         .servers
         .split(',')
@@ -156,7 +136,7 @@ fn main() -> anyhow::Result<()> {
         }
     };
     let trace = if workloads.iter().any(|w| matches!(w, Workload::W4)) {
-        let mut trace = trace::Trace::load(&args.trace)?;
+        let mut trace = trace::Trace::load(&trace::locate(&args.trace)?)?;
         if let Some(n) = args.trace_limit {
             trace.truncate(n);
         }

@@ -25,10 +25,10 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use yrs::updates::decoder::Decode as _;
-use yrs::{ReadTxn as _, Transact as _};
+use yrs::Transact as _;
 
 use crate::client::{Client, Control, Record, RoomRecord, Spec};
-use crate::codec::{Codec, Event, Room, ServerKind};
+use crate::codec::{CahierOptions, Codec, Event, Room, ServerKind};
 use crate::report::{Delays, Outcome, Row};
 use crate::server::{dir_size, Programs, Server, Usage};
 use crate::trace::Trace;
@@ -682,7 +682,18 @@ where
 {
     const WINDOW: usize = 2000;
     const QUIET_LIMIT: Duration = Duration::from_secs(120);
-    let codec = Codec::new(kind, room.clone(), false);
+    // Like the app's document (`skip_gc`): a snapshot keeps the deleted
+    // text, as an editor's does.
+    let doc = yrs::Doc::with_options(yrs::Options {
+        skip_gc: true,
+        ..yrs::Options::with_client_id(yrs::ClientID::new(LOADER_ID))
+    });
+    let cahier = CahierOptions {
+        verify_signatures: false,
+        compacts,
+        window: WINDOW,
+    };
+    let codec = Codec::new(kind, room.clone(), &doc, cahier);
     let url = codec.url(addr);
     let (ws, _) = tokio::time::timeout(
         Duration::from_secs(10),
@@ -694,18 +705,10 @@ where
     let mut loader = Loader {
         codec,
         sink,
-        // Like the app's document (`skip_gc`): a snapshot keeps the
-        // deleted text, as an editor's does.
-        doc: yrs::Doc::with_options(yrs::Options {
-            skip_gc: true,
-            ..yrs::Options::with_client_id(yrs::ClientID::new(LOADER_ID))
-        }),
+        doc,
         synced: false,
         acked: 0,
         handshake_acks: 0,
-        last_seq: 0,
-        compacts,
-        compacted: 0,
     };
     for frame in loader.codec.opening(&loader.doc) {
         loader.sink.send(WsMessage::Binary(frame.into())).await?;
@@ -732,12 +735,16 @@ where
             };
             let end = (sent + batch).min(updates.len());
             for u in &updates[sent..end] {
-                let (frame, _) = loader.codec.update(u)?;
-                loader.sink.feed(WsMessage::Binary(frame.into())).await?;
+                // Applied first: Cahier's engine may answer a hint with a
+                // snapshot of the document at any time.
                 loader
                     .doc
                     .transact_mut()
                     .apply_update(yrs::Update::decode_v1(u)?)?;
+                let (frames, _) = loader.codec.update(u)?;
+                for frame in frames {
+                    loader.sink.feed(WsMessage::Binary(frame.into())).await?;
+                }
             }
             if !kind.acks() {
                 // No acknowledgements: a sync step 1 after each batch is a
@@ -806,7 +813,9 @@ type Sink = futures_util::stream::SplitSink<
     WsMessage,
 >;
 
-/// The W4 loader's side of the conversation.
+/// The W4 loader's side of the conversation. Cahier's `CompactHint` is
+/// answered by its engine (when the load `compacts`), with a snapshot of
+/// `doc`, which comes out as a reply to send.
 struct Loader {
     codec: Codec,
     sink: Sink,
@@ -816,10 +825,6 @@ struct Loader {
     acked: usize,
     /// Acknowledgements still due for handshake answers, not updates.
     handshake_acks: usize,
-    last_seq: u64,
-    /// Whether to answer `CompactHint` with a snapshot.
-    compacts: bool,
-    compacted: u64,
 }
 
 impl Loader {
@@ -827,29 +832,19 @@ impl Loader {
         for event in self.codec.decode(bytes, &self.doc)? {
             match event {
                 Event::Synced => self.synced = true,
-                Event::Ack { seq, .. } => {
-                    // Acknowledgements come in order: the handshake's first.
-                    if self.handshake_acks > 0 {
+                Event::Ack { msg_id, .. } => {
+                    // Hocuspocus acknowledges in order, without naming
+                    // what: the handshake's answers first. Cahier names
+                    // each update, and only updates.
+                    if msg_id.is_none() && self.handshake_acks > 0 {
                         self.handshake_acks -= 1;
                         continue;
                     }
                     self.acked += 1;
-                    self.last_seq = self.last_seq.max(seq.unwrap_or(0));
                 }
                 Event::Reply { frame, acked } => {
                     self.handshake_acks += usize::from(acked);
                     self.sink.send(WsMessage::Binary(frame.into())).await?
-                }
-                Event::CompactHint(head)
-                    if self.compacts && head > self.compacted && self.last_seq > 0 =>
-                {
-                    self.compacted = head;
-                    let state = self
-                        .doc
-                        .transact()
-                        .encode_state_as_update_v1(&yrs::StateVector::default());
-                    let frame = self.codec.snapshot(&state, self.last_seq)?;
-                    self.sink.send(WsMessage::Binary(frame.into())).await?;
                 }
                 Event::Refused(why) if why != "stale_snapshot" => {
                     bail!("the server refused the load: {why}")

@@ -73,7 +73,9 @@ pub fn colours(runs: &[Run], people: &[(u64, Person)]) -> Vec<(u32, Option<Strin
             .filter(|colour| is_colour(colour))
             .cloned()
     };
-    runs.iter().map(|run| (run.len, colour(run.client))).collect()
+    runs.iter()
+        .map(|run| (run.len, colour(run.client)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -196,7 +198,10 @@ mod tests {
         let coloured = bob.coloured_authorship();
         let total: u32 = coloured.iter().map(|(len, _)| len).sum();
         assert_eq!(total, bob.body_len());
-        assert!(coloured.contains(&(3, Some("#1d4e89".into()))), "{coloured:?}");
+        assert!(
+            coloured.contains(&(3, Some("#1d4e89".into()))),
+            "{coloured:?}"
+        );
         assert!(coloured.contains(&(2, None)), "{coloured:?}");
         assert!(coloured.contains(&(1, None)), "{coloured:?}");
     }

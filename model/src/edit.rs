@@ -371,7 +371,9 @@ mod tests {
     fn a_composed_word_lands_after_text_inserted_before_it() {
         use crate::caret::Step::Insert;
         // Composing at 5 while a co-author inserted 3 units at 0.
-        let carried = edit(5, 0, "日本").expect("an edit").carry(&[vec![Insert(3)]], 20);
+        let carried = edit(5, 0, "日本")
+            .expect("an edit")
+            .carry(&[vec![Insert(3)]], 20);
         assert_eq!(Some(carried), edit(8, 0, "日本"));
     }
 
@@ -388,7 +390,9 @@ mod tests {
     #[test]
     fn a_carried_edit_stays_in_bounds() {
         use crate::caret::Step::Delete;
-        let carried = edit(9, 3, "y").expect("an edit").carry(&[vec![Delete(10)]], 2);
+        let carried = edit(9, 3, "y")
+            .expect("an edit")
+            .carry(&[vec![Delete(10)]], 2);
         assert!(carried.start + carried.delete <= 2);
         let huge = edit(u32::MAX, u32::MAX, "").expect("an edit").carry(&[], 5);
         assert_eq!(Some(huge), edit(5, 0, ""));

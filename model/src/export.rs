@@ -179,7 +179,10 @@ fn title_to_add(title: &str, body: &str) -> Option<String> {
 fn markdown_heading(title: &str) -> String {
     let mut out = String::with_capacity(title.len() + 8);
     for c in title.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '#' | '!' | '~' | '|') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '#' | '!' | '~' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -223,7 +226,8 @@ li:has(>input[type=checkbox]){list-style:none}
 
 /// The page's policy: nothing loaded, not even from its own folder; only
 /// its inline stylesheet applies.
-const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+const POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The title of a page whose document has none.
 const UNTITLED: &str = "Cahier";
@@ -603,7 +607,8 @@ mod tests {
     use crate::edit::Edit;
     use crate::schema::DocKind;
 
-    const BODY: &str = "Le congrès **affirme** que :\n\n- la *section* décide ;\n- le reste suit.\n";
+    const BODY: &str =
+        "Le congrès **affirme** que :\n\n- la *section* décide ;\n- le reste suit.\n";
 
     #[test]
     fn markdown_is_the_title_then_the_body_as_it_is() {
@@ -628,10 +633,7 @@ mod tests {
         assert_eq!(text.matches("Motion d'orientation").count(), 1, "{text}");
         // Another first heading is not the title.
         let other = "# Préambule\n\nTexte.\n";
-        assert_eq!(
-            to_markdown("Motion", other),
-            format!("# Motion\n\n{other}")
-        );
+        assert_eq!(to_markdown("Motion", other), format!("# Motion\n\n{other}"));
     }
 
     #[test]
@@ -656,7 +658,11 @@ mod tests {
         ];
         for file in files {
             let imported = import(file, None);
-            assert_eq!(to_markdown(&imported.title, &imported.body), file, "{file:?}");
+            assert_eq!(
+                to_markdown(&imported.title, &imported.body),
+                file,
+                "{file:?}"
+            );
         }
         assert_eq!(import(files[0], None).title, "Motion pour la paix 🕊");
         assert_eq!(import(files[1], None).title, "");
@@ -686,7 +692,10 @@ mod tests {
         let hostile = "<script>alert(1)</script>\n\n![x](http://tracker.example/p.png) \
                        [a](javascript:alert(1)) [b](https://exemple.org)";
         let html = to_html("</title><script>alert(2)</script>", hostile, "fr");
-        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{html}");
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"),
+            "{html}"
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("<img"), "{html}");
@@ -701,7 +710,10 @@ mod tests {
         for fetching in ["<link", "src=", "url(", "@import"] {
             assert!(!html.contains(fetching), "{fetching} in {html}");
         }
-        assert!(html.contains(&markdown::to_html(hostile)), "the preview's HTML");
+        assert!(
+            html.contains(&markdown::to_html(hostile)),
+            "the preview's HTML"
+        );
         assert!(html.contains("Image :\u{a0}"), "the image label in French");
         assert!(to_html("T", "x", "en-GB").contains("Image:\u{a0}"));
     }
@@ -776,7 +788,10 @@ mod tests {
             doc.export(Format::Markdown, "fr"),
             "# Motion\n\nTexte **gras**."
         );
-        assert_eq!(doc.export(Format::Text, "fr"), "Motion\n======\n\nTexte gras.\n");
+        assert_eq!(
+            doc.export(Format::Text, "fr"),
+            "Motion\n======\n\nTexte gras.\n"
+        );
         assert_eq!(
             doc.export(Format::Html, "fr"),
             render(Format::Html, "Motion", "Texte **gras**.", "fr")

@@ -10,6 +10,8 @@
 //!   refused in words when it could break the reader.
 //! - [`edit`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: a selection carried through a change.
+//! - [`mirror`]: the editor's text field kept equal to the body, except
+//!   during an IME composition.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
@@ -24,6 +26,7 @@ pub mod edit;
 pub mod export;
 pub mod guard;
 pub mod markdown;
+pub mod mirror;
 pub mod schema;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};

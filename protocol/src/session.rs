@@ -146,6 +146,9 @@ pub struct Session {
     pending: VecDeque<Pending>,
     phase: Phase,
     window: usize,
+    /// Check every stored message's signature (always, except in a load
+    /// generator: [`Session::without_signature_checks`]).
+    verify: bool,
 }
 
 impl Session {
@@ -164,12 +167,38 @@ impl Session {
                 .collect(),
             phase: Phase::Offline,
             window: DEFAULT_WINDOW,
+            verify: true,
         }
     }
 
     pub fn with_window(mut self, window: usize) -> Self {
         self.window = window.max(1);
         self
+    }
+
+    /// Decrypt what arrives without checking the editors' signatures
+    /// ([`DocKeys::decrypt`]). Only for a load generator that simulates
+    /// hundreds of readers on one core and trusts the relay's own check
+    /// (the bench, BENCHMARKS.md): a person's client never calls this, since
+    /// the signature is what tells an editor's update from one forged by a
+    /// viewer or by the relay.
+    pub fn without_signature_checks(mut self) -> Self {
+        self.verify = false;
+        self
+    }
+
+    /// Verify (unless told not to), then decrypt.
+    fn open(
+        &self,
+        context: &Context,
+        ciphertext: &[u8],
+        signature: &crate::envelope::Signature,
+    ) -> Result<Vec<u8>, OpenError> {
+        if self.verify {
+            self.keys.open(context, ciphertext, Some(signature))
+        } else {
+            self.keys.decrypt(context, ciphertext)
+        }
     }
 
     pub fn keys(&self) -> &DocKeys {
@@ -330,7 +359,7 @@ impl Session {
             return;
         }
         let context = Context::update(self.keys.room(), u.msg_id);
-        match self.keys.open(&context, &u.ciphertext, Some(&u.signature)) {
+        match self.open(&context, &u.ciphertext, &u.signature) {
             Ok(update) => out.push(Incoming::Update { seq: u.seq, update }),
             Err(error) => out.push(Incoming::Invalid {
                 seq: Some(u.seq),
@@ -361,7 +390,7 @@ impl Session {
                 out.push(Incoming::Joined { peer, head_seq });
                 if let Some(s) = snapshot {
                     let context = Context::snapshot(self.keys.room(), s.msg_id, s.covers_upto);
-                    match self.keys.open(&context, &s.ciphertext, Some(&s.signature)) {
+                    match self.open(&context, &s.ciphertext, &s.signature) {
                         Ok(state) => {
                             self.applied = s.covers_upto;
                             out.push(Incoming::Snapshot {
@@ -668,6 +697,64 @@ mod tests {
     }
 
     #[test]
+    fn without_signature_checks_a_forged_signature_passes_but_an_altered_byte_does_not() {
+        let k = keys();
+        let mut writer = Session::new(k.clone(), 0, Vec::new());
+        live(&mut writer);
+        let id = writer.local(b"typed".to_vec()).expect("editor");
+        let frame = writer.outgoing().expect("seal").remove(0);
+        let ClientMsg::Update {
+            ciphertext,
+            mut signature,
+            ..
+        } = decode_client(&frame).expect("update")
+        else {
+            panic!("not an update")
+        };
+        signature[0] ^= 1;
+        let forged = StoredUpdate {
+            seq: 1,
+            msg_id: id,
+            ciphertext,
+            signature,
+        };
+        let mut checking = Session::new(k.clone(), 0, Vec::new());
+        live(&mut checking);
+        assert_eq!(
+            checking
+                .receive(&ServerMsg::Update(forged.clone()).encode())
+                .expect("update"),
+            vec![Incoming::Invalid {
+                seq: Some(1),
+                error: OpenError::BadSignature
+            }]
+        );
+        let mut trusting = Session::new(k, 0, Vec::new()).without_signature_checks();
+        live(&mut trusting);
+        assert_eq!(
+            trusting
+                .receive(&ServerMsg::Update(forged.clone()).encode())
+                .expect("update"),
+            vec![Incoming::Update {
+                seq: 1,
+                update: b"typed".to_vec()
+            }]
+        );
+        let mut altered = forged;
+        altered.seq = 2;
+        altered.ciphertext[30] ^= 1;
+        assert_eq!(
+            trusting
+                .receive(&ServerMsg::Update(altered).encode())
+                .expect("update"),
+            vec![Incoming::Invalid {
+                seq: Some(2),
+                error: OpenError::Undecryptable
+            }]
+        );
+    }
+
+    #[test]
     fn our_own_update_coming_back_in_the_history_clears_it_from_the_queue() {
         let k = keys();
         let mut s = Session::new(k.clone(), 0, Vec::new());
@@ -755,6 +842,61 @@ mod tests {
             covers_upto: 9
         }));
         assert_eq!(fresh.applied(), 9);
+    }
+
+    #[test]
+    fn an_ack_removes_the_update_it_names_and_no_other() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let a = s.local(b"a".to_vec()).expect("editor");
+        let b = s.local(b"b".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let out = s
+            .receive(&ServerMsg::Ack { msg_id: b, seq: 2 }.encode())
+            .expect("ack");
+        assert_eq!(out, vec![Incoming::Acked { msg_id: b, seq: 2 }]);
+        assert_eq!(
+            s.pending().iter().map(|p| p.msg_id).collect::<Vec<_>>(),
+            vec![a]
+        );
+        // An ack for nothing we sent changes nothing but `applied`.
+        s.receive(
+            &ServerMsg::Ack {
+                msg_id: [0; 16],
+                seq: 3,
+            }
+            .encode(),
+        )
+        .expect("ack");
+        assert_eq!(s.pending_len(), 1);
+        assert_eq!(s.applied(), 3);
+    }
+
+    #[test]
+    fn a_disconnected_session_is_offline_and_sends_nothing_until_it_is_live_again() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        s.local(b"x".to_vec()).expect("editor");
+        assert_eq!(s.outgoing().expect("seal").len(), 1);
+        s.disconnected();
+        assert_eq!(s.phase(), Phase::Offline);
+        assert!(s.outgoing().expect("seal").is_empty());
+        // Whatever was in flight may be merged with what came after.
+        s.local(b"y".to_vec()).expect("editor");
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        assert_eq!(s.pending_len(), 1, "nothing is in flight any more");
+        assert_eq!(s.pending()[0].update, b"xy".to_vec());
+    }
+
+    #[test]
+    fn message_ids_are_random() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let a = s.local(b"a".to_vec()).expect("editor");
+        let b = s.local(b"b".to_vec()).expect("editor");
+        assert_ne!(a, b);
+        assert_ne!(a, [0; 16]);
+        assert_ne!(b, [0; 16]);
     }
 
     #[test]

@@ -209,6 +209,32 @@ impl ErrorCode {
     }
 }
 
+impl ErrorCode {
+    /// A short English sentence for a person (the command line, logs);
+    /// the app has its own words in each language.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "the relay could not read a message",
+            ErrorCode::UnsupportedVersion => "the relay speaks another version of the protocol",
+            ErrorCode::TooLarge => "a message was larger than the relay accepts",
+            ErrorCode::BadSignature => {
+                "the signature did not match: this link cannot write, or the message was altered"
+            }
+            ErrorCode::StaleSnapshot => "the relay already holds a newer snapshot",
+            ErrorCode::InvalidSnapshot => "the snapshot claims updates the relay does not have",
+            ErrorCode::RateLimited => "too many messages were sent too quickly",
+            ErrorCode::UnknownRoom => "the relay does not know this document",
+            ErrorCode::WrongRoomKey => "the document's key does not match its room",
+            ErrorCode::NotInRoom => "a message came before joining the document",
+            ErrorCode::RoomFull => "the document has as many people as the relay allows",
+            ErrorCode::TooManyRooms => "the relay has as many documents open as it allows",
+            ErrorCode::StorageFailed => "the relay could not store the message",
+            ErrorCode::ShuttingDown => "the relay is shutting down",
+            ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
+        }
+    }
+}
+
 impl From<u16> for ErrorCode {
     fn from(n: u16) -> Self {
         match n
@@ -412,9 +438,12 @@ mod tests {
 
     #[test]
     fn error_codes_round_trip_and_unknown_ones_survive() {
+        let mut said = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from(u16::from(code)), code);
+            assert!(said.insert(code.describe()), "{code:?} shares its words");
         }
+        assert!(said.insert(ErrorCode::Other(77).describe()));
         assert_eq!(ErrorCode::from(500), ErrorCode::Other(500));
         assert_eq!(ErrorCode::from(0), ErrorCode::Other(0));
     }

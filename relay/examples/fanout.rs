@@ -5,18 +5,43 @@
 //!     cargo run --release -p cahier-relay --example fanout -- [updates] [readers] [durability]
 //!
 //! The relay runs in this process (same binary, own tokio runtime threads),
-//! on a fresh data directory.
+//! on a fresh data directory. Writer and readers are the project's native
+//! client (`cahier-client`). The writer's updates are sealed before the
+//! clock starts and sent as they are, so the figures measure the relay,
+//! not sealing; the readers decrypt each update (its first 8 bytes say
+//! which one it is) but skip the Ed25519 check, which for ten readers on
+//! the relay's own two cores would measure the readers instead.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use futures_util::{SinkExt, StreamExt};
-use protocol::envelope::new_msg_id;
-use protocol::wire::decode_server;
-use protocol::{ClientMsg, Context, DocKeys, EditSecret, ServerMsg};
-use tokio_tungstenite::tungstenite::Message;
+use client::{Client, Engine, Event, Replica};
+use protocol::{DocKeys, EditSecret};
 
 const WINDOW: usize = 64;
+
+/// A replica that keeps nothing: the readers only time what arrives.
+struct Discard;
+
+impl Replica for Discard {
+    type Error = std::convert::Infallible;
+    fn apply_remote(&mut self, _update: &[u8]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn encode_state(&self) -> Vec<u8> {
+        Vec::new()
+    }
+}
+
+async fn join(url: &str, keys: &DocKeys) -> anyhow::Result<Client<Discard>> {
+    let engine = Engine::new(keys.clone(), Discard, 0, Vec::new())
+        .without_signature_checks()
+        .answer_compact_hints(false);
+    let mut client = Client::new(url, engine);
+    client.connect().await?;
+    Ok(client)
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -40,65 +65,46 @@ async fn main() -> anyhow::Result<()> {
     }));
 
     let keys = DocKeys::from_edit(&EditSecret::generate());
-    let hello = ClientMsg::Hello {
-        room: keys.room(),
-        since_seq: None,
-        write_pk: Some(keys.writer().to_bytes()),
-    }
-    .encode();
+    let mut writer = join(&url, &keys).await?;
     let mut conns = Vec::new();
-    for _ in 0..=readers {
-        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
-        ws.send(Message::Binary(hello.clone().into())).await?;
-        loop {
-            let Some(Ok(Message::Binary(b))) = ws.next().await else {
-                anyhow::bail!("closed during join")
-            };
-            if let ServerMsg::CaughtUp { .. } = decode_server(&b)? {
-                break;
-            }
-        }
-        conns.push(ws);
+    for _ in 0..readers {
+        conns.push(join(&url, &keys).await?);
     }
-    let writer = conns.remove(0);
-    let (mut tx, mut rx) = writer.split();
 
     // Pre-seal every update so the figures measure the relay, not sealing.
-    let payload = [b'k'; 30];
     let mut sealed = Vec::with_capacity(updates);
-    for _ in 0..updates {
-        let msg_id = new_msg_id();
-        let (ciphertext, signature) = keys.seal(&Context::update(keys.room(), msg_id), &payload)?;
-        let signature = signature.ok_or_else(|| anyhow::anyhow!("unsigned"))?;
-        sealed.push((
-            msg_id,
-            ClientMsg::Update {
-                msg_id,
-                ciphertext,
-                signature,
-            }
-            .encode(),
-        ));
+    for i in 0..updates {
+        let mut payload = [b'k'; 30];
+        payload[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let (_, msg) = client::raw::update(&keys, &payload)?;
+        sealed.push(msg.encode());
     }
-    let sent_at: std::sync::Arc<std::sync::Mutex<HashMap<[u8; 16], Instant>>> = Default::default();
+    let sealed_len = sealed.first().map_or(0, Vec::len);
+    let sent_at: Arc<Mutex<HashMap<u64, Instant>>> = Default::default();
 
     let mut reader_tasks = Vec::new();
-    for ws in conns {
+    for mut reader in conns {
         let sent_at = sent_at.clone();
         reader_tasks.push(tokio::spawn(async move {
-            let (_, mut rx) = ws.split();
             let mut delays = Vec::with_capacity(updates);
             while delays.len() < updates {
-                let Ok(Some(Ok(Message::Binary(b)))) =
-                    tokio::time::timeout(Duration::from_secs(30), rx.next()).await
-                else {
+                let Ok(event) = reader.next_event().await else {
                     break;
                 };
-                if let Ok(ServerMsg::Update(u)) = decode_server(&b) {
-                    let at = sent_at.lock().ok().and_then(|m| m.get(&u.msg_id).copied());
-                    if let Some(at) = at {
-                        delays.push(at.elapsed());
+                match event {
+                    Event::Update { update, .. } => {
+                        let index = update
+                            .get(..8)
+                            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                            .map(u64::from_le_bytes);
+                        let at = index
+                            .and_then(|i| sent_at.lock().ok().and_then(|m| m.get(&i).copied()));
+                        if let Some(at) = at {
+                            delays.push(at.elapsed());
+                        }
                     }
+                    Event::Closed { .. } => break,
+                    _ => {}
                 }
             }
             delays
@@ -108,26 +114,25 @@ async fn main() -> anyhow::Result<()> {
     let start = Instant::now();
     let mut in_flight = 0;
     let mut acked = 0;
-    let mut next = 0;
+    let mut frames = sealed.into_iter().enumerate();
     while acked < updates {
-        while in_flight < WINDOW && next < updates {
-            let (id, frame) = &sealed[next];
+        while in_flight < WINDOW {
+            let Some((i, frame)) = frames.next() else {
+                break;
+            };
             if let Ok(mut m) = sent_at.lock() {
-                m.insert(*id, Instant::now());
+                m.insert(i as u64, Instant::now());
             }
-            tx.send(Message::Binary(frame.clone().into())).await?;
+            writer.send_frame(frame).await?;
             in_flight += 1;
-            next += 1;
         }
-        let Some(Ok(Message::Binary(b))) = rx.next().await else {
-            anyhow::bail!("writer closed")
-        };
-        match decode_server(&b)? {
-            ServerMsg::Ack { .. } => {
+        match writer.next_event().await? {
+            Event::Acked { .. } => {
                 acked += 1;
                 in_flight -= 1;
             }
-            ServerMsg::Error { code, .. } => anyhow::bail!("relay refused: {code:?}"),
+            Event::Refused { code, .. } => anyhow::bail!("relay refused: {}", code.describe()),
+            Event::Closed { code } => anyhow::bail!("writer closed ({code:?})"),
             _ => {}
         }
     }
@@ -144,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
             .copied()
             .unwrap_or_default()
     };
-    println!("updates {updates} (30-byte payload, {} bytes sealed), readers {readers}, window {WINDOW}, durability {durability:?}", sealed[0].1.len());
+    println!("updates {updates} (30-byte payload, {sealed_len} bytes sealed), readers {readers}, window {WINDOW}, durability {durability:?}");
     println!(
         "acknowledged (stored) per second  {:>10.0}",
         updates as f64 / acked_in.as_secs_f64()

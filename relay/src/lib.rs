@@ -2,9 +2,16 @@
 //! updates and never holds a key that could read them.
 //!
 //! - [`config`]: flags, environment fallbacks and typed limits.
-//! - `store`: the SQLite file, group commits, catch-up reads.
-//! - `room`: one task per open document: sequence numbers, dedup, fan-out.
-//! - `peer`: one task per connection: size, rate and signature checks.
+//! - `mailbox`: what the peer and room tasks send each other.
+//! - `rooms`: the registry of open rooms; a join that races a retiring room
+//!   is retried.
+//! - `room`: one task per open document, moving messages for
+//!   `room::state`, the room's pure bookkeeping (sequence numbers, holds,
+//!   dedup, snapshots, compaction hints).
+//! - `peer`: one task per connection: decoding, size, rate (`rate`) and
+//!   signature checks.
+//! - `store`: the storage trait cut at the room log, its conformance suite,
+//!   and its SQLite backend (group commits, catch-up reads).
 //! - `metrics`: Prometheus counters at `/metrics`.
 //! - `site`: the built app, with a strict Content-Security-Policy.
 //!
@@ -12,11 +19,16 @@
 //! test can start a relay on port 0 and stop it.
 
 pub mod config;
+mod mailbox;
 mod metrics;
 mod peer;
+mod rate;
 mod room;
+mod rooms;
 mod site;
 mod store;
+#[cfg(test)]
+mod testing;
 
 use std::future::Future;
 use std::sync::atomic::AtomicU64;
@@ -33,16 +45,16 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 pub use config::{Args, Compaction, Config, Durability, Limits};
-pub use store::DB_FILE;
+pub use store::sqlite::DB_FILE;
 
 use metrics::Metrics;
-use room::Rooms;
-use store::Store;
+use rooms::Rooms;
+use store::{SqliteStore, Store};
 
 /// State shared by every task: a cheap-clone handle (`Arc<Relay>`).
 pub(crate) struct Relay {
     config: Config,
-    store: Store,
+    store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     rooms: Rooms,
     /// Cancelled when shutdown begins: connections stop reading, rooms
@@ -62,7 +74,11 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(Metrics::default());
-    let store = Store::open(&config.data_dir, config.durability, metrics.clone())?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
+        &config.data_dir,
+        config.durability,
+        metrics.clone(),
+    )?);
     let relay = Arc::new(Relay {
         store: store.clone(),
         metrics,
@@ -105,6 +121,25 @@ pub async fn run(
     store.close().await;
     tracing::info!("relay stopped");
     served.map_err(Into::into)
+}
+
+#[cfg(test)]
+impl Relay {
+    /// A relay's shared state without a listener, for unit tests that
+    /// drive rooms and peers directly.
+    pub(crate) fn for_tests(config: Config) -> anyhow::Result<Arc<Self>> {
+        let metrics = Arc::new(Metrics::default());
+        let store = SqliteStore::open(&config.data_dir, config.durability, metrics.clone())?;
+        Ok(Arc::new(Relay {
+            store: Arc::new(store),
+            metrics,
+            rooms: Rooms::default(),
+            stopping: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            next_peer: AtomicU64::new(1),
+            config,
+        }))
+    }
 }
 
 async fn websocket(ws: WebSocketUpgrade, State(relay): State<Arc<Relay>>) -> Response {

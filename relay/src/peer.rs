@@ -1,8 +1,13 @@
-//! One task per websocket connection: it reads frames, checks them (size,
-//! rate, decoding, signature) and hands what passes to its room; a second
-//! task writes the connection's bounded outbound queue to the socket.
+//! One task per websocket connection: it reads frames, checks them and
+//! hands what passes to its room; a second task writes the connection's
+//! bounded outbound queue to the socket.
 //!
-//! Checking signatures here, not in the room, spreads that work over every
+//! The checks ([`Checks`], pure, with the clock passed in) run in order:
+//! the frame decodes, the connection is within its rate (see
+//! [`crate::rate`]), the frame is within its size limit (a snapshot's is
+//! larger), the connection has joined a room, and an update's or
+//! snapshot's signature verifies against the room's write key. Checking
+//! signatures here, not in the room, spreads that work over every
 //! connection, so a busy room only orders and stores. A connection never
 //! waits on another one: what it sends to others goes through the room,
 //! which uses `try_send` on their queues.
@@ -13,7 +18,7 @@
 //! close frame with that code.
 
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -27,10 +32,11 @@ use protocol::{
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
+use crate::config::Limits;
+use crate::mailbox::{Closer, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
-use crate::room::{Joined, RoomCmd};
+use crate::rate::{self, Rate};
 use crate::Relay;
 
 /// How long the writer keeps trying to deliver queued frames and the close
@@ -47,89 +53,6 @@ const WRITE_BATCH: usize = 256;
 /// frame is ~250 bytes, and a snapshot upload takes a few more reads.
 pub(crate) const READ_BUFFER: usize = 2 << 10;
 pub(crate) const WRITE_BUFFER: usize = 16 << 10;
-
-/// Records why a connection closes (the first reason wins) and wakes its
-/// tasks. Cheap to clone.
-#[derive(Clone, Default)]
-pub(crate) struct Closer {
-    token: CancellationToken,
-    reason: Arc<OnceLock<(u16, &'static str)>>,
-}
-
-impl std::fmt::Debug for Closer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Closer")
-            .field("reason", &self.reason.get())
-            .finish()
-    }
-}
-
-impl Closer {
-    /// Close now with `code` (the caller counts the reason in metrics).
-    pub fn close(&self, code: u16) {
-        let _ = self.reason.set((code, close::describe(code)));
-        self.token.cancel();
-    }
-
-    /// Say which code to close with once the queue is drained, without
-    /// closing now.
-    fn close_when_drained(&self, code: u16) {
-        let _ = self.reason.set((code, close::describe(code)));
-    }
-
-    pub fn is_closed(&self) -> bool {
-        self.token.is_cancelled()
-    }
-
-    pub async fn cancelled(&self) {
-        self.token.cancelled().await;
-    }
-}
-
-/// How a room reaches a connection.
-#[derive(Clone, Debug)]
-pub(crate) struct PeerHandle {
-    pub id: PeerId,
-    pub tx: mpsc::Sender<Bytes>,
-    pub closer: Closer,
-}
-
-/// Token bucket for the per-connection message rate.
-struct Rate {
-    per_second: f64,
-    burst: f64,
-    tokens: f64,
-    last: Instant,
-    strikes: u32,
-}
-
-impl Rate {
-    fn new(per_second: u32) -> Self {
-        let per_second = f64::from(per_second);
-        Self {
-            per_second,
-            burst: per_second * 2.0,
-            tokens: per_second * 2.0,
-            last: Instant::now(),
-            strikes: 0,
-        }
-    }
-
-    fn allow(&mut self) -> bool {
-        let now = Instant::now();
-        let elapsed = now.duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + elapsed * self.per_second).min(self.burst);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            self.strikes = 0;
-            true
-        } else {
-            self.strikes += 1;
-            false
-        }
-    }
-}
 
 /// Serve one websocket until it closes.
 pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
@@ -156,13 +79,13 @@ pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
         let mut conn = Connection {
             relay: relay.clone(),
             handle: handle.clone(),
+            checks: Checks::new(limits, handle.id, std::time::Instant::now()),
             room: None,
-            rate: Rate::new(limits.messages_per_second),
         };
         conn.read_loop(stream).await;
         if let Some(room) = conn.room.take() {
             if !relay.stopping.is_cancelled() {
-                let _ = room.1.room.send(RoomCmd::Leave { peer: handle.id }).await;
+                let _ = room.send(RoomCmd::Leave { peer: handle.id }).await;
             }
         }
     }
@@ -229,7 +152,7 @@ async fn write_loop(
             return;
         }
     }
-    let (code, reason) = closer.reason.get().copied().unwrap_or((1000, "closed"));
+    let (code, reason) = closer.reason().unwrap_or((1000, "closed"));
     let close = Message::Close(Some(CloseFrame {
         code,
         reason: reason.into(),
@@ -237,11 +160,174 @@ async fn write_loop(
     let _ = tokio::time::timeout_at(deadline, sink.send(close)).await;
 }
 
+/// What to do with one frame from a client.
+#[derive(Debug)]
+enum Verdict {
+    /// Join this room.
+    Hello {
+        room: RoomId,
+        since_seq: Option<u64>,
+        write_pk: Option<[u8; 32]>,
+    },
+    /// Pass this to the room.
+    Forward(RoomCmd),
+    /// Tell the client; keep reading.
+    Error {
+        code: ErrorCode,
+        msg_id: Option<MsgId>,
+    },
+    /// Tell the client and close.
+    Refuse {
+        code: ErrorCode,
+        msg_id: Option<MsgId>,
+        close: u16,
+        why: Disconnect,
+    },
+}
+
+/// The checks one connection's frames pass; see the module docs.
+struct Checks {
+    limits: Limits,
+    rate: Rate,
+    peer: PeerId,
+    /// The room joined, and its write key.
+    room: Option<(RoomId, WriterKey)>,
+}
+
+impl Checks {
+    fn new(limits: &Limits, peer: PeerId, now: std::time::Instant) -> Self {
+        Self {
+            rate: Rate::new(limits.messages_per_second, now),
+            limits: limits.clone(),
+            peer,
+            room: None,
+        }
+    }
+
+    fn check(&mut self, frame: &[u8], now: std::time::Instant) -> Verdict {
+        let msg = match decode_client(frame) {
+            Ok(msg) => msg,
+            Err(e) => {
+                return Verdict::Refuse {
+                    code: e.code(),
+                    msg_id: None,
+                    close: close::PROTOCOL_ERROR,
+                    why: Disconnect::Protocol,
+                }
+            }
+        };
+        let msg_id = match &msg {
+            ClientMsg::Update { msg_id, .. } | ClientMsg::Snapshot { msg_id, .. } => Some(*msg_id),
+            _ => None,
+        };
+        match self.rate.check(now) {
+            rate::Verdict::Allow => {}
+            rate::Verdict::Refuse => {
+                return Verdict::Error {
+                    code: ErrorCode::RateLimited,
+                    msg_id,
+                }
+            }
+            rate::Verdict::StrikeOut => {
+                return Verdict::Refuse {
+                    code: ErrorCode::RateLimited,
+                    msg_id,
+                    close: close::RATE_LIMITED,
+                    why: Disconnect::RateLimited,
+                }
+            }
+        }
+        let limit = match msg {
+            ClientMsg::Snapshot { .. } => self.limits.max_snapshot_bytes,
+            _ => self.limits.max_frame_bytes,
+        };
+        if frame.len() > limit {
+            return Verdict::Error {
+                code: ErrorCode::TooLarge,
+                msg_id,
+            };
+        }
+        let refused = |code| Verdict::Error { code, msg_id };
+        let Some((room, writer)) = self.room else {
+            return match msg {
+                ClientMsg::Hello {
+                    room,
+                    since_seq,
+                    write_pk,
+                } => Verdict::Hello {
+                    room,
+                    since_seq,
+                    write_pk,
+                },
+                _ => refused(ErrorCode::NotInRoom),
+            };
+        };
+        match msg {
+            ClientMsg::Update {
+                msg_id,
+                ciphertext,
+                signature,
+            } => {
+                let context = Context::update(room, msg_id);
+                if writer.verify(&context, &ciphertext, &signature).is_err() {
+                    return refused(ErrorCode::BadSignature);
+                }
+                Verdict::Forward(RoomCmd::Update {
+                    peer: self.peer,
+                    msg_id,
+                    ciphertext: ciphertext.into(),
+                    signature,
+                })
+            }
+            ClientMsg::Snapshot {
+                msg_id,
+                covers_upto,
+                ciphertext,
+                signature,
+            } => {
+                let context = Context::snapshot(room, msg_id, covers_upto);
+                if writer.verify(&context, &ciphertext, &signature).is_err() {
+                    return refused(ErrorCode::BadSignature);
+                }
+                Verdict::Forward(RoomCmd::Snapshot {
+                    peer: self.peer,
+                    snapshot: StoredSnapshot {
+                        covers_upto,
+                        msg_id,
+                        ciphertext,
+                        signature,
+                    },
+                })
+            }
+            ClientMsg::Awareness { ciphertext } => Verdict::Forward(RoomCmd::Awareness {
+                peer: self.peer,
+                ciphertext,
+            }),
+            // A second Hello.
+            ClientMsg::Hello { .. } => refused(ErrorCode::NotInRoom),
+        }
+    }
+}
+
+/// How a refused `Hello` closes the connection: a limit that may lift
+/// says "try again later", a relay going down says so, anything else is
+/// final.
+fn hello_refusal(code: ErrorCode) -> (u16, Disconnect) {
+    match code {
+        ErrorCode::RoomFull | ErrorCode::TooManyRooms | ErrorCode::StorageFailed => {
+            (close::TRY_AGAIN_LATER, Disconnect::Full)
+        }
+        ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
+        _ => (close::REFUSED, Disconnect::Refused),
+    }
+}
+
 struct Connection {
     relay: Arc<Relay>,
     handle: PeerHandle,
-    room: Option<(RoomId, Joined)>,
-    rate: Rate,
+    checks: Checks,
+    /// The room's inbox, once joined.
+    room: Option<mpsc::Sender<RoomCmd>>,
 }
 
 /// Whether to keep reading.
@@ -329,132 +415,44 @@ impl Connection {
     }
 
     async fn on_frame(&mut self, frame: Bytes) -> Flow {
-        let limits = &self.relay.config.limits;
-        let msg = match decode_client(&frame) {
-            Ok(msg) => msg,
-            Err(e) => {
-                tracing::debug!(peer = self.handle.id, error = %e, "malformed frame");
-                self.refuse(e.code(), None, close::PROTOCOL_ERROR, Disconnect::Protocol);
-                return Flow::Stop;
-            }
-        };
-        let msg_id = match &msg {
-            ClientMsg::Update { msg_id, .. } | ClientMsg::Snapshot { msg_id, .. } => Some(*msg_id),
-            _ => None,
-        };
-        if !self.rate.allow() {
-            if f64::from(self.rate.strikes) > self.rate.burst {
-                self.refuse(
-                    ErrorCode::RateLimited,
-                    msg_id,
-                    close::RATE_LIMITED,
-                    Disconnect::RateLimited,
-                );
-                return Flow::Stop;
-            }
-            self.error(ErrorCode::RateLimited, msg_id);
-            return Flow::Continue;
-        }
-        let limit = match msg {
-            ClientMsg::Snapshot { .. } => limits.max_snapshot_bytes,
-            _ => limits.max_frame_bytes,
-        };
-        if frame.len() > limit {
-            self.error(ErrorCode::TooLarge, msg_id);
-            return Flow::Continue;
-        }
-        match msg {
-            ClientMsg::Hello {
+        match self.checks.check(&frame, std::time::Instant::now()) {
+            Verdict::Hello {
                 room,
                 since_seq,
                 write_pk,
             } => self.hello(room, since_seq, write_pk).await,
-            _ if self.room.is_none() => {
-                self.error(ErrorCode::NotInRoom, msg_id);
+            Verdict::Forward(cmd) => self.to_room(cmd).await,
+            Verdict::Error { code, msg_id } => {
+                tracing::debug!(
+                    peer = self.handle.id,
+                    code = code.name(),
+                    "refused a message"
+                );
+                self.error(code, msg_id);
                 Flow::Continue
             }
-            ClientMsg::Update {
+            Verdict::Refuse {
+                code,
                 msg_id,
-                ciphertext,
-                signature,
+                close,
+                why,
             } => {
-                let Some((room, joined)) = &self.room else {
-                    return Flow::Continue;
-                };
-                if !self.verified(
-                    &joined.writer,
-                    &Context::update(*room, msg_id),
-                    &ciphertext,
-                    &signature,
-                ) {
-                    return Flow::Continue;
-                }
-                let cmd = RoomCmd::Update {
-                    peer: self.handle.id,
-                    msg_id,
-                    ciphertext: ciphertext.into(),
-                    signature,
-                };
-                self.to_room(cmd).await
-            }
-            ClientMsg::Snapshot {
-                msg_id,
-                covers_upto,
-                ciphertext,
-                signature,
-            } => {
-                let Some((room, joined)) = &self.room else {
-                    return Flow::Continue;
-                };
-                let context = Context::snapshot(*room, msg_id, covers_upto);
-                if !self.verified(&joined.writer, &context, &ciphertext, &signature) {
-                    return Flow::Continue;
-                }
-                let snapshot = StoredSnapshot {
-                    covers_upto,
-                    msg_id,
-                    ciphertext,
-                    signature,
-                };
-                self.to_room(RoomCmd::Snapshot {
-                    peer: self.handle.id,
-                    snapshot,
-                })
-                .await
-            }
-            ClientMsg::Awareness { ciphertext } => {
-                self.to_room(RoomCmd::Awareness {
-                    peer: self.handle.id,
-                    ciphertext,
-                })
-                .await
+                tracing::debug!(
+                    peer = self.handle.id,
+                    code = code.name(),
+                    "closing on a bad message"
+                );
+                self.refuse(code, msg_id, close, why);
+                Flow::Stop
             }
         }
-    }
-
-    fn verified(
-        &self,
-        writer: &WriterKey,
-        context: &Context,
-        ciphertext: &[u8],
-        signature: &protocol::Signature,
-    ) -> bool {
-        if writer.verify(context, ciphertext, signature).is_ok() {
-            return true;
-        }
-        tracing::debug!(
-            peer = self.handle.id,
-            "refused a message with a bad signature"
-        );
-        self.error(ErrorCode::BadSignature, Some(context.msg_id));
-        false
     }
 
     async fn to_room(&self, cmd: RoomCmd) -> Flow {
-        let Some((_, joined)) = &self.room else {
+        let Some(room) = &self.room else {
             return Flow::Continue;
         };
-        if joined.room.send(cmd).await.is_err() {
+        if room.send(cmd).await.is_err() {
             // The room is shutting down.
             self.handle.closer.close_when_drained(close::GOING_AWAY);
             return Flow::Stop;
@@ -468,10 +466,6 @@ impl Connection {
         since_seq: Option<u64>,
         write_pk: Option<[u8; 32]>,
     ) -> Flow {
-        if self.room.is_some() {
-            self.error(ErrorCode::NotInRoom, None);
-            return Flow::Continue;
-        }
         match self
             .relay
             .rooms
@@ -479,17 +473,12 @@ impl Connection {
             .await
         {
             Ok(joined) => {
-                self.room = Some((room, joined));
+                self.checks.room = Some((room, joined.writer));
+                self.room = Some(joined.room);
                 Flow::Continue
             }
             Err(code) => {
-                let (close_code, why) = match code {
-                    ErrorCode::RoomFull | ErrorCode::TooManyRooms | ErrorCode::StorageFailed => {
-                        (close::TRY_AGAIN_LATER, Disconnect::Full)
-                    }
-                    ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
-                    _ => (close::REFUSED, Disconnect::Refused),
-                };
+                let (close_code, why) = hello_refusal(code);
                 self.refuse(code, None, close_code, why);
                 Flow::Stop
             }
@@ -506,4 +495,362 @@ fn is_too_long(error: &axum::Error) -> bool {
         source = e.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::{DocKeys, EditSecret};
+
+    const PEER: PeerId = 7;
+
+    fn keys() -> DocKeys {
+        DocKeys::from_edit(&EditSecret::from_bytes([3; 32]))
+    }
+
+    fn limits() -> Limits {
+        Limits {
+            max_frame_bytes: 1000,
+            max_snapshot_bytes: 10_000,
+            messages_per_second: 1000,
+            ..Limits::default()
+        }
+    }
+
+    /// Checks for a connection that has joined `keys`'s room.
+    fn joined(limits: &Limits, keys: &DocKeys) -> Checks {
+        let mut checks = Checks::new(limits, PEER, std::time::Instant::now());
+        checks.room = Some((keys.room(), keys.writer()));
+        checks
+    }
+
+    fn update(keys: &DocKeys, msg_id: MsgId, len: usize) -> ClientMsg {
+        let (ciphertext, signature) = keys
+            .seal(&Context::update(keys.room(), msg_id), &vec![b'x'; len])
+            .expect("seal");
+        ClientMsg::Update {
+            msg_id,
+            ciphertext,
+            signature: signature.expect("signed"),
+        }
+    }
+
+    fn snapshot(keys: &DocKeys, covers_upto: u64, len: usize) -> ClientMsg {
+        let msg_id = [9; 16];
+        let (ciphertext, signature) = keys
+            .seal(
+                &Context::snapshot(keys.room(), msg_id, covers_upto),
+                &vec![b's'; len],
+            )
+            .expect("seal");
+        ClientMsg::Snapshot {
+            msg_id,
+            covers_upto,
+            ciphertext,
+            signature: signature.expect("signed"),
+        }
+    }
+
+    fn check(checks: &mut Checks, msg: &ClientMsg) -> Verdict {
+        checks.check(&msg.encode(), std::time::Instant::now())
+    }
+
+    fn error_of(verdict: &Verdict) -> Option<(ErrorCode, Option<MsgId>)> {
+        match verdict {
+            Verdict::Error { code, msg_id } => Some((*code, *msg_id)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_signed_update_goes_to_the_room_as_it_came() {
+        let keys = keys();
+        let mut checks = joined(&limits(), &keys);
+        let msg = update(&keys, [1; 16], 20);
+        let ClientMsg::Update {
+            ciphertext,
+            signature,
+            ..
+        } = msg.clone()
+        else {
+            unreachable!()
+        };
+        match check(&mut checks, &msg) {
+            Verdict::Forward(RoomCmd::Update {
+                peer,
+                msg_id,
+                ciphertext: c,
+                signature: s,
+            }) => {
+                assert_eq!((peer, msg_id), (PEER, [1; 16]));
+                assert_eq!(c[..], ciphertext[..]);
+                assert_eq!(s, signature);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signed_snapshot_goes_to_the_room_as_it_came() {
+        let keys = keys();
+        let mut checks = joined(&limits(), &keys);
+        let msg = snapshot(&keys, 12, 50);
+        let ClientMsg::Snapshot {
+            ciphertext,
+            signature,
+            ..
+        } = msg.clone()
+        else {
+            unreachable!()
+        };
+        match check(&mut checks, &msg) {
+            Verdict::Forward(RoomCmd::Snapshot { peer, snapshot }) => {
+                assert_eq!(peer, PEER);
+                assert_eq!(
+                    snapshot,
+                    StoredSnapshot {
+                        covers_upto: 12,
+                        msg_id: [9; 16],
+                        ciphertext,
+                        signature
+                    }
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_forged_or_replayed_signature_is_refused_by_id() {
+        let keys = keys();
+        let other = DocKeys::from_edit(&EditSecret::from_bytes([4; 32]));
+        let mut checks = joined(&limits(), &keys);
+        // Signed with another document's key.
+        let forged = update(&other, [2; 16], 5);
+        assert_eq!(
+            error_of(&check(&mut checks, &forged)),
+            Some((ErrorCode::BadSignature, Some([2; 16])))
+        );
+        // A good update of this room under another id.
+        let ClientMsg::Update {
+            ciphertext,
+            signature,
+            ..
+        } = update(&keys, [3; 16], 5)
+        else {
+            unreachable!()
+        };
+        let moved = ClientMsg::Update {
+            msg_id: [4; 16],
+            ciphertext,
+            signature,
+        };
+        assert_eq!(
+            error_of(&check(&mut checks, &moved)),
+            Some((ErrorCode::BadSignature, Some([4; 16])))
+        );
+        // A snapshot's signature binds what it covers.
+        let ClientMsg::Snapshot {
+            msg_id,
+            ciphertext,
+            signature,
+            ..
+        } = snapshot(&keys, 3, 5)
+        else {
+            unreachable!()
+        };
+        let stretched = ClientMsg::Snapshot {
+            msg_id,
+            covers_upto: 4,
+            ciphertext,
+            signature,
+        };
+        assert_eq!(
+            error_of(&check(&mut checks, &stretched)),
+            Some((ErrorCode::BadSignature, Some(msg_id)))
+        );
+        let forged = snapshot(&other, 3, 5);
+        assert_eq!(
+            error_of(&check(&mut checks, &forged)).map(|e| e.0),
+            Some(ErrorCode::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_snapshot_may_be_larger_than_an_update() {
+        let keys = keys();
+        let mut checks = joined(&limits(), &keys);
+        // 5,000 bytes: over the frame limit, under the snapshot limit.
+        assert!(matches!(
+            check(&mut checks, &snapshot(&keys, 1, 5000)),
+            Verdict::Forward(_)
+        ));
+        assert_eq!(
+            error_of(&check(&mut checks, &update(&keys, [5; 16], 5000))),
+            Some((ErrorCode::TooLarge, Some([5; 16])))
+        );
+        assert_eq!(
+            error_of(&check(&mut checks, &snapshot(&keys, 2, 20_000))).map(|e| e.0),
+            Some(ErrorCode::TooLarge)
+        );
+    }
+
+    #[test]
+    fn a_frame_exactly_at_the_limit_passes() {
+        let keys = keys();
+        let probe = update(&keys, [6; 16], 900).encode().len();
+        let at_limit = update(&keys, [6; 16], 900 + 1000 - probe);
+        assert_eq!(at_limit.encode().len(), 1000);
+        let mut checks = joined(&limits(), &keys);
+        assert!(matches!(check(&mut checks, &at_limit), Verdict::Forward(_)));
+        let over = update(&keys, [6; 16], 900 + 1001 - probe);
+        assert!(error_of(&check(&mut checks, &over)).is_some());
+    }
+
+    #[test]
+    fn nothing_but_hello_before_joining_and_no_second_hello() {
+        let keys = keys();
+        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        assert_eq!(
+            error_of(&check(&mut checks, &update(&keys, [1; 16], 3))),
+            Some((ErrorCode::NotInRoom, Some([1; 16])))
+        );
+        let aware = ClientMsg::Awareness {
+            ciphertext: vec![1; 30],
+        };
+        assert_eq!(
+            error_of(&check(&mut checks, &aware)),
+            Some((ErrorCode::NotInRoom, None))
+        );
+        let hello = ClientMsg::Hello {
+            room: keys.room(),
+            since_seq: Some(4),
+            write_pk: Some(keys.writer().to_bytes()),
+        };
+        match check(&mut checks, &hello) {
+            Verdict::Hello {
+                room,
+                since_seq,
+                write_pk,
+            } => {
+                assert_eq!(
+                    (room, since_seq, write_pk),
+                    (keys.room(), Some(4), Some(keys.writer().to_bytes()))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        checks.room = Some((keys.room(), keys.writer()));
+        assert_eq!(
+            error_of(&check(&mut checks, &hello)),
+            Some((ErrorCode::NotInRoom, None))
+        );
+        match check(&mut checks, &aware) {
+            Verdict::Forward(RoomCmd::Awareness { peer, ciphertext }) => {
+                assert_eq!((peer, ciphertext), (PEER, vec![1; 30]));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_a_message_close_the_connection() {
+        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        for (frame, code) in [
+            (vec![1, 200, 17], ErrorCode::Malformed),
+            (vec![], ErrorCode::Malformed),
+            (vec![7, 0, 0], ErrorCode::UnsupportedVersion),
+        ] {
+            match checks.check(&frame, std::time::Instant::now()) {
+                Verdict::Refuse {
+                    code: c,
+                    msg_id: None,
+                    close,
+                    why,
+                } => {
+                    assert_eq!(
+                        (c, close, why),
+                        (code, close::PROTOCOL_ERROR, Disconnect::Protocol)
+                    );
+                }
+                other => panic!("{frame:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn over_the_rate_a_message_is_refused_by_id_then_the_connection_closed() {
+        let keys = keys();
+        let limits = Limits {
+            messages_per_second: 1,
+            ..limits()
+        };
+        let mut checks = joined(&limits, &keys);
+        let now = std::time::Instant::now();
+        for n in 0..2 {
+            let verdict = checks.check(&update(&keys, [n; 16], 3).encode(), now);
+            assert!(matches!(verdict, Verdict::Forward(_)), "a burst of two");
+        }
+        for n in 2..4 {
+            let verdict = checks.check(&update(&keys, [n; 16], 3).encode(), now);
+            assert_eq!(
+                error_of(&verdict),
+                Some((ErrorCode::RateLimited, Some([n; 16])))
+            );
+        }
+        match checks.check(&update(&keys, [4; 16], 3).encode(), now) {
+            Verdict::Refuse {
+                code,
+                msg_id,
+                close,
+                why,
+            } => assert_eq!(
+                (code, msg_id, close, why),
+                (
+                    ErrorCode::RateLimited,
+                    Some([4; 16]),
+                    close::RATE_LIMITED,
+                    Disconnect::RateLimited
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_hello_says_whether_to_try_again() {
+        for code in [
+            ErrorCode::RoomFull,
+            ErrorCode::TooManyRooms,
+            ErrorCode::StorageFailed,
+        ] {
+            assert_eq!(
+                hello_refusal(code),
+                (close::TRY_AGAIN_LATER, Disconnect::Full)
+            );
+        }
+        assert_eq!(
+            hello_refusal(ErrorCode::ShuttingDown),
+            (close::GOING_AWAY, Disconnect::Full)
+        );
+        for code in [ErrorCode::WrongRoomKey, ErrorCode::UnknownRoom] {
+            assert_eq!(hello_refusal(code), (close::REFUSED, Disconnect::Refused));
+        }
+    }
+
+    #[test]
+    fn only_a_capacity_error_counts_as_too_long() {
+        use tungstenite::error::CapacityError;
+        let too_long = tungstenite::Error::Capacity(CapacityError::MessageTooLong {
+            size: 10,
+            max_size: 5,
+        });
+        assert!(is_too_long(&axum::Error::new(too_long)));
+        assert!(!is_too_long(&axum::Error::new(
+            tungstenite::Error::ConnectionClosed
+        )));
+        assert!(!is_too_long(&axum::Error::new(std::io::Error::other(
+            "reset"
+        ))));
+    }
 }

@@ -9,8 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _, Result};
+use client::{Engine, Event};
 use common::Client;
-use protocol::{DocKeys, EditSecret, ServerMsg};
+use protocol::{DocKeys, EditSecret};
 
 /// Start the real binary on a free port; return it and its address.
 fn start_relay(data: &std::path::Path) -> Result<(Child, String)> {
@@ -46,7 +47,9 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let (mut relay, url) = start_relay(dir.path())?;
-    let mut alice = Client::join(&url, keys.clone(), 1, None).await?;
+    // Every update of the burst in flight at once: a window wider than it.
+    let engine = Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new()).with_window(512);
+    let mut alice = Client::join_with(engine, &url).await?;
     // A reader sees updates as soon as they are forwarded, before their
     // commit: the numbers it saw must never be reused after the crash.
     let mut reader = Client::join(&url, keys.clone(), 3, None).await?;
@@ -65,25 +68,29 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
         if Instant::now() > deadline {
             bail!("only {} acks", acked.len());
         }
-        if let ServerMsg::Ack { msg_id, seq } = alice.recv().await? {
-            acked.push((msg_id, seq));
+        match alice.next_event().await? {
+            Event::Acked { msg_id, seq } => acked.push((msg_id, seq)),
+            Event::Closed { code } => bail!("closed ({code:?}) after {} acks", acked.len()),
+            _ => {}
         }
     }
     relay.kill()?;
     relay.wait()?;
     // Acks that were already on the wire count too.
-    while let Ok(Ok(common::Event::Msg(ServerMsg::Ack { msg_id, seq }))) =
+    while let Ok(Ok(Event::Acked { msg_id, seq })) =
         tokio::time::timeout(Duration::from_secs(2), alice.next_event()).await
     {
         acked.push((msg_id, seq));
     }
 
     let mut seen_by_reader = 0;
-    while let Ok(Ok(common::Event::Msg(msg))) =
+    while let Ok(Ok(event)) =
         tokio::time::timeout(Duration::from_secs(2), reader.next_event()).await
     {
-        if let ServerMsg::Update(u) = msg {
-            seen_by_reader = seen_by_reader.max(u.seq);
+        match event {
+            Event::Update { seq, .. } => seen_by_reader = seen_by_reader.max(seq),
+            Event::Closed { .. } => break,
+            _ => {}
         }
     }
     assert!(seen_by_reader > 0, "the reader saw no update");
@@ -93,9 +100,9 @@ async fn every_acknowledged_update_survives_sigkill() -> Result<()> {
     let text = bob.text();
     let max_seq = acked.iter().map(|(_, s)| *s).max().unwrap_or(0);
     assert!(
-        bob.seq >= max_seq,
+        bob.applied() >= max_seq,
         "relay has seq {} but acknowledged {max_seq}",
-        bob.seq
+        bob.applied()
     );
     for (id, seq) in &acked {
         let (_, token) = tokens

@@ -1,14 +1,17 @@
-//! The relay end to end: a real relay on a loopback port, real native
-//! clients with Yrs documents and the protocol crate over websockets.
+//! The relay end to end: a real relay on a loopback port, the project's
+//! native client (`cahier-client`) with Yrs documents over websockets, and
+//! frames forged below it (`client::raw`, `send_frame`) where a test sends
+//! what a well-behaved client never would.
 
 mod common;
 
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use common::{http_get, metric, Client, Event, TestRelay};
+use client::{ClientError, Engine, Event, Frame};
+use common::{http_get, metric, Client, TestRelay};
 use protocol::envelope::new_msg_id;
-use protocol::{close, ClientMsg, Context, DocKeys, EditSecret, ErrorCode, ServerMsg};
+use protocol::{close, ClientMsg, Context, DocKeys, EditSecret, ErrorCode};
 
 fn editor() -> DocKeys {
     DocKeys::from_edit(&EditSecret::generate())
@@ -29,10 +32,8 @@ async fn two_editors_converge_and_a_late_joiner_catches_up() -> Result<()> {
     // Both type at the same time, without waiting for each other.
     let mut acks = Vec::new();
     for i in 0..20 {
-        let (a, msg) = alice.edit(0, &format!("a{i} "))?;
-        alice.send(&msg).await?;
-        let (b, msg) = bob.edit(0, &format!("b{i} "))?;
-        bob.send(&msg).await?;
+        let a = alice.insert(0, &format!("a{i} ")).await?;
+        let b = bob.insert(0, &format!("b{i} ")).await?;
         acks.push((a, b));
     }
     for (a, b) in acks {
@@ -43,8 +44,8 @@ async fn two_editors_converge_and_a_late_joiner_catches_up() -> Result<()> {
     let expected_len = 20 * 3 * 2 + 20;
     while alice.text().len() < expected_len || bob.text().len() < expected_len {
         tokio::select! {
-            r = alice.until(|m| matches!(m, ServerMsg::Update(_)).then_some(())), if alice.text().len() < expected_len => r?,
-            r = bob.until(|m| matches!(m, ServerMsg::Update(_)).then_some(())), if bob.text().len() < expected_len => r?,
+            r = alice.next_update(), if alice.text().len() < expected_len => r?,
+            r = bob.next_update(), if bob.text().len() < expected_len => r?,
         }
     }
     assert_eq!(alice.text(), bob.text());
@@ -56,7 +57,7 @@ async fn two_editors_converge_and_a_late_joiner_catches_up() -> Result<()> {
 
     let carol = Client::join(&relay.url(), keys, 3, None).await?;
     assert_eq!(carol.text(), alice.text());
-    assert_eq!(carol.seq, 40);
+    assert_eq!(carol.applied(), 40);
     relay.stop().await
 }
 
@@ -72,16 +73,17 @@ async fn a_client_with_since_seq_gets_only_what_it_missed() -> Result<()> {
     }
     // Bob has applied up to seq 2 (from an earlier session) and asks for the rest.
     let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
-    let state = bob.doc.clone();
+    let state = model::Document::load(2, &bob.state())?;
     drop(bob);
     let mut ws =
         Client::join_with_doc(&relay.url(), keys.clone(), common::new_doc(2), Some(2)).await?;
     // Only seq 3 arrived: on an empty doc that is a pending update, so the
     // visible text stays empty until the first two are there too.
-    assert_eq!(ws.seq, 3);
+    assert_eq!(ws.applied(), 3);
+    assert_eq!(ws.join().updates, 1, "only seq 3 was sent");
     let full = Client::join_with_doc(&relay.url(), keys, state, Some(3)).await?;
     assert_eq!(full.text(), "one two three ");
-    ws.ws.close(None).await.ok();
+    ws.disconnect().await;
     relay.stop().await
 }
 
@@ -91,10 +93,11 @@ async fn a_resent_update_is_acknowledged_once_and_stored_once() -> Result<()> {
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let keys = editor();
     let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
-    let (id, msg) = alice.edit(0, "hello")?;
-    alice.send(&msg).await?;
+    let update = alice.edit(0, "hello")?;
+    let (id, msg) = client::raw::update(alice.keys(), &update)?;
+    alice.send_msg(&msg).await?;
     let first = alice.ack(id).await?;
-    alice.send(&msg).await?;
+    alice.send_msg(&msg).await?;
     let second = alice.ack(id).await?;
     assert_eq!(first, second);
     let m = relay.metrics().await?;
@@ -115,30 +118,32 @@ async fn viewer_cannot_write() -> Result<()> {
     let mut vic = Client::join(&relay.url(), viewer.clone(), 2, None).await?;
     assert_eq!(vic.text(), "the motion", "a viewer reads");
     // The protocol crate will not sign for a viewer...
-    assert!(vic.edit(0, "x").is_err());
+    let update = vic.edit(0, "x")?;
+    assert!(matches!(
+        vic.submit(update).await,
+        Err(ClientError::Seal(protocol::SealError::ReadOnly))
+    ));
     // ...so a hostile viewer signs with a key of its own.
     let forger = DocKeys::from_edit(&EditSecret::generate());
     let msg_id = new_msg_id();
     let ctx = Context::update(keys.room(), msg_id);
-    let update = {
-        use yrs::{Text, Transact};
-        let mut txn = vic.doc.transact_mut();
-        vic.body.insert(&mut txn, 0, "FORGED ");
-        txn.encode_update_v1()
-    };
+    let update = vic.edit(0, "FORGED ")?;
     let ciphertext = viewer
         .encrypt(&ctx, &update)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let signature = forger
         .sign(&ctx, &ciphertext)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    vic.send(&ClientMsg::Update {
+    vic.send_msg(&ClientMsg::Update {
         msg_id,
         ciphertext,
         signature,
     })
     .await?;
-    assert_eq!(vic.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+    assert_eq!(
+        vic.refusal().await?,
+        (ErrorCode::BadSignature, Some(msg_id))
+    );
     // A snapshot from the viewer is refused the same way.
     let snap_ctx = Context::snapshot(keys.room(), msg_id, 1);
     let ct = viewer
@@ -147,42 +152,35 @@ async fn viewer_cannot_write() -> Result<()> {
     let sig = forger
         .sign(&snap_ctx, &ct)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    vic.send(&ClientMsg::Snapshot {
+    vic.send_msg(&ClientMsg::Snapshot {
         msg_id,
         covers_upto: 1,
         ciphertext: ct,
         signature: sig,
     })
     .await?;
-    assert_eq!(vic.error().await?.0, ErrorCode::BadSignature);
+    assert_eq!(vic.refusal().await?.0, ErrorCode::BadSignature);
 
     // Presence still works for a viewer.
-    let (aw, _) = viewer
-        .seal(&Context::awareness(keys.room()), b"vic is here")
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    vic.send(&ClientMsg::Awareness { ciphertext: aw }).await?;
+    vic.send_awareness(b"vic is here").await?;
     let got = alice
-        .until(|m| match m {
-            ServerMsg::Awareness { ciphertext, .. } => Some(ciphertext.clone()),
+        .until(|e| match e {
+            Event::Awareness { state, .. } => Some(state.clone()),
             _ => None,
         })
         .await?;
-    assert_eq!(
-        keys.open(&Context::awareness(keys.room()), &got, None)
-            .ok()
-            .as_deref(),
-        Some(&b"vic is here"[..])
-    );
+    assert_eq!(got, b"vic is here");
 
     // The forged update reached nobody and was stored nowhere.
     let id = alice.type_at_end(".").await?;
     alice.ack(id).await?;
     let late = Client::join(&relay.url(), keys, 3, None).await?;
     assert_eq!(late.text(), "the motion.");
+    assert_eq!(alice.text(), "the motion.");
     assert!(alice
-        .inbox
+        .inbox()
         .iter()
-        .all(|m| !matches!(m, ServerMsg::Update(_))));
+        .all(|e| !matches!(e, Event::Update { .. } | Event::Invalid { .. })));
     let m = relay.metrics().await?;
     assert_eq!(metric(&m, "cahier_updates_stored_total"), 2);
     assert!(
@@ -200,44 +198,45 @@ async fn a_message_replayed_into_another_room_or_with_a_flipped_bit_is_refused()
     let room_b = editor();
     let mut a = Client::join(&relay.url(), room_a.clone(), 1, None).await?;
     let mut b = Client::join(&relay.url(), room_b.clone(), 2, None).await?;
-    let (id, msg) = a.edit(0, "only for room A")?;
-    a.send(&msg).await?;
+    let update = a.edit(0, "only for room A")?;
+    let (id, msg) = client::raw::update(a.keys(), &update)?;
+    a.send_msg(&msg).await?;
     a.ack(id).await?;
 
     // The same bytes sent into room B.
-    b.send(&msg).await?;
-    assert_eq!(b.error().await?, (ErrorCode::BadSignature, Some(id)));
+    b.send_msg(&msg).await?;
+    assert_eq!(b.refusal().await?, (ErrorCode::BadSignature, Some(id)));
 
     // A flipped bit in the ciphertext, then in the signature.
     let ClientMsg::Update {
         msg_id,
         ciphertext,
         signature,
-    } = a.seal_update(b"\x00")?.1
+    } = client::raw::update(a.keys(), b"\x00")?.1
     else {
         unreachable!()
     };
     let mut bad = ciphertext.clone();
     bad[30] ^= 0x04;
-    a.send(&ClientMsg::Update {
+    a.send_msg(&ClientMsg::Update {
         msg_id,
         ciphertext: bad,
         signature,
     })
     .await?;
-    assert_eq!(a.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+    assert_eq!(a.refusal().await?, (ErrorCode::BadSignature, Some(msg_id)));
     let mut bad_sig = signature;
     bad_sig[5] ^= 0x80;
-    a.send(&ClientMsg::Update {
+    a.send_msg(&ClientMsg::Update {
         msg_id,
         ciphertext,
         signature: bad_sig,
     })
     .await?;
-    assert_eq!(a.error().await?, (ErrorCode::BadSignature, Some(msg_id)));
+    assert_eq!(a.refusal().await?, (ErrorCode::BadSignature, Some(msg_id)));
 
     let fresh_b = Client::join(&relay.url(), room_b, 3, None).await?;
-    assert_eq!(fresh_b.seq, 0, "nothing was stored in room B");
+    assert_eq!(fresh_b.applied(), 0, "nothing was stored in room B");
     let fresh_a = Client::join(&relay.url(), room_a, 4, None).await?;
     assert_eq!(fresh_a.text(), "only for room A");
     relay.stop().await
@@ -249,24 +248,15 @@ async fn a_hello_with_a_key_that_is_not_the_rooms_is_refused() -> Result<()> {
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let a = editor();
     let b = editor();
-    let mut c = Client::connect(&relay.url(), a.clone(), common::new_doc(9)).await?;
-    let hello = ClientMsg::Hello {
-        room: a.room(),
-        since_seq: None,
-        write_pk: Some(b.writer().to_bytes()),
-    };
-    c.send(&hello).await?;
-    assert_eq!(c.error().await?.0, ErrorCode::WrongRoomKey);
+    let mut c = Client::connect_raw(&relay.url(), a.clone(), 9).await?;
+    let hello = client::raw::hello(&a, None, Some(b.writer().to_bytes()));
+    c.send_msg(&hello).await?;
+    assert_eq!(c.refusal().await?.0, ErrorCode::WrongRoomKey);
     assert_eq!(c.closed().await?, Some(close::REFUSED));
     // An unknown room, and no key to create it with.
-    let mut c = Client::connect(&relay.url(), b.clone(), common::new_doc(9)).await?;
-    c.send(&ClientMsg::Hello {
-        room: b.room(),
-        since_seq: None,
-        write_pk: None,
-    })
-    .await?;
-    assert_eq!(c.error().await?.0, ErrorCode::UnknownRoom);
+    let mut c = Client::connect_raw(&relay.url(), b.clone(), 9).await?;
+    c.send_msg(&client::raw::hello(&b, None, None)).await?;
+    assert_eq!(c.refusal().await?.0, ErrorCode::UnknownRoom);
     relay.stop().await
 }
 
@@ -353,44 +343,40 @@ async fn bad_frames_get_an_error_or_a_close_and_the_relay_keeps_serving() -> Res
 
     // Random bytes: a protocol error and a close.
     let mut junk = Client::join(&relay.url(), keys.clone(), 2, None).await?;
-    junk.send_raw(vec![1, 200, 17, 3, 9, 9, 9]).await?;
-    assert_eq!(junk.error().await?.0, ErrorCode::Malformed);
+    junk.send_frame(vec![1, 200, 17, 3, 9, 9, 9]).await?;
+    assert_eq!(junk.refusal().await?.0, ErrorCode::Malformed);
     assert_eq!(junk.closed().await?, Some(close::PROTOCOL_ERROR));
 
     // A truncated update.
     let mut cut = Client::join(&relay.url(), keys.clone(), 3, None).await?;
-    let (_, msg) = cut.edit(0, "cut")?;
-    let bytes = msg.encode();
-    cut.send_raw(bytes[..bytes.len() / 2].to_vec()).await?;
-    assert_eq!(cut.error().await?.0, ErrorCode::Malformed);
+    let update = cut.edit(0, "cut")?;
+    let bytes = client::raw::update(cut.keys(), &update)?.1.encode();
+    cut.send_frame(bytes[..bytes.len() / 2].to_vec()).await?;
+    assert_eq!(cut.refusal().await?.0, ErrorCode::Malformed);
     assert_eq!(cut.closed().await?, Some(close::PROTOCOL_ERROR));
 
     // An unknown version byte.
     let mut old = Client::join(&relay.url(), keys.clone(), 4, None).await?;
-    old.send_raw(vec![7, 0, 0]).await?;
-    assert_eq!(old.error().await?.0, ErrorCode::UnsupportedVersion);
+    old.send_frame(vec![7, 0, 0]).await?;
+    assert_eq!(old.refusal().await?.0, ErrorCode::UnsupportedVersion);
 
     // An update over the frame limit: refused by id, connection kept.
     let mut big = Client::join(&relay.url(), keys.clone(), 5, None).await?;
-    let (id, msg) = big.edit(0, &"y".repeat(8000))?;
-    big.send(&msg).await?;
-    assert_eq!(big.error().await?, (ErrorCode::TooLarge, Some(id)));
-    let small = big.type_at_end("").await;
-    assert!(small.is_ok());
+    let id = big.insert(0, &"y".repeat(8000)).await?;
+    assert_eq!(big.refusal().await?, (ErrorCode::TooLarge, Some(id)));
+    assert_eq!(big.pending_len(), 0, "refused for good, not resent");
+    let small = big.type_at_end("").await?;
+    big.ack(small).await?;
 
     // A frame over the hard websocket limit: closed as too big.
     let mut huge = Client::join(&relay.url(), keys.clone(), 6, None).await?;
-    huge.send_raw(vec![1; 33 << 20]).await.ok();
+    huge.send_frame(vec![1; 33 << 20]).await.ok();
     let code = huge.closed().await?;
     assert!(matches!(code, Some(close::TOO_BIG) | None), "{code:?}");
 
     // Text frames are not the protocol.
     let mut text = Client::join(&relay.url(), keys.clone(), 7, None).await?;
-    text.ws
-        .send(tokio_tungstenite::tungstenite::Message::Text(
-            "hello".into(),
-        ))
-        .await?;
+    text.send_text("hello").await?;
     assert_eq!(text.closed().await?, Some(close::PROTOCOL_ERROR));
 
     // Through all of it, Alice is still served.
@@ -408,8 +394,6 @@ async fn bad_frames_get_an_error_or_a_close_and_the_relay_keeps_serving() -> Res
     relay.stop().await
 }
 
-use futures_util::SinkExt as _;
-
 #[tokio::test]
 async fn messages_over_the_rate_limit_are_refused_by_id() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -420,7 +404,7 @@ async fn messages_over_the_rate_limit_are_refused_by_id() -> Result<()> {
     for i in 0..15 {
         ids.push(alice.type_at_end(&format!("{i} ")).await?);
     }
-    let (code, id) = alice.error().await?;
+    let (code, id) = alice.refusal().await?;
     assert_eq!(code, ErrorCode::RateLimited);
     assert!(id.is_some_and(|id| ids.contains(&id)));
     relay.stop().await
@@ -435,7 +419,15 @@ async fn a_full_room_refuses_the_next_peer() -> Result<()> {
     let _b = Client::join(&relay.url(), keys.clone(), 2, None).await?;
     let third = Client::join(&relay.url(), keys, 3, None).await;
     let err = third.err().context("the third peer must be refused")?;
-    assert!(err.to_string().contains("RoomFull"), "{err}");
+    assert!(
+        matches!(
+            err.downcast_ref::<ClientError>(),
+            Some(ClientError::Refused {
+                code: ErrorCode::RoomFull
+            })
+        ),
+        "{err}"
+    );
     relay.stop().await
 }
 
@@ -448,14 +440,10 @@ async fn the_sqlite_file_holds_no_plaintext() -> Result<()> {
     let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
     let id = alice.type_at_end(marker).await?;
     alice.ack(id).await?;
-    let (aw, _) = keys
-        .seal(&Context::awareness(keys.room()), marker.as_bytes())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    alice.send(&ClientMsg::Awareness { ciphertext: aw }).await?;
-    let snap = alice.snapshot_msg(1)?;
-    alice.send(&snap).await?;
+    alice.send_awareness(marker.as_bytes()).await?;
+    assert!(alice.send_snapshot().await?, "an editor can snapshot");
     alice
-        .until(|m| matches!(m, ServerMsg::SnapshotStored { .. }).then_some(()))
+        .until(|e| matches!(e, Event::SnapshotStored { .. }).then_some(()))
         .await?;
     let id = alice.type_at_end(marker).await?;
     alice.ack(id).await?;
@@ -502,29 +490,26 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let relay = TestRelay::start(dir.path(), |c| c.compaction.updates = 10).await?;
     let keys = editor();
-    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
-    let mut hinted = None;
+    // This test sends its own snapshots: the client must not answer the
+    // hint by itself.
+    let engine = Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new());
+    let mut alice = Client::join_with(engine.answer_compact_hints(false), &relay.url()).await?;
     for i in 0..12 {
         let id = alice.type_at_end(&format!("line {i}\n")).await?;
         alice.ack(id).await?;
     }
-    if let Some(pos) = alice
-        .inbox
-        .iter()
-        .position(|m| matches!(m, ServerMsg::CompactHint { .. }))
-    {
-        if let ServerMsg::CompactHint { head_seq } = alice.inbox.remove(pos) {
-            hinted = Some(head_seq);
-        }
-    }
+    let hinted = alice.inbox().iter().find_map(|e| match e {
+        Event::CompactHint { head_seq, answered } => Some((*head_seq, *answered)),
+        _ => None,
+    });
     let hinted = hinted.context("the relay should have asked for a snapshot after 10 updates")?;
-    assert_eq!(hinted, 10);
+    assert_eq!(hinted, (10, false));
 
-    let snap = alice.snapshot_msg(12)?;
-    alice.send(&snap).await?;
+    let snapshot = client::raw::snapshot(alice.keys(), &alice.state(), 12)?;
+    alice.send_msg(&snapshot).await?;
     let covered = alice
-        .until(|m| match m {
-            ServerMsg::SnapshotStored { covers_upto } => Some(*covers_upto),
+        .until(|e| match e {
+            Event::SnapshotStored { covers_upto } => Some(*covers_upto),
             _ => None,
         })
         .await?;
@@ -533,13 +518,14 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
     alice.ack(id).await?;
 
     // An older snapshot is refused.
-    let stale = alice.snapshot_msg(11)?;
-    alice.send(&stale).await?;
-    assert_eq!(alice.error().await?.0, ErrorCode::StaleSnapshot);
+    let state = alice.state();
+    let stale = client::raw::snapshot(alice.keys(), &state, 11)?;
+    alice.send_msg(&stale).await?;
+    assert_eq!(alice.refusal().await?.0, ErrorCode::StaleSnapshot);
     // One claiming updates the room does not have, too.
-    let future = alice.snapshot_msg(99)?;
-    alice.send(&future).await?;
-    assert_eq!(alice.error().await?.0, ErrorCode::InvalidSnapshot);
+    let future = client::raw::snapshot(alice.keys(), &state, 99)?;
+    alice.send_msg(&future).await?;
+    assert_eq!(alice.refusal().await?.0, ErrorCode::InvalidSnapshot);
 
     // The covered updates are gone from the file.
     let db = rusqlite_count(&dir.path().join(relay::DB_FILE))?;
@@ -547,12 +533,13 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
 
     // A new client gets the snapshot plus the one update, the whole text.
     let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
-    assert!(bob.welcome_snapshot);
+    assert_eq!(bob.join().snapshot, Some(12));
+    assert_eq!(bob.join().updates, 1);
     assert_eq!(bob.text(), alice.text());
     // A client that was at seq 5 (behind the snapshot) gets the snapshot too.
     let behind = Client::join(&relay.url(), keys, 3, Some(5)).await?;
-    assert!(behind.welcome_snapshot);
-    assert_eq!(behind.seq, 13);
+    assert_eq!(behind.join().snapshot, Some(12));
+    assert_eq!(behind.applied(), 13);
     relay.stop().await
 }
 
@@ -579,17 +566,17 @@ async fn shutdown_acknowledges_accepted_writes_then_says_going_away() -> Result<
     assert_eq!(code, Some(close::GOING_AWAY));
     stopping.await??;
     let acked: Vec<_> = alice
-        .inbox
+        .inbox()
         .iter()
-        .filter_map(|m| match m {
-            ServerMsg::Ack { msg_id, .. } => Some(*msg_id),
+        .filter_map(|e| match e {
+            Event::Acked { msg_id, .. } => Some(*msg_id),
             _ => None,
         })
         .collect();
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let after = Client::join(&relay.url(), keys, 2, None).await?;
     assert!(
-        after.seq as usize >= acked.len(),
+        after.applied() as usize >= acked.len(),
         "every acknowledged update is stored"
     );
     for (i, id) in ids.iter().enumerate() {
@@ -597,7 +584,6 @@ async fn shutdown_acknowledges_accepted_writes_then_says_going_away() -> Result<
             assert!(after.text().contains(&format!("{i} ")));
         }
     }
-    let _ = Event::Closed(None);
     relay.stop().await
 }
 
@@ -652,19 +638,25 @@ async fn connections_and_rooms_over_their_limits_are_told_to_try_later() -> Resu
     let _a = Client::join(&relay.url(), first.clone(), 1, None).await?;
     // A second room while one is open: refused.
     let second = editor();
-    let mut b = Client::connect(&relay.url(), second.clone(), common::new_doc(2)).await?;
-    let hello = ClientMsg::Hello {
-        room: second.room(),
-        since_seq: None,
-        write_pk: Some(second.writer().to_bytes()),
-    };
-    b.send(&hello).await?;
-    assert_eq!(b.error().await?.0, ErrorCode::TooManyRooms);
+    let mut b = Client::offline(
+        Engine::new(second.clone(), common::new_doc(2), 0, Vec::new()),
+        &relay.url(),
+    );
+    let refused = b.connect().await;
+    assert!(
+        matches!(
+            refused,
+            Err(ClientError::Refused {
+                code: ErrorCode::TooManyRooms
+            })
+        ),
+        "{refused:?}"
+    );
     assert_eq!(b.closed().await?, Some(close::TRY_AGAIN_LATER));
     // Two connections open: the third is closed at once.
     wait_for_connections(&relay, 1).await?;
-    let _c = Client::connect(&relay.url(), first.clone(), common::new_doc(3)).await?;
-    let mut d = Client::connect(&relay.url(), first, common::new_doc(4)).await?;
+    let _c = Client::connect_raw(&relay.url(), first.clone(), 3).await?;
+    let mut d = Client::connect_raw(&relay.url(), first, 4).await?;
     assert_eq!(d.closed().await?, Some(close::TRY_AGAIN_LATER));
     let m = relay.metrics().await?;
     assert!(
@@ -713,16 +705,14 @@ async fn the_relay_pings_and_closes_a_connection_that_falls_silent() -> Result<(
     let deadline = tokio::time::Instant::now() + Duration::from_millis(600);
     let mut pings = 0;
     while tokio::time::Instant::now() < deadline {
-        if let Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Ping(_)))) =
-            tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut awake.ws)).await
-        {
+        if let Ok(Ok(Frame::Ping)) = tokio::time::timeout_at(deadline, awake.recv_frame()).await {
             pings += 1;
         }
     }
     assert!(pings >= 3, "only {pings} pings");
     let id = awake.type_at_end("still connected").await?;
     awake.ack(id).await?;
-    awake.ws.close(None).await?;
+    awake.disconnect().await;
     // ...while one that never answers is closed after three.
     let (raw, _) = tokio::net::TcpStream::connect(relay.addr)
         .await

@@ -1,0 +1,176 @@
+//! `cahier populate`: fill a new room of a running relay with an editing
+//! trace, as the app would have written it, and print the edit link's
+//! fragment (`e=<S>.<check>`, `protocol::link`) so a browser can open it.
+//! The browser tests (`tests/lib/trace.mjs`) and the measurements in
+//! BENCHMARKS.md use it.
+//!
+//! The document is the app's ([`model::Document`]): its `meta` is written
+//! by [`model::Document::init_meta`] (a text, its title, when it was
+//! created), and the trace is typed into the Y.Text `body`, one update per
+//! edit, each sealed and signed by the native client as the app seals a
+//! keystroke. Two shapes of room:
+//!
+//! - without `--snapshot`, the raw history: every edit stays a separate
+//!   stored update (nobody ever answered the relay's `CompactHint`), the
+//!   worst case for a browser opening it;
+//! - with `--snapshot`, the client answers `CompactHint` with a snapshot
+//!   of the whole document, as an editor's app does: the room then holds
+//!   one snapshot and the updates after it, what a real room looks like.
+//!
+//! The relay must accept the load's pace: start it with a high `--rate`
+//! (and a `--queue` above [`WINDOW`]).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use client::{Client, Engine, RelayAddress};
+use model::schema::BODY;
+use model::{DocKind, Document};
+use protocol::{EditSecret, Link};
+
+use crate::error::CliError;
+use crate::import::refusals;
+use crate::open::{self, WAIT};
+use crate::trace::{self, Trace};
+
+/// The yrs client id that types the trace (any fixed id: the app's are
+/// random 32-bit ids, this one is above them); the meta map's is the next.
+const AUTHOR_ID: u64 = 1 << 40;
+
+/// The populating client's own id (its replica only reads).
+const LOADER_ID: u64 = (1 << 40) + 2;
+
+/// Updates in flight at once: the relay acknowledges each only once it is
+/// durable, so a wide window keeps its group commit full.
+pub const WINDOW: usize = 1000;
+
+#[derive(clap::Args, Debug)]
+pub struct PopulateArgs {
+    /// The relay: its page (http://127.0.0.1:PORT/), its websocket
+    /// (ws://127.0.0.1:PORT/ws) or just 127.0.0.1:PORT.
+    #[arg(long, env = "CAHIER_RELAY", default_value = crate::DEFAULT_RELAY)]
+    pub relay: String,
+    /// The editing trace (sequential format, gzipped JSON): a path, or a
+    /// name looked up in $CAHIER_TRACES, else in
+    /// ../shared/data/editing-traces beside the clone.
+    #[arg(long, default_value = trace::DEFAULT_TRACE)]
+    pub trace: String,
+    /// Use only the first N edits of the trace (0: all of them).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+    /// Answer the relay's `CompactHint` with snapshots, as an editor does.
+    #[arg(long)]
+    pub snapshot: bool,
+    /// The document's title.
+    #[arg(long, default_value = "automerge-paper")]
+    pub title: String,
+    /// Also write the text the document ends with to this file (for a test
+    /// to compare with).
+    #[arg(long)]
+    pub end_content: Option<PathBuf>,
+}
+
+/// The `meta` update of a new text, written by the app's document model.
+fn meta_update(title: &str, created: i64) -> Vec<u8> {
+    Document::new(AUTHOR_ID + 1).init_meta(DocKind::Text, title, created)
+}
+
+/// What was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Populated {
+    /// The edit link's fragment, without `#`.
+    pub fragment: String,
+    pub updates: usize,
+}
+
+pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
+    let path = trace::locate(&args.trace)?;
+    let mut trace = Trace::load(&path)?;
+    if args.limit > 0 {
+        trace.truncate(args.limit);
+    }
+    let created = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let mut updates = vec![meta_update(&args.title, created)];
+    // The meta map's author is another client id than the body's: two
+    // independent yrs clients, so their clocks do not collide.
+    updates.extend(trace.to_updates(AUTHOR_ID, BODY)?);
+    if let Some(path) = &args.end_content {
+        std::fs::write(path, &trace.end).map_err(|source| CliError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+
+    let relay = RelayAddress::parse(&args.relay)?;
+    let link = Link::Edit(EditSecret::generate());
+    let engine = Engine::new(link.keys(), Document::new(LOADER_ID), 0, Vec::new())
+        .with_window(WINDOW)
+        .answer_compact_hints(args.snapshot);
+    let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
+    client.connect().await?;
+    let started = Instant::now();
+    let bar = open::bar(updates.len() as u64, "updates stored");
+    let total = updates.len();
+    for (i, update) in updates.into_iter().enumerate() {
+        // In the replica first: a snapshot answering a hint holds it.
+        client.doc().apply_remote_unmapped(&update)?;
+        client.submit(update).await?;
+        if client.pending_len() >= WINDOW {
+            client.settle_to(WINDOW / 2).await?;
+            bar.set_position((i + 1 - client.pending_len()) as u64);
+        }
+    }
+    client.settle().await?;
+    bar.finish_and_clear();
+    let refused = refusals(&client.take_inbox());
+    client.disconnect().await;
+    if let Some((code, count)) = refused {
+        return Err(CliError::Refused { code, count });
+    }
+    eprintln!(
+        "populate: {total} updates ({} edits, {} characters) stored in room {} in {:.1} s{}",
+        trace.patches.len(),
+        trace.end.chars().count(),
+        link.keys().room(),
+        started.elapsed().as_secs_f64(),
+        if args.snapshot {
+            ", answering CompactHint with snapshots"
+        } else {
+            ", no snapshot"
+        },
+    );
+    Ok(Populated {
+        fragment: link.fragment(),
+        updates: total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meta_update_reads_back_as_the_app_reads_it() {
+        let doc = Document::load(5, &meta_update("Motion", 42)).expect("applies");
+        let meta = doc.meta();
+        assert_eq!(meta.kind, Some(DocKind::Text));
+        assert_eq!(meta.title.as_deref(), Some("Motion"));
+        assert_eq!(meta.created, Some(42));
+        assert_eq!(doc.body(), "");
+    }
+
+    #[test]
+    fn the_trace_lands_in_the_body_the_app_shows() {
+        let trace = Trace::from_json(
+            r#"{"startContent":"","endContent":"ab","txns":[{"patches":[[0,0,"b"],[0,0,"a"]]}]}"#,
+        )
+        .expect("parse");
+        let doc = Document::load(5, &meta_update("T", 0)).expect("applies");
+        for update in trace.to_updates(AUTHOR_ID, BODY).expect("replays") {
+            doc.apply_remote(&update).expect("applies");
+        }
+        assert_eq!(doc.body(), "ab");
+    }
+}

@@ -1,0 +1,394 @@
+//! The `cahier` binary end to end: a real relay on a loopback port in this
+//! process, real files, the binary run as a person runs it. Import then
+//! export gives a Markdown file back byte for byte; `verify` passes a good
+//! room and catches a bit flipped in the SQLite file; `populate` fills a
+//! room that `export` reads back; what goes wrong is said in words, with
+//! the documented exit codes; every command has its `--help`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use anyhow::{bail, Context as _, Result};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A relay running in this process on a free loopback port.
+struct Relay {
+    page: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Relay {
+    async fn start(dir: &Path, tweak: impl FnOnce(&mut relay::Config)) -> Result<Self> {
+        let mut config = relay::Config::new(dir);
+        config.shutdown_grace = Duration::from_secs(5);
+        config.limits.messages_per_second = 100_000;
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let page = format!("http://{}/", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(relay::run(listener, config, async move {
+            let _ = stopped.await;
+        }));
+        Ok(Self { page, stop, task })
+    }
+
+    async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        tokio::time::timeout(WAIT, self.task).await???;
+        Ok(())
+    }
+}
+
+/// Run `cahier` with `args` (off the runtime's threads, so the relay in
+/// this process keeps serving).
+async fn cahier(args: &[&str]) -> Result<Output> {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let run = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_cahier"))
+            .args(&args)
+            .env_remove("CAHIER_RELAY")
+            .output()
+    });
+    Ok(tokio::time::timeout(Duration::from_secs(120), run)
+        .await
+        .context("cahier did not finish")???)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The edit and view links `cahier import` printed.
+fn links(output: &Output) -> Result<(String, String)> {
+    let out = stdout(output);
+    let find = |label: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(label))
+            .map(str::to_owned)
+            .with_context(|| format!("no {label} line in {out:?} ({})", stderr(output)))
+    };
+    Ok((find("edit: ")?, find("view: ")?))
+}
+
+async fn import(relay: &Relay, file: &Path, extra: &[&str]) -> Result<(String, String)> {
+    let path = file.to_string_lossy().into_owned();
+    let mut args = vec!["import", path.as_str(), "--relay", relay.page.as_str()];
+    args.extend_from_slice(extra);
+    let output = cahier(&args).await?;
+    if !output.status.success() {
+        bail!("import failed: {}", stderr(&output));
+    }
+    links(&output)
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// A motion with accents, emoji, a table, a list: Markdown people write.
+const MOTION: &str = "# Motion « transports gratuits » 🚍\n\n\
+Le congrès, réuni à Besançon, considère que :\n\n\
+- la gratuité est possible ;\n\
+- l'œuvre commune passe par l'écoute — même des absent·es.\n\n\
+| ligne | fréquence |\n| --- | --- |\n| 12 | 8 min |\n\n\
+Amendement n° 3 : « peut-être » est supprimé. ✊🏽\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_then_export_gives_a_markdown_file_back_byte_for_byte() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+
+    // As written, with `\n` line endings: the same bytes come back.
+    let file = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let (edit, view) = import(&relay, &file, &[]).await?;
+    assert!(edit.starts_with(&format!("{}#e=", relay.page)), "{edit}");
+    assert!(view.starts_with(&format!("{}#v=", relay.page)), "{view}");
+    for link in [&edit, &view] {
+        let out = cahier(&["export", link]).await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(out.stdout, MOTION.as_bytes(), "export of {link}");
+    }
+
+    // CRLF (and a byte-order mark) become what a browser's textarea holds.
+    let windows = format!("\u{feff}{}", MOTION.replace('\n', "\r\n"));
+    let file = write(files.path(), "windows.md", windows.as_bytes())?;
+    let (edit, _) = import(&relay, &file, &[]).await?;
+    let out_file = files.path().join("out.md");
+    let out_path = out_file.to_string_lossy().into_owned();
+    let out = cahier(&["export", &edit, "-o", &out_path]).await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        out.stdout.is_empty(),
+        "-o writes nothing to the standard output"
+    );
+    assert_eq!(std::fs::read(&out_file)?, MOTION.as_bytes());
+
+    // A title given that the text does not start with goes on top.
+    let plain = write(files.path(), "plain.txt", "Une ligne. é\n".as_bytes())?;
+    let (edit, _) = import(&relay, &plain, &["--title", "Tract du 1er mai"]).await?;
+    let out = cahier(&["export", &edit]).await?;
+    assert_eq!(stdout(&out), "# Tract du 1er mai\n\nUne ligne. é\n");
+    let html = cahier(&["export", &edit, "--format", "html"]).await?;
+    let html = stdout(&html);
+    assert!(html.contains("<title>Tract du 1er mai</title>"), "{html}");
+    assert!(html.contains("Une ligne. é"), "{html}");
+    let text = cahier(&["export", &edit, "--format", "txt"]).await?;
+    assert!(
+        stdout(&text).contains("Tract du 1er mai\n"),
+        "{}",
+        stdout(&text)
+    );
+    relay.stop().await
+}
+
+/// Flip one bit of the ciphertext of update `seq` in the relay's file.
+fn flip_a_bit(data: &Path, seq: i64) -> Result<()> {
+    let db = rusqlite::Connection::open(data.join(relay::DB_FILE))?;
+    let mut ciphertext: Vec<u8> = db.query_row(
+        "SELECT ciphertext FROM updates WHERE seq = ?1",
+        [seq],
+        |row| row.get(0),
+    )?;
+    let at = ciphertext.len() / 2;
+    ciphertext[at] ^= 0x10;
+    let changed = db.execute(
+        "UPDATE updates SET ciphertext = ?1 WHERE seq = ?2",
+        rusqlite::params![ciphertext, seq],
+    )?;
+    assert_eq!(changed, 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_passes_a_good_room_and_reports_a_flipped_bit_with_a_failing_exit_code() -> Result<()>
+{
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let file = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let (edit, view) = import(&relay, &file, &[]).await?;
+
+    let good = cahier(&["verify", &view]).await?;
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    let report = stdout(&good);
+    assert!(
+        report.contains("updates: 2 checked and applied, 0 damaged"),
+        "{report}"
+    );
+    assert!(report.contains("everything checks"), "{report}");
+
+    // The relay stopped, someone with access to its disk flips one bit of
+    // the body's update (seq 2: the meta went first).
+    let page = relay.page.clone();
+    relay.stop().await?;
+    flip_a_bit(data.path(), 2)?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let link = edit.replace(&page, &relay.page);
+
+    let bad = cahier(&["verify", &link]).await?;
+    assert_eq!(bad.status.code(), Some(3), "{}", stderr(&bad));
+    let report = stdout(&bad);
+    assert!(report.contains("1 damaged"), "{report}");
+    assert!(
+        report.contains("update 2: its signature does not match"),
+        "{report}"
+    );
+    assert!(report.contains("DAMAGED"), "{report}");
+
+    // An export says so too, and leaves the damaged update out.
+    let export = cahier(&["export", &link]).await?;
+    assert_eq!(export.status.code(), Some(3));
+    assert!(
+        stderr(&export).contains("cahier verify"),
+        "{}",
+        stderr(&export)
+    );
+    assert!(!stdout(&export).contains("Besançon"));
+    relay.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn populate_fills_a_room_that_export_reads_back() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |c| c.compaction.updates = 50).await?;
+    // A small trace in the sequential format: "Hello, world!" typed and
+    // corrected, 120 edits.
+    let mut txns = Vec::new();
+    let mut text = String::new();
+    for i in 0..120 {
+        let c = char::from(b'a' + (i % 26) as u8);
+        txns.push(format!(r#"{{"patches":[[{},0,"{c}"]]}}"#, text.len()));
+        text.push(c);
+    }
+    let json = format!(
+        r#"{{"startContent":"","endContent":"{text}","txns":[{}]}}"#,
+        txns.join(",")
+    );
+    let trace = files.path().join("small.json.gz");
+    let mut gz =
+        flate2::write::GzEncoder::new(std::fs::File::create(&trace)?, flate2::Compression::fast());
+    gz.write_all(json.as_bytes())?;
+    gz.finish()?;
+    let end = files.path().join("end.txt");
+    for snapshot in [false, true] {
+        let trace_arg = trace.to_string_lossy().into_owned();
+        let end_arg = end.to_string_lossy().into_owned();
+        let mut args = vec![
+            "populate",
+            "--relay",
+            &relay.page,
+            "--trace",
+            &trace_arg,
+            "--title",
+            "petite trace",
+            "--end-content",
+            &end_arg,
+        ];
+        if snapshot {
+            args.push("--snapshot");
+        }
+        let out = cahier(&args).await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        let fragment = stdout(&out).trim().to_owned();
+        assert!(fragment.starts_with("e="), "{fragment}");
+        assert_eq!(std::fs::read_to_string(&end)?, text);
+        let link = format!("{}#{fragment}", relay.page);
+        let export = cahier(&["export", &link]).await?;
+        assert_eq!(stdout(&export), format!("# petite trace\n\n{text}"));
+        let verify = cahier(&["verify", &link]).await?;
+        let report = stdout(&verify);
+        assert_eq!(verify.status.code(), Some(0), "{report}");
+        if snapshot {
+            assert!(report.contains("snapshot: covers up to"), "{report}");
+        } else {
+            assert!(report.contains("snapshot: none"), "{report}");
+            assert!(report.contains("updates: 121 checked"), "{report}");
+        }
+    }
+    relay.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_goes_wrong_is_said_in_words_with_the_documented_exit_codes() -> Result<()> {
+    let files = tempfile::tempdir()?;
+    let file = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let path = file.to_string_lossy().into_owned();
+
+    // Nobody listens on this port.
+    let free = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.local_addr()?
+    };
+    let nowhere = format!("http://{free}/");
+    let out = cahier(&["import", &path, "--relay", &nowhere]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "cahier: could not reach the relay at ws://{free}/ws"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    // A link cut when it was copied, and one with a changed character.
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let (edit, _) = import(&relay, &file, &[]).await?;
+    let cut = &edit[..edit.len() - 5];
+    let out = cahier(&["export", cut]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("this link is incomplete"),
+        "{}",
+        stderr(&out)
+    );
+    let mut changed = edit.clone().into_bytes();
+    let at = changed.len() - 10;
+    changed[at] = if changed[at] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8(changed)?;
+    let out = cahier(&["verify", &changed]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("this link is damaged"),
+        "{}",
+        stderr(&out)
+    );
+    // A bare fragment does not say where its relay is.
+    let fragment = &edit[edit.find('#').context("a fragment")?..];
+    let out = cahier(&["export", fragment]).await?;
+    assert!(stderr(&out).contains("--relay"), "{}", stderr(&out));
+    let out = cahier(&["export", fragment, "--relay", &relay.page]).await?;
+    assert_eq!(out.stdout, MOTION.as_bytes(), "{}", stderr(&out));
+    relay.stop().await?;
+
+    // A relay that refuses: no room for another document.
+    let data = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |c| c.limits.max_rooms = 0).await?;
+    let out = cahier(&["import", &path, "--relay", &relay.page]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("the relay refused: the relay has as many documents open as it allows"),
+        "{}",
+        stderr(&out)
+    );
+    relay.stop().await?;
+
+    // Not a text file, and no such file.
+    let binary = write(
+        files.path(),
+        "image.png",
+        &[0x89, b'P', b'N', b'G', 0xff, 0xfe],
+    )?;
+    let out = cahier(&["import", &binary.to_string_lossy(), "--relay", &nowhere]).await?;
+    assert!(
+        stderr(&out).contains("is not a text file in UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cahier(&["import", "/nonexistent/motion.md", "--relay", &nowhere]).await?;
+    assert!(
+        stderr(&out).contains("could not read /nonexistent/motion.md"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Wrong arguments are clap's exit code 2.
+    let out = cahier(&["export", &edit, "--format", "pdf"]).await?;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not md, html or txt"),
+        "{}",
+        stderr(&out)
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_has_its_help() -> Result<()> {
+    let out = cahier(&["--help"]).await?;
+    assert!(out.status.success());
+    let help = stdout(&out);
+    for command in ["export", "import", "verify", "populate"] {
+        assert!(help.contains(command), "{help}");
+        let out = cahier(&[command, "--help"]).await?;
+        assert!(out.status.success(), "{command} --help");
+        let help = stdout(&out);
+        assert!(help.contains("Usage: cahier"), "{help}");
+    }
+    let import = stdout(&cahier(&["import", "--help"]).await?);
+    assert!(import.contains("line endings"), "{import}");
+    Ok(())
+}

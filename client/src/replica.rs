@@ -1,0 +1,109 @@
+//! What the client needs of the document it keeps in step: take in an
+//! update from the relay, and give its whole state for a snapshot. The
+//! client never edits the document itself; its owner does, and hands the
+//! client the update each edit produced ([`crate::Client::submit`]).
+//!
+//! Implemented here for the document model ([`model::Document`], what the
+//! app holds and what the command line reads and writes) and for a bare
+//! Yrs [`yrs::Doc`] (a tool that only checks updates). A program with its
+//! own bookkeeping (the bench counts each keystroke as it arrives) can
+//! implement it to do nothing and apply what it gets in
+//! [`crate::Event::Update`] and [`crate::Event::Snapshot`] itself.
+
+use yrs::updates::decoder::Decode as _;
+use yrs::{ReadTxn as _, StateVector, Transact as _};
+
+/// A local copy of one document.
+pub trait Replica {
+    /// Why an update could not be applied (a co-author sent bytes that are
+    /// not a Yrs update of this document).
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Integrate an update (v1 encoding) or a snapshot of the whole
+    /// document, from the relay.
+    fn apply_remote(&mut self, update: &[u8]) -> Result<(), Self::Error>;
+
+    /// The whole document as one update: what a snapshot seals.
+    fn encode_state(&self) -> Vec<u8>;
+}
+
+impl Replica for model::Document {
+    type Error = model::DocError;
+
+    /// Without the body's delta: a native client has no selection to carry
+    /// through it, and computing one per update is quadratic over a long
+    /// history ([`model::Document::apply_remote_unmapped`]).
+    fn apply_remote(&mut self, update: &[u8]) -> Result<(), model::DocError> {
+        self.apply_remote_unmapped(update).map(|_| ())
+    }
+
+    fn encode_state(&self) -> Vec<u8> {
+        model::Document::encode_state(self)
+    }
+}
+
+/// Why a bare Yrs document refused an update.
+#[derive(Debug, thiserror::Error)]
+pub enum YrsError {
+    #[error("the update is not a Yrs v1 update")]
+    Decode(#[from] yrs::encoding::read::Error),
+    #[error("the update cannot be applied to this document")]
+    Apply(#[from] yrs::error::UpdateError),
+}
+
+impl Replica for yrs::Doc {
+    type Error = YrsError;
+
+    fn apply_remote(&mut self, update: &[u8]) -> Result<(), YrsError> {
+        let update = yrs::Update::decode_v1(update)?;
+        self.transact_mut().apply_update(update)?;
+        Ok(())
+    }
+
+    fn encode_state(&self) -> Vec<u8> {
+        self.transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::schema::BODY;
+    use yrs::{GetString as _, Text as _};
+
+    #[test]
+    fn a_yrs_doc_takes_an_update_and_refuses_garbage() {
+        let source = yrs::Doc::with_client_id(1);
+        let text = source.get_or_insert_text(BODY);
+        let update = {
+            let mut txn = source.transact_mut();
+            text.insert(&mut txn, 0, "motion");
+            txn.encode_update_v1()
+        };
+        let mut copy = yrs::Doc::with_client_id(2);
+        copy.apply_remote(&update).expect("a real update applies");
+        let body = copy.get_or_insert_text(BODY);
+        assert_eq!(body.get_string(&copy.transact()), "motion");
+        assert!(copy.apply_remote(&[0xff, 0xff, 0xff]).is_err());
+        let mut again = yrs::Doc::with_client_id(3);
+        again
+            .apply_remote(&copy.encode_state())
+            .expect("a state applies");
+        let body = again.get_or_insert_text(BODY);
+        assert_eq!(body.get_string(&again.transact()), "motion");
+    }
+
+    #[test]
+    fn the_document_model_takes_an_update_and_gives_its_state() {
+        let source = model::Document::new(1);
+        let update = source.init_meta(model::DocKind::Text, "Motion", 0);
+        let mut copy = model::Document::new(2);
+        Replica::apply_remote(&mut copy, &update).expect("a real update applies");
+        assert_eq!(copy.meta().title.as_deref(), Some("Motion"));
+        assert!(Replica::apply_remote(&mut copy, &[0xff, 0xff, 0xff]).is_err());
+        let state = Replica::encode_state(&copy);
+        let again = model::Document::load(3, &state).expect("a state loads");
+        assert_eq!(again.meta().title.as_deref(), Some("Motion"));
+    }
+}

@@ -1,0 +1,141 @@
+//! How the relay's tasks reach each other: the commands a room accepts,
+//! what a connection gets back when it joins, and the handle through which
+//! a room reaches a connection (its bounded queue and its [`Closer`]).
+//!
+//! Both [`crate::peer`] and [`crate::room`] speak these types; neither
+//! imports the other. The registry ([`crate::rooms`]) passes them between.
+
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use protocol::{close, ErrorCode, MsgId, PeerId, Signature, StoredSnapshot, WriterKey};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+/// Commands a room's task accepts. Only `Join` comes from outside a room's
+/// membership; the rest come from connections that joined (or, for
+/// `CaughtUp`, from the catch-up the room started for one).
+#[derive(Debug)]
+pub(crate) enum RoomCmd {
+    Join {
+        peer: PeerHandle,
+        since_seq: Option<u64>,
+        write_pk: Option<[u8; 32]>,
+        reply: oneshot::Sender<Result<Joined, JoinError>>,
+    },
+    Leave {
+        peer: PeerId,
+    },
+    /// An update whose signature the connection has already verified.
+    Update {
+        peer: PeerId,
+        msg_id: MsgId,
+        ciphertext: Bytes,
+        signature: Signature,
+    },
+    /// A snapshot whose signature the connection has already verified.
+    Snapshot {
+        peer: PeerId,
+        snapshot: StoredSnapshot,
+    },
+    Awareness {
+        peer: PeerId,
+        ciphertext: Vec<u8>,
+    },
+    /// The peer's history is in its queue: release what was held back.
+    CaughtUp {
+        peer: PeerId,
+    },
+}
+
+/// What a connection gets when it joins.
+#[derive(Debug)]
+pub(crate) struct Joined {
+    /// The room's write key, which every update and snapshot must verify
+    /// against.
+    pub writer: WriterKey,
+    /// The room's queue, for everything after the join.
+    pub room: mpsc::Sender<RoomCmd>,
+}
+
+/// Why a join did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum JoinError {
+    /// The room said no; tell the client.
+    Refused(ErrorCode),
+    /// The room task is retiring; look it up again (the registry does).
+    Gone,
+}
+
+/// Records why a connection closes (the first reason wins) and wakes its
+/// tasks. Cheap to clone.
+#[derive(Clone, Default)]
+pub(crate) struct Closer {
+    token: CancellationToken,
+    reason: Arc<OnceLock<(u16, &'static str)>>,
+}
+
+impl std::fmt::Debug for Closer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Closer")
+            .field("reason", &self.reason.get())
+            .finish()
+    }
+}
+
+impl Closer {
+    /// Close now with `code` (the caller counts the reason in metrics).
+    pub fn close(&self, code: u16) {
+        let _ = self.reason.set((code, close::describe(code)));
+        self.token.cancel();
+    }
+
+    /// Say which code to close with once the queue is drained, without
+    /// closing now.
+    pub fn close_when_drained(&self, code: u16) {
+        let _ = self.reason.set((code, close::describe(code)));
+    }
+
+    /// The close code and reason recorded first, if any.
+    pub fn reason(&self) -> Option<(u16, &'static str)> {
+        self.reason.get().copied()
+    }
+
+    pub async fn cancelled(&self) {
+        self.token.cancelled().await;
+    }
+}
+
+/// How a room reaches a connection.
+#[derive(Clone, Debug)]
+pub(crate) struct PeerHandle {
+    pub id: PeerId,
+    /// The connection's outbound queue, bounded; the room uses `try_send`.
+    pub tx: mpsc::Sender<Bytes>,
+    pub closer: Closer,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_close_reason_wins_and_only_close_wakes() {
+        let closer = Closer::default();
+        assert_eq!(closer.reason(), None);
+        closer.close_when_drained(close::GOING_AWAY);
+        assert!(
+            !closer.token.is_cancelled(),
+            "closing when drained does not wake"
+        );
+        closer.close(close::LAGGING);
+        assert!(closer.token.is_cancelled());
+        assert_eq!(
+            closer.reason(),
+            Some((close::GOING_AWAY, close::describe(close::GOING_AWAY)))
+        );
+        let other = Closer::default();
+        other.close(close::LAGGING);
+        assert_eq!(other.reason().map(|r| r.0), Some(close::LAGGING));
+    }
+}

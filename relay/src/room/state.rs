@@ -1,0 +1,1138 @@
+//! A room's bookkeeping as a pure state type: no tokio, no I/O, no clock.
+//! The room task ([`crate::room`]) feeds it what happened (a join, an
+//! update, a commit that landed, a peer whose queue is full) and carries
+//! out the [`Effect`]s it returns (queue a frame, write to the store, start
+//! a catch-up). Everything that changes between two awaits lives here, so
+//! each rule has a unit test:
+//!
+//! - **Sequence numbers.** Each new update gets the next number and is
+//!   forwarded to everyone else at once; its author is acknowledged when its
+//!   commit lands (commits land in order). A room loaded from storage starts
+//!   numbering the *sequence gap* past the stored head (`seq_gap`, the
+//!   store's in-flight limit): a crash can lose updates that were forwarded
+//!   and not stored, and their numbers must never be handed out again, or a
+//!   client that applied one would skip its replacement. So numbers are
+//!   ordered, not contiguous.
+//! - **Dedup by message id.** A resend of an update the room holds is
+//!   acknowledged again (at once if committed, when its commit lands if not:
+//!   a *late ack*) and stored nothing. A failed commit forgets the id, so
+//!   the client's resend is stored. A stored snapshot forgets the ids it
+//!   covers: the room's memory is bounded by its log, and a resend of a
+//!   covered update (an ack lost just before a compaction) is stored again
+//!   under a new number, which a CRDT applies as a no-op.
+//! - **Holds.** A joining peer is caught up from storage up to the committed
+//!   head; frames for it meanwhile (the updates in flight when it joined,
+//!   then live traffic) are held, at most `hold_cap`, and released in order
+//!   when its catch-up is done. A peer whose hold overflows, or whose queue
+//!   is full, is disconnected as lagging; the others are told it left.
+//! - **Snapshots.** A snapshot must cover only committed updates and reach
+//!   past every snapshot stored or being stored (the *claim*). Once stored,
+//!   the log it covers is dropped, and so are its ids.
+//! - **Compaction hints.** After `compaction.updates` updates or
+//!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
+//!   asked for a snapshot.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use bytes::Bytes;
+use protocol::{
+    ErrorCode, MsgId, PeerId, RoomId, ServerMsg, Signature, StoredSnapshot, StoredUpdate, WriterKey,
+};
+
+use crate::config::Compaction;
+use crate::store::{Entry, RoomRecord, StoreError};
+
+/// The limits a room's state enforces.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    /// Peers in the room at once.
+    pub max_peers: usize,
+    /// Frames held for a peer being caught up before it counts as lagging
+    /// (the size of its outbound queue).
+    pub hold_cap: usize,
+    pub compaction: Compaction,
+    /// How far past the stored head a loaded room starts numbering.
+    pub seq_gap: u64,
+}
+
+/// What the room task must do, in the order given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Queue `frame` to `to` without waiting; if the queue is full, call
+    /// [`RoomState::lagging`], if it is closed, [`RoomState::leave`].
+    Send { to: PeerId, frame: Bytes },
+    /// Presence for `to`: like `Send`, but skipped (and counted) when its
+    /// queue is half full, since the next one replaces it.
+    Presence { to: PeerId, frame: Bytes },
+    /// A presence frame was not sent to a peer being caught up (count it).
+    PresenceDropped,
+    /// An error sent to a client (count it; the frame is in a `Send`).
+    Rejected(ErrorCode),
+    /// `peer` could not keep up: close it as lagging and forget its handle.
+    Disconnect { peer: PeerId },
+    /// `peer` left: forget its handle.
+    Forget { peer: PeerId },
+    /// Append to the store; report the commit to [`RoomState::committed`].
+    Append(Entry),
+    /// Replace the snapshot; report the commit to [`RoomState::committed`].
+    Snapshot(StoredSnapshot),
+    /// Send `peer` its history up to `upto` from storage, then report
+    /// [`RoomState::caught_up`].
+    CatchUp {
+        peer: PeerId,
+        since: Option<u64>,
+        upto: u64,
+    },
+}
+
+/// How a join may proceed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// The room exists with this key.
+    Known(WriterKey),
+    /// A new room: store it with this key first, then call
+    /// [`RoomState::created`].
+    Create(WriterKey),
+}
+
+struct Peer {
+    /// Frames held back while the peer is being caught up.
+    held: Option<Vec<Bytes>>,
+}
+
+/// A write the room waits on, in submission order.
+enum InFlight {
+    Update {
+        seq: u64,
+        msg_id: MsgId,
+        from: PeerId,
+        len: u64,
+        /// The forwarded frame, for peers that join before the commit.
+        frame: Bytes,
+    },
+    Snapshot {
+        covers_upto: u64,
+        msg_id: MsgId,
+        from: PeerId,
+    },
+}
+
+/// One room's bookkeeping; see the module docs.
+pub(crate) struct RoomState {
+    id: RoomId,
+    settings: Settings,
+    writer: Option<WriterKey>,
+    /// Ordered, so fan-out order is the same from run to run.
+    peers: BTreeMap<PeerId, Peer>,
+    /// Last sequence number handed out.
+    assigned: u64,
+    /// Last sequence number whose commit has completed.
+    committed: u64,
+    /// Ids of the updates the room holds, for dedup.
+    msg_ids: HashMap<MsgId, u64>,
+    /// Acks owed for duplicates of updates still being committed.
+    late_acks: Vec<(u64, PeerId, MsgId)>,
+    in_flight: VecDeque<InFlight>,
+    /// Committed updates since the last snapshot: (seq, bytes).
+    log: VecDeque<(u64, u64)>,
+    log_bytes: u64,
+    snapshot_covers: u64,
+    /// Highest `covers_upto` stored or being stored.
+    snapshot_claimed: u64,
+    /// Log length and bytes at which to ask for the next snapshot.
+    next_hint: (u64, u64),
+    stopping: bool,
+}
+
+fn encode(msg: &ServerMsg) -> Bytes {
+    msg.encode().into()
+}
+
+impl RoomState {
+    /// A room nobody has created yet (see [`RoomState::load`]).
+    pub fn new(id: RoomId, settings: Settings) -> Self {
+        let next_hint = (settings.compaction.updates, settings.compaction.bytes);
+        Self {
+            id,
+            settings,
+            writer: None,
+            peers: BTreeMap::new(),
+            assigned: 0,
+            committed: 0,
+            msg_ids: HashMap::new(),
+            late_acks: Vec::new(),
+            in_flight: VecDeque::new(),
+            log: VecDeque::new(),
+            log_bytes: 0,
+            snapshot_covers: 0,
+            snapshot_claimed: 0,
+            next_hint,
+            stopping: false,
+        }
+    }
+
+    /// Take up where storage left off (`None`: the room was never created).
+    pub fn load(&mut self, record: Option<RoomRecord>) -> Result<(), StoreError> {
+        let Some(record) = record else {
+            return Ok(());
+        };
+        let writer = WriterKey::for_room(&self.id, &record.write_pk)
+            .map_err(|_| StoreError::Corrupt("a room's write key does not match its id"))?;
+        self.writer = Some(writer);
+        self.assigned = record.head_seq + self.settings.seq_gap;
+        self.committed = self.assigned;
+        self.snapshot_covers = record.snapshot_covers;
+        self.snapshot_claimed = record.snapshot_covers;
+        self.log_bytes = record.log_bytes;
+        // Per-update sizes are not needed exactly after a restart: spread
+        // the total evenly, which keeps the byte threshold honest on average.
+        let each = record.log_bytes / record.log_updates.max(1);
+        let mut seqs: Vec<u64> = record.msg_ids.iter().map(|(_, seq)| *seq).collect();
+        seqs.sort_unstable();
+        self.log = seqs.into_iter().map(|s| (s, each)).collect();
+        self.msg_ids = record.msg_ids.into_iter().collect();
+        Ok(())
+    }
+
+    /// Whether a peer may join, given the `write_pk` its `Hello` carried.
+    pub fn check_join(&self, write_pk: Option<[u8; 32]>) -> Result<Admission, ErrorCode> {
+        if self.stopping {
+            return Err(ErrorCode::ShuttingDown);
+        }
+        if self.peers.len() >= self.settings.max_peers {
+            return Err(ErrorCode::RoomFull);
+        }
+        match (self.writer, write_pk) {
+            (Some(writer), Some(pk)) if writer.to_bytes() != pk => Err(ErrorCode::WrongRoomKey),
+            (Some(writer), _) => Ok(Admission::Known(writer)),
+            (None, None) => Err(ErrorCode::UnknownRoom),
+            (None, Some(pk)) => WriterKey::for_room(&self.id, &pk)
+                .map(Admission::Create)
+                .map_err(|_| ErrorCode::WrongRoomKey),
+        }
+    }
+
+    /// The room is stored with `writer`.
+    pub fn created(&mut self, writer: WriterKey) {
+        self.writer = Some(writer);
+    }
+
+    /// Let `peer` in (after [`RoomState::check_join`]): it is caught up to
+    /// the committed head from storage, and holds the rest until then.
+    pub fn admit(&mut self, peer: PeerId, since: Option<u64>) -> Vec<Effect> {
+        // A client ahead of the relay (its data was restored from an older
+        // backup, say) is sent everything the relay has.
+        let since = since.filter(|s| *s <= self.committed);
+        let held = self
+            .in_flight
+            .iter()
+            .filter_map(|w| match w {
+                InFlight::Update { frame, .. } => Some(frame.clone()),
+                InFlight::Snapshot { .. } => None,
+            })
+            .collect();
+        self.peers.insert(peer, Peer { held: Some(held) });
+        vec![Effect::CatchUp {
+            peer,
+            since,
+            upto: self.committed,
+        }]
+    }
+
+    /// `peer`'s history is in its queue: release what was held, in order.
+    pub fn caught_up(&mut self, peer: PeerId) -> Vec<Effect> {
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return Vec::new();
+        };
+        let held = p.held.take().unwrap_or_default();
+        held.into_iter()
+            .map(|frame| Effect::Send { to: peer, frame })
+            .collect()
+    }
+
+    /// `peer` left (or its queue closed).
+    pub fn leave(&mut self, peer: PeerId) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.remove(&mut out, peer, false);
+        out
+    }
+
+    /// `peer`'s queue is full.
+    pub fn lagging(&mut self, peer: PeerId) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.remove(&mut out, peer, true);
+        out
+    }
+
+    /// A verified update from `from`.
+    pub fn update(
+        &mut self,
+        from: PeerId,
+        msg_id: MsgId,
+        ciphertext: Bytes,
+        signature: Signature,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if self.stopping {
+            self.refuse(&mut out, from, ErrorCode::ShuttingDown, Some(msg_id));
+            return out;
+        }
+        if let Some(&seq) = self.msg_ids.get(&msg_id) {
+            // A resend (the client never saw our ack): acknowledge again,
+            // store nothing.
+            if seq <= self.committed {
+                self.send(&mut out, from, encode(&ServerMsg::Ack { msg_id, seq }));
+            } else {
+                self.late_acks.push((seq, from, msg_id));
+            }
+            return out;
+        }
+        self.assigned += 1;
+        let seq = self.assigned;
+        self.msg_ids.insert(msg_id, seq);
+        let len = ciphertext.len() as u64;
+        let frame = encode(&ServerMsg::Update(StoredUpdate {
+            seq,
+            msg_id,
+            ciphertext: ciphertext.to_vec(),
+            signature,
+        }));
+        out.push(Effect::Append(Entry {
+            seq,
+            msg_id,
+            ciphertext,
+            signature,
+        }));
+        self.broadcast(&mut out, Some(from), &frame);
+        self.in_flight.push_back(InFlight::Update {
+            seq,
+            msg_id,
+            from,
+            len,
+            frame,
+        });
+        out
+    }
+
+    /// A verified snapshot from `from`.
+    pub fn snapshot(&mut self, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let msg_id = Some(snapshot.msg_id);
+        let refusal = if self.stopping {
+            Some(ErrorCode::ShuttingDown)
+        } else if snapshot.covers_upto > self.committed {
+            Some(ErrorCode::InvalidSnapshot)
+        } else if snapshot.covers_upto <= self.snapshot_claimed {
+            Some(ErrorCode::StaleSnapshot)
+        } else {
+            None
+        };
+        if let Some(code) = refusal {
+            self.refuse(&mut out, from, code, msg_id);
+            return out;
+        }
+        self.snapshot_claimed = snapshot.covers_upto;
+        self.in_flight.push_back(InFlight::Snapshot {
+            covers_upto: snapshot.covers_upto,
+            msg_id: snapshot.msg_id,
+            from,
+        });
+        out.push(Effect::Snapshot(snapshot));
+        out
+    }
+
+    /// Presence from `from`, for everyone else.
+    pub fn awareness(&mut self, from: PeerId, ciphertext: Vec<u8>) -> Vec<Effect> {
+        let frame = encode(&ServerMsg::Awareness {
+            peer: from,
+            ciphertext,
+        });
+        self.peers
+            .iter()
+            .filter(|(id, _)| **id != from)
+            .map(|(id, peer)| match peer.held {
+                Some(_) => Effect::PresenceDropped,
+                None => Effect::Presence {
+                    to: *id,
+                    frame: frame.clone(),
+                },
+            })
+            .collect()
+    }
+
+    /// The oldest write in flight has committed (or failed).
+    pub fn committed(&mut self, result: Result<(), StoreError>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let Some(done) = self.in_flight.pop_front() else {
+            return out;
+        };
+        match done {
+            InFlight::Update {
+                seq,
+                msg_id,
+                from,
+                len,
+                ..
+            } => {
+                self.committed = seq;
+                match result {
+                    Ok(()) => {
+                        self.log.push_back((seq, len));
+                        self.log_bytes += len;
+                        self.send(&mut out, from, encode(&ServerMsg::Ack { msg_id, seq }));
+                    }
+                    Err(_) => {
+                        self.msg_ids.remove(&msg_id);
+                        self.refuse(&mut out, from, ErrorCode::StorageFailed, Some(msg_id));
+                    }
+                }
+                self.pay_late_acks(&mut out);
+                self.maybe_hint(&mut out);
+            }
+            InFlight::Snapshot {
+                covers_upto,
+                msg_id,
+                from,
+            } => match result {
+                Ok(()) => {
+                    self.snapshot_covers = covers_upto;
+                    while self.log.front().is_some_and(|(s, _)| *s <= covers_upto) {
+                        if let Some((_, len)) = self.log.pop_front() {
+                            self.log_bytes -= len.min(self.log_bytes);
+                        }
+                    }
+                    self.msg_ids.retain(|_, seq| *seq > covers_upto);
+                    let c = &self.settings.compaction;
+                    self.next_hint = (c.updates, c.bytes);
+                    let stored = encode(&ServerMsg::SnapshotStored { covers_upto });
+                    self.send(&mut out, from, stored);
+                }
+                Err(e) => {
+                    self.snapshot_claimed = self.snapshot_covers;
+                    let code = match e {
+                        StoreError::StaleSnapshot => ErrorCode::StaleSnapshot,
+                        _ => ErrorCode::StorageFailed,
+                    };
+                    self.refuse(&mut out, from, code, Some(msg_id));
+                }
+            },
+        }
+        out
+    }
+
+    /// Shutdown began: refuse new writes; what is in flight still lands.
+    pub fn stop(&mut self) {
+        self.stopping = true;
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping
+    }
+
+    /// Nobody is in the room.
+    pub fn is_empty(&self) -> bool {
+        self.peers.is_empty()
+    }
+
+    /// Writes are in flight.
+    pub fn busy(&self) -> bool {
+        !self.in_flight.is_empty()
+    }
+
+    /// Nobody could open this room (it does not exist and nobody is
+    /// creating it): it need not stay open.
+    pub fn unused(&self) -> bool {
+        self.writer.is_none() && self.is_empty() && !self.busy()
+    }
+
+    /// Queue a frame to one peer: hold it while the peer is caught up.
+    fn send(&mut self, out: &mut Vec<Effect>, to: PeerId, frame: Bytes) {
+        let Some(peer) = self.peers.get_mut(&to) else {
+            return;
+        };
+        match &mut peer.held {
+            Some(held) if held.len() < self.settings.hold_cap => held.push(frame),
+            Some(_) => self.remove(out, to, true),
+            None => out.push(Effect::Send { to, frame }),
+        }
+    }
+
+    fn broadcast(&mut self, out: &mut Vec<Effect>, except: Option<PeerId>, frame: &Bytes) {
+        let ids: Vec<PeerId> = self
+            .peers
+            .keys()
+            .copied()
+            .filter(|id| Some(*id) != except)
+            .collect();
+        for id in ids {
+            self.send(out, id, frame.clone());
+        }
+    }
+
+    fn refuse(
+        &mut self,
+        out: &mut Vec<Effect>,
+        to: PeerId,
+        code: ErrorCode,
+        msg_id: Option<MsgId>,
+    ) {
+        out.push(Effect::Rejected(code));
+        self.send(out, to, encode(&ServerMsg::Error { code, msg_id }));
+    }
+
+    fn remove(&mut self, out: &mut Vec<Effect>, peer: PeerId, lagging: bool) {
+        if self.peers.remove(&peer).is_none() {
+            return;
+        }
+        self.late_acks.retain(|(_, p, _)| *p != peer);
+        out.push(match lagging {
+            true => Effect::Disconnect { peer },
+            false => Effect::Forget { peer },
+        });
+        self.broadcast(out, None, &encode(&ServerMsg::PeerLeft { peer }));
+    }
+
+    fn pay_late_acks(&mut self, out: &mut Vec<Effect>) {
+        if self.late_acks.is_empty() {
+            return;
+        }
+        let committed = self.committed;
+        let (due, later): (Vec<_>, Vec<_>) = self
+            .late_acks
+            .drain(..)
+            .partition(|(seq, _, _)| *seq <= committed);
+        self.late_acks = later;
+        for (seq, peer, msg_id) in due {
+            if self.msg_ids.get(&msg_id) == Some(&seq) {
+                self.send(out, peer, encode(&ServerMsg::Ack { msg_id, seq }));
+            } else {
+                self.refuse(out, peer, ErrorCode::StorageFailed, Some(msg_id));
+            }
+        }
+    }
+
+    fn maybe_hint(&mut self, out: &mut Vec<Effect>) {
+        let updates = self.log.len() as u64;
+        if updates < self.next_hint.0 && self.log_bytes < self.next_hint.1 {
+            return;
+        }
+        let c = &self.settings.compaction;
+        self.next_hint = (updates + c.updates, self.log_bytes + c.bytes);
+        let hint = encode(&ServerMsg::CompactHint {
+            head_seq: self.committed,
+        });
+        self.broadcast(out, None, &hint);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::wire::decode_server;
+    use protocol::{DocKeys, EditSecret};
+
+    const A: PeerId = 1;
+    const B: PeerId = 2;
+    const C: PeerId = 3;
+
+    fn keys() -> DocKeys {
+        DocKeys::from_edit(&EditSecret::from_bytes([42; 32]))
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            max_peers: 8,
+            hold_cap: 4,
+            compaction: Compaction {
+                updates: 1000,
+                bytes: 1 << 30,
+            },
+            seq_gap: 100,
+        }
+    }
+
+    /// A created room with `peers` joined and caught up.
+    fn room_with(settings: Settings, peers: &[PeerId]) -> RoomState {
+        let keys = keys();
+        let mut room = RoomState::new(keys.room(), settings);
+        let pk = keys.writer().to_bytes();
+        let Ok(Admission::Create(writer)) = room.check_join(Some(pk)) else {
+            panic!("a new room is created")
+        };
+        room.created(writer);
+        for &p in peers {
+            room.admit(p, None);
+            assert!(room.caught_up(p).is_empty());
+        }
+        room
+    }
+
+    fn room(peers: &[PeerId]) -> RoomState {
+        room_with(settings(), peers)
+    }
+
+    fn id(n: u8) -> MsgId {
+        [n; 16]
+    }
+
+    fn update(room: &mut RoomState, from: PeerId, n: u8) -> Vec<Effect> {
+        room.update(from, id(n), Bytes::from(vec![n; 10]), [n; 64])
+    }
+
+    fn snap(covers_upto: u64) -> StoredSnapshot {
+        StoredSnapshot {
+            covers_upto,
+            msg_id: [0xcc; 16],
+            ciphertext: vec![1, 2, 3],
+            signature: [9; 64],
+        }
+    }
+
+    /// The frames sent, decoded, with their recipient.
+    fn sent(effects: &[Effect]) -> Vec<(PeerId, ServerMsg)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Send { to, frame } | Effect::Presence { to, frame } => {
+                    Some((*to, decode_server(frame).expect("a valid frame")))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn appended(effects: &[Effect]) -> Vec<u64> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Append(entry) => Some(entry.seq),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn ack(n: u8, seq: u64) -> ServerMsg {
+        ServerMsg::Ack { msg_id: id(n), seq }
+    }
+
+    fn error(code: ErrorCode, msg_id: Option<MsgId>) -> ServerMsg {
+        ServerMsg::Error { code, msg_id }
+    }
+
+    fn seq_of(msg: &ServerMsg) -> Option<u64> {
+        match msg {
+            ServerMsg::Update(u) => Some(u.seq),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn updates_are_numbered_in_order_and_forwarded_to_everyone_else_at_once() {
+        let mut room = room(&[A, B, C]);
+        let out = update(&mut room, A, 1);
+        assert_eq!(appended(&out), vec![1]);
+        assert!(
+            matches!(&out[0], Effect::Append(e) if e.msg_id == id(1) && e.ciphertext[..] == [1; 10])
+        );
+        let sent = sent(&out);
+        assert_eq!(
+            sent.iter().map(|(to, _)| *to).collect::<Vec<_>>(),
+            vec![B, C]
+        );
+        assert!(matches!(&sent[0].1, ServerMsg::Update(u)
+            if u.seq == 1 && u.msg_id == id(1) && u.ciphertext == vec![1; 10] && u.signature == [1; 64]));
+        assert_eq!(appended(&update(&mut room, B, 2)), vec![2]);
+        assert_eq!(appended(&update(&mut room, A, 3)), vec![3]);
+    }
+
+    #[test]
+    fn the_author_is_acknowledged_when_the_commit_lands_not_before() {
+        let mut room = room(&[A, B]);
+        let out = update(&mut room, A, 1);
+        assert!(sent(&out).iter().all(|(to, _)| *to != A));
+        update(&mut room, A, 2);
+        assert!(room.busy());
+        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
+        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(2, 2))]);
+        assert!(!room.busy());
+        assert!(room.committed(Ok(())).is_empty(), "nothing in flight");
+    }
+
+    #[test]
+    fn a_resend_of_a_committed_update_is_acknowledged_again_and_stored_once() {
+        let mut room = room(&[A, B]);
+        update(&mut room, A, 1);
+        room.committed(Ok(()));
+        let out = update(&mut room, A, 1);
+        assert_eq!(appended(&out), Vec::<u64>::new());
+        assert_eq!(
+            sent(&out),
+            vec![(A, ack(1, 1))],
+            "acknowledged at once, forwarded to nobody"
+        );
+        assert!(!room.busy());
+    }
+
+    #[test]
+    fn a_resend_before_the_commit_is_acknowledged_when_the_commit_lands() {
+        let mut room = room(&[A, B]);
+        update(&mut room, A, 1);
+        update(&mut room, A, 2);
+        // A reconnected as B and resends both before the commits land.
+        assert!(update(&mut room, B, 1).is_empty());
+        assert!(update(&mut room, B, 2).is_empty());
+        assert_eq!(
+            sent(&room.committed(Ok(()))),
+            vec![(A, ack(1, 1)), (B, ack(1, 1))],
+            "only the late ack that is due"
+        );
+        assert_eq!(
+            sent(&room.committed(Ok(()))),
+            vec![(A, ack(2, 2)), (B, ack(2, 2))]
+        );
+    }
+
+    #[test]
+    fn a_failed_commit_is_reported_to_the_author_and_to_late_resends_and_forgets_the_id() {
+        let mut room = room(&[A, B]);
+        update(&mut room, A, 1);
+        update(&mut room, B, 1);
+        let out = room.committed(Err(StoreError::Closed));
+        let failed = error(ErrorCode::StorageFailed, Some(id(1)));
+        assert_eq!(sent(&out), vec![(A, failed.clone()), (B, failed)]);
+        assert_eq!(
+            out.iter()
+                .filter(|e| **e == Effect::Rejected(ErrorCode::StorageFailed))
+                .count(),
+            2
+        );
+        // The resend is a new update, stored under the next number.
+        assert_eq!(appended(&update(&mut room, A, 1)), vec![2]);
+    }
+
+    #[test]
+    fn a_late_ack_is_dropped_with_the_peer_that_left() {
+        let mut room = room(&[A, B]);
+        update(&mut room, A, 1);
+        update(&mut room, B, 1);
+        room.leave(B);
+        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
+    }
+
+    #[test]
+    fn a_room_loaded_from_storage_numbers_past_the_gap_and_knows_its_ids() {
+        let keys = keys();
+        let mut room = RoomState::new(keys.room(), settings());
+        let record = RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            head_seq: 10,
+            snapshot_covers: 4,
+            log_updates: 2,
+            log_bytes: 20,
+            msg_ids: vec![(id(7), 7), (id(10), 10)],
+        };
+        room.load(Some(record)).expect("a good record");
+        assert_eq!(room.check_join(None), Ok(Admission::Known(keys.writer())));
+        room.admit(A, None);
+        room.caught_up(A);
+        assert_eq!(
+            sent(&update(&mut room, A, 10)),
+            vec![(A, ack(10, 10))],
+            "a resend from before the restart"
+        );
+        assert_eq!(
+            appended(&update(&mut room, A, 11)),
+            vec![111],
+            "10 + the gap of 100, plus one"
+        );
+        // Everything up to the gap counts as committed: a snapshot may cover it.
+        assert_eq!(
+            room.snapshot(A, snap(110)),
+            vec![Effect::Snapshot(snap(110))]
+        );
+        assert!(matches!(
+            &room.snapshot(A, snap(4))[..],
+            [Effect::Rejected(ErrorCode::StaleSnapshot), _]
+        ));
+    }
+
+    #[test]
+    fn a_loaded_room_counts_its_stored_log_towards_the_next_hint() {
+        let keys = keys();
+        let mut s = settings();
+        s.compaction = Compaction {
+            updates: 1000,
+            bytes: 100,
+        };
+        let mut room = RoomState::new(keys.room(), s);
+        room.load(None).expect("no record");
+        assert!(room.unused());
+        let record = RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            head_seq: 2,
+            snapshot_covers: 0,
+            log_updates: 2,
+            log_bytes: 100,
+            msg_ids: vec![(id(1), 1), (id(2), 2)],
+        };
+        room.load(Some(record)).expect("a good record");
+        room.admit(A, None);
+        room.caught_up(A);
+        // A snapshot covering the first update drops half the bytes.
+        room.snapshot(A, snap(1));
+        room.committed(Ok(()));
+        update(&mut room, A, 3);
+        let out = room.committed(Ok(()));
+        assert!(
+            !sent(&out)
+                .iter()
+                .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. })),
+            "50 + 10 < 100"
+        );
+        room.update(A, id(4), Bytes::from(vec![0; 40]), [0; 64]);
+        let out = room.committed(Ok(()));
+        assert!(
+            sent(&out).contains(&(A, ServerMsg::CompactHint { head_seq: 104 })),
+            "50 + 10 + 40 reaches 100"
+        );
+    }
+
+    #[test]
+    fn a_stored_record_whose_key_is_not_the_rooms_is_corrupt() {
+        let mut room = RoomState::new(keys().room(), settings());
+        let other = DocKeys::from_edit(&EditSecret::from_bytes([1; 32]));
+        let record = RoomRecord {
+            write_pk: other.writer().to_bytes(),
+            ..RoomRecord::default()
+        };
+        assert!(matches!(
+            room.load(Some(record)),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn joins_are_refused_for_a_wrong_key_an_unknown_room_a_full_room_and_while_stopping() {
+        let keys = keys();
+        let other = DocKeys::from_edit(&EditSecret::from_bytes([1; 32]));
+        let mut fresh = RoomState::new(keys.room(), settings());
+        assert_eq!(fresh.check_join(None), Err(ErrorCode::UnknownRoom));
+        assert_eq!(
+            fresh.check_join(Some(other.writer().to_bytes())),
+            Err(ErrorCode::WrongRoomKey),
+            "a key must hash to the room id"
+        );
+        assert_eq!(
+            fresh.check_join(Some(keys.writer().to_bytes())),
+            Ok(Admission::Create(keys.writer()))
+        );
+        fresh.created(keys.writer());
+        assert!(!fresh.unused());
+        assert_eq!(fresh.check_join(None), Ok(Admission::Known(keys.writer())));
+        assert_eq!(
+            fresh.check_join(Some(keys.writer().to_bytes())),
+            Ok(Admission::Known(keys.writer()))
+        );
+        assert_eq!(
+            fresh.check_join(Some(other.writer().to_bytes())),
+            Err(ErrorCode::WrongRoomKey)
+        );
+        fresh.stop();
+        assert!(fresh.stopping());
+        assert_eq!(fresh.check_join(None), Err(ErrorCode::ShuttingDown));
+    }
+
+    #[test]
+    fn leaving_tells_the_others_and_frees_the_slot() {
+        let mut s = settings();
+        s.max_peers = 2;
+        let mut room = room_with(s, &[A, B]);
+        assert_eq!(room.check_join(None), Err(ErrorCode::RoomFull));
+        let out = room.leave(B);
+        assert_eq!(out[0], Effect::Forget { peer: B });
+        assert_eq!(sent(&out), vec![(A, ServerMsg::PeerLeft { peer: B })]);
+        assert!(room.check_join(None).is_ok());
+        assert!(room.leave(B).is_empty(), "leaving twice does nothing");
+        room.leave(A);
+        assert!(room.is_empty());
+    }
+
+    #[test]
+    fn a_lagging_peer_is_disconnected_and_the_others_told() {
+        let mut room = room(&[A, B, C]);
+        let out = room.lagging(B);
+        assert_eq!(out[0], Effect::Disconnect { peer: B });
+        assert_eq!(
+            sent(&out),
+            vec![
+                (A, ServerMsg::PeerLeft { peer: B }),
+                (C, ServerMsg::PeerLeft { peer: B })
+            ]
+        );
+        assert!(sent(&update(&mut room, A, 1))
+            .iter()
+            .all(|(to, _)| *to != B));
+    }
+
+    #[test]
+    fn a_joining_peer_catches_up_to_the_committed_head_and_gets_the_rest_in_order_after() {
+        let mut room = room(&[A]);
+        update(&mut room, A, 1);
+        room.committed(Ok(()));
+        update(&mut room, A, 2); // in flight when C joins
+        assert_eq!(
+            room.admit(C, Some(1)),
+            vec![Effect::CatchUp {
+                peer: C,
+                since: Some(1),
+                upto: 1
+            }]
+        );
+        assert!(
+            sent(&update(&mut room, A, 3)).is_empty(),
+            "held while catching up"
+        );
+        let out = room.committed(Ok(()));
+        assert_eq!(sent(&out), vec![(A, ack(2, 2))]);
+        let released = sent(&room.caught_up(C));
+        assert_eq!(
+            released
+                .iter()
+                .map(|(to, m)| (*to, seq_of(m)))
+                .collect::<Vec<_>>(),
+            vec![(C, Some(2)), (C, Some(3))]
+        );
+        assert!(room.caught_up(C).is_empty(), "released once");
+        assert_eq!(sent(&update(&mut room, A, 4)).len(), 1, "live now");
+    }
+
+    #[test]
+    fn a_client_ahead_of_the_relay_is_sent_everything() {
+        let mut room = room(&[A]);
+        update(&mut room, A, 1);
+        room.committed(Ok(()));
+        assert_eq!(
+            room.admit(B, Some(2)),
+            vec![Effect::CatchUp {
+                peer: B,
+                since: None,
+                upto: 1
+            }]
+        );
+        assert_eq!(
+            room.admit(C, Some(1)),
+            vec![Effect::CatchUp {
+                peer: C,
+                since: Some(1),
+                upto: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn a_peer_whose_hold_overflows_is_disconnected_and_the_others_told() {
+        let mut room = room(&[A, B]);
+        room.admit(C, None);
+        for n in 1..=4 {
+            let out = update(&mut room, A, n);
+            assert!(
+                !out.contains(&Effect::Disconnect { peer: C }),
+                "{n} frames fit the hold"
+            );
+        }
+        let out = update(&mut room, A, 5);
+        assert!(
+            out.contains(&Effect::Disconnect { peer: C }),
+            "the fifth does not"
+        );
+        assert!(sent(&out).contains(&(B, ServerMsg::PeerLeft { peer: C })));
+        assert!(
+            room.caught_up(C).is_empty(),
+            "nothing is released to a peer that is gone"
+        );
+    }
+
+    #[test]
+    fn a_snapshot_must_cover_only_committed_updates_and_reach_past_the_last_claim() {
+        let mut room = room(&[A]);
+        for n in 1..=3 {
+            update(&mut room, A, n);
+        }
+        room.committed(Ok(()));
+        room.committed(Ok(()));
+        let refused = |out: Vec<Effect>, code| {
+            assert_eq!(sent(&out), vec![(A, error(code, Some([0xcc; 16])))]);
+        };
+        refused(room.snapshot(A, snap(3)), ErrorCode::InvalidSnapshot);
+        refused(room.snapshot(A, snap(0)), ErrorCode::StaleSnapshot);
+        assert_eq!(
+            room.snapshot(A, snap(2)),
+            vec![Effect::Snapshot(snap(2))],
+            "up to the committed head"
+        );
+        refused(room.snapshot(A, snap(2)), ErrorCode::StaleSnapshot);
+        refused(room.snapshot(A, snap(1)), ErrorCode::StaleSnapshot);
+    }
+
+    #[test]
+    fn a_stored_snapshot_drops_its_log_and_ids_and_restarts_the_hint_count() {
+        let mut s = settings();
+        s.compaction = Compaction {
+            updates: 3,
+            bytes: 1 << 30,
+        };
+        let mut room = room_with(s, &[A, B]);
+        let hint = |out: &[Effect]| {
+            sent(out)
+                .iter()
+                .filter(|(_, m)| matches!(m, ServerMsg::CompactHint { .. }))
+                .count()
+        };
+        for n in 1..=3 {
+            update(&mut room, A, n);
+        }
+        assert_eq!(hint(&room.committed(Ok(()))), 0);
+        assert_eq!(hint(&room.committed(Ok(()))), 0);
+        let out = room.committed(Ok(()));
+        assert_eq!(hint(&out), 2, "everyone is asked, the author too");
+        assert!(sent(&out).contains(&(B, ServerMsg::CompactHint { head_seq: 3 })));
+
+        assert!(sent(&room.snapshot(B, snap(2))).is_empty());
+        let out = room.committed(Ok(()));
+        assert_eq!(
+            sent(&out),
+            vec![(B, ServerMsg::SnapshotStored { covers_upto: 2 })]
+        );
+        // The id above the snapshot is still known; the covered ones are not.
+        assert_eq!(sent(&update(&mut room, A, 3)), vec![(A, ack(3, 3))]);
+        assert_eq!(appended(&update(&mut room, A, 2)), vec![4]);
+        room.committed(Ok(()));
+        // Log after the snapshot: seq 3 and 4; the next update makes three.
+        update(&mut room, A, 5);
+        assert_eq!(hint(&room.committed(Ok(()))), 2);
+    }
+
+    #[test]
+    fn hints_come_every_n_updates_or_every_n_bytes() {
+        let mut s = settings();
+        s.compaction = Compaction {
+            updates: 3,
+            bytes: 1 << 30,
+        };
+        let mut room = room_with(s, &[A]);
+        let mut hinted = Vec::new();
+        for n in 1..=7 {
+            update(&mut room, A, n);
+            if sent(&room.committed(Ok(())))
+                .iter()
+                .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. }))
+            {
+                hinted.push(n);
+            }
+        }
+        assert_eq!(hinted, vec![3, 6]);
+
+        let mut s = settings();
+        s.compaction = Compaction {
+            updates: 1000,
+            bytes: 25,
+        };
+        let mut room = room_with(s, &[A]);
+        let mut hinted = Vec::new();
+        for n in 1..=6 {
+            update(&mut room, A, n); // 10 bytes each
+            if sent(&room.committed(Ok(())))
+                .iter()
+                .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. }))
+            {
+                hinted.push(n);
+            }
+        }
+        assert_eq!(hinted, vec![3, 6], "at 30 bytes, then 25 more");
+    }
+
+    #[test]
+    fn a_failed_snapshot_releases_its_claim() {
+        let mut room = room(&[A]);
+        update(&mut room, A, 1);
+        update(&mut room, A, 2);
+        room.committed(Ok(()));
+        room.committed(Ok(()));
+        room.snapshot(A, snap(1));
+        let out = room.committed(Err(StoreError::Closed));
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::StorageFailed, Some([0xcc; 16])))]
+        );
+        assert_eq!(
+            room.snapshot(A, snap(1)),
+            vec![Effect::Snapshot(snap(1))],
+            "the same cover may be tried again"
+        );
+        let out = room.committed(Err(StoreError::StaleSnapshot));
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))],
+            "the store's own refusal"
+        );
+        assert_eq!(room.snapshot(A, snap(2)), vec![Effect::Snapshot(snap(2))]);
+        room.committed(Ok(()));
+        assert!(matches!(
+            &room.snapshot(A, snap(2))[..],
+            [Effect::Rejected(ErrorCode::StaleSnapshot), _]
+        ));
+    }
+
+    #[test]
+    fn presence_goes_to_the_others_that_are_live_and_skips_those_catching_up() {
+        let mut room = room(&[A, B]);
+        room.admit(C, None);
+        let out = room.awareness(A, vec![5; 8]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            sent(&out),
+            vec![(
+                B,
+                ServerMsg::Awareness {
+                    peer: A,
+                    ciphertext: vec![5; 8]
+                }
+            )]
+        );
+        assert!(out.contains(&Effect::PresenceDropped));
+        assert!(matches!(out[0], Effect::Presence { to: B, .. }));
+    }
+
+    #[test]
+    fn while_stopping_writes_are_refused_and_those_in_flight_still_land() {
+        let mut room = room(&[A]);
+        update(&mut room, A, 1);
+        room.stop();
+        assert_eq!(
+            sent(&update(&mut room, A, 2)),
+            vec![(A, error(ErrorCode::ShuttingDown, Some(id(2))))]
+        );
+        assert_eq!(
+            sent(&room.snapshot(A, snap(1))),
+            vec![(A, error(ErrorCode::ShuttingDown, Some([0xcc; 16])))]
+        );
+        assert!(room.busy());
+        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
+        assert!(!room.busy());
+    }
+
+    #[test]
+    fn frames_for_a_peer_catching_up_are_held_acks_too() {
+        let mut room = room(&[A]);
+        room.admit(B, None);
+        update(&mut room, A, 1);
+        // B's resend of A's update, before the commit: a late ack, held.
+        update(&mut room, B, 1);
+        let out = room.committed(Ok(()));
+        assert_eq!(sent(&out), vec![(A, ack(1, 1))]);
+        let released = sent(&room.caught_up(B));
+        assert_eq!(released.len(), 2);
+        assert_eq!(seq_of(&released[0].1), Some(1));
+        assert_eq!(released[1], (B, ack(1, 1)));
+    }
+}

@@ -1,0 +1,567 @@
+//! The [`Store`] in one SQLite file (`cahier.sqlite3`, WAL mode).
+//!
+//! Writes go through one writer thread that owns the only write connection.
+//! It takes every write waiting in its queue, applies them in order in one
+//! transaction and commits once (group commit), then tells each writer its
+//! result. A room acknowledges an update only after that commit, so with
+//! `--durability full` an `Ack` survives both a crash and a power cut. A
+//! write refused on its own merits (a stale snapshot, a sequence number
+//! already stored) is answered alone; only a failing statement fails the
+//! batch.
+//!
+//! Reads (loading a room, catching a client up) use their own short-lived
+//! connections; WAL lets them run beside the writer. A catch-up reads the
+//! snapshot and every update after it inside one read transaction, on a
+//! blocking thread that hands chunks to the caller's stream as it reads
+//! them, so a compaction committed meanwhile cannot make it skip updates.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt as _;
+use protocol::{RoomId, StoredSnapshot, StoredUpdate};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{CatchUp, Chunks, Commit, Entry, RoomRecord, Store, StoreError};
+use crate::config::Durability;
+use crate::metrics::Metrics;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "cahier.sqlite3";
+/// Most writes in one transaction.
+const MAX_BATCH: usize = 4096;
+/// SQLite's page size for a new database. A commit writes every page it
+/// touched, whole, to the WAL, and an update in one room does not share a
+/// page with an update in another (the table is ordered by room): with many
+/// rooms typing at once, nearly every update costs a page. 1 KiB pages
+/// instead of the default 4 KiB cut the bytes written by about four
+/// (BENCHMARKS.md, W1); rows are ~200 bytes and snapshots overflow into
+/// chains either way.
+const PAGE_SIZE: u32 = 1024;
+/// The WAL is copied back into the database (a checkpoint) once it holds
+/// this many pages (4 MiB). A page rewritten by many commits between two
+/// checkpoints is copied once: the busy rooms' last pages are, over and
+/// over, so a longer WAL writes less (SQLite's default is 1,000 pages).
+const WAL_CHECKPOINT_PAGES: u32 = 4096;
+/// Writes waiting for the writer thread before rooms wait to queue more.
+const QUEUE: usize = 8192;
+/// Most writes queued or being committed at once.
+const MAX_IN_FLIGHT: usize = QUEUE + MAX_BATCH;
+/// Catch-up chunks read ahead of the client.
+const READ_AHEAD: usize = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS rooms (
+    id BLOB PRIMARY KEY,
+    write_pk BLOB NOT NULL,
+    created INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS updates (
+    room BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    msg_id BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+    room BLOB PRIMARY KEY,
+    covers_upto INTEGER NOT NULL,
+    msg_id BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    signature BLOB NOT NULL
+) WITHOUT ROWID;
+";
+
+/// One write, applied in queue order.
+#[derive(Debug)]
+enum Op {
+    Create {
+        room: RoomId,
+        write_pk: [u8; 32],
+    },
+    Append {
+        room: RoomId,
+        entry: Entry,
+    },
+    Snapshot {
+        room: RoomId,
+        snapshot: StoredSnapshot,
+    },
+    /// Commit what came before, checkpoint, and stop the writer thread.
+    Stop,
+}
+
+struct Write {
+    op: Op,
+    done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// Cheap-clone handle to the SQLite store.
+#[derive(Clone)]
+pub(crate) struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writes: mpsc::Sender<Write>,
+    /// Taken by `close`; the lock is never held across an await.
+    writer: std::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+fn blob16(bytes: Vec<u8>) -> Result<[u8; 16], StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("a 16-byte id has another length"))
+}
+
+fn blob64(bytes: Vec<u8>) -> Result<[u8; 64], StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("a signature is not 64 bytes"))
+}
+
+impl SqliteStore {
+    /// Open (or create) the database in `dir` and start the writer thread.
+    pub fn open(
+        dir: &Path,
+        durability: Durability,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::DataDir(dir.to_owned(), Arc::new(e)))?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)?;
+        // Before anything is written: a new database gets small pages (see
+        // PAGE_SIZE); an existing one keeps the size it was created with.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+        let sync = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", sync)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(SCHEMA)?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let writer = std::thread::Builder::new()
+            .name("cahier-store".into())
+            .spawn(move || writer_loop(conn, rx, &metrics))
+            .map_err(|e| StoreError::DataDir(dir.to_owned(), Arc::new(e)))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path,
+                writes: tx,
+                writer: std::sync::Mutex::new(Some(writer)),
+            }),
+        })
+    }
+
+    /// Queue a write; the returned future resolves once it is committed
+    /// (or failed). Waits only if the writer's queue is full.
+    async fn submit(&self, op: Op) -> Commit {
+        let (done, rx) = oneshot::channel();
+        if let Err(mpsc::error::SendError(write)) = self.inner.writes.send(Write { op, done }).await
+        {
+            let _ = write.done.send(Err(StoreError::Closed));
+        }
+        async move { rx.await.unwrap_or(Err(StoreError::Closed)) }.boxed()
+    }
+
+    fn read_conn(path: &Path) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&self, room: RoomId) -> BoxFuture<'_, Result<Option<RoomRecord>, StoreError>> {
+        let path = self.inner.path.clone();
+        async move {
+            tokio::task::spawn_blocking(move || load_blocking(&path, room))
+                .await
+                .unwrap_or(Err(StoreError::Closed))
+        }
+        .boxed()
+    }
+
+    fn create(&self, room: RoomId, write_pk: [u8; 32]) -> BoxFuture<'_, Result<(), StoreError>> {
+        async move { self.submit(Op::Create { room, write_pk }).await.await }.boxed()
+    }
+
+    fn append(&self, room: RoomId, entry: Entry) -> BoxFuture<'_, Commit> {
+        self.submit(Op::Append { room, entry }).boxed()
+    }
+
+    fn replace_snapshot(&self, room: RoomId, snapshot: StoredSnapshot) -> BoxFuture<'_, Commit> {
+        self.submit(Op::Snapshot { room, snapshot }).boxed()
+    }
+
+    fn catch_up(
+        &self,
+        room: RoomId,
+        since: Option<u64>,
+        upto: u64,
+        chunk_bytes: usize,
+    ) -> BoxFuture<'_, Result<CatchUp, StoreError>> {
+        let path = self.inner.path.clone();
+        async move {
+            let (start_tx, start) = oneshot::channel();
+            let (chunk_tx, chunks) = mpsc::channel(READ_AHEAD);
+            tokio::task::spawn_blocking(move || {
+                let mut start_tx = Some(start_tx);
+                let read = CatchUpRead {
+                    room,
+                    since,
+                    upto,
+                    chunk_bytes,
+                };
+                if let Err(e) = read.run(&path, &mut start_tx, &chunk_tx) {
+                    // Whoever is still listening hears why it stopped.
+                    match start_tx.take() {
+                        Some(start_tx) => {
+                            let _ = start_tx.send(Err(e));
+                        }
+                        None => {
+                            let _ = chunk_tx.blocking_send(Err(e));
+                        }
+                    }
+                }
+            });
+            let (snapshot, pending) = start.await.unwrap_or(Err(StoreError::Closed))?;
+            let chunks: Chunks =
+                Box::pin(futures_util::stream::unfold(chunks, |mut rx| async move {
+                    rx.recv().await.map(|chunk| (chunk, rx))
+                }));
+            Ok(CatchUp {
+                snapshot,
+                pending,
+                chunks,
+            })
+        }
+        .boxed()
+    }
+
+    fn in_flight_limit(&self) -> u64 {
+        MAX_IN_FLIGHT as u64
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        async move {
+            let handle = self
+                .inner
+                .writer
+                .lock()
+                .map(|mut w| w.take())
+                .unwrap_or(None);
+            let Some(handle) = handle else { return };
+            if let Err(e) = self.submit(Op::Stop).await.await {
+                tracing::warn!(error = %e, "last commit before shutdown failed");
+            }
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+        .boxed()
+    }
+}
+
+fn load_blocking(path: &Path, room: RoomId) -> Result<Option<RoomRecord>, StoreError> {
+    let mut conn = SqliteStore::read_conn(path)?;
+    let tx = conn.transaction()?;
+    let id = room.as_bytes().as_slice();
+    let Some(pk): Option<Vec<u8>> = tx
+        .query_row("SELECT write_pk FROM rooms WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut record = RoomRecord {
+        write_pk: pk
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("write_pk is not 32 bytes"))?,
+        ..RoomRecord::default()
+    };
+    record.snapshot_covers = snapshot_covers(&tx, id)?;
+    let mut stmt = tx.prepare(
+        "SELECT msg_id, seq, length(ciphertext) FROM updates WHERE room = ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([id])?;
+    while let Some(row) = rows.next()? {
+        let seq: u64 = row.get(1)?;
+        let len: u64 = row.get(2)?;
+        record.msg_ids.push((blob16(row.get(0)?)?, seq));
+        record.log_updates += 1;
+        record.log_bytes += len;
+        record.head_seq = record.head_seq.max(seq);
+    }
+    record.head_seq = record.head_seq.max(record.snapshot_covers);
+    Ok(Some(record))
+}
+
+type Start = Result<(Option<StoredSnapshot>, u64), StoreError>;
+
+/// One catch-up read, on a blocking thread.
+struct CatchUpRead {
+    room: RoomId,
+    since: Option<u64>,
+    upto: u64,
+    chunk_bytes: usize,
+}
+
+impl CatchUpRead {
+    /// In one read transaction: decide where the client starts (`since`, or
+    /// the snapshot if it is behind it or new), send that, then send the
+    /// updates in chunks. Stops early when the reader goes away.
+    fn run(
+        &self,
+        path: &Path,
+        start_tx: &mut Option<oneshot::Sender<Start>>,
+        chunk_tx: &mpsc::Sender<Result<Vec<StoredUpdate>, StoreError>>,
+    ) -> Result<(), StoreError> {
+        let mut conn = SqliteStore::read_conn(path)?;
+        let tx = conn.transaction()?;
+        let id = self.room.as_bytes().as_slice();
+        let covers = snapshot_covers(&tx, id)?;
+        let snapshot = match self.since {
+            Some(since) if since >= covers => None,
+            _ if covers == 0 => None,
+            _ => tx
+                .query_row(
+                    "SELECT covers_upto, msg_id, ciphertext, signature FROM snapshots WHERE room = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?
+                .map(|(covers_upto, msg_id, ciphertext, signature): (u64, Vec<u8>, Vec<u8>, Vec<u8>)| {
+                    Ok::<_, StoreError>(StoredSnapshot {
+                        covers_upto,
+                        msg_id: blob16(msg_id)?,
+                        ciphertext,
+                        signature: blob64(signature)?,
+                    })
+                })
+                .transpose()?,
+        };
+        let after = match &snapshot {
+            Some(s) => s.covers_upto,
+            None => self.since.unwrap_or(0),
+        };
+        let pending: u64 = tx.query_row(
+            "SELECT count(*) FROM updates WHERE room = ?1 AND seq > ?2 AND seq <= ?3",
+            params![id, after, self.upto],
+            |r| r.get(0),
+        )?;
+        let Some(start) = start_tx.take() else {
+            return Ok(());
+        };
+        if start.send(Ok((snapshot, pending))).is_err() {
+            return Ok(());
+        }
+        let mut stmt = tx.prepare(
+            "SELECT seq, msg_id, ciphertext, signature FROM updates
+             WHERE room = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query(params![id, after, self.upto])?;
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while let Some(row) = rows.next()? {
+            let ciphertext: Vec<u8> = row.get(2)?;
+            // About what the update costs on the wire besides its bytes.
+            bytes += ciphertext.len() + 100;
+            batch.push(StoredUpdate {
+                seq: row.get(0)?,
+                msg_id: blob16(row.get(1)?)?,
+                ciphertext,
+                signature: blob64(row.get(3)?)?,
+            });
+            if bytes >= self.chunk_bytes {
+                if chunk_tx
+                    .blocking_send(Ok(std::mem::take(&mut batch)))
+                    .is_err()
+                {
+                    return Ok(());
+                }
+                bytes = 0;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = chunk_tx.blocking_send(Ok(batch));
+        }
+        Ok(())
+    }
+}
+
+/// How far the room's snapshot reaches (0 without one).
+fn snapshot_covers(tx: &rusqlite::Transaction<'_>, room: &[u8]) -> Result<u64, rusqlite::Error> {
+    Ok(tx
+        .query_row(
+            "SELECT covers_upto FROM snapshots WHERE room = ?1",
+            [room],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Apply one write. The outer error fails the whole batch; the inner one
+/// refuses this write alone.
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
+    op: &Op,
+) -> Result<Result<(), StoreError>, rusqlite::Error> {
+    match op {
+        Op::Create { room, write_pk } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO rooms (id, write_pk, created) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                room.as_bytes().as_slice(),
+                write_pk.as_slice(),
+                now
+            ])?;
+        }
+        Op::Append { room, entry } => {
+            let added = tx
+                .prepare_cached(
+                    "INSERT INTO updates (room, seq, msg_id, ciphertext, signature)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![
+                    room.as_bytes().as_slice(),
+                    entry.seq,
+                    entry.msg_id.as_slice(),
+                    entry.ciphertext.as_ref(),
+                    entry.signature.as_slice()
+                ])?;
+            if added == 0 {
+                return Ok(Err(StoreError::Conflict(entry.seq)));
+            }
+        }
+        Op::Snapshot { room, snapshot } => {
+            let id = room.as_bytes().as_slice();
+            let stored = tx
+                .prepare_cached(
+                    "INSERT INTO snapshots (room, covers_upto, msg_id, ciphertext, signature)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (room) DO UPDATE SET
+                        covers_upto = excluded.covers_upto, msg_id = excluded.msg_id,
+                        ciphertext = excluded.ciphertext, signature = excluded.signature
+                     WHERE excluded.covers_upto > snapshots.covers_upto",
+                )?
+                .execute(params![
+                    id,
+                    snapshot.covers_upto,
+                    snapshot.msg_id.as_slice(),
+                    snapshot.ciphertext,
+                    snapshot.signature.as_slice()
+                ])?;
+            if stored == 0 {
+                return Ok(Err(StoreError::StaleSnapshot));
+            }
+            tx.prepare_cached("DELETE FROM updates WHERE room = ?1 AND seq <= ?2")?
+                .execute(params![id, snapshot.covers_upto])?;
+        }
+        Op::Stop => {}
+    }
+    Ok(Ok(()))
+}
+
+fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Write>, metrics: &Metrics) {
+    let mut stopping = false;
+    while !stopping {
+        let Some(first) = rx.blocking_recv() else {
+            break;
+        };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(write) => batch.push(write),
+                Err(_) => break,
+            }
+        }
+        stopping = batch.iter().any(|w| matches!(w.op, Op::Stop));
+        match commit(&mut conn, &batch, metrics) {
+            Ok(results) => {
+                for (write, result) in batch.into_iter().zip(results) {
+                    let _ = write.done.send(result);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, writes = batch.len(), "commit failed; nothing in it was acknowledged");
+                for write in batch {
+                    let _ = write.done.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+    rx.close();
+    // Anything queued behind the stop is refused, not lost silently: its
+    // room sends the client an error and the client keeps it to resend.
+    while let Ok(write) = rx.try_recv() {
+        let _ = write.done.send(Err(StoreError::Closed));
+    }
+    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
+        tracing::warn!(error = %e, "final checkpoint failed; the WAL will be replayed on next start");
+    }
+}
+
+/// Apply a batch in one transaction; each write's own result once it is
+/// committed.
+fn commit(
+    conn: &mut Connection,
+    batch: &[Write],
+    metrics: &Metrics,
+) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    let tx = conn.transaction()?;
+    let mut results = Vec::with_capacity(batch.len());
+    for write in batch {
+        results.push(apply(&tx, &write.op)?);
+    }
+    tx.commit()?;
+    metrics.commits.fetch_add(1, Relaxed);
+    for (write, result) in batch.iter().zip(&results) {
+        match (&write.op, result) {
+            (Op::Append { entry, .. }, Ok(())) => {
+                metrics.updates_stored.fetch_add(1, Relaxed);
+                metrics
+                    .update_bytes_stored
+                    .fetch_add(entry.ciphertext.len() as u64, Relaxed);
+            }
+            (Op::Snapshot { .. }, Ok(())) => {
+                metrics.snapshots_stored.fetch_add(1, Relaxed);
+            }
+            _ => {}
+        }
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: PathBuf) -> BoxFuture<'static, Option<Arc<dyn Store>>> {
+        async move {
+            let metrics = Arc::new(Metrics::default());
+            let store = SqliteStore::open(&dir, Durability::Normal, metrics).expect("open sqlite");
+            Some(Arc::new(store) as Arc<dyn Store>)
+        }
+        .boxed()
+    }
+
+    store_conformance!(open);
+}
