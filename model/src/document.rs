@@ -76,9 +76,9 @@ pub struct RemoteChange {
     pub body_unmapped: bool,
 }
 
-/// Why an edit or an update could not be applied. Every error of
-/// [`Document::apply_remote`] means the update was set aside: not applied,
-/// so never saved nor in a snapshot ([`DocError::is_set_aside`]).
+/// Why an edit or an update could not be applied. An update refused by
+/// the guard or that Yrs cannot decode is set aside: not applied, so never
+/// saved nor in a snapshot ([`DocError::is_set_aside`]).
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {
     #[error("the edit does not fit the text: {start} + {delete} is past its length {len}")]
@@ -88,16 +88,17 @@ pub enum DocError {
     Refused(#[from] Refusal),
     #[error("the update is not a Yrs v1 update")]
     Decode(#[source] yrs::encoding::read::Error),
-    /// yrs stopped half-way; the guard's checks leave no known way here.
+    /// yrs stopped half-way, part of the update applied; the guard's
+    /// checks leave no known way here.
     #[error("the update cannot be applied to this document")]
     Apply(#[source] yrs::error::UpdateError),
 }
 
 impl DocError {
-    /// Whether this is a co-author's update set aside (every error of
-    /// [`Document::apply_remote`]), as opposed to a local edit refused.
+    /// Whether a co-author's update was set aside whole: nothing of it
+    /// applied.
     pub fn is_set_aside(&self) -> bool {
-        !matches!(self, DocError::EditOutOfRange { .. })
+        matches!(self, DocError::Refused(_) | DocError::Decode(_))
     }
 }
 
@@ -492,9 +493,10 @@ impl Document {
         })
     }
 
-    /// How many co-authors' updates were set aside since this document was
-    /// made (or loaded). A document that set one aside should not upload a
-    /// snapshot: the snapshot would silently drop what it could not read.
+    /// How many co-authors' updates were not applied (set aside, or, for
+    /// none known, failed half-way) since this document was made. A
+    /// document that set one aside should not upload a snapshot: it would
+    /// silently drop what it could not read.
     pub fn set_aside(&self) -> u32 {
         self.set_aside.load(Ordering::Relaxed)
     }

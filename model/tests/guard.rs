@@ -162,3 +162,71 @@ fn every_update_of_the_editing_traces_passes_the_guard_and_applies() {
         eprintln!("{name}: {} updates and the snapshot pass", updates.len());
     }
 }
+
+/// A v1 update by client 3 inserting `text` with the given origins.
+fn with_origins(origin: (u8, u8), right_origin: (u8, u8), text: &str) -> Vec<u8> {
+    let mut update = vec![
+        1,
+        1,
+        3,
+        0,
+        0xc4,
+        origin.0,
+        origin.1,
+        right_origin.0,
+        right_origin.1,
+    ];
+    update.push(text.len() as u8);
+    update.extend_from_slice(text.as_bytes());
+    update.push(0);
+    update
+}
+
+/// Found by fuzzing (`fuzz/`, target `remote_update`): an item whose left
+/// and right origins are one id is placed by Yrs in one spot when it
+/// arrives and in another when the saved copy is loaded, so a page showed
+/// one text and, after a reload, another. Refused.
+#[test]
+fn an_item_whose_two_origins_are_one_id_is_refused() {
+    let alice = Document::new(1);
+    let typed = alice
+        .edit_body(&Edit {
+            start: 0,
+            delete: 0,
+            insert: "# Titre\n\nLa motion est adoptée.".into(),
+        })
+        .expect("fits");
+    let crafted = with_origins((1, 4), (1, 4), "de Carol ");
+
+    // Without the guard, on a bare Yrs doc.
+    let bare = yrs::Doc::with_client_id(2);
+    let text = bare.get_or_insert_text(model::schema::BODY);
+    for update in [&typed, &crafted] {
+        let update = Update::decode_v1(update).expect("well formed");
+        bare.transact_mut().apply_update(update).expect("applies");
+    }
+    let live = yrs::GetString::get_string(&text, &bare.transact());
+    let saved = yrs::ReadTxn::encode_state_as_update_v1(&bare.transact(), &Default::default());
+    let copy = yrs::Doc::with_client_id(3);
+    let update = Update::decode_v1(&saved).expect("well formed");
+    copy.transact_mut().apply_update(update).expect("applies");
+    let reloaded = yrs::GetString::get_string(
+        &copy.get_or_insert_text(model::schema::BODY),
+        &copy.transact(),
+    );
+    assert_ne!(live, reloaded, "live and reloaded copies differ");
+
+    let bob = Document::new(2);
+    bob.apply_remote(&typed).expect("applies");
+    let err = bob.apply_remote(&crafted).expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            DocError::Refused(Refusal {
+                reason: Reason::SameOrigins((1, 4)),
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+}
