@@ -44,17 +44,23 @@
 //! than [`MAX_DEPTH`] (in `any` values and in the JSON of embeds and
 //! formats); a count or a length larger than the bytes left could hold; a
 //! varint longer than 10 bytes or larger than its field; a clock past
-//! [`MAX_CLOCK`]; content kinds, value tags, type kinds and info bits yrs
-//! does not know, and content 2 (legacy JSON, which yrs decodes with one
-//! string more than it encodes and never writes); a client listed twice; an
-//! empty GC, skip or deleted range; trailing bytes. Every update Yrs writes
+//! [`MAX_CLOCK`]; a client id past 53 bits; content kinds, value tags,
+//! type kinds and info bits yrs does not know, and content 2 (legacy JSON,
+//! which yrs decodes with one string more than it encodes and never
+//! writes); a client listed twice; an empty GC, skip or deleted range;
+//! trailing bytes. Every update Yrs writes
 //! passes (tests below: real edits, maps, arrays, formatting, embeds,
 //! sub-documents, whole editing traces).
 //!
 //! What is left to the document ([`Shape`]): an item placed in a nested
 //! type names its parent by id, and yrs gives up half-way through an update
 //! whose parent is not a type; [`crate::Document`] refuses such an update
-//! before applying it, knowing which ids are types.
+//! before applying it, knowing which ids are types. And an item's left
+//! origin must come before its right origin, in one type: yrs places an
+//! item whose origins contradict each other wherever its conflict
+//! resolution runs out, differently live and when loading a saved copy
+//! (found by fuzzing); the document checks the order of the two against
+//! the text it has.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -71,6 +77,10 @@ pub const MAX_DEPTH: usize = 64;
 /// turns a difference negative. A person would need two billion
 /// operations to reach it.
 pub const MAX_CLOCK: u32 = i32::MAX as u32;
+
+/// The largest client id accepted: 53 bits (a JavaScript safe integer,
+/// what Yjs writes; yrs's `ClientID` keeps 53 bits).
+pub const MAX_CLIENT: u64 = (1 << 53) - 1;
 
 /// The longest varint accepted, in bytes: enough for a `u64`.
 const MAX_VARINT_BYTES: usize = 10;
@@ -141,6 +151,8 @@ pub enum Reason {
     },
     #[error("values nest deeper than {MAX_DEPTH} levels")]
     TooDeep,
+    #[error("client id {0} is larger than 53 bits")]
+    ClientTooLarge(u64),
     #[error("a clock goes past {MAX_CLOCK}")]
     ClockTooLarge,
     #[error("a struct has content kind {0}, which this app does not read")]
@@ -165,14 +177,20 @@ pub enum Reason {
     SameOrigins(Id),
     #[error("an item's parent {0:?} is not a shared type of this document")]
     ParentNotAType(Id),
+    #[error("an item's right origin {right_origin:?} is not to the right of its left origin {origin:?} in one shared type")]
+    OriginsOutOfOrder { origin: Id, right_origin: Id },
 }
 
 /// What the document must check that the bytes alone cannot tell, and
 /// what it keeps to tell it next time: found while reading an update that
-/// passed. Empty for updates of text, maps of values and roots (all of
-/// Cahier's today), so it allocates nothing for them.
+/// passed. Empty for text typed at the end, maps of values and roots, so
+/// it allocates nothing for them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
+    /// The items with both origins, with the offset of each: the document
+    /// checks that the left one comes before the right one
+    /// ([`crate::Document`]; the bytes alone cannot tell).
+    pub origins: Vec<(usize, Id, Id)>,
     /// The parents named by id (items in nested types), with the offset
     /// where each is named.
     pub parents: Vec<(usize, Id)>,
@@ -483,8 +501,19 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn id(&mut self) -> Result<Id, Refusal> {
+    /// A client id: at most 53 bits, as Yjs and yrs make them (yrs keeps
+    /// the 53 low bits, so two ids that differ above them would be one
+    /// client to it and two here; a debug build of yrs panics on them).
+    fn client(&mut self) -> Result<u64, Refusal> {
         let client = self.var("a client id")?;
+        if client > MAX_CLIENT {
+            return Err(self.refuse(Reason::ClientTooLarge(client)));
+        }
+        Ok(client)
+    }
+
+    fn id(&mut self) -> Result<Id, Refusal> {
+        let client = self.client()?;
         let clock = self.clock("a clock")?;
         Ok((client, clock))
     }
@@ -496,7 +525,7 @@ impl<'a> Reader<'a> {
         for _ in 0..clients {
             // A struct is at least an info byte and one more.
             let structs = self.count("a client's structs", 2)?;
-            let client = self.var("a client id")?;
+            let client = self.client()?;
             seen.push(client);
             let mut clock = self.clock("a clock")?;
             for _ in 0..structs {
@@ -544,6 +573,7 @@ impl<'a> Reader<'a> {
         }
         let has_origin = info & HAS_ORIGIN != 0;
         let has_right_origin = info & HAS_RIGHT_ORIGIN != 0;
+        let at = self.at;
         let origin = if has_origin { Some(self.id()?) } else { None };
         if has_right_origin {
             let right_origin = self.id()?;
@@ -552,6 +582,9 @@ impl<'a> Reader<'a> {
             // an item differently live and when loading a saved copy.
             if origin == Some(right_origin) {
                 return Err(self.refuse(Reason::SameOrigins(right_origin)));
+            }
+            if let Some(origin) = origin {
+                shape.origins.push((at, origin, right_origin));
             }
         }
         if !has_origin && !has_right_origin {
@@ -633,7 +666,7 @@ impl<'a> Reader<'a> {
         let clients = self.count("the deleted clients", 2)?;
         let mut seen = Vec::with_capacity(clients as usize);
         for _ in 0..clients {
-            seen.push(self.var("a client id")?);
+            seen.push(self.client()?);
             let ranges = self.count("a client's deleted ranges", 2)?;
             for _ in 0..ranges {
                 let clock = self.clock("a deleted clock")?;
