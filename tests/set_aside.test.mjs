@@ -8,13 +8,14 @@
 // the honest edit that came after it, and still edit; reloaded, the page
 // starts from a saved copy that holds nothing of the attack.
 //
-// The example comes from CAHIER_SET_ASIDE_BIN, else it is built here
-// (cargo build --release --example set_aside).
+// The example comes from CAHIER_SET_ASIDE_BIN (tests/run.sh builds it),
+// else it is built here before the tests (cargo build --release -p
+// cahier-client --example set_aside).
 
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { documentPage } from './lib/app.mjs';
@@ -50,11 +51,18 @@ function setAsideBinary() {
 
 describe('a co-author cannot break a document', () => {
   const suite = relayAndBrowser();
+  let binary;
+  // A release build can take minutes: not inside a test's timeout.
+  before(
+    () => {
+      binary = setAsideBinary();
+    },
+    { timeout: 900_000 },
+  );
 
   for (const [lang, locale] of Object.entries({ fr: 'fr-FR', en: 'en-US' })) {
-    test(`the nesting attack is set aside, said in words, and the honest edits around it show (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    test(`a nesting update from a co-author is set aside, said in words, and the text after it still shows (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
       const words = STRINGS[lang];
-      const binary = setAsideBinary();
       await withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         const link = await createText(page);
         await typeAtEnd(page, ['Le texte honnête.']);
