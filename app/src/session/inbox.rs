@@ -128,11 +128,14 @@ impl Core {
                     self.out.connection = Some(Connection::Online);
                     self.send_presence();
                 }
-                Incoming::CompactHint { .. } => {
+                // Not after setting an update aside: the snapshot would
+                // replace it on the relay with a copy that lacks it.
+                Incoming::CompactHint { .. } if self.doc.set_aside() == 0 => {
                     if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
                         self.send(&snapshot);
                     }
                 }
+                Incoming::CompactHint { .. } => {}
                 Incoming::Refused { code, dropped, .. } => {
                     self.out.problem = Some(Some(Problem::Refused { code, dropped }));
                 }
