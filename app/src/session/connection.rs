@@ -17,15 +17,15 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use gloo_timers::callback::{Interval, Timeout};
 use model::document;
 use protocol::session::Phase;
 
 use super::text::MAX_UPDATE_BYTES;
 use super::{Core, DocSession};
 use crate::creation_token;
-use crate::platform::page;
 use crate::platform::socket::Socket;
+use crate::platform::{millis, page};
 use crate::status::{backoff, Connection, Problem};
 
 /// More unsent edits than this are merged into one before they leave.
@@ -46,7 +46,8 @@ pub(super) struct Relay {
     live: Option<Live>,
     /// Reconnection attempts since the last time we were online.
     pub attempt: u32,
-    retry: Option<TimeoutHandle>,
+    /// The next attempt, cancelled when dropped.
+    retry: Option<Timeout>,
     /// The relay refused to create the document without its creation
     /// token: no more attempts until the person gives one.
     pub token_asked: bool,
@@ -67,9 +68,7 @@ impl Relay {
     }
 
     pub fn stop_retrying(&mut self) {
-        if let Some(timer) = self.retry.take() {
-            timer.clear();
-        }
+        self.retry = None;
     }
 }
 
@@ -199,10 +198,8 @@ impl DocSession {
     }
 
     /// Check on the connection every [`WATCHDOG`] while the page lives.
-    pub(super) fn start_watchdog(self) {
-        if let Ok(watchdog) = set_interval_with_handle(move || self.watchdog(), WATCHDOG) {
-            on_cleanup(move || watchdog.clear());
-        }
+    pub(super) fn start_watchdog(self) -> Interval {
+        Interval::new(millis(WATCHDOG), move || self.watchdog())
     }
 
     /// Drop a connection that stopped answering and open another.
@@ -257,7 +254,7 @@ impl DocSession {
                 attempt: c.relay.attempt,
             });
             let delay = backoff(c.relay.attempt, js_sys::Math::random());
-            c.relay.retry = set_timeout_with_handle(move || self.connect(), delay).ok();
+            c.relay.retry = Some(Timeout::new(millis(delay), move || self.connect()));
         });
     }
 

@@ -19,9 +19,8 @@
 //! time, so the progress shown moves with each.
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
-use leptos::prelude::*;
+use gloo_timers::callback::Timeout;
 use protocol::session::Incoming;
 use protocol::wire::{decode_server, ServerMsg};
 use protocol::ErrorCode;
@@ -130,11 +129,14 @@ impl Core {
                     self.out.connection = Some(Connection::Online);
                     self.send_presence();
                 }
-                Incoming::CompactHint { .. } => {
+                // Not after setting an update aside: the snapshot would
+                // replace it on the relay with a copy that lacks it.
+                Incoming::CompactHint { .. } if self.doc.set_aside() == 0 => {
                     if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
                         self.send(&snapshot);
                     }
                 }
+                Incoming::CompactHint { .. } => {}
                 Incoming::Refused { code, dropped, .. } => {
                     if code == ErrorCode::TokenRequired {
                         self.relay.token_asked = true;
@@ -206,7 +208,7 @@ impl DocSession {
         });
         if posted == Some(false) {
             // No message channel: a zero-delay timeout does it, slower.
-            set_timeout(move || self.drain(), Duration::ZERO);
+            Timeout::new(0, move || self.drain()).forget();
             self.with_core(|c| c.intake.scheduled = true);
         }
     }
