@@ -5,12 +5,16 @@
 //!
 //! On top of the session it decides what every native client would decide
 //! the same way: apply what arrives to the replica (a co-author's update
-//! that does not apply is reported, never fatal), answer the relay's
-//! `CompactHint` with a snapshot when it may write, and note what the last
-//! join brought (a snapshot, how many updates) for reports.
+//! that does not apply is set aside and reported, never fatal: the replica
+//! checks it first, [`model::guard`], and a panic while applying is caught
+//! as a second net), answer the relay's `CompactHint` with a snapshot when
+//! it may write and set nothing aside, and note what the last join brought
+//! (a snapshot, how many updates) for reports.
 //!
 //! [`crate::Client`] drives it over a websocket; the bench drives it inside
 //! its own socket loop, beside the Yjs protocols.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use protocol::session::{Incoming, PendingUpdate, Phase, Session};
 use protocol::{DocKeys, ErrorCode, MsgId, OpenError, PeerId};
@@ -91,7 +95,8 @@ pub enum Event {
     },
     /// A message opened but the replica could not apply it: a co-author
     /// (who holds the keys) sent something that is not an update of this
-    /// document. Not applied.
+    /// document, or that the guard refused. Set aside: not applied, and no
+    /// snapshot is sent from this replica afterwards.
     Unapplicable {
         seq: Option<u64>,
         error: String,
@@ -127,8 +132,21 @@ pub struct Engine<D> {
     /// before the snapshot is stored is not answered twice.
     hinted: u64,
     join: Join,
+    /// Updates (and snapshots) from the relay that did not apply.
+    set_aside: u64,
     /// Frames decided here (snapshots), sent before the session's.
     outbox: Vec<Vec<u8>>,
+}
+
+/// Apply `update` to `doc`, a panic inside counted as a failure: Yrs on
+/// crafted input is the one place a co-author's bytes could panic, and a
+/// native client outlives it (the browser cannot: `panic = "abort"`).
+fn apply<D: Replica>(doc: &mut D, update: &[u8]) -> Result<(), String> {
+    match catch_unwind(AssertUnwindSafe(|| doc.apply_remote(update))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("applying it panicked".into()),
+    }
 }
 
 impl<D: Replica> Engine<D> {
@@ -142,6 +160,7 @@ impl<D: Replica> Engine<D> {
             answer_hints: true,
             hinted: 0,
             join: Join::default(),
+            set_aside: 0,
             outbox: Vec::new(),
         }
     }
@@ -157,6 +176,13 @@ impl<D: Replica> Engine<D> {
     /// [`Session::without_signature_checks`]: for load generators only.
     pub fn without_signature_checks(mut self) -> Self {
         self.session = self.session.without_signature_checks();
+        self
+    }
+
+    /// Send `token` in every `Hello`: what a relay started with
+    /// `--creation-token` wants before it creates a room.
+    pub fn with_creation_token(mut self, token: Option<String>) -> Self {
+        self.session.set_creation_token(token);
         self
     }
 
@@ -242,9 +268,19 @@ impl<D: Replica> Engine<D> {
     }
 
     /// A snapshot frame of the replica covering what was applied; `None`
-    /// for a read-only link or when nothing was applied yet.
+    /// for a read-only link, when nothing was applied yet, or when an
+    /// update was set aside (the snapshot would replace it on the relay
+    /// with a copy that lacks it).
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>, ClientError> {
+        if self.set_aside > 0 {
+            return Ok(None);
+        }
         Ok(self.session.snapshot(&self.doc.encode_state())?)
+    }
+
+    /// How many updates (and snapshots) from the relay were set aside.
+    pub fn set_aside(&self) -> u64 {
+        self.set_aside
     }
 
     /// A presence frame.
@@ -269,33 +305,32 @@ impl<D: Replica> Engine<D> {
                     self.join.head_seq = head_seq;
                     Event::Joined { peer, head_seq }
                 }
-                Incoming::Snapshot { state, covers_upto } => match self.doc.apply_remote(&state) {
+                Incoming::Snapshot { state, covers_upto } => match apply(&mut self.doc, &state) {
                     Ok(()) => {
                         self.join.snapshot = Some(covers_upto);
                         Event::Snapshot { covers_upto, state }
                     }
-                    Err(e) => {
+                    Err(error) => {
                         self.join.damaged += 1;
-                        Event::Unapplicable {
-                            seq: None,
-                            error: e.to_string(),
-                        }
+                        self.set_aside += 1;
+                        Event::Unapplicable { seq: None, error }
                     }
                 },
-                Incoming::Update { seq, update } => match self.doc.apply_remote(&update) {
+                Incoming::Update { seq, update } => match apply(&mut self.doc, &update) {
                     Ok(()) => {
                         if joining {
                             self.join.updates += 1;
                         }
                         Event::Update { seq, update }
                     }
-                    Err(e) => {
+                    Err(error) => {
                         if joining {
                             self.join.damaged += 1;
                         }
+                        self.set_aside += 1;
                         Event::Unapplicable {
                             seq: Some(seq),
-                            error: e.to_string(),
+                            error,
                         }
                     }
                 },
@@ -446,6 +481,59 @@ mod tests {
             .receive(&ServerMsg::Update(stored(&good, 2)).encode())
             .expect("update");
         assert_eq!(body(reader.doc()), "ok");
+        assert_eq!(reader.set_aside(), 1);
+        // Set aside: no snapshot from this replica.
+        assert_eq!(reader.snapshot().expect("no error"), None);
+    }
+
+    /// A replica that panics on a marker byte, standing in for Yrs on a
+    /// crafted update the guard does not know of yet.
+    #[derive(Default)]
+    struct Brittle(Vec<Vec<u8>>);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("never")]
+    struct Never;
+
+    impl Replica for Brittle {
+        type Error = Never;
+        fn apply_remote(&mut self, update: &[u8]) -> Result<(), Never> {
+            assert_ne!(update, b"boom", "the replica panics");
+            self.0.push(update.to_vec());
+            Ok(())
+        }
+        fn encode_state(&self) -> Vec<u8> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn a_panic_while_applying_is_caught_reported_and_the_engine_goes_on() {
+        let keys = DocKeys::from_edit(&EditSecret::generate());
+        let mut hostile = Engine::new(keys.clone(), Brittle::default(), 0, Vec::new());
+        live(&mut hostile, 0);
+        hostile.local(b"boom".to_vec()).expect("editor");
+        let boom = hostile.take_outgoing().expect("seal").remove(0);
+        hostile.local(b"fine".to_vec()).expect("editor");
+        let fine = hostile.take_outgoing().expect("seal").remove(0);
+
+        let mut reader = Engine::new(keys, Brittle::default(), 0, Vec::new());
+        live(&mut reader, 0);
+        let events = reader
+            .receive(&ServerMsg::Update(stored(&boom, 1)).encode())
+            .expect("a frame of the protocol");
+        assert_eq!(
+            events,
+            vec![Event::Unapplicable {
+                seq: Some(1),
+                error: "applying it panicked".into()
+            }]
+        );
+        reader
+            .receive(&ServerMsg::Update(stored(&fine, 2)).encode())
+            .expect("update");
+        assert_eq!(reader.doc().0, vec![b"fine".to_vec()]);
+        assert_eq!(reader.set_aside(), 1);
     }
 
     #[test]
@@ -492,18 +580,23 @@ mod tests {
         // A newcomer starts from it.
         let mut bruno = Engine::new(keys.clone(), yrs::Doc::with_client_id(2), 0, Vec::new());
         bruno.hello();
+        let stored = protocol::StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        };
         let welcome = ServerMsg::Welcome {
             peer: 2,
             head_seq: 7,
-            snapshot: Some(protocol::StoredSnapshot {
-                covers_upto,
-                msg_id,
-                ciphertext,
-                signature,
-            }),
+            snapshot: Some(stored.head()),
             pending: 0,
         };
-        let events = bruno.receive(&welcome.encode()).expect("welcome");
+        assert!(bruno.receive(&welcome.encode()).is_ok());
+        let chunk = ServerMsg::SnapshotChunk(stored.ciphertext);
+        let events = bruno
+            .receive(&chunk.encode())
+            .expect("the snapshot's one chunk");
         assert!(events
             .iter()
             .any(|e| matches!(e, Event::Snapshot { covers_upto: 7, .. })));

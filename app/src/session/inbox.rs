@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use gloo_timers::callback::Timeout;
 use protocol::session::Incoming;
 use protocol::wire::{decode_server, ServerMsg};
+use protocol::ErrorCode;
 
 use super::{Core, DocSession};
 use crate::platform::yielder::Yielder;
@@ -128,12 +129,18 @@ impl Core {
                     self.out.connection = Some(Connection::Online);
                     self.send_presence();
                 }
-                Incoming::CompactHint { .. } => {
+                // Not after setting an update aside: the snapshot would
+                // replace it on the relay with a copy that lacks it.
+                Incoming::CompactHint { .. } if self.doc.set_aside() == 0 => {
                     if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
                         self.send(&snapshot);
                     }
                 }
+                Incoming::CompactHint { .. } => {}
                 Incoming::Refused { code, dropped, .. } => {
+                    if code == ErrorCode::TokenRequired {
+                        self.relay.token_asked = true;
+                    }
                     self.out.problem = Some(Some(Problem::Refused { code, dropped }));
                 }
                 Incoming::Invalid { seq, error } => {
