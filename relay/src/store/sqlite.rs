@@ -59,6 +59,10 @@ const MAX_BATCH: usize = 4096;
 /// the writes behind wait for the next one, so a small write never waits
 /// behind more than about this much of other rooms' data.
 const BATCH_BYTES: usize = 1 << 20;
+/// A write this small (a keystroke, a paragraph) goes into the next
+/// transaction whatever the rooms' turns: with hundreds of rooms sending
+/// 1 MiB updates, a turn around them all is hundreds of MiB.
+const SMALL_WRITE: usize = 16 << 10;
 /// SQLite's page size for a new database. A commit writes every page it
 /// touched, whole, to the WAL, and an update in one room does not share a
 /// page with an update in another (the table is ordered by room): with many
@@ -194,11 +198,35 @@ impl Waiting {
         self.stop.is_some()
     }
 
-    /// The next transaction's writes: one from each room in turn, until
-    /// [`BATCH_BYTES`] or [`MAX_BATCH`]; the `Stop` once nothing else waits.
+    /// The next transaction's writes: first every room's small writes at
+    /// the head of its queue ([`SMALL_WRITE`]), then one write from each
+    /// room in turn, until [`BATCH_BYTES`] or [`MAX_BATCH`]; the `Stop`
+    /// once nothing else waits.
     fn next_batch(&mut self) -> Vec<Write> {
         let mut batch = Vec::new();
         let mut bytes = 0;
+        for _ in 0..self.turn.len() {
+            let Some(room) = self.turn.pop_front() else {
+                break;
+            };
+            let Some(queue) = self.rooms.get_mut(&room) else {
+                continue;
+            };
+            while batch.len() < MAX_BATCH
+                && queue.front().is_some_and(|w| w.op.bytes() <= SMALL_WRITE)
+            {
+                if let Some(write) = queue.pop_front() {
+                    bytes += write.op.bytes();
+                    self.len -= 1;
+                    batch.push(write);
+                }
+            }
+            if queue.is_empty() {
+                self.rooms.remove(&room);
+            } else {
+                self.turn.push_back(room);
+            }
+        }
         while bytes < BATCH_BYTES && batch.len() < MAX_BATCH {
             let Some(room) = self.turn.pop_front() else {
                 break;
@@ -862,6 +890,21 @@ mod tests {
     }
 
     #[test]
+    fn a_small_write_goes_ahead_of_a_hundred_flooding_rooms() {
+        let mut waiting = Waiting::default();
+        for room in 1..=100 {
+            waiting.push(append(room, 1, 1 << 20));
+            waiting.push(append(room, 2, 10));
+        }
+        waiting.push(append(101, 1, 10));
+        let first = names(&waiting.next_batch());
+        assert!(first.contains(&(101, 1)), "{first:?}");
+        // A small write behind a large one in its room waits for it.
+        assert!(!first.contains(&(1, 2)));
+        assert_eq!(first.len(), 2, "the small one and one flood write");
+    }
+
+    #[test]
     fn a_flooding_room_gets_its_turn_and_a_small_write_elsewhere_does_not_wait_behind_it() {
         let mut waiting = Waiting::default();
         for seq in 1..=8 {
@@ -871,10 +914,12 @@ mod tests {
         waiting.push(append(2, 2, 10));
         let (done, _) = oneshot::channel();
         waiting.push(Write { op: Op::Stop, done });
-        // The flood's first half MiB, the small write, then the flood's
-        // second: 1 MiB, and the transaction is full.
-        assert_eq!(names(&waiting.next_batch()), vec![(1, 1), (2, 1), (1, 2)]);
-        assert_eq!(names(&waiting.next_batch()), vec![(2, 2), (1, 3), (1, 4)]);
+        // The small writes first, then the flood's half MiBs up to 1 MiB.
+        assert_eq!(
+            names(&waiting.next_batch()),
+            vec![(2, 1), (2, 2), (1, 1), (1, 2)]
+        );
+        assert_eq!(names(&waiting.next_batch()), vec![(1, 3), (1, 4)]);
         // Each room's writes in their order; the stop last, alone.
         let mut rest = Vec::new();
         loop {
