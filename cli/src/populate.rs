@@ -68,6 +68,9 @@ pub struct PopulateArgs {
     /// to compare with).
     #[arg(long)]
     pub end_content: Option<PathBuf>,
+    /// The relay's creation token, if it creates documents only with one.
+    #[arg(long, env = "CAHIER_CREATION_TOKEN")]
+    pub creation_token: Option<String>,
 }
 
 /// The `meta` update of a new text, written by the app's document model.
@@ -107,7 +110,8 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     let link = Link::Edit(EditSecret::generate());
     let engine = Engine::new(link.keys(), Document::new(LOADER_ID), 0, Vec::new())
         .with_window(WINDOW)
-        .answer_compact_hints(args.snapshot);
+        .answer_compact_hints(args.snapshot)
+        .with_creation_token(args.creation_token.clone());
     let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
     client.connect().await?;
     let started = Instant::now();

@@ -179,6 +179,13 @@ impl<D: Replica> Engine<D> {
         self
     }
 
+    /// Send `token` in every `Hello`: what a relay started with
+    /// `--creation-token` wants before it creates a room.
+    pub fn with_creation_token(mut self, token: Option<String>) -> Self {
+        self.session.set_creation_token(token);
+        self
+    }
+
     /// Whether to answer `CompactHint` with a snapshot (the default, when
     /// the link can write, as an editor's app does).
     pub fn answer_compact_hints(mut self, answer: bool) -> Self {
@@ -573,18 +580,23 @@ mod tests {
         // A newcomer starts from it.
         let mut bruno = Engine::new(keys.clone(), yrs::Doc::with_client_id(2), 0, Vec::new());
         bruno.hello();
+        let stored = protocol::StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        };
         let welcome = ServerMsg::Welcome {
             peer: 2,
             head_seq: 7,
-            snapshot: Some(protocol::StoredSnapshot {
-                covers_upto,
-                msg_id,
-                ciphertext,
-                signature,
-            }),
+            snapshot: Some(stored.head()),
             pending: 0,
         };
-        let events = bruno.receive(&welcome.encode()).expect("welcome");
+        assert!(bruno.receive(&welcome.encode()).is_ok());
+        let chunk = ServerMsg::SnapshotChunk(stored.ciphertext);
+        let events = bruno
+            .receive(&chunk.encode())
+            .expect("the snapshot's one chunk");
         assert!(events
             .iter()
             .any(|e| matches!(e, Event::Snapshot { covers_upto: 7, .. })));

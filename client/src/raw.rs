@@ -44,6 +44,22 @@ pub fn hello(keys: &DocKeys, since_seq: Option<u64>, write_pk: Option<[u8; 32]>)
         room: keys.room(),
         since_seq,
         write_pk,
+        creation_token: None,
+    }
+}
+
+/// A `Hello` carrying a creation token.
+pub fn hello_with_token(
+    keys: &DocKeys,
+    since_seq: Option<u64>,
+    write_pk: Option<[u8; 32]>,
+    token: Option<&str>,
+) -> ClientMsg {
+    ClientMsg::Hello {
+        room: keys.room(),
+        since_seq,
+        write_pk,
+        creation_token: token.map(str::to_owned),
     }
 }
 

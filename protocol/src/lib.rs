@@ -1,4 +1,4 @@
-//! Cahier's wire protocol, version 1: everything a browser and the relay
+//! Cahier's wire protocol, version 2: everything a browser and the relay
 //! must agree on, and nothing that needs a runtime (no tokio, no web-sys),
 //! so the same code runs in the wasm app, the native relay and the tests.
 //!
@@ -51,4 +51,6 @@ pub mod wire;
 pub use envelope::{Context, Kind, MsgId, OpenError, SealError, Signature};
 pub use keys::{DocKeys, EditSecret, RoomId, ViewSecret, WriterKey};
 pub use link::{Link, LinkError};
-pub use wire::{ClientMsg, ErrorCode, PeerId, ServerMsg, StoredSnapshot, StoredUpdate, WireError};
+pub use wire::{
+    ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot, StoredUpdate, WireError,
+};

@@ -1,5 +1,5 @@
 //! The messages on the websocket: one binary frame per message, a version
-//! byte (`1`) followed by the message encoded with [postcard].
+//! byte ([`VERSION`], `2`) followed by the message encoded with [postcard].
 //!
 //! Postcard is compact and fully specified (see its "wire format" spec), so
 //! another implementation can speak this without Rust. In short:
@@ -14,13 +14,40 @@
 //!   items.
 //!
 //! Client → relay, in a session: one `Hello`, then any number of `Update`,
-//! `Snapshot` and `Awareness`. Relay → client: `Welcome` (with the latest
-//! snapshot, if any), stored updates in `Updates` chunks, `CaughtUp`, then
-//! live traffic: `Update`, `Ack`, `Awareness`, `PeerLeft`, `CompactHint`,
-//! `SnapshotStored`, `Error`.
+//! `Snapshot` and `Awareness`. Relay → client: `Welcome` (with the head of
+//! the latest snapshot, if the client needs it), the snapshot's ciphertext
+//! in `SnapshotChunk` frames, stored updates in `Updates` chunks,
+//! `CaughtUp`, then live traffic: `Update`, `Ack`, `Awareness`,
+//! `PeerLeft`, `CompactHint`, `SnapshotStored`, `Error`.
 //!
 //! [`decode_client`] and [`decode_server`] never panic, whatever the bytes,
 //! and refuse trailing garbage.
+//!
+//! # Changes in version 2
+//!
+//! A relay and a client of different versions refuse each other's frames
+//! (`UnsupportedVersion`); the app and the relay ship together.
+//!
+//! - **Snapshots are served in chunks.** `Welcome.snapshot` is a
+//!   [`SnapshotHead`] (what the signature covers, and the ciphertext's
+//!   length), and the ciphertext follows in order in `SnapshotChunk`
+//!   frames (about [`SNAPSHOT_CHUNK_BYTES`] each) until `len` bytes have
+//!   come, before any `Updates`. The relay reads a stored snapshot chunk by
+//!   chunk into the connection's bounded queue, so a catch-up holds about
+//!   one chunk instead of a copy of the whole snapshot (up to 32 MiB) per
+//!   newcomer; a client refuses a head longer than
+//!   [`MAX_SNAPSHOT_BYTES`] and chunks past the announced length. Uploads
+//!   are unchanged (one `Snapshot` frame: its signature covers the whole
+//!   ciphertext).
+//! - **New error codes** (numbered after the others): `QuotaExceeded` (the
+//!   room, or the relay's storage, is full: nothing more is stored until
+//!   space is made; the room can still be read) and `TooManyCreations`
+//!   (this address created as many rooms as the relay allows for now),
+//!   `TokenRequired` (see below).
+//! - **Creation tokens.** `Hello` carries an optional `creation_token`. A
+//!   relay started with `--creation-token` creates a room only for a
+//!   `Hello` carrying one of its tokens, and refuses the others with
+//!   `TokenRequired`; existing rooms are served to anyone as before.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +55,18 @@ use crate::envelope::{MsgId, Signature};
 use crate::keys::{RoomId, KEY_LEN};
 
 /// The protocol version, first byte of every frame.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
+
+/// About how many ciphertext bytes the relay puts in one `SnapshotChunk`
+/// (its default; a client accepts any size).
+pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
+
+/// The largest snapshot a client assembles: above the relay's largest
+/// (32 MiB by default), with room for a relay configured higher.
+pub const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
+
+/// The longest creation token a relay reads.
+pub const MAX_TOKEN_BYTES: usize = 256;
 
 /// The relay's number for a connection in a room, used in awareness.
 pub type PeerId = u64;
@@ -40,10 +78,16 @@ pub enum ClientMsg {
     /// applied (none for a new client, which then gets the latest snapshot
     /// and the updates after it). `write_pk` must hash to `room`; it may be
     /// left out only if the relay already knows the room.
+    /// `creation_token`: what an operator gave the group to create rooms on
+    /// a relay started with `--creation-token` (at most
+    /// [`MAX_TOKEN_BYTES`] bytes); a relay that has tokens creates a room
+    /// only for a `Hello` carrying one of them, and serves existing rooms
+    /// to anyone.
     Hello {
         room: RoomId,
         since_seq: Option<u64>,
         write_pk: Option<[u8; KEY_LEN]>,
+        creation_token: Option<String>,
     },
     /// A sealed Yrs update.
     Update {
@@ -92,16 +136,40 @@ pub struct StoredSnapshot {
     pub signature: Signature,
 }
 
+impl StoredSnapshot {
+    /// What a `Welcome` says of it; the ciphertext follows in chunks.
+    pub fn head(&self) -> SnapshotHead {
+        SnapshotHead {
+            covers_upto: self.covers_upto,
+            msg_id: self.msg_id,
+            len: self.ciphertext.len() as u64,
+            signature: self.signature,
+        }
+    }
+}
+
+/// A snapshot without its ciphertext, which follows in `SnapshotChunk`
+/// frames: `len` bytes in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotHead {
+    pub covers_upto: u64,
+    pub msg_id: MsgId,
+    pub len: u64,
+    #[serde(with = "serde_bytes")]
+    pub signature: Signature,
+}
+
 /// Relay → client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerMsg {
     /// The answer to `Hello`: this connection's peer id, the room's last
-    /// sequence number, the snapshot to start from (if the client needs
-    /// one), and how many stored updates follow before `CaughtUp`.
+    /// sequence number, the head of the snapshot to start from (if the
+    /// client needs one: its ciphertext follows in `SnapshotChunk`
+    /// frames), and how many stored updates follow before `CaughtUp`.
     Welcome {
         peer: PeerId,
         head_seq: u64,
-        snapshot: Option<StoredSnapshot>,
+        snapshot: Option<SnapshotHead>,
         pending: u64,
     },
     /// A chunk of stored updates, in sequence order.
@@ -130,6 +198,8 @@ pub enum ServerMsg {
         code: ErrorCode,
         msg_id: Option<MsgId>,
     },
+    /// The next piece of the snapshot announced by `Welcome`.
+    SnapshotChunk(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 /// Why the relay refused something. Encoded as a `u16` varint so that an
@@ -165,12 +235,22 @@ pub enum ErrorCode {
     StorageFailed,
     /// The relay is shutting down.
     ShuttingDown,
+    /// The room, or the relay's storage as a whole, is full: the update
+    /// was not stored (nor forwarded). The room can still be read; a
+    /// snapshot that makes it smaller is taken.
+    QuotaExceeded,
+    /// This address has created as many rooms as the relay allows for now.
+    TooManyCreations,
+    /// The room does not exist, and this relay creates rooms only for a
+    /// `Hello` carrying one of its creation tokens: none, or a wrong one,
+    /// was given.
+    TokenRequired,
     /// A code this version does not know.
     Other(u16),
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::TooLarge,
@@ -185,6 +265,9 @@ impl ErrorCode {
         ErrorCode::TooManyRooms,
         ErrorCode::StorageFailed,
         ErrorCode::ShuttingDown,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::TooManyCreations,
+        ErrorCode::TokenRequired,
     ];
 
     /// A stable snake_case name, for metrics and logs.
@@ -204,6 +287,9 @@ impl ErrorCode {
             ErrorCode::TooManyRooms => "too_many_rooms",
             ErrorCode::StorageFailed => "storage_failed",
             ErrorCode::ShuttingDown => "shutting_down",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::TooManyCreations => "too_many_creations",
+            ErrorCode::TokenRequired => "token_required",
             ErrorCode::Other(_) => "other",
         }
     }
@@ -230,6 +316,13 @@ impl ErrorCode {
             ErrorCode::TooManyRooms => "the relay has as many documents open as it allows",
             ErrorCode::StorageFailed => "the relay could not store the message",
             ErrorCode::ShuttingDown => "the relay is shutting down",
+            ErrorCode::QuotaExceeded => {
+                "the document, or the relay's storage, is full: nothing more can be stored for now"
+            }
+            ErrorCode::TooManyCreations => {
+                "too many documents were created from this address recently: try again later"
+            }
+            ErrorCode::TokenRequired => "this relay creates documents only with its creation token",
             ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
         }
     }
@@ -336,11 +429,13 @@ mod tests {
                 room: RoomId([1; 16]),
                 since_seq: Some(7),
                 write_pk: Some([2; 32]),
+                creation_token: Some("jeton de création".into()),
             },
             ClientMsg::Hello {
                 room: RoomId([1; 16]),
                 since_seq: None,
                 write_pk: None,
+                creation_token: None,
             },
             ClientMsg::Update {
                 msg_id: [5; 16],
@@ -361,14 +456,18 @@ mod tests {
             ServerMsg::Welcome {
                 peer: 4,
                 head_seq: 10,
-                snapshot: Some(StoredSnapshot {
-                    covers_upto: 8,
-                    msg_id: [1; 16],
-                    ciphertext: vec![2; 5],
-                    signature: [3; 64],
-                }),
+                snapshot: Some(
+                    StoredSnapshot {
+                        covers_upto: 8,
+                        msg_id: [1; 16],
+                        ciphertext: vec![2; 5],
+                        signature: [3; 64],
+                    }
+                    .head(),
+                ),
                 pending: 2,
             },
+            ServerMsg::SnapshotChunk(vec![2; 5]),
             ServerMsg::Updates(vec![update.clone(), update.clone()]),
             ServerMsg::CaughtUp { head_seq: 10 },
             ServerMsg::Ack {
@@ -408,14 +507,14 @@ mod tests {
 
     #[test]
     fn the_encoding_is_the_documented_one() {
-        // version 1, variant 2 (Update), 16 id bytes, length 2, two bytes,
+        // version 2, variant 1 (Update), 16 id bytes, length 2, two bytes,
         // length 64 and the signature.
         let msg = ClientMsg::Update {
             msg_id: [0xaa; 16],
             ciphertext: vec![1, 2],
             signature: [0xbb; 64],
         };
-        let mut expected = vec![1, 1];
+        let mut expected = vec![2, 1];
         expected.extend([0xaa; 16]);
         expected.extend([2, 1, 2, 64]);
         expected.extend([0xbb; 64]);
@@ -426,14 +525,28 @@ mod tests {
                 seq: 300
             }
             .encode()[..2],
-            [1, 3]
+            [2, 3]
         );
         let code = ServerMsg::Error {
             code: ErrorCode::TooLarge,
             msg_id: None,
         }
         .encode();
-        assert_eq!(code, vec![1, 9, 3, 0]);
+        assert_eq!(code, vec![2, 9, 3, 0]);
+        // The new codes are numbered after the others.
+        let quota = ServerMsg::Error {
+            code: ErrorCode::QuotaExceeded,
+            msg_id: None,
+        }
+        .encode();
+        assert_eq!(quota, vec![2, 9, 15, 0]);
+        assert_eq!(u16::from(ErrorCode::TooManyCreations), 16);
+        assert_eq!(u16::from(ErrorCode::TokenRequired), 17);
+        // A chunk: version, variant 10, length, bytes.
+        assert_eq!(
+            ServerMsg::SnapshotChunk(vec![7, 8]).encode(),
+            vec![2, 10, 2, 7, 8]
+        );
     }
 
     #[test]
@@ -452,8 +565,8 @@ mod tests {
     fn bad_frames_get_errors_not_panics() {
         assert_eq!(decode_client(&[]), Err(WireError::Empty));
         assert_eq!(
-            decode_client(&[2, 0]),
-            Err(WireError::UnsupportedVersion(2))
+            decode_client(&[1, 0]),
+            Err(WireError::UnsupportedVersion(1))
         );
         let mut trailing = ClientMsg::Awareness {
             ciphertext: vec![1],

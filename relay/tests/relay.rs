@@ -345,7 +345,8 @@ async fn bad_frames_get_an_error_or_a_close_and_the_relay_keeps_serving() -> Res
 
     // Random bytes: a protocol error and a close.
     let mut junk = Client::join(&relay.url(), keys.clone(), 2, None).await?;
-    junk.send_frame(vec![1, 200, 17, 3, 9, 9, 9]).await?;
+    junk.send_frame(vec![protocol::wire::VERSION, 200, 17, 3, 9, 9, 9])
+        .await?;
     assert_eq!(junk.refusal().await?.0, ErrorCode::Malformed);
     assert_eq!(junk.closed().await?, Some(close::PROTOCOL_ERROR));
 

@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use gloo_timers::callback::Timeout;
 use protocol::session::Incoming;
 use protocol::wire::{decode_server, ServerMsg};
+use protocol::ErrorCode;
 
 use super::{Core, DocSession};
 use crate::platform::yielder::Yielder;
@@ -137,6 +138,9 @@ impl Core {
                 }
                 Incoming::CompactHint { .. } => {}
                 Incoming::Refused { code, dropped, .. } => {
+                    if code == ErrorCode::TokenRequired {
+                        self.relay.token_asked = true;
+                    }
                     self.out.problem = Some(Some(Problem::Refused { code, dropped }));
                 }
                 Incoming::Invalid { seq, error } => {

@@ -62,6 +62,11 @@ struct Args {
     /// The honest writer's keystrokes per second.
     #[arg(long, default_value_t = 10.0)]
     keys_per_second: f64,
+    /// The creation token the honest writer sends (the flooders have none):
+    /// start the relay with the same one after `--`, as
+    /// `-- --creation-token <token>`.
+    #[arg(long)]
+    token: Option<String>,
     /// Flags passed to the relay after the generator's own.
     #[arg(last = true)]
     relay_args: Vec<String>,
@@ -103,12 +108,13 @@ fn main() -> anyhow::Result<()> {
     // flooders' signing does not delay its sends.
     let honest_url = url.clone();
     let rate = args.keys_per_second;
+    let token = args.token.clone();
     let honest = std::thread::spawn(move || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(honest_writer(&honest_url, rate, deadline)))
+            .and_then(|rt| rt.block_on(honest_writer(&honest_url, token, rate, deadline)))
     });
 
     let tally = Arc::new(Tally::default());
@@ -141,6 +147,7 @@ fn main() -> anyhow::Result<()> {
                     room: victim.room(),
                     since_seq: None,
                     write_pk: Some(victim.writer().to_bytes()),
+                    creation_token: None,
                 };
                 let _ = ws.send(Message::Binary(hello.encode().into())).await;
                 stalled.push(ws);
@@ -321,6 +328,7 @@ async fn flooder(
             room: keys.room(),
             since_seq: None,
             write_pk: Some(keys.writer().to_bytes()),
+            creation_token: None,
         };
         if tx
             .send(Message::Binary(hello.encode().into()))
@@ -390,7 +398,12 @@ async fn flooder(
 }
 
 /// Type into a room of our own; return the acknowledgement delays.
-async fn honest_writer(url: &str, rate: f64, deadline: Instant) -> anyhow::Result<String> {
+async fn honest_writer(
+    url: &str,
+    token: Option<String>,
+    rate: f64,
+    deadline: Instant,
+) -> anyhow::Result<String> {
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let (ws, _) = tokio_tungstenite::connect_async(url).await?;
     let (mut tx, mut rx) = ws.split();
@@ -398,6 +411,7 @@ async fn honest_writer(url: &str, rate: f64, deadline: Instant) -> anyhow::Resul
         room: keys.room(),
         since_seq: None,
         write_pk: Some(keys.writer().to_bytes()),
+        creation_token: token,
     };
     tx.send(Message::Binary(hello.encode().into())).await?;
     loop {
