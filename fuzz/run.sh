@@ -56,7 +56,7 @@ for target in "${targets[@]}"; do
     status=0
     nice cargo fuzz run "$target" "$corpora/$target" "fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
-    grep -E '^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" >&2 || true
+    grep -E '^Done [0-9]+ runs|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" >&2 || true
     if [ "$status" -ne 0 ]; then
         grep -E -A12 'panicked|ERROR' "$log" >&2 || tail -n 30 "$log" >&2
         say "$target failed (exit $status); its input: $(ls -t fuzz/artifacts/"$target"/ | head -n 1); the log: $log"
