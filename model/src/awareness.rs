@@ -4,10 +4,14 @@
 //!
 //! The payload is a version byte, then the postcard encoding of
 //! [`State`]: the person's name and colour, this visit's Yrs client id
-//! (the key of its `people` entry), whether the link lets them write, and
+//! (the key of its `people` entry), whether the link lets them write,
 //! their selection as two encoded Yrs sticky indices
 //! ([`crate::document::Document::stick`]), so a remote caret stays on its words
-//! while edits arrive before the next payload does. A later version may
+//! while edits arrive before the next payload does, and the copy's heads
+//! ([`crate::heads::Heads`], none until the page has caught up), so that
+//! diverging copies are noticed. Whether the sender may write is the
+//! envelope's to say (an editor signs its presence): a payload claiming
+//! `can_write` from an unsigned peer is shown as a reader's. A later version may
 //! append fields: the bytes after the ones this version knows are ignored.
 //! A payload of another major version, or one that does not decode, is
 //! ignored with a warning; nothing here panics on what a peer sent.
@@ -21,6 +25,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::heads::Heads;
 
 /// The relay's id for a connection in a room (`protocol::PeerId`; this
 /// crate does not depend on the protocol).
@@ -83,6 +89,8 @@ pub struct State {
     pub client: u64,
     pub can_write: bool,
     pub selection: Option<Sticky>,
+    /// What the sender's copy holds, once it has caught up.
+    pub heads: Option<Heads>,
 }
 
 /// Why a payload was ignored.
@@ -265,6 +273,7 @@ mod tests {
                 anchor: vec![1, 2, 3],
                 head: vec![4],
             }),
+            heads: Some(Heads { sum: 9, digest: 3 }),
         }
     }
 

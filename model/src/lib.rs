@@ -10,6 +10,10 @@
 //! - [`caret`]: a selection carried through a change.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
+//! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
+//!   that diverge from it (a relay withholding updates).
+//! - [`snapshot`]: a co-author's snapshot compared with this copy before
+//!   the relay lets it replace anything.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
 //! - [`export`]: the document as a Markdown, HTML or text file, and a file
 //!   read back as a document.
@@ -20,8 +24,10 @@ pub mod caret;
 pub mod document;
 pub mod edit;
 pub mod export;
+pub mod heads;
 pub mod markdown;
 pub mod schema;
+pub mod snapshot;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};
 pub use schema::DocKind;
