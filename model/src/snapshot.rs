@@ -147,7 +147,7 @@ impl Extent {
 fn beyond(sv: &StateVector, base: &StateVector) -> IdSet {
     IdSet::from_iter(sv.iter().filter_map(|(client, clock)| {
         let from = base.get(client);
-        (*clock > from).then(|| (*client, [from..*clock]))
+        (*clock > from).then_some((*client, std::iter::once(from..*clock)))
     }))
 }
 
