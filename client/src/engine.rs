@@ -5,15 +5,21 @@
 //!
 //! On top of the session it decides what every native client would decide
 //! the same way: apply what arrives to the replica (a co-author's update
-//! that does not apply is reported, never fatal), answer the relay's
-//! `CompactHint` with a snapshot when it may write, and note what the last
-//! join brought (a snapshot, how many updates) for reports.
+//! that does not apply is set aside and reported, never fatal), answer the
+//! relay's `CompactHint` with a snapshot when it may write and its copy
+//! may be snapshotted (nothing set aside, nothing missing, nothing of its
+//! own unacknowledged), check a co-author's proposed snapshot against the
+//! replica when the relay asks (`CheckSnapshot`), report what the replica
+//! waits for after a catch-up (edits the relay withheld), and note what
+//! the last join brought (a snapshot, how many updates) for reports.
 //!
 //! [`crate::Client`] drives it over a websocket; the bench drives it inside
 //! its own socket loop, beside the Yjs protocols.
 
-use protocol::session::{Incoming, PendingUpdate, Phase, Session};
-use protocol::{DocKeys, ErrorCode, MsgId, OpenError, PeerId};
+use model::heads::Missing;
+use model::snapshot::{Coverage, SnapshotCheck};
+use protocol::session::{Incoming, PendingUpdate, Phase, Session, Suspicion};
+use protocol::{DocKeys, ErrorCode, MsgId, OpenError, PeerId, Verdict};
 
 use crate::error::ClientError;
 use crate::replica::Replica;
@@ -54,10 +60,12 @@ pub enum Event {
         msg_id: MsgId,
         seq: u64,
     },
-    /// A co-author's presence, decrypted.
+    /// A co-author's presence, decrypted; `signed` by an editor (an
+    /// unsigned peer is a reader, whatever it says).
     Awareness {
         peer: PeerId,
         state: Vec<u8>,
+        signed: bool,
     },
     PeerLeft {
         peer: PeerId,
@@ -84,10 +92,28 @@ pub enum Event {
         seq: Option<u64>,
         error: OpenError,
     },
-    /// A co-author's presence did not decrypt (another key, or altered on
-    /// the way); ignored.
+    /// A co-author's presence did not open (replayed from another
+    /// connection, another key, or altered on the way); ignored.
     BadAwareness {
+        peer: PeerId,
         error: OpenError,
+    },
+    /// The relay sent what an honest relay never sends.
+    Suspicious {
+        what: Suspicion,
+    },
+    /// After the history, the replica still waits for edits that updates
+    /// it holds refer to: the relay withheld them.
+    Missing {
+        missing: Missing,
+    },
+    /// The relay asked us to check a co-author's proposed snapshot; what we
+    /// answered, and why.
+    CheckedSnapshot {
+        msg_id: MsgId,
+        covers_upto: u64,
+        verdict: Verdict,
+        why: String,
     },
     /// A message opened but the replica could not apply it: a co-author
     /// (who holds the keys) sent something that is not an update of this
@@ -127,8 +153,14 @@ pub struct Engine<D> {
     /// before the snapshot is stored is not answered twice.
     hinted: u64,
     join: Join,
-    /// Frames decided here (snapshots), sent before the session's.
+    /// Frames decided here (snapshots, verdicts), sent before the session's.
     outbox: Vec<Vec<u8>>,
+    /// The updates applied lately, to check a proposed snapshot.
+    coverage: Coverage,
+    /// Updates and snapshots that did not apply, since this engine began:
+    /// a copy that set one aside is never snapshotted and cannot judge a
+    /// co-author's snapshot.
+    set_aside: u64,
 }
 
 impl<D: Replica> Engine<D> {
@@ -143,7 +175,16 @@ impl<D: Replica> Engine<D> {
             hinted: 0,
             join: Join::default(),
             outbox: Vec::new(),
+            coverage: Coverage::new(applied),
+            set_aside: 0,
         }
+    }
+
+    /// Send this creation token with the creation proof (for a relay that
+    /// creates rooms only for its holders).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.session.set_token(token);
+        self
     }
 
     /// At most `window` updates in flight (default
@@ -241,15 +282,50 @@ impl<D: Replica> Engine<D> {
         Ok(frames)
     }
 
+    /// Updates and snapshots that did not apply since this engine began.
+    pub fn set_aside(&self) -> u64 {
+        self.set_aside
+    }
+
+    /// Whether the replica may be snapshotted now: nothing set aside,
+    /// nothing missing, none of our own updates unacknowledged (a snapshot
+    /// holding them could not be checked by anyone).
+    pub fn may_snapshot(&self) -> bool {
+        self.set_aside == 0 && self.session.pending_len() == 0 && self.doc.missing().is_none()
+    }
+
     /// A snapshot frame of the replica covering what was applied; `None`
-    /// for a read-only link or when nothing was applied yet.
+    /// for a read-only link, when nothing was applied yet, or when the
+    /// replica may not be snapshotted ([`Engine::may_snapshot`]).
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>, ClientError> {
+        if !self.may_snapshot() {
+            return Ok(None);
+        }
         Ok(self.session.snapshot(&self.doc.encode_state())?)
     }
 
-    /// A presence frame.
-    pub fn awareness(&self, state: &[u8]) -> Result<Vec<u8>, ClientError> {
+    /// A presence frame; `None` before the relay welcomed this connection.
+    pub fn awareness(&mut self, state: &[u8]) -> Result<Option<Vec<u8>>, ClientError> {
         Ok(self.session.awareness(state)?)
+    }
+
+    /// Compare a proposed snapshot with the replica.
+    fn check(&self, covers_upto: u64, state: &[u8]) -> SnapshotCheck {
+        if self.set_aside > 0 {
+            return SnapshotCheck::CannotTell("this copy set an update aside".into());
+        }
+        if self.doc.missing().is_some() {
+            return SnapshotCheck::CannotTell("this copy waits for missing edits".into());
+        }
+        let unsent: Vec<Vec<u8>> = self
+            .session
+            .pending()
+            .into_iter()
+            .map(|p| p.update)
+            .collect();
+        let unsent: Vec<&[u8]> = unsent.iter().map(Vec::as_slice).collect();
+        self.doc
+            .check_snapshot(state, covers_upto, &self.coverage, &unsent)
     }
 
     /// Read one frame from the relay: apply what it carries, and say what
@@ -258,8 +334,6 @@ impl<D: Replica> Engine<D> {
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Event>, ClientError> {
         let joining = matches!(self.session.phase(), Phase::Joining { .. });
         let incoming = self.session.receive(frame)?;
-        // The session reports a snapshot that fails (in a `Welcome`) and a
-        // presence message that fails alike, without a sequence number.
         let welcome = matches!(incoming.first(), Some(Incoming::Joined { .. }));
         let mut events = Vec::with_capacity(incoming.len());
         for item in incoming {
@@ -272,10 +346,12 @@ impl<D: Replica> Engine<D> {
                 Incoming::Snapshot { state, covers_upto } => match self.doc.apply_remote(&state) {
                     Ok(()) => {
                         self.join.snapshot = Some(covers_upto);
+                        self.coverage = Coverage::new(covers_upto);
                         Event::Snapshot { covers_upto, state }
                     }
                     Err(e) => {
                         self.join.damaged += 1;
+                        self.set_aside += 1;
                         Event::Unapplicable {
                             seq: None,
                             error: e.to_string(),
@@ -287,19 +363,20 @@ impl<D: Replica> Engine<D> {
                         if joining {
                             self.join.updates += 1;
                         }
+                        self.coverage.note(seq, &update);
                         Event::Update { seq, update }
                     }
                     Err(e) => {
                         if joining {
                             self.join.damaged += 1;
                         }
+                        self.set_aside += 1;
                         Event::Unapplicable {
                             seq: Some(seq),
                             error: e.to_string(),
                         }
                     }
                 },
-                Incoming::Invalid { seq: None, error } if !welcome => Event::BadAwareness { error },
                 Incoming::Invalid { seq, error } => {
                     if joining || welcome {
                         self.join.damaged += 1;
@@ -307,15 +384,58 @@ impl<D: Replica> Engine<D> {
                     Event::Invalid { seq, error }
                 }
                 Incoming::Progress { received, total } => Event::Progress { received, total },
-                Incoming::CaughtUp { head_seq } => Event::CaughtUp { head_seq },
+                Incoming::CaughtUp { head_seq } => {
+                    events.push(Event::CaughtUp { head_seq });
+                    if let Some(missing) = self.doc.missing() {
+                        self.join.damaged += 1;
+                        events.push(Event::Missing { missing });
+                    }
+                    continue;
+                }
                 Incoming::Acked { msg_id, seq } => Event::Acked { msg_id, seq },
-                Incoming::Awareness { peer, state } => Event::Awareness { peer, state },
+                Incoming::Awareness {
+                    peer,
+                    state,
+                    signed,
+                } => Event::Awareness {
+                    peer,
+                    state,
+                    signed,
+                },
+                Incoming::BadAwareness { peer, error } => Event::BadAwareness { peer, error },
+                Incoming::Suspicious { what } => Event::Suspicious { what },
+                Incoming::CheckSnapshot {
+                    msg_id,
+                    covers_upto,
+                    state,
+                } => {
+                    let (verdict, why) = match self.check(covers_upto, &state) {
+                        SnapshotCheck::Matches => (Verdict::Matches, String::new()),
+                        SnapshotCheck::Differs(why) => (Verdict::Differs, why),
+                        SnapshotCheck::CannotTell(why) => (Verdict::CannotTell, why),
+                    };
+                    if verdict == Verdict::Matches {
+                        // Most likely stored now: what it covers need not
+                        // be remembered one by one.
+                        self.coverage.forget_upto(covers_upto);
+                    }
+                    self.outbox.push(self.session.verdict(msg_id, verdict));
+                    Event::CheckedSnapshot {
+                        msg_id,
+                        covers_upto,
+                        verdict,
+                        why,
+                    }
+                }
                 Incoming::PeerLeft { peer } => Event::PeerLeft { peer },
                 Incoming::CompactHint { head_seq } => {
                     let answered = self.answer_hint(head_seq)?;
                     Event::CompactHint { head_seq, answered }
                 }
-                Incoming::SnapshotStored { covers_upto } => Event::SnapshotStored { covers_upto },
+                Incoming::SnapshotStored { covers_upto } => {
+                    self.coverage.forget_upto(covers_upto);
+                    Event::SnapshotStored { covers_upto }
+                }
                 Incoming::Refused {
                     code,
                     msg_id,

@@ -44,7 +44,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use config::{Args, Compaction, Config, Durability, Limits};
+pub use config::{Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits};
 pub use store::sqlite::DB_FILE;
 
 use metrics::Metrics;
@@ -77,6 +77,7 @@ pub async fn run(
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
         &config.data_dir,
         config.durability,
+        config.limits.remembered_ids,
         metrics.clone(),
     )?);
     let relay = Arc::new(Relay {
@@ -129,7 +130,12 @@ impl Relay {
     /// drive rooms and peers directly.
     pub(crate) fn for_tests(config: Config) -> anyhow::Result<Arc<Self>> {
         let metrics = Arc::new(Metrics::default());
-        let store = SqliteStore::open(&config.data_dir, config.durability, metrics.clone())?;
+        let store = SqliteStore::open(
+            &config.data_dir,
+            config.durability,
+            config.limits.remembered_ids,
+            metrics.clone(),
+        )?;
         Ok(Arc::new(Relay {
             store: Arc::new(store),
             metrics,
@@ -144,7 +150,11 @@ impl Relay {
 
 async fn websocket(ws: WebSocketUpgrade, State(relay): State<Arc<Relay>>) -> Response {
     let limits = &relay.config.limits;
-    let max = limits.max_frame_bytes.max(limits.max_snapshot_bytes) + 1024;
+    let max = limits
+        .max_frame_bytes
+        .max(limits.max_snapshot_bytes)
+        .max(limits.max_awareness_bytes)
+        + 1024;
     let tasks = relay.tasks.clone();
     ws.max_message_size(max)
         .max_frame_size(max)

@@ -8,7 +8,9 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use protocol::{close, ErrorCode, MsgId, PeerId, Signature, StoredSnapshot, WriterKey};
+use protocol::{
+    close, ErrorCode, MsgId, PeerId, ReadCheck, Signature, StoredSnapshot, Verdict, WriterKey,
+};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -20,7 +22,7 @@ pub(crate) enum RoomCmd {
     Join {
         peer: PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
         reply: oneshot::Sender<Result<Joined, JoinError>>,
     },
     Leave {
@@ -38,14 +40,34 @@ pub(crate) enum RoomCmd {
         peer: PeerId,
         snapshot: StoredSnapshot,
     },
+    /// Presence, forwarded as it came with the sender's peer id.
     Awareness {
         peer: PeerId,
+        counter: u64,
         ciphertext: Vec<u8>,
+        signature: Option<Signature>,
+    },
+    /// A peer's answer about the room's proposed snapshot.
+    Verdict {
+        peer: PeerId,
+        msg_id: MsgId,
+        verdict: Verdict,
     },
     /// The peer's history is in its queue: release what was held back.
     CaughtUp {
         peer: PeerId,
     },
+}
+
+/// What a `Hello` proved, as the connection checked it: the hash of its
+/// read capability, the write key its creation proof verified for (an
+/// editor's), and whether it carried one of the relay's creation tokens
+/// (always, when creation is open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Access {
+    pub check: ReadCheck,
+    pub creator: Option<WriterKey>,
+    pub may_create: bool,
 }
 
 /// What a connection gets when it joins.

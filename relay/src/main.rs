@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = relay::Args::parse();
     let addr = args.addr;
-    let config = args.into_config();
+    let config = args.into_config()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
@@ -24,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
         addr = %listener.local_addr()?,
         data = %config.data_dir.display(),
         static_dir = ?config.static_dir,
+        creation = if config.creation_tokens.open() { "open" } else { "with a token" },
         "relay listening"
     );
     relay::run(listener, config, shutdown_signal()).await

@@ -5,10 +5,17 @@
 //! The checks ([`Checks`], pure, with the clock passed in) run in order:
 //! the frame decodes, the connection is within its rate (see
 //! [`crate::rate`]), the frame is within its size limit (a snapshot's is
-//! larger), the connection has joined a room, and an update's or
-//! snapshot's signature verifies against the room's write key. Checking
-//! signatures here, not in the room, spreads that work over every
-//! connection, so a busy room only orders and stores. A connection never
+//! larger, a presence frame's smaller), the connection has joined a room,
+//! and an update's or snapshot's signature verifies against the room's
+//! write key. A `Hello` is turned into what it proves ([`Access`]): the
+//! hash of its read capability, the write key its creation proof verified
+//! for, and whether it carried a creation token the relay accepts; the
+//! room compares the hash with the one it keeps and sends nothing before
+//! they match. Checking signatures here, not in the room, spreads that
+//! work over every connection, so a busy room only orders and stores.
+//! Presence is forwarded as it came (the relay cannot tell an editor's
+//! signature from a reader's lie without the cost of verifying every
+//! caret; clients verify). A connection never
 //! waits on another one: what it sends to others goes through the room,
 //! which uses `try_send` on their queues.
 //!
@@ -27,14 +34,14 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use protocol::wire::decode_client;
 use protocol::{
-    close, ClientMsg, Context, ErrorCode, MsgId, PeerId, RoomId, ServerMsg, StoredSnapshot,
-    WriterKey,
+    close, ClientMsg, Context, ErrorCode, MsgId, PeerId, ReadCapability, RoomId, ServerMsg,
+    StoredSnapshot, WriterKey,
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::config::Limits;
-use crate::mailbox::{Closer, PeerHandle, RoomCmd};
+use crate::config::{CreationTokens, Limits};
+use crate::mailbox::{Access, Closer, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::rate::{self, Rate};
 use crate::Relay;
@@ -79,7 +86,12 @@ pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
         let mut conn = Connection {
             relay: relay.clone(),
             handle: handle.clone(),
-            checks: Checks::new(limits, handle.id, std::time::Instant::now()),
+            checks: Checks::new(
+                limits,
+                &relay.config.creation_tokens,
+                handle.id,
+                std::time::Instant::now(),
+            ),
             room: None,
         };
         conn.read_loop(stream).await;
@@ -167,7 +179,7 @@ enum Verdict {
     Hello {
         room: RoomId,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
     },
     /// Pass this to the room.
     Forward(RoomCmd),
@@ -188,6 +200,7 @@ enum Verdict {
 /// The checks one connection's frames pass; see the module docs.
 struct Checks {
     limits: Limits,
+    tokens: CreationTokens,
     rate: Rate,
     peer: PeerId,
     /// The room joined, and its write key.
@@ -195,10 +208,16 @@ struct Checks {
 }
 
 impl Checks {
-    fn new(limits: &Limits, peer: PeerId, now: std::time::Instant) -> Self {
+    fn new(
+        limits: &Limits,
+        tokens: &CreationTokens,
+        peer: PeerId,
+        now: std::time::Instant,
+    ) -> Self {
         Self {
             rate: Rate::new(limits.messages_per_second, now),
             limits: limits.clone(),
+            tokens: tokens.clone(),
             peer,
             room: None,
         }
@@ -239,6 +258,7 @@ impl Checks {
         }
         let limit = match msg {
             ClientMsg::Snapshot { .. } => self.limits.max_snapshot_bytes,
+            ClientMsg::Awareness { .. } => self.limits.max_awareness_bytes,
             _ => self.limits.max_frame_bytes,
         };
         if frame.len() > limit {
@@ -253,12 +273,34 @@ impl Checks {
                 ClientMsg::Hello {
                     room,
                     since_seq,
-                    write_pk,
-                } => Verdict::Hello {
-                    room,
-                    since_seq,
-                    write_pk,
-                },
+                    cap,
+                    create,
+                } => {
+                    let check = ReadCapability(cap).check();
+                    let (creator, token) = match create {
+                        None => (None, None),
+                        Some(proof) => match proof.verify(&room, &check) {
+                            Ok(writer) => (Some(writer), proof.token),
+                            Err(_) => {
+                                return Verdict::Refuse {
+                                    code: ErrorCode::WrongRoomKey,
+                                    msg_id: None,
+                                    close: close::REFUSED,
+                                    why: Disconnect::Refused,
+                                }
+                            }
+                        },
+                    };
+                    Verdict::Hello {
+                        room,
+                        since_seq,
+                        access: Access {
+                            check,
+                            creator,
+                            may_create: self.tokens.admit(token.as_deref()),
+                        },
+                    }
+                }
                 _ => refused(ErrorCode::NotInRoom),
             };
         };
@@ -299,9 +341,20 @@ impl Checks {
                     },
                 })
             }
-            ClientMsg::Awareness { ciphertext } => Verdict::Forward(RoomCmd::Awareness {
-                peer: self.peer,
+            ClientMsg::Awareness {
+                counter,
                 ciphertext,
+                signature,
+            } => Verdict::Forward(RoomCmd::Awareness {
+                peer: self.peer,
+                counter,
+                ciphertext,
+                signature,
+            }),
+            ClientMsg::SnapshotVerdict { msg_id, verdict } => Verdict::Forward(RoomCmd::Verdict {
+                peer: self.peer,
+                msg_id,
+                verdict,
             }),
             // A second Hello.
             ClientMsg::Hello { .. } => refused(ErrorCode::NotInRoom),
@@ -318,6 +371,7 @@ fn hello_refusal(code: ErrorCode) -> (u16, Disconnect) {
             (close::TRY_AGAIN_LATER, Disconnect::Full)
         }
         ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
+        // WrongRoomKey, UnknownRoom, NotAllowed, TokenRequired: final.
         _ => (close::REFUSED, Disconnect::Refused),
     }
 }
@@ -419,8 +473,8 @@ impl Connection {
             Verdict::Hello {
                 room,
                 since_seq,
-                write_pk,
-            } => self.hello(room, since_seq, write_pk).await,
+                access,
+            } => self.hello(room, since_seq, access).await,
             Verdict::Forward(cmd) => self.to_room(cmd).await,
             Verdict::Error { code, msg_id } => {
                 tracing::debug!(
@@ -460,16 +514,11 @@ impl Connection {
         Flow::Continue
     }
 
-    async fn hello(
-        &mut self,
-        room: RoomId,
-        since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
-    ) -> Flow {
+    async fn hello(&mut self, room: RoomId, since_seq: Option<u64>, access: Access) -> Flow {
         match self
             .relay
             .rooms
-            .join(&self.relay, room, &self.handle, since_seq, write_pk)
+            .join(&self.relay, room, &self.handle, since_seq, access)
             .await
         {
             Ok(joined) => {

@@ -32,11 +32,11 @@ use protocol::{close, ErrorCode, PeerId, RoomId, ServerMsg};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::mailbox::{JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::store::{Commit, Store};
 use crate::Relay;
-use state::{Admission, Effect, RoomState, Settings};
+use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
 
 /// Why a room task ends, which decides what a join still in its inbox is
 /// told.
@@ -89,6 +89,7 @@ impl Room {
             hold_cap: relay.config.limits.outbound_queue,
             compaction: relay.config.compaction.clone(),
             seq_gap: relay.store.in_flight_limit(),
+            remembered_ids: relay.config.limits.remembered_ids,
         };
         Self {
             state: RoomState::new(id, settings),
@@ -177,11 +178,11 @@ impl Room {
             RoomCmd::Join {
                 peer,
                 since_seq,
-                write_pk,
+                access,
                 reply,
             } => {
                 let id = peer.id;
-                let answer = self.join(peer, since_seq, write_pk).await;
+                let answer = self.join(peer, since_seq, access).await;
                 if let Err(Ok(_)) = reply.send(answer) {
                     // The connection went away while it waited.
                     self.state.leave(id)
@@ -197,7 +198,19 @@ impl Room {
                 signature,
             } => self.state.update(peer, msg_id, ciphertext, signature),
             RoomCmd::Snapshot { peer, snapshot } => self.state.snapshot(peer, snapshot),
-            RoomCmd::Awareness { peer, ciphertext } => self.state.awareness(peer, ciphertext),
+            RoomCmd::Verdict {
+                peer,
+                msg_id,
+                verdict,
+            } => self.state.verdict(peer, msg_id, verdict),
+            RoomCmd::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            } => self
+                .state
+                .awareness(peer, counter, ciphertext, signature),
             RoomCmd::CaughtUp { peer } => self.state.caught_up(peer),
         };
         self.carry_out(effects).await;
@@ -207,18 +220,35 @@ impl Room {
         &mut self,
         peer: PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
     ) -> Result<Joined, JoinError> {
-        let writer = match self.state.check_join(write_pk) {
-            Err(code) => return Err(JoinError::Refused(code)),
+        let writer = match self.state.check_join(&access) {
+            Err(code) => {
+                tracing::debug!(room = %self.id, code = code.name(), "join refused");
+                return Err(JoinError::Refused(code));
+            }
             Ok(Admission::Known(writer)) => writer,
-            Ok(Admission::Create(writer)) => {
-                if let Err(e) = self.relay.store.create(self.id, writer.to_bytes()).await {
+            Ok(Admission::Create(writer, check)) => {
+                if let Err(e) = self
+                    .relay
+                    .store
+                    .create(self.id, writer.to_bytes(), check)
+                    .await
+                {
                     tracing::error!(room = %self.id, error = %e, "could not create room");
                     return Err(JoinError::Refused(ErrorCode::StorageFailed));
                 }
                 tracing::info!(room = %self.id, "room created");
-                self.state.created(writer);
+                self.state.created(writer, check);
+                writer
+            }
+            Ok(Admission::Register(writer, check)) => {
+                if let Err(e) = self.relay.store.set_read_check(self.id, check).await {
+                    tracing::error!(room = %self.id, error = %e, "could not register the read check");
+                    return Err(JoinError::Refused(ErrorCode::StorageFailed));
+                }
+                tracing::info!(room = %self.id, "read check registered by an editor");
+                self.state.registered(check);
                 writer
             }
         };
@@ -276,6 +306,18 @@ impl Room {
                     self.commits.push_back(commit);
                 }
                 Effect::CatchUp { peer, since, upto } => self.spawn_catch_up(peer, since, upto),
+                Effect::Proposal(event) => {
+                    let counter = match event {
+                        ProposalEvent::Proposed => &metrics.snapshots_proposed,
+                        ProposalEvent::Asked => &metrics.snapshot_checks,
+                        ProposalEvent::Refused => {
+                            tracing::warn!(room = %self.id, "a peer found a proposed snapshot did not match: refused");
+                            &metrics.snapshots_refused
+                        }
+                        ProposalEvent::Stray => &metrics.stray_verdicts,
+                    };
+                    counter.fetch_add(1, Relaxed);
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use protocol::{ErrorCode, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mailbox::{JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, PeerHandle, RoomCmd};
 use crate::room::Room;
 use crate::Relay;
 
@@ -85,7 +85,7 @@ impl Rooms {
         id: RoomId,
         peer: &PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
     ) -> Result<Joined, ErrorCode> {
         for _ in 0..JOIN_ATTEMPTS {
             let (generation, tx) = self.get_or_spawn(relay, id)?;
@@ -93,7 +93,7 @@ impl Rooms {
             let join = RoomCmd::Join {
                 peer: peer.clone(),
                 since_seq,
-                write_pk,
+                access,
                 reply,
             };
             if tx.send(join).await.is_err() {

@@ -13,21 +13,38 @@
 //!   and not stored, and their numbers must never be handed out again, or a
 //!   client that applied one would skip its replacement. So numbers are
 //!   ordered, not contiguous.
+//! - **Who may join.** A room keeps the hash of its read capability (its
+//!   *read check*) and admits a `Hello` only when its capability hashes to
+//!   it (`NotAllowed` otherwise); nothing is sent to a peer before. A room
+//!   is created only with a creation proof (an editor's signature over the
+//!   room and its read check) and, when the relay has creation tokens, one
+//!   of them (`TokenRequired`). A room stored before protocol version 2 has
+//!   no read check: the first editor's proof registers it, and until then
+//!   only editors are admitted.
 //! - **Dedup by message id.** A resend of an update the room holds is
 //!   acknowledged again (at once if committed, when its commit lands if not:
 //!   a *late ack*) and stored nothing. A failed commit forgets the id, so
-//!   the client's resend is stored. A stored snapshot forgets the ids it
-//!   covers: the room's memory is bounded by its log, and a resend of a
-//!   covered update (an ack lost just before a compaction) is stored again
-//!   under a new number, which a CRDT applies as a no-op.
+//!   the client's resend is stored. A stored snapshot moves the ids it
+//!   covers out of the log's map into a compact, sorted list per snapshot
+//!   (16 bytes an id, at most `remembered_ids` in all, the oldest
+//!   forgotten first; the store keeps the same lists): a replay of an old
+//!   signed update after a compaction is acknowledged with the number of
+//!   the snapshot that covers it, and stored nothing.
 //! - **Holds.** A joining peer is caught up from storage up to the committed
 //!   head; frames for it meanwhile (the updates in flight when it joined,
 //!   then live traffic) are held, at most `hold_cap`, and released in order
 //!   when its catch-up is done. A peer whose hold overflows, or whose queue
 //!   is full, is disconnected as lagging; the others are told it left.
 //! - **Snapshots.** A snapshot must cover only committed updates and reach
-//!   past every snapshot stored or being stored (the *claim*). Once stored,
-//!   the log it covers is dropped, and so are its ids.
+//!   past every snapshot stored or being stored (the *claim*). It is kept
+//!   as a *proposal* (one per room, in memory only: nothing is deleted, a
+//!   newcomer still gets the last confirmed snapshot and the log) and sent
+//!   to one caught-up peer other than its uploader (`CheckSnapshot`). Only
+//!   that peer's `Matches` stores it; `Differs` drops it (the uploader is
+//!   told `SnapshotRefused`); `CannotTell`, or the peer leaving, passes it
+//!   to another peer, or to the next one that catches up. A newer upload
+//!   replaces a proposal still waiting. Once stored, the log it covers is
+//!   dropped.
 //! - **Compaction hints.** After `compaction.updates` updates or
 //!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
 //!   asked for a snapshot.
@@ -36,10 +53,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use bytes::Bytes;
 use protocol::{
-    ErrorCode, MsgId, PeerId, RoomId, ServerMsg, Signature, StoredSnapshot, StoredUpdate, WriterKey,
+    ErrorCode, MsgId, PeerId, ReadCheck, RoomId, ServerMsg, Signature, StoredSnapshot,
+    StoredUpdate, Verdict, WriterKey,
 };
 
 use crate::config::Compaction;
+use crate::mailbox::Access;
 use crate::store::{Entry, RoomRecord, StoreError};
 
 /// The limits a room's state enforces.
@@ -53,6 +72,8 @@ pub(crate) struct Settings {
     pub compaction: Compaction,
     /// How far past the stored head a loaded room starts numbering.
     pub seq_gap: u64,
+    /// Ids of compacted updates remembered for dedup.
+    pub remembered_ids: usize,
 }
 
 /// What the room task must do, in the order given.
@@ -83,16 +104,83 @@ pub(crate) enum Effect {
         since: Option<u64>,
         upto: u64,
     },
+    /// What became of a proposed snapshot (count it).
+    Proposal(ProposalEvent),
+}
+
+/// The steps of a snapshot proposal, for the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProposalEvent {
+    /// Uploaded and kept until a peer confirms it.
+    Proposed,
+    /// Sent to a peer to check.
+    Asked,
+    /// A peer found it did not match: dropped.
+    Refused,
+    /// A verdict for no proposal, or from a peer not asked: ignored.
+    Stray,
 }
 
 /// How a join may proceed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
-    /// The room exists with this key.
+    /// The room exists with this key, and the capability matched.
     Known(WriterKey),
-    /// A new room: store it with this key first, then call
+    /// A new room: store it with this key and read check first, then call
     /// [`RoomState::created`].
-    Create(WriterKey),
+    Create(WriterKey, ReadCheck),
+    /// A room stored without a read check, and an editor's proof for this
+    /// one: store it first, then call [`RoomState::registered`].
+    Register(WriterKey, ReadCheck),
+}
+
+/// The ids of updates that snapshots replaced: one sorted list per
+/// snapshot, oldest first, at most `cap` ids in all (the newest snapshot's
+/// newest ids are kept first).
+#[derive(Debug, Default)]
+struct Covered {
+    segments: VecDeque<(u64, Vec<MsgId>)>,
+    len: usize,
+    cap: usize,
+}
+
+impl Covered {
+    /// The `covers_upto` of the snapshot that replaced `msg_id`.
+    fn find(&self, msg_id: &MsgId) -> Option<u64> {
+        self.segments
+            .iter()
+            .rev()
+            .find(|(_, ids)| ids.binary_search(msg_id).is_ok())
+            .map(|(upto, _)| *upto)
+    }
+
+    /// The ids a snapshot covering `upto` replaced, in sequence order.
+    fn push(&mut self, upto: u64, mut ids: Vec<MsgId>) {
+        if ids.len() > self.cap {
+            ids.drain(..ids.len() - self.cap);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.len += ids.len();
+        self.segments.push_back((upto, ids));
+        while self.len > self.cap {
+            let Some((_, old)) = self.segments.pop_front() else {
+                break;
+            };
+            self.len -= old.len();
+        }
+    }
+}
+
+/// A snapshot waiting for another peer's confirmation.
+#[derive(Debug)]
+struct Proposal {
+    snapshot: StoredSnapshot,
+    from: PeerId,
+    /// The peer it was sent to, while it has not answered.
+    asked: Option<PeerId>,
+    /// Peers that could not tell, or left before answering.
+    tried: Vec<PeerId>,
 }
 
 struct Peer {
@@ -122,6 +210,9 @@ pub(crate) struct RoomState {
     id: RoomId,
     settings: Settings,
     writer: Option<WriterKey>,
+    /// The hash of the room's read capability (none for a room stored
+    /// before protocol version 2, until an editor registers it).
+    read_check: Option<ReadCheck>,
     /// Ordered, so fan-out order is the same from run to run.
     peers: BTreeMap<PeerId, Peer>,
     /// Last sequence number handed out.
@@ -130,6 +221,9 @@ pub(crate) struct RoomState {
     committed: u64,
     /// Ids of the updates the room holds, for dedup.
     msg_ids: HashMap<MsgId, u64>,
+    /// Ids of the updates snapshots replaced.
+    covered: Covered,
+    proposal: Option<Proposal>,
     /// Acks owed for duplicates of updates still being committed.
     late_acks: Vec<(u64, PeerId, MsgId)>,
     in_flight: VecDeque<InFlight>,
@@ -152,10 +246,17 @@ impl RoomState {
     /// A room nobody has created yet (see [`RoomState::load`]).
     pub fn new(id: RoomId, settings: Settings) -> Self {
         let next_hint = (settings.compaction.updates, settings.compaction.bytes);
+        let covered = Covered {
+            cap: settings.remembered_ids,
+            ..Covered::default()
+        };
         Self {
             id,
             settings,
             writer: None,
+            read_check: None,
+            covered,
+            proposal: None,
             peers: BTreeMap::new(),
             assigned: 0,
             committed: 0,
@@ -179,6 +280,10 @@ impl RoomState {
         let writer = WriterKey::for_room(&self.id, &record.write_pk)
             .map_err(|_| StoreError::Corrupt("a room's write key does not match its id"))?;
         self.writer = Some(writer);
+        self.read_check = record.read_check;
+        for (upto, ids) in record.covered {
+            self.covered.push(upto, ids);
+        }
         self.assigned = record.head_seq + self.settings.seq_gap;
         self.committed = self.assigned;
         self.snapshot_covers = record.snapshot_covers;
@@ -194,27 +299,44 @@ impl RoomState {
         Ok(())
     }
 
-    /// Whether a peer may join, given the `write_pk` its `Hello` carried.
-    pub fn check_join(&self, write_pk: Option<[u8; 32]>) -> Result<Admission, ErrorCode> {
+    /// Whether a peer may join, given what its `Hello` proved.
+    pub fn check_join(&self, access: &Access) -> Result<Admission, ErrorCode> {
         if self.stopping {
             return Err(ErrorCode::ShuttingDown);
         }
         if self.peers.len() >= self.settings.max_peers {
             return Err(ErrorCode::RoomFull);
         }
-        match (self.writer, write_pk) {
-            (Some(writer), Some(pk)) if writer.to_bytes() != pk => Err(ErrorCode::WrongRoomKey),
-            (Some(writer), _) => Ok(Admission::Known(writer)),
-            (None, None) => Err(ErrorCode::UnknownRoom),
-            (None, Some(pk)) => WriterKey::for_room(&self.id, &pk)
-                .map(Admission::Create)
-                .map_err(|_| ErrorCode::WrongRoomKey),
+        if let Some(creator) = access.creator {
+            // The connection checked that it hashes to this room.
+            if creator.room_id() != self.id {
+                return Err(ErrorCode::WrongRoomKey);
+            }
+        }
+        match (self.writer, self.read_check) {
+            (Some(writer), Some(check)) if check == access.check => Ok(Admission::Known(writer)),
+            (Some(_), Some(_)) => Err(ErrorCode::NotAllowed),
+            (Some(writer), None) => match access.creator {
+                Some(_) => Ok(Admission::Register(writer, access.check)),
+                None => Err(ErrorCode::NotAllowed),
+            },
+            (None, _) => match access.creator {
+                None => Err(ErrorCode::UnknownRoom),
+                Some(_) if !access.may_create => Err(ErrorCode::TokenRequired),
+                Some(writer) => Ok(Admission::Create(writer, access.check)),
+            },
         }
     }
 
-    /// The room is stored with `writer`.
-    pub fn created(&mut self, writer: WriterKey) {
+    /// The room is stored with `writer` and `check`.
+    pub fn created(&mut self, writer: WriterKey, check: ReadCheck) {
         self.writer = Some(writer);
+        self.read_check = Some(check);
+    }
+
+    /// The room's read check is stored.
+    pub fn registered(&mut self, check: ReadCheck) {
+        self.read_check = Some(check);
     }
 
     /// Let `peer` in (after [`RoomState::check_join`]): it is caught up to
@@ -239,15 +361,19 @@ impl RoomState {
         }]
     }
 
-    /// `peer`'s history is in its queue: release what was held, in order.
+    /// `peer`'s history is in its queue: release what was held, in order;
+    /// a proposal waiting for a checker goes to it.
     pub fn caught_up(&mut self, peer: PeerId) -> Vec<Effect> {
         let Some(p) = self.peers.get_mut(&peer) else {
             return Vec::new();
         };
         let held = p.held.take().unwrap_or_default();
-        held.into_iter()
+        let mut out: Vec<Effect> = held
+            .into_iter()
             .map(|frame| Effect::Send { to: peer, frame })
-            .collect()
+            .collect();
+        self.ask_checker(&mut out);
+        out
     }
 
     /// `peer` left (or its queue closed).
@@ -287,6 +413,13 @@ impl RoomState {
             }
             return out;
         }
+        if let Some(upto) = self.covered.find(&msg_id) {
+            // An update a snapshot replaced, replayed (or resent after an
+            // ack lost before the compaction): acknowledged as covered by
+            // that snapshot, not stored again.
+            self.send(&mut out, from, encode(&ServerMsg::Ack { msg_id, seq: upto }));
+            return out;
+        }
         self.assigned += 1;
         let seq = self.assigned;
         self.msg_ids.insert(msg_id, seq);
@@ -314,15 +447,17 @@ impl RoomState {
         out
     }
 
-    /// A verified snapshot from `from`.
+    /// A verified snapshot from `from`: kept as the room's proposal, and
+    /// sent to a peer to check.
     pub fn snapshot(&mut self, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
         let mut out = Vec::new();
         let msg_id = Some(snapshot.msg_id);
+        let waiting = self.proposal.as_ref().map_or(0, |p| p.snapshot.covers_upto);
         let refusal = if self.stopping {
             Some(ErrorCode::ShuttingDown)
         } else if snapshot.covers_upto > self.committed {
             Some(ErrorCode::InvalidSnapshot)
-        } else if snapshot.covers_upto <= self.snapshot_claimed {
+        } else if snapshot.covers_upto <= self.snapshot_claimed.max(waiting) {
             Some(ErrorCode::StaleSnapshot)
         } else {
             None
@@ -331,21 +466,97 @@ impl RoomState {
             self.refuse(&mut out, from, code, msg_id);
             return out;
         }
-        self.snapshot_claimed = snapshot.covers_upto;
-        self.in_flight.push_back(InFlight::Snapshot {
-            covers_upto: snapshot.covers_upto,
-            msg_id: snapshot.msg_id,
+        self.proposal = Some(Proposal {
+            snapshot,
             from,
+            asked: None,
+            tried: Vec::new(),
         });
-        out.push(Effect::Snapshot(snapshot));
+        out.push(Effect::Proposal(ProposalEvent::Proposed));
+        self.ask_checker(&mut out);
+        out
+    }
+
+    /// Send the proposal, if one waits for a checker, to a caught-up peer
+    /// other than its uploader that was not tried yet.
+    fn ask_checker(&mut self, out: &mut Vec<Effect>) {
+        let Some(p) = &self.proposal else { return };
+        if p.asked.is_some() {
+            return;
+        }
+        let Some(to) = self
+            .peers
+            .iter()
+            .find(|(id, peer)| **id != p.from && peer.held.is_none() && !p.tried.contains(id))
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        let frame = encode(&ServerMsg::CheckSnapshot {
+            snapshot: p.snapshot.clone(),
+        });
+        if let Some(p) = &mut self.proposal {
+            p.asked = Some(to);
+        }
+        out.push(Effect::Proposal(ProposalEvent::Asked));
+        self.send(out, to, frame);
+    }
+
+    /// `from`'s answer about the snapshot `msg_id`.
+    pub fn verdict(&mut self, from: PeerId, msg_id: MsgId, verdict: Verdict) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let asked = self
+            .proposal
+            .as_ref()
+            .is_some_and(|p| p.snapshot.msg_id == msg_id && p.asked == Some(from));
+        if !asked || self.stopping {
+            out.push(Effect::Proposal(ProposalEvent::Stray));
+            return out;
+        }
+        match verdict {
+            Verdict::Matches => {
+                let Some(p) = self.proposal.take() else {
+                    return out;
+                };
+                self.snapshot_claimed = p.snapshot.covers_upto;
+                self.in_flight.push_back(InFlight::Snapshot {
+                    covers_upto: p.snapshot.covers_upto,
+                    msg_id: p.snapshot.msg_id,
+                    from: p.from,
+                });
+                out.push(Effect::Snapshot(p.snapshot));
+            }
+            Verdict::Differs => {
+                let Some(p) = self.proposal.take() else {
+                    return out;
+                };
+                out.push(Effect::Proposal(ProposalEvent::Refused));
+                self.refuse(&mut out, p.from, ErrorCode::SnapshotRefused, Some(msg_id));
+            }
+            Verdict::CannotTell => {
+                if let Some(p) = &mut self.proposal {
+                    p.tried.push(from);
+                    p.asked = None;
+                }
+                self.ask_checker(&mut out);
+            }
+        }
         out
     }
 
     /// Presence from `from`, for everyone else.
-    pub fn awareness(&mut self, from: PeerId, ciphertext: Vec<u8>) -> Vec<Effect> {
+    pub fn awareness(
+        &mut self,
+        from: PeerId,
+        counter: u64,
+        ciphertext: Vec<u8>,
+        signature: Option<Signature>,
+    ) -> Vec<Effect> {
         let frame = encode(&ServerMsg::Awareness {
             peer: from,
+            counter,
             ciphertext,
+            signature,
         });
         self.peers
             .iter()
@@ -401,6 +612,15 @@ impl RoomState {
                             self.log_bytes -= len.min(self.log_bytes);
                         }
                     }
+                    let mut covered: Vec<(u64, MsgId)> = self
+                        .msg_ids
+                        .iter()
+                        .filter(|(_, seq)| **seq <= covers_upto)
+                        .map(|(id, seq)| (*seq, *id))
+                        .collect();
+                    covered.sort_unstable();
+                    self.covered
+                        .push(covers_upto, covered.into_iter().map(|(_, id)| id).collect());
                     self.msg_ids.retain(|_, seq| *seq > covers_upto);
                     let c = &self.settings.compaction;
                     self.next_hint = (c.updates, c.bytes);
@@ -490,6 +710,13 @@ impl RoomState {
             false => Effect::Forget { peer },
         });
         self.broadcast(out, None, &encode(&ServerMsg::PeerLeft { peer }));
+        if let Some(p) = &mut self.proposal {
+            if p.asked == Some(peer) {
+                p.asked = None;
+                p.tried.push(peer);
+            }
+        }
+        self.ask_checker(out);
     }
 
     fn pay_late_acks(&mut self, out: &mut Vec<Effect>) {
