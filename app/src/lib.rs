@@ -8,32 +8,27 @@
 //! - [`strings`]: every word of the interface, one typed catalogue per language.
 //! - [`locale`]: the `Locale` context, chosen from the browser, switched by hand.
 //! - [`route`]: which page the address fragment asks for.
-//! - [`browser`]: the few browser APIs used outside Leptos.
+//! - [`platform`]: the browser's APIs the app uses outside Leptos: the
+//!   page, `localStorage`, IndexedDB, the websocket, tab locks, yielding.
 //! - [`components`]: the Leptos components, one per file.
 //! - [`presence`]: the `Presence` context: this browser's name and colour.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
 //! - [`store`]: what this browser keeps in IndexedDB.
-//! - [`inbox`]: frames from the relay waiting to be processed, long
-//!   catch-up chunks cut into slices.
-//! - [`session`]: the open document's context: Yrs doc, protocol session,
-//!   websocket, saving.
-//! - [`tab_lock`]: one tab per document (a Web Lock), so two tabs never
-//!   overwrite each other's saved copy.
+//! - [`session`]: the open document: its connection, inbox, saving, tab,
+//!   presence and text, one module each, one context per concern.
 
 pub mod backdrop;
-pub(crate) mod browser;
 pub mod components;
-pub mod inbox;
 pub mod locale;
+pub mod platform;
 pub mod presence;
 pub mod route;
 pub mod session;
 pub mod status;
 pub mod store;
 pub mod strings;
-pub mod tab_lock;
 pub mod view_mode;
 
 pub use components::app::App;

@@ -5,8 +5,11 @@
 
 use leptos::prelude::*;
 
-use crate::browser;
+use crate::platform::{page, storage};
 use crate::strings::{Lang, Strings};
+
+/// Where the language a person picked with the switch is kept.
+const LANG_KEY: &str = "cahier.lang";
 
 /// The interface language, shared by every component.
 #[derive(Clone, Copy, Debug)]
@@ -18,10 +21,10 @@ impl Locale {
     /// Provide the context, starting from the person's earlier choice, or
     /// else from the browser's languages.
     pub fn provide() -> Self {
-        let start = browser::stored_lang()
+        let start = storage::get(LANG_KEY)
             .as_deref()
             .and_then(Lang::from_tag)
-            .unwrap_or_else(|| Lang::negotiate(browser::languages().iter().map(String::as_str)));
+            .unwrap_or_else(|| Lang::negotiate(page::languages().iter().map(String::as_str)));
         let locale = Locale {
             lang: RwSignal::new(start),
         };
@@ -41,7 +44,7 @@ impl Locale {
 
     /// Switch language, and remember the choice in this browser.
     pub fn set(&self, lang: Lang) {
-        browser::store_lang(lang.tag());
+        storage::set(LANG_KEY, lang.tag());
         self.lang.set(lang);
     }
 }

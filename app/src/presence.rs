@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use model::awareness::{clean_name, is_colour, pick_colour};
 use model::Person;
 
-use crate::browser;
+use crate::platform::storage;
 
 const NAME_KEY: &str = "cahier.name";
 const COLOUR_KEY: &str = "cahier.colour";
@@ -28,14 +28,14 @@ impl Presence {
     /// Provide the context from what this browser kept, choosing (and
     /// keeping) a colour the first time.
     pub fn provide() -> Self {
-        let name = browser::stored(NAME_KEY)
+        let name = storage::get(NAME_KEY)
             .map(|name| clean_name(&name))
             .unwrap_or_default();
-        let colour = browser::stored(COLOUR_KEY)
+        let colour = storage::get(COLOUR_KEY)
             .filter(|colour| is_colour(colour))
             .unwrap_or_else(|| {
                 let colour = pick_colour(js_sys::Math::random()).to_owned();
-                browser::store(COLOUR_KEY, &colour);
+                storage::set(COLOUR_KEY, &colour);
                 colour
             });
         let presence = Presence {
@@ -67,7 +67,7 @@ impl Presence {
     /// Change the name, and keep it in this browser.
     pub fn set_name(&self, name: &str) {
         let name = clean_name(name);
-        browser::store(NAME_KEY, &name);
+        storage::set(NAME_KEY, &name);
         self.name.set(name);
     }
 

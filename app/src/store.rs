@@ -6,11 +6,15 @@
 //! One database `cahier`, one object store `kv`, keys `doc/<room>`,
 //! `link/<room>` and `recent`, values the postcard bytes of the records
 //! below (a link is its fragment, as text). The records are plain Rust
-//! values, tested natively; the IndexedDB calls only work in a browser.
-//! When to save is [`crate::session`]'s decision.
+//! values, tested natively; the reads and writes go through
+//! [`crate::platform::idb`] and only work in a browser. When to save is
+//! the session's decision.
 
+use leptos::wasm_bindgen::JsValue;
 use protocol::session::PendingUpdate;
 use serde::{Deserialize, Serialize};
+
+use crate::platform::idb::{self, Value};
 
 /// How many documents the recent list keeps.
 pub const RECENT_MAX: usize = 30;
@@ -76,135 +80,63 @@ pub fn decode_recent(bytes: &[u8]) -> Vec<Recent> {
     postcard::from_bytes(bytes).unwrap_or_default()
 }
 
-pub fn doc_key(room: &str) -> String {
+fn doc_key(room: &str) -> String {
     format!("doc/{room}")
 }
 
-pub fn link_key(room: &str) -> String {
+fn link_key(room: &str) -> String {
     format!("link/{room}")
 }
 
-pub const RECENT_KEY: &str = "recent";
+const RECENT_KEY: &str = "recent";
 
-pub use idb::{get, put, put_now};
-
-/// The IndexedDB calls: a key-value store over one object store.
-mod idb {
-    use std::cell::RefCell;
-
-    use js_sys::{Promise, Uint8Array};
-    use leptos::prelude::window;
-    use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
-
-    const DB: &str = "cahier";
-    const STORE: &str = "kv";
-
-    thread_local! {
-        static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
-    }
-
-    /// Wait for a request's `success` (its result) or `error`.
-    async fn done(request: &IdbRequest) -> Result<JsValue, JsValue> {
-        let promise = Promise::new(&mut |resolve, reject| {
-            request.set_onsuccess(Some(&resolve));
-            request.set_onerror(Some(&reject));
-        });
-        JsFuture::from(promise).await?;
-        request.result()
-    }
-
-    async fn database() -> Result<IdbDatabase, JsValue> {
-        if let Some(db) = OPEN.with(|open| open.borrow().clone()) {
-            return Ok(db);
-        }
-        let factory = window()
-            .indexed_db()?
-            .ok_or_else(|| JsValue::from_str("no IndexedDB"))?;
-        let request: IdbOpenDbRequest = factory.open_with_u32(DB, 1)?;
-        let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let db = event
-                .target()
-                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
-                .and_then(|r| r.result().ok())
-                .and_then(|r| r.dyn_into::<IdbDatabase>().ok());
-            if let Some(db) = db {
-                if !db.object_store_names().contains(STORE) {
-                    let _ = db.create_object_store(STORE);
-                }
-            }
-        });
-        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let result = done(&request).await;
-        request.set_onupgradeneeded(None);
-        drop(upgrade);
-        let db: IdbDatabase = result?.dyn_into()?;
-        OPEN.with(|open| *open.borrow_mut() = Some(db.clone()));
-        Ok(db)
-    }
-
-    /// The bytes or text stored under `key`.
-    pub async fn get(key: &str) -> Result<Option<JsValue>, JsValue> {
-        let db = database().await?;
-        let store = db
-            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readonly)?
-            .object_store(STORE)?;
-        let value = done(&store.get(&JsValue::from_str(key))?).await?;
-        Ok((!value.is_undefined()).then_some(value))
-    }
-
-    /// Store `bytes` under `key`.
-    pub async fn put(key: &str, value: Value<'_>) -> Result<(), JsValue> {
-        let db = database().await?;
-        let store = db
-            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?
-            .object_store(STORE)?;
-        let value = match value {
-            Value::Bytes(bytes) => Uint8Array::from(bytes).into(),
-            Value::Text(text) => JsValue::from_str(text),
-        };
-        done(&store.put_with_key(&value, &JsValue::from_str(key))?).await?;
-        Ok(())
-    }
-
-    /// Store `value` under `key` in a transaction created right now, and
-    /// ask for its commit: what a page that is being left can still do.
-    /// `Ok(false)` when the database is not open yet (use [`put`]).
-    pub fn put_now(key: &str, value: Value<'_>) -> Result<bool, JsValue> {
-        let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
-            return Ok(false);
-        };
-        let transaction = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?;
-        let value = match value {
-            Value::Bytes(bytes) => Uint8Array::from(bytes).into(),
-            Value::Text(text) => JsValue::from_str(text),
-        };
-        transaction
-            .object_store(STORE)?
-            .put_with_key(&value, &JsValue::from_str(key))?;
-        // Commit now rather than when the task ends: the page may be gone.
-        // (web-sys marks `commit` deprecated from an old WebIDL; every
-        // current browser has it, and where it is missing the error is
-        // ignored and the transaction commits at the end of the task.)
-        #[allow(deprecated)]
-        let _ = transaction.commit();
-        Ok(true)
-    }
-
-    /// What [`put`] stores.
-    pub enum Value<'a> {
-        Bytes(&'a [u8]),
-        Text(&'a str),
-    }
-
-    /// The bytes of a stored value, if it holds bytes.
-    pub fn bytes(value: &JsValue) -> Option<Vec<u8>> {
-        value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
-    }
+/// The saved copy of the document `room`, if this browser has one that
+/// reads. `Err` when IndexedDB refused.
+pub async fn load_doc(room: &str) -> Result<Option<Saved>, JsValue> {
+    let value = idb::get(&doc_key(room)).await?;
+    Ok(value
+        .as_ref()
+        .and_then(idb::bytes)
+        .and_then(|bytes| Saved::decode(&bytes)))
 }
 
-pub use idb::{bytes, Value};
+/// Save `saved` (encoded) for `room` in a transaction started now, when
+/// the database is open (what a page being left can still do), else
+/// when it is. `Err` when IndexedDB refused.
+pub async fn save_doc(room: &str, saved: &[u8]) -> Result<(), JsValue> {
+    if save_doc_now(room, saved)? {
+        return Ok(());
+    }
+    idb::put(&doc_key(room), Value::Bytes(saved)).await
+}
+
+/// Start saving `saved` for `room` now, synchronously: `Ok(false)` when
+/// the database is not open yet ([`save_doc`] then).
+pub fn save_doc_now(room: &str, saved: &[u8]) -> Result<bool, JsValue> {
+    idb::put_now(&doc_key(room), Value::Bytes(saved))
+}
+
+/// Keep the link's fragment for `room`, so the start page can open it.
+pub async fn save_link(room: &str, fragment: &str) -> Result<(), JsValue> {
+    idb::put(&link_key(room), Value::Text(fragment)).await
+}
+
+/// The recent list, empty when there is none or it does not read.
+pub async fn load_recent() -> Result<Vec<Recent>, JsValue> {
+    let value = idb::get(RECENT_KEY).await?;
+    Ok(value
+        .as_ref()
+        .and_then(idb::bytes)
+        .map(|bytes| decode_recent(&bytes))
+        .unwrap_or_default())
+}
+
+/// Put `entry` first in the recent list ([`remember`]).
+pub async fn record_recent(entry: Recent) -> Result<(), JsValue> {
+    let mut list = load_recent().await?;
+    remember(&mut list, entry);
+    idb::put(RECENT_KEY, Value::Bytes(&encode_recent(&list))).await
+}
 
 #[cfg(test)]
 mod tests {

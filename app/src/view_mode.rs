@@ -4,7 +4,7 @@
 //! every document; the switch itself is
 //! [`crate::components::text_views`].
 
-use leptos::prelude::window;
+use crate::platform::storage;
 
 const STORAGE_KEY: &str = "cahier.view";
 
@@ -49,23 +49,15 @@ impl ViewMode {
     /// The mode chosen earlier in this browser, or the default. Browser
     /// only.
     pub fn stored() -> ViewMode {
-        storage()
-            .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+        storage::get(STORAGE_KEY)
             .and_then(|tag| ViewMode::from_tag(&tag))
             .unwrap_or_default()
     }
 
     /// Remember this mode in this browser. Browser only.
     pub fn store(self) {
-        if let Some(storage) = storage() {
-            // Refused in some private modes: the choice then lasts this visit.
-            let _ = storage.set_item(STORAGE_KEY, self.tag());
-        }
+        storage::set(STORAGE_KEY, self.tag());
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 #[cfg(test)]

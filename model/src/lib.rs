@@ -8,6 +8,8 @@
 //!   updates to send, co-authors' updates and what they changed, undo.
 //! - [`edit`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: a selection carried through a change.
+//! - [`mirror`]: the editor's text field kept equal to the body, except
+//!   during an IME composition.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
@@ -26,6 +28,7 @@ pub mod edit;
 pub mod export;
 pub mod heads;
 pub mod markdown;
+pub mod mirror;
 pub mod schema;
 pub mod snapshot;
 

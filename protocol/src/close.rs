@@ -33,3 +33,33 @@ pub fn describe(code: u16) -> &'static str {
         _ => "the connection was closed",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_reason_and_others_a_plain_one() {
+        let codes = [
+            GOING_AWAY,
+            PROTOCOL_ERROR,
+            TOO_BIG,
+            TRY_AGAIN_LATER,
+            LAGGING,
+            RATE_LIMITED,
+            REFUSED,
+        ];
+        let mut reasons: Vec<&str> = codes.iter().map(|c| describe(*c)).collect();
+        reasons.push(describe(1000));
+        assert_eq!(describe(1000), "the connection was closed");
+        assert_eq!(describe(LAGGING), "the connection could not keep up");
+        reasons.sort_unstable();
+        reasons.dedup();
+        assert_eq!(
+            reasons.len(),
+            codes.len() + 1,
+            "no two codes share a reason"
+        );
+        assert!(reasons.iter().all(|r| r.len() > 10));
+    }
+}

@@ -560,4 +560,21 @@ mod tests {
             Err(OpenError::Undecryptable)
         );
     }
+
+    #[test]
+    fn an_empty_payload_seals_and_opens() {
+        let keys = kat_keys();
+        let ctx = Context::update(keys.room(), [3; 16]);
+        let (ct, sig) = keys.seal(&ctx, b"").expect("seal");
+        assert_eq!(ct.len(), NONCE_LEN + TAG_LEN);
+        assert_eq!(keys.open(&ctx, &ct, sig.as_ref()), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn an_unsigned_update_is_refused_before_decryption() {
+        let keys = kat_keys();
+        let ctx = Context::update(keys.room(), [3; 16]);
+        let (ct, _) = keys.seal(&ctx, b"x").expect("seal");
+        assert_eq!(keys.open(&ctx, &ct, None), Err(OpenError::Unsigned));
+    }
 }

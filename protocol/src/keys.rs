@@ -379,4 +379,38 @@ mod tests {
             Err(WriterKeyError::WrongRoom)
         );
     }
+
+    #[test]
+    fn debug_output_names_keys_but_never_shows_a_secret() {
+        let secret = EditSecret::from_bytes([7; 32]);
+        let keys = DocKeys::from_edit(&secret);
+        assert_eq!(format!("{secret:?}"), "EditSecret(…)");
+        assert_eq!(format!("{:?}", secret.view_secret()), "ViewSecret(…)");
+        assert_eq!(
+            format!("{:?}", keys.room()),
+            format!("RoomId({})", keys.room())
+        );
+        let writer = format!("{:?}", keys.writer());
+        assert!(
+            writer.starts_with("WriterKey(") && writer.len() > 40,
+            "{writer}"
+        );
+        let doc = format!("{keys:?}");
+        assert!(
+            doc.contains(&keys.room().to_string()) && doc.contains("can_write: true"),
+            "{doc}"
+        );
+        assert!(!doc.contains(&format!("{:?}", [7u8; 32])));
+    }
+
+    #[test]
+    fn a_weak_key_is_not_a_writer() {
+        // The identity point: a "signature" by it verifies too easily.
+        let mut identity = [0u8; KEY_LEN];
+        identity[0] = 1;
+        assert_eq!(
+            WriterKey::from_bytes(&identity),
+            Err(WriterKeyError::NotAKey)
+        );
+    }
 }

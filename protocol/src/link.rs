@@ -243,4 +243,17 @@ mod tests {
         assert_eq!(Link::parse("https://h/#x=1"), Err(LinkError::NoKey));
         assert_eq!(Link::parse(""), Err(LinkError::NoKey));
     }
+
+    #[test]
+    fn characters_past_the_end_are_damage_not_truncation() {
+        for link in [edit(), edit().to_view()] {
+            let url = format!("{}A", link.to_url("https://h/"));
+            assert_eq!(Link::parse(&url), Err(LinkError::Damaged), "{url}");
+        }
+        let key = "A".repeat(44);
+        assert_eq!(
+            Link::parse(&format!("#e={key}.AAAA")),
+            Err(LinkError::Damaged)
+        );
+    }
 }

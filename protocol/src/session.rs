@@ -2033,4 +2033,88 @@ mod tests {
         );
         assert_eq!(verdicts(&mut s), vec![(altered.msg_id, Verdict::Differs)]);
     }
+
+    #[test]
+    fn a_lone_unsent_update_keeps_its_id_and_nothing_is_merged_across_one_in_flight() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let id = s.local(b"a".to_vec()).expect("editor");
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        assert_eq!(s.pending()[0].msg_id, id, "one update is not rewritten");
+        // [in flight, unsent, unsent]: only the last two merge.
+        live(&mut s);
+        s.outgoing().expect("seal");
+        s.local(b"b".to_vec()).expect("editor");
+        s.local(b"c".to_vec()).expect("editor");
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        let pending = s.pending();
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending[0].msg_id, id);
+        assert_eq!(pending[1].update, b"bc".to_vec());
+        // [refused, in flight, unsent]: merging would reorder; nothing is.
+        let mut s = Session::new(keys(), 0, Vec::new()).with_window(2);
+        live(&mut s);
+        let a = s.local(b"a".to_vec()).expect("editor");
+        s.local(b"b".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        s.local(b"c".to_vec()).expect("editor");
+        let refused = ServerMsg::Error {
+            code: ErrorCode::RateLimited,
+            msg_id: Some(a),
+        };
+        s.receive(&refused.encode()).expect("error");
+        let before = s.pending();
+        s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+            .expect("merge");
+        assert_eq!(s.pending(), before);
+    }
+
+    #[test]
+    fn a_viewer_makes_no_snapshot() {
+        let k = keys();
+        let viewer = DocKeys::from_view(k.view_secret().clone(), k.writer());
+        let s = Session::new(viewer, 5, Vec::new());
+        assert_eq!(s.snapshot(b"state"), Ok(None));
+    }
+
+    #[test]
+    fn a_relay_behind_the_client_sends_everything_and_one_at_its_head_nothing_again() {
+        let welcome = |head_seq| {
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq,
+                snapshot: None,
+                pending: 0,
+            }
+            .encode()
+        };
+        let mut s = Session::new(keys(), 7, Vec::new());
+        s.hello();
+        s.receive(&welcome(7)).expect("welcome");
+        assert_eq!(s.applied(), 7, "at the relay's head");
+        s.receive(&welcome(9)).expect("welcome");
+        assert_eq!(s.applied(), 7, "behind the relay's head");
+        s.receive(&welcome(6)).expect("welcome");
+        assert_eq!(s.applied(), 0, "the relay has less: start over");
+    }
+
+    #[test]
+    fn behind_an_update_in_flight_nothing_or_one_unsent_is_left_alone() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        s.local(b"a".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let merge = |s: &mut Session| {
+            s.merge_unsent(|parts| Ok::<_, ()>(parts.concat()))
+                .expect("merge")
+        };
+        let before = s.pending();
+        merge(&mut s);
+        assert_eq!(s.pending(), before, "nothing unsent: nothing made up");
+        s.local(b"b".to_vec()).expect("editor");
+        let before = s.pending();
+        merge(&mut s);
+        assert_eq!(s.pending(), before, "one unsent keeps its id");
+    }
 }

@@ -711,4 +711,35 @@ mod tests {
             let _ = decode_server(&bytes);
         }
     }
+
+    #[test]
+    fn every_code_has_its_own_name_and_sentence() {
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
+        assert!(names
+            .iter()
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert_eq!(ErrorCode::StorageFailed.name(), "storage_failed");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        let mut sentences: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.describe()).collect();
+        sentences.push(ErrorCode::Other(999).describe());
+        assert!(sentences.iter().all(|s| s.len() > 10));
+        sentences.sort_unstable();
+        sentences.dedup();
+        assert_eq!(sentences.len(), ErrorCode::ALL.len() + 1);
+    }
+
+    #[test]
+    fn a_frame_of_another_version_is_told_apart_from_a_malformed_one() {
+        assert_eq!(
+            WireError::UnsupportedVersion(2).code(),
+            ErrorCode::UnsupportedVersion
+        );
+        assert_eq!(WireError::Empty.code(), ErrorCode::Malformed);
+        assert_eq!(
+            WireError::Malformed("x".into()).code(),
+            ErrorCode::Malformed
+        );
+    }
 }

@@ -156,6 +156,7 @@ mod tests {
             closer.reason(),
             Some((close::GOING_AWAY, close::describe(close::GOING_AWAY)))
         );
+        assert!(format!("{closer:?}").contains("1001"), "{closer:?}");
         let other = Closer::default();
         other.close(close::LAGGING);
         assert_eq!(other.reason().map(|r| r.0), Some(close::LAGGING));

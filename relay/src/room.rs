@@ -773,7 +773,11 @@ mod tests {
         }
         relay.stopping.cancel();
         let (mut acks, mut refused) = (0, 0);
-        while let Ok(Some(frame)) = tokio::time::timeout(WAIT, alice_rx.recv()).await {
+        // The room drops Alice's handle once it is done: her queue closes.
+        while let Some(frame) = tokio::time::timeout(WAIT, alice_rx.recv())
+            .await
+            .expect("the room lets Alice go")
+        {
             match protocol::wire::decode_server(&frame) {
                 Ok(ServerMsg::Ack { .. }) => acks += 1,
                 Ok(ServerMsg::Error {

@@ -331,4 +331,39 @@ pub(crate) mod tests {
         wait_until("the unused room retires", || relay.rooms.len() == 0).await;
         testing::stop(&relay).await;
     }
+
+    #[tokio::test]
+    async fn an_empty_room_stays_open_for_room_idle_then_retires() {
+        let idle = Duration::from_millis(300);
+        let (_dir, relay) = relay(|c| c.room_idle = idle);
+        let keys = DocKeys::from_edit(&EditSecret::generate());
+        let (alice, _rx) = peer(&relay);
+        let joined = relay
+            .rooms
+            .join(
+                &relay,
+                keys.room(),
+                &alice,
+                None,
+                Some(keys.writer().to_bytes()),
+            )
+            .await
+            .expect("alice joins");
+        joined
+            .room
+            .send(RoomCmd::Leave { peer: alice.id })
+            .await
+            .expect("leave");
+        let left = tokio::time::Instant::now();
+        drop(joined);
+        tokio::time::sleep(idle / 3).await;
+        assert_eq!(
+            relay.rooms.len(),
+            1,
+            "still open a moment after the last peer left"
+        );
+        wait_until("the idle room retires", || relay.rooms.len() == 0).await;
+        assert!(left.elapsed() >= idle, "not before room_idle");
+        testing::stop(&relay).await;
+    }
 }

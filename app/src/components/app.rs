@@ -4,28 +4,28 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::browser;
 use crate::components::bad_link::BadLink;
 use crate::components::document::DocumentPage;
 use crate::components::home::Home;
 use crate::components::lang_switch::LangSwitch;
 use crate::locale::Locale;
+use crate::platform::page;
 use crate::route::Route;
 use crate::strings::APP_NAME;
 
 #[component]
 pub fn App() -> impl IntoView {
     let locale = Locale::provide();
-    browser::register_service_worker();
+    page::register_service_worker();
 
-    let (route, set_route) = signal(Route::from_fragment(&browser::hash()));
+    let (route, set_route) = signal(Route::from_fragment(&page::hash()));
     let listener = window_event_listener(ev::hashchange, move |_| {
-        set_route.set(Route::from_fragment(&browser::hash()));
+        set_route.set(Route::from_fragment(&page::hash()));
     });
     on_cleanup(move || listener.remove());
 
     // Keep `<html lang>` in step with the switch.
-    Effect::new(move |_| browser::set_document_lang(locale.lang().tag()));
+    Effect::new(move |_| page::set_document_lang(locale.lang().tag()));
 
     let page = move || match route.get() {
         Route::Home => view! { <Home /> }.into_any(),

@@ -16,7 +16,7 @@ use leptos::web_sys::HtmlDivElement;
 use crate::backdrop::{authorship, blocks, cursors, patch, Patch};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::use_doc_session;
+use crate::session::{use_doc_text, use_room_presence};
 
 fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
@@ -63,16 +63,17 @@ pub fn Backdrop(
     scroll: Signal<(i32, i32)>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
+    let text = use_doc_text();
+    let room = use_room_presence();
     let presence = use_presence();
 
     // Whatever changes, one rebuild in the next animation frame.
     let frame = RwSignal::new(0u64);
     let waiting = StoredValue::new(false);
     Effect::new(move |_| {
-        session.revision().track();
-        session.people_revision().track();
-        session.peers().track();
+        text.revision.track();
+        room.people_revision.track();
+        room.peers.track();
         presence.authorship().track();
         if !waiting.get_value() {
             waiting.set_value(true);
@@ -96,12 +97,12 @@ pub fn Backdrop(
         };
         // The body is copied out of the document once per frame, and only
         // when a layer has something to draw.
-        let text = std::cell::OnceCell::new();
-        let body = || text.get_or_init(|| session.body()).as_str();
+        let body_text = std::cell::OnceCell::new();
+        let body = || body_text.get_or_init(|| text.body()).as_str();
 
         let started = now();
         let paragraphs = if presence.authorship().get_untracked() {
-            let runs = session.authorship();
+            let runs = room.authorship();
             let runs: Vec<(u32, Option<&str>)> = runs
                 .iter()
                 .map(|(len, colour)| (*len, colour.as_deref()))
@@ -113,7 +114,7 @@ pub fn Backdrop(
         authors_shown.update_value(|shown| update(&authors, shown, paragraphs));
         authors_ms.set(now() - started);
 
-        let remote = session.remote_cursors(locale.strings().presence_unnamed);
+        let remote = room.remote_cursors(locale.strings().presence_unnamed);
         let paragraphs = if remote.is_empty() {
             Vec::new()
         } else {

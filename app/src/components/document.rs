@@ -1,13 +1,13 @@
 //! The document page: the title, the status line, who is here, the text,
-//! and the links to share. It starts the [`DocSession`] for its link and
-//! provides the [`Presence`]; the pieces read them from the context.
+//! and the links to share. It starts the [`DocSession`] for its link
+//! (which provides one context per concern) and the [`Presence`]; the
+//! pieces read what they need from those contexts.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
-use crate::browser;
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
 use crate::components::name_field::NameField;
@@ -18,30 +18,33 @@ use crate::components::text_views::TextViews;
 use crate::components::title_field::TitleField;
 use crate::locale::use_locale;
 use crate::presence::Presence;
-use crate::session::{DocSession, Tab};
+use crate::session::{use_doc_text, use_room_presence, use_tab, DocSession};
 use crate::strings::APP_NAME;
 
 #[component]
 pub fn DocumentPage(link: Link) -> impl IntoView {
     let locale = use_locale();
     let keys = link.keys();
-    let base = browser::page_base();
+    let base = crate::platform::page::page_base();
     let edit_url = keys.can_write().then(|| link.to_url(&base));
     let view_url = link.to_view().to_url(&base);
     let room = keys.room().to_string();
-    let session = DocSession::start(link);
+    DocSession::start(link);
     let presence = Presence::provide();
+    let text = use_doc_text();
+    let room_presence = use_room_presence();
+    let tab = use_tab().tab;
     // The room learns who this is, and again when the name changes.
-    Effect::new(move |_| session.set_me(presence.person()));
+    Effect::new(move |_| room_presence.set_me(presence.person()));
 
     Effect::new(move |_| {
-        let title = session.title().get();
+        let title = text.title.get();
         let name = if title.trim().is_empty() {
             locale.strings().document_title.to_owned()
         } else {
             title
         };
-        browser::set_title(&format!("{name} · {APP_NAME}"))
+        crate::platform::page::set_title(&format!("{name} · {APP_NAME}"))
     });
 
     let access = move || {
@@ -63,7 +66,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     });
 
     view! {
-        <section class="document" data-tab=move || tab_state(session.tab().get())>
+        <section class="document" data-tab=move || tab.get().data_tab()>
             <h1>{move || locale.strings().document_title}</h1>
             <TabNotice />
             <p data-testid="access">{access}</p>
@@ -89,17 +92,6 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                 </p>
             </details>
         </section>
-    }
-}
-
-/// The section's `data-tab`: the stylesheet hides the document while
-/// another tab has it.
-fn tab_state(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Claiming => "claiming",
-        Tab::Mine => "mine",
-        Tab::Elsewhere => "elsewhere",
-        Tab::Lost => "lost",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The text itself: a `<textarea>` bound to the document's body. Every
-//! input goes to the [`crate::session::DocSession`], which diffs it into a
-//! Yrs edit; remote edits come back into the textarea through the session
-//! too, the selection kept on its words. During an IME composition nothing
+//! input goes to the session ([`crate::session::DocText`]), which diffs it
+//! into a Yrs edit; remote edits come back into the textarea through the
+//! session too, the selection kept on its words. During an IME composition nothing
 //! is diffed: the composed text goes in at `compositionend`. Undo and
 //! redo (keys, or the browser's menu) go to the document's undo manager:
 //! the textarea's own history does not survive remote edits.
@@ -16,19 +16,21 @@ use leptos::web_sys::{InputEvent, KeyboardEvent};
 
 use crate::components::backdrop::Backdrop;
 use crate::locale::use_locale;
-use crate::session::use_doc_session;
+use crate::session::{use_doc_text, use_room_presence};
 
 #[component]
 pub fn Editor() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
+    let text = use_doc_text();
+    let presence = use_room_presence();
     let textarea: NodeRef<Textarea> = NodeRef::new();
     Effect::new(move |_| {
         if let Some(element) = textarea.get() {
-            session.attach(element);
+            text.attach(element);
         }
     });
-    let ready = session.ready();
+    let ready = text.ready;
+    let caret_moved = move || presence.caret_moved();
     let scroll = RwSignal::new((0, 0));
     view! {
         <label for="editor" class="editor-label">
@@ -41,11 +43,11 @@ pub fn Editor() -> impl IntoView {
                 node_ref=textarea
                 spellcheck="true"
                 aria-busy=move || (!ready.get()).to_string()
-                readonly=move || !session.can_write() || !ready.get()
+                readonly=move || !text.can_write || !ready.get()
                 placeholder=move || {
                     if !ready.get() {
                         locale.strings().loading
-                    } else if session.can_write() {
+                    } else if text.can_write {
                         locale.strings().editor_placeholder
                     } else {
                         ""
@@ -58,11 +60,11 @@ pub fn Editor() -> impl IntoView {
                     match ev.key().as_str() {
                         "z" | "Z" => {
                             ev.prevent_default();
-                            if ev.shift_key() { session.redo() } else { session.undo() }
+                            if ev.shift_key() { text.redo() } else { text.undo() }
                         }
                         "y" | "Y" if !ev.shift_key() => {
                             ev.prevent_default();
-                            session.redo();
+                            text.redo();
                         }
                         _ => {}
                     }
@@ -71,25 +73,25 @@ pub fn Editor() -> impl IntoView {
                     match ev.input_type().as_str() {
                         "historyUndo" => {
                             ev.prevent_default();
-                            session.undo();
+                            text.undo();
                         }
                         "historyRedo" => {
                             ev.prevent_default();
-                            session.redo();
+                            text.redo();
                         }
                         _ => {}
                     }
                 }
                 on:input=move |_| {
-                    session.input();
-                    session.caret_moved();
+                    text.input();
+                    caret_moved();
                 }
-                on:compositionstart=move |_| session.composition_start()
-                on:compositionend=move |_| session.composition_end()
-                on:select=move |_| session.caret_moved()
-                on:keyup=move |_| session.caret_moved()
-                on:mouseup=move |_| session.caret_moved()
-                on:focus=move |_| session.caret_moved()
+                on:compositionstart=move |_| text.composition_start()
+                on:compositionend=move |_| text.composition_end()
+                on:select=move |_| caret_moved()
+                on:keyup=move |_| caret_moved()
+                on:mouseup=move |_| caret_moved()
+                on:focus=move |_| caret_moved()
                 on:scroll=move |_| {
                     if let Some(element) = textarea.get_untracked() {
                         scroll.set((element.scroll_top(), element.scroll_left()));

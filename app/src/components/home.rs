@@ -11,7 +11,7 @@ use crate::strings::APP_NAME;
 #[component]
 pub fn Home() -> impl IntoView {
     let locale = use_locale();
-    Effect::new(move |_| crate::browser::set_title(APP_NAME));
+    Effect::new(move |_| crate::platform::page::set_title(APP_NAME));
     view! {
         <section class="home">
             <h1>{APP_NAME}</h1>

@@ -7,15 +7,15 @@
 use leptos::prelude::*;
 use protocol::{EditSecret, Link};
 
-use crate::browser;
 use crate::locale::use_locale;
+use crate::platform::page;
 
 #[component]
 pub fn NewText() -> impl IntoView {
     let locale = use_locale();
     let create = move |_| {
         let link = Link::Edit(EditSecret::generate());
-        browser::set_hash(&link.fragment());
+        page::set_hash(&link.fragment());
     };
     view! {
         <div class="new-text">

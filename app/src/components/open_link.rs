@@ -5,8 +5,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use protocol::Link;
 
-use crate::browser;
 use crate::locale::use_locale;
+use crate::platform::page;
 
 #[component]
 pub fn OpenLink() -> impl IntoView {
@@ -21,7 +21,7 @@ pub fn OpenLink() -> impl IntoView {
     let open = move |ev: SubmitEvent| {
         ev.prevent_default();
         if let Some(Ok(link)) = parsed.get_untracked() {
-            browser::set_hash(&link.fragment());
+            page::set_hash(&link.fragment());
         }
     };
     view! {

@@ -1,5 +1,5 @@
 //! Who is here: this browser's person first, then the co-authors heard
-//! from lately ([`crate::session::DocSession::peers`]), each with a dot of
+//! from lately ([`crate::session::RoomPresence::peers`]), each with a dot of
 //! their colour, and a mark for read-only links. The test hooks: the list
 //! is `#presence`, one `li` per person with `data-name`, `data-colour`,
 //! `data-you` and `data-read-only`.
@@ -9,7 +9,7 @@ use model::awareness::display_name;
 
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::use_doc_session;
+use crate::session::{use_doc_text, use_room_presence};
 
 /// One line of the list.
 #[derive(Clone, PartialEq)]
@@ -23,7 +23,8 @@ struct Row {
 #[component]
 pub fn PresenceList() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
+    let can_write = use_doc_text().can_write;
+    let peers = use_room_presence().peers;
     let presence = use_presence();
     let rows = move || {
         let unnamed = locale.strings().presence_unnamed;
@@ -31,11 +32,10 @@ pub fn PresenceList() -> impl IntoView {
             name: display_name(&presence.name().get(), unnamed),
             colour: presence.colour().get(),
             you: true,
-            can_write: session.can_write(),
+            can_write,
         };
         // The others in the order the relay let them in (its peer ids).
-        let others = session
-            .peers()
+        let others = peers
             .get()
             .into_iter()
             .map(|peer| Row {

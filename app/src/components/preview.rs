@@ -28,7 +28,7 @@ use model::markdown;
 use send_wrapper::SendWrapper;
 
 use crate::locale::use_locale;
-use crate::session::use_doc_session;
+use crate::session::use_doc_text;
 
 /// A render slower than this (in milliseconds) is one a frame cannot
 /// afford on every keystroke.
@@ -52,7 +52,7 @@ pub fn Preview(
     visible: Signal<bool>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
+    let text = use_doc_text();
     let node: NodeRef<Div> = NodeRef::new();
     let pending = StoredValue::new_local(Pending::default());
 
@@ -65,12 +65,12 @@ pub fn Preview(
         let Some(element) = node.get_untracked() else {
             return;
         };
-        let revision = session.revision().get_untracked();
+        let revision = text.revision.get_untracked();
         if pending.with_value(|p| p.shown) == Some(revision) {
             return;
         }
         let started = js_sys::Date::now();
-        element.set_inner_html(&markdown::to_html(&session.body()));
+        element.set_inner_html(&markdown::to_html(&text.body()));
         let slow = js_sys::Date::now() - started > SLOW_RENDER_MS;
         pending.update_value(|p| {
             p.shown = Some(revision);
@@ -93,7 +93,7 @@ pub fn Preview(
     };
 
     Effect::new(move |_| {
-        session.revision().track();
+        text.revision.track();
         if visible.get() {
             schedule();
         }

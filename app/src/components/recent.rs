@@ -11,10 +11,8 @@ pub fn RecentList() -> impl IntoView {
     let locale = use_locale();
     let list = RwSignal::new(Vec::<Recent>::new());
     leptos::task::spawn_local(async move {
-        if let Ok(Some(value)) = store::get(store::RECENT_KEY).await {
-            if let Some(bytes) = store::bytes(&value) {
-                list.try_set(store::decode_recent(&bytes));
-            }
+        if let Ok(recent) = store::load_recent().await {
+            list.try_set(recent);
         }
     });
     let items = move || {

@@ -7,19 +7,19 @@
 use leptos::prelude::*;
 
 use crate::locale::use_locale;
-use crate::session::use_doc_session;
+use crate::session::use_status;
 use crate::status::Connection;
 
 #[component]
 pub fn StatusLine() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
-    let connection = session.connection();
-    let pending = session.pending();
-    let ready = session.ready();
+    let status = use_status();
+    let connection = status.connection;
+    let pending = status.pending;
+    let ready = status.ready;
     let synced =
         move || ready.get() && connection.get() == Connection::Online && pending.get() == 0;
-    let progress = session.progress();
+    let progress = status.progress;
     let detail = move || {
         let strings = locale.strings();
         if let (Some((received, total)), false) =
@@ -35,8 +35,8 @@ pub fn StatusLine() -> impl IntoView {
         }
     };
     let problem = move || {
-        session
-            .problem()
+        status
+            .problem
             .get()
             .and_then(|problem| locale.strings().problem(problem))
     };
@@ -48,7 +48,7 @@ pub fn StatusLine() -> impl IntoView {
             data-state=move || connection.get().data_state()
             data-pending=move || pending.get().to_string()
             data-synced=move || synced().to_string()
-            data-seq=move || session.applied().get().to_string()
+            data-seq=move || status.applied.get().to_string()
         >
             <span class="state">{move || locale.strings().connection(connection.get())}</span>
             " "

@@ -1,17 +1,17 @@
 //! Said when another tab of this browser has the document
-//! ([`crate::tab_lock`]): why this one shows nothing, and a button that
+//! ([`crate::platform::tab_lock`]): why this one shows nothing, and a button that
 //! moves the document here. Test hooks: `#tab-notice`, `#use-here`.
 
 use leptos::prelude::*;
 
 use crate::locale::use_locale;
-use crate::session::{use_doc_session, Tab};
+use crate::session::{use_tab, Tab};
 
 #[component]
 pub fn TabNotice() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
-    let tab = session.tab();
+    let handle = use_tab();
+    let tab = handle.tab;
     let message = move || match tab.get() {
         Tab::Elsewhere => Some(locale.strings().tab_elsewhere),
         Tab::Lost => Some(locale.strings().tab_lost),
@@ -22,7 +22,7 @@ pub fn TabNotice() -> impl IntoView {
             view! {
                 <div id="tab-notice" class="tab-notice" role="alert">
                     <p>{message}</p>
-                    <button id="use-here" type="button" on:click=move |_| session.use_here()>
+                    <button id="use-here" type="button" on:click=move |_| handle.use_here.run(())>
                         {move || locale.strings().tab_use_here}
                     </button>
                 </div>

@@ -14,16 +14,16 @@ use leptos::prelude::*;
 use crate::components::editor::Editor;
 use crate::components::preview::Preview;
 use crate::locale::use_locale;
-use crate::session::use_doc_session;
+use crate::session::use_doc_text;
 use crate::view_mode::ViewMode;
 
 #[component]
 pub fn TextViews() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
+    let title_signal = use_doc_text().title;
     let mode = RwSignal::new(ViewMode::stored());
     let title = move || {
-        let title = session.title().get();
+        let title = title_signal.get();
         if title.trim().is_empty() {
             locale.strings().document_title.to_owned()
         } else {

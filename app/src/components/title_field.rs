@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 
 use crate::locale::use_locale;
-use crate::session::use_doc_session;
+use crate::session::use_doc_text;
 
 #[component]
 pub fn TitleField() -> impl IntoView {
     let locale = use_locale();
-    let session = use_doc_session();
-    let ready = session.ready();
+    let text = use_doc_text();
+    let ready = text.ready;
     view! {
         <label class="title-field">
             <span>{move || locale.strings().title_label}</span>
@@ -18,10 +18,10 @@ pub fn TitleField() -> impl IntoView {
                 id="title"
                 type="text"
                 autocomplete="off"
-                readonly=move || !session.can_write() || !ready.get()
+                readonly=move || !text.can_write || !ready.get()
                 placeholder=move || locale.strings().title_placeholder
-                prop:value=session.title()
-                on:input=move |ev| session.set_title(event_target_value(&ev))
+                prop:value=text.title
+                on:input=move |ev| text.set_title(event_target_value(&ev))
             />
         </label>
     }

@@ -414,7 +414,6 @@ impl CatchUpRead {
         let covers = snapshot_covers(&tx, id)?;
         let snapshot = match self.since {
             Some(since) if since >= covers => None,
-            _ if covers == 0 => None,
             _ => tx
                 .query_row(
                     "SELECT covers_upto, msg_id, ciphertext, signature FROM snapshots WHERE room = ?1",
@@ -722,4 +721,63 @@ mod tests {
     }
 
     store_conformance!(open);
+
+    #[test]
+    fn the_sequence_gap_covers_every_write_that_can_be_in_flight() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store =
+            SqliteStore::open(dir.path(), Durability::Normal, Arc::default()).expect("open");
+        // Queued (QUEUE) plus the batch being committed (MAX_BATCH).
+        assert!(store.in_flight_limit() >= (QUEUE + MAX_BATCH) as u64);
+    }
+
+    #[tokio::test]
+    async fn writes_queued_during_a_commit_share_the_next_one_and_only_stored_ones_count() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let metrics = Arc::new(Metrics::default());
+        let store =
+            SqliteStore::open(dir.path(), Durability::Normal, metrics.clone()).expect("open");
+        let room = RoomId([1; 16]);
+        store.create(room, [2; 32]).await.expect("create");
+        let before = metrics.commits.load(Relaxed);
+        // A large first write keeps the writer busy while the rest queue.
+        let big = StoredSnapshot {
+            covers_upto: 1,
+            msg_id: [3; 16],
+            ciphertext: vec![4; 8 << 20],
+            signature: [5; 64],
+        };
+        let mut commits = vec![store.replace_snapshot(room, big).await];
+        for seq in 2..=101 {
+            let entry = Entry {
+                seq,
+                msg_id: [seq as u8; 16],
+                ciphertext: bytes::Bytes::from_static(b"0123456789"),
+                signature: [6; 64],
+            };
+            commits.push(store.append(room, entry).await);
+        }
+        let stale = StoredSnapshot {
+            covers_upto: 1,
+            msg_id: [7; 16],
+            ciphertext: vec![],
+            signature: [0; 64],
+        };
+        commits.push(store.replace_snapshot(room, stale).await);
+        let last = commits.pop().expect("the stale one");
+        for commit in commits {
+            commit.await.expect("stored");
+        }
+        assert!(matches!(last.await, Err(StoreError::StaleSnapshot)));
+        let used = metrics.commits.load(Relaxed) - before;
+        assert!(used < 20, "102 writes in {used} commits");
+        assert_eq!(metrics.updates_stored.load(Relaxed), 100);
+        assert_eq!(metrics.update_bytes_stored.load(Relaxed), 1000);
+        assert_eq!(
+            metrics.snapshots_stored.load(Relaxed),
+            1,
+            "the stale one is not counted"
+        );
+        store.close().await;
+    }
 }

@@ -1,11 +1,16 @@
-//! The frames received from the relay and not yet processed, in order.
+//! The frames received from the relay and not yet processed, in order,
+//! and the runs through them.
 //!
 //! Opening a document with a long history means verifying (Ed25519),
 //! decrypting and applying every stored update: seconds of work for a
 //! quarter of a million keystrokes. Done in the websocket's `message`
-//! handler, that work freezes the page. So the session queues frames here
-//! and works through them in runs of at most [`BUDGET_MS`], yielding to the
-//! browser in between (`crate::session`). The relay sends history in chunks
+//! handler, that work freezes the page. So the session queues frames in
+//! an [`Inbox`] and works through them in runs of at most [`BUDGET_MS`],
+//! yielding to the browser in between ([`crate::platform::yielder`]: a
+//! zero-delay timeout would wait 4 ms each time once nested), so its
+//! progress is shown as it goes. Remote changes are shown in the textarea
+//! once the inbox is empty, not after each update; the document is saved
+//! once it is empty too. The relay sends history in chunks
 //! of about 256 KiB (a couple of thousand updates each); the inbox cuts
 //! such a chunk into slices of at most [`SLICE_UPDATES`] updates, so that no
 //! single piece of work is long either. Order is kept strictly: a slice is
@@ -14,8 +19,15 @@
 //! time, so the progress shown moves with each.
 
 use std::collections::VecDeque;
+use std::time::Duration;
 
+use leptos::prelude::*;
+use protocol::session::Incoming;
 use protocol::wire::{decode_server, ServerMsg};
+
+use super::{Core, DocSession};
+use crate::platform::yielder::Yielder;
+use crate::status::{Connection, Problem};
 
 /// Updates per slice of a catch-up chunk: about 8 ms of verifying,
 /// decrypting and applying in chromium (the whole automerge-paper history,
@@ -71,6 +83,128 @@ impl Inbox {
     /// held is asked for again on the next one).
     pub fn clear(&mut self) {
         self.frames.clear();
+    }
+}
+
+/// The inbox's side of the core.
+#[derive(Default)]
+pub(super) struct Intake {
+    /// Frames received and not processed yet, oldest first.
+    pub inbox: Inbox,
+    /// A run through the inbox is scheduled (a frame arriving meanwhile
+    /// waits for it).
+    scheduled: bool,
+    yielder: Option<Yielder>,
+}
+
+impl Intake {
+    /// No more runs (the page is gone).
+    pub fn stop(&mut self) {
+        self.yielder = None;
+        self.inbox.clear();
+    }
+}
+
+impl Core {
+    /// Process one frame from the relay.
+    fn receive(&mut self, frame: &[u8]) {
+        let incoming = match self.session.receive(frame) {
+            Ok(incoming) => incoming,
+            Err(error) => {
+                leptos::logging::warn!("{error}");
+                self.out.problem = Some(Some(Problem::Unreadable));
+                return;
+            }
+        };
+        for message in incoming {
+            match message {
+                Incoming::Snapshot { state, .. } => self.apply(&state),
+                Incoming::Update { update, .. } => self.apply(&update),
+                Incoming::Progress { received, total } => {
+                    self.out.progress = Some(Some((received, total)));
+                }
+                Incoming::CaughtUp { .. } => {
+                    self.out.progress = Some(None);
+                    self.relay.attempt = 0;
+                    self.out.connection = Some(Connection::Online);
+                    self.send_presence();
+                }
+                Incoming::CompactHint { .. } => {
+                    if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
+                        self.send(&snapshot);
+                    }
+                }
+                Incoming::Refused { code, dropped, .. } => {
+                    self.out.problem = Some(Some(Problem::Refused { code, dropped }));
+                }
+                Incoming::Invalid { seq, error } => {
+                    leptos::logging::warn!("message {seq:?} failed verification: {error}");
+                    self.out.problem = Some(Some(Problem::Invalid));
+                }
+                Incoming::Acked { .. } => self.out.acked = true,
+                Incoming::Awareness { peer, state } => self.heard(peer, &state),
+                Incoming::PeerLeft { peer } => self.peer_left(peer),
+                Incoming::Joined { .. } | Incoming::SnapshotStored { .. } => {}
+            }
+        }
+        self.out.save = true;
+        self.flush();
+    }
+}
+
+impl DocSession {
+    /// Get ready to work through the inbox.
+    pub(super) fn start_intake(self) {
+        let yielder = Yielder::new(move || self.drain());
+        self.with_core(|c| c.intake.yielder = yielder);
+    }
+
+    /// A frame arrived on the socket: queue it, and start a run unless one
+    /// is scheduled.
+    pub(super) fn received(self, frame: Vec<u8>) {
+        let idle = self.with_core(|c| {
+            c.heard_from_relay();
+            c.intake.inbox.push(frame);
+            !c.intake.scheduled
+        });
+        if idle == Some(true) {
+            self.drain();
+        }
+    }
+
+    /// Work through the inbox for at most [`BUDGET_MS`] (and one frame),
+    /// then yield to the browser and go on from there. Frames arriving
+    /// meanwhile queue behind; runs are one at a time and take frames in
+    /// order, so a stray run (scheduled before a disconnection) is harmless.
+    fn drain(self) {
+        let more = self.with_core(|c| {
+            c.intake.scheduled = false;
+            let started = js_sys::Date::now();
+            while let Some(frame) = c.intake.inbox.pop() {
+                c.receive(&frame);
+                if js_sys::Date::now() - started >= BUDGET_MS {
+                    break;
+                }
+            }
+            if c.intake.inbox.is_empty() {
+                c.show_waiting();
+                false
+            } else {
+                true
+            }
+        });
+        if more != Some(true) {
+            return;
+        }
+        let posted = self.with_core(|c| {
+            c.intake.scheduled = c.intake.yielder.as_ref().is_some_and(Yielder::post);
+            c.intake.scheduled
+        });
+        if posted == Some(false) {
+            // No message channel: a zero-delay timeout does it, slower.
+            set_timeout(move || self.drain(), Duration::ZERO);
+            self.with_core(|c| c.intake.scheduled = true);
+        }
     }
 }
 

@@ -1,15 +1,10 @@
-//! The few browser APIs the app touches outside Leptos: the address bar's
-//! fragment, the preferred languages, and `localStorage` for the language a
-//! person picked and the name and colour they go by. Every function tolerates a missing API (private browsing
-//! can refuse storage) and reports failure as `None` or a no-op: none of
-//! these is worth breaking the page for.
-//!
-//! These call into JavaScript, so they only work in a browser; the native
-//! build compiles them but the native tests never call them.
+//! The page itself: the address bar's fragment and base, the person's
+//! languages, the window's title and `<html lang>`, whether the browser
+//! says it is online, and the service worker. Every function tolerates a
+//! missing API and reports failure as a default or a no-op: none of these
+//! is worth breaking the page for.
 
 use leptos::prelude::{document, window};
-
-const LANG_KEY: &str = "cahier.lang";
 
 /// The fragment of the current address, without its `#`.
 pub fn hash() -> String {
@@ -30,6 +25,31 @@ pub fn page_base() -> String {
     href.split('#').next().unwrap_or_default().to_owned()
 }
 
+/// `ws(s)://host/<the page's directory>/ws`: the relay beside the app, so
+/// `dist/` served under a sub-path finds it too.
+pub fn relay_url() -> Option<String> {
+    let href = window().location().href().ok()?;
+    let url = web_sys::Url::new_with_base("ws", &href).ok()?;
+    url.set_protocol(if url.protocol() == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    });
+    url.set_hash("");
+    url.set_search("");
+    Some(url.href())
+}
+
+/// Whether the browser believes it has a network.
+pub fn online() -> bool {
+    window().navigator().on_line()
+}
+
+/// Whether the page is hidden (another tab, a minimised window).
+pub fn hidden() -> bool {
+    document().visibility_state() == web_sys::VisibilityState::Hidden
+}
+
 /// The person's languages, most preferred first.
 pub fn languages() -> Vec<String> {
     let navigator = window().navigator();
@@ -45,41 +65,16 @@ pub fn languages() -> Vec<String> {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
-/// The language tag a person chose earlier with the switch, if any.
-pub fn stored_lang() -> Option<String> {
-    storage()?.get_item(LANG_KEY).ok().flatten()
-}
-
-/// Remember the language a person chose, for their next visit.
-pub fn store_lang(tag: &str) {
-    if let Some(storage) = storage() {
-        // Refused in some private modes; the choice then lasts this visit.
-        let _ = storage.set_item(LANG_KEY, tag);
-    }
-}
-
-/// What this browser keeps under `key`, if anything.
-pub fn stored(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
-}
-
-/// Keep `value` under `key` in this browser; where storage is refused, it
-/// lasts this visit only.
-pub fn store(key: &str, value: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(key, value);
-    }
-}
-
 /// Set `<html lang>`, so screen readers and hyphenation follow the switch.
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", tag);
     }
+}
+
+/// Set the window's title.
+pub fn set_title(title: &str) {
+    document().set_title(title);
 }
 
 /// Register the service worker (`public/sw.js`), which keeps the app's
@@ -97,9 +92,4 @@ pub fn register_service_worker() {
             leptos::logging::warn!("no service worker: {error:?}");
         }
     });
-}
-
-/// Set the window's title.
-pub fn set_title(title: &str) {
-    document().set_title(title);
 }

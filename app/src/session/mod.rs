@@ -1,0 +1,233 @@
+//! The open document: one [`DocSession`] per document page. It owns the
+//! Yrs [`Document`], the protocol's sans-IO [`Session`], the socket that
+//! drives it, the timers, the copy in this browser and the `<textarea>`
+//! the editor attached, and pushes what the person sees into signals.
+//! Components never open a transaction or touch the socket: they read
+//! one narrow context per concern and call its methods.
+//!
+//! The life of a page:
+//! 1. [`DocSession::start`] takes the document's tab lock ([`tabs`]); when
+//!    another tab of this browser has the document, nothing is loaded and
+//!    the page offers to move it here.
+//! 2. It loads the document from IndexedDB ([`persistence`]): the text
+//!    shows without any network.
+//! 3. It connects ([`connection`]): `Hello`, the history, `CaughtUp`:
+//!    online. Edits made meanwhile wait in the session's queue, and leave
+//!    once caught up. A closed connection is retried after a capped
+//!    exponential delay with jitter, or as soon as the browser says the
+//!    network is back; a watchdog drops one that stopped answering.
+//! 4. Frames go through the [`inbox`], worked through in runs that yield
+//!    to the browser, so a long history never freezes the page.
+//! 5. The document is saved shortly after a change, and when the page is
+//!    hidden or left ([`persistence`]).
+//!
+//! The concerns, one module each:
+//!
+//! - [`connection`]: the socket, reconnection, the watchdog;
+//! - [`inbox`]: frames waiting, and the runs through them;
+//! - [`persistence`]: loading and saving in this browser;
+//! - [`tabs`]: one tab per document, and moving it;
+//! - [`roster`]: who is here (the [`RoomPresence`] context);
+//! - [`text`]: the body, the title and the editor's textarea (the
+//!   [`DocText`] context), through [`model::mirror`]: the textarea equals
+//!   the document except during an IME composition;
+//! - [`signals`]: what changed, collected while the core is borrowed and
+//!   published after (the [`Status`] context).
+//!
+//! The state is one [`Core`] behind a `RefCell`, borrowed for the length
+//! of one event's handling and never across an `await`; each module adds
+//! its methods to it.
+
+mod connection;
+pub mod inbox;
+mod persistence;
+mod roster;
+mod signals;
+mod tabs;
+mod text;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::mirror::Mirror;
+use model::Document;
+use protocol::session::Session;
+use protocol::Link;
+use send_wrapper::SendWrapper;
+use web_sys::HtmlTextAreaElement;
+
+use crate::platform::page;
+
+use connection::Relay;
+use inbox::Intake;
+use persistence::Saving;
+use roster::Roster;
+use signals::{Outbox, Signals};
+use tabs::Hold;
+
+pub use roster::{use_room_presence, RoomPresence};
+pub use signals::{use_status, Status};
+pub use tabs::{use_tab, Tab, TabHandle};
+pub use text::{use_doc_text, DocText, MAX_UPDATE_BYTES};
+
+/// The open document's state; see the module docs.
+struct Core {
+    link: Link,
+    room: String,
+    doc: Document,
+    session: Session,
+    /// The editor's textarea, once attached, and what it shows.
+    textarea: Option<HtmlTextAreaElement>,
+    mirror: Mirror,
+    relay: Relay,
+    intake: Intake,
+    saving: Saving,
+    hold: Hold,
+    roster: Roster,
+    /// The page left the document, or another tab took it: no more
+    /// connections, no more saving.
+    closed: bool,
+    out: Outbox,
+}
+
+/// An empty document with a fresh client id, its undo manager on.
+fn new_document() -> Document {
+    let mut doc = Document::new(random_client_id());
+    doc.enable_undo(std::sync::Arc::new(|| js_sys::Date::now() as u64));
+    doc
+}
+
+fn random_client_id() -> u64 {
+    let mut bytes = [0u8; 4];
+    // A Yjs-sized id (32 bits); a fresh one per visit, so an earlier
+    // visit's unsaved edits can never collide with this one's.
+    if getrandom::getrandom(&mut bytes).is_err() {
+        return (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    }
+    u64::from(u32::from_le_bytes(bytes))
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+impl Core {
+    fn can_write(&self) -> bool {
+        self.link.keys().can_write()
+    }
+
+    /// Stop what runs on its own (the reconnection and save timers, the
+    /// socket, presence) and let go of the tab lock: the page was left,
+    /// or the document went to another tab, or comes back to this one.
+    fn stop(&mut self) {
+        self.saving.stop();
+        self.relay.stop_retrying();
+        self.drop_socket();
+        self.forget_peers();
+        self.hold.release();
+    }
+}
+
+/// The open document, as a handle: cheap to copy, it lives as long as the
+/// document page. Components do not hold it; they read the narrow
+/// contexts it provides ([`Status`], [`DocText`], [`RoomPresence`],
+/// [`TabHandle`]).
+#[derive(Clone, Copy)]
+pub struct DocSession {
+    signals: Signals,
+    core: StoredValue<Rc<RefCell<Core>>, LocalStorage>,
+}
+
+impl DocSession {
+    /// Open the document `link` names: provide the contexts, take the tab
+    /// lock, load the saved copy, then connect. Everything stops when the
+    /// calling component is cleaned up.
+    pub fn start(link: Link) -> Self {
+        let keys = link.keys();
+        let room = keys.room().to_string();
+        let core = Rc::new(RefCell::new(Core {
+            session: Session::new(keys.clone(), 0, Vec::new()),
+            doc: new_document(),
+            link,
+            room,
+            textarea: None,
+            mirror: Mirror::default(),
+            relay: Relay::default(),
+            intake: Intake::default(),
+            saving: Saving::default(),
+            hold: Hold::default(),
+            roster: Roster::default(),
+            closed: false,
+            out: Outbox::default(),
+        }));
+        let me = DocSession {
+            signals: Signals::new(keys.can_write()),
+            core: StoredValue::new_local(core.clone()),
+        };
+        provide_context(me.signals.status());
+        provide_context(DocText::new(me));
+        provide_context(RoomPresence::new(me));
+        provide_context(TabHandle::new(me));
+
+        me.start_presence();
+        me.start_watchdog();
+        me.start_intake();
+        let listeners = [
+            window_event_listener_untyped("online", move |_| me.network_back()),
+            window_event_listener_untyped("offline", move |_| me.network_gone()),
+            window_event_listener_untyped("pagehide", move |_| me.save_now()),
+            window_event_listener_untyped("visibilitychange", move |_| {
+                if page::hidden() {
+                    me.save_now();
+                }
+            }),
+        ];
+        let core = SendWrapper::new(core);
+        on_cleanup(move || {
+            for listener in listeners {
+                listener.remove();
+            }
+            let core = core.take();
+            let saved = {
+                let mut core = core.borrow_mut();
+                core.closed = true;
+                core.stop();
+                core.intake.stop();
+                core.saving.ready.then(|| (core.room.clone(), core.saved()))
+            };
+            if let Some((room, saved)) = saved {
+                persistence::save_on_leaving(room, saved.encode());
+            }
+        });
+
+        spawn_local(async move { me.open(false).await });
+        me
+    }
+
+    fn core(&self) -> Option<Rc<RefCell<Core>>> {
+        self.core.try_get_value()
+    }
+
+    /// Run `f` on the core, then publish what it changed. `None` once the
+    /// page is gone, or when the core is already borrowed (an event
+    /// handled inside another's handling, which the browser does not do).
+    fn with_core<R>(&self, f: impl FnOnce(&mut Core) -> R) -> Option<R> {
+        let core = self.core()?;
+        let (result, out, pending, applied) = {
+            let mut core = core.try_borrow_mut().ok()?;
+            let result = f(&mut core);
+            (
+                result,
+                std::mem::take(&mut core.out),
+                core.session.pending_len(),
+                core.session.applied(),
+            )
+        };
+        if self.signals.publish(out, pending, applied) {
+            self.schedule_save();
+        }
+        Some(result)
+    }
+}
