@@ -44,6 +44,10 @@ pub struct ImportArgs {
     /// file's first line, else none).
     #[arg(long)]
     pub title: Option<String>,
+    /// The relay's creation token, for a relay that creates documents
+    /// only for those who have one (`--creation-token` on the relay).
+    #[arg(long, env = "CAHIER_CREATION_TOKEN")]
+    pub creation_token: Option<String>,
 }
 
 /// A document made: its links, and what went into it.
@@ -80,7 +84,8 @@ pub async fn run(args: &ImportArgs) -> Result<Imported, CliError> {
         updates.extend(doc.edit_body_in_parts(&edit, MAX_UPDATE_BYTES)?);
     }
 
-    let engine = Engine::new(link.keys(), doc, 0, Vec::new());
+    let engine =
+        Engine::new(link.keys(), doc, 0, Vec::new()).with_token(args.creation_token.clone());
     let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
     client.connect().await?;
     for update in updates {

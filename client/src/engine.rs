@@ -70,7 +70,10 @@ pub enum Event {
     PeerLeft {
         peer: PeerId,
     },
-    /// The relay asked for a snapshot; `answered` when one was sent.
+    /// The relay asked for a snapshot; `answered` when one was sent. A
+    /// hint that comes while our own updates wait for their acks is
+    /// answered once they are acknowledged: this event comes again then,
+    /// after the last `Acked`.
     CompactHint {
         head_seq: u64,
         answered: bool,
@@ -152,6 +155,10 @@ pub struct Engine<D> {
     /// The head of the last `CompactHint` answered, so a hint repeated
     /// before the snapshot is stored is not answered twice.
     hinted: u64,
+    /// A hint that came while our own updates were unacknowledged: it is
+    /// answered once they are (a snapshot holding them could not be
+    /// checked by anyone).
+    deferred_hint: Option<u64>,
     join: Join,
     /// Frames decided here (snapshots, verdicts), sent before the session's.
     outbox: Vec<Vec<u8>>,
@@ -173,6 +180,7 @@ impl<D: Replica> Engine<D> {
             doc,
             answer_hints: true,
             hinted: 0,
+            deferred_hint: None,
             join: Join::default(),
             outbox: Vec::new(),
             coverage: Coverage::new(applied),
@@ -257,6 +265,7 @@ impl<D: Replica> Engine<D> {
     /// The connection closed: what was in flight will be resent.
     pub fn disconnected(&mut self) {
         self.outbox.clear();
+        self.deferred_hint = None;
         self.session.disconnected();
     }
 
@@ -392,7 +401,17 @@ impl<D: Replica> Engine<D> {
                     }
                     continue;
                 }
-                Incoming::Acked { msg_id, seq } => Event::Acked { msg_id, seq },
+                Incoming::Acked { msg_id, seq } => {
+                    events.push(Event::Acked { msg_id, seq });
+                    if let Some(head_seq) = self.deferred_hint {
+                        if self.session.pending_len() == 0 {
+                            self.deferred_hint = None;
+                            let answered = self.answer_hint(head_seq)?;
+                            events.push(Event::CompactHint { head_seq, answered });
+                        }
+                    }
+                    continue;
+                }
                 Incoming::Awareness {
                     peer,
                     state,
@@ -453,6 +472,10 @@ impl<D: Replica> Engine<D> {
 
     fn answer_hint(&mut self, head_seq: u64) -> Result<bool, ClientError> {
         if !self.answer_hints || head_seq <= self.hinted {
+            return Ok(false);
+        }
+        if self.session.pending_len() > 0 && self.session.keys().can_write() {
+            self.deferred_hint = Some(head_seq);
             return Ok(false);
         }
         let Some(frame) = self.snapshot()? else {
@@ -572,7 +595,8 @@ mod tests {
     fn a_compact_hint_is_answered_once_with_a_snapshot_of_the_replica() {
         let keys = DocKeys::from_edit(&EditSecret::generate());
         let mut ana = Engine::new(keys.clone(), yrs::Doc::with_client_id(1), 0, Vec::new());
-        live(&mut ana, 0);
+        // A room of six empty updates: ours is the seventh.
+        live(&mut ana, 6);
         let id = ana.local(typed(ana.doc(), "texte")).expect("editor");
         ana.take_outgoing().expect("seal");
         ana.receive(&ServerMsg::Ack { msg_id: id, seq: 7 }.encode())

@@ -74,7 +74,8 @@ pub fn presence(
     counter: u64,
     state: &[u8],
 ) -> Result<ClientMsg, SealError> {
-    let (ciphertext, signature) = keys.seal(&Context::awareness(keys.room(), peer, counter), state)?;
+    let (ciphertext, signature) =
+        keys.seal(&Context::awareness(keys.room(), peer, counter), state)?;
     Ok(ClientMsg::Awareness {
         counter,
         ciphertext,

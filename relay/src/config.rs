@@ -390,15 +390,24 @@ mod tests {
         for good in ["jeton-a", "jeton-b", "jeton-c", " jeton-c\n"] {
             assert!(tokens.admit(Some(good)), "{good:?}");
         }
-        for bad in [None, Some(""), Some("jeton"), Some("# the section's tokens")] {
+        for bad in [
+            None,
+            Some(""),
+            Some("jeton"),
+            Some("# the section's tokens"),
+        ] {
             assert!(!tokens.admit(bad), "{bad:?}");
         }
         assert!(!tokens.admit(Some(&"j".repeat(limits::MAX_TOKEN_BYTES + 1))));
         assert!(!format!("{tokens:?}").contains("jeton"), "never in logs");
 
         std::fs::write(&file, "# nothing\n\n").expect("write");
-        let empty = Args::parse_from(["relay", "--creation-token-file", file.to_str().expect("utf-8")])
-            .into_config();
+        let empty = Args::parse_from([
+            "relay",
+            "--creation-token-file",
+            file.to_str().expect("utf-8"),
+        ])
+        .into_config();
         assert!(matches!(empty, Err(ConfigError::NoToken(_))));
         let missing = Args::parse_from(["relay", "--creation-token-file", "/nonexistent/tokens"])
             .into_config();

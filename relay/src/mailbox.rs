@@ -70,6 +70,26 @@ pub(crate) struct Access {
     pub may_create: bool,
 }
 
+#[cfg(test)]
+impl Access {
+    /// What an editor's `Hello` proves, on a relay open to creation.
+    pub fn editor(keys: &protocol::DocKeys) -> Self {
+        Self {
+            check: keys.read_capability().check(),
+            creator: Some(keys.writer()),
+            may_create: true,
+        }
+    }
+
+    /// What a reader's `Hello` proves.
+    pub fn reader(keys: &protocol::DocKeys) -> Self {
+        Self {
+            creator: None,
+            ..Self::editor(keys)
+        }
+    }
+}
+
 /// What a connection gets when it joins.
 #[derive(Debug)]
 pub(crate) struct Joined {

@@ -568,7 +568,12 @@ mod tests {
 
     /// Checks for a connection that has joined `keys`'s room.
     fn joined(limits: &Limits, keys: &DocKeys) -> Checks {
-        let mut checks = Checks::new(limits, PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            limits,
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         checks.room = Some((keys.room(), keys.writer()));
         checks
     }
@@ -759,13 +764,20 @@ mod tests {
     #[test]
     fn nothing_but_hello_before_joining_and_no_second_hello() {
         let keys = keys();
-        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            &limits(),
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         assert_eq!(
             error_of(&check(&mut checks, &update(&keys, [1; 16], 3))),
             Some((ErrorCode::NotInRoom, Some([1; 16])))
         );
         let aware = ClientMsg::Awareness {
+            counter: 1,
             ciphertext: vec![1; 30],
+            signature: None,
         };
         assert_eq!(
             error_of(&check(&mut checks, &aware)),
@@ -774,17 +786,18 @@ mod tests {
         let hello = ClientMsg::Hello {
             room: keys.room(),
             since_seq: Some(4),
-            write_pk: Some(keys.writer().to_bytes()),
+            cap: keys.read_capability().0,
+            create: keys.create_proof(None),
         };
         match check(&mut checks, &hello) {
             Verdict::Hello {
                 room,
                 since_seq,
-                write_pk,
+                access,
             } => {
                 assert_eq!(
-                    (room, since_seq, write_pk),
-                    (keys.room(), Some(4), Some(keys.writer().to_bytes()))
+                    (room, since_seq, access),
+                    (keys.room(), Some(4), Access::editor(&keys))
                 );
             }
             other => panic!("{other:?}"),
@@ -795,8 +808,16 @@ mod tests {
             Some((ErrorCode::NotInRoom, None))
         );
         match check(&mut checks, &aware) {
-            Verdict::Forward(RoomCmd::Awareness { peer, ciphertext }) => {
-                assert_eq!((peer, ciphertext), (PEER, vec![1; 30]));
+            Verdict::Forward(RoomCmd::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            }) => {
+                assert_eq!(
+                    (peer, counter, ciphertext, signature),
+                    (PEER, 1, vec![1; 30], None)
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -804,9 +825,14 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_a_message_close_the_connection() {
-        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            &limits(),
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         for (frame, code) in [
-            (vec![1, 200, 17], ErrorCode::Malformed),
+            (vec![protocol::wire::VERSION, 200, 17], ErrorCode::Malformed),
             (vec![], ErrorCode::Malformed),
             (vec![7, 0, 0], ErrorCode::UnsupportedVersion),
         ] {

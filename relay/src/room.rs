@@ -208,9 +208,7 @@ impl Room {
                 counter,
                 ciphertext,
                 signature,
-            } => self
-                .state
-                .awareness(peer, counter, ciphertext, signature),
+            } => self.state.awareness(peer, counter, ciphertext, signature),
             RoomCmd::CaughtUp { peer } => self.state.caught_up(peer),
         };
         self.carry_out(effects).await;
@@ -454,13 +452,7 @@ mod tests {
         let (handle, rx) = peer(relay, capacity);
         let joined = relay
             .rooms
-            .join(
-                relay,
-                keys.room(),
-                &handle,
-                since,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(relay, keys.room(), &handle, since, Access::editor(keys))
             .await
             .expect("joined");
         (handle, rx, joined)
@@ -539,7 +531,9 @@ mod tests {
             &room,
             RoomCmd::Awareness {
                 peer: bob.id,
+                counter: 1,
                 ciphertext: vec![1, 2],
+                signature: None,
             },
         )
         .await;
@@ -547,7 +541,9 @@ mod tests {
             next(&mut alice_rx).await,
             ServerMsg::Awareness {
                 peer: bob.id,
-                ciphertext: vec![1, 2]
+                counter: 1,
+                ciphertext: vec![1, 2],
+                signature: None,
             }
         );
         testing::stop(&relay).await;
@@ -619,7 +615,9 @@ mod tests {
                 &room,
                 RoomCmd::Awareness {
                     peer: alice.id,
+                    counter: u64::from(n) + 1,
                     ciphertext: vec![n],
+                    signature: None,
                 },
             )
             .await;
@@ -684,13 +682,13 @@ mod tests {
         let keys = editor(7);
         relay
             .store
-            .create(keys.room(), [1; 32])
+            .create(keys.room(), [1; 32], keys.read_capability().check())
             .await
             .expect("create");
         let (alice, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(&relay, keys.room(), &alice, None, None)
+            .join(&relay, keys.room(), &alice, None, Access::reader(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::StorageFailed));
         testing::stop(&relay).await;
@@ -704,13 +702,7 @@ mod tests {
         let (alice, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::StorageFailed));
         testing::stop(&relay).await;
@@ -732,11 +724,29 @@ mod tests {
             ciphertext: vec![7; 30],
             signature: [7; 64],
         };
+        // Carol, live, is asked to check it; her word stores it.
+        let (carol, mut carol_rx, _carol_room) = join(&relay, &keys, 64, Some(3)).await;
+        caught_up(&mut carol_rx).await;
         send(
             &room,
             RoomCmd::Snapshot {
                 peer: alice.id,
                 snapshot: snapshot.clone(),
+            },
+        )
+        .await;
+        assert_eq!(
+            next(&mut carol_rx).await,
+            ServerMsg::CheckSnapshot {
+                snapshot: snapshot.clone()
+            }
+        );
+        send(
+            &room,
+            RoomCmd::Verdict {
+                peer: carol.id,
+                msg_id: snapshot.msg_id,
+                verdict: protocol::Verdict::Matches,
             },
         )
         .await;
@@ -796,7 +806,7 @@ mod tests {
         let (late, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(&relay, keys.room(), &late, None, None)
+            .join(&relay, keys.room(), &late, None, Access::reader(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::ShuttingDown));
         testing::stop(&relay).await;

@@ -158,7 +158,7 @@ pub(crate) mod tests {
         let (_dir, relay) = relay(|c| c.room_idle = Duration::from_millis(20));
         let keys = DocKeys::from_edit(&EditSecret::generate());
         let room = keys.room();
-        let pk = Some(keys.writer().to_bytes());
+        let pk = Access::editor(&keys);
 
         // A peer opens the room and leaves: the room is idle.
         let (alice, _alice_rx) = peer(&relay);
@@ -237,26 +237,14 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let joined = relay
             .rooms
-            .join(
-                &relay,
-                first.room(),
-                &alice,
-                None,
-                Some(first.writer().to_bytes()),
-            )
+            .join(&relay, first.room(), &alice, None, Access::editor(&first))
             .await
             .expect("alice joins");
         assert_eq!(relay.metrics.rooms.load(Relaxed), 1);
         let (bob, _rx) = peer(&relay);
         let refused = relay
             .rooms
-            .join(
-                &relay,
-                second.room(),
-                &bob,
-                None,
-                Some(second.writer().to_bytes()),
-            )
+            .join(&relay, second.room(), &bob, None, Access::editor(&second))
             .await;
         assert_eq!(refused.err(), Some(ErrorCode::TooManyRooms));
 
@@ -270,13 +258,7 @@ pub(crate) mod tests {
         assert_eq!(relay.metrics.rooms.load(Relaxed), 0, "the gauge follows");
         let again = relay
             .rooms
-            .join(
-                &relay,
-                second.room(),
-                &bob,
-                None,
-                Some(second.writer().to_bytes()),
-            )
+            .join(&relay, second.room(), &bob, None, Access::editor(&second))
             .await;
         assert!(again.is_ok(), "its place is free");
         testing::stop(&relay).await;
@@ -289,13 +271,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let _joined = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await
             .expect("alice joins");
         let generation = relay
@@ -325,7 +301,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let refused = relay
             .rooms
-            .join(&relay, keys.room(), &alice, None, None)
+            .join(&relay, keys.room(), &alice, None, Access::reader(&keys))
             .await;
         assert_eq!(refused.err(), Some(ErrorCode::UnknownRoom));
         wait_until("the unused room retires", || relay.rooms.len() == 0).await;
@@ -340,13 +316,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let joined = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await
             .expect("alice joins");
         joined

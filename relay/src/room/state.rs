@@ -417,7 +417,11 @@ impl RoomState {
             // An update a snapshot replaced, replayed (or resent after an
             // ack lost before the compaction): acknowledged as covered by
             // that snapshot, not stored again.
-            self.send(&mut out, from, encode(&ServerMsg::Ack { msg_id, seq: upto }));
+            self.send(
+                &mut out,
+                from,
+                encode(&ServerMsg::Ack { msg_id, seq: upto }),
+            );
             return out;
         }
         self.assigned += 1;
@@ -775,6 +779,7 @@ mod tests {
                 bytes: 1 << 30,
             },
             seq_gap: 100,
+            remembered_ids: 1000,
         }
     }
 
@@ -782,11 +787,10 @@ mod tests {
     fn room_with(settings: Settings, peers: &[PeerId]) -> RoomState {
         let keys = keys();
         let mut room = RoomState::new(keys.room(), settings);
-        let pk = keys.writer().to_bytes();
-        let Ok(Admission::Create(writer)) = room.check_join(Some(pk)) else {
+        let Ok(Admission::Create(writer, check)) = room.check_join(&Access::editor(&keys)) else {
             panic!("a new room is created")
         };
-        room.created(writer);
+        room.created(writer, check);
         for &p in peers {
             room.admit(p, None);
             assert!(room.caught_up(p).is_empty());
@@ -804,6 +808,21 @@ mod tests {
 
     fn update(room: &mut RoomState, from: PeerId, n: u8) -> Vec<Effect> {
         room.update(from, id(n), Bytes::from(vec![n; 10]), [n; 64])
+    }
+
+    /// Propose `snapshot` from `from` and have the peer asked confirm it:
+    /// what the confirmation does.
+    fn stored(room: &mut RoomState, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
+        let msg_id = snapshot.msg_id;
+        let out = room.snapshot(from, snapshot);
+        let Some(checker) = sent(&out)
+            .into_iter()
+            .find(|(_, m)| matches!(m, ServerMsg::CheckSnapshot { .. }))
+            .map(|(to, _)| to)
+        else {
+            panic!("a peer is asked to check: {out:?}")
+        };
+        room.verdict(checker, msg_id, Verdict::Matches)
     }
 
     fn snap(covers_upto: u64) -> StoredSnapshot {
@@ -957,11 +976,18 @@ mod tests {
             log_updates: 2,
             log_bytes: 20,
             msg_ids: vec![(id(7), 7), (id(10), 10)],
+            read_check: Some(keys.read_capability().check()),
+            ..RoomRecord::default()
         };
         room.load(Some(record)).expect("a good record");
-        assert_eq!(room.check_join(None), Ok(Admission::Known(keys.writer())));
-        room.admit(A, None);
-        room.caught_up(A);
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Ok(Admission::Known(keys.writer()))
+        );
+        for p in [A, B] {
+            room.admit(p, None);
+            room.caught_up(p);
+        }
         assert_eq!(
             sent(&update(&mut room, A, 10)),
             vec![(A, ack(10, 10))],
@@ -974,7 +1000,7 @@ mod tests {
         );
         // Everything up to the gap counts as committed: a snapshot may cover it.
         assert_eq!(
-            room.snapshot(A, snap(110)),
+            stored(&mut room, A, snap(110)),
             vec![Effect::Snapshot(snap(110))]
         );
         assert!(matches!(
@@ -1001,12 +1027,16 @@ mod tests {
             log_updates: 2,
             log_bytes: 100,
             msg_ids: vec![(id(1), 1), (id(2), 2)],
+            read_check: Some(keys.read_capability().check()),
+            ..RoomRecord::default()
         };
         room.load(Some(record)).expect("a good record");
-        room.admit(A, None);
-        room.caught_up(A);
+        for p in [A, B] {
+            room.admit(p, None);
+            room.caught_up(p);
+        }
         // A snapshot covering the first update drops half the bytes.
-        room.snapshot(A, snap(1));
+        stored(&mut room, A, snap(1));
         room.committed(Ok(()));
         update(&mut room, A, 3);
         let out = room.committed(Ok(()));
@@ -1042,31 +1072,90 @@ mod tests {
     fn joins_are_refused_for_a_wrong_key_an_unknown_room_a_full_room_and_while_stopping() {
         let keys = keys();
         let other = DocKeys::from_edit(&EditSecret::from_bytes([1; 32]));
+        let reader = Access::reader(&keys);
+        let editor = Access::editor(&keys);
         let mut fresh = RoomState::new(keys.room(), settings());
-        assert_eq!(fresh.check_join(None), Err(ErrorCode::UnknownRoom));
+        assert_eq!(fresh.check_join(&reader), Err(ErrorCode::UnknownRoom));
         assert_eq!(
-            fresh.check_join(Some(other.writer().to_bytes())),
+            fresh.check_join(&Access::editor(&other)),
             Err(ErrorCode::WrongRoomKey),
             "a key must hash to the room id"
         );
+        let check = keys.read_capability().check();
         assert_eq!(
-            fresh.check_join(Some(keys.writer().to_bytes())),
-            Ok(Admission::Create(keys.writer()))
+            fresh.check_join(&editor),
+            Ok(Admission::Create(keys.writer(), check))
         );
-        fresh.created(keys.writer());
-        assert!(!fresh.unused());
-        assert_eq!(fresh.check_join(None), Ok(Admission::Known(keys.writer())));
         assert_eq!(
-            fresh.check_join(Some(keys.writer().to_bytes())),
+            fresh.check_join(&Access {
+                may_create: false,
+                ..editor
+            }),
+            Err(ErrorCode::TokenRequired),
+            "without a creation token, no creation"
+        );
+        fresh.created(keys.writer(), check);
+        assert!(!fresh.unused());
+        assert_eq!(
+            fresh.check_join(&reader),
             Ok(Admission::Known(keys.writer()))
         );
         assert_eq!(
-            fresh.check_join(Some(other.writer().to_bytes())),
+            fresh.check_join(&editor),
+            Ok(Admission::Known(keys.writer()))
+        );
+        assert_eq!(
+            fresh.check_join(&Access::editor(&other)),
             Err(ErrorCode::WrongRoomKey)
         );
         fresh.stop();
         assert!(fresh.stopping());
-        assert_eq!(fresh.check_join(None), Err(ErrorCode::ShuttingDown));
+        assert_eq!(fresh.check_join(&reader), Err(ErrorCode::ShuttingDown));
+    }
+
+    #[test]
+    fn a_room_id_without_the_capability_is_not_allowed_in() {
+        let keys = keys();
+        let room = room(&[]);
+        let stranger = Access {
+            check: ReadCheck([7; 32]),
+            creator: None,
+            may_create: true,
+        };
+        assert_eq!(room.check_join(&stranger), Err(ErrorCode::NotAllowed));
+        // Not with the room's own write key either: the check must match.
+        assert_eq!(
+            room.check_join(&Access {
+                creator: Some(keys.writer()),
+                ..stranger
+            }),
+            Err(ErrorCode::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn a_room_stored_without_a_read_check_admits_editors_only_until_one_registers_it() {
+        let keys = keys();
+        let mut room = RoomState::new(keys.room(), settings());
+        let record = RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            ..RoomRecord::default()
+        };
+        room.load(Some(record)).expect("a v1 record");
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Err(ErrorCode::NotAllowed)
+        );
+        let check = keys.read_capability().check();
+        assert_eq!(
+            room.check_join(&Access::editor(&keys)),
+            Ok(Admission::Register(keys.writer(), check))
+        );
+        room.registered(check);
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Ok(Admission::Known(keys.writer()))
+        );
     }
 
     #[test]
@@ -1074,11 +1163,12 @@ mod tests {
         let mut s = settings();
         s.max_peers = 2;
         let mut room = room_with(s, &[A, B]);
-        assert_eq!(room.check_join(None), Err(ErrorCode::RoomFull));
+        let reader = Access::reader(&keys());
+        assert_eq!(room.check_join(&reader), Err(ErrorCode::RoomFull));
         let out = room.leave(B);
         assert_eq!(out[0], Effect::Forget { peer: B });
         assert_eq!(sent(&out), vec![(A, ServerMsg::PeerLeft { peer: B })]);
-        assert!(room.check_join(None).is_ok());
+        assert!(room.check_join(&reader).is_ok());
         assert!(room.leave(B).is_empty(), "leaving twice does nothing");
         room.leave(A);
         assert!(room.is_empty());
@@ -1181,7 +1271,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_must_cover_only_committed_updates_and_reach_past_the_last_claim() {
-        let mut room = room(&[A]);
+        let mut room = room(&[A, B]);
         for n in 1..=3 {
             update(&mut room, A, n);
         }
@@ -1193,7 +1283,7 @@ mod tests {
         refused(room.snapshot(A, snap(3)), ErrorCode::InvalidSnapshot);
         refused(room.snapshot(A, snap(0)), ErrorCode::StaleSnapshot);
         assert_eq!(
-            room.snapshot(A, snap(2)),
+            stored(&mut room, A, snap(2)),
             vec![Effect::Snapshot(snap(2))],
             "up to the committed head"
         );
@@ -1224,17 +1314,21 @@ mod tests {
         assert_eq!(hint(&out), 2, "everyone is asked, the author too");
         assert!(sent(&out).contains(&(B, ServerMsg::CompactHint { head_seq: 3 })));
 
-        assert!(sent(&room.snapshot(B, snap(2))).is_empty());
+        assert!(sent(&stored(&mut room, B, snap(2))).is_empty());
         let out = room.committed(Ok(()));
         assert_eq!(
             sent(&out),
             vec![(B, ServerMsg::SnapshotStored { covers_upto: 2 })]
         );
-        // The id above the snapshot is still known; the covered ones are not.
+        // The id above the snapshot is still in the log; a covered one is
+        // acknowledged as covered by the snapshot, and not stored again.
         assert_eq!(sent(&update(&mut room, A, 3)), vec![(A, ack(3, 3))]);
-        assert_eq!(appended(&update(&mut room, A, 2)), vec![4]);
-        room.committed(Ok(()));
-        // Log after the snapshot: seq 3 and 4; the next update makes three.
+        let replay = update(&mut room, A, 1);
+        assert_eq!(appended(&replay), Vec::<u64>::new());
+        assert_eq!(sent(&replay), vec![(A, ack(1, 2))]);
+        // Log after the snapshot: seq 3; two more updates make three.
+        update(&mut room, A, 4);
+        assert_eq!(hint(&room.committed(Ok(()))), 0);
         update(&mut room, A, 5);
         assert_eq!(hint(&room.committed(Ok(()))), 2);
     }
@@ -1280,19 +1374,19 @@ mod tests {
 
     #[test]
     fn a_failed_snapshot_releases_its_claim() {
-        let mut room = room(&[A]);
+        let mut room = room(&[A, B]);
         update(&mut room, A, 1);
         update(&mut room, A, 2);
         room.committed(Ok(()));
         room.committed(Ok(()));
-        room.snapshot(A, snap(1));
+        stored(&mut room, A, snap(1));
         let out = room.committed(Err(StoreError::Closed));
         assert_eq!(
             sent(&out),
             vec![(A, error(ErrorCode::StorageFailed, Some([0xcc; 16])))]
         );
         assert_eq!(
-            room.snapshot(A, snap(1)),
+            stored(&mut room, A, snap(1)),
             vec![Effect::Snapshot(snap(1))],
             "the same cover may be tried again"
         );
@@ -1302,7 +1396,10 @@ mod tests {
             vec![(A, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))],
             "the store's own refusal"
         );
-        assert_eq!(room.snapshot(A, snap(2)), vec![Effect::Snapshot(snap(2))]);
+        assert_eq!(
+            stored(&mut room, A, snap(2)),
+            vec![Effect::Snapshot(snap(2))]
+        );
         room.committed(Ok(()));
         assert!(matches!(
             &room.snapshot(A, snap(2))[..],
@@ -1310,11 +1407,96 @@ mod tests {
         ));
     }
 
+    /// A room with three committed updates, `peers` live.
+    fn room_with_log(peers: &[PeerId]) -> RoomState {
+        let mut room = room(peers);
+        for n in 1..=3 {
+            update(&mut room, A, n);
+            room.committed(Ok(()));
+        }
+        room
+    }
+
+    fn checks_sent(out: &[Effect]) -> Vec<PeerId> {
+        sent(out)
+            .into_iter()
+            .filter(|(_, m)| matches!(m, ServerMsg::CheckSnapshot { .. }))
+            .map(|(to, _)| to)
+            .collect()
+    }
+
+    #[test]
+    fn a_proposed_snapshot_replaces_nothing_until_another_peer_confirms_it() {
+        let mut room = room_with_log(&[A, B]);
+        let out = room.snapshot(A, snap(3));
+        assert!(out.contains(&Effect::Proposal(ProposalEvent::Proposed)));
+        assert!(
+            !out.iter().any(|e| matches!(e, Effect::Snapshot(_))),
+            "nothing is stored on the uploader's word"
+        );
+        assert_eq!(checks_sent(&out), vec![B], "the other peer is asked");
+        assert_eq!(
+            sent(&room.verdict(A, snap(3).msg_id, Verdict::Matches)),
+            vec![],
+            "the uploader cannot confirm its own"
+        );
+        assert_eq!(
+            room.verdict(B, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Snapshot(snap(3))]
+        );
+    }
+
+    #[test]
+    fn a_snapshot_alone_in_its_room_waits_for_the_next_peer_that_catches_up() {
+        let mut room = room_with_log(&[A]);
+        let out = room.snapshot(A, snap(3));
+        assert!(checks_sent(&out).is_empty());
+        room.admit(B, None);
+        let out = room.caught_up(B);
+        assert_eq!(checks_sent(&out), vec![B]);
+    }
+
+    #[test]
+    fn a_snapshot_a_checker_finds_different_is_dropped_and_its_uploader_told() {
+        let mut room = room_with_log(&[A, B]);
+        room.snapshot(A, snap(3));
+        let out = room.verdict(B, snap(3).msg_id, Verdict::Differs);
+        assert!(out.contains(&Effect::Proposal(ProposalEvent::Refused)));
+        assert!(!out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::SnapshotRefused, Some(snap(3).msg_id)))]
+        );
+        // Gone: a late "matches" stores nothing.
+        assert_eq!(
+            room.verdict(B, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Proposal(ProposalEvent::Stray)]
+        );
+    }
+
+    #[test]
+    fn a_checker_that_cannot_tell_or_leaves_passes_the_snapshot_to_another() {
+        let mut room = room_with_log(&[A, B, C]);
+        assert_eq!(checks_sent(&room.snapshot(A, snap(3))), vec![B]);
+        assert_eq!(
+            checks_sent(&room.verdict(B, snap(3).msg_id, Verdict::CannotTell)),
+            vec![C]
+        );
+        let out = room.leave(C);
+        assert!(checks_sent(&out).is_empty(), "B was tried already");
+        room.admit(4, None);
+        assert_eq!(checks_sent(&room.caught_up(4)), vec![4]);
+        assert_eq!(
+            room.verdict(4, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Snapshot(snap(3))]
+        );
+    }
+
     #[test]
     fn presence_goes_to_the_others_that_are_live_and_skips_those_catching_up() {
         let mut room = room(&[A, B]);
         room.admit(C, None);
-        let out = room.awareness(A, vec![5; 8]);
+        let out = room.awareness(A, 3, vec![5; 8], Some([6; 64]));
         assert_eq!(out.len(), 2);
         assert_eq!(
             sent(&out),
@@ -1322,7 +1504,9 @@ mod tests {
                 B,
                 ServerMsg::Awareness {
                     peer: A,
-                    ciphertext: vec![5; 8]
+                    counter: 3,
+                    ciphertext: vec![5; 8],
+                    signature: Some([6; 64]),
                 }
             )]
         );

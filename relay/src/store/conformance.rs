@@ -435,7 +435,12 @@ pub(crate) async fn a_room_keeps_its_first_read_check(open: Open) {
         .create(keys.room(), keys.writer().to_bytes(), check)
         .await
         .expect("create");
-    let record = f.store.load(keys.room()).await.expect("load").expect("a record");
+    let record = f
+        .store
+        .load(keys.room())
+        .await
+        .expect("load")
+        .expect("a record");
     assert_eq!(record.read_check, Some(check));
     // Neither a second creation nor a registration replaces it: a
     // squatter cannot swap a room's capability.
@@ -448,7 +453,12 @@ pub(crate) async fn a_room_keeps_its_first_read_check(open: Open) {
         .await
         .expect("register");
     f.restart().await;
-    let record = f.store.load(keys.room()).await.expect("load").expect("a record");
+    let record = f
+        .store
+        .load(keys.room())
+        .await
+        .expect("load")
+        .expect("a record");
     assert_eq!(record.read_check, Some(check));
 }
 
@@ -462,7 +472,11 @@ pub(crate) async fn a_snapshot_keeps_the_ids_it_replaced_within_the_bound(open: 
     f.append_all(room, &all[..5]).await;
     f.snapshot(room, &snapshot(3, 1)).await.expect("snapshot");
     let record = f.store.load(room).await.expect("load").expect("a record");
-    assert_eq!(record.covered, vec![(3, ids(&all[..3]))], "in sequence order");
+    assert_eq!(
+        record.covered,
+        vec![(3, ids(&all[..3]))],
+        "in sequence order"
+    );
     assert_eq!(record.msg_ids.len(), 2, "the rest is still the log");
 
     f.append_all(room, &all[5..]).await;

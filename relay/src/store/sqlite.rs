@@ -630,7 +630,9 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
         .exists([])?;
     if !has_check {
         conn.execute_batch("ALTER TABLE rooms ADD COLUMN read_check BLOB;")?;
-        tracing::info!("database from protocol version 1: rooms get their read check from their first editor");
+        tracing::info!(
+            "database from protocol version 1: rooms get their read check from their first editor"
+        );
     }
     Ok(())
 }
@@ -712,9 +714,13 @@ mod tests {
     fn open(dir: PathBuf) -> BoxFuture<'static, Option<Arc<dyn Store>>> {
         async move {
             let metrics = Arc::new(Metrics::default());
-            let store =
-                SqliteStore::open(&dir, Durability::Normal, crate::store::conformance::REMEMBERED_IDS, metrics)
-                    .expect("open sqlite");
+            let store = SqliteStore::open(
+                &dir,
+                Durability::Normal,
+                crate::store::conformance::REMEMBERED_IDS,
+                metrics,
+            )
+            .expect("open sqlite");
             Some(Arc::new(store) as Arc<dyn Store>)
         }
         .boxed()
@@ -726,7 +732,7 @@ mod tests {
     fn the_sequence_gap_covers_every_write_that_can_be_in_flight() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store =
-            SqliteStore::open(dir.path(), Durability::Normal, Arc::default()).expect("open");
+            SqliteStore::open(dir.path(), Durability::Normal, 1000, Arc::default()).expect("open");
         // Queued (QUEUE) plus the batch being committed (MAX_BATCH).
         assert!(store.in_flight_limit() >= (QUEUE + MAX_BATCH) as u64);
     }
@@ -736,9 +742,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let metrics = Arc::new(Metrics::default());
         let store =
-            SqliteStore::open(dir.path(), Durability::Normal, metrics.clone()).expect("open");
+            SqliteStore::open(dir.path(), Durability::Normal, 1000, metrics.clone()).expect("open");
         let room = RoomId([1; 16]);
-        store.create(room, [2; 32]).await.expect("create");
+        store
+            .create(room, [2; 32], protocol::ReadCheck([6; 32]))
+            .await
+            .expect("create");
         let before = metrics.commits.load(Relaxed);
         // A large first write keeps the writer busy while the rest queue.
         let big = StoredSnapshot {
