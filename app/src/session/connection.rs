@@ -142,6 +142,7 @@ impl Core {
         self.intake.inbox.clear();
         self.show_waiting();
         self.session.disconnected();
+        self.integrity_disconnected();
     }
 }
 
@@ -173,6 +174,7 @@ impl DocSession {
             &url,
             move || {
                 self.with_core(|c| {
+                    c.integrity.refused_hello = false;
                     let hello = c.session.hello();
                     c.send(&hello);
                 });
@@ -221,7 +223,8 @@ impl DocSession {
             // Dropping the socket drops this very callback: wasm-bindgen
             // frees it once it returns.
             c.drop_socket();
-            if let Some(problem) = Problem::from_close(code) {
+            let told = c.integrity.refused_hello && code == protocol::close::REFUSED;
+            if let Some(problem) = Problem::from_close(code).filter(|_| !told) {
                 c.out.problem = Some(Some(problem));
             }
             c.closed

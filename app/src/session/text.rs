@@ -61,8 +61,8 @@ impl Core {
     }
 
     /// Apply a co-author's update (or the saved copy): shown later, by
-    /// [`Core::show_waiting`].
-    pub(super) fn apply(&mut self, update: &[u8]) {
+    /// [`Core::show_waiting`]. Whether it applied.
+    pub(super) fn apply(&mut self, update: &[u8]) -> bool {
         // While the history comes in, it is shown once at the end: no delta
         // per update (each one walks the whole text).
         let result = if matches!(
@@ -80,12 +80,14 @@ impl Core {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
                 self.out.people |= change.people;
+                true
             }
             Err(error) => {
                 leptos::logging::warn!("an update could not be applied: {error}");
                 self.out.problem = Some(Some(Problem::Invalid));
                 // Part of it may have been applied: show the body as it is.
                 self.show_body();
+                false
             }
         }
     }
