@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what is missing and run every test: formatting and lints, the
 # native unit and integration tests (real relay, real SQLite, real
-# websockets), the app's wasm build, and the browser end-to-end tests
-# (Playwright on Debian's chromium against a real relay).
+# websockets), the app's wasm build, a short run of the fuzz targets, and
+# the browser end-to-end tests (Playwright on Debian's chromium against a
+# real relay).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -22,6 +23,9 @@ scripts/build-app.sh
 
 step "native tests: protocol, model, client, relay, the cahier command, app logic"
 cargo test --workspace
+
+step "fuzzing: each target for 20 s (fuzz/README.md)"
+fuzz/run.sh 20
 
 step "browser end-to-end tests (Playwright on Debian chromium)"
 tests/run.sh

@@ -7,8 +7,10 @@
 # - chromium from Debian, if /usr/bin/chromium is absent;
 # - tests/node_modules with `npm ci`, if missing or older than the lock file;
 # - the release relay and the `cahier` command (`cargo build --release -p
-#   cahier-relay -p cahier-cli`: a no-op when they are up to date), found
-#   through `cargo metadata`, so CARGO_TARGET_DIR is honoured;
+#   cahier-relay -p cahier-cli`: a no-op when they are up to date), and the
+#   example `set_aside` of cahier-client (a co-author sending an update
+#   every reader must set aside), found through `cargo metadata`, so
+#   CARGO_TARGET_DIR is honoured;
 # - the app (scripts/build-app.sh), if dist/ is missing or older than a
 #   source it is built from.
 #
@@ -18,8 +20,8 @@
 # to tests/test-results/.
 #
 # Environment: CAHIER_E2E_DIST tests another build of the app instead of
-# dist/ (nothing is built then); CAHIER_RELAY_BIN and CAHIER_CLI_BIN use
-# those binaries; CAHIER_TRACE(S) says where the editing traces are
+# dist/ (nothing is built then); CAHIER_RELAY_BIN, CAHIER_CLI_BIN and
+# CAHIER_SET_ASIDE_BIN use those binaries; CAHIER_TRACE(S) says where the editing traces are
 # (tests/lib/trace.mjs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -49,12 +51,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
     echo "$lock_sum" >"$stamp"
 fi
 
+target_dir() {
+    cargo metadata --format-version 1 --no-deps |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])'
+}
 if [ -z "${CAHIER_RELAY_BIN:-}" ] || [ -z "${CAHIER_CLI_BIN:-}" ]; then
     cargo build --release -p cahier-relay -p cahier-cli
-    target_dir=$(cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-    export CAHIER_RELAY_BIN="${CAHIER_RELAY_BIN:-$target_dir/release/relay}"
-    export CAHIER_CLI_BIN="${CAHIER_CLI_BIN:-$target_dir/release/cahier}"
+    export CAHIER_RELAY_BIN="${CAHIER_RELAY_BIN:-$(target_dir)/release/relay}"
+    export CAHIER_CLI_BIN="${CAHIER_CLI_BIN:-$(target_dir)/release/cahier}"
+fi
+# The co-author who sends what must be set aside (set_aside.test.mjs).
+if [ -z "${CAHIER_SET_ASIDE_BIN:-}" ]; then
+    cargo build --release -p cahier-client --example set_aside
+    export CAHIER_SET_ASIDE_BIN="$(target_dir)/release/examples/set_aside"
 fi
 
 if [ -z "${CAHIER_E2E_DIST:-}" ]; then

@@ -60,6 +60,9 @@ pub enum Problem {
     Refused { code: ErrorCode, dropped: bool },
     /// A message failed verification or decryption and was ignored.
     Invalid,
+    /// A co-author's update could not be read (the guard refused it, or
+    /// Yrs could not decode it): set aside, not applied nor saved.
+    SetAside,
     /// The relay sent something this version cannot read.
     Unreadable,
     /// This browser could not keep the document (IndexedDB refused).

@@ -368,8 +368,18 @@ impl Worker {
         Ok(())
     }
 
-    /// Apply a received update and count the keystrokes it delivers.
+    /// Apply a received update and count the keystrokes it delivers. One
+    /// the guard refuses (`model::guard`: nesting that would overflow this
+    /// thread's stack, counts that would exhaust it) is set aside and
+    /// recorded as an error, never given to Yrs.
     fn apply(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        if let Err(refusal) = model::guard::check(bytes) {
+            self.record.error(format!(
+                "a co-author's update was set aside: {}",
+                refusal.reason
+            ));
+            return Ok(());
+        }
         let update = yrs::Update::decode_v1(bytes)?;
         // The clocks each client's new items span (one per keystroke).
         let spans: Vec<(u64, u32, u32)> = update

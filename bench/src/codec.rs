@@ -534,7 +534,7 @@ mod tests {
         };
         assert_eq!(Some(sent), msg_id);
         let relayed = ServerMsg::Update(protocol::StoredUpdate {
-            seq: 9,
+            seq: 1,
             msg_id: sent,
             ciphertext,
             signature,
@@ -546,20 +546,20 @@ mod tests {
             reader.decode(&relayed, &reader_doc).expect("open"),
             vec![Event::Update {
                 update,
-                seq: Some(9)
+                seq: Some(1)
             }]
         );
         // The acknowledgement names the update.
         let ack = ServerMsg::Ack {
             msg_id: sent,
-            seq: 9,
+            seq: 1,
         }
         .encode();
         assert_eq!(
             codec.decode(&ack, &doc).expect("ack"),
             vec![Event::Ack {
                 msg_id: Some(sent),
-                seq: Some(9)
+                seq: Some(1)
             }]
         );
     }

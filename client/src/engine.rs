@@ -5,16 +5,20 @@
 //!
 //! On top of the session it decides what every native client would decide
 //! the same way: apply what arrives to the replica (a co-author's update
-//! that does not apply is set aside and reported, never fatal), answer the
-//! relay's `CompactHint` with a snapshot when it may write and its copy
-//! may be snapshotted (nothing set aside, nothing missing, nothing of its
-//! own unacknowledged), check a co-author's proposed snapshot against the
-//! replica when the relay asks (`CheckSnapshot`), report what the replica
-//! waits for after a catch-up (edits the relay withheld), and note what
-//! the last join brought (a snapshot, how many updates) for reports.
+//! that does not apply is set aside and reported, never fatal: the replica
+//! checks it first, [`model::guard`], and a panic while applying is caught
+//! as a second net), answer the relay's `CompactHint` with a snapshot when
+//! it may write and its copy may be snapshotted (nothing set aside,
+//! nothing missing, nothing of its own unacknowledged), check a
+//! co-author's proposed snapshot against the replica when the relay asks
+//! (`CheckSnapshot`), report what the replica waits for after a catch-up
+//! (edits the relay withheld), and note what the last join brought (a
+//! snapshot, how many updates) for reports.
 //!
 //! [`crate::Client`] drives it over a websocket; the bench drives it inside
 //! its own socket loop, beside the Yjs protocols.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use model::heads::Missing;
 use model::snapshot::{Coverage, SnapshotCheck};
@@ -120,7 +124,8 @@ pub enum Event {
     },
     /// A message opened but the replica could not apply it: a co-author
     /// (who holds the keys) sent something that is not an update of this
-    /// document. Not applied.
+    /// document, or that the guard refused. Set aside: not applied, and no
+    /// snapshot is sent from this replica afterwards.
     Unapplicable {
         seq: Option<u64>,
         error: String,
@@ -168,6 +173,17 @@ pub struct Engine<D> {
     /// a copy that set one aside is never snapshotted and cannot judge a
     /// co-author's snapshot.
     set_aside: u64,
+}
+
+/// Apply `update` to `doc`, a panic inside counted as a failure: Yrs on
+/// crafted input is the one place a co-author's bytes could panic, and a
+/// native client outlives it (the browser cannot: `panic = "abort"`).
+fn apply<D: Replica>(doc: &mut D, update: &[u8]) -> Result<(), String> {
+    match catch_unwind(AssertUnwindSafe(|| doc.apply_remote(update))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("applying it panicked".into()),
+    }
 }
 
 impl<D: Replica> Engine<D> {
@@ -352,22 +368,19 @@ impl<D: Replica> Engine<D> {
                     self.join.head_seq = head_seq;
                     Event::Joined { peer, head_seq }
                 }
-                Incoming::Snapshot { state, covers_upto } => match self.doc.apply_remote(&state) {
+                Incoming::Snapshot { state, covers_upto } => match apply(&mut self.doc, &state) {
                     Ok(()) => {
                         self.join.snapshot = Some(covers_upto);
                         self.coverage = Coverage::new(covers_upto);
                         Event::Snapshot { covers_upto, state }
                     }
-                    Err(e) => {
+                    Err(error) => {
                         self.join.damaged += 1;
                         self.set_aside += 1;
-                        Event::Unapplicable {
-                            seq: None,
-                            error: e.to_string(),
-                        }
+                        Event::Unapplicable { seq: None, error }
                     }
                 },
-                Incoming::Update { seq, update } => match self.doc.apply_remote(&update) {
+                Incoming::Update { seq, update } => match apply(&mut self.doc, &update) {
                     Ok(()) => {
                         if joining {
                             self.join.updates += 1;
@@ -375,14 +388,14 @@ impl<D: Replica> Engine<D> {
                         self.coverage.note(seq, &update);
                         Event::Update { seq, update }
                     }
-                    Err(e) => {
+                    Err(error) => {
                         if joining {
                             self.join.damaged += 1;
                         }
                         self.set_aside += 1;
                         Event::Unapplicable {
                             seq: Some(seq),
-                            error: e.to_string(),
+                            error,
                         }
                     }
                 },
@@ -589,6 +602,59 @@ mod tests {
             .receive(&ServerMsg::Update(stored(&good, 2)).encode())
             .expect("update");
         assert_eq!(body(reader.doc()), "ok");
+        assert_eq!(reader.set_aside(), 1);
+        // Set aside: no snapshot from this replica.
+        assert_eq!(reader.snapshot().expect("no error"), None);
+    }
+
+    /// A replica that panics on a marker byte, standing in for Yrs on a
+    /// crafted update the guard does not know of yet.
+    #[derive(Default)]
+    struct Brittle(Vec<Vec<u8>>);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("never")]
+    struct Never;
+
+    impl Replica for Brittle {
+        type Error = Never;
+        fn apply_remote(&mut self, update: &[u8]) -> Result<(), Never> {
+            assert_ne!(update, b"boom", "the replica panics");
+            self.0.push(update.to_vec());
+            Ok(())
+        }
+        fn encode_state(&self) -> Vec<u8> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn a_panic_while_applying_is_caught_reported_and_the_engine_goes_on() {
+        let keys = DocKeys::from_edit(&EditSecret::generate());
+        let mut hostile = Engine::new(keys.clone(), Brittle::default(), 0, Vec::new());
+        live(&mut hostile, 0);
+        hostile.local(b"boom".to_vec()).expect("editor");
+        let boom = hostile.take_outgoing().expect("seal").remove(0);
+        hostile.local(b"fine".to_vec()).expect("editor");
+        let fine = hostile.take_outgoing().expect("seal").remove(0);
+
+        let mut reader = Engine::new(keys, Brittle::default(), 0, Vec::new());
+        live(&mut reader, 0);
+        let events = reader
+            .receive(&ServerMsg::Update(stored(&boom, 1)).encode())
+            .expect("a frame of the protocol");
+        assert_eq!(
+            events,
+            vec![Event::Unapplicable {
+                seq: Some(1),
+                error: "applying it panicked".into()
+            }]
+        );
+        reader
+            .receive(&ServerMsg::Update(stored(&fine, 2)).encode())
+            .expect("update");
+        assert_eq!(reader.doc().0, vec![b"fine".to_vec()]);
+        assert_eq!(reader.set_aside(), 1);
     }
 
     #[test]

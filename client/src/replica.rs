@@ -83,6 +83,9 @@ impl Replica for model::Document {
 /// Why a bare Yrs document refused an update.
 #[derive(Debug, thiserror::Error)]
 pub enum YrsError {
+    /// The guard refused it before Yrs saw it ([`model::guard`]).
+    #[error("the update was set aside: {0}")]
+    Refused(#[from] model::Refusal),
     #[error("the update is not a Yrs v1 update")]
     Decode(#[from] yrs::encoding::read::Error),
     #[error("the update cannot be applied to this document")]
@@ -92,7 +95,11 @@ pub enum YrsError {
 impl Replica for yrs::Doc {
     type Error = YrsError;
 
+    /// Through the guard's reading of the bytes; a bare doc does not
+    /// track its types, so an item whose parent is not one is left to Yrs
+    /// (which stops with [`YrsError::Apply`] half-way).
     fn apply_remote(&mut self, update: &[u8]) -> Result<(), YrsError> {
+        model::guard::check(update)?;
         let update = yrs::Update::decode_v1(update)?;
         self.transact_mut().apply_update(update)?;
         Ok(())
@@ -138,7 +145,10 @@ mod tests {
         copy.apply_remote(&update).expect("a real update applies");
         let body = copy.get_or_insert_text(BODY);
         assert_eq!(body.get_string(&copy.transact()), "motion");
-        assert!(copy.apply_remote(&[0xff, 0xff, 0xff]).is_err());
+        assert!(matches!(
+            copy.apply_remote(&[0xff, 0xff, 0xff]),
+            Err(YrsError::Refused(_))
+        ));
         let mut again = yrs::Doc::with_client_id(3);
         again
             .apply_remote(&copy.encode_state())

@@ -312,3 +312,84 @@ async fn an_unreachable_relay_and_a_refusal_are_told_in_words() -> Result<()> {
     assert!(error.to_string().contains("as many people"), "{error}");
     relay.stop().await
 }
+
+/// The nesting attack of issue 9: a signed 20 KB update of 10,000 nested
+/// arrays written into `people` by client 66, which overflowed the stack
+/// of every reader before the guard (a test thread's 2 MiB too).
+fn nesting_attack() -> Vec<u8> {
+    let mut update = vec![1, 1, 66, 0, 0x28, 1, 6];
+    update.extend_from_slice(model::schema::PEOPLE.as_bytes());
+    update.extend_from_slice(&[1, b'x', 1]);
+    update.extend([117, 1].repeat(10_000));
+    update.extend([126, 0]);
+    update
+}
+
+async fn open_model(url: &str, keys: &DocKeys, client_id: u64) -> Result<Client<model::Document>> {
+    let mut client = Client::new(
+        url,
+        Engine::new(keys.clone(), model::Document::new(client_id), 0, Vec::new()),
+    )
+    .with_wait(WAIT);
+    client.connect().await?;
+    Ok(client)
+}
+
+#[tokio::test]
+async fn a_nesting_update_from_a_co_author_is_set_aside_and_the_text_after_it_still_applies(
+) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let relay = start(dir.path(), |c| c.compaction.updates = 4).await?;
+    let keys = editor();
+    let mut ana = open(&relay.url, &keys, 1).await?;
+    type_text(&mut ana, "Le texte honnête. ").await?;
+    ana.settle().await?;
+    let mut bruno = open_model(&relay.url, &keys, 2).await?;
+    assert_eq!(bruno.doc().body(), "Le texte honnête. ");
+
+    // A co-author with the keys sends the attack, then types on.
+    let attack = ana.submit(nesting_attack()).await?;
+    let attack_seq = ana.ack(attack).await?;
+    let after = type_text(&mut ana, "Et la suite.").await?;
+    ana.ack(after).await?;
+    assert_eq!(ana.engine().set_aside(), 0, "its own update, not read back");
+
+    // Bruno, who has the document open: told, nothing applied, goes on.
+    let (seq, error) = bruno
+        .until(|e| match e {
+            Event::Unapplicable { seq, error } => Some((*seq, error.clone())),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(seq, Some(attack_seq));
+    assert!(error.contains("set aside"), "{error}");
+    while bruno.doc().body() != "Le texte honnête. Et la suite." {
+        bruno
+            .until(|e| matches!(e, Event::Update { .. }).then_some(()))
+            .await
+            .with_context(|| format!("text so far: {:?}", bruno.doc().body()))?;
+    }
+    assert!(bruno.doc().people().is_empty(), "nothing of the attack");
+    assert_eq!(bruno.engine().set_aside(), 1);
+
+    // A newcomer catching up with the attack in the history.
+    let carla = open_model(&relay.url, &keys, 3).await?;
+    assert_eq!(carla.doc().body(), "Le texte honnête. Et la suite.");
+    assert_eq!(carla.join().damaged, 1);
+    assert!(carla.doc().people().is_empty());
+
+    // Past the compaction threshold, a replica that set something aside
+    // sends no snapshot: it would replace the history without the attack
+    // in it, on the relay, for everyone.
+    let more = type_text(&mut ana, " Encore.").await?;
+    ana.ack(more).await?;
+    let answered = bruno
+        .until(|e| match e {
+            Event::CompactHint { answered, .. } => Some(*answered),
+            _ => None,
+        })
+        .await?;
+    assert!(!answered, "no snapshot after setting an update aside");
+    assert_eq!(bruno.engine().snapshot()?, None);
+    relay.stop().await
+}

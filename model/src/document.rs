@@ -20,6 +20,7 @@
 //! are the caller's job (the app's session, the native client).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use yrs::branch::BranchPtr;
@@ -36,6 +37,7 @@ use yrs::{
 
 use crate::caret::Step;
 use crate::edit::{utf16_len, Edit};
+use crate::guard::{self, Parents, Refusal};
 use crate::schema::{self, DocKind};
 
 /// The origin of the transactions that integrate co-authors' updates; the
@@ -74,15 +76,30 @@ pub struct RemoteChange {
     pub body_unmapped: bool,
 }
 
-/// Why an edit or an update could not be applied.
+/// Why an edit or an update could not be applied. An update refused by
+/// the guard or that Yrs cannot decode is set aside: not applied, so never
+/// saved nor in a snapshot ([`DocError::is_set_aside`]).
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {
     #[error("the edit does not fit the text: {start} + {delete} is past its length {len}")]
     EditOutOfRange { start: u32, delete: u32, len: u32 },
+    /// The guard refused the update before yrs saw it.
+    #[error("the update was set aside: {0}")]
+    Refused(#[from] Refusal),
     #[error("the update is not a Yrs v1 update")]
     Decode(#[source] yrs::encoding::read::Error),
+    /// yrs stopped half-way, part of the update applied; the guard's
+    /// checks leave no known way here.
     #[error("the update cannot be applied to this document")]
     Apply(#[source] yrs::error::UpdateError),
+}
+
+impl DocError {
+    /// Whether a co-author's update was set aside whole: nothing of it
+    /// applied.
+    pub fn is_set_aside(&self) -> bool {
+        matches!(self, DocError::Refused(_) | DocError::Decode(_))
+    }
 }
 
 /// How close in time local edits must be to be undone together.
@@ -141,6 +158,14 @@ pub struct Document {
     pub(crate) body: TextRef,
     people: MapRef,
     observed: Shared,
+    /// Where the document holds shared types, learnt from every update
+    /// applied or made here (a remote one that Yrs keeps pending in part
+    /// too: what refers to its types waits with it). Behind a
+    /// `std::sync::Mutex`, never held across a transaction.
+    parents: Mutex<Parents>,
+    /// How many co-authors' updates were set aside since this document
+    /// was made.
+    set_aside: AtomicU32,
     undo: Option<UndoManager<()>>,
 }
 
@@ -190,13 +215,14 @@ impl Document {
                 lock(&shared).people = true;
             }
         });
-
         Document {
             doc,
             meta,
             body,
             people,
             observed,
+            parents: Mutex::new(Parents::default()),
+            set_aside: AtomicU32::new(0),
             undo: None,
         }
     }
@@ -249,9 +275,11 @@ impl Document {
             return None;
         }
         if updates.len() == 1 {
-            return updates.into_iter().next();
+            return updates.into_iter().next().map(|update| self.made(update));
         }
-        yrs::merge_updates_v1(&updates).ok()
+        yrs::merge_updates_v1(&updates)
+            .ok()
+            .map(|update| self.made(update))
     }
 
     /// A document from a snapshot ([`Document::encode_state`]), for `client_id`.
@@ -275,14 +303,14 @@ impl Document {
             schema::meta::CREATED,
             Any::Number(Number::Int(created)),
         );
-        txn.encode_update_v1()
+        self.made(txn.encode_update_v1())
     }
 
     /// Rename the document. Returns the update to send.
     pub fn set_title(&self, title: &str) -> Vec<u8> {
         let mut txn = self.doc.transact_mut();
         self.meta.insert(&mut txn, schema::meta::TITLE, title);
-        txn.encode_update_v1()
+        self.made(txn.encode_update_v1())
     }
 
     pub fn meta(&self) -> Meta {
@@ -338,7 +366,7 @@ impl Document {
         if !edit.insert.is_empty() {
             self.body.insert(&mut txn, edit.start, &edit.insert);
         }
-        Ok(txn.encode_update_v1())
+        Ok(self.made(txn.encode_update_v1()))
     }
 
     /// Apply a local edit of the body as several transactions if its
@@ -375,7 +403,7 @@ impl Document {
         let mut txn = self.doc.transact_mut();
         self.people
             .insert(&mut txn, self.client_id().to_string(), entry);
-        txn.encode_update_v1()
+        self.made(txn.encode_update_v1())
     }
 
     /// Everyone listed in `people`, by yrs client id, in id order. Entries
@@ -451,9 +479,88 @@ impl Document {
     }
 
     /// Integrate a co-author's update (or a snapshot) and say what changed.
-    /// After an error, part of the update may have been applied: re-read
-    /// the body rather than transform the selection.
+    /// The update goes through [`crate::guard`] first; one that fails, or
+    /// that yrs cannot decode, is set aside: not applied (so never saved
+    /// nor in a snapshot), counted in [`Document::set_aside`], and the
+    /// document goes on with the next. An update whose structs refer to
+    /// the ones set aside (text typed right after, or inside, them) is
+    /// kept pending by Yrs, waiting for structs that will not come, and
+    /// so is whatever refers to it; the others apply, the same author's
+    /// later ones included (Yrs leaves a hole for the clocks it lacks).
     pub fn apply_remote(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
+        self.integrate(update).inspect_err(|_| {
+            self.set_aside.fetch_add(1, Ordering::Relaxed);
+        })
+    }
+
+    /// How many co-authors' updates were not applied (set aside, or, for
+    /// none known, failed half-way) since this document was made. A
+    /// document that set one aside should not upload a snapshot: it would
+    /// silently drop what it could not read.
+    pub fn set_aside(&self) -> u32 {
+        self.set_aside.load(Ordering::Relaxed)
+    }
+
+    fn parents(&self) -> MutexGuard<'_, Parents> {
+        // `Parents` only grows; a panic cannot leave it half-written.
+        self.parents.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Learn the types of an update made here (none, through the methods
+    /// of this type today), and return it.
+    fn made(&self, update: Vec<u8>) -> Vec<u8> {
+        if let Ok(shape) = guard::check(&update) {
+            self.parents().learn(&shape);
+        }
+        update
+    }
+
+    /// Refuse an update one of whose items has its right origin before its
+    /// left origin, or in another type, as this document has them: yrs
+    /// would place it wherever its conflict resolution runs out, which is
+    /// not where a copy loading the saved state places it, so a page would
+    /// show one text and, reloaded, another. Only origins this document
+    /// already has are checked (the ones inside the update are not placed
+    /// yet), and an order hidden in a run of deleted text cannot be told:
+    /// Yrs gives positions in visible text only (a deleted item's position
+    /// is where it was).
+    ///
+    /// Costs a walk from each origin to the start of its type, for items
+    /// inserted before the end of a text only.
+    fn check_origins(&self, shape: &guard::Shape) -> Result<(), Refusal> {
+        if shape.origins.is_empty() {
+            return Ok(());
+        }
+        let txn = self.doc.transact();
+        let at = |(client, clock): guard::Id, assoc| {
+            StickyIndex::from_id(yrs::ID::new(yrs::ClientID::new(client), clock), assoc)
+                .get_offset(&txn)
+        };
+        for &(offset, origin, right_origin) in &shape.origins {
+            // Where the left origin ends (after it if it is visible), and
+            // where the right origin starts.
+            let (Some(left), Some(right)) =
+                (at(origin, Assoc::Before), at(right_origin, Assoc::After))
+            else {
+                continue;
+            };
+            if left.branch != right.branch || right.index < left.index {
+                return Err(Refusal {
+                    at: offset,
+                    reason: guard::Reason::OriginsOutOfOrder {
+                        origin,
+                        right_origin,
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn integrate(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
+        let shape = guard::check(update)?;
+        self.parents().check(&shape)?;
+        self.check_origins(&shape)?;
         let update = Update::decode_v1(update).map_err(DocError::Decode)?;
         let applied = {
             let mut txn = self.doc.transact_mut_with(REMOTE);
@@ -464,6 +571,7 @@ impl Document {
         };
         let observed = std::mem::take(&mut *lock(&self.observed));
         applied.map_err(DocError::Apply)?;
+        self.parents().learn(&shape);
         Ok(RemoteChange {
             body: observed.body,
             meta: observed.meta,
@@ -860,6 +968,170 @@ mod tests {
         let err = doc
             .apply_remote(&[0xff, 0xff, 0xff])
             .expect_err("not an update");
-        assert!(matches!(err, DocError::Decode(_)), "{err:?}");
+        assert!(matches!(err, DocError::Refused(_)), "{err:?}");
+        assert!(err.is_set_aside());
+        assert_eq!(
+            err.to_string(),
+            "the update was set aside: at byte 3: it ends in the middle of the list of clients"
+        );
+        assert_eq!(doc.set_aside(), 1);
+    }
+
+    /// A co-author's update that writes `value` (raw `any` bytes) into
+    /// `people` under `key`, as client 66.
+    fn raw_people_update(clock: u8, value: &[u8]) -> Vec<u8> {
+        let mut update = vec![1, 1, 66, clock, 0x28, 1, 6];
+        update.extend_from_slice(b"people");
+        update.extend_from_slice(&[1, b'x', 1]);
+        update.extend_from_slice(value);
+        update.push(0);
+        update
+    }
+
+    #[test]
+    fn an_update_set_aside_is_not_applied_nor_saved_and_the_next_ones_apply() {
+        let (alice, bob) = pair();
+        let update = alice.edit_body(&edit(0, 0, "Motion")).expect("fits");
+        bob.apply_remote(&update).expect("applies");
+        let before = bob.encode_state();
+
+        let mut deep = [117, 1].repeat(100);
+        deep.push(126);
+        let err = bob
+            .apply_remote(&raw_people_update(0, &deep))
+            .expect_err("too deep");
+        assert!(
+            matches!(
+                &err,
+                DocError::Refused(Refusal {
+                    reason: guard::Reason::TooDeep,
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(bob.set_aside(), 1);
+        // Not applied: the saved copy (and a snapshot) is what it was.
+        assert_eq!(bob.encode_state(), before);
+        assert!(bob.people().is_empty());
+
+        // The next updates, from anyone, apply.
+        let update = alice.edit_body(&edit(6, 0, " adoptée")).expect("fits");
+        let change = bob.apply_remote(&update).expect("applies");
+        assert_eq!(change.body, vec![Step::Retain(6), Step::Insert(8)]);
+        assert_eq!(bob.body(), "Motion adoptée");
+        let update = bob.edit_body(&edit(0, 0, "La ")).expect("fits");
+        alice.apply_remote(&update).expect("applies");
+        assert_eq!(alice.body(), "La Motion adoptée");
+        assert_eq!(bob.set_aside(), 1);
+    }
+
+    #[test]
+    fn an_update_that_builds_on_one_set_aside_waits_and_the_others_apply() {
+        let (alice, bob) = pair();
+        let mut deep = [117, 1].repeat(100);
+        deep.push(126);
+        // Client 66's first struct (66, 0) is refused.
+        assert!(bob.apply_remote(&raw_people_update(0, &deep)).is_err());
+        // Its next one, typed right after it (origin (66, 0)), waits for
+        // it in Yrs' pending structs, for ever.
+        let dependent = [1, 1, 66, 1, 0x88, 66, 0, 1, 119, 1, b'y', 0];
+        bob.apply_remote(&dependent)
+            .expect("well formed: kept pending");
+        assert!(bob.doc.transact().store().pending_update().is_some());
+        // One of its later updates that refers to nothing missing applies
+        // (Yrs leaves a hole for the clocks it lacks).
+        let mut later = vec![1, 1, 66, 2, 0x28, 1, 4];
+        later.extend_from_slice(b"meta");
+        later.push(5);
+        later.extend_from_slice(b"title");
+        later.extend_from_slice(&[1, 119, 5]);
+        later.extend_from_slice(b"Suite");
+        later.push(0);
+        bob.apply_remote(&later).expect("applies");
+        assert_eq!(bob.meta().title.as_deref(), Some("Suite"));
+        // Alice's edits still apply, and the document still edits.
+        let update = alice.edit_body(&edit(0, 0, "Texte")).expect("fits");
+        bob.apply_remote(&update).expect("applies");
+        bob.edit_body(&edit(5, 0, "!")).expect("fits");
+        assert_eq!(bob.body(), "Texte!");
+        assert_eq!(bob.set_aside(), 1);
+        // What is saved passes the guard and loads.
+        let copy = Document::load(9, &bob.encode_state()).expect("loads");
+        assert_eq!(copy.body(), "Texte!");
+    }
+
+    #[test]
+    fn an_update_placing_an_item_inside_text_is_refused_before_anything_applies() {
+        let (alice, bob) = pair();
+        let update = alice.edit_body(&edit(0, 0, "Motion")).expect("fits");
+        bob.apply_remote(&update).expect("applies");
+        let before = bob.encode_state();
+        // Client 66: a title, then an item whose parent is alice's text
+        // item (1, 3), which is not a type: yrs would apply the title and
+        // stop with an error at the item.
+        let mut update = vec![1, 2, 66, 0, 0x28, 1, 4];
+        update.extend_from_slice(b"meta");
+        update.extend_from_slice(&[5]);
+        update.extend_from_slice(b"title");
+        update.extend_from_slice(&[1, 119, 3]);
+        update.extend_from_slice(b"Pwn");
+        update.extend_from_slice(&[0x08, 0, 1, 3, 1, 126, 0]);
+        let err = bob.apply_remote(&update).expect_err("refused");
+        assert!(
+            matches!(
+                &err,
+                DocError::Refused(Refusal {
+                    reason: guard::Reason::ParentNotAType((1, 3)),
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(bob.encode_state(), before);
+        assert_eq!(bob.meta().title.as_deref(), Some("Motion"));
+    }
+
+    #[test]
+    fn items_inside_a_nested_type_of_the_document_apply() {
+        let (alice, bob) = pair();
+        let update = {
+            let mut txn = alice.doc.transact_mut();
+            let inner = alice
+                .meta
+                .insert(&mut txn, "inner", yrs::MapPrelim::default());
+            inner.insert(&mut txn, "a", 1);
+            txn.encode_update_v1()
+        };
+        bob.apply_remote(&update).expect("applies");
+        // A later item in that map names it by id.
+        let update = {
+            let mut txn = alice.doc.transact_mut();
+            let Some(Out::YMap(inner)) = alice.meta.get(&txn, "inner") else {
+                panic!("a map");
+            };
+            inner.insert(&mut txn, "b", 2);
+            txn.encode_update_v1()
+        };
+        assert!(!guard::check(&update).expect("passes").parents.is_empty());
+        bob.apply_remote(&update).expect("applies");
+        let txn = bob.doc.transact();
+        let Some(Out::YMap(inner)) = bob.meta.get(&txn, "inner") else {
+            panic!("a map");
+        };
+        assert_eq!(inner.len(&txn), 2);
+        // And from a snapshot.
+        drop(txn);
+        let copy = Document::load(9, &alice.encode_state()).expect("loads");
+        copy.apply_remote(&{
+            let mut txn = alice.doc.transact_mut();
+            let Some(Out::YMap(inner)) = alice.meta.get(&txn, "inner") else {
+                panic!("a map");
+            };
+            inner.insert(&mut txn, "c", 3);
+            txn.encode_update_v1()
+        })
+        .expect("applies");
+        assert_eq!(copy.set_aside(), 0);
     }
 }

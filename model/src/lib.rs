@@ -6,6 +6,8 @@
 //! - [`schema`]: the names of the roots and keys, and the kinds of document.
 //! - [`document`]: the Yrs document (meta, body, people), local edits as
 //!   updates to send, co-authors' updates and what they changed, undo.
+//! - [`guard`]: a co-author's update read in full before Yrs sees it, and
+//!   refused in words when it could break the reader.
 //! - [`edit`]: a textarea change as one minimal edit, in UTF-16 units.
 //! - [`caret`]: a selection carried through a change.
 //! - [`mirror`]: the editor's text field kept equal to the body, except
@@ -26,6 +28,7 @@ pub mod caret;
 pub mod document;
 pub mod edit;
 pub mod export;
+pub mod guard;
 pub mod heads;
 pub mod markdown;
 pub mod mirror;
@@ -33,4 +36,5 @@ pub mod schema;
 pub mod snapshot;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};
+pub use guard::{Reason, Refusal};
 pub use schema::DocKind;

@@ -2089,14 +2089,23 @@ mod tests {
             }
             .encode()
         };
+        // One connection each: a second welcome on one is suspicious.
         let mut s = Session::new(keys(), 7, Vec::new());
         s.hello();
         s.receive(&welcome(7)).expect("welcome");
         assert_eq!(s.applied(), 7, "at the relay's head");
+        s.hello();
         s.receive(&welcome(9)).expect("welcome");
         assert_eq!(s.applied(), 7, "behind the relay's head");
-        s.receive(&welcome(6)).expect("welcome");
+        s.hello();
+        let said = s.receive(&welcome(6)).expect("welcome");
         assert_eq!(s.applied(), 0, "the relay has less: start over");
+        assert!(said.contains(&Incoming::Suspicious {
+            what: Suspicion::RelayBehind {
+                head: 6,
+                applied: 7
+            }
+        }));
     }
 
     #[test]

@@ -12,10 +12,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_bindgen::{JsCast, JsValue};
-use leptos::web_sys::{Clipboard, HtmlDocument, HtmlInputElement};
 
 use crate::locale::use_locale;
+use crate::platform::clipboard;
 
 /// How long "copied" stays shown.
 const DONE_SHOWN: Duration = Duration::from_secs(4);
@@ -28,31 +27,9 @@ enum Outcome {
     Refused,
 }
 
-/// `navigator.clipboard`, where the browser has it.
-fn clipboard() -> Option<Clipboard> {
-    let navigator = window().navigator();
-    let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok()?;
-    clipboard
-        .is_object()
-        .then(|| clipboard.unchecked_into::<Clipboard>())
-}
-
 /// Select the text of the field `id`, and try the older copy command.
 fn select_and_copy(id: &str) -> Outcome {
-    let Some(input) = document()
-        .get_element_by_id(id)
-        .and_then(|element| element.dyn_into::<HtmlInputElement>().ok())
-    else {
-        return Outcome::Refused;
-    };
-    let _ = input.focus();
-    input.select();
-    let copied = document()
-        .dyn_into::<HtmlDocument>()
-        .ok()
-        .and_then(|doc| doc.exec_command("copy").ok())
-        .unwrap_or(false);
-    if copied {
+    if clipboard::select_and_copy(id) {
         Outcome::Copied
     } else {
         Outcome::Refused
@@ -83,18 +60,15 @@ pub fn CopyButton(
 
     let copy = move |_| {
         outcome.set(None);
-        let Some(clipboard) = clipboard() else {
+        let Some(written) = clipboard::write_text(&text) else {
             show(select_and_copy(field));
             return;
         };
-        let promise = clipboard.write_text(&text);
         spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => show(Outcome::Copied),
-                Err(error) => {
-                    leptos::logging::warn!("the clipboard refused the link: {error:?}");
-                    show(select_and_copy(field));
-                }
+            if written.await {
+                show(Outcome::Copied);
+            } else {
+                show(select_and_copy(field));
             }
         });
     };

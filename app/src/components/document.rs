@@ -4,7 +4,6 @@
 //! pieces read what they need from those contexts.
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
@@ -106,6 +105,7 @@ fn ShareLink(
     url: String,
 ) -> impl IntoView {
     let copy = view! { <CopyButton field=id text=url.clone() /> };
+    let select_all = |ev: leptos::ev::FocusEvent| event_target::<HtmlInputElement>(&ev).select();
     view! {
         <label class="share">
             <span id=format!("{id}-label")>{label}</span>
@@ -118,11 +118,7 @@ fn ShareLink(
                     aria-labelledby=format!("{id}-label")
                     aria-describedby=format!("{id}-hint")
                     prop:value=url
-                    on:focus=move |ev| {
-                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                            input.select();
-                        }
-                    }
+                    on:focus=select_all
                 />
                 {copy}
             </span>

@@ -22,12 +22,13 @@ use std::time::Duration;
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::{closure::Closure, JsCast};
+use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, MouseEvent};
 use model::markdown;
 use send_wrapper::SendWrapper;
 
 use crate::locale::use_locale;
+use crate::platform::page;
 use crate::session::use_doc_text;
 
 /// A render slower than this (in milliseconds) is one a frame cannot
@@ -101,27 +102,10 @@ pub fn Preview(
 
     // Printing shows the preview whatever the view: bring it up to date.
     let before_print = window_event_listener_untyped("beforeprint", move |_| render());
-    let print_query = window().match_media("print").ok().flatten().map(|query| {
-        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-            if window()
-                .match_media("print")
-                .ok()
-                .flatten()
-                .is_some_and(|q| q.matches())
-            {
-                render();
-            }
-        });
-        let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-        SendWrapper::new((query, listener))
-    });
+    let print_media = SendWrapper::new(page::on_print_media(render));
     on_cleanup(move || {
         before_print.remove();
-        if let Some(print_query) = print_query {
-            let (query, listener) = print_query.take();
-            let _ = query
-                .remove_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-        }
+        drop(print_media.take());
         pending.update_value(|p| {
             if let Some(frame) = p.frame.take() {
                 frame.cancel();

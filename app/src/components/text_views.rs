@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use crate::components::editor::Editor;
 use crate::components::preview::Preview;
 use crate::locale::use_locale;
+use crate::platform::page;
 use crate::session::use_doc_text;
 use crate::view_mode::ViewMode;
 
@@ -67,11 +68,7 @@ pub fn TextViews() -> impl IntoView {
             <button
                 type="button"
                 id="print"
-                on:click=move |_| {
-                    if window().print().is_err() {
-                        leptos::logging::warn!("this browser cannot print the page");
-                    }
-                }
+                on:click=move |_| page::print()
             >
                 {move || locale.strings().print_button}
             </button>

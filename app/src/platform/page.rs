@@ -72,6 +72,31 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+/// Open the browser's print dialog.
+pub fn print() {
+    if window().print().is_err() {
+        leptos::logging::warn!("this browser cannot print the page");
+    }
+}
+
+/// Call `on_print` when the `print` media query starts to match (what a
+/// browser without `beforeprint`, and Playwright's `emulateMedia`, give).
+/// Stops when the returned listener is dropped; `None` where the browser
+/// has no media queries.
+pub fn on_print_media(mut on_print: impl FnMut() + 'static) -> Option<gloo_events::EventListener> {
+    let query = window().match_media("print").ok().flatten()?;
+    let watched = query.clone();
+    Some(gloo_events::EventListener::new(
+        &query,
+        "change",
+        move |_| {
+            if watched.matches() {
+                on_print();
+            }
+        },
+    ))
+}
+
 /// Set the window's title.
 pub fn set_title(title: &str) {
     document().set_title(title);

@@ -1,17 +1,17 @@
 //! The websocket to the relay: binary frames in and out, and its closing
-//! code. What to send and when to reconnect is the session's.
+//! code. What to send and when to reconnect is the session's. The
+//! listeners are `gloo-events`' (removed when dropped).
 
+use gloo_events::EventListener;
 use js_sys::{ArrayBuffer, Uint8Array};
-use leptos::wasm_bindgen::{closure::Closure, JsCast};
+use leptos::wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-/// An open (or opening) websocket and the callbacks it holds. Dropping it
-/// closes it without a word: the caller handles the consequences.
+/// An open (or opening) websocket and its listeners. Dropping it closes it
+/// without a word: the caller handles the consequences.
 pub struct Socket {
     ws: WebSocket,
-    _on_open: Closure<dyn FnMut(web_sys::Event)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _listeners: [EventListener; 3],
 }
 
 impl Socket {
@@ -26,22 +26,21 @@ impl Socket {
     ) -> Option<Socket> {
         let ws = WebSocket::new(url).ok()?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_open());
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() {
-                on_frame(Uint8Array::new(&buffer).to_vec());
-            }
-        });
-        let on_close =
-            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| on_close(event.code()));
-        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let listeners = [
+            EventListener::new(&ws, "open", move |_| on_open()),
+            EventListener::new(&ws, "message", move |event| {
+                let data = event.unchecked_ref::<MessageEvent>().data();
+                if let Ok(buffer) = data.dyn_into::<ArrayBuffer>() {
+                    on_frame(Uint8Array::new(&buffer).to_vec());
+                }
+            }),
+            EventListener::new(&ws, "close", move |event| {
+                on_close(event.unchecked_ref::<CloseEvent>().code());
+            }),
+        ];
         Some(Socket {
             ws,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
+            _listeners: listeners,
         })
     }
 
@@ -54,9 +53,8 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        self.ws.set_onopen(None);
-        self.ws.set_onmessage(None);
-        self.ws.set_onclose(None);
+        // Its `close` event comes later, after the listeners are removed
+        // (they are dropped right after this).
         let _ = self.ws.close();
     }
 }

@@ -22,13 +22,15 @@
 //! over plain http from another machine: locks need a secure context), the
 //! document opens as before, unguarded ([`Claim::Unsupported`]).
 //!
-//! JavaScript interop through `js_sys` (web-sys marks its Web Locks
-//! bindings unstable); it only runs in a browser.
+//! Hand-written JavaScript interop through `js_sys`: gloo has no Web Locks
+//! crate, and web-sys marks its bindings unstable. The channel's listener
+//! is `gloo-events`'. It only runs in a browser.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use gloo_events::EventListener;
 use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::window;
 use leptos::wasm_bindgen::closure::Closure;
@@ -180,18 +182,18 @@ pub fn ask_to_hand_over(room: &str) {
 /// document. Stops listening when dropped.
 pub struct HandOver {
     channel: BroadcastChannel,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_message: EventListener,
 }
 
 impl HandOver {
     pub fn listen(room: &str, on_ask: impl Fn() + 'static) -> Option<Self> {
         let channel = BroadcastChannel::new(&lock_name(room)).ok()?;
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if event.data().as_string().as_deref() == Some(TAKE) {
+        let on_message = EventListener::new(&channel, "message", move |event| {
+            let data = event.unchecked_ref::<MessageEvent>().data();
+            if data.as_string().as_deref() == Some(TAKE) {
                 on_ask();
             }
         });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Some(HandOver {
             channel,
             _on_message: on_message,
@@ -201,7 +203,6 @@ impl HandOver {
 
 impl Drop for HandOver {
     fn drop(&mut self) {
-        self.channel.set_onmessage(None);
         self.channel.close();
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Hand-written rather than a zero-delay `gloo-timers` timeout: browsers
 //! clamp nested timeouts to 4 ms, which a long history (thousands of
-//! yields) would pay each time.
+//! yields) would pay each time. (The port's `onmessage` starts it; a
+//! `gloo-events` listener would need an explicit `start()`.)
 
 use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{MessageChannel, MessageEvent};

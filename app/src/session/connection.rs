@@ -17,14 +17,14 @@
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use gloo_timers::callback::{Interval, Timeout};
 use model::document;
 use protocol::session::Phase;
 
 use super::text::MAX_UPDATE_BYTES;
 use super::{Core, DocSession};
-use crate::platform::page;
 use crate::platform::socket::Socket;
+use crate::platform::{millis, page};
 use crate::status::{backoff, Connection, Problem};
 
 /// More unsent edits than this are merged into one before they leave.
@@ -45,7 +45,8 @@ pub(super) struct Relay {
     live: Option<Live>,
     /// Reconnection attempts since the last time we were online.
     pub attempt: u32,
-    retry: Option<TimeoutHandle>,
+    /// The next attempt, cancelled when dropped.
+    retry: Option<Timeout>,
 }
 
 /// A socket, and whether it still answers.
@@ -63,9 +64,7 @@ impl Relay {
     }
 
     pub fn stop_retrying(&mut self) {
-        if let Some(timer) = self.retry.take() {
-            timer.clear();
-        }
+        self.retry = None;
     }
 }
 
@@ -196,10 +195,8 @@ impl DocSession {
     }
 
     /// Check on the connection every [`WATCHDOG`] while the page lives.
-    pub(super) fn start_watchdog(self) {
-        if let Ok(watchdog) = set_interval_with_handle(move || self.watchdog(), WATCHDOG) {
-            on_cleanup(move || watchdog.clear());
-        }
+    pub(super) fn start_watchdog(self) -> Interval {
+        Interval::new(millis(WATCHDOG), move || self.watchdog())
     }
 
     /// Drop a connection that stopped answering and open another.
@@ -250,7 +247,7 @@ impl DocSession {
                 attempt: c.relay.attempt,
             });
             let delay = backoff(c.relay.attempt, js_sys::Math::random());
-            c.relay.retry = set_timeout_with_handle(move || self.connect(), delay).ok();
+            c.relay.retry = Some(Timeout::new(millis(delay), move || self.connect()));
         });
     }
 

@@ -19,9 +19,8 @@
 //! time, so the progress shown moves with each.
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
-use leptos::prelude::*;
+use gloo_timers::callback::Timeout;
 use protocol::session::{Incoming, Phase};
 use protocol::wire::{decode_server, ServerMsg};
 use protocol::ErrorCode;
@@ -246,7 +245,7 @@ impl DocSession {
         });
         if posted == Some(false) {
             // No message channel: a zero-delay timeout does it, slower.
-            set_timeout(move || self.drain(), Duration::ZERO);
+            Timeout::new(0, move || self.drain()).forget();
             self.with_core(|c| c.intake.scheduled = true);
         }
     }

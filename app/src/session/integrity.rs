@@ -84,6 +84,7 @@ impl Core {
     fn may_snapshot(&self) -> bool {
         self.can_write()
             && self.integrity.set_aside == 0
+            && self.doc.set_aside() == 0
             && self.session.pending_len() == 0
             && self.doc.missing().is_none()
     }
@@ -126,7 +127,7 @@ impl Core {
 
     /// The relay asks us to confirm a co-author's snapshot.
     pub(super) fn check_snapshot(&mut self, msg_id: MsgId, covers_upto: u64, state: &[u8]) {
-        let check = if self.integrity.set_aside > 0 {
+        let check = if self.integrity.set_aside > 0 || self.doc.set_aside() > 0 {
             SnapshotCheck::CannotTell("this copy set an update aside".into())
         } else if self.doc.missing().is_some() {
             SnapshotCheck::CannotTell("this copy waits for missing edits".into())

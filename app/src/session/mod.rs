@@ -52,6 +52,7 @@ mod text;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::mirror::Mirror;
@@ -94,6 +95,9 @@ struct Core {
     /// The page left the document, or another tab took it: no more
     /// connections, no more saving.
     closed: bool,
+    /// What runs while the page lives (the watchdog, the heartbeat);
+    /// stopped when dropped, with the page.
+    ticking: Vec<Interval>,
     out: Outbox,
 }
 
@@ -166,6 +170,7 @@ impl DocSession {
             roster: Roster::default(),
             integrity: Integrity::default(),
             closed: false,
+            ticking: Vec::new(),
             out: Outbox::default(),
         }));
         let me = DocSession {
@@ -177,8 +182,8 @@ impl DocSession {
         provide_context(RoomPresence::new(me));
         provide_context(TabHandle::new(me));
 
-        me.start_presence();
-        me.start_watchdog();
+        let ticking = vec![me.start_presence(), me.start_watchdog()];
+        core.borrow_mut().ticking = ticking;
         me.start_intake();
         let listeners = [
             window_event_listener_untyped("online", move |_| me.network_back()),
@@ -201,6 +206,7 @@ impl DocSession {
                 core.closed = true;
                 core.stop();
                 core.intake.stop();
+                core.ticking.clear();
                 core.saving.ready.then(|| (core.room.clone(), core.saved()))
             };
             if let Some((room, saved)) = saved {

@@ -8,11 +8,13 @@
 
 use std::time::Duration;
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::session::Session;
 
 use super::{now_ms, Core, DocSession};
+use crate::platform::millis;
 use crate::status::Problem;
 use crate::store::{self, Recent, Saved};
 
@@ -28,16 +30,15 @@ pub(super) struct Saving {
     /// Loaded from IndexedDB (or given up on it): edits may start, and
     /// the document may be saved.
     pub ready: bool,
-    timer: Option<TimeoutHandle>,
+    /// The next save, cancelled when dropped.
+    timer: Option<Timeout>,
     /// The title last written to the recent list.
     pub recorded_title: Option<String>,
 }
 
 impl Saving {
     pub fn stop(&mut self) {
-        if let Some(timer) = self.timer.take() {
-            timer.clear();
-        }
+        self.timer = None;
     }
 }
 
@@ -70,15 +71,13 @@ impl DocSession {
         else {
             return;
         };
-        let _ = set_timeout_with_handle(
-            move || {
-                // `loaded` itself ignores it once loaded or left.
-                if self.with_core(|c| c.hold.opening) == Some(opening) {
-                    self.loaded(None);
-                }
-            },
-            LOAD_TIMEOUT,
-        );
+        Timeout::new(millis(LOAD_TIMEOUT), move || {
+            // `loaded` itself ignores it once loaded or left.
+            if self.with_core(|c| c.hold.opening) == Some(opening) {
+                self.loaded(None);
+            }
+        })
+        .forget();
         let saved = match store::load_doc(&room).await {
             Ok(saved) => saved,
             Err(_) => {
@@ -160,8 +159,9 @@ impl DocSession {
     pub(super) fn schedule_save(self) {
         self.with_core(|c| {
             if c.saving.timer.is_none() {
-                c.saving.timer =
-                    set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
+                c.saving.timer = Some(Timeout::new(millis(SAVE_DELAY), move || {
+                    self.save_when_idle()
+                }));
             }
         });
     }
@@ -173,8 +173,9 @@ impl DocSession {
             if c.intake.inbox.is_empty() {
                 return false;
             }
-            c.saving.timer =
-                set_timeout_with_handle(move || self.save_when_idle(), SAVE_DELAY).ok();
+            c.saving.timer = Some(Timeout::new(millis(SAVE_DELAY), move || {
+                self.save_when_idle()
+            }));
             true
         });
         if busy == Some(false) {

@@ -10,8 +10,7 @@
 //! [`RoomPresence`] is the context the presence list, the backdrop and
 //! the editor read.
 
-use std::time::Duration;
-
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use model::awareness::{self, display_name, Heard, Peer, Peers, State, Sticky};
 use model::Person;
@@ -20,6 +19,7 @@ use protocol::PeerId;
 
 use super::{now_ms, Core, DocSession};
 use crate::backdrop::Cursor;
+use crate::platform::millis;
 
 /// This page's part in the room's presence.
 #[derive(Default)]
@@ -29,8 +29,8 @@ pub(super) struct Roster {
     peers: Peers,
     /// What this visit wrote in `people`, once it edited.
     written: Option<Person>,
-    /// A throttled payload waiting to leave.
-    timer: Option<TimeoutHandle>,
+    /// A throttled payload waiting to leave, cancelled when dropped.
+    timer: Option<Timeout>,
     sent_at: u64,
 }
 
@@ -41,9 +41,7 @@ impl Roster {
     }
 
     fn cancel_timer(&mut self) {
-        if let Some(timer) = self.timer.take() {
-            timer.clear();
-        }
+        self.timer = None;
     }
 }
 
@@ -148,12 +146,8 @@ impl Core {
 
 impl DocSession {
     /// Say we are here every [`awareness::HEARTBEAT`] while the page lives.
-    pub(super) fn start_presence(self) {
-        if let Ok(heartbeat) =
-            set_interval_with_handle(move || self.heartbeat(), awareness::HEARTBEAT)
-        {
-            on_cleanup(move || heartbeat.clear());
-        }
+    pub(super) fn start_presence(self) -> Interval {
+        Interval::new(millis(awareness::HEARTBEAT), move || self.heartbeat())
     }
 
     /// Forget the silent, say we are here.
@@ -192,13 +186,10 @@ impl DocSession {
             if wait == 0 {
                 c.send_presence();
             } else {
-                c.roster.timer = set_timeout_with_handle(
-                    move || {
-                        self.with_core(Core::send_presence);
-                    },
-                    Duration::from_millis(wait),
-                )
-                .ok();
+                let wait = u32::try_from(wait).unwrap_or(u32::MAX);
+                c.roster.timer = Some(Timeout::new(wait, move || {
+                    self.with_core(Core::send_presence);
+                }));
             }
         });
     }

@@ -4,12 +4,14 @@
 //! the document here ([`TabHandle::use_here`]); a tab the document moves
 //! away from saves, stops connecting and saving ([`Tab::Lost`]).
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::mirror::Mirror;
 use protocol::session::Session;
 
 use super::{new_document, Core, DocSession};
+use crate::platform::millis;
 use crate::platform::tab_lock::{self, Claim, HandOver, Mode, TabLock, HAND_OVER_TIMEOUT};
 use crate::status::Problem;
 use crate::store;
@@ -74,11 +76,9 @@ impl DocSession {
             let waited = match web_sys::AbortController::new() {
                 Ok(abort) => {
                     let give_up = abort.clone();
-                    let timer = set_timeout_with_handle(move || give_up.abort(), HAND_OVER_TIMEOUT);
+                    let timer = Timeout::new(millis(HAND_OVER_TIMEOUT), move || give_up.abort());
                     let claim = tab_lock::claim(&room, Mode::Wait(abort), lost).await;
-                    if let Ok(timer) = timer {
-                        timer.clear();
-                    }
+                    drop(timer);
                     claim
                 }
                 Err(_) => Claim::Busy,

@@ -82,10 +82,15 @@ impl Core {
                 self.out.people |= change.people;
                 true
             }
+            Err(error) if error.is_set_aside() => {
+                // Nothing of it was applied (model::guard): the text stays.
+                leptos::logging::warn!("a co-author's update was set aside: {error}");
+                self.out.problem = Some(Some(Problem::SetAside));
+                false
+            }
             Err(error) => {
                 leptos::logging::warn!("an update could not be applied: {error}");
                 self.out.problem = Some(Some(Problem::Invalid));
-                // Part of it may have been applied: show the body as it is.
                 self.show_body();
                 false
             }
