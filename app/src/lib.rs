@@ -12,6 +12,7 @@
 //!   page, `localStorage`, IndexedDB, the websocket, tab locks, yielding.
 //! - [`components`]: the Leptos components, one per file.
 //! - [`presence`]: the `Presence` context: this browser's name and colour.
+//! - [`creation_token`]: the relay's creation token, kept in this browser.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
@@ -21,6 +22,7 @@
 
 pub mod backdrop;
 pub mod components;
+pub mod creation_token;
 pub mod locale;
 pub mod platform;
 pub mod presence;

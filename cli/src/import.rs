@@ -44,8 +44,8 @@ pub struct ImportArgs {
     /// file's first line, else none).
     #[arg(long)]
     pub title: Option<String>,
-    /// The relay's creation token, for a relay that creates documents
-    /// only for those who have one (`--creation-token` on the relay).
+    /// The relay's creation token, if it creates documents only with one
+    /// (a relay started with --creation-token).
     #[arg(long, env = "CAHIER_CREATION_TOKEN")]
     pub creation_token: Option<String>,
 }
@@ -84,8 +84,8 @@ pub async fn run(args: &ImportArgs) -> Result<Imported, CliError> {
         updates.extend(doc.edit_body_in_parts(&edit, MAX_UPDATE_BYTES)?);
     }
 
-    let engine =
-        Engine::new(link.keys(), doc, 0, Vec::new()).with_token(args.creation_token.clone());
+    let engine = Engine::new(link.keys(), doc, 0, Vec::new())
+        .with_creation_token(args.creation_token.clone());
     let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
     client.connect().await?;
     for update in updates {

@@ -116,8 +116,8 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     let link = Link::Edit(EditSecret::generate());
     let engine = Engine::new(link.keys(), Document::new(LOADER_ID), 0, Vec::new())
         .with_window(WINDOW)
-        .with_token(args.creation_token.clone())
-        .answer_compact_hints(false);
+        .answer_compact_hints(false)
+        .with_creation_token(args.creation_token.clone());
     let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
     client.connect().await?;
     let started = Instant::now();

@@ -204,13 +204,6 @@ impl<D: Replica> Engine<D> {
         }
     }
 
-    /// Send this creation token with the creation proof (for a relay that
-    /// creates rooms only for its holders).
-    pub fn with_token(mut self, token: Option<String>) -> Self {
-        self.session.set_token(token);
-        self
-    }
-
     /// At most `window` updates in flight (default
     /// [`protocol::session::DEFAULT_WINDOW`]).
     pub fn with_window(mut self, window: usize) -> Self {
@@ -222,6 +215,13 @@ impl<D: Replica> Engine<D> {
     /// [`Session::without_signature_checks`]: for load generators only.
     pub fn without_signature_checks(mut self) -> Self {
         self.session = self.session.without_signature_checks();
+        self
+    }
+
+    /// Send `token` with the creation proof of every `Hello`: what a relay
+    /// started with `--creation-token` wants before it creates a room.
+    pub fn with_creation_token(mut self, token: Option<String>) -> Self {
+        self.session.set_creation_token(token);
         self
     }
 
@@ -702,18 +702,23 @@ mod tests {
         // A newcomer starts from it.
         let mut bruno = Engine::new(keys.clone(), yrs::Doc::with_client_id(2), 0, Vec::new());
         bruno.hello();
+        let stored = protocol::StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        };
         let welcome = ServerMsg::Welcome {
             peer: 2,
             head_seq: 7,
-            snapshot: Some(protocol::StoredSnapshot {
-                covers_upto,
-                msg_id,
-                ciphertext,
-                signature,
-            }),
+            snapshot: Some(stored.head()),
             pending: 0,
         };
-        let events = bruno.receive(&welcome.encode()).expect("welcome");
+        assert!(bruno.receive(&welcome.encode()).is_ok());
+        let chunk = ServerMsg::SnapshotChunk(stored.ciphertext);
+        let events = bruno
+            .receive(&chunk.encode())
+            .expect("the snapshot's one chunk");
         assert!(events
             .iter()
             .any(|e| matches!(e, Event::Snapshot { covers_upto: 7, .. })));

@@ -82,6 +82,6 @@ pub use keys::{DocKeys, EditSecret, ReadCapability, ReadCheck, RoomId, ViewSecre
 pub use link::{Link, LinkError};
 pub use session::Suspicion;
 pub use wire::{
-    ClientMsg, CreateProof, ErrorCode, PeerId, ServerMsg, StoredSnapshot, StoredUpdate, Verdict,
-    WireError,
+    ClientMsg, CreateProof, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot,
+    StoredUpdate, Verdict, WireError,
 };

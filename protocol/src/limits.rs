@@ -34,7 +34,7 @@ pub const MAX_AWARENESS_PAYLOAD: usize = 4 << 10;
 /// The relay's default limit on a presence frame: the payload, its
 /// envelope (nonce 24, tag 16, signature 64) and the message around it,
 /// rounded up: `--max-awareness`.
-pub const MAX_AWARENESS_FRAME: usize = 6 << 10;
+pub const MAX_AWARENESS_FRAME: usize = 5 << 10;
 
 /// The longest creation token a relay reads (`Hello`'s `create.token`);
 /// a longer one is not one of its tokens.

@@ -61,6 +61,13 @@
 //! received (Yrs' pending structs), and co-authors' presence carries their
 //! heads so that diverging copies are noticed (`model::heads`;
 //! ARCHITECTURE.md, "What a dishonest relay can do").
+//!
+//! Snapshots arrive in pieces (protocol version 2): `Welcome` carries the
+//! snapshot's head, `SnapshotChunk` frames its ciphertext. The session puts
+//! them together and reports one [`Incoming::Snapshot`] once the announced
+//! length is in, so its callers never see the pieces. A head longer than
+//! [`MAX_SNAPSHOT_BYTES`], a chunk nobody announced or past the length, and
+//! an update before the snapshot is whole are refused as malformed.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -69,8 +76,8 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError, Signature};
 use crate::keys::DocKeys;
 use crate::wire::{
-    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, StoredSnapshot, StoredUpdate, Verdict,
-    WireError,
+    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot,
+    StoredUpdate, Verdict, WireError, MAX_SNAPSHOT_BYTES,
 };
 
 /// Updates in flight at once by default: enough to keep a fast typist's
@@ -306,11 +313,22 @@ struct Link {
     heard: HashMap<PeerId, u64>,
 }
 
+/// A snapshot whose chunks are arriving; `misplaced` when the relay had
+/// no reason to send it (see [`Suspicion::MisplacedSnapshot`]).
+#[derive(Debug)]
+struct Assembly {
+    head: SnapshotHead,
+    ciphertext: Vec<u8>,
+    misplaced: bool,
+}
+
 /// One document's connection state; see the module docs.
 #[derive(Debug)]
 pub struct Session {
     keys: DocKeys,
     applied: u64,
+    /// The snapshot being received, between `Welcome` and its last chunk.
+    assembly: Option<Assembly>,
     pending: VecDeque<Pending>,
     phase: Phase,
     window: usize,
@@ -331,6 +349,7 @@ impl Session {
         Self {
             keys,
             applied,
+            assembly: None,
             pending: pending
                 .into_iter()
                 .map(|item| Pending {
@@ -347,6 +366,12 @@ impl Session {
         }
     }
 
+    /// Send `token` in every `Hello` from now on (see
+    /// [`ClientMsg::Hello`]); `None` stops sending one.
+    pub fn set_creation_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
     pub fn with_window(mut self, window: usize) -> Self {
         self.window = window.max(1);
         self
@@ -357,11 +382,6 @@ impl Session {
     pub fn with_token(mut self, token: Option<String>) -> Self {
         self.token = token;
         self
-    }
-
-    /// Change the creation token for the next `Hello`.
-    pub fn set_token(&mut self, token: Option<String>) {
-        self.token = token;
     }
 
     pub fn token(&self) -> Option<&str> {
@@ -432,6 +452,7 @@ impl Session {
             received: 0,
             total: None,
         };
+        self.assembly = None;
         for p in &mut self.pending {
             p.in_flight = false;
         }
@@ -452,6 +473,7 @@ impl Session {
     /// The connection closed: everything in flight will be resent.
     pub fn disconnected(&mut self) {
         self.phase = Phase::Offline;
+        self.assembly = None;
         for p in &mut self.pending {
             p.in_flight = false;
         }
@@ -724,17 +746,17 @@ impl Session {
         &mut self,
         peer: PeerId,
         head_seq: u64,
-        snapshot: Option<StoredSnapshot>,
+        snapshot: Option<SnapshotHead>,
         pending: u64,
         out: &mut Vec<Incoming>,
-    ) {
+    ) -> Result<(), SessionError> {
         if self.link.head.is_some() || !matches!(self.phase, Phase::Joining { .. }) {
             out.push(Incoming::Suspicious {
                 what: Suspicion::Unexpected {
                     frame: "a second welcome",
                 },
             });
-            return;
+            return Ok(());
         }
         self.phase = Phase::Joining {
             received: 0,
@@ -756,32 +778,35 @@ impl Session {
             self.applied = 0;
             self.link.floor = 0;
         }
-        let Some(s) = snapshot else {
-            return;
+        let Some(head) = snapshot else {
+            return Ok(());
         };
-        let misplaced = s.covers_upto > head_seq || s.covers_upto <= self.applied;
+        if head.len > MAX_SNAPSHOT_BYTES {
+            return Err(SessionError::Wire(WireError::Malformed(format!(
+                "a snapshot of {} bytes is larger than this client accepts",
+                head.len
+            ))));
+        }
+        let misplaced = head.covers_upto > head_seq || head.covers_upto <= self.applied;
         if misplaced {
             out.push(Incoming::Suspicious {
                 what: Suspicion::MisplacedSnapshot {
-                    covers_upto: s.covers_upto,
+                    covers_upto: head.covers_upto,
                     head: head_seq,
                 },
             });
         }
-        let context = Context::snapshot(self.keys.room(), s.msg_id, s.covers_upto);
-        match self.open(&context, &s.ciphertext, &s.signature) {
-            Ok(state) => {
-                if !misplaced {
-                    self.applied = s.covers_upto;
-                    self.link.floor = s.covers_upto;
-                }
-                out.push(Incoming::Snapshot {
-                    state,
-                    covers_upto: s.covers_upto,
-                });
-            }
-            Err(error) => out.push(Incoming::Invalid { seq: None, error }),
+        let assembly = Assembly {
+            ciphertext: Vec::with_capacity(head.len.min(1 << 20) as usize),
+            head,
+            misplaced,
+        };
+        if assembly.head.len == 0 {
+            self.open_snapshot(assembly, out);
+        } else {
+            self.assembly = Some(assembly);
         }
+        Ok(())
     }
 
     fn take_caught_up(&mut self, head_seq: u64, out: &mut Vec<Incoming>) {
@@ -872,16 +897,54 @@ impl Session {
         }
     }
 
+    /// The snapshot is whole: verify, decrypt, report it.
+    fn open_snapshot(&mut self, assembly: Assembly, out: &mut Vec<Incoming>) {
+        let head = assembly.head;
+        let context = Context::snapshot(self.keys.room(), head.msg_id, head.covers_upto);
+        match self.open(&context, &assembly.ciphertext, &head.signature) {
+            Ok(state) => {
+                if !assembly.misplaced {
+                    self.applied = head.covers_upto;
+                    self.link.floor = head.covers_upto;
+                }
+                out.push(Incoming::Snapshot {
+                    state,
+                    covers_upto: head.covers_upto,
+                });
+            }
+            Err(error) => out.push(Incoming::Invalid { seq: None, error }),
+        }
+    }
+
+    /// Refuse anything but the next chunk while a snapshot is arriving.
+    fn no_assembly(&self, what: &str) -> Result<(), SessionError> {
+        match &self.assembly {
+            Some(_) => Err(SessionError::Wire(WireError::Malformed(format!(
+                "{what} before the snapshot was complete"
+            )))),
+            None => Ok(()),
+        }
+    }
+
     /// Read one frame from the relay.
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Incoming>, SessionError> {
         let mut out = Vec::new();
-        match decode_server(frame)? {
+        let msg = decode_server(frame)?;
+        match &msg {
+            ServerMsg::SnapshotChunk(_) => {}
+            ServerMsg::Welcome { .. } => self.no_assembly("a second welcome")?,
+            ServerMsg::Updates(_) | ServerMsg::Update(_) | ServerMsg::CaughtUp { .. } => {
+                self.no_assembly("an update")?
+            }
+            _ => {}
+        }
+        match msg {
             ServerMsg::Welcome {
                 peer,
                 head_seq,
                 snapshot,
                 pending,
-            } => self.take_welcome(peer, head_seq, snapshot, pending, &mut out),
+            } => self.take_welcome(peer, head_seq, snapshot, pending, &mut out)?,
             ServerMsg::Updates(chunk) => {
                 let n = chunk.len() as u64;
                 let live = self.phase == Phase::Live;
@@ -923,6 +986,26 @@ impl Session {
                 self.link.heard.remove(&peer);
                 out.push(Incoming::PeerLeft { peer });
             }
+            ServerMsg::SnapshotChunk(bytes) => {
+                let Some(assembly) = &mut self.assembly else {
+                    return Err(SessionError::Wire(WireError::Malformed(
+                        "a snapshot chunk without a snapshot".into(),
+                    )));
+                };
+                let len = assembly.ciphertext.len() as u64 + bytes.len() as u64;
+                if len > assembly.head.len {
+                    self.assembly = None;
+                    return Err(SessionError::Wire(WireError::Malformed(
+                        "a snapshot longer than announced".into(),
+                    )));
+                }
+                assembly.ciphertext.extend_from_slice(&bytes);
+                if len == assembly.head.len {
+                    if let Some(assembly) = self.assembly.take() {
+                        self.open_snapshot(assembly, &mut out);
+                    }
+                }
+            }
             ServerMsg::CompactHint { head_seq } => out.push(Incoming::CompactHint { head_seq }),
             ServerMsg::CheckSnapshot { snapshot } => self.take_check(snapshot, &mut out),
             ServerMsg::Error { code, msg_id } => {
@@ -935,6 +1018,10 @@ impl Session {
                             self.pending.remove(i);
                             dropped = true;
                         }
+                        // The room is full: the update waits, counted as
+                        // in flight so this connection does not send it
+                        // again at once; the next one will.
+                        ErrorCode::QuotaExceeded => {}
                         _ => {
                             if code == ErrorCode::StorageFailed && self.pending[i].in_flight {
                                 // It may have been numbered: its number is
@@ -1028,6 +1115,26 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_creation_token_is_sent_in_every_hello_once_set() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let token = |s: &mut Session| match decode_client(&s.hello()) {
+            Ok(ClientMsg::Hello { create, .. }) => create.and_then(|c| c.token),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(token(&mut s), None);
+        s.set_creation_token(Some("jeton".into()));
+        assert_eq!(token(&mut s).as_deref(), Some("jeton"));
+        s.disconnected();
+        assert_eq!(
+            token(&mut s).as_deref(),
+            Some("jeton"),
+            "after a reconnection"
+        );
+        s.set_creation_token(None);
+        assert_eq!(token(&mut s), None);
     }
 
     #[test]
@@ -1346,26 +1453,148 @@ mod tests {
             panic!("not a snapshot")
         };
         assert_eq!(covers_upto, 1);
+        let stored = StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        };
         let mut fresh = Session::new(k, 0, Vec::new());
         fresh.hello();
         let welcome = ServerMsg::Welcome {
             peer: 3,
             head_seq: 1,
-            snapshot: Some(StoredSnapshot {
-                covers_upto,
-                msg_id,
-                ciphertext,
-                signature,
-            }),
+            snapshot: Some(stored.head()),
             pending: 0,
         };
         let out = fresh.receive(&welcome.encode()).expect("welcome");
-        assert!(out.contains(&Incoming::Snapshot {
-            state: b"whole doc".to_vec(),
-            covers_upto: 1
-        }));
-        assert_eq!(suspicions(&out), vec![]);
+        assert!(!out.iter().any(|i| matches!(i, Incoming::Snapshot { .. })));
+        // The ciphertext in pieces of 7 bytes: one snapshot at the end.
+        let pieces: Vec<&[u8]> = stored.ciphertext.chunks(7).collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            let out = fresh
+                .receive(&ServerMsg::SnapshotChunk(piece.to_vec()).encode())
+                .expect("chunk");
+            let last = i + 1 == pieces.len();
+            assert_eq!(
+                out.contains(&Incoming::Snapshot {
+                    state: b"whole doc".to_vec(),
+                    covers_upto: 1
+                }),
+                last
+            );
+        }
         assert_eq!(fresh.applied(), 1);
+    }
+
+    fn welcome_with(head: SnapshotHead) -> Vec<u8> {
+        ServerMsg::Welcome {
+            peer: 3,
+            head_seq: 9,
+            snapshot: Some(head),
+            pending: 0,
+        }
+        .encode()
+    }
+
+    #[test]
+    fn a_snapshot_that_is_too_long_or_out_of_order_is_refused() {
+        let head = SnapshotHead {
+            covers_upto: 9,
+            msg_id: [1; 16],
+            len: 10,
+            signature: [2; 64],
+        };
+        // More bytes than announced.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        s.receive(&welcome_with(head.clone())).expect("welcome");
+        s.receive(&ServerMsg::SnapshotChunk(vec![0; 6]).encode())
+            .expect("a first piece");
+        assert!(s
+            .receive(&ServerMsg::SnapshotChunk(vec![0; 6]).encode())
+            .is_err());
+        // An update in the middle of the snapshot.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        s.receive(&welcome_with(head.clone())).expect("welcome");
+        let update = ServerMsg::Updates(vec![StoredUpdate {
+            seq: 10,
+            msg_id: [3; 16],
+            ciphertext: vec![1],
+            signature: [4; 64],
+        }]);
+        assert!(s.receive(&update.encode()).is_err());
+        // A chunk nobody announced.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        assert!(s
+            .receive(&ServerMsg::SnapshotChunk(vec![0; 3]).encode())
+            .is_err());
+        // More than a client holds.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        let huge = SnapshotHead {
+            len: MAX_SNAPSHOT_BYTES + 1,
+            ..head
+        };
+        assert!(s.receive(&welcome_with(huge)).is_err());
+    }
+
+    #[test]
+    fn a_snapshot_whose_chunks_were_altered_is_reported_not_applied() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"u".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        s.receive(&ServerMsg::Ack { msg_id: id, seq: 1 }.encode())
+            .expect("ack");
+        let frame = s.snapshot(b"the text").expect("seal").expect("a snapshot");
+        let Ok(ClientMsg::Snapshot {
+            msg_id,
+            covers_upto,
+            mut ciphertext,
+            signature,
+        }) = decode_client(&frame)
+        else {
+            panic!("not a snapshot")
+        };
+        ciphertext[3] ^= 1;
+        let stored = StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        };
+        let mut fresh = Session::new(k, 0, Vec::new());
+        fresh.hello();
+        fresh
+            .receive(&welcome_with(stored.head()))
+            .expect("welcome");
+        let out = fresh
+            .receive(&ServerMsg::SnapshotChunk(stored.ciphertext.clone()).encode())
+            .expect("chunk");
+        assert!(matches!(out[..], [Incoming::Invalid { seq: None, .. }]));
+        assert_eq!(fresh.applied(), 0);
+    }
+
+    #[test]
+    fn an_update_refused_for_the_quota_waits_for_the_next_connection() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"u".to_vec()).expect("editor");
+        assert_eq!(s.outgoing().expect("seal").len(), 1);
+        let refusal = ServerMsg::Error {
+            code: ErrorCode::QuotaExceeded,
+            msg_id: Some(id),
+        };
+        s.receive(&refusal.encode()).expect("error");
+        assert_eq!(s.pending_len(), 1, "kept");
+        assert!(s.outgoing().expect("seal").is_empty(), "not again at once");
+        s.disconnected();
+        live(&mut s);
+        assert_eq!(s.outgoing().expect("seal").len(), 1, "again next time");
     }
 
     #[test]
@@ -1565,7 +1794,7 @@ mod tests {
             proof.verify(&room, &k.read_capability().check()),
             Ok(k.writer())
         );
-        editor.set_token(None);
+        editor.set_creation_token(None);
         let Ok(ClientMsg::Hello { create, .. }) = decode_client(&editor.hello()) else {
             panic!("not a hello")
         };
@@ -1905,7 +2134,7 @@ mod tests {
             ServerMsg::Welcome {
                 peer: 1,
                 head_seq: 3,
-                snapshot: Some(snapshot(9)),
+                snapshot: Some(snapshot(9).head()),
                 pending: 0,
             },
         );
@@ -1924,7 +2153,7 @@ mod tests {
             ServerMsg::Welcome {
                 peer: 1,
                 head_seq: 10,
-                snapshot: Some(snapshot(6)),
+                snapshot: Some(snapshot(6).head()),
                 pending: 0,
             },
         );

@@ -1,5 +1,5 @@
 //! The messages on the websocket: one binary frame per message, a version
-//! byte (`2`) followed by the message encoded with [postcard].
+//! byte ([`VERSION`], `2`) followed by the message encoded with [postcard].
 //!
 //! Postcard is compact and fully specified (see its "wire format" spec), so
 //! another implementation can speak this without Rust. In short:
@@ -16,8 +16,9 @@
 //!
 //! Client → relay, in a session: one `Hello`, then any number of `Update`,
 //! `Snapshot`, `Awareness` and `SnapshotVerdict`. Relay → client: `Welcome`
-//! (with the latest confirmed snapshot, if any), stored updates in
-//! `Updates` chunks, `CaughtUp`, then live traffic: `Update`, `Ack`,
+//! (with the head of the latest confirmed snapshot, if the client needs
+//! it), the snapshot's ciphertext in `SnapshotChunk` frames, stored updates
+//! in `Updates` chunks, `CaughtUp`, then live traffic: `Update`, `Ack`,
 //! `Awareness`, `PeerLeft`, `CompactHint`, `SnapshotStored`,
 //! `CheckSnapshot`, `Error`. The relay sends nothing about a room (no
 //! `Welcome`, no update, no presence) before the `Hello`'s read capability
@@ -72,6 +73,22 @@
 //! - **Clients check the relay's ordering** ([`crate::session`]): nothing
 //!   changed in the frames, but a relay that reorders, replays, withholds
 //!   live updates or acknowledges what it was not sent is reported.
+//! - **Snapshots are served in chunks.** `Welcome.snapshot` is a
+//!   [`SnapshotHead`] (what the signature covers, and the ciphertext's
+//!   length), and the ciphertext follows in order in `SnapshotChunk`
+//!   frames (about [`SNAPSHOT_CHUNK_BYTES`] each) until `len` bytes have
+//!   come, before any `Updates`. The relay reads a stored snapshot chunk by
+//!   chunk into the connection's bounded queue, so a catch-up holds about
+//!   one chunk instead of a copy of the whole snapshot (up to 32 MiB) per
+//!   newcomer; a client refuses a head longer than
+//!   [`MAX_SNAPSHOT_BYTES`] and chunks past the announced length. Uploads
+//!   are unchanged (one `Snapshot` frame: its signature covers the whole
+//!   ciphertext).
+//! - **New error codes** (numbered after the others): `QuotaExceeded` (the
+//!   room, or the relay's storage, is full: nothing more is stored until
+//!   space is made; the room can still be read) and `TooManyCreations`
+//!   (this address created as many rooms as the relay allows for now);
+//!   `NotAllowed`, `TokenRequired` and `SnapshotRefused` are above.
 
 use serde::{Deserialize, Serialize};
 
@@ -109,6 +126,17 @@ pub enum Verdict {
     /// missing one, or keeps no document): ask another.
     CannotTell,
 }
+
+/// About how many ciphertext bytes the relay puts in one `SnapshotChunk`
+/// (its default; a client accepts any size).
+pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
+
+/// The largest snapshot a client assembles: above the relay's largest
+/// (32 MiB by default), with room for a relay configured higher.
+pub const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
+
+/// The longest creation token a relay reads.
+pub use crate::limits::MAX_TOKEN_BYTES;
 
 /// The relay's number for a connection in a room, used in awareness.
 pub type PeerId = u64;
@@ -182,16 +210,40 @@ pub struct StoredSnapshot {
     pub signature: Signature,
 }
 
+impl StoredSnapshot {
+    /// What a `Welcome` says of it; the ciphertext follows in chunks.
+    pub fn head(&self) -> SnapshotHead {
+        SnapshotHead {
+            covers_upto: self.covers_upto,
+            msg_id: self.msg_id,
+            len: self.ciphertext.len() as u64,
+            signature: self.signature,
+        }
+    }
+}
+
+/// A snapshot without its ciphertext, which follows in `SnapshotChunk`
+/// frames: `len` bytes in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotHead {
+    pub covers_upto: u64,
+    pub msg_id: MsgId,
+    pub len: u64,
+    #[serde(with = "serde_bytes")]
+    pub signature: Signature,
+}
+
 /// Relay → client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerMsg {
     /// The answer to `Hello`: this connection's peer id, the room's last
-    /// sequence number, the snapshot to start from (if the client needs
-    /// one), and how many stored updates follow before `CaughtUp`.
+    /// sequence number, the head of the snapshot to start from (if the
+    /// client needs one: its ciphertext follows in `SnapshotChunk`
+    /// frames), and how many stored updates follow before `CaughtUp`.
     Welcome {
         peer: PeerId,
         head_seq: u64,
-        snapshot: Option<StoredSnapshot>,
+        snapshot: Option<SnapshotHead>,
         pending: u64,
     },
     /// A chunk of stored updates, in sequence order.
@@ -225,6 +277,8 @@ pub enum ServerMsg {
         code: ErrorCode,
         msg_id: Option<MsgId>,
     },
+    /// The next piece of the snapshot announced by `Welcome`.
+    SnapshotChunk(#[serde(with = "serde_bytes")] Vec<u8>),
     /// A co-author proposed this snapshot: compare it with what this
     /// client applied and answer [`ClientMsg::SnapshotVerdict`].
     CheckSnapshot { snapshot: StoredSnapshot },
@@ -273,6 +327,13 @@ pub enum ErrorCode {
     /// Another connection found that the snapshot does not match what it
     /// applied: it was dropped.
     SnapshotRefused,
+    /// The room, or the relay's storage as a whole, is full: the update
+    /// was not stored (nor forwarded). The room can still be read; a
+    /// snapshot that makes it smaller is taken.
+    QuotaExceeded,
+    /// This address has created as many rooms as the relay allows for now.
+    TooManyCreations,
+    /// The room does not exist, and this relay creates rooms only for a
     /// A code this version does not know.
     Other(u16),
 }
@@ -280,7 +341,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every known code, in wire order (the code of `ALL[i]` is `i + 1`):
     /// new codes go at the end.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::TooLarge,
@@ -298,6 +359,8 @@ impl ErrorCode {
         ErrorCode::NotAllowed,
         ErrorCode::TokenRequired,
         ErrorCode::SnapshotRefused,
+        ErrorCode::QuotaExceeded,
+        ErrorCode::TooManyCreations,
     ];
 
     /// A stable snake_case name, for metrics and logs.
@@ -320,6 +383,8 @@ impl ErrorCode {
             ErrorCode::NotAllowed => "not_allowed",
             ErrorCode::TokenRequired => "token_required",
             ErrorCode::SnapshotRefused => "snapshot_refused",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::TooManyCreations => "too_many_creations",
             ErrorCode::Other(_) => "other",
         }
     }
@@ -354,6 +419,12 @@ impl ErrorCode {
             }
             ErrorCode::SnapshotRefused => {
                 "a co-author's copy did not match the snapshot, which was refused"
+            }
+            ErrorCode::QuotaExceeded => {
+                "the document, or the relay's storage, is full: nothing more can be stored for now"
+            }
+            ErrorCode::TooManyCreations => {
+                "too many documents were created from this address recently: try again later"
             }
             ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
         }
@@ -507,14 +578,18 @@ mod tests {
             ServerMsg::Welcome {
                 peer: 4,
                 head_seq: 10,
-                snapshot: Some(StoredSnapshot {
-                    covers_upto: 8,
-                    msg_id: [1; 16],
-                    ciphertext: vec![2; 5],
-                    signature: [3; 64],
-                }),
+                snapshot: Some(
+                    StoredSnapshot {
+                        covers_upto: 8,
+                        msg_id: [1; 16],
+                        ciphertext: vec![2; 5],
+                        signature: [3; 64],
+                    }
+                    .head(),
+                ),
                 pending: 2,
             },
+            ServerMsg::SnapshotChunk(vec![2; 5]),
             ServerMsg::Updates(vec![update.clone(), update.clone()]),
             ServerMsg::CaughtUp { head_seq: 10 },
             ServerMsg::Ack {
@@ -643,6 +718,19 @@ mod tests {
         assert_eq!(u16::from(ErrorCode::NotAllowed), 15);
         assert_eq!(u16::from(ErrorCode::TokenRequired), 16);
         assert_eq!(u16::from(ErrorCode::SnapshotRefused), 17);
+        // Shield's codes come after those.
+        let quota = ServerMsg::Error {
+            code: ErrorCode::QuotaExceeded,
+            msg_id: None,
+        }
+        .encode();
+        assert_eq!(quota, vec![2, 9, 18, 0]);
+        assert_eq!(u16::from(ErrorCode::TooManyCreations), 19);
+        // A chunk: version, variant 10, length, bytes.
+        assert_eq!(
+            ServerMsg::SnapshotChunk(vec![7, 8]).encode(),
+            vec![2, 10, 2, 7, 8]
+        );
     }
 
     #[test]

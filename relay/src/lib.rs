@@ -8,19 +8,31 @@
 //! - `room`: one task per open document, moving messages for
 //!   `room::state`, the room's pure bookkeeping (sequence numbers, holds,
 //!   dedup, snapshots, compaction hints).
+//! - `http`: accepting TCP connections (capped, per address too), HTTP/1.1
+//!   with a header timeout, the websocket upgrade and its `Origin` check.
+//! - `addresses`: connections and room creations per client address, and
+//!   which address a request comes from behind a trusted proxy.
+//! - `gate`: the bytes under a websocket: frame sizes refused from their
+//!   header (small until `Hello`), bytes per second, write progress.
+//! - `outbox`: a connection's outbound queue, bounded in frames and bytes.
 //! - `peer`: one task per connection: decoding, size, rate (`rate`) and
-//!   signature checks.
+//!   signature checks; liveness and the write timeout.
 //! - `store`: the storage trait cut at the room log, its conformance suite,
-//!   and its SQLite backend (group commits, catch-up reads).
+//!   and its SQLite backend (group commits, catch-up reads in chunks, the
+//!   storage quota and a full disk).
 //! - `metrics`: Prometheus counters at `/metrics`.
 //! - `site`: the built app, with a strict Content-Security-Policy.
 //!
 //! [`run`] takes a bound listener, a [`Config`] and a shutdown future, so a
 //! test can start a relay on port 0 and stop it.
 
+mod addresses;
 pub mod config;
+mod gate;
+mod http;
 mod mailbox;
 mod metrics;
+mod outbox;
 mod peer;
 mod rate;
 mod room;
@@ -34,22 +46,24 @@ use std::future::Future;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::serve::ListenerExt as _;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use config::{Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits};
+pub use config::{
+    Access, Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits, Quotas,
+};
 pub use store::sqlite::DB_FILE;
 
+use addresses::Addresses;
 use metrics::Metrics;
 use rooms::Rooms;
-use store::{SqliteStore, Store};
+use store::{SqliteStore, Store, Usage};
 
 /// State shared by every task: a cheap-clone handle (`Arc<Relay>`).
 pub(crate) struct Relay {
@@ -57,12 +71,54 @@ pub(crate) struct Relay {
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     rooms: Rooms,
+    /// Connections and room creations per address.
+    addresses: Arc<Addresses>,
+    /// How full the storage is.
+    usage: Arc<Usage>,
     /// Cancelled when shutdown begins: connections stop reading, rooms
     /// finish their commits and let their peers go.
     stopping: CancellationToken,
     /// Room tasks, connection tasks and catch-ups, awaited at shutdown.
     tasks: TaskTracker,
     next_peer: AtomicU64,
+}
+
+impl Relay {
+    fn new(config: Config) -> anyhow::Result<Arc<Self>> {
+        let metrics = Arc::new(Metrics::default());
+        let usage = Usage::new(config.quotas.total_bytes);
+        let store = SqliteStore::open_with(
+            &config.data_dir,
+            config.durability,
+            config.limits.remembered_ids,
+            metrics.clone(),
+            usage.clone(),
+        )?;
+        let limits = &config.limits;
+        Ok(Arc::new(Relay {
+            store: Arc::new(store),
+            metrics,
+            rooms: Rooms::default(),
+            addresses: Addresses::new(
+                limits.max_connections_per_ip,
+                limits.creations_per_ip,
+                limits.creation_window,
+            ),
+            usage,
+            stopping: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            next_peer: AtomicU64::new(1),
+            config,
+        }))
+    }
+}
+
+/// Where the relay listens: the public address (the app, `/ws`), and
+/// optionally an address of its own for `/metrics` (then absent from the
+/// public one).
+pub struct Listeners {
+    pub public: TcpListener,
+    pub metrics: Option<TcpListener>,
 }
 
 /// Serve on `listener` until `shutdown` resolves, then stop accepting,
@@ -73,45 +129,53 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let metrics = Arc::new(Metrics::default());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(
-        &config.data_dir,
-        config.durability,
-        config.limits.remembered_ids,
-        metrics.clone(),
-    )?);
-    let relay = Arc::new(Relay {
-        store: store.clone(),
-        metrics,
-        rooms: Rooms::default(),
-        stopping: CancellationToken::new(),
-        tasks: TaskTracker::new(),
-        next_peer: AtomicU64::new(1),
-        config,
-    });
+    let listeners = Listeners {
+        public: listener,
+        metrics: None,
+    };
+    run_on(listeners, config, shutdown).await
+}
+
+/// [`run`], with `/metrics` on its own listener if one is given.
+pub async fn run_on(
+    listeners: Listeners,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let relay = Relay::new(config)?;
+    let store = relay.store.clone();
     let mut app = Router::new()
-        .route("/ws", get(websocket))
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/metrics", get(metrics_text));
+        .route("/ws", get(http::websocket))
+        .route("/healthz", get(|| async { "ok\n" }));
+    if listeners.metrics.is_none() {
+        app = app.route("/metrics", get(metrics_text));
+    }
     if let Some(dir) = &relay.config.static_dir {
         app = app.merge(site::routes(dir));
     }
     let app = app.with_state(relay.clone());
-    let stopping = relay.stopping.clone();
-    // Small frames must leave at once: without TCP_NODELAY, Nagle's
-    // algorithm and delayed acks hold a keystroke back ~40 ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: no new connections; finishing accepted writes");
-        stopping.cancel();
-    });
-    let served = serve.await;
+    let mut servers = vec![tokio::spawn(http::serve(
+        listeners.public,
+        app,
+        relay.clone(),
+    ))];
+    if let Some(listener) = listeners.metrics {
+        let metrics_app = Router::new()
+            .route("/metrics", get(metrics_text))
+            .route("/healthz", get(|| async { "ok\n" }))
+            .with_state(relay.clone());
+        servers.push(tokio::spawn(http::serve(
+            listener,
+            metrics_app,
+            relay.clone(),
+        )));
+    }
+    shutdown.await;
+    tracing::info!("shutting down: no new connections; finishing accepted writes");
     relay.stopping.cancel();
+    for server in servers {
+        let _ = server.await;
+    }
     relay.tasks.close();
     if tokio::time::timeout(relay.config.shutdown_grace, relay.tasks.wait())
         .await
@@ -121,7 +185,7 @@ pub async fn run(
     }
     store.close().await;
     tracing::info!("relay stopped");
-    served.map_err(Into::into)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -129,38 +193,8 @@ impl Relay {
     /// A relay's shared state without a listener, for unit tests that
     /// drive rooms and peers directly.
     pub(crate) fn for_tests(config: Config) -> anyhow::Result<Arc<Self>> {
-        let metrics = Arc::new(Metrics::default());
-        let store = SqliteStore::open(
-            &config.data_dir,
-            config.durability,
-            config.limits.remembered_ids,
-            metrics.clone(),
-        )?;
-        Ok(Arc::new(Relay {
-            store: Arc::new(store),
-            metrics,
-            rooms: Rooms::default(),
-            stopping: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-            next_peer: AtomicU64::new(1),
-            config,
-        }))
+        Self::new(config)
     }
-}
-
-async fn websocket(ws: WebSocketUpgrade, State(relay): State<Arc<Relay>>) -> Response {
-    let limits = &relay.config.limits;
-    let max = limits
-        .max_frame_bytes
-        .max(limits.max_snapshot_bytes)
-        .max(limits.max_awareness_bytes)
-        + 1024;
-    let tasks = relay.tasks.clone();
-    ws.max_message_size(max)
-        .max_frame_size(max)
-        .read_buffer_size(peer::READ_BUFFER)
-        .write_buffer_size(peer::WRITE_BUFFER)
-        .on_upgrade(move |socket| tasks.track_future(peer::serve(socket, relay)))
 }
 
 async fn metrics_text(State(relay): State<Arc<Relay>>) -> impl IntoResponse {

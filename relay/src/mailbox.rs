@@ -14,6 +14,19 @@ use protocol::{
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use crate::addresses::IpKey;
+use crate::outbox::Outbox;
+
+/// Who joins, as far as creating a room goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Joiner {
+    /// Where the client connects from: a creation counts against it.
+    pub client: IpKey,
+    /// Whether its `Hello` carried a creation token the relay accepts (or
+    /// the relay needs none).
+    pub may_create: bool,
+}
+
 /// Commands a room's task accepts. Only `Join` comes from outside a room's
 /// membership; the rest come from connections that joined (or, for
 /// `CaughtUp`, from the catch-up the room started for one).
@@ -23,6 +36,8 @@ pub(crate) enum RoomCmd {
         peer: PeerHandle,
         since_seq: Option<u64>,
         access: Access,
+        /// Who asks, should the room have to be created.
+        joiner: Joiner,
         reply: oneshot::Sender<Result<Joined, JoinError>>,
     },
     Leave {
@@ -152,8 +167,9 @@ impl Closer {
 #[derive(Clone, Debug)]
 pub(crate) struct PeerHandle {
     pub id: PeerId,
-    /// The connection's outbound queue, bounded; the room uses `try_send`.
-    pub tx: mpsc::Sender<Bytes>,
+    /// The connection's outbound queue, bounded in frames and bytes; the
+    /// room uses `try_send`.
+    pub tx: Outbox,
     pub closer: Closer,
 }
 

@@ -15,19 +15,33 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = relay::Args::parse();
-    let addr = args.addr;
+    let (addr, metrics_addr) = (args.addr, args.metrics_addr);
     let config = args.into_config()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
+    let metrics = match metrics_addr {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("could not listen on {addr} for metrics"))?,
+        ),
+        None => None,
+    };
+    let metrics_at = metrics.as_ref().map(|m| m.local_addr()).transpose()?;
     tracing::info!(
         addr = %listener.local_addr()?,
+        metrics = ?metrics_at,
         data = %config.data_dir.display(),
         static_dir = ?config.static_dir,
-        creation = if config.creation_tokens.open() { "open" } else { "with a token" },
+        creation = if config.creation_tokens.open() { "open to anyone" } else { "with a token" },
         "relay listening"
     );
-    relay::run(listener, config, shutdown_signal()).await
+    let listeners = relay::Listeners {
+        public: listener,
+        metrics,
+    };
+    relay::run_on(listeners, config, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -17,10 +17,12 @@ pub(crate) enum Disconnect {
     Refused,
     Full,
     Silent,
+    /// The socket took no byte for the write timeout.
+    Stalled,
 }
 
 impl Disconnect {
-    const ALL: [Disconnect; 7] = [
+    const ALL: [Disconnect; 8] = [
         Disconnect::Lagging,
         Disconnect::RateLimited,
         Disconnect::Protocol,
@@ -28,6 +30,7 @@ impl Disconnect {
         Disconnect::Refused,
         Disconnect::Full,
         Disconnect::Silent,
+        Disconnect::Stalled,
     ];
 
     fn name(self) -> &'static str {
@@ -39,6 +42,31 @@ impl Disconnect {
             Disconnect::Refused => "refused",
             Disconnect::Full => "full",
             Disconnect::Silent => "silent",
+            Disconnect::Stalled => "stalled",
+        }
+    }
+}
+
+/// Why the HTTP layer refused a connection or a websocket before any room
+/// saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// As many TCP connections as allowed.
+    TcpFull,
+    /// As many connections from this address as allowed.
+    AddressFull,
+    /// A page from another site.
+    Origin,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 3] = [Refusal::TcpFull, Refusal::AddressFull, Refusal::Origin];
+
+    fn name(self) -> &'static str {
+        match self {
+            Refusal::TcpFull => "tcp_full",
+            Refusal::AddressFull => "address_full",
+            Refusal::Origin => "origin",
         }
     }
 }
@@ -59,6 +87,7 @@ pub(crate) struct Metrics {
     pub stray_verdicts: AtomicU64,
     rejected: [AtomicU64; ErrorCode::ALL.len()],
     disconnects: [AtomicU64; Disconnect::ALL.len()],
+    refusals: [AtomicU64; Refusal::ALL.len()],
 }
 
 impl Metrics {
@@ -71,6 +100,12 @@ impl Metrics {
     pub fn disconnected(&self, why: Disconnect) {
         if let Some(i) = Disconnect::ALL.iter().position(|d| *d == why) {
             self.disconnects[i].fetch_add(1, Relaxed);
+        }
+    }
+
+    pub fn refused(&self, why: Refusal) {
+        if let Some(i) = Refusal::ALL.iter().position(|r| *r == why) {
+            self.refusals[i].fetch_add(1, Relaxed);
         }
     }
 
@@ -172,6 +207,15 @@ impl Metrics {
                 n.load(Relaxed)
             );
         }
+        let _ = writeln!(out, "# HELP cahier_connections_refused_total Connections and websockets refused before any room, by reason.\n# TYPE cahier_connections_refused_total counter");
+        for (why, n) in Refusal::ALL.iter().zip(&self.refusals) {
+            let _ = writeln!(
+                out,
+                "cahier_connections_refused_total{{reason=\"{}\"}} {}",
+                why.name(),
+                n.load(Relaxed)
+            );
+        }
         out
     }
 }
@@ -186,11 +230,14 @@ mod tests {
         m.rejected(ErrorCode::BadSignature);
         m.rejected(ErrorCode::BadSignature);
         m.disconnected(Disconnect::Lagging);
+        m.refused(Refusal::Origin);
         m.rooms.store(3, Relaxed);
         let text = m.render();
         assert!(text.contains("cahier_rooms 3\n"), "{text}");
         assert!(text.contains("cahier_rejected_total{reason=\"bad_signature\"} 2\n"));
         assert!(text.contains("cahier_rejected_total{reason=\"too_large\"} 0\n"));
         assert!(text.contains("cahier_disconnects_total{reason=\"lagging\"} 1\n"));
+        assert!(text.contains("cahier_connections_refused_total{reason=\"origin\"} 1\n"));
+        assert!(text.contains("cahier_connections_refused_total{reason=\"tcp_full\"} 0\n"));
     }
 }

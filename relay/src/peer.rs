@@ -19,16 +19,26 @@
 //! waits on another one: what it sends to others goes through the room,
 //! which uses `try_send` on their queues.
 //!
+//! Below the checks, the connection's [`Gate`](crate::gate) has already
+//! refused any frame larger than the connection may send (small until a
+//! `Hello` is accepted, which raises it) and paces the bytes read.
+//!
+//! Liveness: the writer pings every `keepalive`; a client that answered
+//! none of the last three pings is closed as silent, whatever it sends
+//! (answering needs reading, so a client that only writes is caught). A
+//! socket that accepts no byte for `write_timeout` while the writer has
+//! something for it is closed as stalled; a queue that fills (in frames or
+//! bytes) makes the room close the peer as lagging.
+//!
 //! Closing: whoever decides first (the reader on bad input, the room on a
 //! lagging queue, shutdown) records a close code in the connection's
 //! [`Closer`]; the writer then sends what is already queued (briefly) and a
 //! close frame with that code.
 
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -39,10 +49,17 @@ use protocol::{
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{self, Message};
 
+use crate::addresses::{IpKey, Slot};
 use crate::config::{CreationTokens, Limits};
-use crate::mailbox::{Access, Closer, PeerHandle, RoomCmd};
+use crate::gate::GateState;
+use crate::http::Socket;
+use crate::mailbox::{Access, Closer, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
+use crate::outbox::{outbox, Inbox};
 use crate::rate::{self, Rate};
 use crate::Relay;
 
@@ -61,25 +78,46 @@ const WRITE_BATCH: usize = 256;
 pub(crate) const READ_BUFFER: usize = 2 << 10;
 pub(crate) const WRITE_BUFFER: usize = 16 << 10;
 
+/// What the HTTP layer knows of a connection.
+pub(crate) struct Conn {
+    /// The address its limits are counted under.
+    pub client: IpKey,
+    pub gate: Arc<GateState>,
+    /// The address already has as many connections as allowed: say so and
+    /// close.
+    pub over_address_limit: bool,
+    /// The address's connection slot, held while the connection lives.
+    pub _slot: Option<Slot>,
+}
+
 /// Serve one websocket until it closes.
-pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
+pub(crate) async fn serve(socket: Socket, relay: Arc<Relay>, conn: Conn) {
     relay.metrics.connections.fetch_add(1, Relaxed);
     let limits = &relay.config.limits;
     let (sink, stream) = socket.split();
-    let (tx, rx) = mpsc::channel(limits.outbound_queue);
+    let (tx, rx) = outbox(limits.outbound_queue, limits.outbound_queue_bytes);
     let handle = PeerHandle {
         id: relay.next_peer.fetch_add(1, Relaxed),
         tx,
         closer: Closer::default(),
     };
-    let writer = tokio::spawn(write_loop(
-        sink,
-        rx,
-        handle.closer.clone(),
-        limits.keepalive,
-    ));
+    let pongs = Arc::new(AtomicU64::new(0));
+    let writer = tokio::spawn(
+        Writer {
+            closer: handle.closer.clone(),
+            gate: conn.gate.clone(),
+            keepalive: limits.keepalive,
+            write_timeout: limits.write_timeout,
+            metrics: relay.metrics.clone(),
+            pings: pongs.clone(),
+        }
+        .run(sink, rx),
+    );
 
-    if relay.metrics.connections.load(Relaxed) > limits.max_connections as u64 {
+    // Past the address's limit (behind a proxy), or the relay's.
+    if conn.over_address_limit
+        || relay.metrics.connections.load(Relaxed) > limits.max_connections as u64
+    {
         relay.metrics.disconnected(Disconnect::Full);
         handle.closer.close(close::TRY_AGAIN_LATER);
     } else {
@@ -93,6 +131,9 @@ pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
                 std::time::Instant::now(),
             ),
             room: None,
+            client: conn.client,
+            gate: conn.gate.clone(),
+            pings: pongs,
         };
         conn.read_loop(stream).await;
         if let Some(room) = conn.room.take() {
@@ -116,60 +157,99 @@ pub(crate) async fn serve(socket: WebSocket, relay: Arc<Relay>) {
     relay.metrics.connections.fetch_sub(1, Relaxed);
 }
 
-async fn write_loop(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut rx: mpsc::Receiver<Bytes>,
+/// The writing half of a connection.
+struct Writer {
     closer: Closer,
+    gate: Arc<GateState>,
     keepalive: Duration,
-) {
-    let mut ping = tokio::time::interval_at(Instant::now() + keepalive, keepalive);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    write_timeout: Duration,
+    metrics: Arc<crate::metrics::Metrics>,
+    /// Pings sent so far; the reader compares it with the pongs it heard.
+    pings: Arc<AtomicU64>,
+}
+
+/// Resolves once the socket has taken no byte for `timeout` (the caller
+/// stamps the gate when a write starts).
+async fn stalled(gate: &GateState, timeout: Duration) {
     loop {
-        let frame = tokio::select! {
-            biased;
-            () = closer.cancelled() => break,
-            frame = rx.recv() => frame,
-            _ = ping.tick() => {
-                tokio::select! {
-                    sent = sink.send(Message::Ping(Bytes::new())) => if sent.is_err() { return },
-                    () = closer.cancelled() => break,
-                }
-                continue;
-            }
-        };
-        let Some(frame) = frame else { break };
-        // Write everything already queued, then flush once: under load one
-        // syscall carries many frames instead of one each.
-        let batch = async {
-            sink.feed(Message::Binary(frame)).await?;
-            for _ in 1..WRITE_BATCH {
-                let Ok(frame) = rx.try_recv() else { break };
-                sink.feed(Message::Binary(frame)).await?;
-            }
-            sink.flush().await
-        };
-        tokio::select! {
-            sent = batch => if sent.is_err() { return },
-            () = closer.cancelled() => break,
-        }
-    }
-    // Deliver what is already queued (an error explaining the close, say),
-    // then the close frame, within a bounded time.
-    let deadline = Instant::now() + CLOSE_FLUSH;
-    while let Ok(frame) = rx.try_recv() {
-        if tokio::time::timeout_at(deadline, sink.send(Message::Binary(frame)))
-            .await
-            .is_err()
-        {
+        let deadline = gate.last_write() + timeout;
+        if std::time::Instant::now() >= deadline {
             return;
         }
+        tokio::time::sleep_until(deadline.into()).await;
     }
-    let (code, reason) = closer.reason().unwrap_or((1000, "closed"));
-    let close = Message::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }));
-    let _ = tokio::time::timeout_at(deadline, sink.send(close)).await;
+}
+
+impl Writer {
+    async fn run(self, mut sink: SplitSink<Socket, Message>, mut rx: Inbox) {
+        let keepalive = self.keepalive;
+        let mut ping = tokio::time::interval_at(Instant::now() + keepalive, keepalive);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let frame = tokio::select! {
+                biased;
+                () = self.closer.cancelled() => break,
+                frame = rx.recv() => frame,
+                _ = ping.tick() => {
+                    self.pings.fetch_add(1, Relaxed);
+                    if !self.write(sink.send(Message::Ping(Bytes::new()))).await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let Some(frame) = frame else { break };
+            // Write everything already queued, then flush once: under load
+            // one syscall carries many frames instead of one each.
+            let batch = async {
+                sink.feed(Message::Binary(frame)).await?;
+                for _ in 1..WRITE_BATCH {
+                    let Some(frame) = rx.try_recv() else { break };
+                    sink.feed(Message::Binary(frame)).await?;
+                }
+                sink.flush().await
+            };
+            if !self.write(batch).await {
+                return;
+            }
+        }
+        // Deliver what is already queued (an error explaining the close,
+        // say), then the close frame, within a bounded time.
+        let deadline = Instant::now() + CLOSE_FLUSH;
+        while let Some(frame) = rx.try_recv() {
+            if tokio::time::timeout_at(deadline, sink.send(Message::Binary(frame)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        let (code, reason) = self.closer.reason().unwrap_or((1000, "closed"));
+        let close = Message::Close(Some(CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.into(),
+        }));
+        let _ = tokio::time::timeout_at(deadline, sink.send(close)).await;
+    }
+
+    /// Drive one write; whether to go on. A socket that takes no byte for
+    /// `write_timeout` is closed as stalled; a close decided meanwhile
+    /// stops the write (the close is sent after).
+    async fn write(
+        &self,
+        write: impl std::future::Future<Output = Result<(), tungstenite::Error>>,
+    ) -> bool {
+        self.gate.wrote();
+        tokio::select! {
+            written = write => written.is_ok(),
+            () = self.closer.cancelled() => true,
+            () = stalled(&self.gate, self.write_timeout) => {
+                self.metrics.disconnected(Disconnect::Stalled);
+                self.closer.close(close::LAGGING);
+                false
+            }
+        }
+    }
 }
 
 /// What to do with one frame from a client.
@@ -259,6 +339,7 @@ impl Checks {
         let limit = match msg {
             ClientMsg::Snapshot { .. } => self.limits.max_snapshot_bytes,
             ClientMsg::Awareness { .. } => self.limits.max_awareness_bytes,
+            ClientMsg::Hello { .. } => self.limits.max_hello_bytes,
             _ => self.limits.max_frame_bytes,
         };
         if frame.len() > limit {
@@ -367,9 +448,11 @@ impl Checks {
 /// final.
 fn hello_refusal(code: ErrorCode) -> (u16, Disconnect) {
     match code {
-        ErrorCode::RoomFull | ErrorCode::TooManyRooms | ErrorCode::StorageFailed => {
-            (close::TRY_AGAIN_LATER, Disconnect::Full)
-        }
+        ErrorCode::RoomFull
+        | ErrorCode::TooManyRooms
+        | ErrorCode::StorageFailed
+        | ErrorCode::TooManyCreations
+        | ErrorCode::QuotaExceeded => (close::TRY_AGAIN_LATER, Disconnect::Full),
         ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
         // WrongRoomKey, UnknownRoom, NotAllowed, TokenRequired: final.
         _ => (close::REFUSED, Disconnect::Refused),
@@ -382,6 +465,10 @@ struct Connection {
     checks: Checks,
     /// The room's inbox, once joined.
     room: Option<mpsc::Sender<RoomCmd>>,
+    client: IpKey,
+    gate: Arc<GateState>,
+    /// Pings the writer has sent.
+    pings: Arc<AtomicU64>,
 }
 
 /// Whether to keep reading.
@@ -391,20 +478,27 @@ enum Flow {
 }
 
 impl Connection {
-    async fn read_loop(&mut self, mut stream: SplitStream<WebSocket>) {
+    async fn read_loop(&mut self, mut stream: SplitStream<Socket>) {
         let limits = &self.relay.config.limits;
         let hello_deadline = Instant::now() + limits.hello_timeout;
-        let silence = limits.keepalive * 3;
-        let mut last_heard = Instant::now();
+        let keepalive = limits.keepalive;
+        // Pings answered: a pong counts only for a ping sent, so pongs
+        // sent ahead cannot stand in for reading.
+        let mut answered: u64 = 0;
+        let mut check = tokio::time::interval_at(Instant::now() + keepalive, keepalive);
+        check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let stopping = self.relay.stopping.clone();
         loop {
             let next = tokio::select! {
                 next = stream.next() => next,
-                () = tokio::time::sleep_until(last_heard + silence) => {
-                    tracing::debug!(peer = self.handle.id, "no frame, not even a pong: closing");
-                    self.relay.metrics.disconnected(Disconnect::Silent);
-                    self.handle.closer.close(close::GOING_AWAY);
-                    return;
+                _ = check.tick() => {
+                    if self.pings.load(Relaxed) >= answered + 3 {
+                        tracing::debug!(peer = self.handle.id, "three pings unanswered: closing");
+                        self.relay.metrics.disconnected(Disconnect::Silent);
+                        self.handle.closer.close(close::GOING_AWAY);
+                        return;
+                    }
+                    continue;
                 }
                 () = self.handle.closer.cancelled() => return,
                 () = stopping.cancelled() => {
@@ -416,7 +510,6 @@ impl Connection {
                     return;
                 }
             };
-            last_heard = Instant::now();
             let flow = match next {
                 None | Some(Ok(Message::Close(_))) => Flow::Stop,
                 Some(Ok(Message::Binary(frame))) => self.on_frame(frame).await,
@@ -429,9 +522,13 @@ impl Connection {
                     );
                     Flow::Stop
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
+                Some(Ok(Message::Pong(_))) => {
+                    answered = (answered + 1).min(self.pings.load(Relaxed));
+                    Flow::Continue
+                }
+                Some(Ok(Message::Ping(_) | Message::Frame(_))) => Flow::Continue,
                 Some(Err(e)) => {
-                    if is_too_long(&e) {
+                    if self.gate.oversized() || is_too_long(&e) {
                         self.refuse(
                             ErrorCode::TooLarge,
                             None,
@@ -474,7 +571,13 @@ impl Connection {
                 room,
                 since_seq,
                 access,
-            } => self.hello(room, since_seq, access).await,
+            } => {
+                let joiner = Joiner {
+                    client: self.client,
+                    may_create: access.may_create,
+                };
+                self.hello(room, since_seq, access, joiner).await
+            }
             Verdict::Forward(cmd) => self.to_room(cmd).await,
             Verdict::Error { code, msg_id } => {
                 tracing::debug!(
@@ -514,16 +617,25 @@ impl Connection {
         Flow::Continue
     }
 
-    async fn hello(&mut self, room: RoomId, since_seq: Option<u64>, access: Access) -> Flow {
+    async fn hello(
+        &mut self,
+        room: RoomId,
+        since_seq: Option<u64>,
+        access: Access,
+        joiner: Joiner,
+    ) -> Flow {
         match self
             .relay
             .rooms
-            .join(&self.relay, room, &self.handle, since_seq, access)
+            .join_from(&self.relay, room, &self.handle, since_seq, access, joiner)
             .await
         {
             Ok(joined) => {
                 self.checks.room = Some((room, joined.writer));
                 self.room = Some(joined.room);
+                // The client proved it knows the room: frames up to what
+                // tungstenite enforces for the socket (a snapshot) may come.
+                self.gate.set_limit(usize::MAX);
                 Flow::Continue
             }
             Err(code) => {
@@ -535,15 +647,8 @@ impl Connection {
     }
 }
 
-fn is_too_long(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if let Some(tungstenite::Error::Capacity(_)) = e.downcast_ref::<tungstenite::Error>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
+fn is_too_long(error: &tungstenite::Error) -> bool {
+    matches!(error, tungstenite::Error::Capacity(_))
 }
 
 #[cfg(test)]
@@ -787,7 +892,7 @@ mod tests {
             room: keys.room(),
             since_seq: Some(4),
             cap: keys.read_capability().0,
-            create: keys.create_proof(None),
+            create: keys.create_proof(Some("jeton".into())),
         };
         match check(&mut checks, &hello) {
             Verdict::Hello {
@@ -920,12 +1025,10 @@ mod tests {
             size: 10,
             max_size: 5,
         });
-        assert!(is_too_long(&axum::Error::new(too_long)));
-        assert!(!is_too_long(&axum::Error::new(
-            tungstenite::Error::ConnectionClosed
+        assert!(is_too_long(&too_long));
+        assert!(!is_too_long(&tungstenite::Error::ConnectionClosed));
+        assert!(!is_too_long(&tungstenite::Error::Io(
+            std::io::Error::other("reset")
         )));
-        assert!(!is_too_long(&axum::Error::new(std::io::Error::other(
-            "reset"
-        ))));
     }
 }

@@ -32,9 +32,10 @@ use protocol::{close, ErrorCode, PeerId, RoomId, ServerMsg};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::mailbox::{Access, JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
-use crate::store::{Commit, Store};
+use crate::outbox::Refused;
+use crate::store::{Commit, Piece, Store, StoreError};
 use crate::Relay;
 use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
 
@@ -87,6 +88,8 @@ impl Room {
         let settings = Settings {
             max_peers: relay.config.limits.max_peers_per_room,
             hold_cap: relay.config.limits.outbound_queue,
+            hold_bytes: relay.config.limits.outbound_queue_bytes,
+            room_quota: relay.config.quotas.room_bytes,
             compaction: relay.config.compaction.clone(),
             seq_gap: relay.store.in_flight_limit(),
             remembered_ids: relay.config.limits.remembered_ids,
@@ -179,10 +182,11 @@ impl Room {
                 peer,
                 since_seq,
                 access,
+                joiner,
                 reply,
             } => {
                 let id = peer.id;
-                let answer = self.join(peer, since_seq, access).await;
+                let answer = self.join(peer, since_seq, access, joiner).await;
                 if let Err(Ok(_)) = reply.send(answer) {
                     // The connection went away while it waited.
                     self.state.leave(id)
@@ -196,7 +200,10 @@ impl Room {
                 msg_id,
                 ciphertext,
                 signature,
-            } => self.state.update(peer, msg_id, ciphertext, signature),
+            } => {
+                self.state.set_storage_free(self.relay.usage.free());
+                self.state.update(peer, msg_id, ciphertext, signature)
+            }
             RoomCmd::Snapshot { peer, snapshot } => self.state.snapshot(peer, snapshot),
             RoomCmd::Verdict {
                 peer,
@@ -219,6 +226,7 @@ impl Room {
         peer: PeerHandle,
         since_seq: Option<u64>,
         access: Access,
+        joiner: Joiner,
     ) -> Result<Joined, JoinError> {
         let writer = match self.state.check_join(&access) {
             Err(code) => {
@@ -227,6 +235,19 @@ impl Room {
             }
             Ok(Admission::Known(writer)) => writer,
             Ok(Admission::Create(writer, check)) => {
+                let client = joiner.client;
+                if !joiner.may_create {
+                    tracing::info!(room = %self.id, %client, "room creation refused: no valid creation token");
+                    return Err(JoinError::Refused(ErrorCode::TokenRequired));
+                }
+                if !self
+                    .relay
+                    .addresses
+                    .create(client, std::time::Instant::now())
+                {
+                    tracing::info!(room = %self.id, %client, "room creation refused: too many from this address");
+                    return Err(JoinError::Refused(ErrorCode::TooManyCreations));
+                }
                 if let Err(e) = self
                     .relay
                     .store
@@ -234,7 +255,10 @@ impl Room {
                     .await
                 {
                     tracing::error!(room = %self.id, error = %e, "could not create room");
-                    return Err(JoinError::Refused(ErrorCode::StorageFailed));
+                    return Err(JoinError::Refused(match e {
+                        StoreError::Full => ErrorCode::QuotaExceeded,
+                        _ => ErrorCode::StorageFailed,
+                    }));
                 }
                 tracing::info!(room = %self.id, "room created");
                 self.state.created(writer, check);
@@ -271,7 +295,7 @@ impl Room {
                     }
                 }
                 Effect::Presence { to, frame } => match self.peers.get(&to) {
-                    Some(peer) if peer.tx.capacity() < peer.tx.max_capacity() / 2 => {
+                    Some(peer) if !peer.tx.half_free() => {
                         metrics.awareness_dropped.fetch_add(1, Relaxed);
                     }
                     Some(_) => {
@@ -328,8 +352,8 @@ impl Room {
                 self.relay.metrics.fanout_frames.fetch_add(1, Relaxed);
                 None
             }
-            Err(mpsc::error::TrySendError::Full(_)) => Some(self.state.lagging(to)),
-            Err(mpsc::error::TrySendError::Closed(_)) => Some(self.state.leave(to)),
+            Err(Refused::Full) => Some(self.state.lagging(to)),
+            Err(Refused::Closed) => Some(self.state.leave(to)),
         }
     }
 
@@ -383,7 +407,7 @@ impl CatchUpTask {
         }
     }
 
-    async fn read(&self) -> Result<bool, crate::store::StoreError> {
+    async fn read(&self) -> Result<bool, StoreError> {
         let mut catch_up = self
             .store
             .catch_up(self.room, self.since, self.upto, self.chunk_bytes)
@@ -397,8 +421,14 @@ impl CatchUpTask {
         if !self.send(welcome).await {
             return Ok(false);
         }
-        while let Some(chunk) = catch_up.chunks.next().await {
-            if !self.send(ServerMsg::Updates(chunk?)).await {
+        // The snapshot's ciphertext, then the updates, a chunk at a time:
+        // each waits for room in the peer's queue before the next is read.
+        while let Some(piece) = catch_up.chunks.next().await {
+            let msg = match piece? {
+                Piece::Snapshot(bytes) => ServerMsg::SnapshotChunk(bytes),
+                Piece::Updates(chunk) => ServerMsg::Updates(chunk),
+            };
+            if !self.send(msg).await {
                 return Ok(false);
             }
         }
@@ -437,8 +467,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    use crate::outbox::Inbox as Receiver;
     use protocol::{DocKeys, MsgId, StoredSnapshot};
-    use tokio::sync::mpsc::Receiver;
 
     use crate::testing::{self, editor, next, peer, relay, wait_until, WAIT};
 
@@ -448,7 +478,7 @@ mod tests {
         keys: &DocKeys,
         capacity: usize,
         since: Option<u64>,
-    ) -> (PeerHandle, Receiver<Bytes>, Joined) {
+    ) -> (PeerHandle, Receiver, Joined) {
         let (handle, rx) = peer(relay, capacity);
         let joined = relay
             .rooms
@@ -476,7 +506,7 @@ mod tests {
     }
 
     /// Read a peer's catch-up; the sequence numbers it held.
-    async fn caught_up(rx: &mut Receiver<Bytes>) -> (u64, Vec<u64>) {
+    async fn caught_up(rx: &mut Receiver) -> (u64, Vec<u64>) {
         let ServerMsg::Welcome {
             head_seq, pending, ..
         } = next(rx).await
@@ -497,7 +527,7 @@ mod tests {
         }
     }
 
-    async fn acked(rx: &mut Receiver<Bytes>, n: u8) -> u64 {
+    async fn acked(rx: &mut Receiver, n: u8) -> u64 {
         match next(rx).await {
             ServerMsg::Ack { msg_id, seq } if msg_id == id(n) => seq,
             other => panic!("{other:?} instead of an ack for {n}"),
@@ -763,10 +793,14 @@ mod tests {
                 ..
             } => {
                 assert_eq!((head_seq, pending), (3, 1));
-                assert_eq!(s, snapshot);
+                assert_eq!(s, snapshot.head());
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(
+            next(&mut bob_rx).await,
+            ServerMsg::SnapshotChunk(snapshot.ciphertext.clone())
+        );
         testing::stop(&relay).await;
     }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use protocol::{ErrorCode, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mailbox::{Access, JoinError, Joined, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::room::Room;
 use crate::Relay;
 
@@ -78,7 +78,9 @@ impl Rooms {
         false
     }
 
-    /// Join `id`, opening the room if needed.
+    /// Join `id` from this machine, opening the room if needed: what the
+    /// crate's tests use.
+    #[cfg(test)]
     pub async fn join(
         &self,
         relay: &Arc<Relay>,
@@ -87,6 +89,25 @@ impl Rooms {
         since_seq: Option<u64>,
         access: Access,
     ) -> Result<Joined, ErrorCode> {
+        let local = Joiner {
+            client: crate::addresses::IpKey::of(std::net::Ipv4Addr::LOCALHOST.into()),
+            may_create: true,
+        };
+        self.join_from(relay, id, peer, since_seq, access, local)
+            .await
+    }
+
+    /// Join `id` for `joiner`, opening the room if needed; a creation
+    /// counts against its address's budget, and needs its token.
+    pub async fn join_from(
+        &self,
+        relay: &Arc<Relay>,
+        id: RoomId,
+        peer: &PeerHandle,
+        since_seq: Option<u64>,
+        access: Access,
+        joiner: Joiner,
+    ) -> Result<Joined, ErrorCode> {
         for _ in 0..JOIN_ATTEMPTS {
             let (generation, tx) = self.get_or_spawn(relay, id)?;
             let (reply, answer) = oneshot::channel();
@@ -94,6 +115,7 @@ impl Rooms {
                 peer: peer.clone(),
                 since_seq,
                 access,
+                joiner,
                 reply,
             };
             if tx.send(join).await.is_err() {
@@ -124,7 +146,6 @@ pub(crate) mod tests {
     use std::sync::atomic::AtomicBool;
     use std::time::Duration;
 
-    use bytes::Bytes;
     use protocol::{DocKeys, EditSecret, ServerMsg};
     use tokio::sync::Notify;
 
@@ -149,7 +170,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn peer(relay: &Relay) -> (PeerHandle, mpsc::Receiver<Bytes>) {
+    fn peer(relay: &Relay) -> (PeerHandle, crate::outbox::Inbox) {
         testing::peer(relay, 64)
     }
 

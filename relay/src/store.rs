@@ -32,9 +32,15 @@
 //!   stored snapshot is refused with [`StoreError::StaleSnapshot`] and
 //!   fails nothing else.
 //! - [`Store::catch_up`]: one consistent view of the history a client
-//!   lacks: the snapshot, if the client needs it, then the updates after
-//!   it, as a stream of chunks. A compaction committed while the stream is
-//!   read must not make it skip or repeat updates.
+//!   lacks: the snapshot's head, if the client needs it, then its
+//!   ciphertext in pieces, then the updates after it, as a stream of
+//!   chunks of about `chunk_bytes` each, read as the caller takes them (so
+//!   a catch-up holds about one chunk, never a whole snapshot). A
+//!   compaction committed while the stream is read must not make it skip
+//!   or repeat updates.
+//! - Quotas: a backend refuses a write that would take its storage past
+//!   its limit (or that the disk cannot hold) with [`StoreError::Full`],
+//!   alone, and stores nothing of it; [`Usage`] says how full it is.
 //! - [`Store::close`]: finish every queued write; later writes fail with
 //!   [`StoreError::Closed`]; reads keep working.
 //!
@@ -59,12 +65,13 @@ pub(crate) mod conformance;
 
 pub(crate) mod sqlite;
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
-use protocol::{MsgId, ReadCheck, RoomId, Signature, StoredSnapshot, StoredUpdate};
+use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot, StoredUpdate};
 
 pub(crate) use sqlite::SqliteStore;
 
@@ -84,10 +91,17 @@ pub enum StoreError {
     StaleSnapshot,
     #[error("sequence number {0} is already stored in this room")]
     Conflict(u64),
+    #[error("the storage is full")]
+    Full,
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        // SQLITE_FULL: the database reached `max_page_count` (the storage
+        // quota) or the disk is full.
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return StoreError::Full;
+        }
         StoreError::Sqlite(Arc::new(e))
     }
 }
@@ -95,8 +109,51 @@ impl From<rusqlite::Error> for StoreError {
 /// Resolves once a write is durable (or failed).
 pub(crate) type Commit = BoxFuture<'static, Result<(), StoreError>>;
 
-/// Chunks of stored updates, in sequence order.
-pub(crate) type Chunks = BoxStream<'static, Result<Vec<StoredUpdate>, StoreError>>;
+/// One piece of a catch-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// The next bytes of the snapshot's ciphertext.
+    Snapshot(Vec<u8>),
+    /// Stored updates, in sequence order.
+    Updates(Vec<StoredUpdate>),
+}
+
+/// A catch-up's pieces: the snapshot's, then the updates'.
+pub(crate) type Chunks = BoxStream<'static, Result<Piece, StoreError>>;
+
+/// How full the storage is, for rooms to refuse an update before they
+/// forward it; the backend itself refuses what does not fit.
+#[derive(Debug)]
+pub(crate) struct Usage {
+    used: AtomicU64,
+    limit: u64,
+}
+
+impl Usage {
+    pub fn new(limit: u64) -> Arc<Self> {
+        Arc::new(Self {
+            used: AtomicU64::new(0),
+            limit,
+        })
+    }
+
+    pub fn set_used(&self, used: u64) {
+        self.used.store(used, Relaxed);
+    }
+
+    pub fn used(&self) -> u64 {
+        self.used.load(Relaxed)
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Bytes that can still be stored.
+    pub fn free(&self) -> u64 {
+        self.limit.saturating_sub(self.used())
+    }
+}
 
 /// One update as a room appends it: the ciphertext is shared with the frame
 /// the room forwards, not copied.
@@ -120,6 +177,8 @@ pub(crate) struct RoomRecord {
     pub head_seq: u64,
     /// How far the snapshot reaches (0 without one).
     pub snapshot_covers: u64,
+    /// The snapshot's ciphertext bytes (0 without one).
+    pub snapshot_bytes: u64,
     /// Updates after the snapshot, and their ciphertext bytes.
     pub log_updates: u64,
     pub log_bytes: u64,
@@ -131,10 +190,11 @@ pub(crate) struct RoomRecord {
     pub covered: Vec<(u64, Vec<MsgId>)>,
 }
 
-/// A client's missing history: the snapshot it starts from (if it needs
-/// one), how many updates follow, and those updates.
+/// A client's missing history: the head of the snapshot it starts from
+/// (if it needs one), how many updates follow, and the pieces: the
+/// snapshot's ciphertext, then the updates.
 pub(crate) struct CatchUp {
-    pub snapshot: Option<StoredSnapshot>,
+    pub snapshot: Option<SnapshotHead>,
     pub pending: u64,
     pub chunks: Chunks,
 }
@@ -168,7 +228,7 @@ pub(crate) trait Store: Send + Sync + 'static {
 
     /// Read what a client that applied up to `since` lacks, up to `upto`:
     /// the snapshot if `since` is `None` or behind it, then every update
-    /// after the snapshot (or after `since`) up to `upto`, in chunks of
+    /// after the snapshot (or after `since`) up to `upto`, in pieces of
     /// about `chunk_bytes`.
     fn catch_up(
         &self,

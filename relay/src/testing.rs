@@ -6,11 +6,10 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use protocol::{DocKeys, EditSecret, ServerMsg};
-use tokio::sync::mpsc;
 
 use crate::mailbox::{Closer, PeerHandle};
+use crate::outbox::{outbox, Inbox};
 use crate::Relay;
 
 /// How long any single wait may take before a test fails.
@@ -26,9 +25,10 @@ pub fn relay(tweak: impl FnOnce(&mut crate::Config)) -> (tempfile::TempDir, Arc<
     (dir, relay)
 }
 
-/// A peer whose outbound queue holds `capacity` frames.
-pub fn peer(relay: &Relay, capacity: usize) -> (PeerHandle, mpsc::Receiver<Bytes>) {
-    let (tx, rx) = mpsc::channel(capacity);
+/// A peer whose outbound queue holds `capacity` frames (and the relay's
+/// configured bytes).
+pub fn peer(relay: &Relay, capacity: usize) -> (PeerHandle, Inbox) {
+    let (tx, rx) = outbox(capacity, relay.config.limits.outbound_queue_bytes);
     let handle = PeerHandle {
         id: relay.next_peer.fetch_add(1, Relaxed),
         tx,
@@ -51,7 +51,7 @@ pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// The next frame a peer was sent, decoded.
-pub async fn next(rx: &mut mpsc::Receiver<Bytes>) -> ServerMsg {
+pub async fn next(rx: &mut Inbox) -> ServerMsg {
     let frame = tokio::time::timeout(WAIT, rx.recv())
         .await
         .expect("a frame in time")

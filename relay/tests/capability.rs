@@ -164,7 +164,7 @@ async fn with_creation_tokens_a_room_is_created_only_with_one_and_existing_rooms
     assert_eq!(said, vec![refusal(ErrorCode::TokenRequired)]);
 
     let engine = Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new())
-        .with_token(Some("group-secret".into()));
+        .with_creation_token(Some("group-secret".into()));
     let mut alice = Client::join_with(engine, &relay.url()).await?;
     let id = alice.type_at_end("made with the token").await?;
     alice.ack(id).await?;

@@ -3,12 +3,19 @@
 //! tests' hooks: `data-state` (connecting, online, offline, reconnecting),
 //! `data-pending` (edits not yet acknowledged), `data-synced`, `data-seq`
 //! (the last sequence number applied).
+//!
+//! When the relay refuses to create the document without its creation
+//! token, the line below asks for it in a small form (`#token-form`); the
+//! token is then kept in this browser ([`crate::creation_token`]).
 
+use leptos::html::Input;
 use leptos::prelude::*;
+use leptos::web_sys::SubmitEvent;
+use protocol::ErrorCode;
 
 use crate::locale::use_locale;
-use crate::session::use_status;
-use crate::status::Connection;
+use crate::session::{use_status, use_token};
+use crate::status::{Connection, Problem};
 
 #[component]
 pub fn StatusLine() -> impl IntoView {
@@ -40,6 +47,44 @@ pub fn StatusLine() -> impl IntoView {
             .get()
             .and_then(|problem| locale.strings().problem(problem))
     };
+    let token = use_token();
+    let input: NodeRef<Input> = NodeRef::new();
+    let asked = move || {
+        matches!(
+            status.problem.get(),
+            Some(Problem::Refused {
+                code: ErrorCode::TokenRequired,
+                ..
+            })
+        )
+    };
+    let give = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Some(input) = input.get() {
+            token.give.run(input.value());
+        }
+    };
+    let form = move || {
+        asked().then(|| {
+            view! {
+                <form id="token-form" class="token-form" on:submit=give>
+                    <label for="creation-token">{move || locale.strings().token_label}</label>
+                    " "
+                    <input
+                        id="creation-token"
+                        type="password"
+                        node_ref=input
+                        maxlength=protocol::wire::MAX_TOKEN_BYTES.to_string()
+                        autocomplete="off"
+                    />
+                    " "
+                    <button type="submit">{move || locale.strings().token_save}</button>
+                    " "
+                    <small>{move || locale.strings().token_hint}</small>
+                </form>
+            }
+        })
+    };
     view! {
         <div
             id="status"
@@ -57,5 +102,6 @@ pub fn StatusLine() -> impl IntoView {
         <p id="problem" class="error" role="alert">
             {problem}
         </p>
+        {form}
     }
 }

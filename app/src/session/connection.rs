@@ -23,6 +23,7 @@ use protocol::session::Phase;
 
 use super::text::MAX_UPDATE_BYTES;
 use super::{Core, DocSession};
+use crate::creation_token;
 use crate::platform::socket::Socket;
 use crate::platform::{millis, page};
 use crate::status::{backoff, Connection, Problem};
@@ -47,6 +48,9 @@ pub(super) struct Relay {
     pub attempt: u32,
     /// The next attempt, cancelled when dropped.
     retry: Option<Timeout>,
+    /// The relay refused to create the document without its creation
+    /// token: no more attempts until the person gives one.
+    pub token_asked: bool,
 }
 
 /// A socket, and whether it still answers.
@@ -154,7 +158,7 @@ impl DocSession {
         };
         let go = self.with_core(|c| {
             c.relay.stop_retrying();
-            if c.closed || c.relay.connected() || !c.saving.ready {
+            if c.closed || c.relay.connected() || !c.saving.ready || c.relay.token_asked {
                 return false;
             }
             c.out.connection = Some(if c.relay.attempt == 0 {
@@ -174,6 +178,7 @@ impl DocSession {
             move || {
                 self.with_core(|c| {
                     c.integrity.refused_hello = false;
+                    c.session.set_creation_token(creation_token::saved());
                     let hello = c.session.hello();
                     c.send(&hello);
                 });
@@ -220,6 +225,11 @@ impl DocSession {
             // Dropping the socket drops this very callback: wasm-bindgen
             // frees it once it returns.
             c.drop_socket();
+            if c.relay.token_asked {
+                // The refusal says it all; wait for the token.
+                c.out.connection = Some(Connection::Offline);
+                return true;
+            }
             let told = c.integrity.refused_hello && code == protocol::close::REFUSED;
             if let Some(problem) = Problem::from_close(code).filter(|_| !told) {
                 c.out.problem = Some(Some(problem));
@@ -254,6 +264,21 @@ impl DocSession {
     /// The browser says the network is back: try now.
     pub(super) fn network_back(self) {
         self.with_core(|c| c.relay.attempt = c.relay.attempt.max(1));
+        self.connect();
+    }
+
+    /// The person gave the relay's creation token: keep it, and try again.
+    pub(super) fn give_creation_token(self, token: &str) {
+        let token = creation_token::clean(token);
+        if token.is_empty() {
+            return;
+        }
+        creation_token::keep(&token);
+        self.with_core(|c| {
+            c.relay.token_asked = false;
+            c.relay.attempt = 0;
+            c.out.problem = Some(None);
+        });
         self.connect();
     }
 

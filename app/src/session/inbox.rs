@@ -161,6 +161,9 @@ impl Core {
                                 | ErrorCode::WrongRoomKey
                         );
                     }
+                    if code == ErrorCode::TokenRequired {
+                        self.relay.token_asked = true;
+                    }
                     self.out.problem = Some(Some(Problem::Refused { code, dropped }));
                 }
                 Incoming::Invalid { seq, error } => {

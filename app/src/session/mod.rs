@@ -75,6 +75,27 @@ use tabs::Hold;
 pub use roster::{use_room_presence, RoomPresence};
 pub use signals::{use_status, Status};
 pub use tabs::{use_tab, Tab, TabHandle};
+
+/// A way to give the relay its creation token, when it asked for one
+/// (the status line's form). Provided once by the document page's session;
+/// read with [`use_token`].
+#[derive(Clone, Copy)]
+pub struct TokenHandle {
+    pub give: Callback<String>,
+}
+
+impl TokenHandle {
+    fn new(session: DocSession) -> Self {
+        TokenHandle {
+            give: Callback::new(move |token: String| session.give_creation_token(&token)),
+        }
+    }
+}
+
+/// The [`TokenHandle`] the document page provides.
+pub fn use_token() -> TokenHandle {
+    use_context().expect("the document page provides its TokenHandle")
+}
 pub use text::{use_doc_text, DocText, MAX_UPDATE_BYTES};
 
 /// The open document's state; see the module docs.
@@ -181,6 +202,7 @@ impl DocSession {
         provide_context(DocText::new(me));
         provide_context(RoomPresence::new(me));
         provide_context(TabHandle::new(me));
+        provide_context(TokenHandle::new(me));
 
         let ticking = vec![me.start_presence(), me.start_watchdog()];
         core.borrow_mut().ticking = ticking;

@@ -48,6 +48,16 @@
 //! - **Compaction hints.** After `compaction.updates` updates or
 //!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
 //!   asked for a snapshot.
+//! - **Quotas.** The room counts what it stores: its snapshot and each
+//!   update after it, ciphertext plus [`ROW_BYTES`] for the row (ids,
+//!   signature, keys), committed or in flight. An update that would take
+//!   it past `room_quota`, or past the free space the store reports
+//!   ([`RoomState::set_storage_free`]), is refused with `QuotaExceeded`
+//!   before it gets a number: it is neither stored nor forwarded, and the
+//!   room can still be read. A snapshot is refused for the quota only if
+//!   it would make the room larger than it is and past the quota; one
+//!   that makes room is always taken. A write the store refuses as full
+//!   is reported the same way.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -61,6 +71,10 @@ use crate::config::Compaction;
 use crate::mailbox::Access;
 use crate::store::{Entry, RoomRecord, StoreError};
 
+/// What a stored row costs besides its ciphertext: the room id, sequence
+/// number, message id and signature, and the b-tree's own overhead.
+pub(crate) const ROW_BYTES: u64 = 128;
+
 /// The limits a room's state enforces.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -69,6 +83,10 @@ pub(crate) struct Settings {
     /// Frames held for a peer being caught up before it counts as lagging
     /// (the size of its outbound queue).
     pub hold_cap: usize,
+    /// Bytes held for a peer being caught up before it counts as lagging.
+    pub hold_bytes: usize,
+    /// Bytes the room may store (see the module docs).
+    pub room_quota: u64,
     pub compaction: Compaction,
     /// How far past the stored head a loaded room starts numbering.
     pub seq_gap: u64,
@@ -186,6 +204,8 @@ struct Proposal {
 struct Peer {
     /// Frames held back while the peer is being caught up.
     held: Option<Vec<Bytes>>,
+    /// Their bytes.
+    held_bytes: usize,
 }
 
 /// A write the room waits on, in submission order.
@@ -202,6 +222,7 @@ enum InFlight {
         covers_upto: u64,
         msg_id: MsgId,
         from: PeerId,
+        bytes: u64,
     },
 }
 
@@ -233,6 +254,13 @@ pub(crate) struct RoomState {
     snapshot_covers: u64,
     /// Highest `covers_upto` stored or being stored.
     snapshot_claimed: u64,
+    /// The snapshot's ciphertext bytes.
+    snapshot_bytes: u64,
+    /// Bytes stored (snapshot and log, rows counted), and in flight.
+    stored_bytes: u64,
+    in_flight_bytes: u64,
+    /// Free space the store last reported.
+    storage_free: u64,
     /// Log length and bytes at which to ask for the next snapshot.
     next_hint: (u64, u64),
     stopping: bool,
@@ -267,6 +295,10 @@ impl RoomState {
             log_bytes: 0,
             snapshot_covers: 0,
             snapshot_claimed: 0,
+            snapshot_bytes: 0,
+            stored_bytes: 0,
+            in_flight_bytes: 0,
+            storage_free: u64::MAX,
             next_hint,
             stopping: false,
         }
@@ -288,7 +320,11 @@ impl RoomState {
         self.committed = self.assigned;
         self.snapshot_covers = record.snapshot_covers;
         self.snapshot_claimed = record.snapshot_covers;
+        self.snapshot_bytes = record.snapshot_bytes;
         self.log_bytes = record.log_bytes;
+        self.stored_bytes = Self::snapshot_cost(record.snapshot_bytes)
+            + record.log_bytes
+            + record.log_updates * ROW_BYTES;
         // Per-update sizes are not needed exactly after a restart: spread
         // the total evenly, which keeps the byte threshold honest on average.
         let each = record.log_bytes / record.log_updates.max(1);
@@ -345,7 +381,7 @@ impl RoomState {
         // A client ahead of the relay (its data was restored from an older
         // backup, say) is sent everything the relay has.
         let since = since.filter(|s| *s <= self.committed);
-        let held = self
+        let held: Vec<Bytes> = self
             .in_flight
             .iter()
             .filter_map(|w| match w {
@@ -353,7 +389,14 @@ impl RoomState {
                 InFlight::Snapshot { .. } => None,
             })
             .collect();
-        self.peers.insert(peer, Peer { held: Some(held) });
+        let held_bytes = held.iter().map(Bytes::len).sum();
+        self.peers.insert(
+            peer,
+            Peer {
+                held: Some(held),
+                held_bytes,
+            },
+        );
         vec![Effect::CatchUp {
             peer,
             since,
@@ -424,6 +467,14 @@ impl RoomState {
             );
             return out;
         }
+        let cost = ciphertext.len() as u64 + ROW_BYTES;
+        let room_after = self.stored_bytes + self.in_flight_bytes + cost;
+        if room_after > self.settings.room_quota || self.in_flight_bytes + cost > self.storage_free
+        {
+            self.refuse(&mut out, from, ErrorCode::QuotaExceeded, Some(msg_id));
+            return out;
+        }
+        self.in_flight_bytes += cost;
         self.assigned += 1;
         let seq = self.assigned;
         self.msg_ids.insert(msg_id, seq);
@@ -457,12 +508,16 @@ impl RoomState {
         let mut out = Vec::new();
         let msg_id = Some(snapshot.msg_id);
         let waiting = self.proposal.as_ref().map_or(0, |p| p.snapshot.covers_upto);
+        let after = Self::snapshot_cost(snapshot.ciphertext.len() as u64)
+            + self.log_cost_after(snapshot.covers_upto);
         let refusal = if self.stopping {
             Some(ErrorCode::ShuttingDown)
         } else if snapshot.covers_upto > self.committed {
             Some(ErrorCode::InvalidSnapshot)
         } else if snapshot.covers_upto <= self.snapshot_claimed.max(waiting) {
             Some(ErrorCode::StaleSnapshot)
+        } else if after > self.settings.room_quota && after > self.stored_bytes {
+            Some(ErrorCode::QuotaExceeded)
         } else {
             None
         };
@@ -527,6 +582,7 @@ impl RoomState {
                     covers_upto: p.snapshot.covers_upto,
                     msg_id: p.snapshot.msg_id,
                     from: p.from,
+                    bytes: p.snapshot.ciphertext.len() as u64,
                 });
                 out.push(Effect::Snapshot(p.snapshot));
             }
@@ -590,15 +646,22 @@ impl RoomState {
                 ..
             } => {
                 self.committed = seq;
+                let cost = len + ROW_BYTES;
+                self.in_flight_bytes = self.in_flight_bytes.saturating_sub(cost);
                 match result {
                     Ok(()) => {
                         self.log.push_back((seq, len));
                         self.log_bytes += len;
+                        self.stored_bytes += cost;
                         self.send(&mut out, from, encode(&ServerMsg::Ack { msg_id, seq }));
                     }
-                    Err(_) => {
+                    Err(e) => {
                         self.msg_ids.remove(&msg_id);
-                        self.refuse(&mut out, from, ErrorCode::StorageFailed, Some(msg_id));
+                        let code = match e {
+                            StoreError::Full => ErrorCode::QuotaExceeded,
+                            _ => ErrorCode::StorageFailed,
+                        };
+                        self.refuse(&mut out, from, code, Some(msg_id));
                     }
                 }
                 self.pay_late_acks(&mut out);
@@ -608,9 +671,11 @@ impl RoomState {
                 covers_upto,
                 msg_id,
                 from,
+                bytes,
             } => match result {
                 Ok(()) => {
                     self.snapshot_covers = covers_upto;
+                    self.snapshot_bytes = bytes;
                     while self.log.front().is_some_and(|(s, _)| *s <= covers_upto) {
                         if let Some((_, len)) = self.log.pop_front() {
                             self.log_bytes -= len.min(self.log_bytes);
@@ -625,6 +690,7 @@ impl RoomState {
                     covered.sort_unstable();
                     self.covered
                         .push(covers_upto, covered.into_iter().map(|(_, id)| id).collect());
+                    self.stored_bytes = Self::snapshot_cost(bytes) + self.log_cost_after(0);
                     self.msg_ids.retain(|_, seq| *seq > covers_upto);
                     let c = &self.settings.compaction;
                     self.next_hint = (c.updates, c.bytes);
@@ -635,6 +701,7 @@ impl RoomState {
                     self.snapshot_claimed = self.snapshot_covers;
                     let code = match e {
                         StoreError::StaleSnapshot => ErrorCode::StaleSnapshot,
+                        StoreError::Full => ErrorCode::QuotaExceeded,
                         _ => ErrorCode::StorageFailed,
                     };
                     self.refuse(&mut out, from, code, Some(msg_id));
@@ -642,6 +709,36 @@ impl RoomState {
             },
         }
         out
+    }
+
+    /// The store has `free` bytes left (the relay's storage quota, or the
+    /// disk); updates that would not fit are refused from now on.
+    pub fn set_storage_free(&mut self, free: u64) {
+        self.storage_free = free;
+    }
+
+    /// Bytes the room stores, rows counted.
+    #[cfg(test)]
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored_bytes
+    }
+
+    /// What a snapshot of `bytes` costs (nothing without one).
+    fn snapshot_cost(bytes: u64) -> u64 {
+        if bytes == 0 {
+            0
+        } else {
+            bytes + ROW_BYTES
+        }
+    }
+
+    /// What the committed log after `seq` costs.
+    fn log_cost_after(&self, seq: u64) -> u64 {
+        self.log
+            .iter()
+            .filter(|(s, _)| *s > seq)
+            .map(|(_, len)| len + ROW_BYTES)
+            .sum()
     }
 
     /// Shutdown began: refuse new writes; what is in flight still lands.
@@ -675,7 +772,13 @@ impl RoomState {
             return;
         };
         match &mut peer.held {
-            Some(held) if held.len() < self.settings.hold_cap => held.push(frame),
+            Some(held)
+                if held.len() < self.settings.hold_cap
+                    && peer.held_bytes + frame.len() <= self.settings.hold_bytes =>
+            {
+                peer.held_bytes += frame.len();
+                held.push(frame);
+            }
             Some(_) => self.remove(out, to, true),
             None => out.push(Effect::Send { to, frame }),
         }
@@ -774,6 +877,8 @@ mod tests {
         Settings {
             max_peers: 8,
             hold_cap: 4,
+            hold_bytes: 1 << 20,
+            room_quota: u64::MAX,
             compaction: Compaction {
                 updates: 1000,
                 bytes: 1 << 30,
@@ -892,6 +997,46 @@ mod tests {
     }
 
     #[test]
+    fn past_the_room_quota_updates_are_refused_unstored_and_a_smaller_snapshot_makes_room() {
+        let each = 10 + ROW_BYTES;
+        let mut room = room_with(
+            Settings {
+                room_quota: 3 * each,
+                ..settings()
+            },
+            &[A, B],
+        );
+        for n in 1..=3 {
+            assert_eq!(appended(&update(&mut room, A, n)), vec![u64::from(n)]);
+        }
+        // In flight counts: the fourth is refused before any commit lands.
+        let out = update(&mut room, A, 4);
+        assert_eq!(appended(&out), Vec::<u64>::new(), "not stored");
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::QuotaExceeded, Some(id(4))))],
+            "not forwarded"
+        );
+        for _ in 0..3 {
+            room.committed(Ok(()));
+        }
+        assert_eq!(room.stored_bytes(), 3 * each);
+        // A snapshot smaller than what it replaces is taken (B confirms it).
+        let out = stored(&mut room, A, snap(3));
+        assert!(out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
+        room.committed(Ok(()));
+        assert_eq!(room.stored_bytes(), 3 + ROW_BYTES);
+        assert_eq!(appended(&update(&mut room, A, 5)), vec![4]);
+        // The relay's storage as a whole is full: refused the same way.
+        room.set_storage_free(0);
+        let out = update(&mut room, B, 6);
+        assert_eq!(
+            sent(&out),
+            vec![(B, error(ErrorCode::QuotaExceeded, Some(id(6))))]
+        );
+    }
+
+    #[test]
     fn the_author_is_acknowledged_when_the_commit_lands_not_before() {
         let mut room = room(&[A, B]);
         let out = update(&mut room, A, 1);
@@ -973,6 +1118,7 @@ mod tests {
             write_pk: keys.writer().to_bytes(),
             head_seq: 10,
             snapshot_covers: 4,
+            snapshot_bytes: 0,
             log_updates: 2,
             log_bytes: 20,
             msg_ids: vec![(id(7), 7), (id(10), 10)],
@@ -1024,6 +1170,7 @@ mod tests {
             write_pk: keys.writer().to_bytes(),
             head_seq: 2,
             snapshot_covers: 0,
+            snapshot_bytes: 0,
             log_updates: 2,
             log_bytes: 100,
             msg_ids: vec![(id(1), 1), (id(2), 2)],

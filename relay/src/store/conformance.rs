@@ -19,9 +19,11 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt as _;
-use protocol::{DocKeys, EditSecret, MsgId, ReadCheck, RoomId, StoredSnapshot, StoredUpdate};
+use protocol::{
+    DocKeys, EditSecret, MsgId, ReadCheck, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate,
+};
 
-use super::{Entry, Store, StoreError};
+use super::{Entry, Piece, Store, StoreError};
 
 /// How a backend is opened on a directory (again, after a restart).
 pub(crate) type Open = fn(PathBuf) -> BoxFuture<'static, Option<Arc<dyn Store>>>;
@@ -46,6 +48,7 @@ macro_rules! store_conformance {
             a_catch_up_is_one_view_even_if_a_snapshot_lands_meanwhile,
             a_room_keeps_its_first_read_check,
             a_snapshot_keeps_the_ids_it_replaced_within_the_bound,
+            a_large_snapshot_is_read_in_pieces_no_larger_than_asked,
         );
     };
     (@tests $open:ident; $($test:ident),* $(,)?) => {
@@ -112,7 +115,8 @@ impl Fixture {
             .await
     }
 
-    /// A whole catch-up: the snapshot, the announced count, the chunks.
+    /// A whole catch-up: the snapshot (its pieces put together), the
+    /// announced count, the chunks of updates.
     async fn read(
         &self,
         room: RoomId,
@@ -120,18 +124,57 @@ impl Fixture {
         upto: u64,
         chunk_bytes: usize,
     ) -> (Option<StoredSnapshot>, u64, Vec<Vec<StoredUpdate>>) {
+        let (snapshot, pending, pieces, chunks) =
+            self.read_pieces(room, since, upto, chunk_bytes).await;
+        let snapshot = snapshot.map(|head| {
+            let ciphertext = pieces.concat();
+            assert_eq!(ciphertext.len() as u64, head.len, "the announced length");
+            StoredSnapshot {
+                covers_upto: head.covers_upto,
+                msg_id: head.msg_id,
+                ciphertext,
+                signature: head.signature,
+            }
+        });
+        (snapshot, pending, chunks)
+    }
+
+    /// A whole catch-up as it comes: the snapshot's head, its pieces, the
+    /// announced count, the chunks of updates (every snapshot piece before
+    /// any update).
+    async fn read_pieces(
+        &self,
+        room: RoomId,
+        since: Option<u64>,
+        upto: u64,
+        chunk_bytes: usize,
+    ) -> (
+        Option<SnapshotHead>,
+        u64,
+        Vec<Vec<u8>>,
+        Vec<Vec<StoredUpdate>>,
+    ) {
         let mut catch_up = self
             .store
             .catch_up(room, since, upto, chunk_bytes)
             .await
             .expect("catch-up");
-        let mut chunks = Vec::new();
-        while let Some(chunk) = catch_up.chunks.next().await {
-            let chunk = chunk.expect("a chunk");
-            assert!(!chunk.is_empty(), "no empty chunks");
-            chunks.push(chunk);
+        let (mut pieces, mut chunks) = (Vec::new(), Vec::new());
+        while let Some(piece) = catch_up.chunks.next().await {
+            match piece.expect("a chunk") {
+                Piece::Snapshot(bytes) => {
+                    assert!(chunks.is_empty(), "the snapshot comes before the updates");
+                    assert!(catch_up.snapshot.is_some(), "a snapshot was announced");
+                    assert!(!bytes.is_empty(), "no empty pieces");
+                    pieces.push(bytes);
+                }
+                Piece::Updates(chunk) => {
+                    assert!(!chunk.is_empty(), "no empty chunks");
+                    chunks.push(chunk);
+                }
+            }
         }
-        (catch_up.snapshot, catch_up.pending, chunks)
+        (catch_up.snapshot, catch_up.pending, pieces, chunks)
     }
 
     /// The sequence numbers a catch-up delivers, checking it announced as
@@ -410,17 +453,23 @@ pub(crate) async fn a_catch_up_is_one_view_even_if_a_snapshot_lands_meanwhile(op
     f.append_all(room, &all).await;
     let mut catch_up = f.store.catch_up(room, None, 50, 1).await.expect("catch-up");
     assert_eq!(catch_up.pending, 50);
-    let first = catch_up
+    let Piece::Updates(first) = catch_up
         .chunks
         .next()
         .await
         .expect("a first chunk")
-        .expect("readable");
+        .expect("readable")
+    else {
+        panic!("updates, without a snapshot")
+    };
     // A snapshot covering everything, committed while the client reads.
     f.snapshot(room, &snapshot(50, 12)).await.expect("snapshot");
     let mut got = first;
     while let Some(chunk) = catch_up.chunks.next().await {
-        got.extend(chunk.expect("a chunk"));
+        match chunk.expect("a chunk") {
+            Piece::Updates(chunk) => got.extend(chunk),
+            Piece::Snapshot(_) => panic!("no snapshot was announced"),
+        }
     }
     assert_eq!(got, stored(&all), "no update skipped, none repeated");
 }
@@ -496,4 +545,36 @@ pub(crate) async fn a_snapshot_keeps_the_ids_it_replaced_within_the_bound(open: 
     f.snapshot(big, &snapshot(20, 4)).await.expect("snapshot");
     let record = f.store.load(big).await.expect("load").expect("a record");
     assert_eq!(record.covered, vec![(20, ids(&many[12..]))]);
+}
+
+pub(crate) async fn a_large_snapshot_is_read_in_pieces_no_larger_than_asked(open: Open) {
+    let Some(f) = Fixture::new(open).await else {
+        return;
+    };
+    let (room, _) = f.create(13).await;
+    f.append_all(room, &entries(1..=3, 13)).await;
+    // A megabyte and a bit: several stored rows, several pieces.
+    let big = StoredSnapshot {
+        covers_upto: 2,
+        msg_id: [13; 16],
+        ciphertext: (0..(1 << 20) + 777).map(|i| (i % 251) as u8).collect(),
+        signature: [13; 64],
+    };
+    f.snapshot(room, &big).await.expect("snapshot");
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    assert_eq!(record.snapshot_bytes, big.ciphertext.len() as u64);
+    let chunk = 200 << 10;
+    let (head, pending, pieces, chunks) = f.read_pieces(room, None, 3, chunk).await;
+    assert_eq!(head, Some(big.head()));
+    assert!(pieces.len() >= 5, "{} pieces", pieces.len());
+    // A piece closes once it reached the size asked: at most a stored row
+    // more than that.
+    assert!(pieces.iter().all(|p| p.len() < chunk + (64 << 10)));
+    assert_eq!(pieces.concat(), big.ciphertext, "every byte, in order");
+    assert_eq!((pending, chunks.concat().len()), (1, 1));
+    // A newer, smaller snapshot leaves none of the bigger one's bytes.
+    let small = snapshot(3, 14);
+    f.snapshot(room, &small).await.expect("snapshot");
+    let (snap, _, _) = f.read(room, None, 3, chunk).await;
+    assert_eq!(snap, Some(small));
 }

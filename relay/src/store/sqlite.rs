@@ -21,6 +21,21 @@
 //! snapshot and every update after it inside one read transaction, on a
 //! blocking thread that hands chunks to the caller's stream as it reads
 //! them, so a compaction committed meanwhile cannot make it skip updates.
+//!
+//! A snapshot's ciphertext is kept in rows of [`SNAPSHOT_ROW`] bytes
+//! (`snapshot_chunks`) and read back row by row, so serving a 32 MiB
+//! snapshot holds about one chunk in memory, not the whole of it. A
+//! database from before that kept it in `snapshots.ciphertext`; opening it
+//! moves those into rows once.
+//!
+//! Quota and a full disk: SQLite is told the storage quota as
+//! `max_page_count`, so the file cannot grow past it, and it answers
+//! `SQLITE_FULL` as it does for a full disk. Both fail the transaction
+//! and store nothing of it; the writer then applies that batch's writes
+//! one transaction each, so the writes that fit (a snapshot that frees
+//! room, a small update) still land and only the others are refused, with
+//! [`StoreError::Full`]. After each commit the writer publishes the bytes
+//! in use ([`Usage`]) for rooms to refuse updates before forwarding them.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::Relaxed;
@@ -29,11 +44,11 @@ use std::thread::JoinHandle;
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
-use protocol::{MsgId, ReadCheck, RoomId, StoredSnapshot, StoredUpdate};
+use protocol::{MsgId, ReadCheck, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{CatchUp, Chunks, Commit, Entry, RoomRecord, Store, StoreError};
+use super::{CatchUp, Chunks, Commit, Entry, Piece, RoomRecord, Store, StoreError, Usage};
 use crate::config::Durability;
 use crate::metrics::Metrics;
 
@@ -60,6 +75,8 @@ const QUEUE: usize = 8192;
 const MAX_IN_FLIGHT: usize = QUEUE + MAX_BATCH;
 /// Catch-up chunks read ahead of the client.
 const READ_AHEAD: usize = 1;
+/// Bytes of a snapshot's ciphertext per stored row.
+pub(crate) const SNAPSHOT_ROW: usize = 64 << 10;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS rooms (
@@ -87,6 +104,12 @@ CREATE TABLE IF NOT EXISTS covered_ids (
     upto INTEGER NOT NULL,
     ids BLOB NOT NULL,
     PRIMARY KEY (room, upto)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshot_chunks (
+    room BLOB NOT NULL,
+    idx INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (room, idx)
 ) WITHOUT ROWID;
 ";
 
@@ -150,18 +173,37 @@ fn blob64(bytes: Vec<u8>) -> Result<[u8; 64], StoreError> {
 }
 
 impl SqliteStore {
-    /// Open (or create) the database in `dir` and start the writer thread.
-    /// Each room keeps at most `remembered_ids` ids of compacted updates.
+    /// Open (or create) the database in `dir` without a quota; each room
+    /// keeps at most `remembered_ids` ids of compacted updates.
+    #[cfg(test)]
     pub fn open(
         dir: &Path,
         durability: Durability,
         remembered_ids: usize,
         metrics: Arc<Metrics>,
     ) -> Result<Self, StoreError> {
+        Self::open_with(
+            dir,
+            durability,
+            remembered_ids,
+            metrics,
+            Usage::new(u64::MAX),
+        )
+    }
+
+    /// Open (or create) the database in `dir`, held to `usage`'s limit,
+    /// and start the writer thread.
+    pub fn open_with(
+        dir: &Path,
+        durability: Durability,
+        remembered_ids: usize,
+        metrics: Arc<Metrics>,
+        usage: Arc<Usage>,
+    ) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::DataDir(dir.to_owned(), Arc::new(e)))?;
         let path = dir.join(DB_FILE);
-        let conn = Connection::open(&path)?;
+        let mut conn = Connection::open(&path)?;
         // Before anything is written: a new database gets small pages (see
         // PAGE_SIZE); an existing one keeps the size it was created with.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
@@ -175,10 +217,17 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
         migrate(&conn)?;
+        move_legacy_snapshots(&mut conn)?;
+        let page_size: u64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        if usage.limit() < u64::MAX {
+            let pages = (usage.limit() / page_size.max(1)).max(1);
+            conn.pragma_update(None, "max_page_count", pages)?;
+        }
+        usage.set_used(used_bytes(&conn)?);
         let (tx, rx) = mpsc::channel(QUEUE);
         let writer = std::thread::Builder::new()
             .name("cahier-store".into())
-            .spawn(move || writer_loop(conn, rx, &metrics))
+            .spawn(move || writer_loop(conn, rx, &metrics, &usage))
             .map_err(|e| StoreError::DataDir(dir.to_owned(), Arc::new(e)))?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -271,7 +320,7 @@ impl Store for SqliteStore {
         let path = self.inner.path.clone();
         async move {
             let (start_tx, start) = oneshot::channel();
-            let (chunk_tx, chunks) = mpsc::channel(READ_AHEAD);
+            let (chunk_tx, chunks) = mpsc::channel::<Result<Piece, StoreError>>(READ_AHEAD);
             tokio::task::spawn_blocking(move || {
                 let mut start_tx = Some(start_tx);
                 let read = CatchUpRead {
@@ -372,6 +421,7 @@ fn load_blocking(path: &Path, room: RoomId) -> Result<Option<RoomRecord>, StoreE
     drop(rows);
     drop(stmt);
     record.snapshot_covers = snapshot_covers(&tx, id)?;
+    record.snapshot_bytes = snapshot_len(&tx, id)?;
     let mut stmt = tx.prepare(
         "SELECT msg_id, seq, length(ciphertext) FROM updates WHERE room = ?1 ORDER BY seq",
     )?;
@@ -388,7 +438,7 @@ fn load_blocking(path: &Path, room: RoomId) -> Result<Option<RoomRecord>, StoreE
     Ok(Some(record))
 }
 
-type Start = Result<(Option<StoredSnapshot>, u64), StoreError>;
+type Start = Result<(Option<SnapshotHead>, u64), StoreError>;
 
 /// One catch-up read, on a blocking thread.
 struct CatchUpRead {
@@ -400,38 +450,41 @@ struct CatchUpRead {
 
 impl CatchUpRead {
     /// In one read transaction: decide where the client starts (`since`, or
-    /// the snapshot if it is behind it or new), send that, then send the
-    /// updates in chunks. Stops early when the reader goes away.
+    /// the snapshot if it is behind it or new), send that, then the
+    /// snapshot's ciphertext and the updates in chunks. Stops early when
+    /// the reader goes away.
     fn run(
         &self,
         path: &Path,
         start_tx: &mut Option<oneshot::Sender<Start>>,
-        chunk_tx: &mpsc::Sender<Result<Vec<StoredUpdate>, StoreError>>,
+        chunk_tx: &mpsc::Sender<Result<Piece, StoreError>>,
     ) -> Result<(), StoreError> {
         let mut conn = SqliteStore::read_conn(path)?;
         let tx = conn.transaction()?;
         let id = self.room.as_bytes().as_slice();
         let covers = snapshot_covers(&tx, id)?;
-        let snapshot = match self.since {
+        let head = match self.since {
             Some(since) if since >= covers => None,
             _ => tx
                 .query_row(
-                    "SELECT covers_upto, msg_id, ciphertext, signature FROM snapshots WHERE room = ?1",
+                    "SELECT covers_upto, msg_id, signature FROM snapshots WHERE room = ?1",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?
-                .map(|(covers_upto, msg_id, ciphertext, signature): (u64, Vec<u8>, Vec<u8>, Vec<u8>)| {
-                    Ok::<_, StoreError>(StoredSnapshot {
-                        covers_upto,
-                        msg_id: blob16(msg_id)?,
-                        ciphertext,
-                        signature: blob64(signature)?,
-                    })
-                })
+                .map(
+                    |(covers_upto, msg_id, signature): (u64, Vec<u8>, Vec<u8>)| {
+                        Ok::<_, StoreError>(SnapshotHead {
+                            covers_upto,
+                            msg_id: blob16(msg_id)?,
+                            len: snapshot_len(&tx, id)?,
+                            signature: blob64(signature)?,
+                        })
+                    },
+                )
                 .transpose()?,
         };
-        let after = match &snapshot {
+        let after = match &head {
             Some(s) => s.covers_upto,
             None => self.since.unwrap_or(0),
         };
@@ -443,8 +496,29 @@ impl CatchUpRead {
         let Some(start) = start_tx.take() else {
             return Ok(());
         };
-        if start.send(Ok((snapshot, pending))).is_err() {
+        let send_snapshot = head.is_some();
+        if start.send(Ok((head, pending))).is_err() {
             return Ok(());
+        }
+        let send = |piece: Piece| chunk_tx.blocking_send(Ok(piece)).is_ok();
+        if send_snapshot {
+            // Rows of SNAPSHOT_ROW, gathered up to about chunk_bytes.
+            let mut stmt =
+                tx.prepare("SELECT bytes FROM snapshot_chunks WHERE room = ?1 ORDER BY idx")?;
+            let mut rows = stmt.query([id])?;
+            let mut piece = Vec::new();
+            while let Some(row) = rows.next()? {
+                let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                piece.extend_from_slice(bytes);
+                if piece.len() >= self.chunk_bytes
+                    && !send(Piece::Snapshot(std::mem::take(&mut piece)))
+                {
+                    return Ok(());
+                }
+            }
+            if !piece.is_empty() && !send(Piece::Snapshot(piece)) {
+                return Ok(());
+            }
         }
         let mut stmt = tx.prepare(
             "SELECT seq, msg_id, ciphertext, signature FROM updates
@@ -464,20 +538,77 @@ impl CatchUpRead {
                 signature: blob64(row.get(3)?)?,
             });
             if bytes >= self.chunk_bytes {
-                if chunk_tx
-                    .blocking_send(Ok(std::mem::take(&mut batch)))
-                    .is_err()
-                {
+                if !send(Piece::Updates(std::mem::take(&mut batch))) {
                     return Ok(());
                 }
                 bytes = 0;
             }
         }
         if !batch.is_empty() {
-            let _ = chunk_tx.blocking_send(Ok(batch));
+            send(Piece::Updates(batch));
         }
         Ok(())
     }
+}
+
+/// The ciphertext bytes of the room's snapshot (0 without one).
+fn snapshot_len(tx: &rusqlite::Transaction<'_>, room: &[u8]) -> Result<u64, rusqlite::Error> {
+    tx.query_row(
+        "SELECT coalesce(sum(length(bytes)), 0) FROM snapshot_chunks WHERE room = ?1",
+        [room],
+        |r| r.get(0),
+    )
+}
+
+/// Bytes of the database's pages in use (not on the free list).
+fn used_bytes(conn: &Connection) -> Result<u64, rusqlite::Error> {
+    let pages: u64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+    let free: u64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+    let size: u64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+    Ok(pages.saturating_sub(free) * size)
+}
+
+/// Store a snapshot's ciphertext in rows of SNAPSHOT_ROW, replacing the
+/// room's earlier ones.
+fn write_snapshot_rows(
+    tx: &rusqlite::Transaction<'_>,
+    room: &[u8],
+    ciphertext: &[u8],
+) -> Result<(), rusqlite::Error> {
+    tx.prepare_cached("DELETE FROM snapshot_chunks WHERE room = ?1")?
+        .execute([room])?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO snapshot_chunks (room, idx, bytes) VALUES (?1, ?2, ?3)")?;
+    for (idx, piece) in ciphertext.chunks(SNAPSHOT_ROW).enumerate() {
+        insert.execute(params![room, idx as u64, piece])?;
+    }
+    Ok(())
+}
+
+/// Snapshots stored whole in `snapshots.ciphertext` (databases from
+/// before the rows) move into `snapshot_chunks`, once.
+fn move_legacy_snapshots(conn: &mut Connection) -> Result<(), rusqlite::Error> {
+    let tx = conn.transaction()?;
+    let rooms: Vec<Vec<u8>> = tx
+        .prepare("SELECT room FROM snapshots WHERE length(ciphertext) > 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for room in &rooms {
+        let ciphertext: Vec<u8> = tx.query_row(
+            "SELECT ciphertext FROM snapshots WHERE room = ?1",
+            [room],
+            |r| r.get(0),
+        )?;
+        write_snapshot_rows(&tx, room, &ciphertext)?;
+        tx.execute(
+            "UPDATE snapshots SET ciphertext = x'' WHERE room = ?1",
+            [room],
+        )?;
+    }
+    if !rooms.is_empty() {
+        tracing::info!(rooms = rooms.len(), "snapshots moved into rows");
+    }
+    tx.commit()
 }
 
 /// How far the room's snapshot reaches (0 without one).
@@ -560,13 +691,14 @@ fn apply(
                     id,
                     snapshot.covers_upto,
                     snapshot.msg_id.as_slice(),
-                    snapshot.ciphertext,
+                    &[] as &[u8],
                     snapshot.signature.as_slice()
                 ])?;
             if stored == 0 {
                 return Ok(Err(StoreError::StaleSnapshot));
             }
             remember_covered_ids(tx, id, snapshot.covers_upto, *remembered_ids)?;
+            write_snapshot_rows(tx, id, &snapshot.ciphertext)?;
             tx.prepare_cached("DELETE FROM updates WHERE room = ?1 AND seq <= ?2")?
                 .execute(params![id, snapshot.covers_upto])?;
         }
@@ -637,7 +769,12 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Write>, metrics: &Metrics) {
+fn writer_loop(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Write>,
+    metrics: &Metrics,
+    usage: &Usage,
+) {
     let mut stopping = false;
     while !stopping {
         let Some(first) = rx.blocking_recv() else {
@@ -651,18 +788,35 @@ fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Write>, metrics: &Me
             }
         }
         stopping = batch.iter().any(|w| matches!(w.op, Op::Stop));
-        match commit(&mut conn, &batch, metrics) {
-            Ok(results) => {
-                for (write, result) in batch.into_iter().zip(results) {
-                    let _ = write.done.send(result);
-                }
+        let results = match commit(&mut conn, &batch, metrics) {
+            Ok(results) => results,
+            Err(StoreError::Full) => {
+                // Something in the batch does not fit: try each write on
+                // its own, so those that fit land and only the others are
+                // refused.
+                tracing::warn!(
+                    writes = batch.len(),
+                    "storage full: committing the batch one write at a time"
+                );
+                batch
+                    .iter()
+                    .map(|write| {
+                        commit(&mut conn, std::slice::from_ref(write), metrics)
+                            .and_then(|mut one| one.pop().unwrap_or(Err(StoreError::Closed)))
+                    })
+                    .collect()
             }
             Err(e) => {
                 tracing::error!(error = %e, writes = batch.len(), "commit failed; nothing in it was acknowledged");
-                for write in batch {
-                    let _ = write.done.send(Err(e.clone()));
-                }
+                batch.iter().map(|_| Err(e.clone())).collect()
             }
+        };
+        match used_bytes(&conn) {
+            Ok(used) => usage.set_used(used),
+            Err(e) => tracing::warn!(error = %e, "could not measure the database"),
+        }
+        for (write, result) in batch.into_iter().zip(results) {
+            let _ = write.done.send(result);
         }
     }
     rx.close();
