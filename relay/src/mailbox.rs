@@ -35,7 +35,8 @@ pub(crate) enum RoomCmd {
     Join {
         peer: PeerHandle,
         since_seq: Option<u64>,
-        access: Access,
+        /// Boxed: a write key is large beside the other commands.
+        access: Box<Access>,
         /// Who asks, should the room have to be created.
         joiner: Joiner,
         reply: oneshot::Sender<Result<Joined, JoinError>>,

@@ -186,7 +186,7 @@ impl Room {
                 reply,
             } => {
                 let id = peer.id;
-                let answer = self.join(peer, since_seq, access, joiner).await;
+                let answer = self.join(peer, since_seq, *access, joiner).await;
                 if let Err(Ok(_)) = reply.send(answer) {
                     // The connection went away while it waited.
                     self.state.leave(id)
@@ -292,6 +292,22 @@ impl Room {
                 Effect::Send { to, frame } => {
                     if let Some(more) = self.deliver(to, frame) {
                         todo.extend(more);
+                    }
+                }
+                Effect::Ask { to, msg_id, frame } => {
+                    let fits = self
+                        .peers
+                        .get(&to)
+                        .is_some_and(|p| p.tx.fits_well(frame.len()));
+                    if fits {
+                        if let Some(more) = self.deliver(to, frame) {
+                            todo.extend(more);
+                        }
+                    } else {
+                        todo.extend(
+                            self.state
+                                .verdict(to, msg_id, protocol::Verdict::CannotTell),
+                        );
                     }
                 }
                 Effect::Presence { to, frame } => match self.peers.get(&to) {

@@ -114,7 +114,7 @@ impl Rooms {
             let join = RoomCmd::Join {
                 peer: peer.clone(),
                 since_seq,
-                access,
+                access: Box::new(access),
                 joiner,
                 reply,
             };

@@ -122,6 +122,15 @@ pub(crate) enum Effect {
         since: Option<u64>,
         upto: u64,
     },
+    /// Ask `to` to check the proposed snapshot `msg_id` (`frame` is the
+    /// `CheckSnapshot`): like `Send`, but only when the frame fits well in
+    /// its queue; otherwise report [`Verdict::CannotTell`] for it to
+    /// [`RoomState::verdict`], so a big snapshot never makes a checker lag.
+    Ask {
+        to: PeerId,
+        msg_id: MsgId,
+        frame: Bytes,
+    },
     /// What became of a proposed snapshot (count it).
     Proposal(ProposalEvent),
 }
@@ -551,6 +560,7 @@ impl RoomState {
         else {
             return;
         };
+        let msg_id = p.snapshot.msg_id;
         let frame = encode(&ServerMsg::CheckSnapshot {
             snapshot: p.snapshot.clone(),
         });
@@ -558,7 +568,7 @@ impl RoomState {
             p.asked = Some(to);
         }
         out.push(Effect::Proposal(ProposalEvent::Asked));
-        self.send(out, to, frame);
+        out.push(Effect::Ask { to, msg_id, frame });
     }
 
     /// `from`'s answer about the snapshot `msg_id`.
@@ -944,7 +954,9 @@ mod tests {
         effects
             .iter()
             .filter_map(|e| match e {
-                Effect::Send { to, frame } | Effect::Presence { to, frame } => {
+                Effect::Send { to, frame }
+                | Effect::Presence { to, frame }
+                | Effect::Ask { to, frame, .. } => {
                     Some((*to, decode_server(frame).expect("a valid frame")))
                 }
                 _ => None,
