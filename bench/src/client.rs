@@ -371,7 +371,8 @@ impl Worker {
     /// Apply a received update and count the keystrokes it delivers. One
     /// the guard refuses (`model::guard`: nesting that would overflow this
     /// thread's stack, counts that would exhaust it) is set aside and
-    /// recorded as an error, never given to Yrs.
+    /// recorded as an error, never given to Yrs; a panic while applying is
+    /// caught and recorded too.
     fn apply(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
         if let Err(refusal) = model::guard::check(bytes) {
             self.record.error(format!(
@@ -391,7 +392,19 @@ impl Worker {
                 Some((client.get(), lo, hi))
             })
             .collect();
-        self.doc.transact_mut().apply_update(update)?;
+        // A second net, as in client::Engine: a Yrs panic on a crafted
+        // update the guard does not know of yet is one more error.
+        let doc = &self.doc;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            doc.transact_mut().apply_update(update)
+        })) {
+            Ok(applied) => applied?,
+            Err(_) => {
+                self.record
+                    .error("applying a co-author's update panicked".to_owned());
+                return Ok(());
+            }
+        }
         let now = Instant::now();
         let acks = self.spec.kind.acks();
         let measuring = self.record.measuring.get();

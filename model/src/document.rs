@@ -559,7 +559,13 @@ impl Document {
 
     fn integrate(&self, update: &[u8]) -> Result<RemoteChange, DocError> {
         let shape = guard::check(update)?;
-        self.parents().check(&shape)?;
+        let state = self.doc.transact().state_vector();
+        let clock = |client: u64| state.get(&yrs::ClientID::new(client));
+        {
+            let parents = self.parents();
+            parents.check(&shape)?;
+            parents.check_known(&shape, clock)?;
+        }
         self.check_origins(&shape)?;
         let update = Update::decode_v1(update).map_err(DocError::Decode)?;
         let applied = {
@@ -571,7 +577,10 @@ impl Document {
         };
         let observed = std::mem::take(&mut *lock(&self.observed));
         applied.map_err(DocError::Apply)?;
-        self.parents().learn(&shape);
+        let mut parents = self.parents();
+        parents.learn(&shape);
+        parents.learn_holes(&shape, clock);
+        drop(parents);
         Ok(RemoteChange {
             body: observed.body,
             meta: observed.meta,
@@ -1027,18 +1036,29 @@ mod tests {
     }
 
     #[test]
-    fn an_update_that_builds_on_one_set_aside_waits_and_the_others_apply() {
+    fn an_update_that_builds_on_one_set_aside_is_set_aside_too_and_the_others_apply() {
         let (alice, bob) = pair();
         let mut deep = [117, 1].repeat(100);
         deep.push(126);
         // Client 66's first struct (66, 0) is refused.
         assert!(bob.apply_remote(&raw_people_update(0, &deep)).is_err());
-        // Its next one, typed right after it (origin (66, 0)), waits for
-        // it in Yrs' pending structs, for ever.
+        // Its next one, typed right after it (origin (66, 0)), would wait
+        // for it in Yrs' pending structs for ever, and hold back every
+        // later struct of client 66 in a copy loading the saved state (but
+        // not live): refused.
         let dependent = [1, 1, 66, 1, 0x88, 66, 0, 1, 119, 1, b'y', 0];
-        bob.apply_remote(&dependent)
-            .expect("well formed: kept pending");
-        assert!(bob.doc.transact().store().pending_update().is_some());
+        let err = bob.apply_remote(&dependent).expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                DocError::Refused(Refusal {
+                    reason: guard::Reason::Unknown((66, 0)),
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        assert!(bob.doc.transact().store().pending_update().is_none());
         // One of its later updates that refers to nothing missing applies
         // (Yrs leaves a hole for the clocks it lacks).
         let mut later = vec![1, 1, 66, 2, 0x28, 1, 4];
@@ -1050,15 +1070,36 @@ mod tests {
         later.push(0);
         bob.apply_remote(&later).expect("applies");
         assert_eq!(bob.meta().title.as_deref(), Some("Suite"));
+        // Nothing may write into the hole afterwards.
+        let mut into = vec![1, 1, 66, 1, 0x28, 1, 4];
+        into.extend_from_slice(b"meta");
+        into.push(5);
+        into.extend_from_slice(b"title");
+        into.extend_from_slice(&[1, 119, 1, b'x', 0]);
+        let err = bob.apply_remote(&into).expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                DocError::Refused(Refusal {
+                    reason: guard::Reason::IntoAHole {
+                        client: 66,
+                        clock: 1
+                    },
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
         // Alice's edits still apply, and the document still edits.
         let update = alice.edit_body(&edit(0, 0, "Texte")).expect("fits");
         bob.apply_remote(&update).expect("applies");
         bob.edit_body(&edit(5, 0, "!")).expect("fits");
         assert_eq!(bob.body(), "Texte!");
-        assert_eq!(bob.set_aside(), 1);
-        // What is saved passes the guard and loads.
+        assert_eq!(bob.set_aside(), 3);
+        // What is saved passes the guard and loads, the same.
         let copy = Document::load(9, &bob.encode_state()).expect("loads");
         assert_eq!(copy.body(), "Texte!");
+        assert_eq!(copy.meta().title.as_deref(), Some("Suite"));
     }
 
     #[test]

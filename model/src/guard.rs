@@ -179,18 +179,29 @@ pub enum Reason {
     ParentNotAType(Id),
     #[error("an item's right origin {right_origin:?} is not to the right of its left origin {origin:?} in one shared type")]
     OriginsOutOfOrder { origin: Id, right_origin: Id },
+    #[error("an item needs {0:?}, which neither this document nor the update has")]
+    Unknown(Id),
+    #[error("client {client} writes at clock {clock}, in a hole an earlier update left")]
+    IntoAHole { client: u64, clock: u32 },
 }
 
 /// What the document must check that the bytes alone cannot tell, and
 /// what it keeps to tell it next time: found while reading an update that
-/// passed. Empty for text typed at the end, maps of values and roots, so
-/// it allocates nothing for them.
+/// passed: a few entries for an ordinary edit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
     /// The items with both origins, with the offset of each: the document
     /// checks that the left one comes before the right one
     /// ([`crate::Document`]; the bytes alone cannot tell).
     pub origins: Vec<(usize, Id, Id)>,
+    /// The clocks the update writes, client by client, in runs (a skip
+    /// ends one): the document refuses one that writes into a hole it
+    /// keeps ([`Parents::check`]).
+    pub written: Vec<(u64, Range<u32>)>,
+    /// Every id an item needs (its origins, or its parent when named by
+    /// id), with the offset where it is named: the document refuses an
+    /// update whose items need what neither it nor the update has.
+    pub needs: Vec<(usize, Id)>,
     /// The parents named by id (items in nested types), with the offset
     /// where each is named.
     pub parents: Vec<(usize, Id)>,
@@ -211,6 +222,9 @@ pub struct Parents {
     types: HashSet<Id>,
     /// `(client, start)` → end of a range without content.
     inert: BTreeMap<Id, u32>,
+    /// `(client, start)` → end of a hole: clocks an update applied here
+    /// went past without writing them (the ones of an update set aside).
+    holes: BTreeMap<Id, u32>,
 }
 
 impl Parents {
@@ -224,6 +238,84 @@ impl Parents {
                 .or_insert(range.end);
             *end = (*end).max(range.end);
         }
+    }
+
+    /// Remember the holes an update applied leaves, given the document's
+    /// state (clock by client) before it: clocks it went past without
+    /// writing them.
+    pub fn learn_holes(&mut self, shape: &Shape, state: impl Fn(u64) -> u32) {
+        let mut runs = shape.written.clone();
+        runs.sort_by_key(|(client, range)| (*client, range.start));
+        let mut cursor = None;
+        for (client, range) in runs {
+            let from = match cursor {
+                Some((c, end)) if c == client => end,
+                _ => state(client),
+            };
+            if range.start > from {
+                self.holes.insert((client, from), range.start);
+            }
+            cursor = Some((client, from.max(range.end)));
+        }
+    }
+
+    /// The hole `(client, clock)` falls in, if any.
+    fn hole(&self, (client, clock): Id) -> Option<(u32, u32)> {
+        self.holes
+            .range((client, 0)..=(client, clock))
+            .next_back()
+            .filter(|(_, end)| clock < **end)
+            .map(|((_, start), end)| (*start, *end))
+    }
+
+    /// Refuse an update that writes into a hole (yrs would take it while
+    /// the clocks after the hole are applied already, and a copy loading
+    /// the saved state would not), or whose items need an id that neither
+    /// the document (`state`: its clock by client) nor the update has (yrs
+    /// would keep it pending, and with it every later struct of its
+    /// client in a copy loading the saved state, but not live).
+    pub fn check_known(&self, shape: &Shape, state: impl Fn(u64) -> u32) -> Result<(), Refusal> {
+        for (client, range) in &shape.written {
+            // Holes do not overlap: the last one starting before the end
+            // of the range is the only one that can reach into it.
+            if let Some((_, end)) = self
+                .holes
+                .range((*client, 0)..(*client, range.end))
+                .next_back()
+            {
+                if *end > range.start {
+                    return Err(Refusal {
+                        at: 0,
+                        reason: Reason::IntoAHole {
+                            client: *client,
+                            clock: range.start,
+                        },
+                    });
+                }
+            }
+        }
+        if shape.needs.is_empty() {
+            return Ok(());
+        }
+        let mut runs = shape.written.clone();
+        runs.sort_by_key(|(client, range)| (*client, range.start));
+        let written = |(client, clock): Id| {
+            let after = runs.partition_point(|(c, r)| (*c, r.start) <= (client, clock));
+            after > 0 && {
+                let (c, r) = &runs[after - 1];
+                *c == client && r.contains(&clock)
+            }
+        };
+        for &(at, id) in &shape.needs {
+            let known = id.1 < state(id.0) && self.hole(id).is_none();
+            if !known && !written(id) {
+                return Err(Refusal {
+                    at,
+                    reason: Reason::Unknown(id),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Whether an item whose parent is `id` can be applied.
@@ -528,12 +620,24 @@ impl<'a> Reader<'a> {
             let client = self.client()?;
             seen.push(client);
             let mut clock = self.clock("a clock")?;
+            let mut run = clock;
             for _ in 0..structs {
-                let len = self.block(client, clock, shape)?;
+                let (len, written) = self.block(client, clock, shape)?;
+                if !written {
+                    // A skip: the clocks before it are one run, the ones
+                    // after it another.
+                    if run < clock {
+                        shape.written.push((client, run..clock));
+                    }
+                    run = clock.saturating_add(len);
+                }
                 clock = clock
                     .checked_add(len)
                     .filter(|end| *end <= MAX_CLOCK)
                     .ok_or_else(|| self.refuse(Reason::ClockTooLarge))?;
+            }
+            if run < clock {
+                shape.written.push((client, run..clock));
             }
         }
         self.distinct(seen)?;
@@ -551,8 +655,14 @@ impl<'a> Reader<'a> {
     }
 
     /// One struct at `(client, clock)`; returns its length in clocks (0
-    /// for an empty item, which yrs drops).
-    fn block(&mut self, client: u64, clock: u32, shape: &mut Shape) -> Result<u32, Refusal> {
+    /// for an empty item, which yrs drops), and whether it writes them
+    /// (a skip does not).
+    fn block(
+        &mut self,
+        client: u64,
+        clock: u32,
+        shape: &mut Shape,
+    ) -> Result<(u32, bool), Refusal> {
         let info = self.u8("a struct")?;
         match info {
             GC | SKIP => {
@@ -563,7 +673,7 @@ impl<'a> Reader<'a> {
                 if info == GC {
                     shape.inert.push((client, clock..clock.saturating_add(len)));
                 }
-                return Ok(len);
+                return Ok((len, info == GC));
             }
             _ => {}
         }
@@ -575,8 +685,13 @@ impl<'a> Reader<'a> {
         let has_right_origin = info & HAS_RIGHT_ORIGIN != 0;
         let at = self.at;
         let origin = if has_origin { Some(self.id()?) } else { None };
+        if let Some(origin) = origin {
+            shape.needs.push((at, origin));
+        }
         if has_right_origin {
+            let right_at = self.at;
             let right_origin = self.id()?;
+            shape.needs.push((right_at, right_origin));
             // The left origin ends the item to the left, the right origin
             // starts the one to the right: never one id. yrs places such
             // an item differently live and when loading a saved copy.
@@ -594,7 +709,9 @@ impl<'a> Reader<'a> {
                 }
                 0 => {
                     let at = self.at;
-                    shape.parents.push((at, self.id()?));
+                    let parent = self.id()?;
+                    shape.parents.push((at, parent));
+                    shape.needs.push((at, parent));
                 }
                 other => return Err(self.refuse(Reason::UnknownParent(other))),
             }
@@ -658,7 +775,7 @@ impl<'a> Reader<'a> {
                 return Err(self.refuse(Reason::UnknownContent(kind)));
             }
         };
-        Ok(len)
+        Ok((len, true))
     }
 
     fn delete_set(&mut self) -> Result<(), Refusal> {
@@ -823,7 +940,13 @@ mod tests {
             text.insert(&mut txn, 0, "texte");
             txn.encode_update_v1()
         };
-        assert_eq!(check(&update).expect("passes"), Shape::default());
+        let shape = check(&update).expect("passes");
+        assert_eq!(shape.written, vec![(4, 0..5)]);
+        assert!(
+            shape.origins.is_empty() && shape.needs.is_empty(),
+            "{shape:?}"
+        );
+        assert!(shape.parents.is_empty() && shape.types.is_empty() && shape.inert.is_empty());
         assert_eq!(text.get_string(&plain.transact()), "texte");
     }
 

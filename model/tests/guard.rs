@@ -444,3 +444,26 @@ fn honest_insertions_around_deleted_and_undone_text_pass_the_order_check() {
         assert_eq!(copy.body(), alice.body());
     }
 }
+
+/// Found by fuzzing (crash-fe03f357): client 1 writes at clock 65 while
+/// the document has its clocks up to 56 (Yrs applies it, leaving a hole),
+/// then at clock 58, inside the hole, an item whose origin no one has.
+/// Live, Yrs kept that one pending and showed the text at 65; a copy
+/// loading the saved state stopped client 1 at the pending one and lost
+/// "Amendeient : ". Writing into a hole is refused (and so is needing an
+/// id no one has), the document the same live and reloaded.
+#[test]
+fn an_update_writing_into_a_hole_an_earlier_one_left_is_refused() {
+    let (live, reloaded, results) = replay(include_bytes!("fuzzed/into-a-hole"));
+    assert_eq!(results[0], Ok(()), "past the end, with a hole: applies");
+    assert!(matches!(results[1], Err(Reason::CountTooLarge { .. })));
+    assert_eq!(
+        results[2],
+        Err(Reason::IntoAHole {
+            client: 1,
+            clock: 58
+        })
+    );
+    assert_eq!(live, reloaded);
+    assert!(live.starts_with("Amendeient : "), "{live}");
+}

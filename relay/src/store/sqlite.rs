@@ -28,6 +28,11 @@
 //! database from before that kept it in `snapshots.ciphertext`; opening it
 //! moves those into rows once.
 //!
+//! Fairness: the writer takes every queued write into [`Waiting`], one
+//! queue per room, and fills each transaction with one write from each
+//! room in turn, up to about [`BATCH_BYTES`]; within a room the order is
+//! kept.
+//!
 //! Quota and a full disk: SQLite is told the storage quota as
 //! `max_page_count`, so the file cannot grow past it, and it answers
 //! `SQLITE_FULL` as it does for a full disk. Both fail the transaction
@@ -37,6 +42,7 @@
 //! [`StoreError::Full`]. After each commit the writer publishes the bytes
 //! in use ([`Usage`]) for rooms to refuse updates before forwarding them.
 
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -56,6 +62,14 @@ use crate::metrics::Metrics;
 pub const DB_FILE: &str = "cahier.sqlite3";
 /// Most writes in one transaction.
 const MAX_BATCH: usize = 4096;
+/// Bytes of ciphertext after which a transaction takes no more writes:
+/// the writes behind wait for the next one, so a small write never waits
+/// behind more than about this much of other rooms' data.
+const BATCH_BYTES: usize = 1 << 20;
+/// A write this small (a keystroke, a paragraph) goes into the next
+/// transaction whatever the rooms' turns: with hundreds of rooms sending
+/// 1 MiB updates, a turn around them all is hundreds of MiB.
+const SMALL_WRITE: usize = 16 << 10;
 /// SQLite's page size for a new database. A commit writes every page it
 /// touched, whole, to the WAL, and an update in one room does not share a
 /// page with an update in another (the table is ordered by room): with many
@@ -144,6 +158,130 @@ enum Op {
 struct Write {
     op: Op,
     done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+impl Op {
+    /// The room it writes to; `None` for `Stop`.
+    fn room(&self) -> Option<RoomId> {
+        match self {
+            Op::Create { room, .. } | Op::Append { room, .. } | Op::Snapshot { room, .. } => {
+                Some(*room)
+            }
+            Op::Stop => None,
+        }
+    }
+
+    /// The bytes it writes, about.
+    fn bytes(&self) -> usize {
+        match self {
+            Op::Append { entry, .. } => entry.ciphertext.len(),
+            Op::Snapshot { snapshot, .. } => snapshot.ciphertext.len(),
+            Op::Create { .. } | Op::Stop => 0,
+        }
+    }
+}
+
+/// The writes taken from the queue and not yet committed, per room in
+/// arrival order, the rooms taken in turn: a room that sends 1 MiB updates
+/// as fast as it may gets one write into each transaction like any other,
+/// instead of holding a FIFO queue's every slot ahead of a person typing
+/// elsewhere. Within a room the order is kept (an update before the
+/// snapshot that covers it); rooms are independent. `Stop` goes last,
+/// alone, once everything before it is committed.
+#[derive(Default)]
+struct Waiting {
+    rooms: HashMap<RoomId, VecDeque<Write>>,
+    /// Rooms with waiting writes, in turn.
+    turn: VecDeque<RoomId>,
+    stop: Option<Write>,
+    len: usize,
+}
+
+impl Waiting {
+    fn push(&mut self, write: Write) {
+        let Some(room) = write.op.room() else {
+            self.stop = Some(write);
+            return;
+        };
+        let queue = self.rooms.entry(room).or_default();
+        if queue.is_empty() {
+            self.turn.push_back(room);
+        }
+        queue.push_back(write);
+        self.len += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0 && self.stop.is_none()
+    }
+
+    /// Whether a `Stop` came: nothing more is taken from the queue.
+    fn stopping(&self) -> bool {
+        self.stop.is_some()
+    }
+
+    /// The next transaction's writes: first every room's small writes at
+    /// the head of its queue ([`SMALL_WRITE`]), then one write from each
+    /// room in turn, until [`BATCH_BYTES`] or [`MAX_BATCH`]; the `Stop`
+    /// once nothing else waits.
+    fn next_batch(&mut self) -> Vec<Write> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..self.turn.len() {
+            let Some(room) = self.turn.pop_front() else {
+                break;
+            };
+            let Some(queue) = self.rooms.get_mut(&room) else {
+                continue;
+            };
+            while batch.len() < MAX_BATCH
+                && queue.front().is_some_and(|w| w.op.bytes() <= SMALL_WRITE)
+            {
+                if let Some(write) = queue.pop_front() {
+                    bytes += write.op.bytes();
+                    self.len -= 1;
+                    batch.push(write);
+                }
+            }
+            if queue.is_empty() {
+                self.rooms.remove(&room);
+            } else {
+                self.turn.push_back(room);
+            }
+        }
+        while bytes < BATCH_BYTES && batch.len() < MAX_BATCH {
+            let Some(room) = self.turn.pop_front() else {
+                break;
+            };
+            let Some(queue) = self.rooms.get_mut(&room) else {
+                continue;
+            };
+            if let Some(write) = queue.pop_front() {
+                bytes += write.op.bytes();
+                self.len -= 1;
+                batch.push(write);
+            }
+            if queue.is_empty() {
+                self.rooms.remove(&room);
+            } else {
+                self.turn.push_back(room);
+            }
+        }
+        if batch.is_empty() {
+            batch.extend(self.stop.take());
+        }
+        batch
+    }
+
+    /// Everything still waiting (the writer is stopping).
+    fn drain(&mut self) -> impl Iterator<Item = Write> + '_ {
+        self.turn.clear();
+        self.len = 0;
+        self.rooms
+            .drain()
+            .flat_map(|(_, queue)| queue)
+            .chain(self.stop.take())
+    }
 }
 
 /// Cheap-clone handle to the SQLite store.
@@ -776,16 +914,25 @@ fn writer_loop(
     usage: &Usage,
 ) {
     let mut stopping = false;
+    let mut waiting = Waiting::default();
     while !stopping {
-        let Some(first) = rx.blocking_recv() else {
-            break;
-        };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        if waiting.is_empty() {
+            let Some(first) = rx.blocking_recv() else {
+                break;
+            };
+            waiting.push(first);
+        }
+        // Take what is queued now (no more than the queue holds), so the
+        // rooms' turns cover everyone who is waiting.
+        while !waiting.stopping() && waiting.len < QUEUE {
             match rx.try_recv() {
-                Ok(write) => batch.push(write),
+                Ok(write) => waiting.push(write),
                 Err(_) => break,
             }
+        }
+        let batch = waiting.next_batch();
+        if batch.is_empty() {
+            continue;
         }
         stopping = batch.iter().any(|w| matches!(w.op, Op::Stop));
         let results = match commit(&mut conn, &batch, metrics) {
@@ -822,6 +969,9 @@ fn writer_loop(
     rx.close();
     // Anything queued behind the stop is refused, not lost silently: its
     // room sends the client an error and the client keeps it to resend.
+    for write in waiting.drain() {
+        let _ = write.done.send(Err(StoreError::Closed));
+    }
     while let Ok(write) = rx.try_recv() {
         let _ = write.done.send(Err(StoreError::Closed));
     }
@@ -881,6 +1031,81 @@ mod tests {
     }
 
     store_conformance!(open);
+
+    fn append(room: u8, seq: u64, len: usize) -> Write {
+        let (done, _) = oneshot::channel();
+        Write {
+            op: Op::Append {
+                room: RoomId([room; 16]),
+                entry: Entry {
+                    seq,
+                    msg_id: [seq as u8; 16],
+                    ciphertext: bytes::Bytes::from(vec![0; len]),
+                    signature: [0; 64],
+                },
+            },
+            done,
+        }
+    }
+
+    /// (room, seq) of each write of a batch.
+    fn names(batch: &[Write]) -> Vec<(u8, u64)> {
+        batch
+            .iter()
+            .map(|w| match &w.op {
+                Op::Append { room, entry } => (room.0[0], entry.seq),
+                Op::Stop => (0, 0),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_write_goes_ahead_of_a_hundred_flooding_rooms() {
+        let mut waiting = Waiting::default();
+        for room in 1..=100 {
+            waiting.push(append(room, 1, 1 << 20));
+            waiting.push(append(room, 2, 10));
+        }
+        waiting.push(append(101, 1, 10));
+        let first = names(&waiting.next_batch());
+        assert!(first.contains(&(101, 1)), "{first:?}");
+        // A small write behind a large one in its room waits for it.
+        assert!(!first.contains(&(1, 2)));
+        assert_eq!(first.len(), 2, "the small one and one flood write");
+    }
+
+    #[test]
+    fn a_flooding_room_gets_its_turn_and_a_small_write_elsewhere_does_not_wait_behind_it() {
+        let mut waiting = Waiting::default();
+        for seq in 1..=8 {
+            waiting.push(append(1, seq, 512 << 10));
+        }
+        waiting.push(append(2, 1, 10));
+        waiting.push(append(2, 2, 10));
+        let (done, _) = oneshot::channel();
+        waiting.push(Write { op: Op::Stop, done });
+        // The small writes first, then the flood's half MiBs up to 1 MiB.
+        assert_eq!(
+            names(&waiting.next_batch()),
+            vec![(2, 1), (2, 2), (1, 1), (1, 2)]
+        );
+        assert_eq!(names(&waiting.next_batch()), vec![(1, 3), (1, 4)]);
+        // Each room's writes in their order; the stop last, alone.
+        let mut rest = Vec::new();
+        loop {
+            let batch = names(&waiting.next_batch());
+            if batch.is_empty() {
+                break;
+            }
+            rest.push(batch);
+        }
+        assert_eq!(
+            rest,
+            vec![vec![(1, 5), (1, 6)], vec![(1, 7), (1, 8)], vec![(0, 0)]]
+        );
+        assert!(waiting.is_empty());
+    }
 
     #[test]
     fn the_sequence_gap_covers_every_write_that_can_be_in_flight() {
