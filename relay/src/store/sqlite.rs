@@ -164,9 +164,10 @@ impl Op {
     /// The room it writes to; `None` for `Stop`.
     fn room(&self) -> Option<RoomId> {
         match self {
-            Op::Create { room, .. } | Op::Append { room, .. } | Op::Snapshot { room, .. } => {
-                Some(*room)
-            }
+            Op::Create { room, .. }
+            | Op::ReadCheck { room, .. }
+            | Op::Append { room, .. }
+            | Op::Snapshot { room, .. } => Some(*room),
             Op::Stop => None,
         }
     }
@@ -176,7 +177,7 @@ impl Op {
         match self {
             Op::Append { entry, .. } => entry.ciphertext.len(),
             Op::Snapshot { snapshot, .. } => snapshot.ciphertext.len(),
-            Op::Create { .. } | Op::Stop => 0,
+            Op::Create { .. } | Op::ReadCheck { .. } | Op::Stop => 0,
         }
     }
 }
