@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use protocol::session::Suspicion;
 use protocol::{close, ErrorCode};
 
 /// The connection, as the status line shows it.
@@ -66,6 +67,19 @@ pub enum Problem {
     Unreadable,
     /// This browser could not keep the document (IndexedDB refused).
     Storage,
+    /// The relay sent what an honest relay never sends (protocol
+    /// `Suspicion`): updates reordered, replayed or withheld,
+    /// acknowledgements for nothing sent.
+    Suspicious(Suspicion),
+    /// After the history, this copy still waits for edits that updates it
+    /// holds refer to: the relay withheld them.
+    Missing,
+    /// A co-author's copy has held edits this one lacks, or other ones,
+    /// for a while: the copies diverge.
+    Diverged,
+    /// A co-author proposed a snapshot that does not match this copy; it
+    /// was refused, and replaces nothing.
+    ForgedSnapshot,
 }
 
 impl Problem {
@@ -84,6 +98,20 @@ impl Problem {
         matches!(self, Problem::Closed(_))
     }
 
+    /// What kind of misbehaviour a suspicion is, for the words.
+    pub fn suspicion_kind(what: Suspicion) -> SuspicionKind {
+        match what {
+            Suspicion::Withheld { .. } => SuspicionKind::Withheld,
+            Suspicion::UnknownAck { .. } | Suspicion::AckTooFar { .. } => SuspicionKind::Acks,
+            Suspicion::RelayBehind { .. } => SuspicionKind::Behind,
+            Suspicion::OutOfOrder { .. }
+            | Suspicion::BeyondHead { .. }
+            | Suspicion::CaughtUpMismatch { .. }
+            | Suspicion::MisplacedSnapshot { .. }
+            | Suspicion::Unexpected { .. } => SuspicionKind::Reordered,
+        }
+    }
+
     /// Whether an acknowledged edit makes the problem moot: the relay
     /// refused an edit for a passing reason, and takes edits again.
     pub fn cleared_by_an_ack(self) -> bool {
@@ -95,6 +123,19 @@ impl Problem {
             }
         )
     }
+}
+
+/// The suspicions, grouped as the person is told about them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuspicionKind {
+    /// Updates replayed, reordered, or a history that does not add up.
+    Reordered,
+    /// Updates skipped: withheld.
+    Withheld,
+    /// Acknowledgements for edits not sent, or numbered past the others.
+    Acks,
+    /// The relay holds less than this copy applied.
+    Behind,
 }
 
 #[cfg(test)]

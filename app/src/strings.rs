@@ -12,7 +12,7 @@
 
 use protocol::{close, ErrorCode, LinkError};
 
-use crate::status::{Connection, Problem};
+use crate::status::{Connection, Problem, SuspicionKind};
 
 /// The product's name, the same in every language.
 pub const APP_NAME: &str = "Cahier";
@@ -132,6 +132,15 @@ pub struct Strings {
     pub problem_set_aside: &'static str,
     pub problem_unreadable: &'static str,
     pub problem_storage: &'static str,
+    pub problem_not_allowed: &'static str,
+    pub problem_snapshot_refused: &'static str,
+    pub problem_relay_reordered: &'static str,
+    pub problem_relay_withheld: &'static str,
+    pub problem_relay_acks: &'static str,
+    pub problem_relay_behind: &'static str,
+    pub problem_missing: &'static str,
+    pub problem_diverged: &'static str,
+    pub problem_forged_snapshot: &'static str,
     pub recent_title: &'static str,
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
@@ -224,12 +233,23 @@ impl Strings {
                 ErrorCode::TooManyCreations => self.problem_too_many_creations,
                 ErrorCode::TokenRequired => self.problem_token_required,
                 ErrorCode::UnknownRoom | ErrorCode::WrongRoomKey => self.problem_closed_refused,
+                ErrorCode::NotAllowed => self.problem_not_allowed,
+                ErrorCode::SnapshotRefused => self.problem_snapshot_refused,
                 _ => self.problem_refused_other,
             },
             Problem::Invalid => self.problem_invalid,
             Problem::SetAside => self.problem_set_aside,
             Problem::Unreadable => self.problem_unreadable,
             Problem::Storage => self.problem_storage,
+            Problem::Suspicious(what) => match Problem::suspicion_kind(what) {
+                SuspicionKind::Reordered => self.problem_relay_reordered,
+                SuspicionKind::Withheld => self.problem_relay_withheld,
+                SuspicionKind::Acks => self.problem_relay_acks,
+                SuspicionKind::Behind => self.problem_relay_behind,
+            },
+            Problem::Missing => self.problem_missing,
+            Problem::Diverged => self.problem_diverged,
+            Problem::ForgedSnapshot => self.problem_forged_snapshot,
         })
     }
 }
@@ -291,6 +311,15 @@ pub static FR: Strings = Strings {
     problem_set_aside: "Une modification d'un co-auteur n'a pas pu être lue et a été mise de côté.",
     problem_unreadable: "Le serveur a envoyé un message que cette version de Cahier ne comprend pas. Rechargez la page.",
     problem_storage: "Ce navigateur n'a pas pu garder le document\u{a0}: gardez cet onglet ouvert jusqu'au retour du réseau.",
+    problem_not_allowed: "Le serveur refuse d'ouvrir ce document avec ce lien\u{a0}: le lien ne correspond pas au document qu'il garde. Demandez un nouveau lien à qui vous l'a donné.",
+    problem_snapshot_refused: "Un co-auteur a trouvé que la copie envoyée par ce navigateur ne correspondait pas à la sienne\u{a0}; elle n'a remplacé aucune modification.",
+    problem_relay_reordered: "Le serveur a renvoyé des modifications dans le désordre ou en double\u{a0}: il se comporte anormalement. Votre copie reste dans ce navigateur.",
+    problem_relay_withheld: "Le serveur a sauté des modifications\u{a0}: il retient peut-être celles de vos co-auteurs.",
+    problem_relay_acks: "Le serveur a confirmé l'enregistrement de modifications qu'il ne pouvait pas avoir reçues\u{a0}: il se comporte anormalement.",
+    problem_relay_behind: "Le serveur a moins de modifications que ce navigateur n'en avait reçu (une sauvegarde ancienne restaurée\u{a0}?)\u{a0}: votre copie les garde et les renverra.",
+    problem_missing: "Des modifications auxquelles d'autres font référence ne sont jamais arrivées\u{a0}: le serveur les retient peut-être.",
+    problem_diverged: "Votre copie et celle d'un co-auteur diffèrent\u{a0}: le serveur retient peut-être des modifications.",
+    problem_forged_snapshot: "Un co-auteur a proposé une copie du document qui ne correspond pas à la vôtre\u{a0}: elle a été refusée et ne remplacera rien.",
     recent_title: "Documents récents",
     recent_edit: "écriture",
     recent_view: "lecture seule",
@@ -381,6 +410,15 @@ pub static EN: Strings = Strings {
     problem_set_aside: "An update from a co-author could not be read and was set aside.",
     problem_unreadable: "The server sent a message this version of Cahier does not understand. Reload the page.",
     problem_storage: "This browser could not keep the document: keep this tab open until the network is back.",
+    problem_not_allowed: "The server will not open this document with this link: the link does not match the document it keeps. Ask whoever gave it to you for a new one.",
+    problem_snapshot_refused: "A co-author found that the copy this browser sent did not match theirs; it replaced no edits.",
+    problem_relay_reordered: "The server sent edits out of order or twice: it is misbehaving. Your copy stays in this browser.",
+    problem_relay_withheld: "The server skipped edits: it may be holding back your co-authors' changes.",
+    problem_relay_acks: "The server confirmed storing edits it cannot have received: it is misbehaving.",
+    problem_relay_behind: "The server has fewer edits than this browser had received (an old backup restored?): your copy keeps them and sends them again.",
+    problem_missing: "Edits that others refer to never arrived: the server may be holding them back.",
+    problem_diverged: "Your copy and a co-author's differ: the server may be holding back changes.",
+    problem_forged_snapshot: "A co-author proposed a copy of the document that does not match yours: it was refused and will replace nothing.",
     recent_title: "Recent documents",
     recent_edit: "edit",
     recent_view: "read-only",
@@ -478,6 +516,40 @@ mod tests {
                 }) {
                     assert!(!told.is_empty(), "{lang:?} {code:?}");
                 }
+            }
+            let more = [
+                Problem::Suspicious(protocol::Suspicion::Withheld {
+                    from: 1,
+                    to: 2,
+                    count: 2,
+                }),
+                Problem::Suspicious(protocol::Suspicion::UnknownAck {
+                    msg_id: [0; 16],
+                    seq: 3,
+                }),
+                Problem::Suspicious(protocol::Suspicion::OutOfOrder { seq: 1, after: 2 }),
+                Problem::Suspicious(protocol::Suspicion::RelayBehind {
+                    head: 1,
+                    applied: 2,
+                }),
+                Problem::Missing,
+                Problem::Diverged,
+                Problem::ForgedSnapshot,
+            ];
+            let told: std::collections::HashSet<_> = more
+                .iter()
+                .map(|p| strings.problem(*p).expect("told"))
+                .collect();
+            assert_eq!(told.len(), more.len(), "{lang:?}: each in its own words");
+            for code in [ErrorCode::NotAllowed, ErrorCode::TokenRequired] {
+                let told = strings.problem(Problem::Refused {
+                    code,
+                    dropped: false,
+                });
+                assert!(
+                    told.is_some_and(|t| t != strings.problem_refused_other),
+                    "{lang:?} {code:?}"
+                );
             }
             assert!(strings
                 .connection(Connection::Reconnecting { attempt: 3 })

@@ -241,8 +241,9 @@ impl Worker {
         let mut ticker = tokio::time::interval_at(Instant::now() + phase, period);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
         if self.spec.presence {
-            let frame = self.presence()?;
-            ws.send(WsMessage::Binary(frame.into())).await?;
+            if let Some(frame) = self.presence()? {
+                ws.send(WsMessage::Binary(frame.into())).await?;
+            }
         }
         loop {
             let typing = *control.borrow() == Control::Type && self.spec.rate > 0.0;
@@ -282,7 +283,7 @@ impl Worker {
         }
     }
 
-    fn presence(&self) -> anyhow::Result<Vec<u8>> {
+    fn presence(&mut self) -> anyhow::Result<Option<Vec<u8>>> {
         let at = self.cursor.unwrap_or(0);
         let json = format!(
             r##"{{"user":{{"name":"Person {}","color":"#30bced"}},"cursor":{{"anchor":{at},"head":{at}}}}}"##,
@@ -329,8 +330,9 @@ impl Worker {
             ws.feed(WsMessage::Binary(frame.into())).await?;
         }
         if self.spec.presence {
-            let frame = self.presence()?;
-            ws.feed(WsMessage::Binary(frame.into())).await?;
+            if let Some(frame) = self.presence()? {
+                ws.feed(WsMessage::Binary(frame.into())).await?;
+            }
         }
         ws.flush().await?;
         Ok(())

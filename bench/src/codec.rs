@@ -236,18 +236,25 @@ impl Codec {
         })
     }
 
-    /// A presence update (y-protocols awareness: client id, clock, JSON).
-    pub fn awareness(&self, client_id: u64, clock: u32, json: &str) -> anyhow::Result<Vec<u8>> {
+    /// A presence update (y-protocols awareness: client id, clock, JSON);
+    /// `None` for Cahier before the relay welcomed the connection (its
+    /// presence is sealed under the peer id the welcome gives).
+    pub fn awareness(
+        &mut self,
+        client_id: u64,
+        clock: u32,
+        json: &str,
+    ) -> anyhow::Result<Option<Vec<u8>>> {
         let mut enc = EncoderV1::new();
         enc.write_var(1u32);
         enc.write_var(client_id);
         enc.write_var(clock);
         enc.write_string(json);
         let update = enc.to_vec();
-        if let Some(engine) = &self.engine {
+        if let Some(engine) = &mut self.engine {
             return Ok(engine.awareness(&update)?);
         }
-        Ok(match self.kind {
+        Ok(Some(match self.kind {
             ServerKind::YWebsocket | ServerKind::YSweet => {
                 let mut enc = EncoderV1::new();
                 enc.write_var(1u8);
@@ -259,7 +266,7 @@ impl Codec {
                 enc.write_buf(&update);
                 enc.to_vec()
             }
-        })
+        }))
     }
 
     /// Decode one frame from the server.
@@ -381,11 +388,19 @@ fn decode_cahier(engine: &mut Engine<SharedDoc>, frame: &[u8]) -> anyhow::Result
             client::Event::Unapplicable { seq, error } => {
                 anyhow::bail!("stored message {seq:?} does not apply: {error}")
             }
-            client::Event::BadAwareness { error } => anyhow::bail!("presence refused: {error}"),
+            // A malformed presence frame is ignored, never an alarm.
+            client::Event::BadAwareness { .. } => continue,
+            client::Event::Suspicious { what } => {
+                anyhow::bail!("the relay misbehaved: {}", what.describe())
+            }
+            client::Event::Missing { missing } => {
+                anyhow::bail!("the relay withheld edits: {missing:?}")
+            }
             client::Event::Joined { .. }
             | client::Event::Progress { .. }
             | client::Event::PeerLeft { .. }
             | client::Event::SnapshotStored { .. }
+            | client::Event::CheckedSnapshot { .. }
             | client::Event::Closed { .. } => continue,
         });
     }
@@ -519,7 +534,7 @@ mod tests {
         };
         assert_eq!(Some(sent), msg_id);
         let relayed = ServerMsg::Update(protocol::StoredUpdate {
-            seq: 9,
+            seq: 1,
             msg_id: sent,
             ciphertext,
             signature,
@@ -531,20 +546,20 @@ mod tests {
             reader.decode(&relayed, &reader_doc).expect("open"),
             vec![Event::Update {
                 update,
-                seq: Some(9)
+                seq: Some(1)
             }]
         );
         // The acknowledgement names the update.
         let ack = ServerMsg::Ack {
             msg_id: sent,
-            seq: 9,
+            seq: 1,
         }
         .encode();
         assert_eq!(
             codec.decode(&ack, &doc).expect("ack"),
             vec![Event::Ack {
                 msg_id: Some(sent),
-                seq: Some(9)
+                seq: Some(1)
             }]
         );
     }

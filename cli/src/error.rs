@@ -39,6 +39,8 @@ pub enum CliError {
     },
     #[error("the relay refused {count} of the document's updates: {}", code.describe())]
     Refused { code: ErrorCode, count: usize },
+    #[error("a second connection did not confirm the loader's snapshot: {0}")]
+    SnapshotNotConfirmed(String),
     #[error("the text could not be made into updates: {0}")]
     Model(#[from] model::DocError),
     #[error(transparent)]

@@ -13,9 +13,13 @@
 //! - without `--snapshot`, the raw history: every edit stays a separate
 //!   stored update (nobody ever answered the relay's `CompactHint`), the
 //!   worst case for a browser opening it;
-//! - with `--snapshot`, the client answers `CompactHint` with a snapshot
-//!   of the whole document, as an editor's app does: the room then holds
-//!   one snapshot and the updates after it, what a real room looks like.
+//! - with `--snapshot`, the room holds one snapshot and the updates after
+//!   it, what a real room looks like: the loader stores nine tenths of the
+//!   trace, snapshots its replica, and a second connection of its own (a
+//!   reader, with the document model) checks the proposal as any
+//!   co-author's app would, so the relay stores it (protocol version 2:
+//!   a snapshot replaces nothing until another connection confirmed it);
+//!   then the last tenth follows.
 //!
 //! The relay must accept the load's pace: start it with a high `--rate`
 //! (and a `--queue` above [`WINDOW`]).
@@ -23,10 +27,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use client::{Client, Engine, RelayAddress};
+use client::{Client, Engine, Event, RelayAddress};
 use model::schema::BODY;
 use model::{DocKind, Document};
-use protocol::{EditSecret, Link};
+use protocol::{EditSecret, Link, Verdict};
 
 use crate::error::CliError;
 use crate::import::refusals;
@@ -50,6 +54,10 @@ pub struct PopulateArgs {
     /// (ws://127.0.0.1:PORT/ws) or just 127.0.0.1:PORT.
     #[arg(long, env = "CAHIER_RELAY", default_value = crate::DEFAULT_RELAY)]
     pub relay: String,
+    /// The relay's creation token, for a relay that creates documents
+    /// only for those who have one (`--creation-token` on the relay).
+    #[arg(long, env = "CAHIER_CREATION_TOKEN")]
+    pub creation_token: Option<String>,
     /// The editing trace (sequential format, gzipped JSON): a path, or a
     /// name looked up in $CAHIER_TRACES, else in
     /// ../shared/data/editing-traces beside the clone.
@@ -58,7 +66,8 @@ pub struct PopulateArgs {
     /// Use only the first N edits of the trace (0: all of them).
     #[arg(long, default_value_t = 0)]
     pub limit: usize,
-    /// Answer the relay's `CompactHint` with snapshots, as an editor does.
+    /// Leave the room as an editor's snapshots do: a snapshot (confirmed
+    /// by a second connection), then the updates after it.
     #[arg(long)]
     pub snapshot: bool,
     /// The document's title.
@@ -68,9 +77,6 @@ pub struct PopulateArgs {
     /// to compare with).
     #[arg(long)]
     pub end_content: Option<PathBuf>,
-    /// The relay's creation token, if it creates documents only with one.
-    #[arg(long, env = "CAHIER_CREATION_TOKEN")]
-    pub creation_token: Option<String>,
 }
 
 /// The `meta` update of a new text, written by the app's document model.
@@ -110,15 +116,23 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     let link = Link::Edit(EditSecret::generate());
     let engine = Engine::new(link.keys(), Document::new(LOADER_ID), 0, Vec::new())
         .with_window(WINDOW)
-        .answer_compact_hints(args.snapshot)
+        .answer_compact_hints(false)
         .with_creation_token(args.creation_token.clone());
     let mut client = Client::new(relay.websocket(), engine).with_wait(WAIT);
     client.connect().await?;
     let started = Instant::now();
     let bar = open::bar(updates.len() as u64, "updates stored");
     let total = updates.len();
+    let snapshot_after = match args.snapshot {
+        true => Some(total - total / 10),
+        false => None,
+    };
     for (i, update) in updates.into_iter().enumerate() {
-        // In the replica first: a snapshot answering a hint holds it.
+        if snapshot_after == Some(i) {
+            client.settle().await?;
+            snapshot(&mut client, &relay, &link).await?;
+        }
+        // In the replica first: the snapshot holds it.
         client.doc().apply_remote_unmapped(&update)?;
         client.submit(update).await?;
         if client.pending_len() >= WINDOW {
@@ -140,7 +154,7 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
         link.keys().room(),
         started.elapsed().as_secs_f64(),
         if args.snapshot {
-            ", answering CompactHint with snapshots"
+            ", a snapshot after nine tenths"
         } else {
             ", no snapshot"
         },
@@ -149,6 +163,41 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
         fragment: link.fragment(),
         updates: total,
     })
+}
+
+/// Propose a snapshot of `client`'s replica and have a second connection
+/// (a reader) confirm it; wait until the relay stored it.
+async fn snapshot(
+    client: &mut Client<Document>,
+    relay: &RelayAddress,
+    link: &Link,
+) -> Result<(), CliError> {
+    if !client.send_snapshot().await? {
+        return Ok(());
+    }
+    let engine = Engine::new(
+        link.to_view().keys(),
+        Document::new(LOADER_ID + 1),
+        0,
+        Vec::new(),
+    )
+    .answer_compact_hints(false);
+    let mut checker = Client::new(relay.websocket(), engine).with_wait(WAIT);
+    checker.connect().await?;
+    let (verdict, why) = checker
+        .until(|e| match e {
+            Event::CheckedSnapshot { verdict, why, .. } => Some((*verdict, why.clone())),
+            _ => None,
+        })
+        .await?;
+    checker.disconnect().await;
+    if verdict != Verdict::Matches {
+        return Err(CliError::SnapshotNotConfirmed(why));
+    }
+    client
+        .until(|e| matches!(e, Event::SnapshotStored { .. }).then_some(()))
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -133,6 +133,10 @@ pub async fn run(args: &VerifyArgs) -> Result<Report, CliError> {
                 seq,
                 why: format!("it opens but is not an update of this document ({error})"),
             }),
+            Event::Suspicious { what } => Some(Damage {
+                seq: None,
+                why: what.describe(),
+            }),
             _ => None,
         })
         .collect();

@@ -307,9 +307,9 @@ impl<D: Replica> Client<D> {
         }
     }
 
-    /// Tell the room who is here (any link may).
+    /// Tell the room who is here (any link may), once joined.
     pub async fn send_awareness(&mut self, state: &[u8]) -> Result<(), ClientError> {
-        let frame = self.engine.awareness(state)?;
+        let frame = self.engine.awareness(state)?.ok_or(ClientError::Offline)?;
         self.send_frame(frame).await
     }
 

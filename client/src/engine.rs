@@ -8,16 +8,22 @@
 //! that does not apply is set aside and reported, never fatal: the replica
 //! checks it first, [`model::guard`], and a panic while applying is caught
 //! as a second net), answer the relay's `CompactHint` with a snapshot when
-//! it may write and set nothing aside, and note what the last join brought
-//! (a snapshot, how many updates) for reports.
+//! it may write and its copy may be snapshotted (nothing set aside,
+//! nothing missing, nothing of its own unacknowledged), check a
+//! co-author's proposed snapshot against the replica when the relay asks
+//! (`CheckSnapshot`), report what the replica waits for after a catch-up
+//! (edits the relay withheld), and note what the last join brought (a
+//! snapshot, how many updates) for reports.
 //!
 //! [`crate::Client`] drives it over a websocket; the bench drives it inside
 //! its own socket loop, beside the Yjs protocols.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use protocol::session::{Incoming, PendingUpdate, Phase, Session};
-use protocol::{DocKeys, ErrorCode, MsgId, OpenError, PeerId};
+use model::heads::Missing;
+use model::snapshot::{Coverage, SnapshotCheck};
+use protocol::session::{Incoming, PendingUpdate, Phase, Session, Suspicion};
+use protocol::{DocKeys, ErrorCode, MsgId, OpenError, PeerId, Verdict};
 
 use crate::error::ClientError;
 use crate::replica::Replica;
@@ -58,15 +64,20 @@ pub enum Event {
         msg_id: MsgId,
         seq: u64,
     },
-    /// A co-author's presence, decrypted.
+    /// A co-author's presence, decrypted; `signed` by an editor (an
+    /// unsigned peer is a reader, whatever it says).
     Awareness {
         peer: PeerId,
         state: Vec<u8>,
+        signed: bool,
     },
     PeerLeft {
         peer: PeerId,
     },
-    /// The relay asked for a snapshot; `answered` when one was sent.
+    /// The relay asked for a snapshot; `answered` when one was sent. A
+    /// hint that comes while our own updates wait for their acks is
+    /// answered once they are acknowledged: this event comes again then,
+    /// after the last `Acked`.
     CompactHint {
         head_seq: u64,
         answered: bool,
@@ -88,10 +99,28 @@ pub enum Event {
         seq: Option<u64>,
         error: OpenError,
     },
-    /// A co-author's presence did not decrypt (another key, or altered on
-    /// the way); ignored.
+    /// A co-author's presence did not open (replayed from another
+    /// connection, another key, or altered on the way); ignored.
     BadAwareness {
+        peer: PeerId,
         error: OpenError,
+    },
+    /// The relay sent what an honest relay never sends.
+    Suspicious {
+        what: Suspicion,
+    },
+    /// After the history, the replica still waits for edits that updates
+    /// it holds refer to: the relay withheld them.
+    Missing {
+        missing: Missing,
+    },
+    /// The relay asked us to check a co-author's proposed snapshot; what we
+    /// answered, and why.
+    CheckedSnapshot {
+        msg_id: MsgId,
+        covers_upto: u64,
+        verdict: Verdict,
+        why: String,
     },
     /// A message opened but the replica could not apply it: a co-author
     /// (who holds the keys) sent something that is not an update of this
@@ -131,11 +160,19 @@ pub struct Engine<D> {
     /// The head of the last `CompactHint` answered, so a hint repeated
     /// before the snapshot is stored is not answered twice.
     hinted: u64,
+    /// A hint that came while our own updates were unacknowledged: it is
+    /// answered once they are (a snapshot holding them could not be
+    /// checked by anyone).
+    deferred_hint: Option<u64>,
     join: Join,
-    /// Updates (and snapshots) from the relay that did not apply.
-    set_aside: u64,
-    /// Frames decided here (snapshots), sent before the session's.
+    /// Frames decided here (snapshots, verdicts), sent before the session's.
     outbox: Vec<Vec<u8>>,
+    /// The updates applied lately, to check a proposed snapshot.
+    coverage: Coverage,
+    /// Updates and snapshots that did not apply, since this engine began:
+    /// a copy that set one aside is never snapshotted and cannot judge a
+    /// co-author's snapshot.
+    set_aside: u64,
 }
 
 /// Apply `update` to `doc`, a panic inside counted as a failure: Yrs on
@@ -159,9 +196,11 @@ impl<D: Replica> Engine<D> {
             doc,
             answer_hints: true,
             hinted: 0,
+            deferred_hint: None,
             join: Join::default(),
-            set_aside: 0,
             outbox: Vec::new(),
+            coverage: Coverage::new(applied),
+            set_aside: 0,
         }
     }
 
@@ -179,8 +218,8 @@ impl<D: Replica> Engine<D> {
         self
     }
 
-    /// Send `token` in every `Hello`: what a relay started with
-    /// `--creation-token` wants before it creates a room.
+    /// Send `token` with the creation proof of every `Hello`: what a relay
+    /// started with `--creation-token` wants before it creates a room.
     pub fn with_creation_token(mut self, token: Option<String>) -> Self {
         self.session.set_creation_token(token);
         self
@@ -242,6 +281,7 @@ impl<D: Replica> Engine<D> {
     /// The connection closed: what was in flight will be resent.
     pub fn disconnected(&mut self) {
         self.outbox.clear();
+        self.deferred_hint = None;
         self.session.disconnected();
     }
 
@@ -267,25 +307,50 @@ impl<D: Replica> Engine<D> {
         Ok(frames)
     }
 
+    /// Updates and snapshots that did not apply since this engine began.
+    pub fn set_aside(&self) -> u64 {
+        self.set_aside
+    }
+
+    /// Whether the replica may be snapshotted now: nothing set aside,
+    /// nothing missing, none of our own updates unacknowledged (a snapshot
+    /// holding them could not be checked by anyone).
+    pub fn may_snapshot(&self) -> bool {
+        self.set_aside == 0 && self.session.pending_len() == 0 && self.doc.missing().is_none()
+    }
+
     /// A snapshot frame of the replica covering what was applied; `None`
-    /// for a read-only link, when nothing was applied yet, or when an
-    /// update was set aside (the snapshot would replace it on the relay
-    /// with a copy that lacks it).
+    /// for a read-only link, when nothing was applied yet, or when the
+    /// replica may not be snapshotted ([`Engine::may_snapshot`]).
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>, ClientError> {
-        if self.set_aside > 0 {
+        if !self.may_snapshot() {
             return Ok(None);
         }
         Ok(self.session.snapshot(&self.doc.encode_state())?)
     }
 
-    /// How many updates (and snapshots) from the relay were set aside.
-    pub fn set_aside(&self) -> u64 {
-        self.set_aside
+    /// A presence frame; `None` before the relay welcomed this connection.
+    pub fn awareness(&mut self, state: &[u8]) -> Result<Option<Vec<u8>>, ClientError> {
+        Ok(self.session.awareness(state)?)
     }
 
-    /// A presence frame.
-    pub fn awareness(&self, state: &[u8]) -> Result<Vec<u8>, ClientError> {
-        Ok(self.session.awareness(state)?)
+    /// Compare a proposed snapshot with the replica.
+    fn check(&self, covers_upto: u64, state: &[u8]) -> SnapshotCheck {
+        if self.set_aside > 0 {
+            return SnapshotCheck::CannotTell("this copy set an update aside".into());
+        }
+        if self.doc.missing().is_some() {
+            return SnapshotCheck::CannotTell("this copy waits for missing edits".into());
+        }
+        let unsent: Vec<Vec<u8>> = self
+            .session
+            .pending()
+            .into_iter()
+            .map(|p| p.update)
+            .collect();
+        let unsent: Vec<&[u8]> = unsent.iter().map(Vec::as_slice).collect();
+        self.doc
+            .check_snapshot(state, covers_upto, &self.coverage, &unsent)
     }
 
     /// Read one frame from the relay: apply what it carries, and say what
@@ -294,8 +359,6 @@ impl<D: Replica> Engine<D> {
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Event>, ClientError> {
         let joining = matches!(self.session.phase(), Phase::Joining { .. });
         let incoming = self.session.receive(frame)?;
-        // The session reports a snapshot that fails (in a `Welcome`) and a
-        // presence message that fails alike, without a sequence number.
         let welcome = matches!(incoming.first(), Some(Incoming::Joined { .. }));
         let mut events = Vec::with_capacity(incoming.len());
         for item in incoming {
@@ -308,6 +371,7 @@ impl<D: Replica> Engine<D> {
                 Incoming::Snapshot { state, covers_upto } => match apply(&mut self.doc, &state) {
                     Ok(()) => {
                         self.join.snapshot = Some(covers_upto);
+                        self.coverage = Coverage::new(covers_upto);
                         Event::Snapshot { covers_upto, state }
                     }
                     Err(error) => {
@@ -321,6 +385,7 @@ impl<D: Replica> Engine<D> {
                         if joining {
                             self.join.updates += 1;
                         }
+                        self.coverage.note(seq, &update);
                         Event::Update { seq, update }
                     }
                     Err(error) => {
@@ -334,7 +399,6 @@ impl<D: Replica> Engine<D> {
                         }
                     }
                 },
-                Incoming::Invalid { seq: None, error } if !welcome => Event::BadAwareness { error },
                 Incoming::Invalid { seq, error } => {
                     if joining || welcome {
                         self.join.damaged += 1;
@@ -342,15 +406,68 @@ impl<D: Replica> Engine<D> {
                     Event::Invalid { seq, error }
                 }
                 Incoming::Progress { received, total } => Event::Progress { received, total },
-                Incoming::CaughtUp { head_seq } => Event::CaughtUp { head_seq },
-                Incoming::Acked { msg_id, seq } => Event::Acked { msg_id, seq },
-                Incoming::Awareness { peer, state } => Event::Awareness { peer, state },
+                Incoming::CaughtUp { head_seq } => {
+                    events.push(Event::CaughtUp { head_seq });
+                    if let Some(missing) = self.doc.missing() {
+                        self.join.damaged += 1;
+                        events.push(Event::Missing { missing });
+                    }
+                    continue;
+                }
+                Incoming::Acked { msg_id, seq } => {
+                    events.push(Event::Acked { msg_id, seq });
+                    if let Some(head_seq) = self.deferred_hint {
+                        if self.session.pending_len() == 0 {
+                            self.deferred_hint = None;
+                            let answered = self.answer_hint(head_seq)?;
+                            events.push(Event::CompactHint { head_seq, answered });
+                        }
+                    }
+                    continue;
+                }
+                Incoming::Awareness {
+                    peer,
+                    state,
+                    signed,
+                } => Event::Awareness {
+                    peer,
+                    state,
+                    signed,
+                },
+                Incoming::BadAwareness { peer, error } => Event::BadAwareness { peer, error },
+                Incoming::Suspicious { what } => Event::Suspicious { what },
+                Incoming::CheckSnapshot {
+                    msg_id,
+                    covers_upto,
+                    state,
+                } => {
+                    let (verdict, why) = match self.check(covers_upto, &state) {
+                        SnapshotCheck::Matches => (Verdict::Matches, String::new()),
+                        SnapshotCheck::Differs(why) => (Verdict::Differs, why),
+                        SnapshotCheck::CannotTell(why) => (Verdict::CannotTell, why),
+                    };
+                    if verdict == Verdict::Matches {
+                        // Most likely stored now: what it covers need not
+                        // be remembered one by one.
+                        self.coverage.forget_upto(covers_upto);
+                    }
+                    self.outbox.push(self.session.verdict(msg_id, verdict));
+                    Event::CheckedSnapshot {
+                        msg_id,
+                        covers_upto,
+                        verdict,
+                        why,
+                    }
+                }
                 Incoming::PeerLeft { peer } => Event::PeerLeft { peer },
                 Incoming::CompactHint { head_seq } => {
                     let answered = self.answer_hint(head_seq)?;
                     Event::CompactHint { head_seq, answered }
                 }
-                Incoming::SnapshotStored { covers_upto } => Event::SnapshotStored { covers_upto },
+                Incoming::SnapshotStored { covers_upto } => {
+                    self.coverage.forget_upto(covers_upto);
+                    Event::SnapshotStored { covers_upto }
+                }
                 Incoming::Refused {
                     code,
                     msg_id,
@@ -368,6 +485,10 @@ impl<D: Replica> Engine<D> {
 
     fn answer_hint(&mut self, head_seq: u64) -> Result<bool, ClientError> {
         if !self.answer_hints || head_seq <= self.hinted {
+            return Ok(false);
+        }
+        if self.session.pending_len() > 0 && self.session.keys().can_write() {
+            self.deferred_hint = Some(head_seq);
             return Ok(false);
         }
         let Some(frame) = self.snapshot()? else {
@@ -540,7 +661,8 @@ mod tests {
     fn a_compact_hint_is_answered_once_with_a_snapshot_of_the_replica() {
         let keys = DocKeys::from_edit(&EditSecret::generate());
         let mut ana = Engine::new(keys.clone(), yrs::Doc::with_client_id(1), 0, Vec::new());
-        live(&mut ana, 0);
+        // A room of six empty updates: ours is the seventh.
+        live(&mut ana, 6);
         let id = ana.local(typed(ana.doc(), "texte")).expect("editor");
         ana.take_outgoing().expect("seal");
         ana.receive(&ServerMsg::Ack { msg_id: id, seq: 7 }.encode())

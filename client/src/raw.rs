@@ -1,13 +1,14 @@
 //! Messages built by hand, for tests that send what a well-behaved client
 //! never would: an update sealed but not queued (to replay it, cut it,
 //! flip a bit of it, send it into another room), a snapshot claiming any
-//! sequence number. Sealing is still the protocol crate's
+//! sequence number, a `Hello` with any capability or proof, presence
+//! sealed under any peer id and counter. Sealing is still the protocol crate's
 //! ([`DocKeys::seal`]); only the choice of what to send is free here.
 //! Send them with [`crate::Client::send_msg`] or
 //! [`crate::Client::send_frame`].
 
 use protocol::envelope::new_msg_id;
-use protocol::{ClientMsg, Context, DocKeys, MsgId, SealError};
+use protocol::{ClientMsg, Context, CreateProof, DocKeys, MsgId, PeerId, RoomId, SealError};
 
 /// `update` sealed as an `Update` message under a fresh message id.
 pub fn update(keys: &DocKeys, update: &[u8]) -> Result<(MsgId, ClientMsg), SealError> {
@@ -38,29 +39,48 @@ pub fn snapshot(keys: &DocKeys, state: &[u8], covers_upto: u64) -> Result<Client
     })
 }
 
-/// The `Hello` a client sends, with each field chosen.
-pub fn hello(keys: &DocKeys, since_seq: Option<u64>, write_pk: Option<[u8; 32]>) -> ClientMsg {
+/// The `Hello` a client with `keys` sends (a creation proof if they
+/// write, with `token`).
+pub fn hello(keys: &DocKeys, since_seq: Option<u64>, token: Option<String>) -> ClientMsg {
     ClientMsg::Hello {
         room: keys.room(),
         since_seq,
-        write_pk,
-        creation_token: None,
+        cap: keys.read_capability().0,
+        create: keys.create_proof(token),
     }
 }
 
-/// A `Hello` carrying a creation token.
-pub fn hello_with_token(
-    keys: &DocKeys,
+/// A `Hello` with each field chosen: a room id alone with a guessed
+/// capability, a proof made for another room.
+pub fn hello_with(
+    room: RoomId,
     since_seq: Option<u64>,
-    write_pk: Option<[u8; 32]>,
-    token: Option<&str>,
+    cap: [u8; 32],
+    create: Option<CreateProof>,
 ) -> ClientMsg {
     ClientMsg::Hello {
-        room: keys.room(),
+        room,
         since_seq,
-        write_pk,
-        creation_token: token.map(str::to_owned),
+        cap,
+        create,
     }
+}
+
+/// `state` sealed as the `counter`-th presence of the connection `peer`
+/// (signed when `keys` write), as the session would for that connection.
+pub fn presence(
+    keys: &DocKeys,
+    peer: PeerId,
+    counter: u64,
+    state: &[u8],
+) -> Result<ClientMsg, SealError> {
+    let (ciphertext, signature) =
+        keys.seal(&Context::awareness(keys.room(), peer, counter), state)?;
+    Ok(ClientMsg::Awareness {
+        counter,
+        ciphertext,
+        signature,
+    })
 }
 
 #[cfg(test)]

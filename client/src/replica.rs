@@ -1,5 +1,7 @@
 //! What the client needs of the document it keeps in step: take in an
-//! update from the relay, and give its whole state for a snapshot. The
+//! update from the relay, give its whole state for a snapshot, say what
+//! it waits for (edits that updates it holds refer to), and compare a
+//! co-author's proposed snapshot with itself. The
 //! client never edits the document itself; its owner does, and hands the
 //! client the update each edit produced ([`crate::Client::submit`]).
 //!
@@ -10,6 +12,8 @@
 //! implement it to do nothing and apply what it gets in
 //! [`crate::Event::Update`] and [`crate::Event::Snapshot`] itself.
 
+use model::heads::Missing;
+use model::snapshot::{Coverage, SnapshotCheck};
 use yrs::updates::decoder::Decode as _;
 use yrs::{ReadTxn as _, StateVector, Transact as _};
 
@@ -25,6 +29,26 @@ pub trait Replica {
 
     /// The whole document as one update: what a snapshot seals.
     fn encode_state(&self) -> Vec<u8>;
+
+    /// Edits that updates the replica holds refer to and that never came
+    /// (Yrs' pending structs). A replica that cannot tell says none.
+    fn missing(&self) -> Option<Missing> {
+        None
+    }
+
+    /// Compare a co-author's snapshot, claiming to hold everything up to
+    /// `covers_upto`, with the replica ([`model::snapshot`]); `coverage`
+    /// holds the updates applied lately, `unsent` our own unacknowledged
+    /// ones. A replica that keeps no document cannot tell.
+    fn check_snapshot(
+        &self,
+        _state: &[u8],
+        _covers_upto: u64,
+        _coverage: &Coverage,
+        _unsent: &[&[u8]],
+    ) -> SnapshotCheck {
+        SnapshotCheck::CannotTell("this client keeps no document to compare".into())
+    }
 }
 
 impl Replica for model::Document {
@@ -39,6 +63,20 @@ impl Replica for model::Document {
 
     fn encode_state(&self) -> Vec<u8> {
         model::Document::encode_state(self)
+    }
+
+    fn missing(&self) -> Option<Missing> {
+        model::Document::missing(self)
+    }
+
+    fn check_snapshot(
+        &self,
+        state: &[u8],
+        covers_upto: u64,
+        coverage: &Coverage,
+        unsent: &[&[u8]],
+    ) -> SnapshotCheck {
+        model::Document::check_snapshot(self, state, covers_upto, coverage, unsent)
     }
 }
 
@@ -70,6 +108,21 @@ impl Replica for yrs::Doc {
     fn encode_state(&self) -> Vec<u8> {
         self.transact()
             .encode_state_as_update_v1(&StateVector::default())
+    }
+
+    fn missing(&self) -> Option<Missing> {
+        let txn = self.transact();
+        let store = txn.store();
+        let mut waiting_for: Vec<(u64, u32)> = store
+            .pending_update()
+            .map(|p| p.missing.iter().map(|(c, k)| (c.get(), *k)).collect())
+            .unwrap_or_default();
+        waiting_for.sort_unstable();
+        let deletions = store.pending_ds().is_some_and(|ds| !ds.is_empty());
+        (!waiting_for.is_empty() || deletions).then_some(Missing {
+            waiting_for,
+            deletions,
+        })
     }
 }
 

@@ -163,17 +163,32 @@ async fn a_compact_hint_is_answered_and_a_newcomer_starts_from_the_snapshot() ->
     let relay = start(dir.path(), |c| c.compaction.updates = 10).await?;
     let keys = editor();
     let mut ana = open(&relay.url, &keys, 1).await?;
+    // Carla, a reader holding the document model (which can compare a
+    // snapshot with itself), is there to confirm Ana's snapshot.
+    let view = DocKeys::from_view(keys.view_secret().clone(), keys.writer());
+    let mut carla = Client::new(
+        &relay.url,
+        Engine::new(view, model::Document::new(3), 0, Vec::new()),
+    )
+    .with_wait(WAIT);
+    carla.connect().await?;
     for i in 0..12 {
         type_text(&mut ana, &format!("{i} ")).await?;
     }
     ana.settle().await?;
-    let answered = ana
+    // Answered at once, or once Ana's own updates were acknowledged.
+    ana.until(|e| match e {
+        Event::CompactHint { answered: true, .. } => Some(()),
+        _ => None,
+    })
+    .await?;
+    let verdict = carla
         .until(|e| match e {
-            Event::CompactHint { answered, .. } => Some(*answered),
+            Event::CheckedSnapshot { verdict, why, .. } => Some((*verdict, why.clone())),
             _ => None,
         })
         .await?;
-    assert!(answered, "an editor answers the hint");
+    assert_eq!(verdict.0, protocol::Verdict::Matches, "{}", verdict.1);
     let covered = ana
         .until(|e| match e {
             Event::SnapshotStored { covers_upto } => Some(*covers_upto),

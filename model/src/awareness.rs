@@ -4,10 +4,14 @@
 //!
 //! The payload is a version byte, then the postcard encoding of
 //! [`State`]: the person's name and colour, this visit's Yrs client id
-//! (the key of its `people` entry), whether the link lets them write, and
+//! (the key of its `people` entry), whether the link lets them write,
 //! their selection as two encoded Yrs sticky indices
 //! ([`crate::document::Document::stick`]), so a remote caret stays on its words
-//! while edits arrive before the next payload does. A later version may
+//! while edits arrive before the next payload does, and the copy's heads
+//! ([`crate::heads::Heads`], none until the page has caught up), so that
+//! diverging copies are noticed. Whether the sender may write is the
+//! envelope's to say (an editor signs its presence): a payload claiming
+//! `can_write` from an unsigned peer is shown as a reader's. A later version may
 //! append fields: the bytes after the ones this version knows are ignored.
 //! A payload of another major version, or one that does not decode, is
 //! ignored with a warning; nothing here panics on what a peer sent.
@@ -21,6 +25,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::heads::Heads;
 
 /// The relay's id for a connection in a room (`protocol::PeerId`; this
 /// crate does not depend on the protocol).
@@ -83,6 +89,8 @@ pub struct State {
     pub client: u64,
     pub can_write: bool,
     pub selection: Option<Sticky>,
+    /// What the sender's copy holds, once it has caught up.
+    pub heads: Option<Heads>,
 }
 
 /// Why a payload was ignored.
@@ -199,14 +207,18 @@ pub struct Peers {
 }
 
 impl Peers {
-    /// Take `peer`'s payload, heard at `now` (milliseconds).
+    /// Take `peer`'s payload, heard at `now` (milliseconds). `signed`: the
+    /// envelope carried an editor's signature; an unsigned peer is a
+    /// reader, whatever its payload claims.
     pub fn receive(
         &mut self,
         peer: PeerId,
         payload: &[u8],
+        signed: bool,
         now: u64,
     ) -> Result<Heard, PresenceError> {
-        let state = State::decode(payload)?;
+        let mut state = State::decode(payload)?;
+        state.can_write &= signed;
         let heard = if self.peers.contains_key(&peer) {
             Heard::Known
         } else {
@@ -277,6 +289,7 @@ mod tests {
                 anchor: vec![1, 2, 3],
                 head: vec![4],
             }),
+            heads: Some(Heads { sum: 9, digest: 3 }),
         }
     }
 
@@ -388,8 +401,8 @@ mod tests {
     fn peers_are_new_then_known_and_leave() {
         let mut peers = Peers::default();
         let payload = state("Louise").encode();
-        assert_eq!(peers.receive(3, &payload, 1_000), Ok(Heard::New));
-        assert_eq!(peers.receive(3, &payload, 2_000), Ok(Heard::Known));
+        assert_eq!(peers.receive(3, &payload, true, 1_000), Ok(Heard::New));
+        assert_eq!(peers.receive(3, &payload, true, 2_000), Ok(Heard::Known));
         assert_eq!(peers.len(), 1);
         assert_eq!(peers.iter().next().map(|p| p.seen), Some(2_000));
         assert!(peers.left(3));
@@ -398,11 +411,28 @@ mod tests {
     }
 
     #[test]
+    fn an_unsigned_peer_claiming_to_write_is_shown_as_a_reader() {
+        let mut peers = Peers::default();
+        let mut claim = state("Forged");
+        claim.can_write = true;
+        peers
+            .receive(7, &claim.encode(), false, 0)
+            .expect("a payload that decodes");
+        peers
+            .receive(8, &claim.encode(), true, 0)
+            .expect("a payload that decodes");
+        let writes: Vec<(PeerId, bool)> = peers.iter().map(|p| (p.id, p.state.can_write)).collect();
+        assert_eq!(writes, vec![(7, false), (8, true)]);
+    }
+
+    #[test]
     fn a_malformed_payload_leaves_the_peers_alone() {
         let mut peers = Peers::default();
-        peers.receive(1, &state("A").encode(), 0).expect("good");
-        assert!(peers.receive(1, &[VERSION, 0xff], 10).is_err());
-        assert!(peers.receive(2, &[0], 10).is_err());
+        peers
+            .receive(1, &state("A").encode(), true, 0)
+            .expect("good");
+        assert!(peers.receive(1, &[VERSION, 0xff], true, 10).is_err());
+        assert!(peers.receive(2, &[0], true, 10).is_err());
         assert_eq!(peers.len(), 1);
         assert_eq!(
             peers.iter().next().map(|p| p.state.name.as_str()),
@@ -413,9 +443,11 @@ mod tests {
     #[test]
     fn silent_peers_expire() {
         let mut peers = Peers::default();
-        peers.receive(1, &state("A").encode(), 0).expect("good");
         peers
-            .receive(2, &state("B").encode(), 30_000)
+            .receive(1, &state("A").encode(), true, 0)
+            .expect("good");
+        peers
+            .receive(2, &state("B").encode(), true, 30_000)
             .expect("good");
         let expiry = EXPIRY.as_millis() as u64;
         assert!(!peers.expire(expiry - 1));
@@ -429,7 +461,7 @@ mod tests {
         let mut peers = Peers::default();
         for id in 0..(MAX_PEERS as u64 + 10) {
             peers
-                .receive(id, &state("p").encode(), 100 + id)
+                .receive(id, &state("p").encode(), true, 100 + id)
                 .expect("good");
         }
         assert_eq!(peers.len(), MAX_PEERS);

@@ -14,6 +14,10 @@
 //!   during an IME composition.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
+//! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
+//!   that diverge from it (a relay withholding updates).
+//! - [`snapshot`]: a co-author's snapshot compared with this copy before
+//!   the relay lets it replace anything.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
 //! - [`export`]: the document as a Markdown, HTML or text file, and a file
 //!   read back as a document.
@@ -25,9 +29,11 @@ pub mod document;
 pub mod edit;
 pub mod export;
 pub mod guard;
+pub mod heads;
 pub mod markdown;
 pub mod mirror;
 pub mod schema;
+pub mod snapshot;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};
 pub use guard::{Reason, Refusal};

@@ -21,4 +21,17 @@ fn main() {
         .expect("encrypt");
     println!("ciphertext  {}", hex(&ct));
     println!("signature   {}", hex(&keys.sign(&ctx, &ct).expect("sign")));
+
+    // Version 2.
+    let cap = keys.read_capability();
+    println!("cap         {}", hex(&cap.0));
+    println!("read_check  {}", hex(&cap.check().0));
+    let proof = keys.create_proof(None).expect("an editor");
+    println!("create_sig  {}", hex(&proof.signature));
+    let ctx = Context::awareness(keys.room(), 5, 7);
+    let ct = keys
+        .encrypt_with_nonce(&ctx, &[0x33; 24], b"here")
+        .expect("encrypt");
+    println!("aware_ct    {}", hex(&ct));
+    println!("aware_sig   {}", hex(&keys.sign(&ctx, &ct).expect("sign")));
 }

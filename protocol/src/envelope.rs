@@ -16,8 +16,23 @@
 //! the kind and the message id, a message cannot be replayed into another
 //! room or passed off as another kind; a flipped bit anywhere fails.
 //!
-//! Awareness is encrypted (with the same associated data) but not signed:
-//! viewers send presence too, and it is never stored.
+//! Awareness (protocol v2) is bound to the connection that sends it: its
+//! message id is the sender's peer id (from `Welcome`, 8 bytes big-endian)
+//! followed by the connection's presence counter (8 bytes big-endian). An
+//! editor signs it; a reader cannot, and its presence is shown as a
+//! reader's whatever it says. Presence replayed from another connection
+//! fails both the signature and the decryption (the associated data binds
+//! the peer id), and a receiver ignores a counter that does not grow.
+//!
+//! The creation proof (protocol v2, [`CreateProof`]) is an Ed25519
+//! signature by the write key over
+//!
+//! ```text
+//! "cahier/v2/create" ‖ room id (16) ‖ read_check (32)
+//! ```
+//!
+//! which lets the relay register the room's read check only for someone
+//! who can write it.
 //!
 //! The relay only ever calls [`WriterKey::verify`]; clients call
 //! [`DocKeys::seal`] and [`DocKeys::open`]. This module is the only place
@@ -30,7 +45,8 @@ use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
 use ed25519_dalek::Signer as _;
 use rand_core::{OsRng, RngCore};
 
-use crate::keys::{DocKeys, RoomId, WriterKey};
+use crate::keys::{DocKeys, ReadCheck, RoomId, WriterKey, WriterKeyError, KEY_LEN};
+use crate::wire::{CreateProof, PeerId};
 
 /// A message id: 16 random bytes chosen by the sender, used for dedup and
 /// acknowledgement.
@@ -78,11 +94,16 @@ impl Context {
         }
     }
 
-    pub fn awareness(room: RoomId) -> Self {
+    /// The context of the `counter`-th presence frame of the connection
+    /// the relay numbered `peer`.
+    pub fn awareness(room: RoomId, peer: PeerId, counter: u64) -> Self {
+        let mut msg_id = [0; 16];
+        msg_id[..8].copy_from_slice(&peer.to_be_bytes());
+        msg_id[8..].copy_from_slice(&counter.to_be_bytes());
         Self {
             room,
             kind: Kind::Awareness,
-            msg_id: [0; 16],
+            msg_id,
             covers_upto: 0,
         }
     }
@@ -134,6 +155,30 @@ pub enum OpenError {
     Unsigned,
     #[error("the message could not be decrypted: wrong key, or altered")]
     Undecryptable,
+}
+
+/// The bytes a creation proof signs.
+fn creation_bytes(room: &RoomId, check: &ReadCheck) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(16 + 16 + KEY_LEN);
+    msg.extend_from_slice(b"cahier/v2/create");
+    msg.extend_from_slice(room.as_bytes());
+    msg.extend_from_slice(&check.0);
+    msg
+}
+
+impl CreateProof {
+    /// The write key this proof is for, if it hashes to `room` and signed
+    /// `check` for it: what the relay asks before creating a room or
+    /// registering its read check.
+    pub fn verify(&self, room: &RoomId, check: &ReadCheck) -> Result<WriterKey, WriterKeyError> {
+        let writer = WriterKey::for_room(room, &self.write_pk)?;
+        let signature = ed25519_dalek::Signature::from_bytes(&self.signature);
+        writer
+            .0
+            .verify_strict(&creation_bytes(room, check), &signature)
+            .map_err(|_| WriterKeyError::BadProof)?;
+        Ok(writer)
+    }
 }
 
 impl WriterKey {
@@ -190,7 +235,8 @@ impl DocKeys {
         Ok(key.sign(&context.signed_bytes(ciphertext)).to_bytes())
     }
 
-    /// Encrypt and, unless it is awareness, sign.
+    /// Encrypt and sign. A reader can seal only awareness, unsigned; an
+    /// editor signs everything, its presence included.
     pub fn seal(
         &self,
         context: &Context,
@@ -200,25 +246,41 @@ impl DocKeys {
             return Err(SealError::ReadOnly);
         }
         let ciphertext = self.encrypt(context, plaintext)?;
-        let signature = match context.kind {
-            Kind::Awareness => None,
-            _ => Some(self.sign(context, &ciphertext)?),
+        let signature = match self.can_write() {
+            true => Some(self.sign(context, &ciphertext)?),
+            false => None,
         };
         Ok((ciphertext, signature))
     }
 
-    /// Verify (updates and snapshots must be signed), then decrypt.
+    /// Verify, then decrypt. Updates and snapshots must be signed;
+    /// awareness may be unsigned (a reader's), but a signature that is
+    /// there must verify.
     pub fn open(
         &self,
         context: &Context,
         ciphertext: &[u8],
         signature: Option<&Signature>,
     ) -> Result<Vec<u8>, OpenError> {
-        if context.kind != Kind::Awareness {
-            let signature = signature.ok_or(OpenError::Unsigned)?;
-            self.writer.verify(context, ciphertext, signature)?;
+        match (context.kind, signature) {
+            (Kind::Awareness, None) => {}
+            (_, None) => return Err(OpenError::Unsigned),
+            (_, Some(signature)) => self.writer.verify(context, ciphertext, signature)?,
         }
         self.decrypt(context, ciphertext)
+    }
+
+    /// The creation proof for this room and this read capability, with a
+    /// creation token if the relay wants one; `None` for a reader.
+    pub fn create_proof(&self, token: Option<String>) -> Option<CreateProof> {
+        let key = self.signing.as_ref()?;
+        let check = self.read_capability().check();
+        let signature = key.sign(&creation_bytes(&self.room, &check)).to_bytes();
+        Some(CreateProof {
+            write_pk: self.writer.to_bytes(),
+            signature,
+            token,
+        })
     }
 
     /// Decrypt without looking at the signature. The authentication tag
@@ -246,7 +308,7 @@ impl DocKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::{EditSecret, RoomId};
+    use crate::keys::{EditSecret, RoomId, WriterKeyError};
 
     fn kat_keys() -> DocKeys {
         DocKeys::from_edit(&EditSecret::from_bytes(std::array::from_fn(|i| i as u8)))
@@ -275,6 +337,46 @@ mod tests {
             Ok(&b"Cahier"[..])
         );
     }
+
+    /// The version 2 derivations (crate docs): the read capability, its
+    /// check, the creation proof, and a presence frame of peer 5's seventh
+    /// presence, sealed with nonce `33` × 24.
+    #[test]
+    fn known_answer_vectors_of_version_2() {
+        let keys = kat_keys();
+        let cap = keys.read_capability();
+        assert_eq!(hex::encode(cap.0), KAT_CAP);
+        assert_eq!(hex::encode(cap.check().0), KAT_READ_CHECK);
+        let proof = keys.create_proof(None).expect("an editor");
+        assert_eq!(hex::encode(proof.signature), KAT_CREATE_SIGNATURE);
+        assert_eq!(proof.write_pk, keys.writer().to_bytes());
+        assert_eq!(proof.verify(&keys.room(), &cap.check()), Ok(keys.writer()));
+
+        let ctx = Context::awareness(keys.room(), 5, 7);
+        let mut expected_id = [0; 16];
+        expected_id[7] = 5;
+        expected_id[15] = 7;
+        assert_eq!(ctx.msg_id, expected_id);
+        let ciphertext = keys
+            .encrypt_with_nonce(&ctx, &[0x33; 24], b"here")
+            .expect("encrypt");
+        assert_eq!(hex::encode(&ciphertext), KAT_AWARENESS_CIPHERTEXT);
+        let signature = keys.sign(&ctx, &ciphertext).expect("sign");
+        assert_eq!(hex::encode(signature), KAT_AWARENESS_SIGNATURE);
+        assert_eq!(
+            keys.open(&ctx, &ciphertext, Some(&signature)).as_deref(),
+            Ok(&b"here"[..])
+        );
+    }
+
+    const KAT_CAP: &str = "19d7f75e00c558d6244be426245b0c53f994584edca6409117d325b62b3f4b93";
+    const KAT_READ_CHECK: &str = "2dcbff2643e4d9538f579ff41471c53ce6e1e2ccc3d9b6b5812e5d5341481803";
+    const KAT_CREATE_SIGNATURE: &str =
+        "fa61e30f450576ec4a531aac2c96aac7cd3d16e45c2a0b44d9c8f71208777460d3213d4bb8b30e517ebfbde445114655d0eed91636f1b61f67d66d7d0020950f";
+    const KAT_AWARENESS_CIPHERTEXT: &str =
+        "333333333333333333333333333333333333333333333333dfda45aa695936beeb21f7b0519ba54896746932";
+    const KAT_AWARENESS_SIGNATURE: &str =
+        "07ede2a2ad2be712d41ab5414f62b62851a7ce0285ce558809136478cb44a347c2130ba138a84374696f4eeaa8d42a7d7607d1747af3e6fe2846cea198eb4b0e";
 
     const KAT_WRITE_PK: &str = "9275b484403561a83d237028060ac2d278ef8ce8d78fef2fc8e7b195b477fbc6";
     const KAT_VIEW: &str = "1ab755d31d1f60fc76bba8364d4506b253a866fca2371799e3b12910aabd5602";
@@ -320,17 +422,77 @@ mod tests {
     }
 
     #[test]
-    fn viewer_cannot_seal_updates_but_can_seal_awareness() {
+    fn viewer_cannot_seal_updates_but_can_seal_awareness_unsigned() {
         let viewer = editor_view(&kat_keys());
         let room = viewer.room();
         assert_eq!(
             viewer.seal(&Context::update(room, [1; 16]), b"x"),
             Err(SealError::ReadOnly)
         );
-        let ctx = Context::awareness(room);
+        let ctx = Context::awareness(room, 3, 1);
         let (ct, sig) = viewer.seal(&ctx, b"here").expect("awareness");
         assert!(sig.is_none());
         assert_eq!(kat_keys().open(&ctx, &ct, None), Ok(b"here".to_vec()));
+        assert_eq!(viewer.create_proof(None), None, "a reader proves nothing");
+    }
+
+    #[test]
+    fn an_editors_presence_is_signed_and_bound_to_its_connection_and_counter() {
+        let editor = kat_keys();
+        let viewer = editor_view(&editor);
+        let ctx = Context::awareness(editor.room(), 4, 9);
+        let (ct, sig) = editor.seal(&ctx, b"Alice").expect("awareness");
+        let sig = sig.expect("an editor signs its presence");
+        assert_eq!(viewer.open(&ctx, &ct, Some(&sig)), Ok(b"Alice".to_vec()));
+        // The same bytes relayed as another connection's, or another
+        // counter's, open neither with the signature nor without it.
+        for other in [
+            Context::awareness(editor.room(), 5, 9),
+            Context::awareness(editor.room(), 4, 10),
+        ] {
+            assert_eq!(
+                viewer.open(&other, &ct, Some(&sig)),
+                Err(OpenError::BadSignature)
+            );
+            assert_eq!(
+                viewer.open(&other, &ct, None),
+                Err(OpenError::Undecryptable)
+            );
+        }
+        // A signature that is there must verify, even on presence.
+        let mut bad = sig;
+        bad[0] ^= 1;
+        assert_eq!(
+            viewer.open(&ctx, &ct, Some(&bad)),
+            Err(OpenError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_creation_proof_holds_only_for_its_room_and_its_read_check() {
+        let keys = kat_keys();
+        let other = DocKeys::from_edit(&EditSecret::from_bytes([9; 32]));
+        let check = keys.read_capability().check();
+        let proof = keys.create_proof(Some("jeton".into())).expect("an editor");
+        assert_eq!(proof.token.as_deref(), Some("jeton"));
+        assert_eq!(proof.verify(&keys.room(), &check), Ok(keys.writer()));
+        // Another capability (a squatter's guess): the signature fails.
+        assert_eq!(
+            proof.verify(&keys.room(), &other.read_capability().check()),
+            Err(WriterKeyError::BadProof)
+        );
+        // Another room: the key does not hash to it.
+        assert_eq!(
+            proof.verify(&other.room(), &check),
+            Err(WriterKeyError::WrongRoom)
+        );
+        // A stranger who knows write_pk signs with another key.
+        let mut forged = other.create_proof(None).expect("an editor");
+        forged.write_pk = keys.writer().to_bytes();
+        assert_eq!(
+            forged.verify(&keys.room(), &check),
+            Err(WriterKeyError::BadProof)
+        );
     }
 
     #[test]
@@ -390,7 +552,7 @@ mod tests {
     fn another_documents_key_cannot_decrypt_awareness() {
         let keys = kat_keys();
         let other = DocKeys::from_edit(&EditSecret::generate());
-        let ctx = Context::awareness(keys.room());
+        let ctx = Context::awareness(keys.room(), 1, 1);
         let (ct, _) = keys.seal(&ctx, b"cursor").expect("seal");
         assert_eq!(other.open(&ctx, &ct, None), Err(OpenError::Undecryptable));
         assert_eq!(

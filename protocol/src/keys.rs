@@ -1,12 +1,14 @@
-//! Key derivation (protocol v1). One random edit secret is the root of
-//! everything a document needs:
+//! Key derivation. One random edit secret is the root of everything a
+//! document needs:
 //!
 //! ```text
 //! S (32 random bytes)                      edit secret, in the edit link
 //! ├─ HKDF-SHA256(S, "cahier/v1/write")     seed of the Ed25519 write key pair
 //! │    └─ room id = SHA-256("cahier/v1/room" ‖ write_pk)[..16]
 //! └─ V = HKDF-SHA256(S, "cahier/v1/view")  view secret, in the view link
-//!      └─ K = HKDF-SHA256(V, "cahier/v1/enc")  XChaCha20-Poly1305 key
+//!      ├─ K = HKDF-SHA256(V, "cahier/v1/enc")  XChaCha20-Poly1305 key
+//!      └─ cap = HKDF-SHA256(V, "cahier/v2/read")  read capability (v2)
+//!           └─ read_check = SHA-256("cahier/v2/read-check" ‖ cap)
 //! ```
 //!
 //! HKDF is used with no salt; the info string is the label above and the
@@ -14,6 +16,14 @@
 //! room only with the `write_pk` that hashes to it, so it never has to trust
 //! whoever came first. A view secret cannot be turned back into an edit
 //! secret, so a view link cannot become an edit link.
+//!
+//! The read capability (protocol v2) is what a client shows the relay in
+//! `Hello` to be served a room: whoever holds the view secret has it, a
+//! room id alone does not give it. The relay keeps only its `read_check`
+//! (a hash), registered when the room is created by an editor's signed
+//! creation proof ([`crate::envelope`]), so the relay's disk does not hold
+//! the capability either. The labels that existed in v1 keep their `v1`
+//! names: the keys, room ids and ciphertexts of v1 documents are unchanged.
 //!
 //! This module owns secrets and the keys derived from them; sealing and
 //! opening messages is [`crate::envelope`]'s job.
@@ -100,7 +110,40 @@ impl ViewSecret {
     pub(crate) fn encryption_key(&self) -> [u8; KEY_LEN] {
         hkdf(&self.0, b"cahier/v1/enc")
     }
+
+    /// The read capability `cap` the relay asks for in `Hello`.
+    pub fn read_capability(&self) -> ReadCapability {
+        ReadCapability(hkdf(&self.0, b"cahier/v2/read"))
+    }
 }
+
+/// The read capability: shown to the relay in `Hello`, it proves the
+/// client holds the view secret without revealing it. Not a secret that
+/// decrypts anything, but one that opens the room: keep it out of logs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ReadCapability(pub [u8; KEY_LEN]);
+
+impl ReadCapability {
+    /// What the relay stores and compares: `SHA-256("cahier/v2/read-check"
+    /// ‖ cap)`.
+    pub fn check(&self) -> ReadCheck {
+        let digest = Sha256::new()
+            .chain_update(b"cahier/v2/read-check")
+            .chain_update(self.0)
+            .finalize();
+        ReadCheck(digest.into())
+    }
+}
+
+impl fmt::Debug for ReadCapability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReadCapability(…)")
+    }
+}
+
+/// The hash of a room's read capability, as the relay keeps it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ReadCheck(pub [u8; KEY_LEN]);
 
 impl fmt::Debug for ViewSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -169,6 +212,8 @@ pub enum WriterKeyError {
     NotAKey,
     #[error("the public key does not belong to this room")]
     WrongRoom,
+    #[error("the creation proof's signature does not verify")]
+    BadProof,
 }
 
 impl WriterKey {
@@ -253,6 +298,11 @@ impl DocKeys {
         &self.view
     }
 
+    /// The read capability for `Hello`.
+    pub fn read_capability(&self) -> ReadCapability {
+        self.view.read_capability()
+    }
+
     pub fn can_write(&self) -> bool {
         self.signing.is_some()
     }
@@ -295,6 +345,27 @@ mod tests {
         assert_eq!(viewer.enc, editor.enc);
         assert!(editor.can_write());
         assert!(!viewer.can_write());
+    }
+
+    #[test]
+    fn the_read_capability_is_the_view_secrets_and_its_check_a_hash_of_it() {
+        let secret = EditSecret::generate();
+        let editor = DocKeys::from_edit(&secret);
+        let viewer = DocKeys::from_view(secret.view_secret(), editor.writer());
+        assert_eq!(viewer.read_capability(), editor.read_capability());
+        let other = DocKeys::from_edit(&EditSecret::generate());
+        assert_ne!(other.read_capability(), editor.read_capability());
+        let cap = editor.read_capability();
+        assert_ne!(
+            cap.check().0,
+            cap.0,
+            "the relay never stores the capability"
+        );
+        assert_ne!(
+            cap.0, editor.enc,
+            "the capability is not the encryption key"
+        );
+        assert_eq!(format!("{cap:?}"), "ReadCapability(…)");
     }
 
     #[test]

@@ -5,14 +5,19 @@
 //!
 //! What it owns:
 //! - the keys, and so sealing what goes out and opening (verify, decrypt)
-//!   what comes in;
+//!   what comes in; the read capability and, for an editor, the creation
+//!   proof (with the relay's creation token, if the caller has one) that
+//!   `Hello` carries;
 //! - `applied`: the last sequence number whose update the caller has been
 //!   given; with the document state, it is what the caller persists, and it
 //!   is the `since_seq` of the next `Hello`;
 //! - the pending queue: local updates not yet acknowledged, oldest first,
 //!   each with the message id it keeps across resends (the relay drops
 //!   duplicates by id and acknowledges them again). The caller persists it
-//!   too ([`Session::pending`]): an edit made offline survives a reload.
+//!   too ([`Session::pending`]): an edit made offline survives a reload;
+//! - presence: each presence frame of a connection gets the next counter
+//!   and is sealed under the connection's peer id ([`crate::envelope`]); a
+//!   peer's presence whose counter does not grow is dropped as a replay.
 //!
 //! Flow control: at most `window` updates are in flight; each `Ack` frees a
 //! place, and [`Session::outgoing`] hands out the next frames. An update the
@@ -21,9 +26,41 @@
 //! (too large, bad signature) is reported and dropped from the queue (the
 //! text is still in the caller's document, so nothing typed is lost).
 //!
-//! Ordering: the relay sends a connection its catch-up, then live updates
-//! and acks in commit order, so when `Ack{seq}` arrives every update before
-//! `seq` has arrived too, and `applied` can move to `seq`.
+//! # What the relay's frames must satisfy
+//!
+//! The relay cannot read or forge updates, but it could reorder, replay,
+//! withhold or pretend. The session checks what an honest relay guarantees
+//! and reports each violation as [`Incoming::Suspicious`], for the caller to
+//! tell the person in words. Verified content is always handed over (it is
+//! an editor's, signed); what a violation changes is `applied`, which only
+//! moves as far as the relay's own frames justify:
+//!
+//! - **Catch-up.** After `Welcome { head_seq, pending }`, the stored
+//!   updates come in strictly increasing order, above the client's
+//!   `since_seq` (or the snapshot's `covers_upto`), and none beyond
+//!   `head_seq`; `CaughtUp` repeats `head_seq` after exactly `pending`
+//!   updates. A snapshot is sent only to a client behind it, and covers no
+//!   more than `head_seq`.
+//! - **Live.** Updates keep increasing past everything seen on the
+//!   connection. The relay forwards an update before its commit and
+//!   acknowledges one after its commit, so an `Ack` may come after updates
+//!   numbered above it, but every number a connection does not see must be
+//!   one of its own updates: acknowledged, in flight, or refused after it
+//!   was numbered (`StorageFailed`). More numbers skipped than that means
+//!   the relay withheld updates ([`Suspicion::Withheld`]).
+//! - **Acks.** An `Ack` must name one of our updates in flight; one for an
+//!   unknown id is reported and changes nothing. An `Ack` numbered past
+//!   what the frames explain is reported and does not move `applied`. An
+//!   `Ack` at or below what was seen is a duplicate's (a resend of an
+//!   update stored before, maybe before a compaction): it clears the
+//!   update and leaves `applied` alone.
+//!
+//! What this cannot see is a relay that withholds a stored update during a
+//! catch-up (stored numbers have gaps after a crash, so gaps there are
+//! normal): the document notices an update that refers to edits never
+//! received (Yrs' pending structs), and co-authors' presence carries their
+//! heads so that diverging copies are noticed (`model::heads`;
+//! ARCHITECTURE.md, "What a dishonest relay can do").
 //!
 //! Snapshots arrive in pieces (protocol version 2): `Welcome` carries the
 //! snapshot's head, `SnapshotChunk` frames its ciphertext. The session puts
@@ -32,21 +69,26 @@
 //! [`MAX_SNAPSHOT_BYTES`], a chunk nobody announced or past the length, and
 //! an update before the snapshot is whole are refused as malformed.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError};
+use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError, Signature};
 use crate::keys::DocKeys;
 use crate::wire::{
-    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredUpdate, WireError,
-    MAX_SNAPSHOT_BYTES,
+    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot,
+    StoredUpdate, Verdict, WireError, MAX_SNAPSHOT_BYTES,
 };
 
 /// Updates in flight at once by default: enough to keep a fast typist's
 /// keystrokes flowing on a slow link, few enough to stay under the relay's
 /// default rate limit when a backlog is flushed.
 pub const DEFAULT_WINDOW: usize = 32;
+
+/// The most peers whose presence counters are remembered; past it, all are
+/// forgotten (a relay can invent peer ids; an honest room has at most a
+/// few hundred peers).
+const MAX_HEARD: usize = 1024;
 
 /// A local update waiting for the relay's acknowledgement, as persisted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +114,83 @@ pub enum Phase {
     Joining { received: u64, total: Option<u64> },
     /// Caught up: live updates flow both ways.
     Live,
+}
+
+/// Something the relay sent that an honest relay never sends; see the
+/// module docs. Each says what was seen, for the caller's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suspicion {
+    /// An update numbered at or below `after`, a number already seen on
+    /// this connection: replayed or reordered.
+    OutOfOrder { seq: u64, after: u64 },
+    /// During the catch-up, an update numbered past the `head` the
+    /// `Welcome` announced.
+    BeyondHead { seq: u64, head: u64 },
+    /// An acknowledgement for none of our updates in flight.
+    UnknownAck { msg_id: MsgId, seq: u64 },
+    /// An acknowledgement numbered past `bound`, the furthest the frames
+    /// received explain.
+    AckTooFar { seq: u64, bound: u64 },
+    /// `count` live sequence numbers between `from` and `to` were skipped,
+    /// more than our own updates explain: the relay withheld updates.
+    Withheld { from: u64, to: u64, count: u64 },
+    /// `CaughtUp` disagrees with the `Welcome`: another head, or another
+    /// number of updates than announced.
+    CaughtUpMismatch {
+        head: u64,
+        announced_head: u64,
+        received: u64,
+        announced: u64,
+    },
+    /// The `Welcome`'s snapshot covers past its head, or was sent to a
+    /// client that had applied as much.
+    MisplacedSnapshot { covers_upto: u64, head: u64 },
+    /// The relay holds less than this client applied: it lost updates (a
+    /// backup restored, say). The client starts over from what it has.
+    RelayBehind { head: u64, applied: u64 },
+    /// A frame where an honest relay never sends one.
+    Unexpected { frame: &'static str },
+}
+
+impl Suspicion {
+    /// A short English sentence (the command line, logs); the app has its
+    /// own words in each language.
+    pub fn describe(&self) -> String {
+        match self {
+            Suspicion::OutOfOrder { seq, after } => format!(
+                "the relay sent update {seq} after {after}: updates were replayed or reordered"
+            ),
+            Suspicion::BeyondHead { seq, head } => format!(
+                "the relay sent update {seq} in a history it said ends at {head}"
+            ),
+            Suspicion::UnknownAck { seq, .. } => format!(
+                "the relay acknowledged, as {seq}, an update this client did not send"
+            ),
+            Suspicion::AckTooFar { seq, bound } => format!(
+                "the relay acknowledged an update as {seq}, past the {bound} its messages explain"
+            ),
+            Suspicion::Withheld { from, to, count } => format!(
+                "the relay skipped {count} updates between {from} and {to}: it may be withholding changes"
+            ),
+            Suspicion::CaughtUpMismatch {
+                head,
+                announced_head,
+                received,
+                announced,
+            } => format!(
+                "the relay's history ended at {head} with {received} updates, after announcing {announced_head} and {announced}"
+            ),
+            Suspicion::MisplacedSnapshot { covers_upto, head } => format!(
+                "the relay sent a snapshot covering {covers_upto} that this client did not need (head {head})"
+            ),
+            Suspicion::RelayBehind { head, applied } => format!(
+                "the relay holds updates up to {head} only, but this copy applied up to {applied}: the relay lost changes"
+            ),
+            Suspicion::Unexpected { frame } => {
+                format!("the relay sent {frame} where it never should")
+            }
+        }
+    }
 }
 
 /// What the caller must do with an incoming frame.
@@ -110,9 +229,20 @@ pub enum Incoming {
         seq: u64,
     },
     /// A co-author's presence (cursor, name): plaintext as they sent it.
+    /// `signed`: by an editor; an unsigned peer is a reader, whatever the
+    /// payload says.
     Awareness {
         peer: PeerId,
         state: Vec<u8>,
+        signed: bool,
+    },
+    /// A presence frame that did not open (another connection's replayed,
+    /// altered, or another document's): ignore it, with a warning. Never
+    /// the "altered on the server" alarm, which is for updates and
+    /// snapshots.
+    BadAwareness {
+        peer: PeerId,
+        error: OpenError,
     },
     PeerLeft {
         peer: PeerId,
@@ -124,6 +254,15 @@ pub enum Incoming {
     SnapshotStored {
         covers_upto: u64,
     },
+    /// The relay asks this client to check a co-author's proposed
+    /// snapshot against what it applied, and to answer with
+    /// [`Session::verdict`]. Only asked when this client applied as far as
+    /// `covers_upto`; otherwise the session answers "cannot tell" itself.
+    CheckSnapshot {
+        msg_id: MsgId,
+        covers_upto: u64,
+        state: Vec<u8>,
+    },
     /// The relay refused something. `dropped` is true when a pending update
     /// was taken off the queue for good (its content stays in the document).
     Refused {
@@ -133,9 +272,14 @@ pub enum Incoming {
     },
     /// A stored message failed verification or decryption: the relay (or
     /// someone who can write to its disk) altered it. It was not applied.
+    /// `seq` is `None` for a snapshot.
     Invalid {
         seq: Option<u64>,
         error: OpenError,
+    },
+    /// The relay sent something an honest relay never sends.
+    Suspicious {
+        what: Suspicion,
     },
 }
 
@@ -146,11 +290,36 @@ pub enum SessionError {
     Wire(#[from] WireError),
 }
 
-/// A snapshot whose chunks are arriving.
+/// What one connection has seen, for the ordering checks; reset by
+/// [`Session::hello`].
+#[derive(Debug, Default)]
+struct Link {
+    peer: Option<PeerId>,
+    /// `Welcome`'s head and announced count.
+    head: Option<u64>,
+    announced: u64,
+    received: u64,
+    /// Every sequence number up to this one is accounted for: an update
+    /// seen, an ack, the head of the history. Updates must come above it.
+    floor: u64,
+    /// Live numbers skipped, waiting for our acks to explain them.
+    holes: BTreeSet<u64>,
+    /// Our updates refused after the relay may have numbered them
+    /// (`StorageFailed`): each explains one hole for good.
+    failed: u64,
+    /// Our presence counter on this connection.
+    counter: u64,
+    /// The last presence counter heard from each peer.
+    heard: HashMap<PeerId, u64>,
+}
+
+/// A snapshot whose chunks are arriving; `misplaced` when the relay had
+/// no reason to send it (see [`Suspicion::MisplacedSnapshot`]).
 #[derive(Debug)]
 struct Assembly {
     head: SnapshotHead,
     ciphertext: Vec<u8>,
+    misplaced: bool,
 }
 
 /// One document's connection state; see the module docs.
@@ -166,8 +335,11 @@ pub struct Session {
     /// Check every stored message's signature (always, except in a load
     /// generator: [`Session::without_signature_checks`]).
     verify: bool,
-    /// Sent in `Hello`, for a relay that creates rooms only with a token.
-    creation_token: Option<String>,
+    /// The relay's creation token, sent with the creation proof.
+    token: Option<String>,
+    link: Link,
+    /// Frames decided here (verdicts), sent first by [`Session::outgoing`].
+    replies: Vec<Vec<u8>>,
 }
 
 impl Session {
@@ -188,19 +360,32 @@ impl Session {
             phase: Phase::Offline,
             window: DEFAULT_WINDOW,
             verify: true,
-            creation_token: None,
+            token: None,
+            link: Link::default(),
+            replies: Vec::new(),
         }
     }
 
     /// Send `token` in every `Hello` from now on (see
     /// [`ClientMsg::Hello`]); `None` stops sending one.
     pub fn set_creation_token(&mut self, token: Option<String>) {
-        self.creation_token = token;
+        self.token = token;
     }
 
     pub fn with_window(mut self, window: usize) -> Self {
         self.window = window.max(1);
         self
+    }
+
+    /// Send this creation token with the creation proof (a relay started
+    /// with `--creation-token` creates rooms only for its holders).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// Decrypt what arrives without checking the editors' signatures
@@ -219,7 +404,7 @@ impl Session {
         &self,
         context: &Context,
         ciphertext: &[u8],
-        signature: &crate::envelope::Signature,
+        signature: &Signature,
     ) -> Result<Vec<u8>, OpenError> {
         if self.verify {
             self.keys.open(context, ciphertext, Some(signature))
@@ -236,6 +421,11 @@ impl Session {
         self.phase
     }
 
+    /// Our connection's peer id, once the relay welcomed us.
+    pub fn peer(&self) -> Option<PeerId> {
+        self.link.peer
+    }
+
     /// The last sequence number applied: persist it with the document.
     pub fn applied(&self) -> u64 {
         self.applied
@@ -250,8 +440,13 @@ impl Session {
         self.pending.len()
     }
 
+    fn in_flight(&self) -> u64 {
+        self.pending.iter().filter(|p| p.in_flight).count() as u64
+    }
+
     /// The connection opened: the frame to send first. A session that has
-    /// applied nothing asks for the snapshot.
+    /// applied nothing asks for the snapshot. An editor proves it may
+    /// create the room (with the creation token, if any).
     pub fn hello(&mut self) -> Vec<u8> {
         self.phase = Phase::Joining {
             received: 0,
@@ -261,11 +456,16 @@ impl Session {
         for p in &mut self.pending {
             p.in_flight = false;
         }
+        self.replies.clear();
+        self.link = Link {
+            floor: self.applied,
+            ..Link::default()
+        };
         ClientMsg::Hello {
             room: self.keys.room(),
             since_seq: (self.applied > 0).then_some(self.applied),
-            write_pk: Some(self.keys.writer().to_bytes()),
-            creation_token: self.creation_token.clone(),
+            cap: self.keys.read_capability().0,
+            create: self.keys.create_proof(self.token.clone()),
         }
         .encode()
     }
@@ -277,6 +477,8 @@ impl Session {
         for p in &mut self.pending {
             p.in_flight = false;
         }
+        self.replies.clear();
+        self.link = Link::default();
     }
 
     /// Queue a local update (already applied to the caller's document).
@@ -328,14 +530,15 @@ impl Session {
         Ok(())
     }
 
-    /// The frames to send now: queued updates, up to the window, once live.
+    /// The frames to send now, once live: verdicts decided here, then
+    /// queued updates, up to the window.
     pub fn outgoing(&mut self) -> Result<Vec<Vec<u8>>, SealError> {
         if self.phase != Phase::Live {
             return Ok(Vec::new());
         }
-        let in_flight = self.pending.iter().filter(|p| p.in_flight).count();
+        let mut frames = std::mem::take(&mut self.replies);
+        let in_flight = self.in_flight() as usize;
         let room = self.keys.room();
-        let mut frames = Vec::new();
         let free = self.window.saturating_sub(in_flight);
         for p in self.pending.iter_mut().filter(|p| !p.in_flight).take(free) {
             let context = Context::update(room, p.item.msg_id);
@@ -356,7 +559,8 @@ impl Session {
 
     /// A snapshot frame of `state` (the whole document, as a Yrs update),
     /// covering everything applied so far. `None` for a read-only session or
-    /// when there is nothing to cover.
+    /// when there is nothing to cover. The caller decides whether its copy
+    /// may be snapshotted at all (nothing set aside, nothing missing).
     pub fn snapshot(&self, state: &[u8]) -> Result<Option<Vec<u8>>, SealError> {
         if !self.keys.can_write() || self.applied == 0 {
             return Ok(None);
@@ -376,17 +580,50 @@ impl Session {
         ))
     }
 
-    /// A presence frame; viewers may send one too.
-    pub fn awareness(&self, state: &[u8]) -> Result<Vec<u8>, SealError> {
-        let (ciphertext, _) = self
-            .keys
-            .seal(&Context::awareness(self.keys.room()), state)?;
-        Ok(ClientMsg::Awareness { ciphertext }.encode())
+    /// The answer to [`Incoming::CheckSnapshot`] for `msg_id`.
+    pub fn verdict(&self, msg_id: MsgId, verdict: Verdict) -> Vec<u8> {
+        ClientMsg::SnapshotVerdict { msg_id, verdict }.encode()
     }
 
-    fn open_update(&mut self, u: StoredUpdate, out: &mut Vec<Incoming>) {
-        if u.seq <= self.applied {
-            return;
+    /// A presence frame, sealed under this connection's peer id and the
+    /// next counter (signed by an editor); `None` before the relay welcomed
+    /// us, since the peer id is not known yet.
+    pub fn awareness(&mut self, state: &[u8]) -> Result<Option<Vec<u8>>, SealError> {
+        let Some(peer) = self.link.peer else {
+            return Ok(None);
+        };
+        self.link.counter += 1;
+        let counter = self.link.counter;
+        let context = Context::awareness(self.keys.room(), peer, counter);
+        let (ciphertext, signature) = self.keys.seal(&context, state)?;
+        Ok(Some(
+            ClientMsg::Awareness {
+                counter,
+                ciphertext,
+                signature,
+            }
+            .encode(),
+        ))
+    }
+
+    /// A stored update, from the catch-up (`live: false`) or live.
+    fn take_update(&mut self, u: StoredUpdate, live: bool, out: &mut Vec<Incoming>) {
+        let mut orderly = true;
+        if u.seq <= self.link.floor {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::OutOfOrder {
+                    seq: u.seq,
+                    after: self.link.floor,
+                },
+            });
+            orderly = false;
+        } else if let (false, Some(head)) = (live, self.link.head) {
+            if u.seq > head {
+                out.push(Incoming::Suspicious {
+                    what: Suspicion::BeyondHead { seq: u.seq, head },
+                });
+                orderly = false;
+            }
         }
         let context = Context::update(self.keys.room(), u.msg_id);
         match self.open(&context, &u.ciphertext, &u.signature) {
@@ -396,11 +633,268 @@ impl Session {
                 error,
             }),
         }
-        // Our own update from an earlier connection whose ack we missed.
-        if let Some(i) = self.pending.iter().position(|p| p.item.msg_id == u.msg_id) {
+        // Our own update from an earlier connection whose ack we missed:
+        // stored, since the relay serves it. One in flight on this
+        // connection waits for its ack instead.
+        if let Some(i) = self
+            .pending
+            .iter()
+            .position(|p| p.item.msg_id == u.msg_id && !p.in_flight)
+        {
             self.pending.remove(i);
         }
-        self.applied = u.seq;
+        if !orderly {
+            return;
+        }
+        if live {
+            self.skip_to(u.seq, out);
+        }
+        self.link.floor = u.seq;
+        self.applied = self.applied.max(u.seq);
+    }
+
+    /// Live numbers between the floor and `seq` were not seen: note them
+    /// as holes, or report them at once if our own updates cannot explain
+    /// so many.
+    fn skip_to(&mut self, seq: u64, out: &mut Vec<Incoming>) {
+        let from = self.link.floor + 1;
+        let skipped = seq.saturating_sub(from);
+        if skipped == 0 {
+            return;
+        }
+        let explainable =
+            (self.in_flight() + self.link.failed).saturating_sub(self.link.holes.len() as u64);
+        if skipped > explainable {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::Withheld {
+                    from,
+                    to: seq - 1,
+                    count: skipped - explainable,
+                },
+            });
+            // Told once: start counting again from here.
+            self.link.holes.clear();
+            self.link.failed = 0;
+            return;
+        }
+        self.link.holes.extend(from..seq);
+    }
+
+    /// More holes than our own updates explain (one of ours in flight was
+    /// acknowledged elsewhere, or refused): the relay withheld updates.
+    fn check_holes(&mut self, out: &mut Vec<Incoming>) {
+        let explained = self.in_flight() + self.link.failed;
+        let count = self.link.holes.len() as u64;
+        if count <= explained {
+            return;
+        }
+        let from = self.link.holes.first().copied().unwrap_or(0);
+        let to = self.link.holes.last().copied().unwrap_or(0);
+        out.push(Incoming::Suspicious {
+            what: Suspicion::Withheld {
+                from,
+                to,
+                count: count - explained,
+            },
+        });
+        self.link.holes.clear();
+        self.link.failed = 0;
+    }
+
+    fn take_ack(&mut self, msg_id: MsgId, seq: u64, out: &mut Vec<Incoming>) {
+        let Some(i) = self
+            .pending
+            .iter()
+            .position(|p| p.item.msg_id == msg_id && p.in_flight)
+        else {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::UnknownAck { msg_id, seq },
+            });
+            return;
+        };
+        let floor = self.link.floor;
+        if seq > floor {
+            // Every number between the floor and this one must be one of
+            // ours, refused after it was numbered or still in flight.
+            let others_in_flight = self.in_flight() - 1;
+            let bound = floor + 1 + others_in_flight + self.link.failed;
+            if seq > bound {
+                // Stored, says the relay; but `applied` stays where the
+                // frames put it.
+                self.pending.remove(i);
+                out.push(Incoming::Suspicious {
+                    what: Suspicion::AckTooFar { seq, bound },
+                });
+                out.push(Incoming::Acked { msg_id, seq });
+                return;
+            }
+            self.skip_to(seq, out);
+            self.link.floor = seq;
+            self.applied = self.applied.max(seq);
+        } else if self.link.holes.remove(&seq) {
+            // One of ours, numbered while others' updates passed it.
+            self.applied = self.applied.max(seq);
+        }
+        // Else a number already passed: a duplicate's, acknowledged with
+        // the number it was stored under (maybe before a compaction).
+        self.pending.remove(i);
+        out.push(Incoming::Acked { msg_id, seq });
+        self.check_holes(out);
+    }
+
+    fn take_welcome(
+        &mut self,
+        peer: PeerId,
+        head_seq: u64,
+        snapshot: Option<SnapshotHead>,
+        pending: u64,
+        out: &mut Vec<Incoming>,
+    ) -> Result<(), SessionError> {
+        if self.link.head.is_some() || !matches!(self.phase, Phase::Joining { .. }) {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::Unexpected {
+                    frame: "a second welcome",
+                },
+            });
+            return Ok(());
+        }
+        self.phase = Phase::Joining {
+            received: 0,
+            total: Some(pending),
+        };
+        self.link.peer = Some(peer);
+        self.link.head = Some(head_seq);
+        self.link.announced = pending;
+        out.push(Incoming::Joined { peer, head_seq });
+        if head_seq < self.applied {
+            // The relay has less than we applied (restored from an older
+            // backup): it sends us everything it has.
+            out.push(Incoming::Suspicious {
+                what: Suspicion::RelayBehind {
+                    head: head_seq,
+                    applied: self.applied,
+                },
+            });
+            self.applied = 0;
+            self.link.floor = 0;
+        }
+        let Some(head) = snapshot else {
+            return Ok(());
+        };
+        if head.len > MAX_SNAPSHOT_BYTES {
+            return Err(SessionError::Wire(WireError::Malformed(format!(
+                "a snapshot of {} bytes is larger than this client accepts",
+                head.len
+            ))));
+        }
+        let misplaced = head.covers_upto > head_seq || head.covers_upto <= self.applied;
+        if misplaced {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::MisplacedSnapshot {
+                    covers_upto: head.covers_upto,
+                    head: head_seq,
+                },
+            });
+        }
+        let assembly = Assembly {
+            ciphertext: Vec::with_capacity(head.len.min(1 << 20) as usize),
+            head,
+            misplaced,
+        };
+        if assembly.head.len == 0 {
+            self.open_snapshot(assembly, out);
+        } else {
+            self.assembly = Some(assembly);
+        }
+        Ok(())
+    }
+
+    fn take_caught_up(&mut self, head_seq: u64, out: &mut Vec<Incoming>) {
+        let Some(announced_head) = self.link.head.filter(|_| self.phase != Phase::Live) else {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::Unexpected {
+                    frame: "the end of a history it did not begin",
+                },
+            });
+            return;
+        };
+        if head_seq != announced_head || self.link.received != self.link.announced {
+            out.push(Incoming::Suspicious {
+                what: Suspicion::CaughtUpMismatch {
+                    head: head_seq,
+                    announced_head,
+                    received: self.link.received,
+                    announced: self.link.announced,
+                },
+            });
+        }
+        self.phase = Phase::Live;
+        // Everything up to the announced head was sent: live updates come
+        // after it (the numbers below it that were not sent are gaps of
+        // the stored history, normal after a crash).
+        self.link.floor = self.link.floor.max(announced_head.min(head_seq));
+        out.push(Incoming::CaughtUp { head_seq });
+    }
+
+    fn take_awareness(
+        &mut self,
+        peer: PeerId,
+        counter: u64,
+        ciphertext: &[u8],
+        signature: Option<&Signature>,
+        out: &mut Vec<Incoming>,
+    ) {
+        if self
+            .link
+            .heard
+            .get(&peer)
+            .is_some_and(|last| counter <= *last)
+        {
+            // A replay of this peer's presence, or one overtaken: the
+            // newer one is already shown.
+            return;
+        }
+        let context = Context::awareness(self.keys.room(), peer, counter);
+        match self.keys.open(&context, ciphertext, signature) {
+            Ok(state) => {
+                if self.link.heard.len() >= MAX_HEARD {
+                    self.link.heard.clear();
+                }
+                self.link.heard.insert(peer, counter);
+                out.push(Incoming::Awareness {
+                    peer,
+                    state,
+                    signed: signature.is_some(),
+                });
+            }
+            Err(error) => out.push(Incoming::BadAwareness { peer, error }),
+        }
+    }
+
+    fn take_check(&mut self, snapshot: StoredSnapshot, out: &mut Vec<Incoming>) {
+        let StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature,
+        } = snapshot;
+        let context = Context::snapshot(self.keys.room(), msg_id, covers_upto);
+        match self.keys.open(&context, &ciphertext, Some(&signature)) {
+            Err(error) => {
+                // The relay verifies signatures before it proposes: one
+                // that fails was altered on the relay's side.
+                out.push(Incoming::Invalid { seq: None, error });
+                self.replies.push(self.verdict(msg_id, Verdict::Differs));
+            }
+            Ok(_) if covers_upto > self.applied || self.phase != Phase::Live => {
+                self.replies.push(self.verdict(msg_id, Verdict::CannotTell));
+            }
+            Ok(state) => out.push(Incoming::CheckSnapshot {
+                msg_id,
+                covers_upto,
+                state,
+            }),
+        }
     }
 
     /// The snapshot is whole: verify, decrypt, report it.
@@ -409,7 +903,10 @@ impl Session {
         let context = Context::snapshot(self.keys.room(), head.msg_id, head.covers_upto);
         match self.open(&context, &assembly.ciphertext, &head.signature) {
             Ok(state) => {
-                self.applied = head.covers_upto;
+                if !assembly.misplaced {
+                    self.applied = head.covers_upto;
+                    self.link.floor = head.covers_upto;
+                }
                 out.push(Incoming::Snapshot {
                     state,
                     covers_upto: head.covers_upto,
@@ -447,39 +944,21 @@ impl Session {
                 head_seq,
                 snapshot,
                 pending,
-            } => {
-                self.phase = Phase::Joining {
-                    received: 0,
-                    total: Some(pending),
-                };
-                out.push(Incoming::Joined { peer, head_seq });
-                if let Some(head) = snapshot {
-                    if head.len > MAX_SNAPSHOT_BYTES {
-                        return Err(SessionError::Wire(WireError::Malformed(format!(
-                            "a snapshot of {} bytes is larger than this client accepts",
-                            head.len
-                        ))));
-                    }
-                    let assembly = Assembly {
-                        ciphertext: Vec::with_capacity(head.len.min(1 << 20) as usize),
-                        head,
-                    };
-                    if assembly.head.len == 0 {
-                        self.open_snapshot(assembly, &mut out);
-                    } else {
-                        self.assembly = Some(assembly);
-                    }
-                } else if head_seq < self.applied {
-                    // The relay has less than we applied (restored from an
-                    // older backup): it sends us everything it has.
-                    self.applied = 0;
-                }
-            }
+            } => self.take_welcome(peer, head_seq, snapshot, pending, &mut out)?,
             ServerMsg::Updates(chunk) => {
                 let n = chunk.len() as u64;
-                for u in chunk {
-                    self.open_update(u, &mut out);
+                let live = self.phase == Phase::Live;
+                if live {
+                    out.push(Incoming::Suspicious {
+                        what: Suspicion::Unexpected {
+                            frame: "history after the end of the history",
+                        },
+                    });
                 }
+                for u in chunk {
+                    self.take_update(u, live, &mut out);
+                }
+                self.link.received += n;
                 if let Phase::Joining { received, total } = &mut self.phase {
                     *received += n;
                     out.push(Incoming::Progress {
@@ -488,29 +967,24 @@ impl Session {
                     });
                 }
             }
-            ServerMsg::CaughtUp { head_seq } => {
-                self.phase = Phase::Live;
-                out.push(Incoming::CaughtUp { head_seq });
+            ServerMsg::CaughtUp { head_seq } => self.take_caught_up(head_seq, &mut out),
+            ServerMsg::Update(u) => {
+                let live = self.phase == Phase::Live;
+                self.take_update(u, live, &mut out);
             }
-            ServerMsg::Update(u) => self.open_update(u, &mut out),
-            ServerMsg::Ack { msg_id, seq } => {
-                if let Some(i) = self.pending.iter().position(|p| p.item.msg_id == msg_id) {
-                    self.pending.remove(i);
-                }
-                self.applied = self.applied.max(seq);
-                out.push(Incoming::Acked { msg_id, seq });
-            }
+            ServerMsg::Ack { msg_id, seq } => self.take_ack(msg_id, seq, &mut out),
             ServerMsg::SnapshotStored { covers_upto } => {
                 out.push(Incoming::SnapshotStored { covers_upto })
             }
-            ServerMsg::Awareness { peer, ciphertext } => {
-                match self
-                    .keys
-                    .open(&Context::awareness(self.keys.room()), &ciphertext, None)
-                {
-                    Ok(state) => out.push(Incoming::Awareness { peer, state }),
-                    Err(error) => out.push(Incoming::Invalid { seq: None, error }),
-                }
+            ServerMsg::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            } => self.take_awareness(peer, counter, &ciphertext, signature.as_ref(), &mut out),
+            ServerMsg::PeerLeft { peer } => {
+                self.link.heard.remove(&peer);
+                out.push(Incoming::PeerLeft { peer });
             }
             ServerMsg::SnapshotChunk(bytes) => {
                 let Some(assembly) = &mut self.assembly else {
@@ -532,8 +1006,8 @@ impl Session {
                     }
                 }
             }
-            ServerMsg::PeerLeft { peer } => out.push(Incoming::PeerLeft { peer }),
             ServerMsg::CompactHint { head_seq } => out.push(Incoming::CompactHint { head_seq }),
+            ServerMsg::CheckSnapshot { snapshot } => self.take_check(snapshot, &mut out),
             ServerMsg::Error { code, msg_id } => {
                 let mut dropped = false;
                 if let Some(i) =
@@ -548,7 +1022,14 @@ impl Session {
                         // in flight so this connection does not send it
                         // again at once; the next one will.
                         ErrorCode::QuotaExceeded => {}
-                        _ => self.pending[i].in_flight = false,
+                        _ => {
+                            if code == ErrorCode::StorageFailed && self.pending[i].in_flight {
+                                // It may have been numbered: its number is
+                                // a hole no ack will fill.
+                                self.link.failed += 1;
+                            }
+                            self.pending[i].in_flight = false;
+                        }
                     }
                 }
                 out.push(Incoming::Refused {
@@ -572,18 +1053,58 @@ mod tests {
         DocKeys::from_edit(&EditSecret::generate())
     }
 
+    /// Join with nothing to catch up, the room's head where the session
+    /// stands.
     fn live(session: &mut Session) {
+        let head_seq = session.applied();
         session.hello();
         let welcome = ServerMsg::Welcome {
             peer: 1,
-            head_seq: 0,
+            head_seq,
             snapshot: None,
             pending: 0,
         };
-        session.receive(&welcome.encode()).expect("welcome");
+        let out = session.receive(&welcome.encode()).expect("welcome");
+        assert_eq!(suspicions(&out), vec![]);
         session
-            .receive(&ServerMsg::CaughtUp { head_seq: 0 }.encode())
+            .receive(&ServerMsg::CaughtUp { head_seq }.encode())
             .expect("caught up");
+    }
+
+    fn suspicions(out: &[Incoming]) -> Vec<Suspicion> {
+        out.iter()
+            .filter_map(|i| match i {
+                Incoming::Suspicious { what } => Some(*what),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn receive(s: &mut Session, msg: ServerMsg) -> Vec<Incoming> {
+        s.receive(&msg.encode()).expect("a frame of the protocol")
+    }
+
+    /// An update sealed by `keys` as the relay would store it under `seq`.
+    fn stored(keys: &DocKeys, seq: u64, update: &[u8]) -> StoredUpdate {
+        let msg_id = new_msg_id();
+        let (ciphertext, signature) = keys
+            .seal(&Context::update(keys.room(), msg_id), update)
+            .expect("an editor");
+        StoredUpdate {
+            seq,
+            msg_id,
+            ciphertext,
+            signature: signature.expect("signed"),
+        }
+    }
+
+    fn applied_updates(out: &[Incoming]) -> Vec<u64> {
+        out.iter()
+            .filter_map(|i| match i {
+                Incoming::Update { seq, .. } => Some(*seq),
+                _ => None,
+            })
+            .collect()
     }
 
     fn sent_ids(frames: &[Vec<u8>]) -> Vec<MsgId> {
@@ -600,7 +1121,7 @@ mod tests {
     fn the_creation_token_is_sent_in_every_hello_once_set() {
         let mut s = Session::new(keys(), 0, Vec::new());
         let token = |s: &mut Session| match decode_client(&s.hello()) {
-            Ok(ClientMsg::Hello { creation_token, .. }) => creation_token,
+            Ok(ClientMsg::Hello { create, .. }) => create.and_then(|c| c.token),
             other => panic!("{other:?}"),
         };
         assert_eq!(token(&mut s), None);
@@ -626,7 +1147,7 @@ mod tests {
             hello,
             ClientMsg::Hello {
                 since_seq: None,
-                write_pk: Some(_),
+                create: Some(_),
                 ..
             }
         ));
@@ -787,11 +1308,7 @@ mod tests {
             }]
         );
         assert_eq!(reader.applied(), 4);
-        // A replay of an applied seq is ignored; an altered one is reported.
-        assert!(reader
-            .receive(&ServerMsg::Update(stored.clone()).encode())
-            .expect("again")
-            .is_empty());
+        // An altered one is reported and not applied.
         let mut bad = stored;
         bad.seq = 5;
         bad.ciphertext[3] ^= 1;
@@ -923,7 +1440,7 @@ mod tests {
         live(&mut s);
         let id = s.local(b"u".to_vec()).expect("editor");
         s.outgoing().expect("seal");
-        s.receive(&ServerMsg::Ack { msg_id: id, seq: 9 }.encode())
+        s.receive(&ServerMsg::Ack { msg_id: id, seq: 1 }.encode())
             .expect("ack");
         let frame = s.snapshot(b"whole doc").expect("seal").expect("a snapshot");
         let ClientMsg::Snapshot {
@@ -935,7 +1452,7 @@ mod tests {
         else {
             panic!("not a snapshot")
         };
-        assert_eq!(covers_upto, 9);
+        assert_eq!(covers_upto, 1);
         let stored = StoredSnapshot {
             covers_upto,
             msg_id,
@@ -946,7 +1463,7 @@ mod tests {
         fresh.hello();
         let welcome = ServerMsg::Welcome {
             peer: 3,
-            head_seq: 9,
+            head_seq: 1,
             snapshot: Some(stored.head()),
             pending: 0,
         };
@@ -962,12 +1479,12 @@ mod tests {
             assert_eq!(
                 out.contains(&Incoming::Snapshot {
                     state: b"whole doc".to_vec(),
-                    covers_upto: 9
+                    covers_upto: 1
                 }),
                 last
             );
         }
-        assert_eq!(fresh.applied(), 9);
+        assert_eq!(fresh.applied(), 1);
     }
 
     fn welcome_with(head: SnapshotHead) -> Vec<u8> {
@@ -1031,7 +1548,7 @@ mod tests {
         live(&mut s);
         let id = s.local(b"u".to_vec()).expect("editor");
         s.outgoing().expect("seal");
-        s.receive(&ServerMsg::Ack { msg_id: id, seq: 4 }.encode())
+        s.receive(&ServerMsg::Ack { msg_id: id, seq: 1 }.encode())
             .expect("ack");
         let frame = s.snapshot(b"the text").expect("seal").expect("a snapshot");
         let Ok(ClientMsg::Snapshot {
@@ -1095,17 +1612,23 @@ mod tests {
             s.pending().iter().map(|p| p.msg_id).collect::<Vec<_>>(),
             vec![a]
         );
-        // An ack for nothing we sent changes nothing but `applied`.
-        s.receive(
-            &ServerMsg::Ack {
+        // An ack for nothing we sent is reported and changes nothing.
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
                 msg_id: [0; 16],
                 seq: 3,
-            }
-            .encode(),
-        )
-        .expect("ack");
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::UnknownAck {
+                msg_id: [0; 16],
+                seq: 3
+            }]
+        );
         assert_eq!(s.pending_len(), 1);
-        assert_eq!(s.applied(), 3);
+        assert_eq!(s.applied(), 2);
     }
 
     #[test]
@@ -1148,30 +1671,596 @@ mod tests {
     }
 
     #[test]
-    fn awareness_round_trips_between_sessions() {
+    fn presence_round_trips_bound_to_the_senders_connection_and_counter() {
         let k = keys();
-        let a = Session::new(k.clone(), 0, Vec::new());
-        let frame = a.awareness(b"{\"name\":\"Ana\"}").expect("seal");
-        let ClientMsg::Awareness { ciphertext } = decode_client(&frame).expect("awareness") else {
-            panic!()
+        let mut a = Session::new(k.clone(), 0, Vec::new());
+        assert_eq!(
+            a.awareness(b"early"),
+            Ok(None),
+            "no peer id before the welcome"
+        );
+        a.hello();
+        receive(
+            &mut a,
+            ServerMsg::Welcome {
+                peer: 4,
+                head_seq: 0,
+                snapshot: None,
+                pending: 0,
+            },
+        );
+        let relayed = |frame: Vec<u8>, peer| {
+            let ClientMsg::Awareness {
+                counter,
+                ciphertext,
+                signature,
+            } = decode_client(&frame).expect("awareness")
+            else {
+                panic!("not presence")
+            };
+            ServerMsg::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            }
         };
-        let mut b = Session::new(k, 0, Vec::new());
-        let out = b
-            .receive(
-                &ServerMsg::Awareness {
-                    peer: 4,
-                    ciphertext,
-                }
-                .encode(),
-            )
-            .expect("awareness");
+        let first = a.awareness(b"Ana").expect("seal").expect("joined");
+        let second = a.awareness(b"Ana, later").expect("seal").expect("joined");
+        let mut b = Session::new(k.clone(), 0, Vec::new());
+        live(&mut b);
+        let out = receive(&mut b, relayed(second.clone(), 4));
         assert_eq!(
             out,
             vec![Incoming::Awareness {
                 peer: 4,
-                state: b"{\"name\":\"Ana\"}".to_vec()
+                state: b"Ana, later".to_vec(),
+                signed: true
             }]
         );
+        // The older one, and the same one again, are replays: dropped.
+        assert!(receive(&mut b, relayed(first, 4)).is_empty());
+        assert!(receive(&mut b, relayed(second.clone(), 4)).is_empty());
+        // The same bytes as another connection's do not open.
+        assert!(matches!(
+            receive(&mut b, relayed(second, 9))[..],
+            [Incoming::BadAwareness {
+                peer: 9,
+                error: OpenError::BadSignature
+            }]
+        ));
+        // A reader's presence is unsigned, whatever it says.
+        let mut reader = Session::new(
+            DocKeys::from_view(k.view_secret().clone(), k.writer()),
+            0,
+            Vec::new(),
+        );
+        reader.hello();
+        receive(
+            &mut reader,
+            ServerMsg::Welcome {
+                peer: 6,
+                head_seq: 0,
+                snapshot: None,
+                pending: 0,
+            },
+        );
+        let claim = reader
+            .awareness(b"I am Ana, I write")
+            .expect("seal")
+            .expect("joined");
+        assert_eq!(
+            receive(&mut b, relayed(claim, 6)),
+            vec![Incoming::Awareness {
+                peer: 6,
+                state: b"I am Ana, I write".to_vec(),
+                signed: false
+            }]
+        );
+        // A peer that left and comes back under the same id starts over.
+        receive(&mut b, ServerMsg::PeerLeft { peer: 4 });
+        let mut again = Session::new(k, 0, Vec::new());
+        again.hello();
+        receive(
+            &mut again,
+            ServerMsg::Welcome {
+                peer: 4,
+                head_seq: 0,
+                snapshot: None,
+                pending: 0,
+            },
+        );
+        let back = again
+            .awareness(b"Ana again")
+            .expect("seal")
+            .expect("joined");
+        assert_eq!(receive(&mut b, relayed(back, 4)).len(), 1);
+    }
+
+    #[test]
+    fn hello_shows_the_read_capability_and_an_editor_proves_it_may_create() {
+        let k = keys();
+        let mut editor = Session::new(k.clone(), 0, Vec::new()).with_token(Some("jeton".into()));
+        let ClientMsg::Hello {
+            room, cap, create, ..
+        } = decode_client(&editor.hello()).expect("hello")
+        else {
+            panic!("not a hello")
+        };
+        assert_eq!(cap, k.read_capability().0);
+        let proof = create.expect("an editor sends a creation proof");
+        assert_eq!(proof.token.as_deref(), Some("jeton"));
+        assert_eq!(
+            proof.verify(&room, &k.read_capability().check()),
+            Ok(k.writer())
+        );
+        editor.set_creation_token(None);
+        let Ok(ClientMsg::Hello { create, .. }) = decode_client(&editor.hello()) else {
+            panic!("not a hello")
+        };
+        assert_eq!(create.expect("still a proof").token, None);
+        let mut reader = Session::new(
+            DocKeys::from_view(k.view_secret().clone(), k.writer()),
+            0,
+            Vec::new(),
+        );
+        let Ok(ClientMsg::Hello { cap, create, .. }) = decode_client(&reader.hello()) else {
+            panic!("not a hello")
+        };
+        assert_eq!(cap, k.read_capability().0, "a reader has the capability");
+        assert_eq!(create, None, "but cannot create");
+    }
+
+    #[test]
+    fn a_history_out_of_order_or_past_its_head_is_reported_and_its_content_still_applied() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 2, Vec::new());
+        s.hello();
+        receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 6,
+                snapshot: None,
+                pending: 4,
+            },
+        );
+        let chunk = vec![
+            stored(&k, 4, b"4"),
+            stored(&k, 3, b"3"),
+            stored(&k, 2, b"2"),
+            stored(&k, 7, b"7"),
+        ];
+        let out = receive(&mut s, ServerMsg::Updates(chunk));
+        assert_eq!(
+            suspicions(&out),
+            vec![
+                Suspicion::OutOfOrder { seq: 3, after: 4 },
+                Suspicion::OutOfOrder { seq: 2, after: 4 },
+                Suspicion::BeyondHead { seq: 7, head: 6 },
+            ]
+        );
+        assert_eq!(
+            applied_updates(&out),
+            vec![4, 3, 2, 7],
+            "signed content is applied"
+        );
+        assert_eq!(s.applied(), 4, "applied moves only with the orderly ones");
+        let out = receive(&mut s, ServerMsg::CaughtUp { head_seq: 6 });
+        assert_eq!(suspicions(&out), vec![]);
+    }
+
+    #[test]
+    fn a_caught_up_that_disagrees_with_the_welcome_is_reported() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        s.hello();
+        receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 5,
+                snapshot: None,
+                pending: 2,
+            },
+        );
+        receive(&mut s, ServerMsg::Updates(vec![stored(&k, 1, b"1")]));
+        let out = receive(&mut s, ServerMsg::CaughtUp { head_seq: 9 });
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::CaughtUpMismatch {
+                head: 9,
+                announced_head: 5,
+                received: 1,
+                announced: 2
+            }]
+        );
+        assert_eq!(s.phase(), Phase::Live);
+        let out = receive(&mut s, ServerMsg::CaughtUp { head_seq: 9 });
+        assert!(matches!(
+            suspicions(&out)[..],
+            [Suspicion::Unexpected { .. }]
+        ));
+        let out = receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 2,
+                head_seq: 9,
+                snapshot: None,
+                pending: 0,
+            },
+        );
+        assert!(matches!(
+            suspicions(&out)[..],
+            [Suspicion::Unexpected { .. }]
+        ));
+        assert_eq!(s.peer(), Some(1), "a second welcome changes nothing");
+    }
+
+    #[test]
+    fn a_live_update_replayed_or_reordered_is_reported_and_applied_stays() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 10, Vec::new());
+        live(&mut s);
+        let eleven = stored(&k, 11, b"11");
+        assert_eq!(
+            suspicions(&receive(&mut s, ServerMsg::Update(eleven.clone()))),
+            vec![]
+        );
+        let twelve = stored(&k, 12, b"12");
+        receive(&mut s, ServerMsg::Update(twelve.clone()));
+        let out = receive(&mut s, ServerMsg::Update(eleven));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::OutOfOrder { seq: 11, after: 12 }]
+        );
+        assert_eq!(applied_updates(&out), vec![11]);
+        assert_eq!(s.applied(), 12);
+    }
+
+    #[test]
+    fn a_live_update_withheld_is_detected_when_none_of_ours_explains_the_gap() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        receive(&mut s, ServerMsg::Update(stored(&k, 1, b"1")));
+        // Update 2 never comes.
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 3, b"3")));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::Withheld {
+                from: 2,
+                to: 2,
+                count: 1
+            }]
+        );
+        assert_eq!(applied_updates(&out), vec![3]);
+        // A huge jump is reported at once, without noting every number.
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 1 << 50, b"far")));
+        assert!(matches!(
+            suspicions(&out)[..],
+            [Suspicion::Withheld { from: 4, .. }]
+        ));
+    }
+
+    #[test]
+    fn a_gap_that_our_own_update_fills_is_not_a_withheld_one() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let ours = s.local(b"mine".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        // Ours is numbered 1 and forwarded; a co-author's 2 arrives before
+        // our ack (updates go out before their commit, acks after it).
+        assert_eq!(
+            suspicions(&receive(&mut s, ServerMsg::Update(stored(&k, 2, b"2")))),
+            vec![]
+        );
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: ours,
+                seq: 1,
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Acked {
+                msg_id: ours,
+                seq: 1
+            }]
+        );
+        assert_eq!(s.applied(), 2);
+        // Another of ours, numbered 3 then refused by the store: its
+        // number stays a hole that the refusal explains.
+        let lost = s.local(b"lost".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        receive(&mut s, ServerMsg::Update(stored(&k, 4, b"4")));
+        let out = receive(
+            &mut s,
+            ServerMsg::Error {
+                code: ErrorCode::StorageFailed,
+                msg_id: Some(lost),
+            },
+        );
+        assert_eq!(suspicions(&out), vec![]);
+        assert_eq!(
+            suspicions(&receive(&mut s, ServerMsg::Update(stored(&k, 5, b"5")))),
+            vec![]
+        );
+        // Resent, numbered 6.
+        s.outgoing().expect("seal");
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: lost,
+                seq: 6,
+            },
+        );
+        assert_eq!(suspicions(&out), vec![]);
+        assert_eq!(s.applied(), 6);
+    }
+
+    #[test]
+    fn an_ack_for_an_unknown_id_or_a_huge_number_is_reported_and_does_not_move_applied() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: [7; 16],
+                seq: 6,
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::UnknownAck {
+                msg_id: [7; 16],
+                seq: 6
+            }]
+        );
+        assert_eq!(s.applied(), 5);
+        let id = s.local(b"x".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: id,
+                seq: u64::MAX,
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::AckTooFar {
+                seq: u64::MAX,
+                bound: 6
+            }]
+        );
+        assert_eq!(s.applied(), 5, "applied stays where the frames put it");
+        assert_eq!(s.pending_len(), 0, "the relay says it stored it");
+        // The next Hello asks from 5, not from the relay's claim.
+        let Ok(ClientMsg::Hello { since_seq, .. }) = decode_client(&s.hello()) else {
+            panic!("not a hello")
+        };
+        assert_eq!(since_seq, Some(5));
+    }
+
+    #[test]
+    fn an_ack_before_the_history_is_in_names_nothing_in_flight() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        let id = s.local(b"offline".to_vec()).expect("editor");
+        s.hello();
+        let out = receive(&mut s, ServerMsg::Ack { msg_id: id, seq: 1 });
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::UnknownAck { msg_id: id, seq: 1 }]
+        );
+        assert_eq!(s.pending_len(), 1, "it will still be sent");
+    }
+
+    #[test]
+    fn a_duplicates_ack_with_an_old_number_clears_it_and_leaves_applied_alone() {
+        let mut s = Session::new(keys(), 40, Vec::new());
+        live(&mut s);
+        // Stored as 12 before a compaction; the relay still knows its id.
+        let id = s.local(b"old".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: id,
+                seq: 12,
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Acked {
+                msg_id: id,
+                seq: 12
+            }]
+        );
+        assert_eq!((s.applied(), s.pending_len()), (40, 0));
+    }
+
+    #[test]
+    fn our_update_in_flight_echoed_back_waits_for_its_ack() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"mine".to_vec()).expect("editor");
+        let frame = s.outgoing().expect("seal").remove(0);
+        let ClientMsg::Update {
+            ciphertext,
+            signature,
+            ..
+        } = decode_client(&frame).expect("update")
+        else {
+            panic!("not an update")
+        };
+        receive(
+            &mut s,
+            ServerMsg::Update(StoredUpdate {
+                seq: 1,
+                msg_id: id,
+                ciphertext,
+                signature,
+            }),
+        );
+        assert_eq!(s.pending_len(), 1, "an echo is not an acknowledgement");
+        receive(&mut s, ServerMsg::Ack { msg_id: id, seq: 1 });
+        assert_eq!(s.pending_len(), 0);
+    }
+
+    #[test]
+    fn a_snapshot_past_the_head_or_not_needed_is_reported() {
+        let k = keys();
+        let snapshot = |covers_upto| {
+            let msg_id = new_msg_id();
+            let (ciphertext, signature) = k
+                .seal(&Context::snapshot(k.room(), msg_id, covers_upto), b"state")
+                .expect("an editor");
+            StoredSnapshot {
+                covers_upto,
+                msg_id,
+                ciphertext,
+                signature: signature.expect("signed"),
+            }
+        };
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        s.hello();
+        let out = receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 3,
+                snapshot: Some(snapshot(9).head()),
+                pending: 0,
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::MisplacedSnapshot {
+                covers_upto: 9,
+                head: 3
+            }]
+        );
+        assert_eq!(s.applied(), 0);
+        let mut s = Session::new(k.clone(), 8, Vec::new());
+        s.hello();
+        let out = receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 10,
+                snapshot: Some(snapshot(6).head()),
+                pending: 0,
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::MisplacedSnapshot {
+                covers_upto: 6,
+                head: 10
+            }]
+        );
+        assert_eq!(s.applied(), 8, "an older snapshot does not take us back");
+    }
+
+    #[test]
+    fn a_relay_behind_its_client_is_reported_and_the_client_starts_over() {
+        let mut s = Session::new(keys(), 30, Vec::new());
+        s.hello();
+        let out = receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 20,
+                snapshot: None,
+                pending: 20,
+            },
+        );
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::RelayBehind {
+                head: 20,
+                applied: 30
+            }]
+        );
+        assert_eq!(s.applied(), 0);
+    }
+
+    #[test]
+    fn a_snapshot_to_check_is_opened_or_answered_by_the_session() {
+        let k = keys();
+        let proposal = |covers_upto| {
+            let msg_id = new_msg_id();
+            let (ciphertext, signature) = k
+                .seal(&Context::snapshot(k.room(), msg_id, covers_upto), b"theirs")
+                .expect("an editor");
+            StoredSnapshot {
+                covers_upto,
+                msg_id,
+                ciphertext,
+                signature: signature.expect("signed"),
+            }
+        };
+        let verdicts = |s: &mut Session| -> Vec<(MsgId, Verdict)> {
+            s.outgoing()
+                .expect("seal")
+                .iter()
+                .filter_map(|f| match decode_client(f) {
+                    Ok(ClientMsg::SnapshotVerdict { msg_id, verdict }) => Some((msg_id, verdict)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        let fine = proposal(5);
+        let out = receive(
+            &mut s,
+            ServerMsg::CheckSnapshot {
+                snapshot: fine.clone(),
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::CheckSnapshot {
+                msg_id: fine.msg_id,
+                covers_upto: 5,
+                state: b"theirs".to_vec()
+            }]
+        );
+        assert_eq!(verdicts(&mut s), vec![], "the caller answers");
+        let _ = s.verdict(fine.msg_id, Verdict::Matches);
+        // Past what we applied: we cannot tell, and say so ourselves.
+        let ahead = proposal(6);
+        assert!(receive(
+            &mut s,
+            ServerMsg::CheckSnapshot {
+                snapshot: ahead.clone()
+            }
+        )
+        .is_empty());
+        assert_eq!(verdicts(&mut s), vec![(ahead.msg_id, Verdict::CannotTell)]);
+        // Altered on the relay's side: reported, and refused.
+        let mut altered = proposal(5);
+        altered.ciphertext[30] ^= 1;
+        let out = receive(
+            &mut s,
+            ServerMsg::CheckSnapshot {
+                snapshot: altered.clone(),
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Invalid {
+                seq: None,
+                error: OpenError::BadSignature
+            }]
+        );
+        assert_eq!(verdicts(&mut s), vec![(altered.msg_id, Verdict::Differs)]);
     }
 
     #[test]
@@ -1229,14 +2318,23 @@ mod tests {
             }
             .encode()
         };
+        // One connection each: a second welcome on one is suspicious.
         let mut s = Session::new(keys(), 7, Vec::new());
         s.hello();
         s.receive(&welcome(7)).expect("welcome");
         assert_eq!(s.applied(), 7, "at the relay's head");
+        s.hello();
         s.receive(&welcome(9)).expect("welcome");
         assert_eq!(s.applied(), 7, "behind the relay's head");
-        s.receive(&welcome(6)).expect("welcome");
+        s.hello();
+        let said = s.receive(&welcome(6)).expect("welcome");
         assert_eq!(s.applied(), 0, "the relay has less: start over");
+        assert!(said.contains(&Incoming::Suspicious {
+            what: Suspicion::RelayBehind {
+                head: 6,
+                applied: 7
+            }
+        }));
     }
 
     #[test]

@@ -7,27 +7,72 @@
 //! - an enum is its variant index as a varint, then the variant's fields in
 //!   order; the indices are the order of the variants below, starting at 0;
 //! - `u64` is a LEB128 varint; `Option` is a byte `0` (none) or `1` then the
-//!   value; a struct is its fields in order, with no names or lengths;
-//! - fixed byte arrays (room id: 16, message id: 16, `write_pk`: 32) are
-//!   their bytes with no length; byte strings (ciphertexts) and signatures
-//!   are a varint length then the bytes; a `Vec` is a varint count then the
-//!   items.
+//!   value; a struct is its fields in order, with no names or lengths; a
+//!   `String` is a varint length then its UTF-8 bytes;
+//! - fixed byte arrays (room id: 16, message id: 16, `write_pk`: 32, `cap`:
+//!   32) are their bytes with no length; byte strings (ciphertexts) and
+//!   signatures are a varint length then the bytes; a `Vec` is a varint
+//!   count then the items.
 //!
 //! Client → relay, in a session: one `Hello`, then any number of `Update`,
-//! `Snapshot` and `Awareness`. Relay → client: `Welcome` (with the head of
-//! the latest snapshot, if the client needs it), the snapshot's ciphertext
-//! in `SnapshotChunk` frames, stored updates in `Updates` chunks,
-//! `CaughtUp`, then live traffic: `Update`, `Ack`, `Awareness`,
-//! `PeerLeft`, `CompactHint`, `SnapshotStored`, `Error`.
+//! `Snapshot`, `Awareness` and `SnapshotVerdict`. Relay → client: `Welcome`
+//! (with the head of the latest confirmed snapshot, if the client needs
+//! it), the snapshot's ciphertext in `SnapshotChunk` frames, stored updates
+//! in `Updates` chunks, `CaughtUp`, then live traffic: `Update`, `Ack`,
+//! `Awareness`, `PeerLeft`, `CompactHint`, `SnapshotStored`,
+//! `CheckSnapshot`, `Error`. The relay sends nothing about a room (no
+//! `Welcome`, no update, no presence) before the `Hello`'s read capability
+//! matched the room's.
 //!
 //! [`decode_client`] and [`decode_server`] never panic, whatever the bytes,
 //! and refuse trailing garbage.
 //!
 //! # Changes in version 2
 //!
-//! A relay and a client of different versions refuse each other's frames
-//! (`UnsupportedVersion`); the app and the relay ship together.
+//! Version 1 frames are refused (`UnsupportedVersion`): everything that
+//! speaks the protocol (the relay, the app, `client/`, the command line,
+//! the bench) moved to version 2 together. Keys, room ids, ciphertexts and
+//! signatures of updates and snapshots are unchanged, so rooms stored by a
+//! v1 relay are served by a v2 relay as they are.
 //!
+//! - **A room id alone opens nothing.** `Hello` carries `cap`, the read
+//!   capability `HKDF-SHA256(V, "cahier/v2/read")`, instead of `write_pk`.
+//!   The relay stores only `read_check = SHA-256("cahier/v2/read-check" ‖
+//!   cap)` and refuses a `Hello` whose `cap` does not match it
+//!   (`NotAllowed`, new), before sending anything. `write_pk` moved into
+//!   `create`, a [`CreateProof`]: the room's write key signs
+//!   `"cahier/v2/create" ‖ room ‖ read_check`, so only an edit-link holder
+//!   creates a room or registers its check, and a stranger who learnt
+//!   `write_pk` (it is in view links) cannot squat a room with a wrong
+//!   capability. Editors send it on every connection. A room stored by v1
+//!   has no read check: the first editor's `Hello` registers it; until
+//!   then only editors are served (`NotAllowed` for the others).
+//! - **Creation tokens.** [`CreateProof`] carries an optional `token`; a
+//!   relay started with `--creation-token` creates a room only for a
+//!   `Hello` with one of its tokens (`TokenRequired`, new) and serves
+//!   existing rooms without one.
+//! - **Presence is bound to its connection and signed by editors.**
+//!   `Awareness` carries a per-connection `counter` and, from an editor, a
+//!   signature; the relay forwards both with the sender's peer id. The
+//!   sealing context's message id is `peer (8 bytes, big-endian) ‖ counter
+//!   (8, big-endian)` (see [`crate::envelope`]), so presence replayed from
+//!   another connection does not open, and an unsigned one is shown as a
+//!   reader's whatever it says.
+//! - **Snapshots are confirmed before they replace anything.** A snapshot
+//!   upload is kept as a proposal; the relay sends it to another caught-up
+//!   connection as `CheckSnapshot`, which answers `SnapshotVerdict`. Only
+//!   `Matches` from a connection other than the uploader's makes it replace
+//!   the updates it covers (then `SnapshotStored` goes to the uploader);
+//!   `Differs` drops it (`SnapshotRefused`, new, to the uploader);
+//!   `CannotTell` makes the relay ask another connection.
+//! - **Dedup survives compaction.** The relay keeps the message ids of the
+//!   updates a snapshot replaced (without their ciphertexts), so an old
+//!   signed update replayed after a compaction is acknowledged again, not
+//!   stored again. Nothing changes on the wire for this, but a client may
+//!   now get an `Ack` whose `seq` is at or below what it applied.
+//! - **Clients check the relay's ordering** ([`crate::session`]): nothing
+//!   changed in the frames, but a relay that reorders, replays, withholds
+//!   live updates or acknowledges what it was not sent is reported.
 //! - **Snapshots are served in chunks.** `Welcome.snapshot` is a
 //!   [`SnapshotHead`] (what the signature covers, and the ciphertext's
 //!   length), and the ciphertext follows in order in `SnapshotChunk`
@@ -42,12 +87,8 @@
 //! - **New error codes** (numbered after the others): `QuotaExceeded` (the
 //!   room, or the relay's storage, is full: nothing more is stored until
 //!   space is made; the room can still be read) and `TooManyCreations`
-//!   (this address created as many rooms as the relay allows for now),
-//!   `TokenRequired` (see below).
-//! - **Creation tokens.** `Hello` carries an optional `creation_token`. A
-//!   relay started with `--creation-token` creates a room only for a
-//!   `Hello` carrying one of its tokens, and refuses the others with
-//!   `TokenRequired`; existing rooms are served to anyone as before.
+//!   (this address created as many rooms as the relay allows for now);
+//!   `NotAllowed`, `TokenRequired` and `SnapshotRefused` are above.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +97,35 @@ use crate::keys::{RoomId, KEY_LEN};
 
 /// The protocol version, first byte of every frame.
 pub const VERSION: u8 = 2;
+
+/// Proof, in `Hello`, that the client holds the room's write key: it may
+/// create the room, or register the read check of a room stored without
+/// one. See [`crate::envelope`] for what `signature` signs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateProof {
+    /// Must hash to the room id.
+    pub write_pk: [u8; KEY_LEN],
+    /// Ed25519 by the write key over `"cahier/v2/create" ‖ room ‖
+    /// read_check`.
+    #[serde(with = "serde_bytes")]
+    pub signature: Signature,
+    /// A creation token, for a relay that creates rooms only with one
+    /// (at most [`crate::limits::MAX_TOKEN_BYTES`] bytes are read).
+    pub token: Option<String>,
+}
+
+/// A client's answer to [`ServerMsg::CheckSnapshot`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The snapshot holds what this client applied up to its
+    /// `covers_upto`, and nothing else.
+    Matches,
+    /// It does not: the relay must not let it replace anything.
+    Differs,
+    /// This client cannot judge (it set an update aside, waits for a
+    /// missing one, or keeps no document): ask another.
+    CannotTell,
+}
 
 /// About how many ciphertext bytes the relay puts in one `SnapshotChunk`
 /// (its default; a client accepts any size).
@@ -66,7 +136,7 @@ pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
 pub const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
 
 /// The longest creation token a relay reads.
-pub const MAX_TOKEN_BYTES: usize = 256;
+pub use crate::limits::MAX_TOKEN_BYTES;
 
 /// The relay's number for a connection in a room, used in awareness.
 pub type PeerId = u64;
@@ -76,18 +146,14 @@ pub type PeerId = u64;
 pub enum ClientMsg {
     /// Join `room`. `since_seq`: the last sequence number this client has
     /// applied (none for a new client, which then gets the latest snapshot
-    /// and the updates after it). `write_pk` must hash to `room`; it may be
-    /// left out only if the relay already knows the room.
-    /// `creation_token`: what an operator gave the group to create rooms on
-    /// a relay started with `--creation-token` (at most
-    /// [`MAX_TOKEN_BYTES`] bytes); a relay that has tokens creates a room
-    /// only for a `Hello` carrying one of them, and serves existing rooms
-    /// to anyone.
+    /// and the updates after it). `cap`: the read capability, which must
+    /// match the room's read check. `create`: an editor's proof, to create
+    /// the room (or register its read check); a reader sends none.
     Hello {
         room: RoomId,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; KEY_LEN]>,
-        creation_token: Option<String>,
+        cap: [u8; KEY_LEN],
+        create: Option<CreateProof>,
     },
     /// A sealed Yrs update.
     Update {
@@ -107,11 +173,19 @@ pub enum ClientMsg {
         #[serde(with = "serde_bytes")]
         signature: Signature,
     },
-    /// Sealed presence (cursor, name); forwarded, never stored.
+    /// Sealed presence (cursor, name, heads); forwarded, never stored.
+    /// `counter` grows with each presence frame of this connection; an
+    /// editor signs, a reader cannot.
     Awareness {
+        counter: u64,
         #[serde(with = "serde_bytes")]
         ciphertext: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Option<Signature>,
     },
+    /// The answer to [`ServerMsg::CheckSnapshot`] for the snapshot
+    /// `msg_id`.
+    SnapshotVerdict { msg_id: MsgId, verdict: Verdict },
 }
 
 /// An update as the relay stores and forwards it.
@@ -180,13 +254,18 @@ pub enum ServerMsg {
     Ack { msg_id: MsgId, seq: u64 },
     /// Another peer's update, live.
     Update(StoredUpdate),
-    /// The snapshot was stored; updates up to `covers_upto` are gone.
+    /// The snapshot was confirmed by another connection and stored;
+    /// updates up to `covers_upto` are gone.
     SnapshotStored { covers_upto: u64 },
-    /// Another peer's presence.
+    /// Another peer's presence, with the connection's counter and the
+    /// signature as it sent them.
     Awareness {
         peer: PeerId,
+        counter: u64,
         #[serde(with = "serde_bytes")]
         ciphertext: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Option<Signature>,
     },
     /// A peer left the room: forget its presence.
     PeerLeft { peer: PeerId },
@@ -200,6 +279,9 @@ pub enum ServerMsg {
     },
     /// The next piece of the snapshot announced by `Welcome`.
     SnapshotChunk(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// A co-author proposed this snapshot: compare it with what this
+    /// client applied and answer [`ClientMsg::SnapshotVerdict`].
+    CheckSnapshot { snapshot: StoredSnapshot },
 }
 
 /// Why the relay refused something. Encoded as a `u16` varint so that an
@@ -221,9 +303,10 @@ pub enum ErrorCode {
     InvalidSnapshot,
     /// Over the message rate limit; the message was not processed.
     RateLimited,
-    /// `Hello` without `write_pk` for a room the relay does not know.
+    /// `Hello` without a creation proof for a room the relay does not know.
     UnknownRoom,
-    /// `write_pk` does not hash to the room id.
+    /// The creation proof's `write_pk` does not hash to the room id, or
+    /// its signature does not verify.
     WrongRoomKey,
     /// A message other than `Hello` before `Hello`, or a second `Hello`.
     NotInRoom,
@@ -235,6 +318,15 @@ pub enum ErrorCode {
     StorageFailed,
     /// The relay is shutting down.
     ShuttingDown,
+    /// The read capability does not match the room's (or the room, stored
+    /// before version 2, has none yet and only an editor may register it).
+    NotAllowed,
+    /// The relay creates rooms only for holders of a creation token, and
+    /// `Hello` had none of its tokens.
+    TokenRequired,
+    /// Another connection found that the snapshot does not match what it
+    /// applied: it was dropped.
+    SnapshotRefused,
     /// The room, or the relay's storage as a whole, is full: the update
     /// was not stored (nor forwarded). The room can still be read; a
     /// snapshot that makes it smaller is taken.
@@ -242,15 +334,14 @@ pub enum ErrorCode {
     /// This address has created as many rooms as the relay allows for now.
     TooManyCreations,
     /// The room does not exist, and this relay creates rooms only for a
-    /// `Hello` carrying one of its creation tokens: none, or a wrong one,
-    /// was given.
-    TokenRequired,
     /// A code this version does not know.
     Other(u16),
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    /// Every known code, in wire order (the code of `ALL[i]` is `i + 1`):
+    /// new codes go at the end.
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::TooLarge,
@@ -265,9 +356,11 @@ impl ErrorCode {
         ErrorCode::TooManyRooms,
         ErrorCode::StorageFailed,
         ErrorCode::ShuttingDown,
+        ErrorCode::NotAllowed,
+        ErrorCode::TokenRequired,
+        ErrorCode::SnapshotRefused,
         ErrorCode::QuotaExceeded,
         ErrorCode::TooManyCreations,
-        ErrorCode::TokenRequired,
     ];
 
     /// A stable snake_case name, for metrics and logs.
@@ -287,9 +380,11 @@ impl ErrorCode {
             ErrorCode::TooManyRooms => "too_many_rooms",
             ErrorCode::StorageFailed => "storage_failed",
             ErrorCode::ShuttingDown => "shutting_down",
+            ErrorCode::NotAllowed => "not_allowed",
+            ErrorCode::TokenRequired => "token_required",
+            ErrorCode::SnapshotRefused => "snapshot_refused",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::TooManyCreations => "too_many_creations",
-            ErrorCode::TokenRequired => "token_required",
             ErrorCode::Other(_) => "other",
         }
     }
@@ -316,13 +411,21 @@ impl ErrorCode {
             ErrorCode::TooManyRooms => "the relay has as many documents open as it allows",
             ErrorCode::StorageFailed => "the relay could not store the message",
             ErrorCode::ShuttingDown => "the relay is shutting down",
+            ErrorCode::NotAllowed => {
+                "the relay does not open this document for this link (a document stored before protocol version 2 opens for readers once an editor opened it)"
+            }
+            ErrorCode::TokenRequired => {
+                "this relay creates new documents only with one of its creation tokens"
+            }
+            ErrorCode::SnapshotRefused => {
+                "a co-author's copy did not match the snapshot, which was refused"
+            }
             ErrorCode::QuotaExceeded => {
                 "the document, or the relay's storage, is full: nothing more can be stored for now"
             }
             ErrorCode::TooManyCreations => {
                 "too many documents were created from this address recently: try again later"
             }
-            ErrorCode::TokenRequired => "this relay creates documents only with its creation token",
             ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
         }
     }
@@ -428,14 +531,18 @@ mod tests {
             ClientMsg::Hello {
                 room: RoomId([1; 16]),
                 since_seq: Some(7),
-                write_pk: Some([2; 32]),
-                creation_token: Some("jeton de création".into()),
+                cap: [2; 32],
+                create: Some(CreateProof {
+                    write_pk: [3; 32],
+                    signature: [4; 64],
+                    token: Some("jeton de création".into()),
+                }),
             },
             ClientMsg::Hello {
                 room: RoomId([1; 16]),
                 since_seq: None,
-                write_pk: None,
-                creation_token: None,
+                cap: [2; 32],
+                create: None,
             },
             ClientMsg::Update {
                 msg_id: [5; 16],
@@ -449,7 +556,22 @@ mod tests {
                 signature: [6; 64],
             },
             ClientMsg::Awareness {
+                counter: 3,
                 ciphertext: vec![1; 30],
+                signature: Some([7; 64]),
+            },
+            ClientMsg::Awareness {
+                counter: 1 << 40,
+                ciphertext: vec![1; 30],
+                signature: None,
+            },
+            ClientMsg::SnapshotVerdict {
+                msg_id: [8; 16],
+                verdict: Verdict::Matches,
+            },
+            ClientMsg::SnapshotVerdict {
+                msg_id: [8; 16],
+                verdict: Verdict::CannotTell,
             },
         ];
         let server = vec![
@@ -478,7 +600,15 @@ mod tests {
             ServerMsg::SnapshotStored { covers_upto: 8 },
             ServerMsg::Awareness {
                 peer: 2,
+                counter: 9,
                 ciphertext: vec![7; 9],
+                signature: Some([1; 64]),
+            },
+            ServerMsg::Awareness {
+                peer: 2,
+                counter: 10,
+                ciphertext: vec![7; 9],
+                signature: None,
             },
             ServerMsg::PeerLeft { peer: 2 },
             ServerMsg::CompactHint { head_seq: 10 },
@@ -489,6 +619,14 @@ mod tests {
             ServerMsg::Error {
                 code: ErrorCode::Other(999),
                 msg_id: None,
+            },
+            ServerMsg::CheckSnapshot {
+                snapshot: StoredSnapshot {
+                    covers_upto: 8,
+                    msg_id: [1; 16],
+                    ciphertext: vec![2; 5],
+                    signature: [3; 64],
+                },
             },
         ];
         (client, server)
@@ -533,15 +671,61 @@ mod tests {
         }
         .encode();
         assert_eq!(code, vec![2, 9, 3, 0]);
-        // The new codes are numbered after the others.
+        // Hello: variant 0, room, no since_seq, the 32 capability bytes,
+        // then a creation proof: write_pk, length 64 and the signature,
+        // and a token "ab" (length 2, its bytes).
+        let hello = ClientMsg::Hello {
+            room: RoomId([0x11; 16]),
+            since_seq: None,
+            cap: [0x22; 32],
+            create: Some(CreateProof {
+                write_pk: [0x33; 32],
+                signature: [0x44; 64],
+                token: Some("ab".into()),
+            }),
+        };
+        let mut expected = vec![2, 0];
+        expected.extend([0x11; 16]);
+        expected.push(0);
+        expected.extend([0x22; 32]);
+        expected.push(1);
+        expected.extend([0x33; 32]);
+        expected.push(64);
+        expected.extend([0x44; 64]);
+        expected.extend([1, 2, b'a', b'b']);
+        assert_eq!(hello.encode(), expected);
+        // Awareness: variant 3, counter 300 (varint ac 02), length 1, the
+        // byte, then no signature.
+        let aware = ClientMsg::Awareness {
+            counter: 300,
+            ciphertext: vec![9],
+            signature: None,
+        };
+        assert_eq!(aware.encode(), vec![2, 3, 0xac, 0x02, 1, 9, 0]);
+        // A verdict: variant 4, the id, variant 1 (Differs).
+        let mut expected = vec![2, 4];
+        expected.extend([0x55; 16]);
+        expected.push(1);
+        assert_eq!(
+            ClientMsg::SnapshotVerdict {
+                msg_id: [0x55; 16],
+                verdict: Verdict::Differs
+            }
+            .encode(),
+            expected
+        );
+        // The new codes come after the fourteen of version 1.
+        assert_eq!(u16::from(ErrorCode::NotAllowed), 15);
+        assert_eq!(u16::from(ErrorCode::TokenRequired), 16);
+        assert_eq!(u16::from(ErrorCode::SnapshotRefused), 17);
+        // Shield's codes come after those.
         let quota = ServerMsg::Error {
             code: ErrorCode::QuotaExceeded,
             msg_id: None,
         }
         .encode();
-        assert_eq!(quota, vec![2, 9, 15, 0]);
-        assert_eq!(u16::from(ErrorCode::TooManyCreations), 16);
-        assert_eq!(u16::from(ErrorCode::TokenRequired), 17);
+        assert_eq!(quota, vec![2, 9, 18, 0]);
+        assert_eq!(u16::from(ErrorCode::TooManyCreations), 19);
         // A chunk: version, variant 10, length, bytes.
         assert_eq!(
             ServerMsg::SnapshotChunk(vec![7, 8]).encode(),
@@ -566,10 +750,13 @@ mod tests {
         assert_eq!(decode_client(&[]), Err(WireError::Empty));
         assert_eq!(
             decode_client(&[1, 0]),
-            Err(WireError::UnsupportedVersion(1))
+            Err(WireError::UnsupportedVersion(1)),
+            "version 1 is over"
         );
         let mut trailing = ClientMsg::Awareness {
+            counter: 1,
             ciphertext: vec![1],
+            signature: None,
         }
         .encode();
         trailing.push(0);
@@ -578,7 +765,7 @@ mod tests {
             Err(WireError::Malformed(_))
         ));
         // a length prefix far larger than the frame
-        assert!(decode_client(&[1, 4, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
+        assert!(decode_client(&[2, 3, 1, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
     }
 
     /// Random frames, every truncation and single-byte mutations of valid

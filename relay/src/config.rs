@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
-use protocol::wire::MAX_TOKEN_BYTES;
+use protocol::limits;
 use sha2::{Digest, Sha256};
 
 /// How hard SQLite works to make a commit survive.
@@ -44,6 +44,11 @@ pub struct Limits {
     /// (`model::awareness::MAX_PAYLOAD`); sealed and framed, with a
     /// signature, it stays under 4.3 KiB.
     pub max_awareness_bytes: usize,
+    /// Message ids of updates a snapshot replaced that a room remembers,
+    /// so a replay of an old update is acknowledged, not stored again
+    /// (16 bytes each in memory while the room is open). Past it, the
+    /// oldest are forgotten.
+    pub remembered_ids: usize,
     /// Peers in one room at once.
     pub max_peers_per_room: usize,
     /// Rooms open in memory at once.
@@ -100,10 +105,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_frame_bytes: 1 << 20,
-            max_snapshot_bytes: 32 << 20,
+            max_frame_bytes: limits::MAX_FRAME_BYTES,
+            max_snapshot_bytes: limits::MAX_SNAPSHOT_BYTES,
             max_hello_bytes: 4 << 10,
-            max_awareness_bytes: 5 << 10,
+            max_awareness_bytes: limits::MAX_AWARENESS_FRAME,
+            remembered_ids: 100_000,
             max_peers_per_room: 256,
             max_rooms: 10_000,
             max_connections: 10_000,
@@ -198,9 +204,9 @@ impl Default for Compaction {
 
 /// The creation tokens a relay accepts: without any, anyone may create
 /// rooms; with some, only a `Hello` carrying one of them creates a room,
-/// and existing rooms are still served to everyone. Kept as SHA-256
-/// digests and compared whole, so that neither the comparison's time nor a
-/// memory dump gives a token away easily.
+/// and existing rooms are served to everyone who has their read
+/// capability. Kept as SHA-256 digests, compared whole, so that neither
+/// the comparison's time nor a memory dump gives a token away easily.
 #[derive(Clone, Default)]
 pub struct CreationTokens(Vec<[u8; 32]>);
 
@@ -247,7 +253,7 @@ impl CreationTokens {
         if self.open() {
             return true;
         }
-        let Some(token) = token.filter(|t| t.len() <= MAX_TOKEN_BYTES) else {
+        let Some(token) = token.filter(|t| t.len() <= limits::MAX_TOKEN_BYTES) else {
             return false;
         };
         let given = digest(token.trim());
@@ -485,6 +491,10 @@ pub struct Args {
     /// Seconds an empty room stays in memory.
     #[arg(long, env = "CAHIER_ROOM_IDLE", default_value = "30", value_parser = parse_seconds)]
     pub room_idle: Duration,
+    /// Message ids of compacted updates each room remembers, so a replay
+    /// of an old update is not stored again.
+    #[arg(long, env = "CAHIER_REMEMBERED_IDS", default_value_t = 100_000)]
+    pub remembered_ids: usize,
     /// Create rooms only for holders of this token (may be given more
     /// than once). Without one of them, the relay serves existing rooms
     /// only. Recommended for a group's own server.
@@ -516,6 +526,7 @@ impl Args {
             max_snapshot_bytes: self.max_snapshot,
             max_hello_bytes: self.max_hello.max(256),
             max_awareness_bytes: self.max_awareness,
+            remembered_ids: self.remembered_ids,
             max_peers_per_room: self.max_peers_per_room,
             max_rooms: self.max_rooms,
             max_connections: self.max_connections,
@@ -578,6 +589,8 @@ mod tests {
         assert_eq!(config.limits.messages_per_second, 5);
         assert_eq!(config.room_idle, Duration::from_millis(1500));
         assert_eq!(config.limits.max_snapshot_bytes, 32 << 20);
+        assert_eq!(config.limits.max_awareness_bytes, 5 << 10);
+        assert!(config.creation_tokens.open(), "creation is open by default");
     }
 
     #[test]
@@ -641,7 +654,7 @@ mod tests {
         assert!(!tokens.admit(Some("jeto")));
         assert!(!tokens.admit(Some("")));
         assert!(!tokens.admit(None));
-        assert!(!tokens.admit(Some(&"j".repeat(MAX_TOKEN_BYTES + 1))));
+        assert!(!tokens.admit(Some(&"j".repeat(limits::MAX_TOKEN_BYTES + 1))));
         assert_eq!(
             format!("{tokens:?}"),
             "CreationTokens(2 tokens)",

@@ -90,6 +90,7 @@ impl Relay {
         let store = SqliteStore::open_with(
             &config.data_dir,
             config.durability,
+            config.limits.remembered_ids,
             metrics.clone(),
             usage.clone(),
         )?;

@@ -8,7 +8,9 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use protocol::{close, ErrorCode, MsgId, PeerId, Signature, StoredSnapshot, WriterKey};
+use protocol::{
+    close, ErrorCode, MsgId, PeerId, ReadCheck, Signature, StoredSnapshot, Verdict, WriterKey,
+};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -33,7 +35,8 @@ pub(crate) enum RoomCmd {
     Join {
         peer: PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        /// Boxed: a write key is large beside the other commands.
+        access: Box<Access>,
         /// Who asks, should the room have to be created.
         joiner: Joiner,
         reply: oneshot::Sender<Result<Joined, JoinError>>,
@@ -53,14 +56,54 @@ pub(crate) enum RoomCmd {
         peer: PeerId,
         snapshot: StoredSnapshot,
     },
+    /// Presence, forwarded as it came with the sender's peer id.
     Awareness {
         peer: PeerId,
+        counter: u64,
         ciphertext: Vec<u8>,
+        signature: Option<Signature>,
+    },
+    /// A peer's answer about the room's proposed snapshot.
+    Verdict {
+        peer: PeerId,
+        msg_id: MsgId,
+        verdict: Verdict,
     },
     /// The peer's history is in its queue: release what was held back.
     CaughtUp {
         peer: PeerId,
     },
+}
+
+/// What a `Hello` proved, as the connection checked it: the hash of its
+/// read capability, the write key its creation proof verified for (an
+/// editor's), and whether it carried one of the relay's creation tokens
+/// (always, when creation is open).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Access {
+    pub check: ReadCheck,
+    pub creator: Option<WriterKey>,
+    pub may_create: bool,
+}
+
+#[cfg(test)]
+impl Access {
+    /// What an editor's `Hello` proves, on a relay open to creation.
+    pub fn editor(keys: &protocol::DocKeys) -> Self {
+        Self {
+            check: keys.read_capability().check(),
+            creator: Some(keys.writer()),
+            may_create: true,
+        }
+    }
+
+    /// What a reader's `Hello` proves.
+    pub fn reader(keys: &protocol::DocKeys) -> Self {
+        Self {
+            creator: None,
+            ..Self::editor(keys)
+        }
+    }
 }
 
 /// What a connection gets when it joins.

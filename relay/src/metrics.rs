@@ -81,6 +81,10 @@ pub(crate) struct Metrics {
     pub commits: AtomicU64,
     pub fanout_frames: AtomicU64,
     pub awareness_dropped: AtomicU64,
+    pub snapshots_proposed: AtomicU64,
+    pub snapshot_checks: AtomicU64,
+    pub snapshots_refused: AtomicU64,
+    pub stray_verdicts: AtomicU64,
     rejected: [AtomicU64; ErrorCode::ALL.len()],
     disconnects: [AtomicU64; Disconnect::ALL.len()],
     refusals: [AtomicU64; Refusal::ALL.len()],
@@ -160,6 +164,30 @@ impl Metrics {
             "counter",
             "Presence frames not forwarded to a peer whose queue was half full.",
             self.awareness_dropped.load(Relaxed),
+        );
+        one(
+            "cahier_snapshots_proposed_total",
+            "counter",
+            "Snapshots uploaded and kept until another connection confirms them.",
+            self.snapshots_proposed.load(Relaxed),
+        );
+        one(
+            "cahier_snapshot_checks_total",
+            "counter",
+            "Proposed snapshots sent to a connection to check.",
+            self.snapshot_checks.load(Relaxed),
+        );
+        one(
+            "cahier_snapshots_refused_total",
+            "counter",
+            "Proposed snapshots another connection found did not match what it applied.",
+            self.snapshots_refused.load(Relaxed),
+        );
+        one(
+            "cahier_stray_verdicts_total",
+            "counter",
+            "Snapshot verdicts for no proposal, or from a connection not asked.",
+            self.stray_verdicts.load(Relaxed),
         );
         let _ = writeln!(out, "# HELP cahier_rejected_total Messages refused, by reason.\n# TYPE cahier_rejected_total counter");
         for (code, n) in ErrorCode::ALL.iter().zip(&self.rejected) {

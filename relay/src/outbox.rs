@@ -102,6 +102,13 @@ impl Outbox {
         }
     }
 
+    /// Whether a frame of `len` bytes fits well: the queue at least half
+    /// free, and the frame at most half of its bytes (a snapshot to check
+    /// must not make a live peer lag).
+    pub fn fits_well(&self, len: usize) -> bool {
+        self.half_free() && len <= self.shared.max_bytes / 2
+    }
+
     /// Whether at least half of the queue is free, in frames and in bytes:
     /// presence is skipped for a peer that is behind, since the next one
     /// replaces it.

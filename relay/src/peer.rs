@@ -5,10 +5,17 @@
 //! The checks ([`Checks`], pure, with the clock passed in) run in order:
 //! the frame decodes, the connection is within its rate (see
 //! [`crate::rate`]), the frame is within its size limit (a snapshot's is
-//! larger), the connection has joined a room, and an update's or
-//! snapshot's signature verifies against the room's write key. Checking
-//! signatures here, not in the room, spreads that work over every
-//! connection, so a busy room only orders and stores. A connection never
+//! larger, a presence frame's smaller), the connection has joined a room,
+//! and an update's or snapshot's signature verifies against the room's
+//! write key. A `Hello` is turned into what it proves ([`Access`]): the
+//! hash of its read capability, the write key its creation proof verified
+//! for, and whether it carried a creation token the relay accepts; the
+//! room compares the hash with the one it keeps and sends nothing before
+//! they match. Checking signatures here, not in the room, spreads that
+//! work over every connection, so a busy room only orders and stores.
+//! Presence is forwarded as it came (the relay cannot tell an editor's
+//! signature from a reader's lie without the cost of verifying every
+//! caret; clients verify). A connection never
 //! waits on another one: what it sends to others goes through the room,
 //! which uses `try_send` on their queues.
 //!
@@ -37,8 +44,8 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use protocol::wire::decode_client;
 use protocol::{
-    close, ClientMsg, Context, ErrorCode, MsgId, PeerId, RoomId, ServerMsg, StoredSnapshot,
-    WriterKey,
+    close, ClientMsg, Context, ErrorCode, MsgId, PeerId, ReadCapability, RoomId, ServerMsg,
+    StoredSnapshot, WriterKey,
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -47,10 +54,10 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::addresses::{IpKey, Slot};
-use crate::config::Limits;
+use crate::config::{CreationTokens, Limits};
 use crate::gate::GateState;
 use crate::http::Socket;
-use crate::mailbox::{Closer, Joiner, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, Closer, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::{outbox, Inbox};
 use crate::rate::{self, Rate};
@@ -117,7 +124,12 @@ pub(crate) async fn serve(socket: Socket, relay: Arc<Relay>, conn: Conn) {
         let mut conn = Connection {
             relay: relay.clone(),
             handle: handle.clone(),
-            checks: Checks::new(limits, handle.id, std::time::Instant::now()),
+            checks: Checks::new(
+                limits,
+                &relay.config.creation_tokens,
+                handle.id,
+                std::time::Instant::now(),
+            ),
             room: None,
             client: conn.client,
             gate: conn.gate.clone(),
@@ -247,8 +259,7 @@ enum Verdict {
     Hello {
         room: RoomId,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
-        creation_token: Option<String>,
+        access: Access,
     },
     /// Pass this to the room.
     Forward(RoomCmd),
@@ -269,6 +280,7 @@ enum Verdict {
 /// The checks one connection's frames pass; see the module docs.
 struct Checks {
     limits: Limits,
+    tokens: CreationTokens,
     rate: Rate,
     peer: PeerId,
     /// The room joined, and its write key.
@@ -276,10 +288,16 @@ struct Checks {
 }
 
 impl Checks {
-    fn new(limits: &Limits, peer: PeerId, now: std::time::Instant) -> Self {
+    fn new(
+        limits: &Limits,
+        tokens: &CreationTokens,
+        peer: PeerId,
+        now: std::time::Instant,
+    ) -> Self {
         Self {
             rate: Rate::new(limits.messages_per_second, now),
             limits: limits.clone(),
+            tokens: tokens.clone(),
             peer,
             room: None,
         }
@@ -336,14 +354,34 @@ impl Checks {
                 ClientMsg::Hello {
                     room,
                     since_seq,
-                    write_pk,
-                    creation_token,
-                } => Verdict::Hello {
-                    room,
-                    since_seq,
-                    write_pk,
-                    creation_token,
-                },
+                    cap,
+                    create,
+                } => {
+                    let check = ReadCapability(cap).check();
+                    let (creator, token) = match create {
+                        None => (None, None),
+                        Some(proof) => match proof.verify(&room, &check) {
+                            Ok(writer) => (Some(writer), proof.token),
+                            Err(_) => {
+                                return Verdict::Refuse {
+                                    code: ErrorCode::WrongRoomKey,
+                                    msg_id: None,
+                                    close: close::REFUSED,
+                                    why: Disconnect::Refused,
+                                }
+                            }
+                        },
+                    };
+                    Verdict::Hello {
+                        room,
+                        since_seq,
+                        access: Access {
+                            check,
+                            creator,
+                            may_create: self.tokens.admit(token.as_deref()),
+                        },
+                    }
+                }
                 _ => refused(ErrorCode::NotInRoom),
             };
         };
@@ -384,9 +422,20 @@ impl Checks {
                     },
                 })
             }
-            ClientMsg::Awareness { ciphertext } => Verdict::Forward(RoomCmd::Awareness {
-                peer: self.peer,
+            ClientMsg::Awareness {
+                counter,
                 ciphertext,
+                signature,
+            } => Verdict::Forward(RoomCmd::Awareness {
+                peer: self.peer,
+                counter,
+                ciphertext,
+                signature,
+            }),
+            ClientMsg::SnapshotVerdict { msg_id, verdict } => Verdict::Forward(RoomCmd::Verdict {
+                peer: self.peer,
+                msg_id,
+                verdict,
             }),
             // A second Hello.
             ClientMsg::Hello { .. } => refused(ErrorCode::NotInRoom),
@@ -405,6 +454,7 @@ fn hello_refusal(code: ErrorCode) -> (u16, Disconnect) {
         | ErrorCode::TooManyCreations
         | ErrorCode::QuotaExceeded => (close::TRY_AGAIN_LATER, Disconnect::Full),
         ErrorCode::ShuttingDown => (close::GOING_AWAY, Disconnect::Full),
+        // WrongRoomKey, UnknownRoom, NotAllowed, TokenRequired: final.
         _ => (close::REFUSED, Disconnect::Refused),
     }
 }
@@ -520,19 +570,13 @@ impl Connection {
             Verdict::Hello {
                 room,
                 since_seq,
-                write_pk,
-                creation_token,
+                access,
             } => {
-                let may_create = self
-                    .relay
-                    .config
-                    .creation_tokens
-                    .admit(creation_token.as_deref());
                 let joiner = Joiner {
                     client: self.client,
-                    may_create,
+                    may_create: access.may_create,
                 };
-                self.hello(room, since_seq, write_pk, joiner).await
+                self.hello(room, since_seq, access, joiner).await
             }
             Verdict::Forward(cmd) => self.to_room(cmd).await,
             Verdict::Error { code, msg_id } => {
@@ -577,13 +621,13 @@ impl Connection {
         &mut self,
         room: RoomId,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
         joiner: Joiner,
     ) -> Flow {
         match self
             .relay
             .rooms
-            .join_from(&self.relay, room, &self.handle, since_seq, write_pk, joiner)
+            .join_from(&self.relay, room, &self.handle, since_seq, access, joiner)
             .await
         {
             Ok(joined) => {
@@ -629,7 +673,12 @@ mod tests {
 
     /// Checks for a connection that has joined `keys`'s room.
     fn joined(limits: &Limits, keys: &DocKeys) -> Checks {
-        let mut checks = Checks::new(limits, PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            limits,
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         checks.room = Some((keys.room(), keys.writer()));
         checks
     }
@@ -820,13 +869,20 @@ mod tests {
     #[test]
     fn nothing_but_hello_before_joining_and_no_second_hello() {
         let keys = keys();
-        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            &limits(),
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         assert_eq!(
             error_of(&check(&mut checks, &update(&keys, [1; 16], 3))),
             Some((ErrorCode::NotInRoom, Some([1; 16])))
         );
         let aware = ClientMsg::Awareness {
+            counter: 1,
             ciphertext: vec![1; 30],
+            signature: None,
         };
         assert_eq!(
             error_of(&check(&mut checks, &aware)),
@@ -835,24 +891,18 @@ mod tests {
         let hello = ClientMsg::Hello {
             room: keys.room(),
             since_seq: Some(4),
-            write_pk: Some(keys.writer().to_bytes()),
-            creation_token: Some("jeton".into()),
+            cap: keys.read_capability().0,
+            create: keys.create_proof(Some("jeton".into())),
         };
         match check(&mut checks, &hello) {
             Verdict::Hello {
                 room,
                 since_seq,
-                write_pk,
-                creation_token,
+                access,
             } => {
                 assert_eq!(
-                    (room, since_seq, write_pk, creation_token.as_deref()),
-                    (
-                        keys.room(),
-                        Some(4),
-                        Some(keys.writer().to_bytes()),
-                        Some("jeton")
-                    )
+                    (room, since_seq, access),
+                    (keys.room(), Some(4), Access::editor(&keys))
                 );
             }
             other => panic!("{other:?}"),
@@ -863,8 +913,16 @@ mod tests {
             Some((ErrorCode::NotInRoom, None))
         );
         match check(&mut checks, &aware) {
-            Verdict::Forward(RoomCmd::Awareness { peer, ciphertext }) => {
-                assert_eq!((peer, ciphertext), (PEER, vec![1; 30]));
+            Verdict::Forward(RoomCmd::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            }) => {
+                assert_eq!(
+                    (peer, counter, ciphertext, signature),
+                    (PEER, 1, vec![1; 30], None)
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -872,7 +930,12 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_a_message_close_the_connection() {
-        let mut checks = Checks::new(&limits(), PEER, std::time::Instant::now());
+        let mut checks = Checks::new(
+            &limits(),
+            &CreationTokens::default(),
+            PEER,
+            std::time::Instant::now(),
+        );
         for (frame, code) in [
             (vec![protocol::wire::VERSION, 200, 17], ErrorCode::Malformed),
             (vec![], ErrorCode::Malformed),

@@ -32,12 +32,12 @@ use protocol::{close, ErrorCode, PeerId, RoomId, ServerMsg};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::mailbox::{JoinError, Joined, Joiner, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::Refused;
 use crate::store::{Commit, Piece, Store, StoreError};
 use crate::Relay;
-use state::{Admission, Effect, RoomState, Settings};
+use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
 
 /// Why a room task ends, which decides what a join still in its inbox is
 /// told.
@@ -92,6 +92,7 @@ impl Room {
             room_quota: relay.config.quotas.room_bytes,
             compaction: relay.config.compaction.clone(),
             seq_gap: relay.store.in_flight_limit(),
+            remembered_ids: relay.config.limits.remembered_ids,
         };
         Self {
             state: RoomState::new(id, settings),
@@ -180,12 +181,12 @@ impl Room {
             RoomCmd::Join {
                 peer,
                 since_seq,
-                write_pk,
+                access,
                 joiner,
                 reply,
             } => {
                 let id = peer.id;
-                let answer = self.join(peer, since_seq, write_pk, joiner).await;
+                let answer = self.join(peer, since_seq, *access, joiner).await;
                 if let Err(Ok(_)) = reply.send(answer) {
                     // The connection went away while it waited.
                     self.state.leave(id)
@@ -204,7 +205,17 @@ impl Room {
                 self.state.update(peer, msg_id, ciphertext, signature)
             }
             RoomCmd::Snapshot { peer, snapshot } => self.state.snapshot(peer, snapshot),
-            RoomCmd::Awareness { peer, ciphertext } => self.state.awareness(peer, ciphertext),
+            RoomCmd::Verdict {
+                peer,
+                msg_id,
+                verdict,
+            } => self.state.verdict(peer, msg_id, verdict),
+            RoomCmd::Awareness {
+                peer,
+                counter,
+                ciphertext,
+                signature,
+            } => self.state.awareness(peer, counter, ciphertext, signature),
             RoomCmd::CaughtUp { peer } => self.state.caught_up(peer),
         };
         self.carry_out(effects).await;
@@ -214,13 +225,16 @@ impl Room {
         &mut self,
         peer: PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
         joiner: Joiner,
     ) -> Result<Joined, JoinError> {
-        let writer = match self.state.check_join(write_pk) {
-            Err(code) => return Err(JoinError::Refused(code)),
+        let writer = match self.state.check_join(&access) {
+            Err(code) => {
+                tracing::debug!(room = %self.id, code = code.name(), "join refused");
+                return Err(JoinError::Refused(code));
+            }
             Ok(Admission::Known(writer)) => writer,
-            Ok(Admission::Create(writer)) => {
+            Ok(Admission::Create(writer, check)) => {
                 let client = joiner.client;
                 if !joiner.may_create {
                     tracing::info!(room = %self.id, %client, "room creation refused: no valid creation token");
@@ -234,7 +248,12 @@ impl Room {
                     tracing::info!(room = %self.id, %client, "room creation refused: too many from this address");
                     return Err(JoinError::Refused(ErrorCode::TooManyCreations));
                 }
-                if let Err(e) = self.relay.store.create(self.id, writer.to_bytes()).await {
+                if let Err(e) = self
+                    .relay
+                    .store
+                    .create(self.id, writer.to_bytes(), check)
+                    .await
+                {
                     tracing::error!(room = %self.id, error = %e, "could not create room");
                     return Err(JoinError::Refused(match e {
                         StoreError::Full => ErrorCode::QuotaExceeded,
@@ -242,7 +261,16 @@ impl Room {
                     }));
                 }
                 tracing::info!(room = %self.id, "room created");
-                self.state.created(writer);
+                self.state.created(writer, check);
+                writer
+            }
+            Ok(Admission::Register(writer, check)) => {
+                if let Err(e) = self.relay.store.set_read_check(self.id, check).await {
+                    tracing::error!(room = %self.id, error = %e, "could not register the read check");
+                    return Err(JoinError::Refused(ErrorCode::StorageFailed));
+                }
+                tracing::info!(room = %self.id, "read check registered by an editor");
+                self.state.registered(check);
                 writer
             }
         };
@@ -264,6 +292,22 @@ impl Room {
                 Effect::Send { to, frame } => {
                     if let Some(more) = self.deliver(to, frame) {
                         todo.extend(more);
+                    }
+                }
+                Effect::Ask { to, msg_id, frame } => {
+                    let fits = self
+                        .peers
+                        .get(&to)
+                        .is_some_and(|p| p.tx.fits_well(frame.len()));
+                    if fits {
+                        if let Some(more) = self.deliver(to, frame) {
+                            todo.extend(more);
+                        }
+                    } else {
+                        todo.extend(
+                            self.state
+                                .verdict(to, msg_id, protocol::Verdict::CannotTell),
+                        );
                     }
                 }
                 Effect::Presence { to, frame } => match self.peers.get(&to) {
@@ -300,6 +344,18 @@ impl Room {
                     self.commits.push_back(commit);
                 }
                 Effect::CatchUp { peer, since, upto } => self.spawn_catch_up(peer, since, upto),
+                Effect::Proposal(event) => {
+                    let counter = match event {
+                        ProposalEvent::Proposed => &metrics.snapshots_proposed,
+                        ProposalEvent::Asked => &metrics.snapshot_checks,
+                        ProposalEvent::Refused => {
+                            tracing::warn!(room = %self.id, "a peer found a proposed snapshot did not match: refused");
+                            &metrics.snapshots_refused
+                        }
+                        ProposalEvent::Stray => &metrics.stray_verdicts,
+                    };
+                    counter.fetch_add(1, Relaxed);
+                }
             }
         }
     }
@@ -442,13 +498,7 @@ mod tests {
         let (handle, rx) = peer(relay, capacity);
         let joined = relay
             .rooms
-            .join(
-                relay,
-                keys.room(),
-                &handle,
-                since,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(relay, keys.room(), &handle, since, Access::editor(keys))
             .await
             .expect("joined");
         (handle, rx, joined)
@@ -527,7 +577,9 @@ mod tests {
             &room,
             RoomCmd::Awareness {
                 peer: bob.id,
+                counter: 1,
                 ciphertext: vec![1, 2],
+                signature: None,
             },
         )
         .await;
@@ -535,7 +587,9 @@ mod tests {
             next(&mut alice_rx).await,
             ServerMsg::Awareness {
                 peer: bob.id,
-                ciphertext: vec![1, 2]
+                counter: 1,
+                ciphertext: vec![1, 2],
+                signature: None,
             }
         );
         testing::stop(&relay).await;
@@ -607,7 +661,9 @@ mod tests {
                 &room,
                 RoomCmd::Awareness {
                     peer: alice.id,
+                    counter: u64::from(n) + 1,
                     ciphertext: vec![n],
+                    signature: None,
                 },
             )
             .await;
@@ -672,13 +728,13 @@ mod tests {
         let keys = editor(7);
         relay
             .store
-            .create(keys.room(), [1; 32])
+            .create(keys.room(), [1; 32], keys.read_capability().check())
             .await
             .expect("create");
         let (alice, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(&relay, keys.room(), &alice, None, None)
+            .join(&relay, keys.room(), &alice, None, Access::reader(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::StorageFailed));
         testing::stop(&relay).await;
@@ -692,13 +748,7 @@ mod tests {
         let (alice, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::StorageFailed));
         testing::stop(&relay).await;
@@ -720,11 +770,29 @@ mod tests {
             ciphertext: vec![7; 30],
             signature: [7; 64],
         };
+        // Carol, live, is asked to check it; her word stores it.
+        let (carol, mut carol_rx, _carol_room) = join(&relay, &keys, 64, Some(3)).await;
+        caught_up(&mut carol_rx).await;
         send(
             &room,
             RoomCmd::Snapshot {
                 peer: alice.id,
                 snapshot: snapshot.clone(),
+            },
+        )
+        .await;
+        assert_eq!(
+            next(&mut carol_rx).await,
+            ServerMsg::CheckSnapshot {
+                snapshot: snapshot.clone()
+            }
+        );
+        send(
+            &room,
+            RoomCmd::Verdict {
+                peer: carol.id,
+                msg_id: snapshot.msg_id,
+                verdict: protocol::Verdict::Matches,
             },
         )
         .await;
@@ -788,7 +856,7 @@ mod tests {
         let (late, _rx) = peer(&relay, 8);
         let answer = relay
             .rooms
-            .join(&relay, keys.room(), &late, None, None)
+            .join(&relay, keys.room(), &late, None, Access::reader(&keys))
             .await;
         assert_eq!(answer.err(), Some(ErrorCode::ShuttingDown));
         testing::stop(&relay).await;

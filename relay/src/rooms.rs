@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use protocol::{ErrorCode, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mailbox::{JoinError, Joined, Joiner, PeerHandle, RoomCmd};
+use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::room::Room;
 use crate::Relay;
 
@@ -87,13 +87,13 @@ impl Rooms {
         id: RoomId,
         peer: &PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
     ) -> Result<Joined, ErrorCode> {
         let local = Joiner {
             client: crate::addresses::IpKey::of(std::net::Ipv4Addr::LOCALHOST.into()),
             may_create: true,
         };
-        self.join_from(relay, id, peer, since_seq, write_pk, local)
+        self.join_from(relay, id, peer, since_seq, access, local)
             .await
     }
 
@@ -105,7 +105,7 @@ impl Rooms {
         id: RoomId,
         peer: &PeerHandle,
         since_seq: Option<u64>,
-        write_pk: Option<[u8; 32]>,
+        access: Access,
         joiner: Joiner,
     ) -> Result<Joined, ErrorCode> {
         for _ in 0..JOIN_ATTEMPTS {
@@ -114,7 +114,7 @@ impl Rooms {
             let join = RoomCmd::Join {
                 peer: peer.clone(),
                 since_seq,
-                write_pk,
+                access: Box::new(access),
                 joiner,
                 reply,
             };
@@ -179,7 +179,7 @@ pub(crate) mod tests {
         let (_dir, relay) = relay(|c| c.room_idle = Duration::from_millis(20));
         let keys = DocKeys::from_edit(&EditSecret::generate());
         let room = keys.room();
-        let pk = Some(keys.writer().to_bytes());
+        let pk = Access::editor(&keys);
 
         // A peer opens the room and leaves: the room is idle.
         let (alice, _alice_rx) = peer(&relay);
@@ -258,26 +258,14 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let joined = relay
             .rooms
-            .join(
-                &relay,
-                first.room(),
-                &alice,
-                None,
-                Some(first.writer().to_bytes()),
-            )
+            .join(&relay, first.room(), &alice, None, Access::editor(&first))
             .await
             .expect("alice joins");
         assert_eq!(relay.metrics.rooms.load(Relaxed), 1);
         let (bob, _rx) = peer(&relay);
         let refused = relay
             .rooms
-            .join(
-                &relay,
-                second.room(),
-                &bob,
-                None,
-                Some(second.writer().to_bytes()),
-            )
+            .join(&relay, second.room(), &bob, None, Access::editor(&second))
             .await;
         assert_eq!(refused.err(), Some(ErrorCode::TooManyRooms));
 
@@ -291,13 +279,7 @@ pub(crate) mod tests {
         assert_eq!(relay.metrics.rooms.load(Relaxed), 0, "the gauge follows");
         let again = relay
             .rooms
-            .join(
-                &relay,
-                second.room(),
-                &bob,
-                None,
-                Some(second.writer().to_bytes()),
-            )
+            .join(&relay, second.room(), &bob, None, Access::editor(&second))
             .await;
         assert!(again.is_ok(), "its place is free");
         testing::stop(&relay).await;
@@ -310,13 +292,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let _joined = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await
             .expect("alice joins");
         let generation = relay
@@ -346,7 +322,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let refused = relay
             .rooms
-            .join(&relay, keys.room(), &alice, None, None)
+            .join(&relay, keys.room(), &alice, None, Access::reader(&keys))
             .await;
         assert_eq!(refused.err(), Some(ErrorCode::UnknownRoom));
         wait_until("the unused room retires", || relay.rooms.len() == 0).await;
@@ -361,13 +337,7 @@ pub(crate) mod tests {
         let (alice, _rx) = peer(&relay);
         let joined = relay
             .rooms
-            .join(
-                &relay,
-                keys.room(),
-                &alice,
-                None,
-                Some(keys.writer().to_bytes()),
-            )
+            .join(&relay, keys.room(), &alice, None, Access::editor(&keys))
             .await
             .expect("alice joins");
         joined

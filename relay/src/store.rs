@@ -10,12 +10,14 @@
 //!
 //! The operations, and what every backend promises:
 //!
-//! - [`Store::load`]: the room's record (write key, head, how far the
-//!   snapshot reaches, the size of the log after it, and the message id of
-//!   every update in that log, for dedup), or `None` for a room never
-//!   created.
-//! - [`Store::create`]: record a room's write key; creating a room that
-//!   exists keeps the first key.
+//! - [`Store::load`]: the room's record (write key, read check, head, how
+//!   far the snapshot reaches, the size of the log after it, the message id
+//!   of every update in that log, and the ids of the updates snapshots
+//!   replaced, for dedup), or `None` for a room never created.
+//! - [`Store::create`]: record a room's write key and read check; creating
+//!   a room that exists keeps the first ones.
+//! - [`Store::set_read_check`]: register the read check of a room stored
+//!   without one (before protocol version 2); one already set is kept.
 //! - [`Store::append`]: queue an update; the outer future resolves once it
 //!   is queued (it waits only when the backend is saturated), the returned
 //!   [`Commit`] once it is durable or failed. A room's commits complete in
@@ -24,8 +26,11 @@
 //!   room already stored is refused with [`StoreError::Conflict`] and
 //!   fails nothing else.
 //! - [`Store::replace_snapshot`]: store a snapshot and drop the updates it
-//!   covers, atomically. One that does not reach past the stored snapshot
-//!   is refused with [`StoreError::StaleSnapshot`] and fails nothing else.
+//!   covers, atomically, keeping their message ids (one list per snapshot,
+//!   in sequence order, at most the `remembered_ids` the backend was opened
+//!   with, the oldest dropped first). One that does not reach past the
+//!   stored snapshot is refused with [`StoreError::StaleSnapshot`] and
+//!   fails nothing else.
 //! - [`Store::catch_up`]: one consistent view of the history a client
 //!   lacks: the snapshot's head, if the client needs it, then its
 //!   ciphertext in pieces, then the updates after it, as a stream of
@@ -66,7 +71,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
-use protocol::{MsgId, RoomId, Signature, SnapshotHead, StoredSnapshot, StoredUpdate};
+use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot, StoredUpdate};
 
 pub(crate) use sqlite::SqliteStore;
 
@@ -165,6 +170,9 @@ pub(crate) struct Entry {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RoomRecord {
     pub write_pk: [u8; 32],
+    /// The hash of the room's read capability; `None` for a room stored
+    /// before protocol version 2 that no editor opened since.
+    pub read_check: Option<ReadCheck>,
     /// The highest sequence number stored, snapshot included (0 if none).
     pub head_seq: u64,
     /// How far the snapshot reaches (0 without one).
@@ -177,6 +185,9 @@ pub(crate) struct RoomRecord {
     /// The message id and sequence number of every update after the
     /// snapshot, in sequence order.
     pub msg_ids: Vec<(MsgId, u64)>,
+    /// The ids of the updates snapshots replaced: for each snapshot, its
+    /// `covers_upto` and the ids, in sequence order; oldest first.
+    pub covered: Vec<(u64, Vec<MsgId>)>,
 }
 
 /// A client's missing history: the head of the snapshot it starts from
@@ -194,8 +205,20 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// The room's record, or `None` if it was never created.
     fn load(&self, room: RoomId) -> BoxFuture<'_, Result<Option<RoomRecord>, StoreError>>;
 
-    /// Record a room and its write key, durably.
-    fn create(&self, room: RoomId, write_pk: [u8; 32]) -> BoxFuture<'_, Result<(), StoreError>>;
+    /// Record a room, its write key and its read check, durably.
+    fn create(
+        &self,
+        room: RoomId,
+        write_pk: [u8; 32],
+        read_check: ReadCheck,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Record the read check of a room that has none, durably.
+    fn set_read_check(
+        &self,
+        room: RoomId,
+        read_check: ReadCheck,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
 
     /// Queue an update; see the module docs.
     fn append(&self, room: RoomId, entry: Entry) -> BoxFuture<'_, Commit>;

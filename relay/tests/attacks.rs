@@ -549,6 +549,9 @@ async fn a_snapshot_is_served_in_chunks_reassembled_by_a_newcomer_and_a_chunk_pa
     let relay = TestRelay::start(dir.path(), |c| c.limits.catch_up_chunk_bytes = 1024).await?;
     let keys = editor();
     let mut ana = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    // Carla reads along and confirms Ana's snapshot (protocol version 2).
+    let view = DocKeys::from_view(keys.view_secret().clone(), keys.writer());
+    let mut carla = Client::join(&relay.url(), view, 9, None).await?;
     for n in 0..20 {
         let id = ana
             .type_at_end(&format!("ligne {n} : {}\n", "é".repeat(8 << 10)))
@@ -556,6 +559,8 @@ async fn a_snapshot_is_served_in_chunks_reassembled_by_a_newcomer_and_a_chunk_pa
         ana.ack(id).await?;
     }
     assert!(ana.send_snapshot().await?);
+    let (verdict, why) = carla.checked_snapshot().await?;
+    assert_eq!(verdict, protocol::Verdict::Matches, "{why}");
     ana.until(|e| matches!(e, Event::SnapshotStored { .. }).then_some(()))
         .await?;
     let id = ana.type_at_end("après").await?;
@@ -631,7 +636,9 @@ async fn attack_a_presence_frame_past_the_cap_is_refused_and_an_ordinary_one_pas
         .await?;
     // 16 KiB of "presence": refused, not forwarded.
     ana.send_msg(&ClientMsg::Awareness {
+        counter: 99,
         ciphertext: vec![0; 16 << 10],
+        signature: None,
     })
     .await?;
     assert_eq!(ana.refusal().await?.0, ErrorCode::TooLarge);

@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use client::{ClientError, Engine, Event, Frame};
 use common::{http_get, metric, Client, TestRelay};
 use protocol::envelope::new_msg_id;
-use protocol::{close, ClientMsg, Context, DocKeys, EditSecret, ErrorCode};
+use protocol::{close, ClientMsg, Context, DocKeys, EditSecret, ErrorCode, Verdict};
 
 fn editor() -> DocKeys {
     DocKeys::from_edit(&EditSecret::generate())
@@ -98,9 +98,9 @@ async fn a_resent_update_is_acknowledged_once_and_stored_once() -> Result<()> {
     let update = alice.edit(0, "hello")?;
     let (id, msg) = client::raw::update(alice.keys(), &update)?;
     alice.send_msg(&msg).await?;
-    let first = alice.ack(id).await?;
+    let first = alice.raw_ack(id).await?;
     alice.send_msg(&msg).await?;
-    let second = alice.ack(id).await?;
+    let second = alice.raw_ack(id).await?;
     assert_eq!(first, second);
     let m = relay.metrics().await?;
     assert_eq!(metric(&m, "cahier_updates_stored_total"), 1);
@@ -203,7 +203,7 @@ async fn a_message_replayed_into_another_room_or_with_a_flipped_bit_is_refused()
     let update = a.edit(0, "only for room A")?;
     let (id, msg) = client::raw::update(a.keys(), &update)?;
     a.send_msg(&msg).await?;
-    a.ack(id).await?;
+    a.raw_ack(id).await?;
 
     // The same bytes sent into room B.
     b.send_msg(&msg).await?;
@@ -251,13 +251,16 @@ async fn a_hello_with_a_key_that_is_not_the_rooms_is_refused() -> Result<()> {
     let a = editor();
     let b = editor();
     let mut c = Client::connect_raw(&relay.url(), a.clone(), 9).await?;
-    let hello = client::raw::hello(&a, None, Some(b.writer().to_bytes()));
+    // B's proof (a valid signature by B's key) offered for A's room.
+    let hello =
+        client::raw::hello_with(a.room(), None, a.read_capability().0, b.create_proof(None));
     c.send_msg(&hello).await?;
     assert_eq!(c.refusal().await?.0, ErrorCode::WrongRoomKey);
     assert_eq!(c.closed().await?, Some(close::REFUSED));
     // An unknown room, and no key to create it with.
-    let mut c = Client::connect_raw(&relay.url(), b.clone(), 9).await?;
-    c.send_msg(&client::raw::hello(&b, None, None)).await?;
+    let reader = viewer_of(&b);
+    let mut c = Client::connect_raw(&relay.url(), reader.clone(), 9).await?;
+    c.send_msg(&client::raw::hello(&reader, None, None)).await?;
     assert_eq!(c.refusal().await?.0, ErrorCode::UnknownRoom);
     relay.stop().await
 }
@@ -441,10 +444,13 @@ async fn the_sqlite_file_holds_no_plaintext() -> Result<()> {
     let keys = editor();
     let marker = "MARQUEUR-SECRET-motion-de-congres-7731";
     let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut bob = Client::join(&relay.url(), viewer_of(&keys), 2, None).await?;
     let id = alice.type_at_end(marker).await?;
     alice.ack(id).await?;
     alice.send_awareness(marker.as_bytes()).await?;
     assert!(alice.send_snapshot().await?, "an editor can snapshot");
+    // Bob, live, confirms it.
+    assert_eq!(bob.checked_snapshot().await?.0, Verdict::Matches);
     alice
         .until(|e| matches!(e, Event::SnapshotStored { .. }).then_some(()))
         .await?;
@@ -497,6 +503,8 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
     // hint by itself.
     let engine = Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new());
     let mut alice = Client::join_with(engine.answer_compact_hints(false), &relay.url()).await?;
+    // Carol, a reader, checks what Alice proposes.
+    let mut carol = Client::join(&relay.url(), viewer_of(&keys), 4, None).await?;
     for i in 0..12 {
         let id = alice.type_at_end(&format!("line {i}\n")).await?;
         alice.ack(id).await?;
@@ -510,6 +518,7 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
 
     let snapshot = client::raw::snapshot(alice.keys(), &alice.state(), 12)?;
     alice.send_msg(&snapshot).await?;
+    assert_eq!(carol.checked_snapshot().await?.0, Verdict::Matches);
     let covered = alice
         .until(|e| match e {
             Event::SnapshotStored { covers_upto } => Some(*covers_upto),

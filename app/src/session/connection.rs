@@ -145,6 +145,7 @@ impl Core {
         self.intake.inbox.clear();
         self.show_waiting();
         self.session.disconnected();
+        self.integrity_disconnected();
     }
 }
 
@@ -176,6 +177,7 @@ impl DocSession {
             &url,
             move || {
                 self.with_core(|c| {
+                    c.integrity.refused_hello = false;
                     c.session.set_creation_token(creation_token::saved());
                     let hello = c.session.hello();
                     c.send(&hello);
@@ -228,7 +230,8 @@ impl DocSession {
                 c.out.connection = Some(Connection::Offline);
                 return true;
             }
-            if let Some(problem) = Problem::from_close(code) {
+            let told = c.integrity.refused_hello && code == protocol::close::REFUSED;
+            if let Some(problem) = Problem::from_close(code).filter(|_| !told) {
                 c.out.problem = Some(Some(problem));
             }
             c.closed

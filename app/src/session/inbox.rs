@@ -21,7 +21,7 @@
 use std::collections::VecDeque;
 
 use gloo_timers::callback::Timeout;
-use protocol::session::Incoming;
+use protocol::session::{Incoming, Phase};
 use protocol::wire::{decode_server, ServerMsg};
 use protocol::ErrorCode;
 
@@ -118,8 +118,20 @@ impl Core {
         };
         for message in incoming {
             match message {
-                Incoming::Snapshot { state, .. } => self.apply(&state),
-                Incoming::Update { update, .. } => self.apply(&update),
+                Incoming::Snapshot { state, covers_upto } => {
+                    if self.apply(&state) {
+                        self.integrity.start_from(covers_upto);
+                    } else {
+                        self.note_set_aside();
+                    }
+                }
+                Incoming::Update { seq, update } => {
+                    if self.apply(&update) {
+                        self.note_applied(seq, &update);
+                    } else {
+                        self.note_set_aside();
+                    }
+                }
                 Incoming::Progress { received, total } => {
                     self.out.progress = Some(Some((received, total)));
                 }
@@ -127,17 +139,28 @@ impl Core {
                     self.out.progress = Some(None);
                     self.relay.attempt = 0;
                     self.out.connection = Some(Connection::Online);
+                    if let Some(missing) = self.doc.missing() {
+                        leptos::logging::warn!("after the history, still missing: {missing:?}");
+                        self.out.problem = Some(Some(Problem::Missing));
+                    }
                     self.send_presence();
                 }
-                // Not after setting an update aside: the snapshot would
-                // replace it on the relay with a copy that lacks it.
-                Incoming::CompactHint { .. } if self.doc.set_aside() == 0 => {
-                    if let Ok(Some(snapshot)) = self.session.snapshot(&self.doc.encode_state()) {
-                        self.send(&snapshot);
+                Incoming::CompactHint { .. } => self.compact_hint(),
+                Incoming::Refused {
+                    code,
+                    dropped,
+                    msg_id,
+                } => {
+                    if msg_id.is_none() && matches!(self.session.phase(), Phase::Joining { .. }) {
+                        // Our Hello: the close that follows adds nothing.
+                        self.integrity.refused_hello = matches!(
+                            code,
+                            ErrorCode::NotAllowed
+                                | ErrorCode::TokenRequired
+                                | ErrorCode::UnknownRoom
+                                | ErrorCode::WrongRoomKey
+                        );
                     }
-                }
-                Incoming::CompactHint { .. } => {}
-                Incoming::Refused { code, dropped, .. } => {
                     if code == ErrorCode::TokenRequired {
                         self.relay.token_asked = true;
                     }
@@ -147,8 +170,25 @@ impl Core {
                     leptos::logging::warn!("message {seq:?} failed verification: {error}");
                     self.out.problem = Some(Some(Problem::Invalid));
                 }
-                Incoming::Acked { .. } => self.out.acked = true,
-                Incoming::Awareness { peer, state } => self.heard(peer, &state),
+                Incoming::Acked { .. } => {
+                    self.out.acked = true;
+                    self.after_ack();
+                }
+                Incoming::Awareness {
+                    peer,
+                    state,
+                    signed,
+                } => self.heard(peer, &state, signed),
+                Incoming::BadAwareness { peer, error } => {
+                    // Never the alarm: that is for updates and snapshots.
+                    leptos::logging::warn!("presence of peer {peer} ignored: {error}");
+                }
+                Incoming::CheckSnapshot {
+                    msg_id,
+                    covers_upto,
+                    state,
+                } => self.check_snapshot(msg_id, covers_upto, &state),
+                Incoming::Suspicious { what } => self.suspicious(what),
                 Incoming::PeerLeft { peer } => self.peer_left(peer),
                 Incoming::Joined { .. } | Incoming::SnapshotStored { .. } => {}
             }

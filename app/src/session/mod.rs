@@ -28,6 +28,8 @@
 //! - [`persistence`]: loading and saving in this browser;
 //! - [`tabs`]: one tab per document, and moving it;
 //! - [`roster`]: who is here (the [`RoomPresence`] context);
+//! - [`integrity`]: what the page checks of the relay and of co-authors'
+//!   snapshots and heads, and what it uploads as a snapshot;
 //! - [`text`]: the body, the title and the editor's textarea (the
 //!   [`DocText`] context), through [`model::mirror`]: the textarea equals
 //!   the document except during an IME composition;
@@ -40,6 +42,7 @@
 
 mod connection;
 pub mod inbox;
+mod integrity;
 mod persistence;
 mod roster;
 mod signals;
@@ -63,6 +66,7 @@ use crate::platform::page;
 
 use connection::Relay;
 use inbox::Intake;
+use integrity::Integrity;
 use persistence::Saving;
 use roster::Roster;
 use signals::{Outbox, Signals};
@@ -108,6 +112,7 @@ struct Core {
     saving: Saving,
     hold: Hold,
     roster: Roster,
+    integrity: Integrity,
     /// The page left the document, or another tab took it: no more
     /// connections, no more saving.
     closed: bool,
@@ -184,6 +189,7 @@ impl DocSession {
             saving: Saving::default(),
             hold: Hold::default(),
             roster: Roster::default(),
+            integrity: Integrity::default(),
             closed: false,
             ticking: Vec::new(),
             out: Outbox::default(),

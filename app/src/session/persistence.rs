@@ -103,7 +103,7 @@ impl DocSession {
                 // overwritten). Its unsent edits are queued again; a
                 // duplicate of an edit the relay has is harmless.
                 if let Some(saved) = saved {
-                    c.apply(&saved.state);
+                    let _ = c.apply(&saved.state);
                     c.show_waiting();
                     for pending in saved.pending {
                         if let Err(error) = c.session.local(pending.update) {
@@ -117,7 +117,10 @@ impl DocSession {
             }
             if let Some(saved) = saved {
                 match c.doc.apply_remote(&saved.state) {
-                    Ok(_) => c.session = Session::new(c.link.keys(), saved.applied, saved.pending),
+                    Ok(_) => {
+                        c.integrity.start_from(saved.applied);
+                        c.session = Session::new(c.link.keys(), saved.applied, saved.pending);
+                    }
                     Err(error) => leptos::logging::warn!("the saved copy is unreadable: {error}"),
                 }
             }

@@ -59,6 +59,7 @@ impl Core {
             client: self.doc.client_id(),
             can_write: self.can_write(),
             selection,
+            heads: self.heads(),
         })
     }
 
@@ -72,10 +73,11 @@ impl Core {
             return;
         };
         match self.session.awareness(&state.encode()) {
-            Ok(frame) => {
+            Ok(Some(frame)) => {
                 self.send(&frame);
                 self.roster.sent_at = now_ms();
             }
+            Ok(None) => {}
             Err(error) => leptos::logging::warn!("could not seal the presence: {error}"),
         }
     }
@@ -91,10 +93,18 @@ impl Core {
         self.out.peers = Some(self.roster.peers.iter().cloned().collect());
     }
 
-    /// A peer's presence payload.
-    pub(super) fn heard(&mut self, peer: PeerId, state: &[u8]) {
-        match self.roster.peers.receive(peer, state, now_ms()) {
+    /// A peer's presence payload; `signed` by an editor (an unsigned
+    /// peer is shown as a reader, whatever it says).
+    pub(super) fn heard(&mut self, peer: PeerId, state: &[u8], signed: bool) {
+        match self.roster.peers.receive(peer, state, signed, now_ms()) {
             Ok(heard) => {
+                let heads = self
+                    .roster
+                    .peers
+                    .iter()
+                    .find(|p| p.id == peer)
+                    .and_then(|p| p.state.heads);
+                self.heard_heads(peer, heads);
                 self.publish_peers();
                 if heard == Heard::New {
                     self.send_presence();
@@ -105,6 +115,7 @@ impl Core {
     }
 
     pub(super) fn peer_left(&mut self, peer: PeerId) {
+        self.forget_heads(peer);
         if self.roster.peers.left(peer) {
             self.publish_peers();
         }
@@ -145,6 +156,8 @@ impl DocSession {
             if c.roster.peers.expire(now_ms()) {
                 c.publish_peers();
             }
+            c.check_missing();
+            c.compare_heads();
             c.send_presence();
         });
     }

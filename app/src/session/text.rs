@@ -61,8 +61,8 @@ impl Core {
     }
 
     /// Apply a co-author's update (or the saved copy): shown later, by
-    /// [`Core::show_waiting`].
-    pub(super) fn apply(&mut self, update: &[u8]) {
+    /// [`Core::show_waiting`]. Whether it applied.
+    pub(super) fn apply(&mut self, update: &[u8]) -> bool {
         // While the history comes in, it is shown once at the end: no delta
         // per update (each one walks the whole text).
         let result = if matches!(
@@ -80,16 +80,19 @@ impl Core {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
                 self.out.people |= change.people;
+                true
             }
             Err(error) if error.is_set_aside() => {
                 // Nothing of it was applied (model::guard): the text stays.
                 leptos::logging::warn!("a co-author's update was set aside: {error}");
                 self.out.problem = Some(Some(Problem::SetAside));
+                false
             }
             Err(error) => {
                 leptos::logging::warn!("an update could not be applied: {error}");
                 self.out.problem = Some(Some(Problem::Invalid));
                 self.show_body();
+                false
             }
         }
     }

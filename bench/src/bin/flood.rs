@@ -62,9 +62,9 @@ struct Args {
     /// The honest writer's keystrokes per second.
     #[arg(long, default_value_t = 10.0)]
     keys_per_second: f64,
-    /// The creation token the honest writer sends (the flooders have none):
-    /// start the relay with the same one after `--`, as
-    /// `-- --creation-token <token>`.
+    /// The creation token the honest writer sends (start the relay with
+    /// `-- --creation-token <it>` to measure a relay closed to strangers);
+    /// the flooders send none.
     #[arg(long)]
     token: Option<String>,
     /// Flags passed to the relay after the generator's own.
@@ -114,7 +114,7 @@ fn main() -> anyhow::Result<()> {
             .enable_all()
             .build()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(honest_writer(&honest_url, token, rate, deadline)))
+            .and_then(|rt| rt.block_on(honest_writer(&honest_url, rate, token, deadline)))
     });
 
     let tally = Arc::new(Tally::default());
@@ -143,12 +143,9 @@ fn main() -> anyhow::Result<()> {
         let mut stalled = Vec::new();
         for _ in 0..args.stalled {
             if let Ok((mut ws, _)) = tokio_tungstenite::connect_async(&url).await {
-                let hello = ClientMsg::Hello {
-                    room: victim.room(),
-                    since_seq: None,
-                    write_pk: Some(victim.writer().to_bytes()),
-                    creation_token: None,
-                };
+                // Readers of the victim room: its capability, no proof.
+                let reader = DocKeys::from_view(victim.view_secret().clone(), victim.writer());
+                let hello = client::raw::hello(&reader, None, None);
                 let _ = ws.send(Message::Binary(hello.encode().into())).await;
                 stalled.push(ws);
             }
@@ -324,12 +321,8 @@ async fn flooder(
         };
         tally.connections.fetch_add(1, Relaxed);
         let (mut tx, mut rx) = ws.split();
-        let hello = ClientMsg::Hello {
-            room: keys.room(),
-            since_seq: None,
-            write_pk: Some(keys.writer().to_bytes()),
-            creation_token: None,
-        };
+        // Anonymous: a creation proof of its own keys, no token.
+        let hello = client::raw::hello(&keys, None, None);
         if tx
             .send(Message::Binary(hello.encode().into()))
             .await
@@ -400,19 +393,14 @@ async fn flooder(
 /// Type into a room of our own; return the acknowledgement delays.
 async fn honest_writer(
     url: &str,
-    token: Option<String>,
     rate: f64,
+    token: Option<String>,
     deadline: Instant,
 ) -> anyhow::Result<String> {
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let (ws, _) = tokio_tungstenite::connect_async(url).await?;
     let (mut tx, mut rx) = ws.split();
-    let hello = ClientMsg::Hello {
-        room: keys.room(),
-        since_seq: None,
-        write_pk: Some(keys.writer().to_bytes()),
-        creation_token: token,
-    };
+    let hello = client::raw::hello(&keys, None, token);
     tx.send(Message::Binary(hello.encode().into())).await?;
     loop {
         match tokio::time::timeout(Duration::from_secs(20), rx.next()).await {

@@ -13,21 +13,38 @@
 //!   and not stored, and their numbers must never be handed out again, or a
 //!   client that applied one would skip its replacement. So numbers are
 //!   ordered, not contiguous.
+//! - **Who may join.** A room keeps the hash of its read capability (its
+//!   *read check*) and admits a `Hello` only when its capability hashes to
+//!   it (`NotAllowed` otherwise); nothing is sent to a peer before. A room
+//!   is created only with a creation proof (an editor's signature over the
+//!   room and its read check) and, when the relay has creation tokens, one
+//!   of them (`TokenRequired`). A room stored before protocol version 2 has
+//!   no read check: the first editor's proof registers it, and until then
+//!   only editors are admitted.
 //! - **Dedup by message id.** A resend of an update the room holds is
 //!   acknowledged again (at once if committed, when its commit lands if not:
 //!   a *late ack*) and stored nothing. A failed commit forgets the id, so
-//!   the client's resend is stored. A stored snapshot forgets the ids it
-//!   covers: the room's memory is bounded by its log, and a resend of a
-//!   covered update (an ack lost just before a compaction) is stored again
-//!   under a new number, which a CRDT applies as a no-op.
+//!   the client's resend is stored. A stored snapshot moves the ids it
+//!   covers out of the log's map into a compact, sorted list per snapshot
+//!   (16 bytes an id, at most `remembered_ids` in all, the oldest
+//!   forgotten first; the store keeps the same lists): a replay of an old
+//!   signed update after a compaction is acknowledged with the number of
+//!   the snapshot that covers it, and stored nothing.
 //! - **Holds.** A joining peer is caught up from storage up to the committed
 //!   head; frames for it meanwhile (the updates in flight when it joined,
 //!   then live traffic) are held, at most `hold_cap`, and released in order
 //!   when its catch-up is done. A peer whose hold overflows, or whose queue
 //!   is full, is disconnected as lagging; the others are told it left.
 //! - **Snapshots.** A snapshot must cover only committed updates and reach
-//!   past every snapshot stored or being stored (the *claim*). Once stored,
-//!   the log it covers is dropped, and so are its ids.
+//!   past every snapshot stored or being stored (the *claim*). It is kept
+//!   as a *proposal* (one per room, in memory only: nothing is deleted, a
+//!   newcomer still gets the last confirmed snapshot and the log) and sent
+//!   to one caught-up peer other than its uploader (`CheckSnapshot`). Only
+//!   that peer's `Matches` stores it; `Differs` drops it (the uploader is
+//!   told `SnapshotRefused`); `CannotTell`, or the peer leaving, passes it
+//!   to another peer, or to the next one that catches up. A newer upload
+//!   replaces a proposal still waiting. Once stored, the log it covers is
+//!   dropped.
 //! - **Compaction hints.** After `compaction.updates` updates or
 //!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
 //!   asked for a snapshot.
@@ -46,10 +63,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use bytes::Bytes;
 use protocol::{
-    ErrorCode, MsgId, PeerId, RoomId, ServerMsg, Signature, StoredSnapshot, StoredUpdate, WriterKey,
+    ErrorCode, MsgId, PeerId, ReadCheck, RoomId, ServerMsg, Signature, StoredSnapshot,
+    StoredUpdate, Verdict, WriterKey,
 };
 
 use crate::config::Compaction;
+use crate::mailbox::Access;
 use crate::store::{Entry, RoomRecord, StoreError};
 
 /// What a stored row costs besides its ciphertext: the room id, sequence
@@ -71,6 +90,8 @@ pub(crate) struct Settings {
     pub compaction: Compaction,
     /// How far past the stored head a loaded room starts numbering.
     pub seq_gap: u64,
+    /// Ids of compacted updates remembered for dedup.
+    pub remembered_ids: usize,
 }
 
 /// What the room task must do, in the order given.
@@ -101,16 +122,92 @@ pub(crate) enum Effect {
         since: Option<u64>,
         upto: u64,
     },
+    /// Ask `to` to check the proposed snapshot `msg_id` (`frame` is the
+    /// `CheckSnapshot`): like `Send`, but only when the frame fits well in
+    /// its queue; otherwise report [`Verdict::CannotTell`] for it to
+    /// [`RoomState::verdict`], so a big snapshot never makes a checker lag.
+    Ask {
+        to: PeerId,
+        msg_id: MsgId,
+        frame: Bytes,
+    },
+    /// What became of a proposed snapshot (count it).
+    Proposal(ProposalEvent),
+}
+
+/// The steps of a snapshot proposal, for the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProposalEvent {
+    /// Uploaded and kept until a peer confirms it.
+    Proposed,
+    /// Sent to a peer to check.
+    Asked,
+    /// A peer found it did not match: dropped.
+    Refused,
+    /// A verdict for no proposal, or from a peer not asked: ignored.
+    Stray,
 }
 
 /// How a join may proceed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Admission {
-    /// The room exists with this key.
+    /// The room exists with this key, and the capability matched.
     Known(WriterKey),
-    /// A new room: store it with this key first, then call
+    /// A new room: store it with this key and read check first, then call
     /// [`RoomState::created`].
-    Create(WriterKey),
+    Create(WriterKey, ReadCheck),
+    /// A room stored without a read check, and an editor's proof for this
+    /// one: store it first, then call [`RoomState::registered`].
+    Register(WriterKey, ReadCheck),
+}
+
+/// The ids of updates that snapshots replaced: one sorted list per
+/// snapshot, oldest first, at most `cap` ids in all (the newest snapshot's
+/// newest ids are kept first).
+#[derive(Debug, Default)]
+struct Covered {
+    segments: VecDeque<(u64, Vec<MsgId>)>,
+    len: usize,
+    cap: usize,
+}
+
+impl Covered {
+    /// The `covers_upto` of the snapshot that replaced `msg_id`.
+    fn find(&self, msg_id: &MsgId) -> Option<u64> {
+        self.segments
+            .iter()
+            .rev()
+            .find(|(_, ids)| ids.binary_search(msg_id).is_ok())
+            .map(|(upto, _)| *upto)
+    }
+
+    /// The ids a snapshot covering `upto` replaced, in sequence order.
+    fn push(&mut self, upto: u64, mut ids: Vec<MsgId>) {
+        if ids.len() > self.cap {
+            ids.drain(..ids.len() - self.cap);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.len += ids.len();
+        self.segments.push_back((upto, ids));
+        while self.len > self.cap {
+            let Some((_, old)) = self.segments.pop_front() else {
+                break;
+            };
+            self.len -= old.len();
+        }
+    }
+}
+
+/// A snapshot waiting for another peer's confirmation.
+#[derive(Debug)]
+struct Proposal {
+    snapshot: StoredSnapshot,
+    from: PeerId,
+    /// The peer it was sent to, while it has not answered.
+    asked: Option<PeerId>,
+    /// Peers that could not tell, or left before answering.
+    tried: Vec<PeerId>,
 }
 
 struct Peer {
@@ -143,6 +240,9 @@ pub(crate) struct RoomState {
     id: RoomId,
     settings: Settings,
     writer: Option<WriterKey>,
+    /// The hash of the room's read capability (none for a room stored
+    /// before protocol version 2, until an editor registers it).
+    read_check: Option<ReadCheck>,
     /// Ordered, so fan-out order is the same from run to run.
     peers: BTreeMap<PeerId, Peer>,
     /// Last sequence number handed out.
@@ -151,6 +251,9 @@ pub(crate) struct RoomState {
     committed: u64,
     /// Ids of the updates the room holds, for dedup.
     msg_ids: HashMap<MsgId, u64>,
+    /// Ids of the updates snapshots replaced.
+    covered: Covered,
+    proposal: Option<Proposal>,
     /// Acks owed for duplicates of updates still being committed.
     late_acks: Vec<(u64, PeerId, MsgId)>,
     in_flight: VecDeque<InFlight>,
@@ -180,10 +283,17 @@ impl RoomState {
     /// A room nobody has created yet (see [`RoomState::load`]).
     pub fn new(id: RoomId, settings: Settings) -> Self {
         let next_hint = (settings.compaction.updates, settings.compaction.bytes);
+        let covered = Covered {
+            cap: settings.remembered_ids,
+            ..Covered::default()
+        };
         Self {
             id,
             settings,
             writer: None,
+            read_check: None,
+            covered,
+            proposal: None,
             peers: BTreeMap::new(),
             assigned: 0,
             committed: 0,
@@ -211,6 +321,10 @@ impl RoomState {
         let writer = WriterKey::for_room(&self.id, &record.write_pk)
             .map_err(|_| StoreError::Corrupt("a room's write key does not match its id"))?;
         self.writer = Some(writer);
+        self.read_check = record.read_check;
+        for (upto, ids) in record.covered {
+            self.covered.push(upto, ids);
+        }
         self.assigned = record.head_seq + self.settings.seq_gap;
         self.committed = self.assigned;
         self.snapshot_covers = record.snapshot_covers;
@@ -230,27 +344,44 @@ impl RoomState {
         Ok(())
     }
 
-    /// Whether a peer may join, given the `write_pk` its `Hello` carried.
-    pub fn check_join(&self, write_pk: Option<[u8; 32]>) -> Result<Admission, ErrorCode> {
+    /// Whether a peer may join, given what its `Hello` proved.
+    pub fn check_join(&self, access: &Access) -> Result<Admission, ErrorCode> {
         if self.stopping {
             return Err(ErrorCode::ShuttingDown);
         }
         if self.peers.len() >= self.settings.max_peers {
             return Err(ErrorCode::RoomFull);
         }
-        match (self.writer, write_pk) {
-            (Some(writer), Some(pk)) if writer.to_bytes() != pk => Err(ErrorCode::WrongRoomKey),
-            (Some(writer), _) => Ok(Admission::Known(writer)),
-            (None, None) => Err(ErrorCode::UnknownRoom),
-            (None, Some(pk)) => WriterKey::for_room(&self.id, &pk)
-                .map(Admission::Create)
-                .map_err(|_| ErrorCode::WrongRoomKey),
+        if let Some(creator) = access.creator {
+            // The connection checked that it hashes to this room.
+            if creator.room_id() != self.id {
+                return Err(ErrorCode::WrongRoomKey);
+            }
+        }
+        match (self.writer, self.read_check) {
+            (Some(writer), Some(check)) if check == access.check => Ok(Admission::Known(writer)),
+            (Some(_), Some(_)) => Err(ErrorCode::NotAllowed),
+            (Some(writer), None) => match access.creator {
+                Some(_) => Ok(Admission::Register(writer, access.check)),
+                None => Err(ErrorCode::NotAllowed),
+            },
+            (None, _) => match access.creator {
+                None => Err(ErrorCode::UnknownRoom),
+                Some(_) if !access.may_create => Err(ErrorCode::TokenRequired),
+                Some(writer) => Ok(Admission::Create(writer, access.check)),
+            },
         }
     }
 
-    /// The room is stored with `writer`.
-    pub fn created(&mut self, writer: WriterKey) {
+    /// The room is stored with `writer` and `check`.
+    pub fn created(&mut self, writer: WriterKey, check: ReadCheck) {
         self.writer = Some(writer);
+        self.read_check = Some(check);
+    }
+
+    /// The room's read check is stored.
+    pub fn registered(&mut self, check: ReadCheck) {
+        self.read_check = Some(check);
     }
 
     /// Let `peer` in (after [`RoomState::check_join`]): it is caught up to
@@ -282,15 +413,19 @@ impl RoomState {
         }]
     }
 
-    /// `peer`'s history is in its queue: release what was held, in order.
+    /// `peer`'s history is in its queue: release what was held, in order;
+    /// a proposal waiting for a checker goes to it.
     pub fn caught_up(&mut self, peer: PeerId) -> Vec<Effect> {
         let Some(p) = self.peers.get_mut(&peer) else {
             return Vec::new();
         };
         let held = p.held.take().unwrap_or_default();
-        held.into_iter()
+        let mut out: Vec<Effect> = held
+            .into_iter()
             .map(|frame| Effect::Send { to: peer, frame })
-            .collect()
+            .collect();
+        self.ask_checker(&mut out);
+        out
     }
 
     /// `peer` left (or its queue closed).
@@ -330,6 +465,17 @@ impl RoomState {
             }
             return out;
         }
+        if let Some(upto) = self.covered.find(&msg_id) {
+            // An update a snapshot replaced, replayed (or resent after an
+            // ack lost before the compaction): acknowledged as covered by
+            // that snapshot, not stored again.
+            self.send(
+                &mut out,
+                from,
+                encode(&ServerMsg::Ack { msg_id, seq: upto }),
+            );
+            return out;
+        }
         let cost = ciphertext.len() as u64 + ROW_BYTES;
         let room_after = self.stored_bytes + self.in_flight_bytes + cost;
         if room_after > self.settings.room_quota || self.in_flight_bytes + cost > self.storage_free
@@ -365,17 +511,19 @@ impl RoomState {
         out
     }
 
-    /// A verified snapshot from `from`.
+    /// A verified snapshot from `from`: kept as the room's proposal, and
+    /// sent to a peer to check.
     pub fn snapshot(&mut self, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
         let mut out = Vec::new();
         let msg_id = Some(snapshot.msg_id);
+        let waiting = self.proposal.as_ref().map_or(0, |p| p.snapshot.covers_upto);
         let after = Self::snapshot_cost(snapshot.ciphertext.len() as u64)
             + self.log_cost_after(snapshot.covers_upto);
         let refusal = if self.stopping {
             Some(ErrorCode::ShuttingDown)
         } else if snapshot.covers_upto > self.committed {
             Some(ErrorCode::InvalidSnapshot)
-        } else if snapshot.covers_upto <= self.snapshot_claimed {
+        } else if snapshot.covers_upto <= self.snapshot_claimed.max(waiting) {
             Some(ErrorCode::StaleSnapshot)
         } else if after > self.settings.room_quota && after > self.stored_bytes {
             Some(ErrorCode::QuotaExceeded)
@@ -386,22 +534,99 @@ impl RoomState {
             self.refuse(&mut out, from, code, msg_id);
             return out;
         }
-        self.snapshot_claimed = snapshot.covers_upto;
-        self.in_flight.push_back(InFlight::Snapshot {
-            covers_upto: snapshot.covers_upto,
-            msg_id: snapshot.msg_id,
+        self.proposal = Some(Proposal {
+            snapshot,
             from,
-            bytes: snapshot.ciphertext.len() as u64,
+            asked: None,
+            tried: Vec::new(),
         });
-        out.push(Effect::Snapshot(snapshot));
+        out.push(Effect::Proposal(ProposalEvent::Proposed));
+        self.ask_checker(&mut out);
+        out
+    }
+
+    /// Send the proposal, if one waits for a checker, to a caught-up peer
+    /// other than its uploader that was not tried yet.
+    fn ask_checker(&mut self, out: &mut Vec<Effect>) {
+        let Some(p) = &self.proposal else { return };
+        if p.asked.is_some() {
+            return;
+        }
+        let Some(to) = self
+            .peers
+            .iter()
+            .find(|(id, peer)| **id != p.from && peer.held.is_none() && !p.tried.contains(id))
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        let msg_id = p.snapshot.msg_id;
+        let frame = encode(&ServerMsg::CheckSnapshot {
+            snapshot: p.snapshot.clone(),
+        });
+        if let Some(p) = &mut self.proposal {
+            p.asked = Some(to);
+        }
+        out.push(Effect::Proposal(ProposalEvent::Asked));
+        out.push(Effect::Ask { to, msg_id, frame });
+    }
+
+    /// `from`'s answer about the snapshot `msg_id`.
+    pub fn verdict(&mut self, from: PeerId, msg_id: MsgId, verdict: Verdict) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let asked = self
+            .proposal
+            .as_ref()
+            .is_some_and(|p| p.snapshot.msg_id == msg_id && p.asked == Some(from));
+        if !asked || self.stopping {
+            out.push(Effect::Proposal(ProposalEvent::Stray));
+            return out;
+        }
+        match verdict {
+            Verdict::Matches => {
+                let Some(p) = self.proposal.take() else {
+                    return out;
+                };
+                self.snapshot_claimed = p.snapshot.covers_upto;
+                self.in_flight.push_back(InFlight::Snapshot {
+                    covers_upto: p.snapshot.covers_upto,
+                    msg_id: p.snapshot.msg_id,
+                    from: p.from,
+                    bytes: p.snapshot.ciphertext.len() as u64,
+                });
+                out.push(Effect::Snapshot(p.snapshot));
+            }
+            Verdict::Differs => {
+                let Some(p) = self.proposal.take() else {
+                    return out;
+                };
+                out.push(Effect::Proposal(ProposalEvent::Refused));
+                self.refuse(&mut out, p.from, ErrorCode::SnapshotRefused, Some(msg_id));
+            }
+            Verdict::CannotTell => {
+                if let Some(p) = &mut self.proposal {
+                    p.tried.push(from);
+                    p.asked = None;
+                }
+                self.ask_checker(&mut out);
+            }
+        }
         out
     }
 
     /// Presence from `from`, for everyone else.
-    pub fn awareness(&mut self, from: PeerId, ciphertext: Vec<u8>) -> Vec<Effect> {
+    pub fn awareness(
+        &mut self,
+        from: PeerId,
+        counter: u64,
+        ciphertext: Vec<u8>,
+        signature: Option<Signature>,
+    ) -> Vec<Effect> {
         let frame = encode(&ServerMsg::Awareness {
             peer: from,
+            counter,
             ciphertext,
+            signature,
         });
         self.peers
             .iter()
@@ -466,6 +691,15 @@ impl RoomState {
                             self.log_bytes -= len.min(self.log_bytes);
                         }
                     }
+                    let mut covered: Vec<(u64, MsgId)> = self
+                        .msg_ids
+                        .iter()
+                        .filter(|(_, seq)| **seq <= covers_upto)
+                        .map(|(id, seq)| (*seq, *id))
+                        .collect();
+                    covered.sort_unstable();
+                    self.covered
+                        .push(covers_upto, covered.into_iter().map(|(_, id)| id).collect());
                     self.stored_bytes = Self::snapshot_cost(bytes) + self.log_cost_after(0);
                     self.msg_ids.retain(|_, seq| *seq > covers_upto);
                     let c = &self.settings.compaction;
@@ -593,6 +827,13 @@ impl RoomState {
             false => Effect::Forget { peer },
         });
         self.broadcast(out, None, &encode(&ServerMsg::PeerLeft { peer }));
+        if let Some(p) = &mut self.proposal {
+            if p.asked == Some(peer) {
+                p.asked = None;
+                p.tried.push(peer);
+            }
+        }
+        self.ask_checker(out);
     }
 
     fn pay_late_acks(&mut self, out: &mut Vec<Effect>) {
@@ -653,6 +894,7 @@ mod tests {
                 bytes: 1 << 30,
             },
             seq_gap: 100,
+            remembered_ids: 1000,
         }
     }
 
@@ -660,11 +902,10 @@ mod tests {
     fn room_with(settings: Settings, peers: &[PeerId]) -> RoomState {
         let keys = keys();
         let mut room = RoomState::new(keys.room(), settings);
-        let pk = keys.writer().to_bytes();
-        let Ok(Admission::Create(writer)) = room.check_join(Some(pk)) else {
+        let Ok(Admission::Create(writer, check)) = room.check_join(&Access::editor(&keys)) else {
             panic!("a new room is created")
         };
-        room.created(writer);
+        room.created(writer, check);
         for &p in peers {
             room.admit(p, None);
             assert!(room.caught_up(p).is_empty());
@@ -684,6 +925,21 @@ mod tests {
         room.update(from, id(n), Bytes::from(vec![n; 10]), [n; 64])
     }
 
+    /// Propose `snapshot` from `from` and have the peer asked confirm it:
+    /// what the confirmation does.
+    fn stored(room: &mut RoomState, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
+        let msg_id = snapshot.msg_id;
+        let out = room.snapshot(from, snapshot);
+        let Some(checker) = sent(&out)
+            .into_iter()
+            .find(|(_, m)| matches!(m, ServerMsg::CheckSnapshot { .. }))
+            .map(|(to, _)| to)
+        else {
+            panic!("a peer is asked to check: {out:?}")
+        };
+        room.verdict(checker, msg_id, Verdict::Matches)
+    }
+
     fn snap(covers_upto: u64) -> StoredSnapshot {
         StoredSnapshot {
             covers_upto,
@@ -698,7 +954,9 @@ mod tests {
         effects
             .iter()
             .filter_map(|e| match e {
-                Effect::Send { to, frame } | Effect::Presence { to, frame } => {
+                Effect::Send { to, frame }
+                | Effect::Presence { to, frame }
+                | Effect::Ask { to, frame, .. } => {
                     Some((*to, decode_server(frame).expect("a valid frame")))
                 }
                 _ => None,
@@ -775,8 +1033,8 @@ mod tests {
             room.committed(Ok(()));
         }
         assert_eq!(room.stored_bytes(), 3 * each);
-        // A snapshot smaller than what it replaces is taken.
-        let out = room.snapshot(A, snap(3));
+        // A snapshot smaller than what it replaces is taken (B confirms it).
+        let out = stored(&mut room, A, snap(3));
         assert!(out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
         room.committed(Ok(()));
         assert_eq!(room.stored_bytes(), 3 + ROW_BYTES);
@@ -876,11 +1134,18 @@ mod tests {
             log_updates: 2,
             log_bytes: 20,
             msg_ids: vec![(id(7), 7), (id(10), 10)],
+            read_check: Some(keys.read_capability().check()),
+            ..RoomRecord::default()
         };
         room.load(Some(record)).expect("a good record");
-        assert_eq!(room.check_join(None), Ok(Admission::Known(keys.writer())));
-        room.admit(A, None);
-        room.caught_up(A);
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Ok(Admission::Known(keys.writer()))
+        );
+        for p in [A, B] {
+            room.admit(p, None);
+            room.caught_up(p);
+        }
         assert_eq!(
             sent(&update(&mut room, A, 10)),
             vec![(A, ack(10, 10))],
@@ -893,7 +1158,7 @@ mod tests {
         );
         // Everything up to the gap counts as committed: a snapshot may cover it.
         assert_eq!(
-            room.snapshot(A, snap(110)),
+            stored(&mut room, A, snap(110)),
             vec![Effect::Snapshot(snap(110))]
         );
         assert!(matches!(
@@ -921,12 +1186,16 @@ mod tests {
             log_updates: 2,
             log_bytes: 100,
             msg_ids: vec![(id(1), 1), (id(2), 2)],
+            read_check: Some(keys.read_capability().check()),
+            ..RoomRecord::default()
         };
         room.load(Some(record)).expect("a good record");
-        room.admit(A, None);
-        room.caught_up(A);
+        for p in [A, B] {
+            room.admit(p, None);
+            room.caught_up(p);
+        }
         // A snapshot covering the first update drops half the bytes.
-        room.snapshot(A, snap(1));
+        stored(&mut room, A, snap(1));
         room.committed(Ok(()));
         update(&mut room, A, 3);
         let out = room.committed(Ok(()));
@@ -962,31 +1231,90 @@ mod tests {
     fn joins_are_refused_for_a_wrong_key_an_unknown_room_a_full_room_and_while_stopping() {
         let keys = keys();
         let other = DocKeys::from_edit(&EditSecret::from_bytes([1; 32]));
+        let reader = Access::reader(&keys);
+        let editor = Access::editor(&keys);
         let mut fresh = RoomState::new(keys.room(), settings());
-        assert_eq!(fresh.check_join(None), Err(ErrorCode::UnknownRoom));
+        assert_eq!(fresh.check_join(&reader), Err(ErrorCode::UnknownRoom));
         assert_eq!(
-            fresh.check_join(Some(other.writer().to_bytes())),
+            fresh.check_join(&Access::editor(&other)),
             Err(ErrorCode::WrongRoomKey),
             "a key must hash to the room id"
         );
+        let check = keys.read_capability().check();
         assert_eq!(
-            fresh.check_join(Some(keys.writer().to_bytes())),
-            Ok(Admission::Create(keys.writer()))
+            fresh.check_join(&editor),
+            Ok(Admission::Create(keys.writer(), check))
         );
-        fresh.created(keys.writer());
-        assert!(!fresh.unused());
-        assert_eq!(fresh.check_join(None), Ok(Admission::Known(keys.writer())));
         assert_eq!(
-            fresh.check_join(Some(keys.writer().to_bytes())),
+            fresh.check_join(&Access {
+                may_create: false,
+                ..editor
+            }),
+            Err(ErrorCode::TokenRequired),
+            "without a creation token, no creation"
+        );
+        fresh.created(keys.writer(), check);
+        assert!(!fresh.unused());
+        assert_eq!(
+            fresh.check_join(&reader),
             Ok(Admission::Known(keys.writer()))
         );
         assert_eq!(
-            fresh.check_join(Some(other.writer().to_bytes())),
+            fresh.check_join(&editor),
+            Ok(Admission::Known(keys.writer()))
+        );
+        assert_eq!(
+            fresh.check_join(&Access::editor(&other)),
             Err(ErrorCode::WrongRoomKey)
         );
         fresh.stop();
         assert!(fresh.stopping());
-        assert_eq!(fresh.check_join(None), Err(ErrorCode::ShuttingDown));
+        assert_eq!(fresh.check_join(&reader), Err(ErrorCode::ShuttingDown));
+    }
+
+    #[test]
+    fn a_room_id_without_the_capability_is_not_allowed_in() {
+        let keys = keys();
+        let room = room(&[]);
+        let stranger = Access {
+            check: ReadCheck([7; 32]),
+            creator: None,
+            may_create: true,
+        };
+        assert_eq!(room.check_join(&stranger), Err(ErrorCode::NotAllowed));
+        // Not with the room's own write key either: the check must match.
+        assert_eq!(
+            room.check_join(&Access {
+                creator: Some(keys.writer()),
+                ..stranger
+            }),
+            Err(ErrorCode::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn a_room_stored_without_a_read_check_admits_editors_only_until_one_registers_it() {
+        let keys = keys();
+        let mut room = RoomState::new(keys.room(), settings());
+        let record = RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            ..RoomRecord::default()
+        };
+        room.load(Some(record)).expect("a v1 record");
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Err(ErrorCode::NotAllowed)
+        );
+        let check = keys.read_capability().check();
+        assert_eq!(
+            room.check_join(&Access::editor(&keys)),
+            Ok(Admission::Register(keys.writer(), check))
+        );
+        room.registered(check);
+        assert_eq!(
+            room.check_join(&Access::reader(&keys)),
+            Ok(Admission::Known(keys.writer()))
+        );
     }
 
     #[test]
@@ -994,11 +1322,12 @@ mod tests {
         let mut s = settings();
         s.max_peers = 2;
         let mut room = room_with(s, &[A, B]);
-        assert_eq!(room.check_join(None), Err(ErrorCode::RoomFull));
+        let reader = Access::reader(&keys());
+        assert_eq!(room.check_join(&reader), Err(ErrorCode::RoomFull));
         let out = room.leave(B);
         assert_eq!(out[0], Effect::Forget { peer: B });
         assert_eq!(sent(&out), vec![(A, ServerMsg::PeerLeft { peer: B })]);
-        assert!(room.check_join(None).is_ok());
+        assert!(room.check_join(&reader).is_ok());
         assert!(room.leave(B).is_empty(), "leaving twice does nothing");
         room.leave(A);
         assert!(room.is_empty());
@@ -1101,7 +1430,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_must_cover_only_committed_updates_and_reach_past_the_last_claim() {
-        let mut room = room(&[A]);
+        let mut room = room(&[A, B]);
         for n in 1..=3 {
             update(&mut room, A, n);
         }
@@ -1113,7 +1442,7 @@ mod tests {
         refused(room.snapshot(A, snap(3)), ErrorCode::InvalidSnapshot);
         refused(room.snapshot(A, snap(0)), ErrorCode::StaleSnapshot);
         assert_eq!(
-            room.snapshot(A, snap(2)),
+            stored(&mut room, A, snap(2)),
             vec![Effect::Snapshot(snap(2))],
             "up to the committed head"
         );
@@ -1144,17 +1473,21 @@ mod tests {
         assert_eq!(hint(&out), 2, "everyone is asked, the author too");
         assert!(sent(&out).contains(&(B, ServerMsg::CompactHint { head_seq: 3 })));
 
-        assert!(sent(&room.snapshot(B, snap(2))).is_empty());
+        assert!(sent(&stored(&mut room, B, snap(2))).is_empty());
         let out = room.committed(Ok(()));
         assert_eq!(
             sent(&out),
             vec![(B, ServerMsg::SnapshotStored { covers_upto: 2 })]
         );
-        // The id above the snapshot is still known; the covered ones are not.
+        // The id above the snapshot is still in the log; a covered one is
+        // acknowledged as covered by the snapshot, and not stored again.
         assert_eq!(sent(&update(&mut room, A, 3)), vec![(A, ack(3, 3))]);
-        assert_eq!(appended(&update(&mut room, A, 2)), vec![4]);
-        room.committed(Ok(()));
-        // Log after the snapshot: seq 3 and 4; the next update makes three.
+        let replay = update(&mut room, A, 1);
+        assert_eq!(appended(&replay), Vec::<u64>::new());
+        assert_eq!(sent(&replay), vec![(A, ack(1, 2))]);
+        // Log after the snapshot: seq 3; two more updates make three.
+        update(&mut room, A, 4);
+        assert_eq!(hint(&room.committed(Ok(()))), 0);
         update(&mut room, A, 5);
         assert_eq!(hint(&room.committed(Ok(()))), 2);
     }
@@ -1200,19 +1533,19 @@ mod tests {
 
     #[test]
     fn a_failed_snapshot_releases_its_claim() {
-        let mut room = room(&[A]);
+        let mut room = room(&[A, B]);
         update(&mut room, A, 1);
         update(&mut room, A, 2);
         room.committed(Ok(()));
         room.committed(Ok(()));
-        room.snapshot(A, snap(1));
+        stored(&mut room, A, snap(1));
         let out = room.committed(Err(StoreError::Closed));
         assert_eq!(
             sent(&out),
             vec![(A, error(ErrorCode::StorageFailed, Some([0xcc; 16])))]
         );
         assert_eq!(
-            room.snapshot(A, snap(1)),
+            stored(&mut room, A, snap(1)),
             vec![Effect::Snapshot(snap(1))],
             "the same cover may be tried again"
         );
@@ -1222,7 +1555,10 @@ mod tests {
             vec![(A, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))],
             "the store's own refusal"
         );
-        assert_eq!(room.snapshot(A, snap(2)), vec![Effect::Snapshot(snap(2))]);
+        assert_eq!(
+            stored(&mut room, A, snap(2)),
+            vec![Effect::Snapshot(snap(2))]
+        );
         room.committed(Ok(()));
         assert!(matches!(
             &room.snapshot(A, snap(2))[..],
@@ -1230,11 +1566,96 @@ mod tests {
         ));
     }
 
+    /// A room with three committed updates, `peers` live.
+    fn room_with_log(peers: &[PeerId]) -> RoomState {
+        let mut room = room(peers);
+        for n in 1..=3 {
+            update(&mut room, A, n);
+            room.committed(Ok(()));
+        }
+        room
+    }
+
+    fn checks_sent(out: &[Effect]) -> Vec<PeerId> {
+        sent(out)
+            .into_iter()
+            .filter(|(_, m)| matches!(m, ServerMsg::CheckSnapshot { .. }))
+            .map(|(to, _)| to)
+            .collect()
+    }
+
+    #[test]
+    fn a_proposed_snapshot_replaces_nothing_until_another_peer_confirms_it() {
+        let mut room = room_with_log(&[A, B]);
+        let out = room.snapshot(A, snap(3));
+        assert!(out.contains(&Effect::Proposal(ProposalEvent::Proposed)));
+        assert!(
+            !out.iter().any(|e| matches!(e, Effect::Snapshot(_))),
+            "nothing is stored on the uploader's word"
+        );
+        assert_eq!(checks_sent(&out), vec![B], "the other peer is asked");
+        assert_eq!(
+            sent(&room.verdict(A, snap(3).msg_id, Verdict::Matches)),
+            vec![],
+            "the uploader cannot confirm its own"
+        );
+        assert_eq!(
+            room.verdict(B, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Snapshot(snap(3))]
+        );
+    }
+
+    #[test]
+    fn a_snapshot_alone_in_its_room_waits_for_the_next_peer_that_catches_up() {
+        let mut room = room_with_log(&[A]);
+        let out = room.snapshot(A, snap(3));
+        assert!(checks_sent(&out).is_empty());
+        room.admit(B, None);
+        let out = room.caught_up(B);
+        assert_eq!(checks_sent(&out), vec![B]);
+    }
+
+    #[test]
+    fn a_snapshot_a_checker_finds_different_is_dropped_and_its_uploader_told() {
+        let mut room = room_with_log(&[A, B]);
+        room.snapshot(A, snap(3));
+        let out = room.verdict(B, snap(3).msg_id, Verdict::Differs);
+        assert!(out.contains(&Effect::Proposal(ProposalEvent::Refused)));
+        assert!(!out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::SnapshotRefused, Some(snap(3).msg_id)))]
+        );
+        // Gone: a late "matches" stores nothing.
+        assert_eq!(
+            room.verdict(B, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Proposal(ProposalEvent::Stray)]
+        );
+    }
+
+    #[test]
+    fn a_checker_that_cannot_tell_or_leaves_passes_the_snapshot_to_another() {
+        let mut room = room_with_log(&[A, B, C]);
+        assert_eq!(checks_sent(&room.snapshot(A, snap(3))), vec![B]);
+        assert_eq!(
+            checks_sent(&room.verdict(B, snap(3).msg_id, Verdict::CannotTell)),
+            vec![C]
+        );
+        let out = room.leave(C);
+        assert!(checks_sent(&out).is_empty(), "B was tried already");
+        room.admit(4, None);
+        assert_eq!(checks_sent(&room.caught_up(4)), vec![4]);
+        assert_eq!(
+            room.verdict(4, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Snapshot(snap(3))]
+        );
+    }
+
     #[test]
     fn presence_goes_to_the_others_that_are_live_and_skips_those_catching_up() {
         let mut room = room(&[A, B]);
         room.admit(C, None);
-        let out = room.awareness(A, vec![5; 8]);
+        let out = room.awareness(A, 3, vec![5; 8], Some([6; 64]));
         assert_eq!(out.len(), 2);
         assert_eq!(
             sent(&out),
@@ -1242,7 +1663,9 @@ mod tests {
                 B,
                 ServerMsg::Awareness {
                     peer: A,
-                    ciphertext: vec![5; 8]
+                    counter: 3,
+                    ciphertext: vec![5; 8],
+                    signature: Some([6; 64]),
                 }
             )]
         );

@@ -19,12 +19,18 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt as _;
-use protocol::{DocKeys, EditSecret, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate};
+use protocol::{
+    DocKeys, EditSecret, MsgId, ReadCheck, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate,
+};
 
 use super::{Entry, Piece, Store, StoreError};
 
 /// How a backend is opened on a directory (again, after a restart).
 pub(crate) type Open = fn(PathBuf) -> BoxFuture<'static, Option<Arc<dyn Store>>>;
+
+/// The `remembered_ids` a backend under test is opened with: small, so
+/// that forgetting the oldest ids is tested too.
+pub(crate) const REMEMBERED_IDS: usize = 8;
 
 /// Instantiate every conformance test for the backend opened by `$open`
 /// (a function of type [`Open`] in scope).
@@ -40,6 +46,8 @@ macro_rules! store_conformance {
             everything_committed_survives_a_restart,
             appends_to_two_rooms_at_once_stay_apart,
             a_catch_up_is_one_view_even_if_a_snapshot_lands_meanwhile,
+            a_room_keeps_its_first_read_check,
+            a_snapshot_keeps_the_ids_it_replaced_within_the_bound,
             a_large_snapshot_is_read_in_pieces_no_larger_than_asked,
         );
     };
@@ -80,7 +88,10 @@ impl Fixture {
     async fn create(&self, n: u8) -> (RoomId, [u8; 32]) {
         let keys = DocKeys::from_edit(&EditSecret::from_bytes([n; 32]));
         let pk = keys.writer().to_bytes();
-        self.store.create(keys.room(), pk).await.expect("create");
+        self.store
+            .create(keys.room(), pk, keys.read_capability().check())
+            .await
+            .expect("create");
         (keys.room(), pk)
     }
 
@@ -272,7 +283,10 @@ pub(crate) async fn load_gives_back_every_message_id_for_dedup(open: Open) {
     );
 
     // Creating a room again keeps its first key.
-    f.store.create(room, [0; 32]).await.expect("create again");
+    f.store
+        .create(room, [0; 32], ReadCheck([0; 32]))
+        .await
+        .expect("create again");
     let record = f.store.load(room).await.expect("load").expect("a record");
     assert_eq!(record.write_pk, pk);
 }
@@ -458,6 +472,79 @@ pub(crate) async fn a_catch_up_is_one_view_even_if_a_snapshot_lands_meanwhile(op
         }
     }
     assert_eq!(got, stored(&all), "no update skipped, none repeated");
+}
+
+pub(crate) async fn a_room_keeps_its_first_read_check(open: Open) {
+    let Some(mut f) = Fixture::new(open).await else {
+        return;
+    };
+    let keys = DocKeys::from_edit(&EditSecret::from_bytes([13; 32]));
+    let check = keys.read_capability().check();
+    f.store
+        .create(keys.room(), keys.writer().to_bytes(), check)
+        .await
+        .expect("create");
+    let record = f
+        .store
+        .load(keys.room())
+        .await
+        .expect("load")
+        .expect("a record");
+    assert_eq!(record.read_check, Some(check));
+    // Neither a second creation nor a registration replaces it: a
+    // squatter cannot swap a room's capability.
+    f.store
+        .create(keys.room(), keys.writer().to_bytes(), ReadCheck([1; 32]))
+        .await
+        .expect("create again");
+    f.store
+        .set_read_check(keys.room(), ReadCheck([2; 32]))
+        .await
+        .expect("register");
+    f.restart().await;
+    let record = f
+        .store
+        .load(keys.room())
+        .await
+        .expect("load")
+        .expect("a record");
+    assert_eq!(record.read_check, Some(check));
+}
+
+pub(crate) async fn a_snapshot_keeps_the_ids_it_replaced_within_the_bound(open: Open) {
+    let Some(mut f) = Fixture::new(open).await else {
+        return;
+    };
+    let ids = |entries: &[Entry]| -> Vec<MsgId> { entries.iter().map(|e| e.msg_id).collect() };
+    let (room, _) = f.create(14).await;
+    let all = entries(1..=12, 14);
+    f.append_all(room, &all[..5]).await;
+    f.snapshot(room, &snapshot(3, 1)).await.expect("snapshot");
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    assert_eq!(
+        record.covered,
+        vec![(3, ids(&all[..3]))],
+        "in sequence order"
+    );
+    assert_eq!(record.msg_ids.len(), 2, "the rest is still the log");
+
+    f.append_all(room, &all[5..]).await;
+    f.snapshot(room, &snapshot(10, 2)).await.expect("snapshot");
+    f.restart().await;
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    // 3 + 7 ids is past the bound of 8: the oldest snapshot's went.
+    assert_eq!(record.covered, vec![(10, ids(&all[3..10]))]);
+    f.snapshot(room, &snapshot(12, 3)).await.expect("snapshot");
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    assert_eq!(record.covered, vec![(12, ids(&all[10..]))]);
+
+    // One snapshot replacing more than the bound keeps its newest ids.
+    let (big, _) = f.create(15).await;
+    let many = entries(1..=20, 15);
+    f.append_all(big, &many).await;
+    f.snapshot(big, &snapshot(20, 4)).await.expect("snapshot");
+    let record = f.store.load(big).await.expect("load").expect("a record");
+    assert_eq!(record.covered, vec![(20, ids(&many[12..]))]);
 }
 
 pub(crate) async fn a_large_snapshot_is_read_in_pieces_no_larger_than_asked(open: Open) {

@@ -9,6 +9,13 @@
 //! already stored) is answered alone; only a failing statement fails the
 //! batch.
 //!
+//! A snapshot's commit moves the message ids of the updates it replaces
+//! into `covered_ids`, one row per snapshot whose `ids` blob is the 16-byte
+//! ids in sequence order (16 bytes an update instead of the whole row), and
+//! drops the oldest rows past `remembered_ids`. A database made before
+//! protocol version 2 gains the `read_check` column (empty for its rooms)
+//! and the table when it is opened.
+//!
 //! Reads (loading a room, catching a client up) use their own short-lived
 //! connections; WAL lets them run beside the writer. A catch-up reads the
 //! snapshot and every update after it inside one read transaction, on a
@@ -43,7 +50,7 @@ use std::thread::JoinHandle;
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
-use protocol::{RoomId, SnapshotHead, StoredSnapshot, StoredUpdate};
+use protocol::{MsgId, ReadCheck, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::{mpsc, oneshot};
 
@@ -106,6 +113,12 @@ CREATE TABLE IF NOT EXISTS snapshots (
     ciphertext BLOB NOT NULL,
     signature BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS covered_ids (
+    room BLOB NOT NULL,
+    upto INTEGER NOT NULL,
+    ids BLOB NOT NULL,
+    PRIMARY KEY (room, upto)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshot_chunks (
     room BLOB NOT NULL,
     idx INTEGER NOT NULL,
@@ -114,12 +127,20 @@ CREATE TABLE IF NOT EXISTS snapshot_chunks (
 ) WITHOUT ROWID;
 ";
 
+/// Bytes of one message id in `covered_ids.ids`.
+const ID_LEN: usize = 16;
+
 /// One write, applied in queue order.
 #[derive(Debug)]
 enum Op {
     Create {
         room: RoomId,
         write_pk: [u8; 32],
+        read_check: ReadCheck,
+    },
+    ReadCheck {
+        room: RoomId,
+        read_check: ReadCheck,
     },
     Append {
         room: RoomId,
@@ -128,6 +149,7 @@ enum Op {
     Snapshot {
         room: RoomId,
         snapshot: StoredSnapshot,
+        remembered_ids: usize,
     },
     /// Commit what came before, checkpoint, and stop the writer thread.
     Stop,
@@ -142,9 +164,10 @@ impl Op {
     /// The room it writes to; `None` for `Stop`.
     fn room(&self) -> Option<RoomId> {
         match self {
-            Op::Create { room, .. } | Op::Append { room, .. } | Op::Snapshot { room, .. } => {
-                Some(*room)
-            }
+            Op::Create { room, .. }
+            | Op::ReadCheck { room, .. }
+            | Op::Append { room, .. }
+            | Op::Snapshot { room, .. } => Some(*room),
             Op::Stop => None,
         }
     }
@@ -154,7 +177,7 @@ impl Op {
         match self {
             Op::Append { entry, .. } => entry.ciphertext.len(),
             Op::Snapshot { snapshot, .. } => snapshot.ciphertext.len(),
-            Op::Create { .. } | Op::Stop => 0,
+            Op::Create { .. } | Op::ReadCheck { .. } | Op::Stop => 0,
         }
     }
 }
@@ -270,6 +293,7 @@ pub(crate) struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    remembered_ids: usize,
     writes: mpsc::Sender<Write>,
     /// Taken by `close`; the lock is never held across an await.
     writer: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -288,14 +312,22 @@ fn blob64(bytes: Vec<u8>) -> Result<[u8; 64], StoreError> {
 }
 
 impl SqliteStore {
-    /// Open (or create) the database in `dir` without a quota.
+    /// Open (or create) the database in `dir` without a quota; each room
+    /// keeps at most `remembered_ids` ids of compacted updates.
     #[cfg(test)]
     pub fn open(
         dir: &Path,
         durability: Durability,
+        remembered_ids: usize,
         metrics: Arc<Metrics>,
     ) -> Result<Self, StoreError> {
-        Self::open_with(dir, durability, metrics, Usage::new(u64::MAX))
+        Self::open_with(
+            dir,
+            durability,
+            remembered_ids,
+            metrics,
+            Usage::new(u64::MAX),
+        )
     }
 
     /// Open (or create) the database in `dir`, held to `usage`'s limit,
@@ -303,6 +335,7 @@ impl SqliteStore {
     pub fn open_with(
         dir: &Path,
         durability: Durability,
+        remembered_ids: usize,
         metrics: Arc<Metrics>,
         usage: Arc<Usage>,
     ) -> Result<Self, StoreError> {
@@ -322,6 +355,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", sync)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         move_legacy_snapshots(&mut conn)?;
         let page_size: u64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
         if usage.limit() < u64::MAX {
@@ -337,6 +371,7 @@ impl SqliteStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
+                remembered_ids,
                 writes: tx,
                 writer: std::sync::Mutex::new(Some(writer)),
             }),
@@ -375,8 +410,30 @@ impl Store for SqliteStore {
         .boxed()
     }
 
-    fn create(&self, room: RoomId, write_pk: [u8; 32]) -> BoxFuture<'_, Result<(), StoreError>> {
-        async move { self.submit(Op::Create { room, write_pk }).await.await }.boxed()
+    fn create(
+        &self,
+        room: RoomId,
+        write_pk: [u8; 32],
+        read_check: ReadCheck,
+    ) -> BoxFuture<'_, Result<(), StoreError>> {
+        async move {
+            self.submit(Op::Create {
+                room,
+                write_pk,
+                read_check,
+            })
+            .await
+            .await
+        }
+        .boxed()
+    }
+
+    fn set_read_check(
+        &self,
+        room: RoomId,
+        read_check: ReadCheck,
+    ) -> BoxFuture<'_, Result<(), StoreError>> {
+        async move { self.submit(Op::ReadCheck { room, read_check }).await.await }.boxed()
     }
 
     fn append(&self, room: RoomId, entry: Entry) -> BoxFuture<'_, Commit> {
@@ -384,7 +441,12 @@ impl Store for SqliteStore {
     }
 
     fn replace_snapshot(&self, room: RoomId, snapshot: StoredSnapshot) -> BoxFuture<'_, Commit> {
-        self.submit(Op::Snapshot { room, snapshot }).boxed()
+        self.submit(Op::Snapshot {
+            room,
+            snapshot,
+            remembered_ids: self.inner.remembered_ids,
+        })
+        .boxed()
     }
 
     fn catch_up(
@@ -458,20 +520,45 @@ fn load_blocking(path: &Path, room: RoomId) -> Result<Option<RoomRecord>, StoreE
     let mut conn = SqliteStore::read_conn(path)?;
     let tx = conn.transaction()?;
     let id = room.as_bytes().as_slice();
-    let Some(pk): Option<Vec<u8>> = tx
-        .query_row("SELECT write_pk FROM rooms WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+    let Some((pk, check)): Option<(Vec<u8>, Option<Vec<u8>>)> = tx
+        .query_row(
+            "SELECT write_pk, read_check FROM rooms WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
     else {
         return Ok(None);
     };
+    let read_check = check
+        .map(|c| {
+            <[u8; 32]>::try_from(c)
+                .map(ReadCheck)
+                .map_err(|_| StoreError::Corrupt("read_check is not 32 bytes"))
+        })
+        .transpose()?;
     let mut record = RoomRecord {
         write_pk: pk
             .try_into()
             .map_err(|_| StoreError::Corrupt("write_pk is not 32 bytes"))?,
+        read_check,
         ..RoomRecord::default()
     };
+    let mut stmt = tx.prepare("SELECT upto, ids FROM covered_ids WHERE room = ?1 ORDER BY upto")?;
+    let mut rows = stmt.query([id])?;
+    while let Some(row) = rows.next()? {
+        let blob: Vec<u8> = row.get(1)?;
+        if blob.len() % ID_LEN != 0 {
+            return Err(StoreError::Corrupt("covered ids are not 16 bytes each"));
+        }
+        let ids = blob
+            .chunks_exact(ID_LEN)
+            .map(|c| blob16(c.to_vec()))
+            .collect::<Result<Vec<MsgId>, _>>()?;
+        record.covered.push((row.get(0)?, ids));
+    }
+    drop(rows);
+    drop(stmt);
     record.snapshot_covers = snapshot_covers(&tx, id)?;
     record.snapshot_bytes = snapshot_len(&tx, id)?;
     let mut stmt = tx.prepare(
@@ -682,18 +769,30 @@ fn apply(
     op: &Op,
 ) -> Result<Result<(), StoreError>, rusqlite::Error> {
     match op {
-        Op::Create { room, write_pk } => {
+        Op::Create {
+            room,
+            write_pk,
+            read_check,
+        } => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO rooms (id, write_pk, created) VALUES (?1, ?2, ?3)",
+                "INSERT OR IGNORE INTO rooms (id, write_pk, created, read_check)
+                 VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![
                 room.as_bytes().as_slice(),
                 write_pk.as_slice(),
-                now
+                now,
+                read_check.0.as_slice()
             ])?;
+        }
+        Op::ReadCheck { room, read_check } => {
+            tx.prepare_cached(
+                "UPDATE rooms SET read_check = ?2 WHERE id = ?1 AND read_check IS NULL",
+            )?
+            .execute(params![room.as_bytes().as_slice(), read_check.0.as_slice()])?;
         }
         Op::Append { room, entry } => {
             let added = tx
@@ -712,7 +811,11 @@ fn apply(
                 return Ok(Err(StoreError::Conflict(entry.seq)));
             }
         }
-        Op::Snapshot { room, snapshot } => {
+        Op::Snapshot {
+            room,
+            snapshot,
+            remembered_ids,
+        } => {
             let id = room.as_bytes().as_slice();
             let stored = tx
                 .prepare_cached(
@@ -733,6 +836,7 @@ fn apply(
             if stored == 0 {
                 return Ok(Err(StoreError::StaleSnapshot));
             }
+            remember_covered_ids(tx, id, snapshot.covers_upto, *remembered_ids)?;
             write_snapshot_rows(tx, id, &snapshot.ciphertext)?;
             tx.prepare_cached("DELETE FROM updates WHERE room = ?1 AND seq <= ?2")?
                 .execute(params![id, snapshot.covers_upto])?;
@@ -740,6 +844,68 @@ fn apply(
         Op::Stop => {}
     }
     Ok(Ok(()))
+}
+
+/// Keep the ids of the updates a snapshot covering `upto` replaces (one
+/// row), and forget the oldest rows past `cap` ids in all.
+fn remember_covered_ids(
+    tx: &rusqlite::Transaction<'_>,
+    room: &[u8],
+    upto: u64,
+    cap: usize,
+) -> Result<(), rusqlite::Error> {
+    let mut ids = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT msg_id FROM updates WHERE room = ?1 AND seq <= ?2 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query(params![room, upto])?;
+        while let Some(row) = rows.next()? {
+            let id: Vec<u8> = row.get(0)?;
+            ids.extend_from_slice(&id);
+        }
+    }
+    let max = cap * ID_LEN;
+    if ids.len() > max {
+        // The newest ids of the newest snapshot first.
+        ids.drain(..ids.len() - max);
+    }
+    tx.prepare_cached("INSERT OR REPLACE INTO covered_ids (room, upto, ids) VALUES (?1, ?2, ?3)")?
+        .execute(params![room, upto, ids])?;
+    let mut kept = 0;
+    let mut older = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT upto, length(ids) FROM covered_ids WHERE room = ?1 ORDER BY upto DESC",
+        )?;
+        let mut rows = stmt.query([room])?;
+        while let Some(row) = rows.next()? {
+            let len: usize = row.get(1)?;
+            kept += len / ID_LEN;
+            if kept > cap {
+                older.push(row.get::<_, u64>(0)?);
+            }
+        }
+    }
+    for old in older {
+        tx.prepare_cached("DELETE FROM covered_ids WHERE room = ?1 AND upto = ?2")?
+            .execute(params![room, old])?;
+    }
+    Ok(())
+}
+
+/// Bring a database made by an earlier version up to this schema.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let has_check = conn
+        .prepare("SELECT 1 FROM pragma_table_info('rooms') WHERE name = 'read_check'")?
+        .exists([])?;
+    if !has_check {
+        conn.execute_batch("ALTER TABLE rooms ADD COLUMN read_check BLOB;")?;
+        tracing::info!(
+            "database from protocol version 1: rooms get their read check from their first editor"
+        );
+    }
+    Ok(())
 }
 
 fn writer_loop(
@@ -853,7 +1019,13 @@ mod tests {
     fn open(dir: PathBuf) -> BoxFuture<'static, Option<Arc<dyn Store>>> {
         async move {
             let metrics = Arc::new(Metrics::default());
-            let store = SqliteStore::open(&dir, Durability::Normal, metrics).expect("open sqlite");
+            let store = SqliteStore::open(
+                &dir,
+                Durability::Normal,
+                crate::store::conformance::REMEMBERED_IDS,
+                metrics,
+            )
+            .expect("open sqlite");
             Some(Arc::new(store) as Arc<dyn Store>)
         }
         .boxed()
@@ -940,7 +1112,7 @@ mod tests {
     fn the_sequence_gap_covers_every_write_that_can_be_in_flight() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store =
-            SqliteStore::open(dir.path(), Durability::Normal, Arc::default()).expect("open");
+            SqliteStore::open(dir.path(), Durability::Normal, 1000, Arc::default()).expect("open");
         // Queued (QUEUE) plus the batch being committed (MAX_BATCH).
         assert!(store.in_flight_limit() >= (QUEUE + MAX_BATCH) as u64);
     }
@@ -950,9 +1122,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let metrics = Arc::new(Metrics::default());
         let store =
-            SqliteStore::open(dir.path(), Durability::Normal, metrics.clone()).expect("open");
+            SqliteStore::open(dir.path(), Durability::Normal, 1000, metrics.clone()).expect("open");
         let room = RoomId([1; 16]);
-        store.create(room, [2; 32]).await.expect("create");
+        store
+            .create(room, [2; 32], protocol::ReadCheck([6; 32]))
+            .await
+            .expect("create");
         let before = metrics.commits.load(Relaxed);
         // A large first write keeps the writer busy while the rest queue.
         let big = StoredSnapshot {

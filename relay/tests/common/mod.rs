@@ -13,7 +13,8 @@ use anyhow::{Context as _, Result};
 use client::{Engine, Event};
 use model::edit::Edit;
 use model::Document;
-use protocol::{DocKeys, MsgId};
+use protocol::session::Suspicion;
+use protocol::{DocKeys, MsgId, Verdict};
 use tokio::net::TcpStream;
 
 /// How long any single wait may take before a test fails.
@@ -193,6 +194,31 @@ impl Client {
     pub async fn next_update(&mut self) -> Result<()> {
         Ok(self
             .until(|e| matches!(e, Event::Update { .. }).then_some(()))
+            .await?)
+    }
+
+    /// The sequence number the relay acknowledged an update sent by hand
+    /// (`client::raw`) with: the session did not send it, so it reports
+    /// the ack as one for nothing it sent.
+    pub async fn raw_ack(&mut self, id: MsgId) -> Result<u64> {
+        Ok(self
+            .until(|e| match e {
+                Event::Suspicious {
+                    what: Suspicion::UnknownAck { msg_id, seq },
+                } if *msg_id == id => Some(*seq),
+                _ => None,
+            })
+            .await?)
+    }
+
+    /// Read until the relay asks this client to check a snapshot and the
+    /// engine answered; the verdict and why.
+    pub async fn checked_snapshot(&mut self) -> Result<(Verdict, String)> {
+        Ok(self
+            .until(|e| match e {
+                Event::CheckedSnapshot { verdict, why, .. } => Some((*verdict, why.clone())),
+                _ => None,
+            })
             .await?)
     }
 
