@@ -3,7 +3,8 @@
 // on the wire and never seen here).
 //
 // Network first, cache as the fallback: whenever the server answers, the
-// newest build is used and cached. On install it caches the start page and
+// newest build is used and cached (a navigation only when it is the app's
+// own page, the one shell). On install it caches the start page and
 // every file it names (trunk gives them hashed names), so the very first
 // visit already works offline after a reload. Other origins, other methods
 // and the relay's own endpoints are left alone.
@@ -55,7 +56,10 @@ self.addEventListener('fetch', (event) => {
       const cache = await caches.open(CACHE);
       try {
         const response = await fetch(request);
-        if (response.ok && response.type === 'basic') {
+        // Only the app's own page becomes the shell: a navigation to any
+        // other path (`/%69ndex.html`, a stray page) is never stored as it.
+        const shell = url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`;
+        if (response.ok && response.type === 'basic' && (request.mode !== 'navigate' || shell)) {
           await cache.put(request.mode === 'navigate' ? './' : request, response.clone());
         }
         return response;

@@ -139,10 +139,12 @@ pub fn is_colour(text: &str) -> bool {
     text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// A name as shown: trimmed, on one line, at most [`MAX_NAME_CHARS`].
+/// A name as shown: trimmed, on one line, without bidi controls, at most
+/// [`MAX_NAME_CHARS`].
 pub fn clean_name(name: &str) -> String {
     let one_line: String = name
         .chars()
+        .filter(|c| !is_bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     one_line
@@ -152,6 +154,16 @@ pub fn clean_name(name: &str) -> String {
         .collect::<String>()
         .trim_end()
         .to_owned()
+}
+
+/// The characters that reorder text around them (embeddings, overrides,
+/// isolates, marks): in a name, `"\u{202E}nimda"` would show as "admin"
+/// and could turn the words after it around in the presence list.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// A colour for a person, from `random` in `[0, 1)`: chosen once and kept
@@ -320,6 +332,11 @@ mod tests {
     #[test]
     fn names_are_cleaned() {
         assert_eq!(clean_name("  Louise\nMichel  "), "Louise Michel");
+        assert_eq!(
+            clean_name("\u{202E}nimda\u{202C} \u{2067}Léa\u{2069}\u{200F}"),
+            "nimda Léa"
+        );
+        assert_eq!(clean_name("عليّ"), "عليّ");
         assert_eq!(clean_name(&"é".repeat(100)).chars().count(), MAX_NAME_CHARS);
         let mut long = state(&format!("{}\u{7}", "a".repeat(80)));
         long.name = format!(" {}", long.name);

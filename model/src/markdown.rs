@@ -15,7 +15,12 @@
 //! - a link's destination is kept only if it is `http:`, `https:`,
 //!   `mailto:`, a relative path or a fragment ([`safe_url`]); any other
 //!   scheme (`javascript:`, `data:`, `vbscript:`, `file:` …) turns the link
-//!   into its plain text;
+//!   into its plain text; so does a link into a Cahier document (a `#e=` or
+//!   `#v=` fragment: a co-author's text should not open another document,
+//!   with its keys, in the reader's app), see [`opens_a_document`];
+//! - a backslash in a destination is written `%5C`, as CommonMark's
+//!   reference renderer does: a browser reads a raw `\` in a URL as `/`, so
+//!   `[x](/\evil.example/p)` would leave the app while looking relative;
 //! - images are never loaded: fetching a co-author's image URL would give
 //!   each reader's IP address (and the moment they read) to whoever runs
 //!   that server. An image is shown as a link to it, its alt text as the
@@ -63,8 +68,9 @@ pub enum Destination {
 
 /// The destination `url` if a link may lead there, as the browser would
 /// read it (tabs and line breaks removed, surrounding spaces and control
-/// characters trimmed); `None` for any scheme other than `http`, `https`
-/// and `mailto`.
+/// characters trimmed, a backslash written `%5C`); `None` for any scheme
+/// other than `http`, `https` and `mailto`, and for a link into a Cahier
+/// document ([`opens_a_document`]).
 pub fn safe_url(url: &str) -> Option<Destination> {
     // The URL standard drops these before parsing, so `java\tscript:` is
     // `javascript:` to a browser (and `&#9;` in Markdown is a tab).
@@ -72,21 +78,38 @@ pub fn safe_url(url: &str) -> Option<Destination> {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
+    let cleaned = cleaned
+        .trim_matches(|c: char| c <= ' ')
+        .replace('\\', "%5C");
+    if opens_a_document(&cleaned) {
+        return None;
+    }
     // A scheme is whatever comes before a `:` that precedes any `/`, `?`,
     // `#`. Anything that looks like one and is not allowed is refused,
     // even where a browser would read a relative path.
-    match cleaned.find([':', '/', '?', '#', '\\']) {
+    match cleaned.find([':', '/', '?', '#']) {
         Some(at) if cleaned[at..].starts_with(':') => {
             let scheme = cleaned[..at].to_ascii_lowercase();
             matches!(scheme.as_str(), "http" | "https" | "mailto")
-                .then(|| Destination::External(cleaned.to_owned()))
+                .then(|| Destination::External(cleaned))
         }
-        _ if cleaned.starts_with("//") || cleaned.starts_with("\\\\") => {
-            Some(Destination::External(cleaned.to_owned()))
-        }
-        _ => Some(Destination::Relative(cleaned.to_owned())),
+        _ if cleaned.starts_with("//") => Some(Destination::External(cleaned)),
+        _ => Some(Destination::Relative(cleaned)),
     }
+}
+
+/// Whether `url` carries a Cahier link's keys: a fragment whose parameters
+/// (`&`-separated) include `e=` or `v=`, whatever the host. Followed from
+/// a preview, it would open that document in the reader's app: a co-author
+/// could lead a reader into a look-alike document of their own.
+pub fn opens_a_document(url: &str) -> bool {
+    let Some((_, fragment)) = url.split_once('#') else {
+        return false;
+    };
+    fragment.split('&').any(|part| {
+        let part = part.trim_start_matches('/');
+        part.starts_with("e=") || part.starts_with("v=")
+    })
 }
 
 /// Append `text` to `out` with `&`, `<`, `>`, `"` and `'` escaped: safe in
@@ -469,6 +492,38 @@ mod tests {
                  <a href=\"mailto:c@d.fr\" class=\"external\" {EXTERNAL}>c@d.fr</a> \
                  <a href=\"http://e.fr\" class=\"external\" {EXTERNAL}>http://e.fr</a></p>\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_link_into_a_cahier_document_is_text() {
+        assert_eq!(
+            to_html("[vote](https://cahier.example/#e=AAAA.bbb) et [lire](#v=CCC.ddd)"),
+            "<p>vote et lire</p>\n"
+        );
+        assert_eq!(
+            to_html("<https://cahier.example/#x=1&e=AAAA>"),
+            "<p>https://cahier.example/#x=1&amp;e=AAAA</p>\n"
+        );
+        assert!(!opens_a_document("https://e.fr/#section"));
+        assert!(!opens_a_document("https://e.fr/?e=1"));
+        assert!(opens_a_document("#/v=abc"));
+    }
+
+    #[test]
+    fn a_backslash_in_a_destination_is_percent_encoded() {
+        // A browser reads `/\evil.example/p` as `//evil.example/p`.
+        assert_eq!(
+            to_html("[x](/\\evil.example/p)"),
+            format!("<p><a href=\"/%5Cevil.example/p\" {EXTERNAL}>x</a></p>\n")
+        );
+        assert_eq!(
+            safe_url("\\\\evil.example/p"),
+            Some(Destination::Relative("%5C%5Cevil.example/p".into()))
+        );
+        assert_eq!(
+            safe_url("https://e.fr/a\\b"),
+            Some(Destination::External("https://e.fr/a%5Cb".into()))
         );
     }
 

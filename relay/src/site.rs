@@ -6,7 +6,13 @@
 //!   scripts, styles, images and connections, plus the one inline module
 //!   script trunk writes into `index.html`, by hash. The hash is computed
 //!   from the file when it is served, so a rebuilt `dist/` needs no restart.
-//! - Every response: `Referrer-Policy: no-referrer`, `nosniff`.
+//!   Any other HTML response (`/%69ndex.html`, `//`, a stray `.html` in
+//!   `dist/`) gets a policy that lets nothing run ([`LOCKED_DOWN`]), so the
+//!   app's page can only ever start under its own policy.
+//! - Every response: `Referrer-Policy: no-referrer`, `nosniff`; over https
+//!   (a TLS proxy saying `X-Forwarded-Proto: https`), HSTS for a year.
+//!   Browsers ignore HSTS received over plain http, so a proxy lying about
+//!   it changes nothing.
 //! - Caching: trunk puts a content hash in asset names
 //!   (`cahier-app-<16 hex>.js`), so those are cached for a year; everything
 //!   else (the page, the service worker, the manifest) is revalidated.
@@ -32,11 +38,43 @@ pub(crate) fn routes(dir: &Path) -> Router<Arc<Relay>> {
         .route("/", page.clone())
         .route("/index.html", page)
         .fallback_service(ServeDir::new(dir))
-        .layer(axum::middleware::map_response(common_headers))
+        .layer(axum::middleware::from_fn(common_headers))
 }
 
-async fn common_headers(uri: axum::http::Uri, mut response: Response) -> Response {
+/// The policy of an HTML response that is not the app's page: nothing
+/// runs, nothing loads.
+pub(crate) const LOCKED_DOWN: &str = "default-src 'none'; base-uri 'none'; form-action 'none'; \
+     frame-ancestors 'none'";
+
+/// HSTS for a deployment behind a TLS proxy.
+const HSTS: &str = "max-age=31536000";
+
+async fn common_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let uri = request.uri().clone();
+    let https = request
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+        || uri.scheme_str() == Some("https");
+    let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(LOCKED_DOWN),
+        );
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

@@ -639,6 +639,67 @@ async fn the_relay_serves_the_app_from_the_static_directory() -> Result<()> {
 }
 
 #[tokio::test]
+async fn the_page_reached_by_another_path_is_served_under_a_policy_that_runs_nothing() -> Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let site = tempfile::tempdir()?;
+    std::fs::write(
+        site.path().join("index.html"),
+        "<title>Cahier</title><script type=\"module\">start();</script>",
+    )?;
+    std::fs::write(site.path().join("other.html"), "<p>stray</p>")?;
+    let static_dir = site.path().to_owned();
+    let relay = TestRelay::start(dir.path(), |c| c.static_dir = Some(static_dir)).await?;
+    // `/%69ndex.html` is `/index.html` once decoded, `//` the directory:
+    // both used to serve the page with no policy at all.
+    for path in ["/%69ndex.html", "//", "/other.html"] {
+        let page = http_get(relay.addr, path).await?.to_lowercase();
+        if !page.starts_with("http/1.1 200") {
+            continue;
+        }
+        let csp = page
+            .lines()
+            .find(|l| l.starts_with("content-security-policy:"))
+            .with_context(|| format!("{path} served HTML without a policy: {page}"))?;
+        assert!(
+            csp.contains("default-src 'none'") || csp.contains("'sha256-"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline'; script"), "{path}: {csp}");
+    }
+    let decoded = http_get(relay.addr, "/%69ndex.html").await?.to_lowercase();
+    assert!(decoded.starts_with("http/1.1 200"), "{decoded}");
+    assert!(decoded.contains("default-src 'none'"), "{decoded}");
+    relay.stop().await
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_behind_a_proxy_that_says_https() -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir()?;
+    let site = tempfile::tempdir()?;
+    std::fs::write(site.path().join("index.html"), "<title>Cahier</title>")?;
+    let static_dir = site.path().to_owned();
+    let relay = TestRelay::start(dir.path(), |c| c.static_dir = Some(static_dir)).await?;
+    let plain = http_get(relay.addr, "/").await?.to_lowercase();
+    assert!(!plain.contains("strict-transport-security"), "{plain}");
+    let mut stream = tokio::net::TcpStream::connect(relay.addr).await?;
+    stream
+        .write_all(
+            b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+        )
+        .await?;
+    let mut tls = String::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_string(&mut tls)).await??;
+    let tls = tls.to_lowercase();
+    assert!(
+        tls.contains("strict-transport-security: max-age=31536000"),
+        "{tls}"
+    );
+    relay.stop().await
+}
+
+#[tokio::test]
 async fn connections_and_rooms_over_their_limits_are_told_to_try_later() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let relay = TestRelay::start(dir.path(), |c| {

@@ -44,10 +44,15 @@ impl Socket {
         })
     }
 
-    /// Send a binary frame. A failed send means the socket is closing:
-    /// `on_close` follows, and the session sends again after reconnecting.
+    /// Send a binary frame, if the socket is open. One that is closing (the
+    /// relay went away, `on_close` not yet run) takes nothing: what the
+    /// session sends is kept until acknowledged and sent again after
+    /// reconnecting, and presence is sent afresh. (Sending anyway would
+    /// only make the browser log an error.)
     pub fn send(&self, frame: &[u8]) {
-        let _ = self.ws.send_with_u8_array(frame);
+        if self.ws.ready_state() == WebSocket::OPEN {
+            let _ = self.ws.send_with_u8_array(frame);
+        }
     }
 }
 
