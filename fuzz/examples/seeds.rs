@@ -13,7 +13,9 @@ use model::edit::Edit;
 use model::{Document, Person};
 use protocol::envelope::{Context, Kind};
 use protocol::keys::RoomId;
-use protocol::wire::{ClientMsg, ErrorCode, ServerMsg, StoredSnapshot, StoredUpdate};
+use protocol::wire::{
+    ClientMsg, CreateProof, ErrorCode, ServerMsg, SnapshotHead, StoredSnapshot, StoredUpdate,
+};
 use yrs::types::Attrs;
 use yrs::{
     Any, Array, ArrayPrelim, Doc, Map, MapPrelim, Options, ReadTxn, StateVector, Text, TextPrelim,
@@ -147,7 +149,11 @@ fn sealed(kind: Kind, msg_id: [u8; 16], covers_upto: u64, plaintext: &[u8]) -> V
     let context = match kind {
         Kind::Update => Context::update(keys.room(), msg_id),
         Kind::Snapshot => Context::snapshot(keys.room(), msg_id, covers_upto),
-        Kind::Awareness => Context::awareness(keys.room()),
+        Kind::Awareness => Context::awareness(
+            keys.room(),
+            u64::from_be_bytes(msg_id[..8].try_into().expect("8 bytes")),
+            u64::from_be_bytes(msg_id[8..].try_into().expect("8 bytes")),
+        ),
     };
     let (ciphertext, signature) = keys.seal(&context, plaintext).expect("seals");
     let mut input = vec![kind as u8 - 1];
@@ -195,12 +201,18 @@ fn wire_seeds() -> Vec<Vec<u8>> {
         ClientMsg::Hello {
             room,
             since_seq: Some(7),
-            write_pk: Some(keys.writer().to_bytes()),
+            cap: [2; 32],
+            create: Some(CreateProof {
+                write_pk: keys.writer().to_bytes(),
+                signature: [4; 64],
+                token: Some("jeton".into()),
+            }),
         },
         ClientMsg::Hello {
             room: RoomId([1; 16]),
             since_seq: None,
-            write_pk: None,
+            cap: [2; 32],
+            create: None,
         },
         ClientMsg::Update {
             msg_id: [5; 16],
@@ -214,20 +226,31 @@ fn wire_seeds() -> Vec<Vec<u8>> {
             signature: snapshot_signature.expect("signed"),
         },
         ClientMsg::Awareness {
+            counter: 3,
             ciphertext: vec![1; 30],
+            signature: Some([7; 64]),
         },
     ];
     let server = [
         ServerMsg::Welcome {
             peer: 4,
             head_seq: 10,
-            snapshot: Some(StoredSnapshot {
+            snapshot: Some(SnapshotHead {
+                covers_upto: 8,
+                msg_id: [6; 16],
+                len: snapshot.len() as u64,
+                signature: [3; 64],
+            }),
+            pending: 2,
+        },
+        ServerMsg::SnapshotChunk(snapshot.clone()),
+        ServerMsg::CheckSnapshot {
+            snapshot: StoredSnapshot {
                 covers_upto: 8,
                 msg_id: [6; 16],
                 ciphertext: snapshot,
                 signature: [3; 64],
-            }),
-            pending: 2,
+            },
         },
         ServerMsg::Updates(vec![stored.clone(), stored.clone()]),
         ServerMsg::CaughtUp { head_seq: 10 },
@@ -239,7 +262,9 @@ fn wire_seeds() -> Vec<Vec<u8>> {
         ServerMsg::SnapshotStored { covers_upto: 8 },
         ServerMsg::Awareness {
             peer: 2,
+            counter: 1,
             ciphertext: vec![7; 9],
+            signature: None,
         },
         ServerMsg::PeerLeft { peer: 2 },
         ServerMsg::CompactHint { head_seq: 10 },

@@ -1,7 +1,8 @@
 //! The envelope opener with fixed keys on any bytes: the first byte picks
-//! the kind (update, snapshot, awareness), then 16 bytes of message id, 8
-//! of `covers_upto`, 64 of signature (updates and snapshots), and the
-//! ciphertext. No panic; what opens is what was sealed (the seeds), and
+//! the kind (update, snapshot, unsigned or signed awareness), then 16
+//! bytes of message id (for awareness: the peer id and the counter, 8
+//! bytes each, big-endian), 8 of `covers_upto`, 64 of signature (updates,
+//! snapshots, signed awareness), and the ciphertext. No panic; what opens is what was sealed (the seeds), and
 //! what opens as an update goes on to the guard, as a client does.
 
 #![no_main]
@@ -22,13 +23,16 @@ fuzz_target!(|data: &[u8]| {
     let keys = cahier_fuzz::keys();
     let room = keys.room();
     let covers_upto = u64::from_le_bytes(*covers_upto);
-    let context = match kind % 3 {
+    let (peer, counter) = msg_id.split_at(8);
+    let peer = u64::from_be_bytes(peer.try_into().unwrap_or_default());
+    let counter = u64::from_be_bytes(counter.try_into().unwrap_or_default());
+    let context = match kind % 4 {
         0 => Context::update(room, *msg_id),
         1 => Context::snapshot(room, *msg_id, covers_upto),
-        _ => Context::awareness(room),
+        _ => Context::awareness(room, peer, counter),
     };
-    let (signature, ciphertext) = match context.kind {
-        Kind::Awareness => (None, rest),
+    let (signature, ciphertext) = match kind % 4 {
+        2 => (None, rest),
         _ => match rest.split_first_chunk::<64>() {
             Some((signature, ciphertext)) => (Some(signature), ciphertext),
             None => return,
