@@ -111,18 +111,7 @@ impl Replica for yrs::Doc {
     }
 
     fn missing(&self) -> Option<Missing> {
-        let txn = self.transact();
-        let store = txn.store();
-        let mut waiting_for: Vec<(u64, u32)> = store
-            .pending_update()
-            .map(|p| p.missing.iter().map(|(c, k)| (c.get(), *k)).collect())
-            .unwrap_or_default();
-        waiting_for.sort_unstable();
-        let deletions = store.pending_ds().is_some_and(|ds| !ds.is_empty());
-        (!waiting_for.is_empty() || deletions).then_some(Missing {
-            waiting_for,
-            deletions,
-        })
+        model::heads::missing_in(self)
     }
 }
 

@@ -65,21 +65,29 @@ impl Heads {
     }
 }
 
+/// What a Yrs document waits for, if anything: the edits its pending
+/// structs and pending deletions need (any replica, not only a
+/// [`Document`]).
+pub fn missing_in(doc: &yrs::Doc) -> Option<Missing> {
+    use yrs::Transact;
+    let txn = doc.transact();
+    let store = txn.store();
+    let mut waiting_for: Vec<(u64, u32)> = store
+        .pending_update()
+        .map(|p| p.missing.iter().map(|(c, k)| (c.get(), *k)).collect())
+        .unwrap_or_default();
+    waiting_for.sort_unstable();
+    let deletions = store.pending_ds().is_some_and(|ds| !ds.is_empty());
+    (!waiting_for.is_empty() || deletions).then_some(Missing {
+        waiting_for,
+        deletions,
+    })
+}
+
 impl Document {
     /// What this copy waits for, if anything (see the module docs).
     pub fn missing(&self) -> Option<Missing> {
-        let txn = self.doc.transact();
-        let store = txn.store();
-        let mut waiting_for: Vec<(u64, u32)> = store
-            .pending_update()
-            .map(|p| p.missing.iter().map(|(c, k)| (c.get(), *k)).collect())
-            .unwrap_or_default();
-        waiting_for.sort_unstable();
-        let deletions = store.pending_ds().is_some_and(|ds| !ds.is_empty());
-        (!waiting_for.is_empty() || deletions).then_some(Missing {
-            waiting_for,
-            deletions,
-        })
+        missing_in(&self.doc)
     }
 
     /// This copy's heads, leaving out `unsent`, its own updates not yet
