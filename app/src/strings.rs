@@ -144,6 +144,23 @@ pub struct Strings {
     pub recent_title: &'static str,
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
+    // the local handle, and forgetting a document
+    pub local_opening: &'static str,
+    pub local_missing_title: &'static str,
+    /// Why `#d=<handle>` opens nothing here.
+    pub local_missing: &'static str,
+    /// The heading of what this browser keeps of the document.
+    pub forget_title: &'static str,
+    pub forget_explain: &'static str,
+    pub forget_button: &'static str,
+    pub forget_confirm_text: &'static str,
+    /// After the number of edits that would be lost.
+    pub forget_pending: &'static str,
+    pub forget_confirm: &'static str,
+    pub forget_cancel: &'static str,
+    pub forget_failed: &'static str,
+    /// On the start page, after the forgotten document's title.
+    pub forgotten: &'static str,
     pub privacy_note: &'static str,
     // presence
     /// The heading of the list of who is here.
@@ -323,6 +340,24 @@ pub static FR: Strings = Strings {
     recent_title: "Documents récents",
     recent_edit: "écriture",
     recent_view: "lecture seule",
+    local_opening: "Ouverture…",
+    local_missing_title: "Ce document n'est pas gardé dans ce navigateur",
+    local_missing: "Cette adresse ne contient aucune clé, seulement un nom local que \
+        connaît le navigateur qui a ouvert le document (s'il ne l'a pas oublié depuis). \
+        Ouvrez le lien qu'on vous a envoyé.",
+    forget_title: "Dans ce navigateur",
+    forget_explain: "Ce navigateur garde les clés de ce document et une copie du texte\u{a0}: \
+        il le rouvre sans le lien et sans réseau. L'adresse n'affiche qu'un nom local, \
+        sans clé.",
+    forget_button: "Oublier ce document dans ce navigateur…",
+    forget_confirm_text: "Ses clés et sa copie seront effacées de ce navigateur. Le \
+        document reste sur le serveur\u{a0}: qui a son lien peut toujours l'ouvrir, vous \
+        aussi si vous le gardez.",
+    forget_pending: "modification(s) pas encore reçue(s) par le serveur seront perdues.",
+    forget_confirm: "Oublier",
+    forget_cancel: "Annuler",
+    forget_failed: "Ce navigateur n'a pas pu effacer le document\u{a0}: rien n'a été effacé.",
+    forgotten: "a été effacé de ce navigateur. Qui a son lien peut toujours l'ouvrir.",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
     // presence
@@ -422,6 +457,24 @@ pub static EN: Strings = Strings {
     recent_title: "Recent documents",
     recent_edit: "edit",
     recent_view: "read-only",
+    local_opening: "Opening…",
+    local_missing_title: "This document is not kept in this browser",
+    local_missing: "This address holds no key, only a local name known to the \
+        browser that opened the document (unless it has forgotten it since). Open the \
+        link you were sent.",
+    forget_title: "In this browser",
+    forget_explain: "This browser keeps this document's keys and a copy of its text: \
+        it opens it again without the link and without a network. The address shows \
+        only a local name, without a key.",
+    forget_button: "Forget this document in this browser…",
+    forget_confirm_text: "Its keys and its copy will be erased from this browser. The \
+        document stays on the server: whoever has its link can still open it, you too \
+        if you keep it.",
+    forget_pending: "change(s) the server has not received yet will be lost.",
+    forget_confirm: "Forget",
+    forget_cancel: "Cancel",
+    forget_failed: "This browser could not erase the document: nothing was erased.",
+    forgotten: "was erased from this browser. Whoever has its link can still open it.",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
     // presence
     presence_title: "Here now",
