@@ -140,6 +140,8 @@ pub struct Strings {
     pub problem_relay_behind: &'static str,
     pub problem_missing: &'static str,
     pub problem_diverged: &'static str,
+    /// The same, naming them: `{names}` is replaced by their names.
+    pub problem_diverged_with: &'static str,
     pub problem_forged_snapshot: &'static str,
     pub recent_title: &'static str,
     pub recent_edit: &'static str,
@@ -269,6 +271,23 @@ impl Strings {
             Problem::ForgedSnapshot => self.problem_forged_snapshot,
         })
     }
+
+    /// [`Problem::Diverged`] naming the co-authors (`names`, as they give
+    /// them: an empty one is [`Strings::presence_unnamed`]).
+    pub fn diverged_with(&self, names: &[String]) -> String {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|name| {
+                if name.trim().is_empty() {
+                    self.presence_unnamed
+                } else {
+                    name.as_str()
+                }
+            })
+            .collect();
+        self.problem_diverged_with
+            .replace("{names}", &names.join(", "))
+    }
 }
 
 pub static FR: Strings = Strings {
@@ -336,6 +355,7 @@ pub static FR: Strings = Strings {
     problem_relay_behind: "Le serveur a moins de modifications que ce navigateur n'en avait reçu (une sauvegarde ancienne restaurée\u{a0}?)\u{a0}: votre copie les garde et les renverra.",
     problem_missing: "Des modifications auxquelles d'autres font référence ne sont jamais arrivées\u{a0}: le serveur les retient peut-être.",
     problem_diverged: "Votre copie et celle d'un co-auteur diffèrent\u{a0}: le serveur retient peut-être des modifications.",
+    problem_diverged_with: "{names} et vous n'avez pas la même copie du document\u{a0}: le serveur retient peut-être des modifications.",
     problem_forged_snapshot: "Un co-auteur a proposé une copie du document qui ne correspond pas à la vôtre\u{a0}: elle a été refusée et ne remplacera rien.",
     recent_title: "Documents récents",
     recent_edit: "écriture",
@@ -453,6 +473,7 @@ pub static EN: Strings = Strings {
     problem_relay_behind: "The server has fewer edits than this browser had received (an old backup restored?): your copy keeps them and sends them again.",
     problem_missing: "Edits that others refer to never arrived: the server may be holding them back.",
     problem_diverged: "Your copy and a co-author's differ: the server may be holding back changes.",
+    problem_diverged_with: "{names} and you do not have the same copy of the document: the server may be holding back changes.",
     problem_forged_snapshot: "A co-author proposed a copy of the document that does not match yours: it was refused and will replace nothing.",
     recent_title: "Recent documents",
     recent_edit: "edit",
@@ -530,6 +551,19 @@ mod tests {
     fn every_tag_maps_back_to_its_language() {
         for lang in Lang::ALL {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn a_divergence_names_the_co_authors_in_every_language() {
+        for lang in Lang::ALL {
+            let strings = lang.strings();
+            let said = strings.diverged_with(&["Aïcha".to_owned(), " ".to_owned()]);
+            assert!(
+                said.starts_with(&format!("Aïcha, {} ", strings.presence_unnamed)),
+                "{said}"
+            );
+            assert!(!said.contains("{names}"), "{said}");
         }
     }
 
