@@ -82,6 +82,15 @@ describe('keys in this browser', () => {
         await page.goBack();
         await waitForText(page, (value, expected) => value === expected, before);
         assert.equal(page.url(), handleUrl);
+
+        // The link opened again in this tab, over its own handle: the
+        // document moves from one page to the next, not "open in another
+        // tab" (the first lets go of the tab lock as the second claims it).
+        await page.goto(link);
+        await expectAttribute(documentPage(page).section, 'data-tab', 'mine');
+        await expectAttribute(documentPage(page).status, 'data-state', 'online');
+        await waitForText(page, (value, expected) => value === expected, before);
+        await page.waitForURL(handleUrl);
       });
 
       // Another browser (a synced history, a shared screen): the handle
