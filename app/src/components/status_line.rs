@@ -42,10 +42,13 @@ pub fn StatusLine() -> impl IntoView {
         }
     };
     let problem = move || {
-        status
-            .problem
-            .get()
-            .and_then(|problem| locale.strings().problem(problem))
+        let problem = status.problem.get()?;
+        let strings = locale.strings();
+        let names = status.diverged_with.get();
+        if problem == Problem::Diverged && !names.is_empty() {
+            return Some(strings.diverged_with(&names));
+        }
+        strings.problem(problem).map(str::to_owned)
     };
     let token = use_token();
     let input: NodeRef<Input> = NodeRef::new();
