@@ -72,18 +72,18 @@ pub fn StatusLine() -> impl IntoView {
             view! {
                 <form id="token-form" class="token-form" on:submit=give>
                     <label for="creation-token">{move || locale.strings().token_label}</label>
-                    " "
-                    <input
-                        id="creation-token"
-                        type="password"
-                        node_ref=input
-                        maxlength=protocol::wire::MAX_TOKEN_BYTES.to_string()
-                        autocomplete="off"
-                    />
-                    " "
-                    <button type="submit">{move || locale.strings().token_save}</button>
-                    " "
-                    <small>{move || locale.strings().token_hint}</small>
+                    <div class="row">
+                        <input
+                            id="creation-token"
+                            type="password"
+                            node_ref=input
+                            maxlength=protocol::wire::MAX_TOKEN_BYTES.to_string()
+                            autocomplete="off"
+                            aria-describedby="creation-token-hint"
+                        />
+                        <button type="submit">{move || locale.strings().token_save}</button>
+                    </div>
+                    <small id="creation-token-hint">{move || locale.strings().token_hint}</small>
                 </form>
             }
         })
