@@ -1012,8 +1012,9 @@ impl Session {
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Incoming>, SessionError> {
         let mut out = Vec::new();
         let msg = decode_server(frame)?;
+        // While the welcome's snapshot arrives, only its chunks and frames
+        // that do not depend on it (presence, acks, a check) may come.
         match &msg {
-            ServerMsg::SnapshotChunk(_) => {}
             ServerMsg::Welcome { .. } => self.no_assembly("a second welcome")?,
             ServerMsg::Updates(_) | ServerMsg::Update(_) | ServerMsg::CaughtUp { .. } => {
                 self.no_assembly("an update")?
@@ -1597,6 +1598,11 @@ mod tests {
             signature: [4; 64],
         }]);
         assert!(s.receive(&update.encode()).is_err());
+        // A welcome in the middle of the snapshot.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        s.receive(&welcome_with(head.clone())).expect("welcome");
+        assert!(s.receive(&welcome_with(head.clone())).is_err());
         // A chunk nobody announced.
         let mut s = Session::new(keys(), 0, Vec::new());
         live(&mut s);
