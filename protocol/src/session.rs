@@ -1997,6 +1997,53 @@ mod tests {
     }
 
     #[test]
+    fn a_catch_up_update_at_or_below_what_the_client_applied_is_reported_as_a_replay() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        s.hello();
+        receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 6,
+                snapshot: None,
+                pending: 1,
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Updates(vec![stored(&k, 3, b"old")]));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::OutOfOrder { seq: 3, after: 5 }]
+        );
+    }
+
+    #[test]
+    fn an_update_refused_for_a_passing_reason_explains_no_skipped_number() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"mine".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        // Refused before it was numbered: it will be sent again.
+        receive(
+            &mut s,
+            ServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                msg_id: Some(id),
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 2, b"2")));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::Withheld {
+                from: 1,
+                to: 1,
+                count: 1
+            }]
+        );
+    }
+
+    #[test]
     fn a_live_update_withheld_is_detected_when_none_of_ours_explains_the_gap() {
         let k = keys();
         let mut s = Session::new(k.clone(), 0, Vec::new());
