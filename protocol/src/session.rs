@@ -1012,8 +1012,9 @@ impl Session {
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Incoming>, SessionError> {
         let mut out = Vec::new();
         let msg = decode_server(frame)?;
+        // While the welcome's snapshot arrives, only its chunks and frames
+        // that do not depend on it (presence, acks, a check) may come.
         match &msg {
-            ServerMsg::SnapshotChunk(_) => {}
             ServerMsg::Welcome { .. } => self.no_assembly("a second welcome")?,
             ServerMsg::Updates(_) | ServerMsg::Update(_) | ServerMsg::CaughtUp { .. } => {
                 self.no_assembly("an update")?
@@ -1597,6 +1598,11 @@ mod tests {
             signature: [4; 64],
         }]);
         assert!(s.receive(&update.encode()).is_err());
+        // A welcome in the middle of the snapshot.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        s.receive(&welcome_with(head.clone())).expect("welcome");
+        assert!(s.receive(&welcome_with(head.clone())).is_err());
         // A chunk nobody announced.
         let mut s = Session::new(keys(), 0, Vec::new());
         live(&mut s);
@@ -1988,6 +1994,53 @@ mod tests {
         );
         assert_eq!(applied_updates(&out), vec![11]);
         assert_eq!(s.applied(), 12);
+    }
+
+    #[test]
+    fn a_catch_up_update_at_or_below_what_the_client_applied_is_reported_as_a_replay() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        s.hello();
+        receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 6,
+                snapshot: None,
+                pending: 1,
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Updates(vec![stored(&k, 3, b"old")]));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::OutOfOrder { seq: 3, after: 5 }]
+        );
+    }
+
+    #[test]
+    fn an_update_refused_for_a_passing_reason_explains_no_skipped_number() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"mine".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        // Refused before it was numbered: it will be sent again.
+        receive(
+            &mut s,
+            ServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                msg_id: Some(id),
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 2, b"2")));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::Withheld {
+                from: 1,
+                to: 1,
+                count: 1
+            }]
+        );
     }
 
     #[test]

@@ -301,7 +301,10 @@ impl Room {
                     ciphertext,
                 } => {
                     if !self.spawn_check(to, head, ciphertext) {
+                        // Nobody to send it to: the peer is gone, and the
+                        // proposal goes to another.
                         todo.extend(self.state.check_sent(to));
+                        todo.extend(self.state.leave(to));
                     }
                 }
                 Effect::Presence { to, frame } => match self.peers.get(&to) {
@@ -390,7 +393,8 @@ impl Room {
     }
 
     /// Send a snapshot to check to `peer` on a task of its own; false if
-    /// there is nobody to send it to.
+    /// there is nobody to send it to (its handle is gone, or the room is
+    /// retiring).
     fn spawn_check(&self, peer: PeerId, head: Bytes, ciphertext: Bytes) -> bool {
         let (Some(handle), Some(room_tx)) = (self.peers.get(&peer).cloned(), self.me.upgrade())
         else {
