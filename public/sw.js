@@ -10,7 +10,9 @@
 // and the relay's own endpoints are left alone.
 
 const CACHE = 'cahier-app-v1';
-const ASSET = /["'](\.\/[^"'#?]+\.(?:js|wasm|css|svg|webmanifest))["']/g;
+// A file the page names beside itself, with or without `./` (trunk writes
+// `./name-hash.js`; index.html names `favicon.svg`).
+const ASSET = /["'](?:\.\/)?((?![/.])[^"'#?:]+\.(?:js|wasm|css|svg|webmanifest))["']/g;
 const RELAY_PATHS = ['ws', 'healthz', 'metrics'];
 
 async function cacheApp() {
@@ -19,7 +21,7 @@ async function cacheApp() {
   if (!index.ok) return;
   const html = await index.clone().text();
   await cache.put('./', index);
-  const assets = new Set([...html.matchAll(ASSET)].map((match) => match[1]));
+  const assets = new Set([...html.matchAll(ASSET)].map((match) => `./${match[1]}`));
   await Promise.all(
     [...assets].map(async (asset) => {
       const response = await fetch(asset, { cache: 'no-cache' });

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, recent } from './lib/app.mjs';
+import { documentPage, LOCAL_FRAGMENT, recent } from './lib/app.mjs';
 import { expectAttribute } from './lib/browser.mjs';
 import {
   assertConverged,
@@ -220,7 +220,8 @@ describe('the editor', () => {
       await recent(a).heading.waitFor();
       await recent(a).items.filter({ hasText: 'Tract de rentrée' }).locator('a').click();
       await waitForText(a, (value, expected) => value === expected, before);
-      assert.equal(a.url(), link, 'the recent list opens the edit link');
+      assert.match(a.url(), LOCAL_FRAGMENT, 'the recent list opens it by its local handle');
+      assert.equal(await documentPage(a).editLink.inputValue(), link, 'with the edit link');
 
       // With the relay down, the app (service worker) and the text
       // (IndexedDB) come from the browser.

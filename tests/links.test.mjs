@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { badLinkPage, documentPage, EDIT_FRAGMENT, home, VIEW_FRAGMENT } from './lib/app.mjs';
+import { badLinkPage, documentPage, editLinkOf, home, OPENED_FRAGMENT, VIEW_FRAGMENT } from './lib/app.mjs';
 import {
   assertNoProblems,
   expectAttribute,
@@ -25,8 +25,7 @@ async function createText(page, words) {
   const start = home(page);
   await expectText(start.newText, words.new_text);
   await start.newText.click();
-  await page.waitForURL(EDIT_FRAGMENT);
-  return page.url();
+  return editLinkOf(page);
 }
 
 /** Check the document page for `link`, and return its room and links. */
@@ -38,10 +37,10 @@ async function assertDocumentPage(page, words, { canWrite, link }) {
   assert.match(viewLink, VIEW_FRAGMENT);
   if (canWrite) {
     assert.equal(await doc.shareFields.count(), 2, 'an editor sees the edit link and the view link');
-    assert.equal(await doc.editLink.inputValue(), link, 'the edit link to share is the page address');
+    assert.equal(await doc.editLink.inputValue(), link, 'the edit link to share is the one opened');
   } else {
     assert.equal(await doc.shareFields.count(), 1, 'a viewer sees the view link only');
-    assert.equal(viewLink, link, 'the view link to share is the page address');
+    assert.equal(viewLink, link, 'the view link to share is the one opened');
   }
   assert.equal(await page.title(), `${words.document_title} · ${APP_NAME}`);
   const room = (await doc.room.textContent())?.trim();
@@ -127,7 +126,7 @@ describe('links', () => {
       // Links pasted from mail often come with spaces around them.
       await start.openInput.fill(`  ${link}\n`);
       await start.openButton.click();
-      await page.waitForURL((url) => url.href === link);
+      await page.waitForURL(OPENED_FRAGMENT);
       const opened = await assertDocumentPage(page, STRINGS.en, { canWrite: true, link });
       assert.equal(opened.room, room, 'the same document');
       assertNoProblems(page);
@@ -169,7 +168,7 @@ describe('links', () => {
       const start = home(page);
       await start.openInput.fill(edit.viewLink);
       await start.openButton.click();
-      await page.waitForURL((url) => url.href === edit.viewLink);
+      await page.waitForURL(OPENED_FRAGMENT);
       const viewed = await assertDocumentPage(page, STRINGS.en, { canWrite: false, link: edit.viewLink });
       assert.equal(viewed.room, edit.room, 'the same document');
 

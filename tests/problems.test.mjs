@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, EDIT_FRAGMENT, home } from './lib/app.mjs';
+import { documentPage, editLinkOf, home, OPENED_FRAGMENT } from './lib/app.mjs';
 import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -29,12 +29,12 @@ describe('problems', () => {
       const first = withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         await page.goto('/');
         await home(page).newText.click();
-        await page.waitForURL(EDIT_FRAGMENT);
+        await page.waitForURL(OPENED_FRAGMENT);
         await expectAttribute(documentPage(page).status, 'data-state', 'online');
         await documentPage(page).editor.focus();
         await page.keyboard.insertText('Première personne.');
         await expectAttribute(documentPage(page).status, 'data-synced', 'true');
-        link = page.url();
+        link = await editLinkOf(page);
         await new Promise((resolve) => {
           closeFirst(resolve);
         });

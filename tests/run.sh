@@ -8,9 +8,9 @@
 # - tests/node_modules with `npm ci`, if missing or older than the lock file;
 # - the release relay and the `cahier` command (`cargo build --release -p
 #   cahier-relay -p cahier-cli`: a no-op when they are up to date), and the
-#   example `set_aside` of cahier-client (a co-author sending an update
-#   every reader must set aside), found through `cargo metadata`, so
-#   CARGO_TARGET_DIR is honoured;
+#   examples `set_aside` and `presence` of cahier-client (a co-author
+#   sending an update every reader must set aside; one whose presence
+#   lies), found through `cargo metadata`, so CARGO_TARGET_DIR is honoured;
 # - the app (scripts/build-app.sh), if dist/ is missing or older than a
 #   source it is built from.
 #
@@ -21,7 +21,7 @@
 #
 # Environment: CAHIER_E2E_DIST tests another build of the app instead of
 # dist/ (nothing is built then); CAHIER_RELAY_BIN, CAHIER_CLI_BIN and
-# CAHIER_SET_ASIDE_BIN use those binaries; CAHIER_TRACE(S) says where the editing traces are
+# CAHIER_SET_ASIDE_BIN, CAHIER_PRESENCE_BIN use those binaries; CAHIER_TRACE(S) says where the editing traces are
 # (tests/lib/trace.mjs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -60,10 +60,12 @@ if [ -z "${CAHIER_RELAY_BIN:-}" ] || [ -z "${CAHIER_CLI_BIN:-}" ]; then
     export CAHIER_RELAY_BIN="${CAHIER_RELAY_BIN:-$(target_dir)/release/relay}"
     export CAHIER_CLI_BIN="${CAHIER_CLI_BIN:-$(target_dir)/release/cahier}"
 fi
-# The co-author who sends what must be set aside (set_aside.test.mjs).
-if [ -z "${CAHIER_SET_ASIDE_BIN:-}" ]; then
-    cargo build --release -p cahier-client --example set_aside
-    export CAHIER_SET_ASIDE_BIN="$(target_dir)/release/examples/set_aside"
+# The hostile co-authors: one who sends what must be set aside
+# (set_aside.test.mjs), one whose presence lies (dishonest.test.mjs).
+if [ -z "${CAHIER_SET_ASIDE_BIN:-}" ] || [ -z "${CAHIER_PRESENCE_BIN:-}" ]; then
+    cargo build --release -p cahier-client --example set_aside --example presence
+    export CAHIER_SET_ASIDE_BIN="${CAHIER_SET_ASIDE_BIN:-$(target_dir)/release/examples/set_aside}"
+    export CAHIER_PRESENCE_BIN="${CAHIER_PRESENCE_BIN:-$(target_dir)/release/examples/presence}"
 fi
 
 if [ -z "${CAHIER_E2E_DIST:-}" ]; then

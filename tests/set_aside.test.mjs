@@ -13,41 +13,19 @@
 // cahier-client --example set_aside).
 
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { documentPage } from './lib/app.mjs';
 import { expectText, withPage } from './lib/browser.mjs';
 import { assertNoUnexpectedProblems, createText, open, typeAtEnd, waitForText, waitSynced } from './lib/editing.mjs';
-import { ROOT } from './lib/relay.mjs';
+import { exampleBinary } from './lib/example.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
 const run = promisify(execFile);
 const TEST_TIMEOUT_MS = 180_000;
-
-let built = null;
-
-/** The release build of the example, built once per test process if need be. */
-function setAsideBinary() {
-  if (process.env.CAHIER_SET_ASIDE_BIN) return process.env.CAHIER_SET_ASIDE_BIN;
-  if (built) return built;
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'cahier-client', '--example', 'set_aside'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  const metadata = JSON.parse(
-    execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    }),
-  );
-  built = path.join(metadata.target_directory, 'release', 'examples', 'set_aside');
-  return built;
-}
 
 describe('a co-author cannot break a document', () => {
   const suite = relayAndBrowser();
@@ -55,7 +33,7 @@ describe('a co-author cannot break a document', () => {
   // A release build can take minutes: not inside a test's timeout.
   before(
     () => {
-      binary = setAsideBinary();
+      binary = exampleBinary('set_aside', 'CAHIER_SET_ASIDE_BIN');
     },
     { timeout: 900_000 },
   );

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, EDIT_FRAGMENT, home } from './lib/app.mjs';
+import { documentPage, editLinkOf, home, OPENED_FRAGMENT } from './lib/app.mjs';
 import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -25,7 +25,7 @@ describe('creation token', () => {
       await withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         await page.goto('/');
         await home(page).newText.click();
-        await page.waitForURL(EDIT_FRAGMENT);
+        await page.waitForURL(OPENED_FRAGMENT);
         const doc = documentPage(page);
         const form = page.locator('#token-form');
         const field = page.locator('#creation-token');
@@ -48,12 +48,12 @@ describe('creation token', () => {
         await doc.editor.focus();
         await page.keyboard.insertText('Créé avec le jeton.');
         await expectAttribute(doc.status, 'data-synced', 'true');
-        link = page.url();
+        link = await editLinkOf(page);
 
         // The token is kept: the next new document asks for nothing.
         await page.goto('/');
         await home(page).newText.click();
-        await page.waitForURL(EDIT_FRAGMENT);
+        await page.waitForURL(OPENED_FRAGMENT);
         await expectAttribute(doc.status, 'data-state', 'online');
         assert.equal(await form.count(), 0);
       });

@@ -1,7 +1,9 @@
 //! Which page to show, read from the address fragment. The fragment carries
 //! the document's keys (browsers never send it to a server), so it is also
 //! the app's only router: no fragment is the start page, a good link is a
-//! document, anything else is a link that cannot be opened and says why.
+//! document, `d=<handle>` is a document by the local handle this browser
+//! gave it once its keys were kept ([`crate::store`]), anything else is a
+//! link that cannot be opened and says why.
 
 use protocol::{Link, LinkError};
 
@@ -11,7 +13,17 @@ pub enum Route {
     Home,
     /// Boxed: a link holds key material, far larger than the other routes.
     Document(Box<Link>),
+    /// A document by its local handle (what follows [`LOCAL_PREFIX`]).
+    Local(String),
     BadLink(LinkError),
+}
+
+/// How a fragment that is a local handle starts.
+pub const LOCAL_PREFIX: &str = "d=";
+
+/// The fragment for the local handle `handle`, without `#`.
+pub fn local_fragment(handle: &str) -> String {
+    format!("{LOCAL_PREFIX}{handle}")
 }
 
 impl Route {
@@ -20,6 +32,9 @@ impl Route {
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
         if fragment.trim().is_empty() {
             return Route::Home;
+        }
+        if let Some(handle) = fragment.strip_prefix(LOCAL_PREFIX) {
+            return Route::Local(handle.to_owned());
         }
         match Link::parse(fragment) {
             Ok(link) => Route::Document(Box::new(link)),
@@ -50,6 +65,16 @@ mod tests {
         assert_eq!(
             Route::from_fragment(&view.fragment()),
             Route::Document(Box::new(view))
+        );
+    }
+
+    #[test]
+    fn a_local_handle_is_its_own_route() {
+        let fragment = local_fragment("00ff");
+        assert_eq!(Route::from_fragment(&fragment), Route::Local("00ff".into()));
+        assert_eq!(
+            Route::from_fragment(&format!("#{fragment}")),
+            Route::Local("00ff".into())
         );
     }
 

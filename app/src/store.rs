@@ -1,11 +1,20 @@
 //! What this browser keeps between visits, in IndexedDB: per document, its
 //! state ([`Saved`]: the Yrs state, the last sequence number applied, the
-//! edits not yet acknowledged) and its link (the keys); and the list of
-//! recent documents ([`Recent`]) the start page shows.
+//! edits not yet acknowledged), its link (the keys) and its local handle;
+//! and the list of recent documents ([`Recent`]) the start page shows.
+//!
+//! The local handle is a random name this browser gives a document once
+//! its keys are kept: the address bar shows `#d=<handle>` instead of the
+//! link's fragment, so the browser's history (and a synced history, a
+//! screen share, a bookmark) holds no key. It opens the document only in
+//! the browser that keeps the keys; anywhere else it opens nothing.
+//! [`forget`] removes all of a document's records at once.
 //!
 //! One database `cahier`, one object store `kv`, keys `doc/<room>`,
-//! `link/<room>` and `recent`, values the postcard bytes of the records
-//! below (a link is its fragment, as text). The records are plain Rust
+//! `link/<room>`, `handle/<room>` and `local/<handle>` (the two
+//! directions of the handle), and `recent`; values the postcard bytes of
+//! the records below, or text (a link is its fragment, a handle and a
+//! room id themselves). The records are plain Rust
 //! values, tested natively; the reads and writes go through
 //! [`crate::platform::idb`] and only work in a browser. When to save is
 //! the session's decision.
@@ -14,7 +23,7 @@ use leptos::wasm_bindgen::JsValue;
 use protocol::session::PendingUpdate;
 use serde::{Deserialize, Serialize};
 
-use crate::platform::idb::{self, Value};
+use crate::platform::idb::{self, Value, Write};
 
 /// How many documents the recent list keeps.
 pub const RECENT_MAX: usize = 30;
@@ -80,6 +89,43 @@ pub fn decode_recent(bytes: &[u8]) -> Vec<Recent> {
     postcard::from_bytes(bytes).unwrap_or_default()
 }
 
+/// Remove `room` from `list`; whether it was there.
+pub fn drop_recent(list: &mut Vec<Recent>, room: &str) -> bool {
+    let before = list.len();
+    list.retain(|r| r.room != room);
+    list.len() != before
+}
+
+/// How many random bytes a local handle has (written in hex).
+const HANDLE_BYTES: usize = 12;
+
+/// A local handle from its random bytes.
+pub fn handle_from(bytes: [u8; HANDLE_BYTES]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `text` has the shape of a local handle (a typed or damaged
+/// address is told apart from a handle this browser does not know only
+/// by the words the page shows; both open nothing).
+pub fn is_handle(text: &str) -> bool {
+    text.len() == 2 * HANDLE_BYTES
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Which of a kept link and a new one (fragments, for one room) to keep:
+/// the new one, unless that would trade an edit link for a view link
+/// (what [`remember`] does for the recent list).
+pub fn stronger_link<'a>(kept: Option<&'a str>, new: &'a str) -> &'a str {
+    let writes =
+        |fragment: &str| protocol::Link::parse(fragment).is_ok_and(|link| link.keys().can_write());
+    match kept {
+        Some(kept) if writes(kept) && !writes(new) => kept,
+        _ => new,
+    }
+}
+
 fn doc_key(room: &str) -> String {
     format!("doc/{room}")
 }
@@ -88,7 +134,19 @@ fn link_key(room: &str) -> String {
     format!("link/{room}")
 }
 
+fn handle_key(room: &str) -> String {
+    format!("handle/{room}")
+}
+
+fn local_key(handle: &str) -> String {
+    format!("local/{handle}")
+}
+
 const RECENT_KEY: &str = "recent";
+
+async fn get_text(key: &str) -> Result<Option<String>, JsValue> {
+    Ok(idb::get(key).await?.as_ref().and_then(idb::text))
+}
 
 /// The saved copy of the document `room`, if this browser has one that
 /// reads. `Err` when IndexedDB refused.
@@ -116,9 +174,72 @@ pub fn save_doc_now(room: &str, saved: &[u8]) -> Result<bool, JsValue> {
     idb::put_now(&doc_key(room), Value::Bytes(saved))
 }
 
-/// Keep the link's fragment for `room`, so the start page can open it.
+/// Keep the link's fragment for `room`, so the start page and the local
+/// handle can open it; an edit link already kept stays ([`stronger_link`]).
 pub async fn save_link(room: &str, fragment: &str) -> Result<(), JsValue> {
-    idb::put(&link_key(room), Value::Text(fragment)).await
+    let kept = get_text(&link_key(room)).await?;
+    let keep = stronger_link(kept.as_deref(), fragment);
+    if kept.as_deref() == Some(keep) {
+        return Ok(());
+    }
+    idb::put(&link_key(room), Value::Text(keep)).await
+}
+
+/// The local handle of `room`, if this browser gave it one.
+pub async fn handle_of(room: &str) -> Result<Option<String>, JsValue> {
+    get_text(&handle_key(room)).await
+}
+
+/// The local handle of `room`: the one it has, or a new one, kept.
+pub async fn handle_for(room: &str) -> Result<String, JsValue> {
+    if let Some(handle) = handle_of(room).await? {
+        return Ok(handle);
+    }
+    let mut bytes = [0u8; HANDLE_BYTES];
+    getrandom::getrandom(&mut bytes).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let handle = handle_from(bytes);
+    idb::write_all(&[
+        Write::Put(&handle_key(room), Value::Text(&handle)),
+        Write::Put(&local_key(&handle), Value::Text(room)),
+    ])
+    .await?;
+    Ok(handle)
+}
+
+/// The link's fragment the local handle `handle` stands for, if this
+/// browser keeps it.
+pub async fn link_of_handle(handle: &str) -> Result<Option<String>, JsValue> {
+    let Some(room) = get_text(&local_key(handle)).await? else {
+        return Ok(None);
+    };
+    get_text(&link_key(&room)).await
+}
+
+/// Remove everything this browser keeps of `room`, in one transaction:
+/// its saved copy (with the edits not yet sent), its link, its handle and
+/// its entry in the recent list. Nothing is sent anywhere: the document
+/// stays on the relay for whoever has its link.
+pub async fn forget(room: &str) -> Result<(), JsValue> {
+    let handle = handle_of(room).await?;
+    let mut list = load_recent().await?;
+    drop_recent(&mut list, room);
+    let recent = encode_recent(&list);
+    let (doc, link, handle_key, local) = (
+        doc_key(room),
+        link_key(room),
+        handle_key(room),
+        handle.as_deref().map(local_key),
+    );
+    let mut writes = vec![
+        Write::Delete(&doc),
+        Write::Delete(&link),
+        Write::Delete(&handle_key),
+        Write::Put(RECENT_KEY, Value::Bytes(&recent)),
+    ];
+    if let Some(local) = &local {
+        writes.push(Write::Delete(local));
+    }
+    idb::write_all(&writes).await
 }
 
 /// The recent list, empty when there is none or it does not read.
@@ -182,6 +303,40 @@ mod tests {
         );
         assert_eq!(decode_recent(&encode_recent(&list)), list);
         assert!(decode_recent(b"\xff\xff").is_empty());
+    }
+
+    #[test]
+    fn a_forgotten_document_leaves_the_list() {
+        let mut list = Vec::new();
+        remember(&mut list, recent("a", true, "Motion"));
+        remember(&mut list, recent("b", false, "Tract"));
+        assert!(drop_recent(&mut list, "a"));
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].room, "b");
+        assert!(!drop_recent(&mut list, "a"), "already gone");
+    }
+
+    #[test]
+    fn a_handle_is_hex_of_its_random_bytes() {
+        let handle = handle_from([0xab; HANDLE_BYTES]);
+        assert_eq!(handle, "ab".repeat(HANDLE_BYTES));
+        assert!(is_handle(&handle));
+        assert!(is_handle(&handle_from([0; HANDLE_BYTES])));
+        assert!(!is_handle(&handle[1..]), "too short");
+        assert!(!is_handle(&"AB".repeat(HANDLE_BYTES)), "upper case");
+        assert!(!is_handle(&format!("{}g", &handle[1..])), "not hex");
+    }
+
+    #[test]
+    fn an_edit_link_kept_is_never_traded_for_a_view_link() {
+        let edit = protocol::Link::Edit(protocol::EditSecret::generate());
+        let view = edit.to_view();
+        let (edit, view) = (edit.fragment(), view.fragment());
+        assert_eq!(stronger_link(None, &view), view);
+        assert_eq!(stronger_link(Some(&view), &edit), edit);
+        assert_eq!(stronger_link(Some(&edit), &view), edit);
+        assert_eq!(stronger_link(Some(&edit), &edit), edit);
+        assert_eq!(stronger_link(Some("damaged"), &view), view);
     }
 
     #[test]

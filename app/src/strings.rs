@@ -140,10 +140,29 @@ pub struct Strings {
     pub problem_relay_behind: &'static str,
     pub problem_missing: &'static str,
     pub problem_diverged: &'static str,
+    /// The same, naming them: `{names}` is replaced by their names.
+    pub problem_diverged_with: &'static str,
     pub problem_forged_snapshot: &'static str,
     pub recent_title: &'static str,
     pub recent_edit: &'static str,
     pub recent_view: &'static str,
+    // the local handle, and forgetting a document
+    pub local_opening: &'static str,
+    pub local_missing_title: &'static str,
+    /// Why `#d=<handle>` opens nothing here.
+    pub local_missing: &'static str,
+    /// The heading of what this browser keeps of the document.
+    pub forget_title: &'static str,
+    pub forget_explain: &'static str,
+    pub forget_button: &'static str,
+    pub forget_confirm_text: &'static str,
+    /// After the number of edits that would be lost.
+    pub forget_pending: &'static str,
+    pub forget_confirm: &'static str,
+    pub forget_cancel: &'static str,
+    pub forget_failed: &'static str,
+    /// On the start page, after the forgotten document's title.
+    pub forgotten: &'static str,
     pub privacy_note: &'static str,
     // presence
     /// The heading of the list of who is here.
@@ -252,6 +271,23 @@ impl Strings {
             Problem::ForgedSnapshot => self.problem_forged_snapshot,
         })
     }
+
+    /// [`Problem::Diverged`] naming the co-authors (`names`, as they give
+    /// them: an empty one is [`Strings::presence_unnamed`]).
+    pub fn diverged_with(&self, names: &[String]) -> String {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|name| {
+                if name.trim().is_empty() {
+                    self.presence_unnamed
+                } else {
+                    name.as_str()
+                }
+            })
+            .collect();
+        self.problem_diverged_with
+            .replace("{names}", &names.join(", "))
+    }
 }
 
 pub static FR: Strings = Strings {
@@ -319,10 +355,29 @@ pub static FR: Strings = Strings {
     problem_relay_behind: "Le serveur a moins de modifications que ce navigateur n'en avait reçu (une sauvegarde ancienne restaurée\u{a0}?)\u{a0}: votre copie les garde et les renverra.",
     problem_missing: "Des modifications auxquelles d'autres font référence ne sont jamais arrivées\u{a0}: le serveur les retient peut-être.",
     problem_diverged: "Votre copie et celle d'un co-auteur diffèrent\u{a0}: le serveur retient peut-être des modifications.",
+    problem_diverged_with: "{names} et vous n'avez pas la même copie du document\u{a0}: le serveur retient peut-être des modifications.",
     problem_forged_snapshot: "Un co-auteur a proposé une copie du document qui ne correspond pas à la vôtre\u{a0}: elle a été refusée et ne remplacera rien.",
     recent_title: "Documents récents",
     recent_edit: "écriture",
     recent_view: "lecture seule",
+    local_opening: "Ouverture…",
+    local_missing_title: "Ce document n'est pas gardé dans ce navigateur",
+    local_missing: "Cette adresse ne contient aucune clé, seulement un nom local que \
+        connaît le navigateur qui a ouvert le document (s'il ne l'a pas oublié depuis). \
+        Ouvrez le lien qu'on vous a envoyé.",
+    forget_title: "Dans ce navigateur",
+    forget_explain: "Ce navigateur garde les clés de ce document et une copie du texte\u{a0}: \
+        il le rouvre sans le lien et sans réseau. L'adresse n'affiche qu'un nom local, \
+        sans clé.",
+    forget_button: "Oublier ce document dans ce navigateur…",
+    forget_confirm_text: "Ses clés et sa copie seront effacées de ce navigateur. Le \
+        document reste sur le serveur\u{a0}: qui a son lien peut toujours l'ouvrir, vous \
+        aussi si vous le gardez.",
+    forget_pending: "modification(s) pas encore reçue(s) par le serveur seront perdues.",
+    forget_confirm: "Oublier",
+    forget_cancel: "Annuler",
+    forget_failed: "Ce navigateur n'a pas pu effacer le document\u{a0}: rien n'a été effacé.",
+    forgotten: "a été effacé de ce navigateur. Qui a son lien peut toujours l'ouvrir.",
     privacy_note:
         "Les clés restent dans votre navigateur\u{a0}: le serveur ne voit jamais le texte.",
     // presence
@@ -418,10 +473,29 @@ pub static EN: Strings = Strings {
     problem_relay_behind: "The server has fewer edits than this browser had received (an old backup restored?): your copy keeps them and sends them again.",
     problem_missing: "Edits that others refer to never arrived: the server may be holding them back.",
     problem_diverged: "Your copy and a co-author's differ: the server may be holding back changes.",
+    problem_diverged_with: "{names} and you do not have the same copy of the document: the server may be holding back changes.",
     problem_forged_snapshot: "A co-author proposed a copy of the document that does not match yours: it was refused and will replace nothing.",
     recent_title: "Recent documents",
     recent_edit: "edit",
     recent_view: "read-only",
+    local_opening: "Opening…",
+    local_missing_title: "This document is not kept in this browser",
+    local_missing: "This address holds no key, only a local name known to the \
+        browser that opened the document (unless it has forgotten it since). Open the \
+        link you were sent.",
+    forget_title: "In this browser",
+    forget_explain: "This browser keeps this document's keys and a copy of its text: \
+        it opens it again without the link and without a network. The address shows \
+        only a local name, without a key.",
+    forget_button: "Forget this document in this browser…",
+    forget_confirm_text: "Its keys and its copy will be erased from this browser. The \
+        document stays on the server: whoever has its link can still open it, you too \
+        if you keep it.",
+    forget_pending: "change(s) the server has not received yet will be lost.",
+    forget_confirm: "Forget",
+    forget_cancel: "Cancel",
+    forget_failed: "This browser could not erase the document: nothing was erased.",
+    forgotten: "was erased from this browser. Whoever has its link can still open it.",
     privacy_note: "The keys stay in your browser: the server never sees the text.",
     // presence
     presence_title: "Here now",
@@ -477,6 +551,19 @@ mod tests {
     fn every_tag_maps_back_to_its_language() {
         for lang in Lang::ALL {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn a_divergence_names_the_co_authors_in_every_language() {
+        for lang in Lang::ALL {
+            let strings = lang.strings();
+            let said = strings.diverged_with(&["Aïcha".to_owned(), " ".to_owned()]);
+            assert!(
+                said.starts_with(&format!("Aïcha, {} ", strings.presence_unnamed)),
+                "{said}"
+            );
+            assert!(!said.contains("{names}"), "{said}");
         }
     }
 

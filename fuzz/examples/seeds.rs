@@ -13,9 +13,7 @@ use model::edit::Edit;
 use model::{Document, Person};
 use protocol::envelope::{Context, Kind};
 use protocol::keys::RoomId;
-use protocol::wire::{
-    ClientMsg, CreateProof, ErrorCode, ServerMsg, SnapshotHead, StoredSnapshot, StoredUpdate,
-};
+use protocol::wire::{ClientMsg, CreateProof, ErrorCode, ServerMsg, SnapshotHead, StoredUpdate};
 use yrs::types::Attrs;
 use yrs::{
     Any, Array, ArrayPrelim, Doc, Map, MapPrelim, Options, ReadTxn, StateVector, Text, TextPrelim,
@@ -245,13 +243,14 @@ fn wire_seeds() -> Vec<Vec<u8>> {
         },
         ServerMsg::SnapshotChunk(snapshot.clone()),
         ServerMsg::CheckSnapshot {
-            snapshot: StoredSnapshot {
+            head: SnapshotHead {
                 covers_upto: 8,
                 msg_id: [6; 16],
-                ciphertext: snapshot,
+                len: snapshot.len() as u64,
                 signature: [3; 64],
             },
         },
+        ServerMsg::CheckChunk(snapshot),
         ServerMsg::Updates(vec![stored.clone(), stored.clone()]),
         ServerMsg::CaughtUp { head_seq: 10 },
         ServerMsg::Ack {

@@ -68,6 +68,19 @@
 //! length is in, so its callers never see the pieces. A head longer than
 //! [`MAX_SNAPSHOT_BYTES`], a chunk nobody announced or past the length, and
 //! an update before the snapshot is whole are refused as malformed.
+//!
+//! A co-author's snapshot to check comes the same way: `CheckSnapshot`
+//! carries its head, `CheckChunk` frames its ciphertext, and the session
+//! reports one [`Incoming::CheckSnapshot`] (or answers "cannot tell"
+//! itself) once the announced length is in. Other frames may come between
+//! a check's chunks (the connection is live, and a big snapshot takes a
+//! while), so the check is assembled apart from the `Welcome`'s snapshot;
+//! only one check at a time. A head longer than [`MAX_SNAPSHOT_BYTES`], a
+//! `CheckChunk` with no check announced or past its length, and a second
+//! `CheckSnapshot` before the first is whole are refused as malformed, and
+//! drop the check being assembled; so does the connection closing
+//! ([`Session::hello`], [`Session::disconnected`]). An unfinished check
+//! gets no verdict: the relay asks another connection.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -76,8 +89,8 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{new_msg_id, Context, MsgId, OpenError, SealError, Signature};
 use crate::keys::DocKeys;
 use crate::wire::{
-    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot,
-    StoredUpdate, Verdict, WireError, MAX_SNAPSHOT_BYTES,
+    decode_server, ClientMsg, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredUpdate, Verdict,
+    WireError, MAX_SNAPSHOT_BYTES,
 };
 
 /// Updates in flight at once by default: enough to keep a fast typist's
@@ -322,6 +335,51 @@ struct Assembly {
     misplaced: bool,
 }
 
+fn malformed(what: String) -> SessionError {
+    SessionError::Wire(WireError::Malformed(what))
+}
+
+impl Assembly {
+    /// Ready for the chunks of `head`, unless it is longer than a client
+    /// holds. `what` names the snapshot in errors.
+    fn start(head: SnapshotHead, misplaced: bool, what: &str) -> Result<Self, SessionError> {
+        if head.len > MAX_SNAPSHOT_BYTES {
+            return Err(malformed(format!(
+                "a {what} of {} bytes is larger than this client accepts",
+                head.len
+            )));
+        }
+        Ok(Self {
+            ciphertext: Vec::with_capacity(head.len.min(1 << 20) as usize),
+            head,
+            misplaced,
+        })
+    }
+
+    fn whole(&self) -> bool {
+        self.ciphertext.len() as u64 == self.head.len
+    }
+}
+
+/// Add `bytes` to the snapshot `slot` is assembling; the assembly, taken
+/// out of `slot`, once it is whole. A chunk with nothing announced, or
+/// past the announced length, is malformed, and empties `slot`.
+fn add_chunk(
+    slot: &mut Option<Assembly>,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Option<Assembly>, SessionError> {
+    let Some(assembly) = slot else {
+        return Err(malformed(format!("a {what} chunk without a {what}")));
+    };
+    if assembly.ciphertext.len() as u64 + bytes.len() as u64 > assembly.head.len {
+        *slot = None;
+        return Err(malformed(format!("a {what} longer than announced")));
+    }
+    assembly.ciphertext.extend_from_slice(bytes);
+    Ok(if assembly.whole() { slot.take() } else { None })
+}
+
 /// One document's connection state; see the module docs.
 #[derive(Debug)]
 pub struct Session {
@@ -329,6 +387,9 @@ pub struct Session {
     applied: u64,
     /// The snapshot being received, between `Welcome` and its last chunk.
     assembly: Option<Assembly>,
+    /// The snapshot to check being received, between `CheckSnapshot` and
+    /// its last `CheckChunk`.
+    check: Option<Assembly>,
     pending: VecDeque<Pending>,
     phase: Phase,
     window: usize,
@@ -350,6 +411,7 @@ impl Session {
             keys,
             applied,
             assembly: None,
+            check: None,
             pending: pending
                 .into_iter()
                 .map(|item| Pending {
@@ -453,6 +515,7 @@ impl Session {
             total: None,
         };
         self.assembly = None;
+        self.check = None;
         for p in &mut self.pending {
             p.in_flight = false;
         }
@@ -474,6 +537,7 @@ impl Session {
     pub fn disconnected(&mut self) {
         self.phase = Phase::Offline;
         self.assembly = None;
+        self.check = None;
         for p in &mut self.pending {
             p.in_flight = false;
         }
@@ -781,27 +845,17 @@ impl Session {
         let Some(head) = snapshot else {
             return Ok(());
         };
-        if head.len > MAX_SNAPSHOT_BYTES {
-            return Err(SessionError::Wire(WireError::Malformed(format!(
-                "a snapshot of {} bytes is larger than this client accepts",
-                head.len
-            ))));
-        }
         let misplaced = head.covers_upto > head_seq || head.covers_upto <= self.applied;
+        let assembly = Assembly::start(head, misplaced, "snapshot")?;
         if misplaced {
             out.push(Incoming::Suspicious {
                 what: Suspicion::MisplacedSnapshot {
-                    covers_upto: head.covers_upto,
+                    covers_upto: assembly.head.covers_upto,
                     head: head_seq,
                 },
             });
         }
-        let assembly = Assembly {
-            ciphertext: Vec::with_capacity(head.len.min(1 << 20) as usize),
-            head,
-            misplaced,
-        };
-        if assembly.head.len == 0 {
+        if assembly.whole() {
             self.open_snapshot(assembly, out);
         } else {
             self.assembly = Some(assembly);
@@ -871,13 +925,41 @@ impl Session {
         }
     }
 
-    fn take_check(&mut self, snapshot: StoredSnapshot, out: &mut Vec<Incoming>) {
-        let StoredSnapshot {
-            covers_upto,
-            msg_id,
+    /// A check is announced: assemble its chunks, unless one is arriving
+    /// already (the relay sends one at a time).
+    fn take_check_head(
+        &mut self,
+        head: SnapshotHead,
+        out: &mut Vec<Incoming>,
+    ) -> Result<(), SessionError> {
+        if self.check.take().is_some() {
+            return Err(malformed(
+                "a snapshot to check before the last one was complete".into(),
+            ));
+        }
+        let assembly = Assembly::start(head, false, "snapshot to check")?;
+        if assembly.whole() {
+            self.take_check(assembly, out);
+        } else {
+            self.check = Some(assembly);
+        }
+        Ok(())
+    }
+
+    /// The snapshot to check is whole: open it, and hand it to the caller
+    /// or answer for it.
+    fn take_check(&mut self, assembly: Assembly, out: &mut Vec<Incoming>) {
+        let Assembly {
+            head:
+                SnapshotHead {
+                    covers_upto,
+                    msg_id,
+                    signature,
+                    ..
+                },
             ciphertext,
-            signature,
-        } = snapshot;
+            ..
+        } = assembly;
         let context = Context::snapshot(self.keys.room(), msg_id, covers_upto);
         match self.keys.open(&context, &ciphertext, Some(&signature)) {
             Err(error) => {
@@ -930,8 +1012,9 @@ impl Session {
     pub fn receive(&mut self, frame: &[u8]) -> Result<Vec<Incoming>, SessionError> {
         let mut out = Vec::new();
         let msg = decode_server(frame)?;
+        // While the welcome's snapshot arrives, only its chunks and frames
+        // that do not depend on it (presence, acks, a check) may come.
         match &msg {
-            ServerMsg::SnapshotChunk(_) => {}
             ServerMsg::Welcome { .. } => self.no_assembly("a second welcome")?,
             ServerMsg::Updates(_) | ServerMsg::Update(_) | ServerMsg::CaughtUp { .. } => {
                 self.no_assembly("an update")?
@@ -987,27 +1070,17 @@ impl Session {
                 out.push(Incoming::PeerLeft { peer });
             }
             ServerMsg::SnapshotChunk(bytes) => {
-                let Some(assembly) = &mut self.assembly else {
-                    return Err(SessionError::Wire(WireError::Malformed(
-                        "a snapshot chunk without a snapshot".into(),
-                    )));
-                };
-                let len = assembly.ciphertext.len() as u64 + bytes.len() as u64;
-                if len > assembly.head.len {
-                    self.assembly = None;
-                    return Err(SessionError::Wire(WireError::Malformed(
-                        "a snapshot longer than announced".into(),
-                    )));
-                }
-                assembly.ciphertext.extend_from_slice(&bytes);
-                if len == assembly.head.len {
-                    if let Some(assembly) = self.assembly.take() {
-                        self.open_snapshot(assembly, &mut out);
-                    }
+                if let Some(assembly) = add_chunk(&mut self.assembly, &bytes, "snapshot")? {
+                    self.open_snapshot(assembly, &mut out);
                 }
             }
             ServerMsg::CompactHint { head_seq } => out.push(Incoming::CompactHint { head_seq }),
-            ServerMsg::CheckSnapshot { snapshot } => self.take_check(snapshot, &mut out),
+            ServerMsg::CheckSnapshot { head } => self.take_check_head(head, &mut out)?,
+            ServerMsg::CheckChunk(bytes) => {
+                if let Some(assembly) = add_chunk(&mut self.check, &bytes, "snapshot to check")? {
+                    self.take_check(assembly, &mut out);
+                }
+            }
             ServerMsg::Error { code, msg_id } => {
                 let mut dropped = false;
                 if let Some(i) =
@@ -1525,6 +1598,11 @@ mod tests {
             signature: [4; 64],
         }]);
         assert!(s.receive(&update.encode()).is_err());
+        // A welcome in the middle of the snapshot.
+        let mut s = Session::new(keys(), 0, Vec::new());
+        s.hello();
+        s.receive(&welcome_with(head.clone())).expect("welcome");
+        assert!(s.receive(&welcome_with(head.clone())).is_err());
         // A chunk nobody announced.
         let mut s = Session::new(keys(), 0, Vec::new());
         live(&mut s);
@@ -1919,6 +1997,53 @@ mod tests {
     }
 
     #[test]
+    fn a_catch_up_update_at_or_below_what_the_client_applied_is_reported_as_a_replay() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        s.hello();
+        receive(
+            &mut s,
+            ServerMsg::Welcome {
+                peer: 1,
+                head_seq: 6,
+                snapshot: None,
+                pending: 1,
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Updates(vec![stored(&k, 3, b"old")]));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::OutOfOrder { seq: 3, after: 5 }]
+        );
+    }
+
+    #[test]
+    fn an_update_refused_for_a_passing_reason_explains_no_skipped_number() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"mine".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        // Refused before it was numbered: it will be sent again.
+        receive(
+            &mut s,
+            ServerMsg::Error {
+                code: ErrorCode::RateLimited,
+                msg_id: Some(id),
+            },
+        );
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 2, b"2")));
+        assert_eq!(
+            suspicions(&out),
+            vec![Suspicion::Withheld {
+                from: 1,
+                to: 1,
+                count: 1
+            }]
+        );
+    }
+
+    #[test]
     fn a_live_update_withheld_is_detected_when_none_of_ours_explains_the_gap() {
         let k = keys();
         let mut s = Session::new(k.clone(), 0, Vec::new());
@@ -2190,42 +2315,76 @@ mod tests {
         assert_eq!(s.applied(), 0);
     }
 
+    /// A proposal sealed by `keys` covering `covers_upto`, holding
+    /// `state`.
+    fn proposal(keys: &DocKeys, covers_upto: u64, state: &[u8]) -> StoredSnapshot {
+        let msg_id = new_msg_id();
+        let (ciphertext, signature) = keys
+            .seal(&Context::snapshot(keys.room(), msg_id, covers_upto), state)
+            .expect("an editor");
+        StoredSnapshot {
+            covers_upto,
+            msg_id,
+            ciphertext,
+            signature: signature.expect("signed"),
+        }
+    }
+
+    /// The frames of a check of `snapshot`: its head, then its ciphertext
+    /// in chunks of `piece` bytes.
+    fn check_frames(snapshot: &StoredSnapshot, piece: usize) -> Vec<ServerMsg> {
+        let mut frames = vec![ServerMsg::CheckSnapshot {
+            head: snapshot.head(),
+        }];
+        frames.extend(
+            snapshot
+                .ciphertext
+                .chunks(piece)
+                .map(|c| ServerMsg::CheckChunk(c.to_vec())),
+        );
+        frames
+    }
+
+    /// Send a whole check; what the session said, all of it after the
+    /// last chunk.
+    fn check(s: &mut Session, snapshot: &StoredSnapshot) -> Vec<Incoming> {
+        let frames = check_frames(snapshot, 8);
+        let last = frames.len() - 1;
+        let mut said = Vec::new();
+        for (i, frame) in frames.into_iter().enumerate() {
+            let out = receive(s, frame);
+            if i < last {
+                assert_eq!(out, vec![], "nothing before the last chunk");
+            }
+            said = out;
+        }
+        said
+    }
+
+    fn verdicts(s: &mut Session) -> Vec<(MsgId, Verdict)> {
+        s.outgoing()
+            .expect("seal")
+            .iter()
+            .filter_map(|f| match decode_client(f) {
+                Ok(ClientMsg::SnapshotVerdict { msg_id, verdict }) => Some((msg_id, verdict)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn malformed(result: Result<Vec<Incoming>, SessionError>) -> bool {
+        matches!(result, Err(SessionError::Wire(WireError::Malformed(_))))
+    }
+
     #[test]
     fn a_snapshot_to_check_is_opened_or_answered_by_the_session() {
         let k = keys();
-        let proposal = |covers_upto| {
-            let msg_id = new_msg_id();
-            let (ciphertext, signature) = k
-                .seal(&Context::snapshot(k.room(), msg_id, covers_upto), b"theirs")
-                .expect("an editor");
-            StoredSnapshot {
-                covers_upto,
-                msg_id,
-                ciphertext,
-                signature: signature.expect("signed"),
-            }
-        };
-        let verdicts = |s: &mut Session| -> Vec<(MsgId, Verdict)> {
-            s.outgoing()
-                .expect("seal")
-                .iter()
-                .filter_map(|f| match decode_client(f) {
-                    Ok(ClientMsg::SnapshotVerdict { msg_id, verdict }) => Some((msg_id, verdict)),
-                    _ => None,
-                })
-                .collect()
-        };
         let mut s = Session::new(k.clone(), 5, Vec::new());
         live(&mut s);
-        let fine = proposal(5);
-        let out = receive(
-            &mut s,
-            ServerMsg::CheckSnapshot {
-                snapshot: fine.clone(),
-            },
-        );
+        let fine = proposal(&k, 5, b"theirs");
+        assert!(fine.ciphertext.len() > 8 * 3, "several chunks");
         assert_eq!(
-            out,
+            check(&mut s, &fine),
             vec![Incoming::CheckSnapshot {
                 msg_id: fine.msg_id,
                 covers_upto: 5,
@@ -2235,32 +2394,221 @@ mod tests {
         assert_eq!(verdicts(&mut s), vec![], "the caller answers");
         let _ = s.verdict(fine.msg_id, Verdict::Matches);
         // Past what we applied: we cannot tell, and say so ourselves.
-        let ahead = proposal(6);
-        assert!(receive(
-            &mut s,
-            ServerMsg::CheckSnapshot {
-                snapshot: ahead.clone()
-            }
-        )
-        .is_empty());
+        let ahead = proposal(&k, 6, b"theirs");
+        assert!(check(&mut s, &ahead).is_empty());
         assert_eq!(verdicts(&mut s), vec![(ahead.msg_id, Verdict::CannotTell)]);
         // Altered on the relay's side: reported, and refused.
-        let mut altered = proposal(5);
+        let mut altered = proposal(&k, 5, b"theirs");
         altered.ciphertext[30] ^= 1;
-        let out = receive(
-            &mut s,
-            ServerMsg::CheckSnapshot {
-                snapshot: altered.clone(),
-            },
-        );
         assert_eq!(
-            out,
+            check(&mut s, &altered),
             vec![Incoming::Invalid {
                 seq: None,
                 error: OpenError::BadSignature
             }]
         );
         assert_eq!(verdicts(&mut s), vec![(altered.msg_id, Verdict::Differs)]);
+        // An empty one is whole at once, and opens to nothing.
+        let mut empty = proposal(&k, 5, b"theirs");
+        empty.ciphertext.clear();
+        let out = receive(&mut s, ServerMsg::CheckSnapshot { head: empty.head() });
+        assert!(matches!(out[..], [Incoming::Invalid { seq: None, .. }]));
+        assert_eq!(verdicts(&mut s), vec![(empty.msg_id, Verdict::Differs)]);
+    }
+
+    #[test]
+    fn a_snapshot_to_check_is_assembled_while_live_frames_come_between_its_chunks() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        let mine = s.local(b"mine".to_vec()).expect("editor");
+        s.outgoing().expect("seal");
+        // It covers 6, which comes in the middle of the chunks.
+        let proposal = proposal(&k, 6, b"the whole text");
+        let mut frames = check_frames(&proposal, 20).into_iter();
+        let head = frames.next().expect("a head");
+        let first = frames.next().expect("a chunk");
+        let rest: Vec<ServerMsg> = frames.collect();
+        assert!(rest.len() >= 2);
+        assert_eq!(receive(&mut s, head), vec![]);
+        assert_eq!(receive(&mut s, first), vec![]);
+        let out = receive(&mut s, ServerMsg::Update(stored(&k, 6, b"six")));
+        assert_eq!(
+            out,
+            vec![Incoming::Update {
+                seq: 6,
+                update: b"six".to_vec()
+            }]
+        );
+        // A welcome's chunk is not taken for a check's, and leaves it be.
+        assert!(malformed(
+            s.receive(&ServerMsg::SnapshotChunk(vec![0; 4]).encode())
+        ));
+        let out = receive(
+            &mut s,
+            ServerMsg::Ack {
+                msg_id: mine,
+                seq: 7,
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Acked {
+                msg_id: mine,
+                seq: 7
+            }]
+        );
+        let last = rest.len() - 1;
+        for (i, frame) in rest.into_iter().enumerate() {
+            let out = receive(&mut s, frame);
+            if i == last {
+                assert_eq!(
+                    out,
+                    vec![Incoming::CheckSnapshot {
+                        msg_id: proposal.msg_id,
+                        covers_upto: 6,
+                        state: b"the whole text".to_vec()
+                    }],
+                    "judged with update 6 applied"
+                );
+            } else {
+                assert_eq!(out, vec![]);
+            }
+        }
+        assert!(s.check.is_none());
+        assert_eq!(s.applied(), 7);
+    }
+
+    #[test]
+    fn a_snapshot_to_check_longer_than_a_client_holds_is_refused() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        let mut head = proposal(&k, 5, b"x").head();
+        head.len = MAX_SNAPSHOT_BYTES + 1;
+        assert!(malformed(s.receive(
+            &ServerMsg::CheckSnapshot { head: head.clone() }.encode()
+        )));
+        assert!(s.check.is_none(), "nothing kept for it");
+        assert!(malformed(
+            s.receive(&ServerMsg::CheckChunk(vec![0; 8]).encode())
+        ));
+        // At the limit, it is taken (and its bytes are not reserved up
+        // front).
+        head.len = MAX_SNAPSHOT_BYTES;
+        assert_eq!(receive(&mut s, ServerMsg::CheckSnapshot { head }), vec![]);
+        assert!(s
+            .check
+            .as_ref()
+            .is_some_and(|c| c.ciphertext.capacity() <= 1 << 20));
+        assert_eq!(verdicts(&mut s), vec![]);
+    }
+
+    #[test]
+    fn bytes_past_a_checks_announced_length_are_refused_and_drop_the_check() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        // A chunk nobody announced.
+        assert!(malformed(
+            s.receive(&ServerMsg::CheckChunk(vec![0; 3]).encode())
+        ));
+        let first = proposal(&k, 5, b"theirs");
+        let len = first.ciphertext.len();
+        receive(&mut s, ServerMsg::CheckSnapshot { head: first.head() });
+        receive(
+            &mut s,
+            ServerMsg::CheckChunk(first.ciphertext[..len - 2].to_vec()),
+        );
+        // The last two bytes and one more, in one chunk.
+        let mut over = first.ciphertext[len - 2..].to_vec();
+        over.push(0);
+        assert!(malformed(s.receive(&ServerMsg::CheckChunk(over).encode())));
+        assert!(s.check.is_none());
+        // Dropped: the right last bytes now come with no check announced.
+        assert!(malformed(s.receive(
+            &ServerMsg::CheckChunk(first.ciphertext[len - 2..].to_vec()).encode()
+        )));
+        assert_eq!(verdicts(&mut s), vec![], "no verdict for a broken check");
+        // The next check is judged as usual.
+        let next = proposal(&k, 5, b"next");
+        assert!(matches!(
+            check(&mut s, &next)[..],
+            [Incoming::CheckSnapshot { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_second_check_while_one_is_arriving_is_refused_and_drops_both() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 5, Vec::new());
+        live(&mut s);
+        let first = proposal(&k, 5, b"first");
+        let second = proposal(&k, 5, b"second");
+        receive(&mut s, ServerMsg::CheckSnapshot { head: first.head() });
+        receive(
+            &mut s,
+            ServerMsg::CheckChunk(first.ciphertext[..10].to_vec()),
+        );
+        assert!(malformed(
+            s.receive(
+                &ServerMsg::CheckSnapshot {
+                    head: second.head()
+                }
+                .encode()
+            )
+        ));
+        assert!(s.check.is_none());
+        // Neither the first's nor the second's bytes make a check now.
+        for bytes in [&first.ciphertext[10..], &second.ciphertext[..]] {
+            assert!(malformed(
+                s.receive(&ServerMsg::CheckChunk(bytes.to_vec()).encode())
+            ));
+        }
+        assert_eq!(verdicts(&mut s), vec![]);
+        assert!(matches!(
+            check(&mut s, &second)[..],
+            [Incoming::CheckSnapshot { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_check_half_received_when_the_connection_drops_leaves_nothing_behind() {
+        let k = keys();
+        let proposal = proposal(&k, 5, b"theirs");
+        let half = proposal.ciphertext.len() / 2;
+        for closed in [
+            Session::disconnected as fn(&mut Session),
+            |s: &mut Session| {
+                s.hello();
+            },
+        ] {
+            let mut s = Session::new(k.clone(), 5, Vec::new());
+            live(&mut s);
+            receive(
+                &mut s,
+                ServerMsg::CheckSnapshot {
+                    head: proposal.head(),
+                },
+            );
+            receive(
+                &mut s,
+                ServerMsg::CheckChunk(proposal.ciphertext[..half].to_vec()),
+            );
+            closed(&mut s);
+            assert!(s.check.is_none());
+            live(&mut s);
+            // The rest, on the new connection, is a chunk of nothing.
+            assert!(malformed(s.receive(
+                &ServerMsg::CheckChunk(proposal.ciphertext[half..].to_vec()).encode()
+            )));
+            assert_eq!(verdicts(&mut s), vec![]);
+            // Asked again from the start, it is judged.
+            assert!(matches!(
+                check(&mut s, &proposal)[..],
+                [Incoming::CheckSnapshot { .. }]
+            ));
+        }
     }
 
     #[test]

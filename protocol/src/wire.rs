@@ -20,7 +20,9 @@
 //! it), the snapshot's ciphertext in `SnapshotChunk` frames, stored updates
 //! in `Updates` chunks, `CaughtUp`, then live traffic: `Update`, `Ack`,
 //! `Awareness`, `PeerLeft`, `CompactHint`, `SnapshotStored`,
-//! `CheckSnapshot`, `Error`. The relay sends nothing about a room (no
+//! `CheckSnapshot` (followed by its ciphertext in `CheckChunk` frames,
+//! between which other live frames may come), `Error`. The relay sends
+//! nothing about a room (no
 //! `Welcome`, no update, no presence) before the `Hello`'s read capability
 //! matched the room's.
 //!
@@ -84,6 +86,26 @@
 //!   [`MAX_SNAPSHOT_BYTES`] and chunks past the announced length. Uploads
 //!   are unchanged (one `Snapshot` frame: its signature covers the whole
 //!   ciphertext).
+//! - **Snapshots to check are sent in chunks too.** (A change within
+//!   version 2, made before it shipped: the first drafts of version 2 sent
+//!   `CheckSnapshot { snapshot: StoredSnapshot }`, the whole ciphertext in
+//!   one frame, which the relay sent only when it fitted in half of the
+//!   checker's queue, so a snapshot over about 2 MiB was never confirmed.)
+//!   `CheckSnapshot` (variant 11) now carries `head`, a [`SnapshotHead`]
+//!   (the same fields as `Welcome`'s: `covers_upto`, `msg_id`, `len`,
+//!   `signature`), and the ciphertext follows in `CheckChunk` frames (new,
+//!   variant 12: a byte string, like `SnapshotChunk`) until `len` bytes
+//!   have come. Unlike a catch-up's chunks, a check's may be interleaved
+//!   with any other frame of the live connection (updates, acks, presence:
+//!   the relay feeds them to the checker's queue only while it is half
+//!   free, so live traffic never waits behind a big snapshot), except
+//!   another `CheckSnapshot`: the relay sends one check at a time per
+//!   connection, to its end. A client refuses, as malformed, a head longer
+//!   than [`MAX_SNAPSHOT_BYTES`], a `CheckChunk` with no check announced or
+//!   past its length, and a `CheckSnapshot` while another is still
+//!   arriving; each of these drops the check being assembled, if any, as
+//!   does the connection closing, and an unfinished check gets no
+//!   verdict.
 //! - **New error codes** (numbered after the others): `QuotaExceeded` (the
 //!   room, or the relay's storage, is full: nothing more is stored until
 //!   space is made; the room can still be read) and `TooManyCreations`
@@ -128,7 +150,7 @@ pub enum Verdict {
 }
 
 /// About how many ciphertext bytes the relay puts in one `SnapshotChunk`
-/// (its default; a client accepts any size).
+/// or `CheckChunk` (its default; a client accepts any size).
 pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
 
 /// The largest snapshot a client assembles: above the relay's largest
@@ -223,7 +245,8 @@ impl StoredSnapshot {
 }
 
 /// A snapshot without its ciphertext, which follows in `SnapshotChunk`
-/// frames: `len` bytes in all.
+/// frames (after `Welcome`) or `CheckChunk` frames (after
+/// `CheckSnapshot`): `len` bytes in all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotHead {
     pub covers_upto: u64,
@@ -280,8 +303,13 @@ pub enum ServerMsg {
     /// The next piece of the snapshot announced by `Welcome`.
     SnapshotChunk(#[serde(with = "serde_bytes")] Vec<u8>),
     /// A co-author proposed this snapshot: compare it with what this
-    /// client applied and answer [`ClientMsg::SnapshotVerdict`].
-    CheckSnapshot { snapshot: StoredSnapshot },
+    /// client applied and answer [`ClientMsg::SnapshotVerdict`]. Its
+    /// ciphertext follows in `CheckChunk` frames, `head.len` bytes in all,
+    /// which other frames may come between (live traffic goes on while a
+    /// big snapshot is sent), but not another `CheckSnapshot`.
+    CheckSnapshot { head: SnapshotHead },
+    /// The next piece of the snapshot announced by `CheckSnapshot`.
+    CheckChunk(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 /// Why the relay refused something. Encoded as a `u16` varint so that an
@@ -621,13 +649,15 @@ mod tests {
                 msg_id: None,
             },
             ServerMsg::CheckSnapshot {
-                snapshot: StoredSnapshot {
+                head: StoredSnapshot {
                     covers_upto: 8,
                     msg_id: [1; 16],
                     ciphertext: vec![2; 5],
                     signature: [3; 64],
-                },
+                }
+                .head(),
             },
+            ServerMsg::CheckChunk(vec![2; 5]),
         ];
         (client, server)
     }
@@ -730,6 +760,26 @@ mod tests {
         assert_eq!(
             ServerMsg::SnapshotChunk(vec![7, 8]).encode(),
             vec![2, 10, 2, 7, 8]
+        );
+        // A check's head: variant 11, covers_upto 300 (ac 02), the id, the
+        // length 5, then length 64 and the signature; its chunks are
+        // variant 12.
+        let check = ServerMsg::CheckSnapshot {
+            head: SnapshotHead {
+                covers_upto: 300,
+                msg_id: [0x66; 16],
+                len: 5,
+                signature: [0x77; 64],
+            },
+        };
+        let mut expected = vec![2, 11, 0xac, 0x02];
+        expected.extend([0x66; 16]);
+        expected.extend([5, 64]);
+        expected.extend([0x77; 64]);
+        assert_eq!(check.encode(), expected);
+        assert_eq!(
+            ServerMsg::CheckChunk(vec![7, 8]).encode(),
+            vec![2, 12, 2, 7, 8]
         );
     }
 

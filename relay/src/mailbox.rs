@@ -29,7 +29,8 @@ pub(crate) struct Joiner {
 
 /// Commands a room's task accepts. Only `Join` comes from outside a room's
 /// membership; the rest come from connections that joined (or, for
-/// `CaughtUp`, from the catch-up the room started for one).
+/// `CaughtUp` and `CheckSent`, from the catch-up or the check the room
+/// started for one).
 #[derive(Debug)]
 pub(crate) enum RoomCmd {
     Join {
@@ -71,6 +72,11 @@ pub(crate) enum RoomCmd {
     },
     /// The peer's history is in its queue: release what was held back.
     CaughtUp {
+        peer: PeerId,
+    },
+    /// The snapshot to check is all in the peer's queue, or will never be
+    /// (the peer went away): another check may be sent.
+    CheckSent {
         peer: PeerId,
     },
 }

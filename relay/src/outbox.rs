@@ -6,7 +6,9 @@
 //! back, not memory of its own; the bound is what keeps a peer that does
 //! not read from holding a room's whole traffic. A full queue makes the
 //! room disconnect the peer as lagging ([`Outbox::try_send`]); a catch-up
-//! waits for room instead ([`Outbox::send`]), at most `catch_up_stall`.
+//! waits for room instead ([`Outbox::send`]), at most `catch_up_stall`, and
+//! the chunks of a snapshot to check wait until the queue is half free
+//! ([`Outbox::send_beside`]), since live frames go to the same queue.
 //!
 //! One frame larger than the byte bound still goes when the queue is
 //! empty, alone, so a limit set below the largest frame cannot wedge a
@@ -102,11 +104,27 @@ impl Outbox {
         }
     }
 
-    /// Whether a frame of `len` bytes fits well: the queue at least half
-    /// free, and the frame at most half of its bytes (a snapshot to check
-    /// must not make a live peer lag).
-    pub fn fits_well(&self, len: usize) -> bool {
-        self.half_free() && len <= self.shared.max_bytes / 2
+    /// Queue `frame` once the queue is at least half free, waiting for
+    /// it; fails only when the writer is gone. For the chunks of a
+    /// snapshot to check, sent beside the live traffic: kept to half the
+    /// queue (and frames of at most a quarter of its bytes), they never
+    /// make a live frame find it full.
+    pub async fn send_beside(&self, frame: Bytes) -> Result<(), Refused> {
+        loop {
+            let taken = self.shared.taken.notified();
+            tokio::pin!(taken);
+            taken.as_mut().enable();
+            if self.half_free() {
+                match self.try_send(frame.clone()) {
+                    Err(Refused::Full) => {}
+                    done => return done,
+                }
+            }
+            tokio::select! {
+                () = &mut taken => {}
+                () = self.tx.closed() => return Err(Refused::Closed),
+            }
+        }
     }
 
     /// Whether at least half of the queue is free, in frames and in bytes:
@@ -197,6 +215,24 @@ mod tests {
             tx.try_send(frame(1)).expect("queued");
         }
         assert!(!tx.half_free(), "over half the frames");
+    }
+
+    #[tokio::test]
+    async fn send_beside_waits_until_half_the_queue_is_free() {
+        let (tx, mut rx) = outbox(10, 1000);
+        tx.try_send(frame(300)).expect("queued");
+        tx.try_send(frame(300)).expect("queued");
+        let waiting = tokio::spawn({
+            let tx = tx.clone();
+            async move { tx.send_beside(frame(100)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiting.is_finished(), "600 of 1000 bytes are queued");
+        assert_eq!(rx.recv().await.map(|f| f.len()), Some(300));
+        assert_eq!(waiting.await.expect("joined"), Ok(()));
+        assert_eq!(tx.queued_bytes(), 400);
+        drop(rx);
+        assert_eq!(tx.send_beside(frame(1)).await, Err(Refused::Closed));
     }
 
     #[tokio::test]

@@ -217,6 +217,7 @@ impl Room {
                 signature,
             } => self.state.awareness(peer, counter, ciphertext, signature),
             RoomCmd::CaughtUp { peer } => self.state.caught_up(peer),
+            RoomCmd::CheckSent { peer } => self.state.check_sent(peer),
         };
         self.carry_out(effects).await;
     }
@@ -294,20 +295,16 @@ impl Room {
                         todo.extend(more);
                     }
                 }
-                Effect::Ask { to, msg_id, frame } => {
-                    let fits = self
-                        .peers
-                        .get(&to)
-                        .is_some_and(|p| p.tx.fits_well(frame.len()));
-                    if fits {
-                        if let Some(more) = self.deliver(to, frame) {
-                            todo.extend(more);
-                        }
-                    } else {
-                        todo.extend(
-                            self.state
-                                .verdict(to, msg_id, protocol::Verdict::CannotTell),
-                        );
+                Effect::Ask {
+                    to,
+                    head,
+                    ciphertext,
+                } => {
+                    if !self.spawn_check(to, head, ciphertext) {
+                        // Nobody to send it to: the peer is gone, and the
+                        // proposal goes to another.
+                        todo.extend(self.state.check_sent(to));
+                        todo.extend(self.state.leave(to));
                     }
                 }
                 Effect::Presence { to, frame } => match self.peers.get(&to) {
@@ -393,6 +390,79 @@ impl Room {
                 let _ = room_tx.send(RoomCmd::CaughtUp { peer }).await;
             }
         });
+    }
+
+    /// Send a snapshot to check to `peer` on a task of its own; false if
+    /// there is nobody to send it to (its handle is gone, or the room is
+    /// retiring).
+    fn spawn_check(&self, peer: PeerId, head: Bytes, ciphertext: Bytes) -> bool {
+        let (Some(handle), Some(room_tx)) = (self.peers.get(&peer).cloned(), self.me.upgrade())
+        else {
+            return false;
+        };
+        let limits = &self.relay.config.limits;
+        let check = CheckTask {
+            peer: handle,
+            head,
+            ciphertext,
+            // A quarter of the queue at most: queued while it is half free,
+            // a chunk still leaves a quarter for live frames.
+            chunk_bytes: limits
+                .catch_up_chunk_bytes
+                .min(limits.outbound_queue_bytes / 4)
+                .max(1),
+            stall: limits.catch_up_stall,
+            metrics: self.relay.metrics.clone(),
+        };
+        self.relay.tasks.spawn(async move {
+            check.run().await;
+            let _ = room_tx.send(RoomCmd::CheckSent { peer }).await;
+        });
+        true
+    }
+}
+
+/// One snapshot to check, sent to one peer on its own task: the head, then
+/// the ciphertext in chunks, beside the live frames the room queues to the
+/// same peer meanwhile.
+struct CheckTask {
+    peer: PeerHandle,
+    head: Bytes,
+    /// The proposal's own bytes, shared: each chunk is copied into its
+    /// frame as it goes, never the whole.
+    ciphertext: Bytes,
+    chunk_bytes: usize,
+    stall: std::time::Duration,
+    metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl CheckTask {
+    /// Queue the head and every chunk; whether all of it went.
+    async fn run(&self) -> bool {
+        if !self.send(self.head.clone()).await {
+            return false;
+        }
+        for chunk in self.ciphertext.chunks(self.chunk_bytes) {
+            let frame = Bytes::from(ServerMsg::CheckChunk(chunk.to_vec()).encode());
+            if !self.send(frame).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Wait until the peer's queue is half free, but not for ever: a
+    /// client that stops reading is disconnected as lagging.
+    async fn send(&self, frame: Bytes) -> bool {
+        tokio::select! {
+            sent = self.peer.tx.send_beside(frame) => sent.is_ok(),
+            () = self.peer.closer.cancelled() => false,
+            () = tokio::time::sleep(self.stall) => {
+                self.metrics.disconnected(Disconnect::Lagging);
+                self.peer.closer.close(close::LAGGING);
+                false
+            }
+        }
     }
 }
 
@@ -784,8 +854,12 @@ mod tests {
         assert_eq!(
             next(&mut carol_rx).await,
             ServerMsg::CheckSnapshot {
-                snapshot: snapshot.clone()
+                head: snapshot.head()
             }
+        );
+        assert_eq!(
+            next(&mut carol_rx).await,
+            ServerMsg::CheckChunk(snapshot.ciphertext.clone())
         );
         send(
             &room,
@@ -817,6 +891,89 @@ mod tests {
             next(&mut bob_rx).await,
             ServerMsg::SnapshotChunk(snapshot.ciphertext.clone())
         );
+        testing::stop(&relay).await;
+    }
+
+    #[tokio::test]
+    async fn a_big_snapshot_to_check_goes_in_chunks_beside_live_updates_and_the_checker_never_lags()
+    {
+        // A 64 KiB queue: chunks of 16 KiB, queued while it is half free.
+        let (_dir, relay) = relay(|c| c.limits.outbound_queue_bytes = 64 << 10);
+        let keys = editor(11);
+        let (alice, mut alice_rx, room) = join(&relay, &keys, 256, None).await;
+        caught_up(&mut alice_rx).await;
+        for n in 1..=2 {
+            send(&room, update(alice.id, n)).await;
+            acked(&mut alice_rx, n).await;
+        }
+        let (carol, mut carol_rx, _carol_room) = join(&relay, &keys, 256, Some(2)).await;
+        caught_up(&mut carol_rx).await;
+        // One MiB, sixteen times the checker's queue.
+        let snapshot = StoredSnapshot {
+            covers_upto: 2,
+            msg_id: id(60),
+            ciphertext: (0..1u32 << 20).map(|i| (i % 251) as u8).collect(),
+            signature: [7; 64],
+        };
+        send(
+            &room,
+            RoomCmd::Snapshot {
+                peer: alice.id,
+                snapshot: snapshot.clone(),
+            },
+        )
+        .await;
+        assert_eq!(
+            next(&mut carol_rx).await,
+            ServerMsg::CheckSnapshot {
+                head: snapshot.head()
+            }
+        );
+        let mut assembled = Vec::new();
+        let mut updates_between = 0;
+        let mut n = 3;
+        while assembled.len() < snapshot.ciphertext.len() {
+            assert!(
+                carol.tx.queued_bytes() <= (48 << 10) + 200,
+                "the check keeps to half the queue and a chunk"
+            );
+            match next(&mut carol_rx).await {
+                ServerMsg::CheckChunk(bytes) => {
+                    assert!(bytes.len() <= 16 << 10);
+                    assembled.extend(bytes);
+                    // Alice types while the check is on its way.
+                    if n < 6 {
+                        send(&room, update(alice.id, n)).await;
+                        n += 1;
+                    }
+                }
+                ServerMsg::Update(u) => {
+                    assert!(assembled.len() < snapshot.ciphertext.len());
+                    updates_between += 1;
+                    assert_eq!(u.seq, 2 + updates_between);
+                }
+                other => panic!("{other:?} during a check"),
+            }
+        }
+        assert_eq!(assembled, snapshot.ciphertext);
+        assert_eq!(updates_between, 3, "live updates came between the chunks");
+        assert_eq!(carol.closer.reason(), None, "the checker never lagged");
+        send(
+            &room,
+            RoomCmd::Verdict {
+                peer: carol.id,
+                msg_id: snapshot.msg_id,
+                verdict: protocol::Verdict::Matches,
+            },
+        )
+        .await;
+        let stored = loop {
+            match next(&mut alice_rx).await {
+                ServerMsg::Ack { .. } => {}
+                other => break other,
+            }
+        };
+        assert_eq!(stored, ServerMsg::SnapshotStored { covers_upto: 2 });
         testing::stop(&relay).await;
     }
 

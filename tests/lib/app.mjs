@@ -146,3 +146,21 @@ export function badLinkPage(page) {
 export const EDIT_FRAGMENT = /#e=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{4}$/;
 /** A view link's fragment: `v=` then the view secret, the write key and a check. */
 export const VIEW_FRAGMENT = /#v=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{4}$/;
+/** A local handle's fragment (app/src/store.rs): `d=` then 12 random bytes in hex. */
+export const LOCAL_FRAGMENT = /#d=[0-9a-f]{24}$/;
+/**
+ * What the address shows once a document opened: its link, until this
+ * browser kept the keys and put the local handle in its place.
+ */
+export const OPENED_FRAGMENT = new RegExp(`(${EDIT_FRAGMENT.source})|(${VIEW_FRAGMENT.source})|(${LOCAL_FRAGMENT.source})`);
+
+/**
+ * The edit link of the document `page` shows (from the share panel: the
+ * address bar holds only a local handle once the keys are kept).
+ */
+export async function editLinkOf(page) {
+  await page.waitForURL(OPENED_FRAGMENT);
+  const field = documentPage(page).editLink;
+  await field.waitFor();
+  return field.inputValue();
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { documentPage, EDIT_FRAGMENT, home } from './app.mjs';
+import { documentPage, editLinkOf, home } from './app.mjs';
 import { expectAttribute, newPage, RESULTS_DIR, TIMEOUT_MS } from './browser.mjs';
 
 /** How long a reconnection after a relay restart may take (backoff included). */
@@ -60,9 +60,9 @@ export async function withPeople(t, suite, people, body) {
 export async function createText(page) {
   await page.goto('/');
   await home(page).newText.click();
-  await page.waitForURL(EDIT_FRAGMENT);
+  const link = await editLinkOf(page);
   await expectAttribute(documentPage(page).status, 'data-state', 'online');
-  return page.url();
+  return link;
 }
 
 /** Open `link` and wait until the page is online. */

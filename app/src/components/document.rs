@@ -9,6 +9,7 @@ use protocol::Link;
 
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
+use crate::components::forget::ForgetDocument;
 use crate::components::name_field::NameField;
 use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
@@ -90,6 +91,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <code>{room}</code>
                 </p>
             </details>
+            <ForgetDocument />
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::app::use_forgotten;
 use crate::components::new_text::NewText;
 use crate::components::open_link::OpenLink;
 use crate::components::recent::RecentList;
@@ -12,10 +13,27 @@ use crate::strings::APP_NAME;
 pub fn Home() -> impl IntoView {
     let locale = use_locale();
     Effect::new(move |_| crate::platform::page::set_title(APP_NAME));
+    // Said once, on the start page the forgetting led to.
+    let forgotten = use_forgotten().0.try_update(Option::take).flatten();
+    let forgotten = forgotten.map(|title| {
+        let title = if title.trim().is_empty() {
+            locale.strings().title_placeholder.to_owned()
+        } else {
+            title
+        };
+        view! {
+            <p id="forgotten" class="notice" role="status">
+                <strong>{title}</strong>
+                " "
+                {move || locale.strings().forgotten}
+            </p>
+        }
+    });
     view! {
         <section class="home">
             <h1>{APP_NAME}</h1>
             <p class="tagline">{move || locale.strings().tagline}</p>
+            {forgotten}
             <NewText />
             <OpenLink />
             <RecentList />

@@ -1,24 +1,36 @@
 //! The start page's list of documents opened in this browser, read from
-//! IndexedDB ([`crate::store`]): title, edit or read-only, a link back.
+//! IndexedDB ([`crate::store`]): title, edit or read-only, a link back (by
+//! the document's local handle, so that opening it puts no key in the
+//! address bar; by its link for a document kept before handles were).
 
 use leptos::prelude::*;
 
 use crate::locale::use_locale;
+use crate::route::local_fragment;
 use crate::store::{self, Recent};
 
 #[component]
 pub fn RecentList() -> impl IntoView {
     let locale = use_locale();
-    let list = RwSignal::new(Vec::<Recent>::new());
+    let list = RwSignal::new(Vec::<(Recent, String)>::new());
     leptos::task::spawn_local(async move {
-        if let Ok(recent) = store::load_recent().await {
-            list.try_set(recent);
+        let Ok(recent) = store::load_recent().await else {
+            return;
+        };
+        let mut shown = Vec::with_capacity(recent.len());
+        for entry in recent {
+            let fragment = match store::handle_of(&entry.room).await {
+                Ok(Some(handle)) => local_fragment(&handle),
+                _ => entry.fragment.clone(),
+            };
+            shown.push((entry, fragment));
         }
+        list.try_set(shown);
     });
     let items = move || {
         list.get()
             .into_iter()
-            .map(|recent| {
+            .map(|(recent, fragment)| {
                 let strings = locale.strings();
                 let title = if recent.title.trim().is_empty() {
                     strings.title_placeholder.to_owned()
@@ -32,7 +44,7 @@ pub fn RecentList() -> impl IntoView {
                 };
                 view! {
                     <li data-room=recent.room.clone()>
-                        <a href=format!("#{}", recent.fragment)>{title}</a>
+                        <a href=format!("#{fragment}")>{title}</a>
                         " "
                         <small>{kind}</small>
                     </li>

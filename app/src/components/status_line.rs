@@ -42,10 +42,13 @@ pub fn StatusLine() -> impl IntoView {
         }
     };
     let problem = move || {
-        status
-            .problem
-            .get()
-            .and_then(|problem| locale.strings().problem(problem))
+        let problem = status.problem.get()?;
+        let strings = locale.strings();
+        let names = status.diverged_with.get();
+        if problem == Problem::Diverged && !names.is_empty() {
+            return Some(strings.diverged_with(&names));
+        }
+        strings.problem(problem).map(str::to_owned)
     };
     let token = use_token();
     let input: NodeRef<Input> = NodeRef::new();
@@ -69,18 +72,18 @@ pub fn StatusLine() -> impl IntoView {
             view! {
                 <form id="token-form" class="token-form" on:submit=give>
                     <label for="creation-token">{move || locale.strings().token_label}</label>
-                    " "
-                    <input
-                        id="creation-token"
-                        type="password"
-                        node_ref=input
-                        maxlength=protocol::wire::MAX_TOKEN_BYTES.to_string()
-                        autocomplete="off"
-                    />
-                    " "
-                    <button type="submit">{move || locale.strings().token_save}</button>
-                    " "
-                    <small>{move || locale.strings().token_hint}</small>
+                    <div class="row">
+                        <input
+                            id="creation-token"
+                            type="password"
+                            node_ref=input
+                            maxlength=protocol::wire::MAX_TOKEN_BYTES.to_string()
+                            autocomplete="off"
+                            aria-describedby="creation-token-hint"
+                        />
+                        <button type="submit">{move || locale.strings().token_save}</button>
+                    </div>
+                    <small id="creation-token-hint">{move || locale.strings().token_hint}</small>
                 </form>
             }
         })

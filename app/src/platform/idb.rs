@@ -70,17 +70,13 @@ pub async fn get(key: &str) -> Result<Option<JsValue>, JsValue> {
     Ok((!value.is_undefined()).then_some(value))
 }
 
-/// Store `bytes` under `key`.
+/// Store `value` under `key`.
 pub async fn put(key: &str, value: Value<'_>) -> Result<(), JsValue> {
     let db = database().await?;
     let store = db
         .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?
         .object_store(STORE)?;
-    let value = match value {
-        Value::Bytes(bytes) => Uint8Array::from(bytes).into(),
-        Value::Text(text) => JsValue::from_str(text),
-    };
-    done(&store.put_with_key(&value, &JsValue::from_str(key))?).await?;
+    done(&store.put_with_key(&js_value(&value), &JsValue::from_str(key))?).await?;
     Ok(())
 }
 
@@ -92,13 +88,9 @@ pub fn put_now(key: &str, value: Value<'_>) -> Result<bool, JsValue> {
         return Ok(false);
     };
     let transaction = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?;
-    let value = match value {
-        Value::Bytes(bytes) => Uint8Array::from(bytes).into(),
-        Value::Text(text) => JsValue::from_str(text),
-    };
     transaction
         .object_store(STORE)?
-        .put_with_key(&value, &JsValue::from_str(key))?;
+        .put_with_key(&js_value(&value), &JsValue::from_str(key))?;
     // Commit now rather than when the task ends: the page may be gone.
     // (web-sys marks `commit` deprecated from an old WebIDL; every
     // current browser has it, and where it is missing the error is
@@ -106,6 +98,44 @@ pub fn put_now(key: &str, value: Value<'_>) -> Result<bool, JsValue> {
     #[allow(deprecated)]
     let _ = transaction.commit();
     Ok(true)
+}
+
+/// One write of a [`write_all`].
+pub enum Write<'a> {
+    Put(&'a str, Value<'a>),
+    Delete(&'a str),
+}
+
+/// Make every write of `writes` in one transaction: all of them happen,
+/// or (IndexedDB refused) none.
+pub async fn write_all(writes: &[Write<'_>]) -> Result<(), JsValue> {
+    let db = database().await?;
+    let transaction = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?;
+    let store = transaction.object_store(STORE)?;
+    for write in writes {
+        match write {
+            Write::Put(key, value) => {
+                store.put_with_key(&js_value(value), &JsValue::from_str(key))?;
+            }
+            Write::Delete(key) => {
+                store.delete(&JsValue::from_str(key))?;
+            }
+        }
+    }
+    let promise = Promise::new(&mut |resolve, reject| {
+        transaction.set_oncomplete(Some(&resolve));
+        transaction.set_onerror(Some(&reject));
+        transaction.set_onabort(Some(&reject));
+    });
+    JsFuture::from(promise).await?;
+    Ok(())
+}
+
+fn js_value(value: &Value<'_>) -> JsValue {
+    match value {
+        Value::Bytes(bytes) => Uint8Array::from(*bytes).into(),
+        Value::Text(text) => JsValue::from_str(text),
+    }
 }
 
 /// What [`put`] stores.
@@ -117,4 +147,9 @@ pub enum Value<'a> {
 /// The bytes of a stored value, if it holds bytes.
 pub fn bytes(value: &JsValue) -> Option<Vec<u8>> {
     value.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+/// The text of a stored value, if it holds text.
+pub fn text(value: &JsValue) -> Option<String> {
+    value.as_string()
 }

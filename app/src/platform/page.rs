@@ -1,10 +1,11 @@
-//! The page itself: the address bar's fragment and base, the person's
-//! languages, the window's title and `<html lang>`, whether the browser
-//! says it is online, and the service worker. Every function tolerates a
+//! The page itself: the address bar's fragment (read, set, replaced) and
+//! base, the person's languages, the window's title and `<html lang>`,
+//! whether the browser says it is online, and the service worker. Every function tolerates a
 //! missing API and reports failure as a default or a no-op: none of these
 //! is worth breaking the page for.
 
 use leptos::prelude::{document, window};
+use leptos::wasm_bindgen::JsValue;
 
 /// The fragment of the current address, without its `#`.
 pub fn hash() -> String {
@@ -16,6 +17,20 @@ pub fn hash() -> String {
 pub fn set_hash(fragment: &str) {
     if window().location().set_hash(fragment).is_err() {
         leptos::logging::warn!("could not change the address fragment");
+    }
+}
+
+/// Replace the fragment of the current address with `#fragment`, in
+/// place: no new history entry, no `hashchange`. What the page shows
+/// stays; the entry the browser keeps (history, a synced history, the
+/// back button) now holds `fragment` instead of what was there.
+pub fn replace_hash(fragment: &str) {
+    let url = format!("{}#{fragment}", page_base());
+    let replaced = window()
+        .history()
+        .and_then(|history| history.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
+    if replaced.is_err() {
+        leptos::logging::warn!("could not replace the address fragment");
     }
 }
 

@@ -217,6 +217,12 @@ impl Core {
         let diverged = self.integrity.divergence.newly_diverged(now);
         if !diverged.is_empty() {
             leptos::logging::warn!("this copy and those of peers {diverged:?} diverge");
+            let names = self
+                .roster_peers()
+                .filter(|p| diverged.contains(&p.id))
+                .map(|p| p.state.name.clone())
+                .collect();
+            self.out.diverged_with = Some(names);
             self.out.problem = Some(Some(Problem::Diverged));
         }
     }

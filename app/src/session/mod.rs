@@ -92,6 +92,28 @@ impl TokenHandle {
     }
 }
 
+/// A way to erase the document from this browser (the document page's
+/// "Forget" button). Provided by the document page's session; read with
+/// [`use_forget`].
+#[derive(Clone, Copy)]
+pub struct ForgetHandle {
+    session: DocSession,
+}
+
+impl ForgetHandle {
+    /// Erase the document's keys and copy from this browser; its title,
+    /// or `Err` when the browser refused (then nothing was erased). The
+    /// caller leaves the page after success.
+    pub async fn forget(self) -> Result<String, ()> {
+        self.session.forget().await
+    }
+}
+
+/// The [`ForgetHandle`] the document page provides.
+pub fn use_forget() -> ForgetHandle {
+    use_context().expect("the document page provides its ForgetHandle")
+}
+
 /// The [`TokenHandle`] the document page provides.
 pub fn use_token() -> TokenHandle {
     use_context().expect("the document page provides its TokenHandle")
@@ -203,6 +225,7 @@ impl DocSession {
         provide_context(RoomPresence::new(me));
         provide_context(TabHandle::new(me));
         provide_context(TokenHandle::new(me));
+        provide_context(ForgetHandle { session: me });
 
         let ticking = vec![me.start_presence(), me.start_watchdog()];
         core.borrow_mut().ticking = ticking;

@@ -4,7 +4,8 @@
 //! the inbox: each save encodes the whole document), and at once,
 //! synchronously, when the page is hidden or left, since an `await` might
 //! never come back then. The recent list on the start page is kept here
-//! too.
+//! too, and the local handle that replaces the link in the address bar
+//! once the keys are kept; and the document is forgotten from here.
 
 use std::time::Duration;
 
@@ -14,7 +15,8 @@ use leptos::task::spawn_local;
 use protocol::session::Session;
 
 use super::{now_ms, Core, DocSession};
-use crate::platform::millis;
+use crate::platform::{millis, page};
+use crate::route::{local_fragment, Route};
 use crate::status::Problem;
 use crate::store::{self, Recent, Saved};
 
@@ -86,9 +88,59 @@ impl DocSession {
             }
         };
         self.loaded(saved);
-        // Keep the keys, so the start page can open the document again.
-        let _ = store::save_link(&room, &fragment).await;
+        // Keep the keys, so the start page can open the document again;
+        // once kept, the address bar shows the local handle instead.
+        if store::save_link(&room, &fragment).await.is_ok() {
+            if let Ok(handle) = store::handle_for(&room).await {
+                self.show_handle(&handle);
+            }
+        }
         self.record_recent().await;
+    }
+
+    /// Replace the link in the address bar with the local handle, when the
+    /// address still holds this document's link (the person may have gone
+    /// elsewhere meanwhile, or opened it by its handle).
+    fn show_handle(self, handle: &str) {
+        let showing_link = self.with_core(|c| {
+            !c.closed
+                && Route::from_fragment(&page::hash()) == Route::Document(Box::new(c.link.clone()))
+        });
+        if showing_link == Some(true) {
+            page::replace_hash(&local_fragment(handle));
+        }
+    }
+
+    /// Erase the document from this browser ([`store::forget`]), and say
+    /// its title. Saving stops first (a save after the erase would bring
+    /// it back); once erased the session closes, and the page is to be
+    /// left. When the browser refuses, nothing was erased and saving goes
+    /// on.
+    pub(super) async fn forget(self) -> Result<String, ()> {
+        let (room, title) = self
+            .with_core(|c| {
+                c.saving.stop();
+                c.saving.ready = false;
+                (c.room.clone(), c.doc.meta().title.unwrap_or_default())
+            })
+            .ok_or(())?;
+        match store::forget(&room).await {
+            Ok(()) => {
+                self.with_core(|c| {
+                    c.closed = true;
+                    c.stop();
+                    c.intake.stop();
+                    c.ticking.clear();
+                });
+                Ok(title)
+            }
+            Err(error) => {
+                leptos::logging::warn!("could not forget the document: {error:?}");
+                self.with_core(|c| c.saving.ready = true);
+                self.save_now();
+                Err(())
+            }
+        }
     }
 
     /// The saved copy is in (or will not come): show it, then connect.

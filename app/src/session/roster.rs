@@ -89,6 +89,11 @@ impl Core {
         self.publish_peers();
     }
 
+    /// The peers as last heard.
+    pub(super) fn roster_peers(&self) -> impl Iterator<Item = &Peer> {
+        self.roster.peers.iter()
+    }
+
     fn publish_peers(&mut self) {
         self.out.peers = Some(self.roster.peers.iter().cloned().collect());
     }

@@ -31,6 +31,9 @@ pub(super) struct Outbox {
     pub peers: Option<Vec<Peer>>,
     /// `people` changed.
     pub people: bool,
+    /// The names of the co-authors whose copies diverge from ours, when
+    /// that is newly found.
+    pub diverged_with: Option<Vec<String>>,
 }
 
 /// The session's signals, written only by the session.
@@ -48,6 +51,7 @@ pub(super) struct Signals {
     pub peers: RwSignal<Vec<Peer>>,
     pub people: RwSignal<u64>,
     pub tab: RwSignal<Tab>,
+    pub diverged_with: RwSignal<Vec<String>>,
 }
 
 impl Signals {
@@ -65,6 +69,7 @@ impl Signals {
             peers: RwSignal::new(Vec::new()),
             people: RwSignal::new(0),
             tab: RwSignal::new(Tab::Claiming),
+            diverged_with: RwSignal::new(Vec::new()),
         }
     }
 
@@ -77,6 +82,7 @@ impl Signals {
             ready: self.ready.into(),
             progress: self.progress.into(),
             applied: self.applied.into(),
+            diverged_with: self.diverged_with.into(),
         }
     }
 
@@ -127,6 +133,9 @@ impl Signals {
         if out.people {
             self.people.update(|n| *n += 1);
         }
+        if let Some(names) = out.diverged_with {
+            self.diverged_with.set(names);
+        }
         if let Some(peers) = out.peers {
             self.peers.set(peers);
         }
@@ -152,6 +161,9 @@ pub struct Status {
     /// The last sequence number applied (the status line's `data-seq`, a
     /// hook for tests).
     pub applied: Signal<u64>,
+    /// Who [`Problem::Diverged`] is about: the co-authors' names as they
+    /// give them (empty for one who gave none).
+    pub diverged_with: Signal<Vec<String>>,
 }
 
 /// The [`Status`] the document page provides.

@@ -4,6 +4,9 @@
 //! the document here ([`TabHandle::use_here`]); a tab the document moves
 //! away from saves, stops connecting and saving ([`Tab::Lost`]).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,13 +56,40 @@ pub(super) struct Hold {
     /// each [`TabHandle::use_here`]), so a late timer of an earlier
     /// opening does nothing.
     pub opening: u32,
+    /// The room whose lock [`Hold::lock`] is.
+    room: Option<String>,
 }
 
 impl Hold {
     pub fn release(&mut self) {
-        self.lock = None;
+        if self.lock.take().is_some() {
+            if let Some(room) = self.room.take() {
+                LET_GO.with(|let_go| let_go.borrow_mut().insert(room, js_sys::Date::now()));
+            }
+        }
         self.hand_over = None;
     }
+}
+
+thread_local! {
+    /// The rooms whose lock a session of this page let go of, and when.
+    static LET_GO: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
+}
+
+/// How long after a session of this page let go of a room's lock a new
+/// one for the same room waits for it rather than taking itself for a
+/// second tab: the page went from a document's local handle to its link
+/// (or from its edit link to its view link), the old session let go on
+/// cleanup, and the browser frees the lock a moment later.
+const LET_GO_MS: f64 = 2_000.0;
+
+fn let_go_lately(room: &str) -> bool {
+    LET_GO.with(|let_go| {
+        let mut let_go = let_go.borrow_mut();
+        let now = js_sys::Date::now();
+        let_go.retain(|_, at| now - *at < LET_GO_MS);
+        let_go.contains_key(room)
+    })
 }
 
 impl DocSession {
@@ -71,7 +101,19 @@ impl DocSession {
             return;
         };
         let lost = move |_| self.lost_tab();
-        let claim = if moving {
+        let claim = if !moving && let_go_lately(&room) {
+            // This page's previous session of the room is letting go.
+            match web_sys::AbortController::new() {
+                Ok(abort) => {
+                    let give_up = abort.clone();
+                    let timer = Timeout::new(millis(HAND_OVER_TIMEOUT), move || give_up.abort());
+                    let claim = tab_lock::claim(&room, Mode::Wait(abort), lost).await;
+                    drop(timer);
+                    claim
+                }
+                Err(_) => tab_lock::claim(&room, Mode::IfAvailable, lost).await,
+            }
+        } else if moving {
             tab_lock::ask_to_hand_over(&room);
             let waited = match web_sys::AbortController::new() {
                 Ok(abort) => {
@@ -101,6 +143,7 @@ impl DocSession {
                 let kept = self.with_core(|c| {
                     if !c.closed {
                         c.hold.lock = Some(lock);
+                        c.hold.room = Some(c.room.clone());
                         c.hold.hand_over = hand_over;
                     }
                     !c.closed

@@ -39,12 +39,18 @@
 //!   past every snapshot stored or being stored (the *claim*). It is kept
 //!   as a *proposal* (one per room, in memory only: nothing is deleted, a
 //!   newcomer still gets the last confirmed snapshot and the log) and sent
-//!   to one caught-up peer other than its uploader (`CheckSnapshot`). Only
-//!   that peer's `Matches` stores it; `Differs` drops it (the uploader is
-//!   told `SnapshotRefused`); `CannotTell`, or the peer leaving, passes it
-//!   to another peer, or to the next one that catches up. A newer upload
-//!   replaces a proposal still waiting. Once stored, the log it covers is
-//!   dropped.
+//!   to one caught-up peer other than its uploader (`CheckSnapshot`, its
+//!   ciphertext following in `CheckChunk` frames that a task of the room
+//!   feeds to the peer's queue while it is half free: [`Effect::Ask`]).
+//!   Only that peer's `Matches` stores it; `Differs` drops it (the
+//!   uploader is told `SnapshotRefused`); `CannotTell`, or the peer
+//!   leaving, passes it to another peer, or to the next one that catches
+//!   up. A newer upload replaces a proposal still waiting. One check is
+//!   being sent at a time in a room: the next waits until the last one's
+//!   chunks are all queued ([`RoomState::check_sent`]), so a connection
+//!   never gets two checks' chunks mixed, and the room holds at most the
+//!   proposal and one older snapshot being sent. Once stored, the log it
+//!   covers is dropped.
 //! - **Compaction hints.** After `compaction.updates` updates or
 //!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
 //!   asked for a snapshot.
@@ -63,8 +69,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use bytes::Bytes;
 use protocol::{
-    ErrorCode, MsgId, PeerId, ReadCheck, RoomId, ServerMsg, Signature, StoredSnapshot,
-    StoredUpdate, Verdict, WriterKey,
+    ErrorCode, MsgId, PeerId, ReadCheck, RoomId, ServerMsg, Signature, SnapshotHead,
+    StoredSnapshot, StoredUpdate, Verdict, WriterKey,
 };
 
 use crate::config::Compaction;
@@ -122,14 +128,16 @@ pub(crate) enum Effect {
         since: Option<u64>,
         upto: u64,
     },
-    /// Ask `to` to check the proposed snapshot `msg_id` (`frame` is the
-    /// `CheckSnapshot`): like `Send`, but only when the frame fits well in
-    /// its queue; otherwise report [`Verdict::CannotTell`] for it to
-    /// [`RoomState::verdict`], so a big snapshot never makes a checker lag.
+    /// Ask `to` to check a proposed snapshot: queue `head` (the
+    /// `CheckSnapshot` frame), then `ciphertext` in `CheckChunk` frames,
+    /// each once `to`'s queue is at least half free, so that live frames
+    /// always find room and a big snapshot never makes a checker lag.
+    /// When all is queued, or `to` went away, report
+    /// [`RoomState::check_sent`].
     Ask {
         to: PeerId,
-        msg_id: MsgId,
-        frame: Bytes,
+        head: Bytes,
+        ciphertext: Bytes,
     },
     /// What became of a proposed snapshot (count it).
     Proposal(ProposalEvent),
@@ -202,7 +210,9 @@ impl Covered {
 /// A snapshot waiting for another peer's confirmation.
 #[derive(Debug)]
 struct Proposal {
-    snapshot: StoredSnapshot,
+    head: SnapshotHead,
+    /// Shared with the check being sent, never copied for it.
+    ciphertext: Bytes,
     from: PeerId,
     /// The peer it was sent to, while it has not answered.
     asked: Option<PeerId>,
@@ -254,6 +264,8 @@ pub(crate) struct RoomState {
     /// Ids of the updates snapshots replaced.
     covered: Covered,
     proposal: Option<Proposal>,
+    /// The peer a check is being sent to, until its chunks are queued.
+    checking: Option<PeerId>,
     /// Acks owed for duplicates of updates still being committed.
     late_acks: Vec<(u64, PeerId, MsgId)>,
     in_flight: VecDeque<InFlight>,
@@ -294,6 +306,7 @@ impl RoomState {
             read_check: None,
             covered,
             proposal: None,
+            checking: None,
             peers: BTreeMap::new(),
             assigned: 0,
             committed: 0,
@@ -516,7 +529,7 @@ impl RoomState {
     pub fn snapshot(&mut self, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
         let mut out = Vec::new();
         let msg_id = Some(snapshot.msg_id);
-        let waiting = self.proposal.as_ref().map_or(0, |p| p.snapshot.covers_upto);
+        let waiting = self.proposal.as_ref().map_or(0, |p| p.head.covers_upto);
         let after = Self::snapshot_cost(snapshot.ciphertext.len() as u64)
             + self.log_cost_after(snapshot.covers_upto);
         let refusal = if self.stopping {
@@ -534,8 +547,10 @@ impl RoomState {
             self.refuse(&mut out, from, code, msg_id);
             return out;
         }
+        let head = snapshot.head();
         self.proposal = Some(Proposal {
-            snapshot,
+            head,
+            ciphertext: Bytes::from(snapshot.ciphertext),
             from,
             asked: None,
             tried: Vec::new(),
@@ -546,10 +561,11 @@ impl RoomState {
     }
 
     /// Send the proposal, if one waits for a checker, to a caught-up peer
-    /// other than its uploader that was not tried yet.
+    /// other than its uploader that was not tried yet, once no other
+    /// check is being sent.
     fn ask_checker(&mut self, out: &mut Vec<Effect>) {
         let Some(p) = &self.proposal else { return };
-        if p.asked.is_some() {
+        if p.asked.is_some() || self.checking.is_some() {
             return;
         }
         let Some(to) = self
@@ -560,15 +576,31 @@ impl RoomState {
         else {
             return;
         };
-        let msg_id = p.snapshot.msg_id;
-        let frame = encode(&ServerMsg::CheckSnapshot {
-            snapshot: p.snapshot.clone(),
+        let head = encode(&ServerMsg::CheckSnapshot {
+            head: p.head.clone(),
         });
+        let ciphertext = p.ciphertext.clone();
         if let Some(p) = &mut self.proposal {
             p.asked = Some(to);
         }
+        self.checking = Some(to);
         out.push(Effect::Proposal(ProposalEvent::Asked));
-        out.push(Effect::Ask { to, msg_id, frame });
+        out.push(Effect::Ask {
+            to,
+            head,
+            ciphertext,
+        });
+    }
+
+    /// The check sent to `peer` is all queued (or `peer` went away): the
+    /// next check may go.
+    pub fn check_sent(&mut self, peer: PeerId) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if self.checking == Some(peer) {
+            self.checking = None;
+            self.ask_checker(&mut out);
+        }
+        out
     }
 
     /// `from`'s answer about the snapshot `msg_id`.
@@ -577,7 +609,7 @@ impl RoomState {
         let asked = self
             .proposal
             .as_ref()
-            .is_some_and(|p| p.snapshot.msg_id == msg_id && p.asked == Some(from));
+            .is_some_and(|p| p.head.msg_id == msg_id && p.asked == Some(from));
         if !asked || self.stopping {
             out.push(Effect::Proposal(ProposalEvent::Stray));
             return out;
@@ -587,14 +619,21 @@ impl RoomState {
                 let Some(p) = self.proposal.take() else {
                     return out;
                 };
-                self.snapshot_claimed = p.snapshot.covers_upto;
+                let head = p.head;
+                self.snapshot_claimed = head.covers_upto;
                 self.in_flight.push_back(InFlight::Snapshot {
-                    covers_upto: p.snapshot.covers_upto,
-                    msg_id: p.snapshot.msg_id,
+                    covers_upto: head.covers_upto,
+                    msg_id: head.msg_id,
                     from: p.from,
-                    bytes: p.snapshot.ciphertext.len() as u64,
+                    bytes: head.len,
                 });
-                out.push(Effect::Snapshot(p.snapshot));
+                // No copy, unless a check of it is still being sent.
+                out.push(Effect::Snapshot(StoredSnapshot {
+                    covers_upto: head.covers_upto,
+                    msg_id: head.msg_id,
+                    ciphertext: Vec::from(p.ciphertext),
+                    signature: head.signature,
+                }));
             }
             Verdict::Differs => {
                 let Some(p) = self.proposal.take() else {
@@ -925,8 +964,8 @@ mod tests {
         room.update(from, id(n), Bytes::from(vec![n; 10]), [n; 64])
     }
 
-    /// Propose `snapshot` from `from` and have the peer asked confirm it:
-    /// what the confirmation does.
+    /// Propose `snapshot` from `from`, send it to the peer asked, and have
+    /// it confirm it: what the confirmation does.
     fn stored(room: &mut RoomState, from: PeerId, snapshot: StoredSnapshot) -> Vec<Effect> {
         let msg_id = snapshot.msg_id;
         let out = room.snapshot(from, snapshot);
@@ -937,6 +976,7 @@ mod tests {
         else {
             panic!("a peer is asked to check: {out:?}")
         };
+        assert!(room.check_sent(checker).is_empty());
         room.verdict(checker, msg_id, Verdict::Matches)
     }
 
@@ -956,9 +996,9 @@ mod tests {
             .filter_map(|e| match e {
                 Effect::Send { to, frame }
                 | Effect::Presence { to, frame }
-                | Effect::Ask { to, frame, .. } => {
-                    Some((*to, decode_server(frame).expect("a valid frame")))
-                }
+                | Effect::Ask {
+                    to, head: frame, ..
+                } => Some((*to, decode_server(frame).expect("a valid frame"))),
                 _ => None,
             })
             .collect()
@@ -1633,21 +1673,84 @@ mod tests {
         );
     }
 
+    /// The ciphertexts the checks sent share, with their recipient.
+    fn asked(out: &[Effect]) -> Vec<(PeerId, Bytes)> {
+        out.iter()
+            .filter_map(|e| match e {
+                Effect::Ask { to, ciphertext, .. } => Some((*to, ciphertext.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn a_checker_that_cannot_tell_or_leaves_passes_the_snapshot_to_another() {
         let mut room = room_with_log(&[A, B, C]);
-        assert_eq!(checks_sent(&room.snapshot(A, snap(3))), vec![B]);
+        let to_b = asked(&room.snapshot(A, snap(3)));
+        assert_eq!(to_b.len(), 1);
+        assert_eq!(to_b[0].0, B);
+        assert_eq!(to_b[0].1[..], [1, 2, 3]);
+        assert!(
+            checks_sent(&room.verdict(B, snap(3).msg_id, Verdict::CannotTell)).is_empty(),
+            "B's check is still being sent"
+        );
+        assert!(room.check_sent(C).is_empty(), "C has no check");
+        let to_c = asked(&room.check_sent(B));
+        assert_eq!(to_c.len(), 1);
+        assert_eq!(to_c[0].0, C);
         assert_eq!(
-            checks_sent(&room.verdict(B, snap(3).msg_id, Verdict::CannotTell)),
-            vec![C]
+            to_c[0].1.as_ptr(),
+            to_b[0].1.as_ptr(),
+            "each checker is sent the proposal's own bytes, not a copy"
         );
         let out = room.leave(C);
-        assert!(checks_sent(&out).is_empty(), "B was tried already");
+        assert!(checks_sent(&out).is_empty(), "C's check is still going");
+        assert!(
+            checks_sent(&room.check_sent(C)).is_empty(),
+            "B was tried already"
+        );
         room.admit(4, None);
         assert_eq!(checks_sent(&room.caught_up(4)), vec![4]);
         assert_eq!(
             room.verdict(4, snap(3).msg_id, Verdict::Matches),
             vec![Effect::Snapshot(snap(3))]
+        );
+    }
+
+    #[test]
+    fn one_check_is_sent_at_a_time_and_a_newer_proposal_waits_for_the_last_ones_chunks() {
+        let mut room = room_with_log(&[A, B, C]);
+        assert_eq!(checks_sent(&room.snapshot(A, snap(3))), vec![B]);
+        update(&mut room, A, 4);
+        room.committed(Ok(()));
+        let newer = StoredSnapshot {
+            covers_upto: 4,
+            msg_id: [0xdd; 16],
+            ciphertext: vec![4; 5],
+            signature: [9; 64],
+        };
+        let out = room.snapshot(A, newer.clone());
+        assert!(out.contains(&Effect::Proposal(ProposalEvent::Proposed)));
+        assert_eq!(
+            checks_sent(&out),
+            Vec::<PeerId>::new(),
+            "B still gets the older one"
+        );
+        assert_eq!(
+            room.verdict(B, snap(3).msg_id, Verdict::Matches),
+            vec![Effect::Proposal(ProposalEvent::Stray)],
+            "replaced"
+        );
+        let out = room.check_sent(B);
+        assert_eq!(
+            sent(&out),
+            vec![(B, ServerMsg::CheckSnapshot { head: newer.head() })]
+        );
+        assert_eq!(asked(&out)[0].1[..], [4; 5]);
+        assert!(room.check_sent(B).is_empty(), "said once");
+        assert_eq!(
+            room.verdict(B, newer.msg_id, Verdict::Matches),
+            vec![Effect::Snapshot(newer)]
         );
     }
 
