@@ -180,6 +180,14 @@ impl Core {
         self.forget_peers();
         self.hold.release();
     }
+
+    /// Stop for good: the page was left, or the document forgotten here.
+    fn close(&mut self) {
+        self.closed = true;
+        self.stop();
+        self.intake.stop();
+        self.ticking.clear();
+    }
 }
 
 /// The open document, as a handle: cheap to copy, it lives as long as the
@@ -248,10 +256,7 @@ impl DocSession {
             let core = core.take();
             let saved = {
                 let mut core = core.borrow_mut();
-                core.closed = true;
-                core.stop();
-                core.intake.stop();
-                core.ticking.clear();
+                core.close();
                 core.saving.ready.then(|| (core.room.clone(), core.saved()))
             };
             if let Some((room, saved)) = saved {

@@ -126,12 +126,7 @@ impl DocSession {
             .ok_or(())?;
         match store::forget(&room).await {
             Ok(()) => {
-                self.with_core(|c| {
-                    c.closed = true;
-                    c.stop();
-                    c.intake.stop();
-                    c.ticking.clear();
-                });
+                self.with_core(Core::close);
                 Ok(title)
             }
             Err(error) => {

@@ -15,7 +15,7 @@ use protocol::session::Session;
 
 use super::{new_document, Core, DocSession};
 use crate::platform::millis;
-use crate::platform::tab_lock::{self, Claim, HandOver, Mode, TabLock, HAND_OVER_TIMEOUT};
+use crate::platform::tab_lock::{self, Claim, HandOver, Lost, Mode, TabLock, HAND_OVER_TIMEOUT};
 use crate::status::Problem;
 use crate::store;
 
@@ -92,6 +92,17 @@ fn let_go_lately(room: &str) -> bool {
     })
 }
 
+/// Queue for the room's lock, for at most [`HAND_OVER_TIMEOUT`]; `None`
+/// where the browser cannot abort a wait.
+async fn wait_for_lock(room: &str, on_lost: impl FnOnce(Lost) + 'static) -> Option<Claim> {
+    let abort = web_sys::AbortController::new().ok()?;
+    let give_up = abort.clone();
+    let timer = Timeout::new(millis(HAND_OVER_TIMEOUT), move || give_up.abort());
+    let claim = tab_lock::claim(room, Mode::Wait(abort), on_lost).await;
+    drop(timer);
+    Some(claim)
+}
+
 impl DocSession {
     /// Take the tab lock, then load and connect; or say the document is
     /// open elsewhere. `moving`: the person asked to move the document
@@ -101,33 +112,17 @@ impl DocSession {
             return;
         };
         let lost = move |_| self.lost_tab();
-        let claim = if !moving && let_go_lately(&room) {
-            // This page's previous session of the room is letting go.
-            match web_sys::AbortController::new() {
-                Ok(abort) => {
-                    let give_up = abort.clone();
-                    let timer = Timeout::new(millis(HAND_OVER_TIMEOUT), move || give_up.abort());
-                    let claim = tab_lock::claim(&room, Mode::Wait(abort), lost).await;
-                    drop(timer);
-                    claim
-                }
-                Err(_) => tab_lock::claim(&room, Mode::IfAvailable, lost).await,
-            }
-        } else if moving {
+        let claim = if moving {
             tab_lock::ask_to_hand_over(&room);
-            let waited = match web_sys::AbortController::new() {
-                Ok(abort) => {
-                    let give_up = abort.clone();
-                    let timer = Timeout::new(millis(HAND_OVER_TIMEOUT), move || give_up.abort());
-                    let claim = tab_lock::claim(&room, Mode::Wait(abort), lost).await;
-                    drop(timer);
-                    claim
-                }
-                Err(_) => Claim::Busy,
-            };
-            match waited {
-                Claim::Busy => tab_lock::claim(&room, Mode::Steal, lost).await,
-                claim => claim,
+            match wait_for_lock(&room, lost).await {
+                Some(Claim::Busy) | None => tab_lock::claim(&room, Mode::Steal, lost).await,
+                Some(claim) => claim,
+            }
+        } else if let_go_lately(&room) {
+            // This page's previous session of the room is letting go.
+            match wait_for_lock(&room, lost).await {
+                Some(claim) => claim,
+                None => tab_lock::claim(&room, Mode::IfAvailable, lost).await,
             }
         } else {
             tab_lock::claim(&room, Mode::IfAvailable, lost).await
