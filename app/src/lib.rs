@@ -15,6 +15,7 @@
 //! - [`creation_token`]: the relay's creation token, kept in this browser.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
+//! - [`panels`]: the document page's side panel area, one panel at a time.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
 //! - [`store`]: what this browser keeps in IndexedDB.
 //! - [`session`]: the open document: its connection, inbox, saving, tab,
@@ -24,6 +25,7 @@ pub mod backdrop;
 pub mod components;
 pub mod creation_token;
 pub mod locale;
+pub mod panels;
 pub mod platform;
 pub mod presence;
 pub mod route;

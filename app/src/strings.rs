@@ -202,6 +202,14 @@ pub struct Strings {
     pub copy_done: &'static str,
     /// The browser refused to copy: the link is selected instead.
     pub copy_refused: &'static str,
+    // -- issue 10: page shell (lead) --
+    // -- end of page shell (lead) --
+    // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    // -- end of line numbers, formatting bar, Markdown help (helper lines) --
+    // -- issue 10: share panel, QR code, exports (helper share) --
+    // -- end of share panel, QR code, exports (helper share) --
+    // -- issue 10: people, colours, name prompt (helper people) --
+    // -- end of people, colours, name prompt (helper people) --
 }
 
 impl Strings {
@@ -407,6 +415,14 @@ pub static FR: Strings = Strings {
     copy_button: "Copier",
     copy_done: "Lien copié.",
     copy_refused: "Ce navigateur refuse de copier ici\u{a0}: le lien est sélectionné, appuyez sur Ctrl+C (Cmd+C sur Mac) pour le copier.",
+    // -- issue 10: page shell (lead) --
+    // -- end of page shell (lead) --
+    // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    // -- end of line numbers, formatting bar, Markdown help (helper lines) --
+    // -- issue 10: share panel, QR code, exports (helper share) --
+    // -- end of share panel, QR code, exports (helper share) --
+    // -- issue 10: people, colours, name prompt (helper people) --
+    // -- end of people, colours, name prompt (helper people) --
 };
 
 pub static EN: Strings = Strings {
@@ -524,6 +540,14 @@ pub static EN: Strings = Strings {
     copy_button: "Copy",
     copy_done: "Link copied.",
     copy_refused: "This browser refuses to copy here: the link is selected, press Ctrl+C (Cmd+C on a Mac) to copy it.",
+    // -- issue 10: page shell (lead) --
+    // -- end of page shell (lead) --
+    // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    // -- end of line numbers, formatting bar, Markdown help (helper lines) --
+    // -- issue 10: share panel, QR code, exports (helper share) --
+    // -- end of share panel, QR code, exports (helper share) --
+    // -- issue 10: people, colours, name prompt (helper people) --
+    // -- end of people, colours, name prompt (helper people) --
 };
 
 #[cfg(test)]

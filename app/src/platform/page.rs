@@ -133,3 +133,32 @@ pub fn register_service_worker() {
         }
     });
 }
+
+/// Give focus to the element with this id, if it is there and focusable.
+pub fn focus_id(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Give focus to the first element inside the element with this id that
+/// asks for it (`[data-autofocus]`), else to the element itself (which
+/// then needs `tabindex="-1"`).
+pub fn focus_first_in(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(container) = document().get_element_by_id(id) else {
+        return;
+    };
+    let target = container
+        .query_selector("[data-autofocus]")
+        .ok()
+        .flatten()
+        .unwrap_or(container);
+    if let Ok(element) = target.dyn_into::<leptos::web_sys::HtmlElement>() {
+        let _ = element.focus();
+    }
+}
