@@ -13,7 +13,9 @@
 //! - [`components`]: the Leptos components, one per file.
 //! - [`presence`]: the `Presence` context: this browser's name and colour.
 //! - [`creation_token`]: the relay's creation token, kept in this browser.
-//! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
+//! - [`backdrop`]: the HTML behind the textarea: authors, remote carets,
+//!   where numbered lines start.
+//! - [`format`]: the Markdown the formatting bar writes around a selection.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`panels`]: the document page's side panel area, one panel at a time.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
@@ -24,6 +26,7 @@
 pub mod backdrop;
 pub mod components;
 pub mod creation_token;
+pub mod format;
 pub mod locale;
 pub mod panels;
 pub mod platform;

@@ -1,0 +1,133 @@
+//! The editor's gutter: the line numbers of [`model::lines`] beside the
+//! textarea, each level with the row where its line starts. The rows are
+//! the browser's, not computed: the backdrop's numbers layer
+//! ([`crate::backdrop::numbers`]) holds the same text with the same box,
+//! font and wrapping as the textarea, each numbered line's first
+//! character in a marker span; a marker's `offsetTop` is its row's.
+//!
+//! On a laptop the editor is 80 characters wide in a monospace font
+//! (`styles/lines.css`), so each row is one numbered line; on a phone a
+//! numbered line wraps and its continuation rows have no number.
+//!
+//! Cheap on a long text: the numbers are placed at most once per animation
+//! frame (after a rebuild of the layer, a scroll, a resize), and only
+//! those in view are measured and drawn: the markers are in order, so a
+//! binary search over their rows finds the first one in view, and the
+//! reading stops after the last (a few dozen reads, not thousands).
+
+use leptos::html::{Div, Textarea};
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::HtmlElement;
+
+/// Rows measured beyond the visible ones, above and below, so a number
+/// half in view is drawn.
+const MARGIN_PX: i32 = 40;
+
+/// How often a hidden editor is looked at again.
+const HIDDEN_RETRY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The `i`-th marker's row (its `offsetTop` in the layer).
+fn row(markers: &leptos::web_sys::HtmlCollection, i: u32) -> Option<(i32, i32)> {
+    let marker: HtmlElement = markers.item(i)?.dyn_into().ok()?;
+    Some((marker.offset_top(), marker.offset_height()))
+}
+
+/// The gutter's HTML: the numbers of the markers in view, each at its row
+/// (`top` in pixels from the gutter's top, `height` the text's height).
+fn place(layer: &HtmlElement, textarea: &HtmlElement) -> String {
+    let markers = layer.get_elements_by_class_name("lm");
+    let count = markers.length();
+    let top = textarea.scroll_top();
+    let bottom = top + textarea.client_height();
+    if count == 0 || textarea.client_height() == 0 {
+        return String::new();
+    }
+    // The first marker whose row ends below the top of the view.
+    let (mut low, mut high) = (0u32, count);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        match row(&markers, mid) {
+            Some((y, h)) if y + h < top - MARGIN_PX => low = mid + 1,
+            _ => high = mid,
+        }
+    }
+    // The layer's border: its markers' rows start below it, as the
+    // textarea's do.
+    let border = layer.client_top();
+    let mut html = String::new();
+    for i in low..count {
+        let Some((y, h)) = row(&markers, i) else {
+            break;
+        };
+        if y > bottom + MARGIN_PX {
+            break;
+        }
+        html.push_str(&format!(
+            "<div class=\"gutter-number\" style=\"top:{}px;height:{h}px;line-height:{h}px\">{}</div>",
+            y + border - top,
+            i + 1
+        ));
+    }
+    html
+}
+
+#[component]
+pub fn Gutter(
+    /// The backdrop's numbers layer.
+    layer: NodeRef<Div>,
+    /// The textarea, for its scroll offset and height.
+    textarea: NodeRef<Textarea>,
+    /// The textarea's scroll offset.
+    scroll: Signal<(i32, i32)>,
+    /// Counts the layer's rebuilds.
+    drawn: Signal<u64>,
+) -> impl IntoView {
+    let gutter: NodeRef<Div> = NodeRef::new();
+    let shown = StoredValue::new(String::new());
+    let waiting = StoredValue::new(false);
+    // A resize, or the editor shown again (a view switch): the rows moved.
+    let resized = RwSignal::new(0u64);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        resized.try_update(|n| *n += 1);
+    });
+    on_cleanup(move || on_resize.remove());
+
+    Effect::new(move |_| {
+        drawn.track();
+        scroll.track();
+        resized.track();
+        if waiting.get_value() {
+            return;
+        }
+        waiting.set_value(true);
+        request_animation_frame(move || {
+            waiting.set_value(false);
+            let (Some(gutter), Some(layer), Some(textarea)) = (
+                gutter.get_untracked(),
+                layer.get_untracked(),
+                textarea.get_untracked(),
+            ) else {
+                return;
+            };
+            if textarea.client_height() == 0 {
+                // Hidden (the preview alone): look again in a while, since
+                // showing the editor moves nothing this component hears.
+                set_timeout(
+                    move || {
+                        resized.try_update(|n| *n += 1);
+                    },
+                    HIDDEN_RETRY,
+                );
+                return;
+            }
+            let html = place(&layer, &textarea);
+            if shown.with_value(|shown| *shown != html) {
+                gutter.set_inner_html(&html);
+                shown.set_value(html);
+            }
+        });
+    });
+
+    view! { <div class="gutter" aria-hidden="true" node_ref=gutter></div> }
+}
