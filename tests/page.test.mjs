@@ -82,6 +82,35 @@ describe('the document page', () => {
     });
   });
 
+  test('on a phone, side by side is stacked in one scroll: the editor grows with its text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
+      await page.setViewportSize(PHONE);
+      await createText(page);
+      const long = Array.from({ length: 60 }, (_, i) => `Paragraphe ${i + 1} de la motion, assez long pour passer à la ligne sur un téléphone.`).join('\n\n');
+      await page.locator('#editor').fill(long);
+      await waitSynced(page);
+      await page.locator('#bar-menu').click();
+      await textViews(page).modeButton('split').click();
+      await expectAttribute(textViews(page).views, 'data-mode', 'split');
+      const sizes = await page.evaluate(() => {
+        const editor = document.querySelector('#editor');
+        const preview = document.querySelector('#preview');
+        return {
+          editorInner: editor.scrollHeight - editor.clientHeight,
+          previewInner: preview.scrollHeight - preview.clientHeight,
+          editorBottom: editor.getBoundingClientRect().bottom,
+          previewTop: preview.getBoundingClientRect().top,
+          page: document.scrollingElement.scrollHeight,
+          viewport: window.innerHeight,
+        };
+      });
+      assert.ok(sizes.editorInner <= 1, `the editor has no scroll of its own (${sizes.editorInner} px hidden)`);
+      assert.ok(sizes.previewInner <= 1, `the preview has no scroll of its own (${sizes.previewInner} px hidden)`);
+      assert.ok(sizes.previewTop >= sizes.editorBottom - 1, 'the preview is below the editor');
+      assert.ok(sizes.page > sizes.viewport * 3, 'the page scrolls instead');
+    });
+  });
+
   for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-US']]) {
     const words = STRINGS[lang];
     test(`a reader sees no edit control and the bar says read-only (${lang})`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -129,8 +158,8 @@ describe('the document page', () => {
       await page.keyboard.press('Enter');
       await page.locator('#share-panel').waitFor();
       await expectAttribute(page.locator('#open-share'), 'aria-expanded', 'true');
-      const focusedInPanel = await page.evaluate(() => document.querySelector('#share-panel').contains(document.activeElement));
-      assert.ok(focusedInPanel, 'focus moves into the panel');
+      // Focus moves into the panel (its heading, once drawn).
+      await page.waitForFunction(() => document.querySelector('#share-panel')?.contains(document.activeElement));
 
       const viewLink = await page.locator('#view-link').inputValue();
       const copy = page.locator('label.share:has(#view-link) button');
