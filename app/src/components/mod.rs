@@ -21,6 +21,7 @@ pub mod open_link;
 pub mod presence_list;
 pub mod preview;
 pub mod recent;
+pub mod shortcuts;
 pub mod status_line;
 pub mod tab_notice;
 pub mod text_views;
