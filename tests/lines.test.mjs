@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, textViews } from './lib/app.mjs';
+import { documentPage, textViews, viewLinkOf } from './lib/app.mjs';
 import { assertNoProblems, expectAttribute, TIMEOUT_MS, withPage } from './lib/browser.mjs';
 import { createText, open, withPeople, waitForText } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -137,8 +137,14 @@ describe('line numbers', () => {
       for (const [n, word] of seen) {
         assert.equal(word, expected[n - 1]?.word, `the gutter's ${n} is level with the row that starts line ${n}: ${JSON.stringify({ atEnd, atStart })}`);
       }
-      const rows = await editor.evaluate((area) => Math.round(area.scrollHeight / parseFloat(getComputedStyle(area).lineHeight)));
-      assert.ok(rows <= expected.length + 2, `the editor's rows are the numbered lines (${rows} rows for ${expected.length} lines and a blank one)`);
+      // Each numbered line is one row: the layer's lines of text are as
+      // many rows tall as they hold numbered lines.
+      const rows = await page.evaluate(() => {
+        const layer = document.querySelector('.backdrop.numbers');
+        const row = parseFloat(getComputedStyle(layer).lineHeight);
+        return [...layer.children].filter((p) => p.textContent.trim()).reduce((sum, p) => sum + Math.round(p.offsetHeight / row), 0);
+      });
+      assert.equal(rows, expected.length, "the editor's rows are the numbered lines");
 
       // The preview, on screen (side by side).
       await views.modeButton('split').click();
@@ -221,7 +227,7 @@ describe('the formatting bar', () => {
       await editor.focus();
       await author.keyboard.insertText('texte de référence');
       await expectAttribute(documentPage(author).status, 'data-synced', 'true');
-      const viewLink = await documentPage(author).viewLink.inputValue();
+      const viewLink = await viewLinkOf(author);
       await open(reader, viewLink);
       await waitForText(reader, (value) => value === 'texte de référence');
       assert.equal(await author.locator('.format-bar').count(), 1, 'the author has the bar');
@@ -232,6 +238,62 @@ describe('the formatting bar', () => {
       await reader.keyboard.press('Control+b');
       assert.equal(await readerEditor.inputValue(), 'texte de référence');
       assertNoProblems(reader);
+    });
+  });
+});
+
+describe('the Markdown help', () => {
+  const suite = relayAndBrowser();
+
+  test('the Markdown help opens from the formatting bar, shows the syntax and closes with focus back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await createText(page);
+      const opener = page.locator('#open-markdown');
+      await expectAttribute(opener, 'aria-expanded', 'false');
+      await expectAttribute(opener, 'aria-label', STRINGS.fr.format_help);
+      await opener.click();
+      const panel = page.locator('#markdown-panel');
+      await panel.waitFor();
+      await expectAttribute(opener, 'aria-expanded', 'true');
+      const heading = panel.locator('#markdown-panel-heading');
+      assert.equal(await heading.textContent(), STRINGS.fr.markdown_help_title);
+      // The rendered examples are inert: out of the outline and the tab
+      // order (an example heading is not a heading of the page).
+      assert.equal(
+        await panel.evaluate((aside) => [...aside.querySelectorAll('h1, h2, h3, a[href]')].filter((e) => !e.closest('[inert]')).length),
+        1,
+        'one heading, no example link, outside the inert examples',
+      );
+      assert.equal(await panel.locator('td.markdown-result:not([inert])').count(), 0, 'every example is inert');
+      await page.waitForFunction(() => document.activeElement?.id === 'markdown-panel-heading', null, { timeout: TIMEOUT_MS });
+      // Each sign, as written and as it shows: bold gives <strong>, a
+      // heading <h2>, a list <li>, a link <a>, a quote <blockquote>.
+      const rows = panel.locator('tbody tr');
+      assert.ok((await rows.count()) >= 10, 'the syntax in rows');
+      assert.equal(await rows.first().locator('pre').textContent(), '**important**');
+      assert.equal(await rows.first().locator('td.markdown-result strong').textContent(), 'important');
+      for (const element of ['h2', 'li', 'a', 'blockquote', 'table', 'code', 'del']) {
+        assert.ok((await panel.locator(`td.markdown-result ${element}`).count()) > 0, `the help shows a ${element}`);
+      }
+      // One screen: the panel fits the window's height without scrolling
+      // past it at a laptop's size.
+      const fits = await panel.evaluate((aside) => aside.scrollHeight <= window.innerHeight * 1.6);
+      assert.ok(fits, 'the help is about one screen long');
+
+      // The close button closes it and gives focus back to its opener.
+      await panel.locator('.panel-close').click();
+      await panel.waitFor({ state: 'detached' });
+      await page.waitForFunction(() => document.activeElement?.id === 'open-markdown', null, { timeout: TIMEOUT_MS });
+      await expectAttribute(opener, 'aria-expanded', 'false');
+
+      // Escape closes it too.
+      await opener.click();
+      await panel.waitFor();
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+      await page.waitForFunction(() => document.activeElement?.id === 'open-markdown', null, { timeout: TIMEOUT_MS });
+      assertNoProblems(page);
     });
   });
 });

@@ -263,7 +263,8 @@ pub struct Strings {
     /// The Markdown help panel.
     pub markdown_help_title: &'static str,
     pub markdown_help_intro: &'static str,
-    pub markdown_help_close: &'static str,
+    /// The bar's button opening the help.
+    pub format_help: &'static str,
     /// The table's column headings: what, how it is written, what it gives.
     pub markdown_help_what: &'static str,
     pub markdown_help_write: &'static str,
@@ -549,7 +550,7 @@ pub static FR: Strings = Strings {
     format_link_text: "texte du lien",
     markdown_help_title: "Écrire en Markdown",
     markdown_help_intro: "Le texte s\u{2019}écrit en Markdown\u{a0}: quelques signes autour des mots les mettent en forme. La barre au-dessus du texte les écrit pour vous.",
-    markdown_help_close: "Fermer",
+    format_help: "Aide Markdown",
     markdown_help_what: "Pour",
     markdown_help_write: "Écrire",
     markdown_help_shows: "Donne",
@@ -732,7 +733,7 @@ pub static EN: Strings = Strings {
     format_link_text: "link text",
     markdown_help_title: "Writing in Markdown",
     markdown_help_intro: "The text is written in Markdown: a few signs around words format them. The bar above the text writes them for you.",
-    markdown_help_close: "Close",
+    format_help: "Markdown help",
     markdown_help_what: "For",
     markdown_help_write: "Write",
     markdown_help_shows: "Gives",

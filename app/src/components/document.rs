@@ -19,6 +19,7 @@ use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
 use crate::components::forget::ForgetDocument;
 use crate::components::lang_switch::LangSwitch;
+use crate::components::markdown_help::MarkdownHelp;
 use crate::components::name_field::NameField;
 use crate::components::presence_list::PresenceList;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
@@ -224,7 +225,8 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
             }
             Panel::People => view! { <PeoplePanelContent /> }.into_any(),
             Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
-            Panel::Markdown | Panel::History | Panel::Amendments => return None,
+            Panel::Markdown => view! { <MarkdownHelp /> }.into_any(),
+            Panel::History | Panel::Amendments => return None,
         };
         Some(view! {
             <aside

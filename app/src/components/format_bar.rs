@@ -9,7 +9,8 @@
 //! the session as typing is ([`DocText::input`]), so it is one small edit
 //! of the body, sent to co-authors and undone like typing, in one undo
 //! step of its own ([`DocText::new_undo_step`] before and after). A reader sees
-//! no bar. Buttons keep the textarea's focus and selection (the mouse does
+//! no bar. Its last button opens the Markdown help
+//! ([`Panel::Markdown`], `#open-markdown`). Buttons keep the textarea's focus and selection (the mouse does
 //! not take focus; a keyboard press gives it back to the text after).
 
 use leptos::html::Textarea;
@@ -18,6 +19,7 @@ use leptos::web_sys::{HtmlTextAreaElement, MouseEvent};
 
 use crate::format::{plan, Action};
 use crate::locale::use_locale;
+use crate::panels::{use_panels, Panel};
 use crate::session::{use_doc_text, use_room_presence, DocText};
 use crate::strings::Strings;
 
@@ -84,6 +86,7 @@ pub fn FormatBar(
     let locale = use_locale();
     let text = use_doc_text();
     let presence = use_room_presence();
+    let panels = use_panels();
     let ready = text.ready;
     let buttons = Action::ALL.map(|action| {
         let label = move || words(locale.strings(), action).0;
@@ -120,6 +123,18 @@ pub fn FormatBar(
                 aria-controls="editor"
             >
                 {buttons.into_iter().collect_view()}
+                <button
+                    type="button"
+                    id=Panel::Markdown.opener_id()
+                    class="format-button format-help"
+                    aria-label=move || locale.strings().format_help
+                    title=move || locale.strings().format_help
+                    aria-expanded=move || panels.is_open(Panel::Markdown).to_string()
+                    aria-controls=Panel::Markdown.id()
+                    on:click=move |_| panels.toggle(Panel::Markdown)
+                >
+                    <span aria-hidden="true">"M↓ ?"</span>
+                </button>
             </div>
         }
     })

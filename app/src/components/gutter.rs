@@ -10,8 +10,9 @@
 //! numbered line wraps and its continuation rows have no number.
 //!
 //! Cheap on a long text: the numbers are placed at most once per animation
-//! frame (after a rebuild of the layer, a scroll, a resize), and only
-//! those in view are measured and drawn: the markers are in order, so a
+//! frame (after a rebuild of the layer, a scroll of the textarea or of the
+//! page, a resize), and only those in view (in the textarea and in the
+//! window) are measured and drawn: the markers are in order, so a
 //! binary search over their rows finds the first one in view, and the
 //! reading stops after the last (a few dozen reads, not thousands).
 
@@ -33,16 +34,52 @@ fn row(markers: &leptos::web_sys::HtmlCollection, i: u32) -> Option<(i32, i32)> 
     Some((marker.offset_top(), marker.offset_height()))
 }
 
+/// Where `element` is from the top of the page (its `offsetTop`s up to
+/// the page).
+fn page_top(element: &HtmlElement) -> i32 {
+    let mut top = 0;
+    let mut at = Some(element.clone());
+    while let Some(element) = at {
+        top += element.offset_top();
+        at = element
+            .offset_parent()
+            .and_then(|parent| parent.dyn_into::<HtmlElement>().ok());
+    }
+    top
+}
+
+/// The part of the textarea's text in view, in its own coordinates: what
+/// it shows (its scroll offset and height), cut to the window (on a phone
+/// the textarea grows with its text and the page scrolls instead).
+fn in_view(textarea: &HtmlElement) -> (i32, i32) {
+    let top = textarea.scroll_top();
+    let mut shown = (top, top + textarea.client_height());
+    let window = window();
+    let (Ok(scrolled), Some(height)) = (
+        window.scroll_y(),
+        window.inner_height().ok().and_then(|h| h.as_f64()),
+    ) else {
+        return shown;
+    };
+    let page_top = page_top(textarea);
+    let window_top = scrolled as i32 - page_top + top;
+    shown.0 = shown.0.max(window_top);
+    shown.1 = shown.1.min(window_top + height as i32);
+    shown
+}
+
 /// The gutter's HTML: the numbers of the markers in view, each at its row
 /// (`top` in pixels from the gutter's top, `height` the text's height).
 fn place(layer: &HtmlElement, textarea: &HtmlElement) -> String {
     let markers = layer.get_elements_by_class_name("lm");
     let count = markers.length();
-    let top = textarea.scroll_top();
-    let bottom = top + textarea.client_height();
     if count == 0 || textarea.client_height() == 0 {
         return String::new();
     }
+    // Rows are placed from the textarea's scroll offset; only those in
+    // view are measured.
+    let scrolled = textarea.scroll_top();
+    let (top, bottom) = in_view(textarea);
     // The first marker whose row ends below the top of the view.
     let (mut low, mut high) = (0u32, count);
     while low < high {
@@ -65,7 +102,7 @@ fn place(layer: &HtmlElement, textarea: &HtmlElement) -> String {
         }
         html.push_str(&format!(
             "<div class=\"gutter-number\" style=\"top:{}px;height:{h}px;line-height:{h}px\">{}</div>",
-            y + border - top,
+            y + border - scrolled,
             i + 1
         ));
     }
@@ -91,7 +128,14 @@ pub fn Gutter(
     let on_resize = window_event_listener(leptos::ev::resize, move |_| {
         resized.try_update(|n| *n += 1);
     });
-    on_cleanup(move || on_resize.remove());
+    // The page scrolling brings other rows into view (on a phone).
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| {
+        resized.try_update(|n| *n += 1);
+    });
+    on_cleanup(move || {
+        on_resize.remove();
+        on_scroll.remove();
+    });
 
     Effect::new(move |_| {
         drawn.track();

@@ -3,13 +3,16 @@
 //! does, written as it is typed and as it shows. The "shows" column is the
 //! example rendered by [`model::markdown`], the preview's own renderer (its
 //! output is safe as `innerHTML`, and these examples are ours anyway), so
-//! the help never says something the preview does not do.
+//! the help never says something the preview does not do. The rendered
+//! examples are `inert`: shown, but out of the page's outline and of the
+//! tab order (an example heading is not a heading of the page, an example
+//! link leads nowhere useful); the source column says the same in words.
 
 use leptos::prelude::*;
 use model::markdown;
 
 use crate::locale::use_locale;
-use crate::panels::use_panels;
+use crate::panels::{use_panels, Panel};
 
 #[component]
 pub fn MarkdownHelp() -> impl IntoView {
@@ -25,7 +28,7 @@ pub fn MarkdownHelp() -> impl IntoView {
                     <tr>
                         <th scope="row">{what}</th>
                         <td><pre class="markdown-source">{example}</pre></td>
-                        <td class="markdown-result preview-like" inner_html=markdown::to_html(example)></td>
+                        <td class="markdown-result" inert inner_html=markdown::to_html(example)></td>
                     </tr>
                 }
             })
@@ -34,22 +37,15 @@ pub fn MarkdownHelp() -> impl IntoView {
     view! {
         <div class="markdown-help">
             <div class="panel-head">
-                <h2 id="markdown-help-title" data-autofocus tabindex="-1">
+                <h2 id=format!("{}-heading", Panel::Markdown.id()) data-autofocus tabindex="-1">
                     {move || locale.strings().markdown_help_title}
                 </h2>
-                <button
-                    type="button"
-                    class="panel-close"
-                    id="markdown-help-close"
-                    aria-label=move || locale.strings().markdown_help_close
-                    title=move || locale.strings().markdown_help_close
-                    on:click=move |_| panels.close()
-                >
-                    <span aria-hidden="true">"×"</span>
+                <button type="button" class="panel-close" on:click=move |_| panels.close()>
+                    {move || locale.strings().panel_close}
                 </button>
             </div>
             <p>{move || locale.strings().markdown_help_intro}</p>
-            <table class="markdown-table" aria-labelledby="markdown-help-title">
+            <table class="markdown-table" aria-labelledby=format!("{}-heading", Panel::Markdown.id())>
                 <thead>
                     <tr>
                         <th scope="col">{move || locale.strings().markdown_help_what}</th>
