@@ -357,6 +357,12 @@ impl Writer<'_> {
                 if block && matches!(tag, Tag::CodeBlock(_) | Tag::HtmlBlock) {
                     self.in_pre = true;
                 }
+                if !block && self.image_depth == 0 {
+                    // A line that starts with a link or emphasis is marked
+                    // before it, not inside: a link's box would reach the
+                    // number in the margin and take its clicks.
+                    self.flush_marks(range.start + 1);
+                }
                 self.event(Event::Start(tag));
                 if block {
                     self.fresh = true;
@@ -904,6 +910,12 @@ pub(crate) mod tests {
              <p><span class=\"ln\" data-line=\"2\"></span>un\n<br><span class=\"ln\" data-line=\"3\"></span>deux</p>\n\
              <ul>\n<li><span class=\"ln\" data-line=\"4\"></span>a</li>\n\
              <li><span class=\"ln\" data-line=\"5\"></span>b</li>\n</ul>\n"
+        );
+        // A line starting with a link is marked before the link.
+        assert_eq!(
+            to_html_numbered("[haut](#haut) et **gras**"),
+            "<p><span class=\"ln\" data-line=\"1\"></span><a href=\"#haut\">haut</a> et \
+             <strong>gras</strong></p>\n"
         );
         // A hard break is already a break.
         assert_eq!(

@@ -35,7 +35,9 @@ fn words(strings: &'static Strings, action: Action) -> (&'static str, &'static s
     }
 }
 
-/// What the button shows: a sign, since the name is its label.
+/// What the button shows: a sign; its name is in words for screen
+/// readers (visually hidden text, not `aria-label`, so the accessible name
+/// holds what is shown, as WCAG's "label in name" asks).
 fn sign(action: Action) -> &'static str {
     match action {
         Action::Bold => "B",
@@ -96,7 +98,6 @@ pub fn FormatBar(
                 type="button"
                 class="format-button"
                 data-format=action.tag()
-                aria-label=label
                 title=title
                 disabled=move || !ready.get()
                 // The mouse leaves focus (and the selection) in the text.
@@ -111,6 +112,7 @@ pub fn FormatBar(
                 }
             >
                 <span aria-hidden="true">{sign(action)}</span>
+                <span class="visually-hidden">{label}</span>
             </button>
         }
     });
@@ -127,13 +129,13 @@ pub fn FormatBar(
                     type="button"
                     id=Panel::Markdown.opener_id()
                     class="format-button format-help"
-                    aria-label=move || locale.strings().format_help
                     title=move || locale.strings().format_help
                     aria-expanded=move || panels.is_open(Panel::Markdown).to_string()
                     aria-controls=Panel::Markdown.id()
                     on:click=move |_| panels.toggle(Panel::Markdown)
                 >
                     <span aria-hidden="true">"M↓ ?"</span>
+                    <span class="visually-hidden">{move || locale.strings().format_help}</span>
                 </button>
             </div>
         }

@@ -145,12 +145,16 @@ pub fn Gutter(
             return;
         }
         waiting.set_value(true);
+        // The frame may come after the editor is gone (a language switch,
+        // leaving the page): every read is a `try_`.
         request_animation_frame(move || {
-            waiting.set_value(false);
-            let (Some(gutter), Some(layer), Some(textarea)) = (
-                gutter.get_untracked(),
-                layer.get_untracked(),
-                textarea.get_untracked(),
+            if waiting.try_set_value(false).is_some() {
+                return;
+            }
+            let (Some(Some(gutter)), Some(Some(layer)), Some(Some(textarea))) = (
+                gutter.try_get_untracked(),
+                layer.try_get_untracked(),
+                textarea.try_get_untracked(),
             ) else {
                 return;
             };
@@ -166,9 +170,9 @@ pub fn Gutter(
                 return;
             }
             let html = place(&layer, &textarea);
-            if shown.with_value(|shown| *shown != html) {
+            if shown.try_with_value(|shown| *shown != html) == Some(true) {
                 gutter.set_inner_html(&html);
-                shown.set_value(html);
+                let _ = shown.try_set_value(html);
             }
         });
     });
