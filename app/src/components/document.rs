@@ -29,7 +29,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let edit_url = keys.can_write().then(|| link.to_url(&base));
     let view_url = link.to_view().to_url(&base);
     let room = keys.room().to_string();
-    DocSession::start(link);
+    DocSession::start(link.clone());
     let presence = Presence::provide();
     let text = use_doc_text();
     let room_presence = use_room_presence();
@@ -69,6 +69,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
         <section class="document" data-tab=move || tab.get().data_tab()>
             <h1>{move || locale.strings().document_title}</h1>
             <TabNotice />
+            <crate::components::share_panel::SharePanelSlot link=link.clone() />
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
