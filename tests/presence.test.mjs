@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, presence } from './lib/app.mjs';
+import { documentPage, openPeople, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, filledValue } from './lib/browser.mjs';
 import { createText, open, waitForText, withPeople } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -20,6 +20,7 @@ const TEST_TIMEOUT_MS = 120_000;
 
 /** Give the name in the inline form, and wait until it is shown. */
 async function setName(page, name) {
+  await openPeople(page);
   const p = presence(page);
   await p.nameInput.fill(name);
   await p.nameSave.click();
@@ -58,6 +59,7 @@ describe('presence', () => {
     await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, b) => {
       const link = await createText(a);
       // Until a name is given, a neutral one.
+      await openPeople(a);
       await expectAttribute(presence(a).me, 'data-name', 'Anonyme');
       await setName(a, 'Louise');
       await open(b, link);
@@ -85,6 +87,7 @@ describe('presence', () => {
       // The name and colour are kept in the browser: not asked again.
       await a.reload();
       await expectAttribute(documentPage(a).status, 'data-state', 'online');
+      await openPeople(a);
       await expectText(presence(a).nameShown, 'Louise');
       await expectAttribute(presence(a).me, 'data-colour', louise);
       await presence(a).person('Jean M.').waitFor();
@@ -182,7 +185,7 @@ describe('presence', () => {
     await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, c) => {
       await createText(a);
       await setName(a, 'Louise');
-      const viewLink = await filledValue(documentPage(a).viewLink);
+      const viewLink = await viewLinkOf(a);
       await open(c, viewLink);
       await setName(c, 'Lectrice');
       await expectAttribute(presence(a).person('Lectrice'), 'data-read-only', 'true');

@@ -18,7 +18,7 @@ import { describe, test } from 'node:test';
 
 import jsQR from 'jsqr';
 
-import { documentPage, exportMenu, sharePanel, VIEW_FRAGMENT } from './lib/app.mjs';
+import { documentPage, exportMenu, openShare, sharePanel, VIEW_FRAGMENT } from './lib/app.mjs';
 import { assertNoProblems, expectAttribute, expectText, filledValue, newPage, withPage } from './lib/browser.mjs';
 import { createText, open } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -33,11 +33,9 @@ const SCALE = 6;
 
 /** Open the share panel with its button; focus lands on its heading. */
 async function openPanel(page) {
-  const share = sharePanel(page);
-  await share.opener.click();
-  await share.heading.waitFor();
-  await expectFocus(page, 'share-heading');
-  return share;
+  await openShare(page);
+  await expectFocus(page, 'share-panel-heading');
+  return sharePanel(page);
 }
 
 /** Wait until the element with id `id` has the focus. */
@@ -193,7 +191,7 @@ describe('the share panel and the export menu', () => {
       await withPage(t, suite.browser, { locale, relay: suite.relay }, async (page) => {
         const edit = await createText(page);
         const share = await openPanel(page);
-        await expectText(share.heading, words.share_heading);
+        await expectText(share.heading, words.share_button);
         await expectText(share.editHint, words.share_edit_hint);
         await expectText(share.viewHint, words.share_view_hint);
         await expectText(share.keep, words.share_keep);
@@ -269,7 +267,7 @@ describe('the share panel and the export menu', () => {
       await page.locator('body').focus();
       await tabTo(page, '#open-share');
       await page.keyboard.press('Enter');
-      await expectFocus(page, 'share-heading');
+      await expectFocus(page, 'share-panel-heading');
       await expectAttribute(share.opener, 'aria-expanded', 'true');
 
       await tabTo(page, '#share-panel button.copy[aria-controls="view-link"]');

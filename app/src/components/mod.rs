@@ -20,6 +20,7 @@ pub mod presence_list;
 pub mod preview;
 pub mod recent;
 pub mod share_panel;
+pub mod shortcuts;
 pub mod status_line;
 pub mod tab_notice;
 pub mod text_views;

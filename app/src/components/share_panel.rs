@@ -1,4 +1,4 @@
-//! The share panel ([`Panel::Share`]): the links this person holds, each
+//! The share panel ([`crate::panels::Panel::Share`]): the links this person holds, each
 //! with one sentence on what it allows and a copy button (the edit link
 //! only for someone who holds it), a QR code of one of them, and a button
 //! saving them to a file. It says once, here where the links are, that
@@ -16,17 +16,20 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::web_sys::HtmlInputElement;
-use protocol::Link;
 
 use crate::components::copy_button::CopyButton;
 use crate::file_name::tagged_file_name;
 use crate::links_file::links_text;
 use crate::locale::use_locale;
-use crate::panels::{use_panels, Panel};
-use crate::platform::{download, page};
+use crate::panels::use_panels;
+use crate::platform::download;
 use crate::qr::{self, QrPicture};
 use crate::session::use_doc_text;
 use crate::strings::Strings;
+
+/// The heading's id, which names the panel (`<aside aria-labelledby>`,
+/// drawn by the document page: `<panel id>-heading`).
+const HEADING_ID: &str = "share-panel-heading";
 
 /// Which link the QR code holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,14 +38,14 @@ enum Which {
     View,
 }
 
+/// The panel for a person holding `edit_url` (if they may write) and
+/// `view_url`: the links at this page's address.
 #[component]
-pub fn SharePanel(link: Link) -> impl IntoView {
+pub fn SharePanel(edit_url: Option<String>, view_url: String) -> impl IntoView {
     let locale = use_locale();
-    let base = page::page_base();
-    let edit_url = link.keys().can_write().then(|| link.to_url(&base));
-    let view_url = link.to_view().to_url(&base);
     // Drawn again, whole, when the language changes: one closure instead
-    // of one per sentence keeps the wasm smaller.
+    // of one per sentence keeps the wasm smaller (the QR code's choice
+    // starts again at the view link then).
     move || {
         view! {
             <SharePanelIn
@@ -92,15 +95,15 @@ fn SharePanelIn(
     });
 
     view! {
-        <section class="share-panel" aria-labelledby="share-heading">
-            <header class="panel-head">
-                <h2 id="share-heading" data-autofocus tabindex="-1">
-                    {words.share_heading}
+        <div class="share-panel">
+            <div class="panel-head">
+                <h2 id=HEADING_ID data-autofocus tabindex="-1">
+                    {words.share_button}
                 </h2>
                 <button type="button" class="panel-close" on:click=move |_| panels.close()>
-                    {words.share_close}
+                    {words.panel_close}
                 </button>
-            </header>
+            </div>
             <p class="share-keep">{words.share_keep}</p>
             {edit_row}
             <ShareLink
@@ -118,7 +121,7 @@ fn SharePanelIn(
                 </span>
             </p>
             <QrCode words edit=edit_url view=view_url />
-        </section>
+        </div>
     }
 }
 
@@ -240,44 +243,5 @@ fn ShareLink(
             </span>
             <small id=format!("{id}-hint")>{hint}</small>
         </label>
-    }
-}
-
-/// Until the document page's bar has its Share button: that button, the
-/// export menu, and the panel area showing [`SharePanel`], so the panel
-/// can be tried and tested. The page's own bar replaces it.
-#[component]
-pub fn SharePanelSlot(link: Link) -> impl IntoView {
-    let locale = use_locale();
-    let panels = use_context().unwrap_or_else(crate::panels::Panels::provide);
-    let on_keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            panels.close();
-        }
-    };
-    view! {
-        <div class="share-slot">
-            <button
-                type="button"
-                id=Panel::Share.opener_id()
-                aria-expanded=move || panels.is_open(Panel::Share).to_string()
-                aria-controls=Panel::Share.id()
-                on:click=move |_| panels.toggle(Panel::Share)
-            >
-                {move || locale.strings().share_heading}
-            </button>
-            <crate::components::export_menu::ExportMenu />
-            <aside
-                id=Panel::Share.id()
-                class="panel"
-                hidden=move || !panels.is_open(Panel::Share)
-                on:keydown=on_keydown
-            >
-                <Show when=move || panels.is_open(Panel::Share)>
-                    <SharePanel link=link.clone() />
-                </Show>
-            </aside>
-        </div>
     }
 }
