@@ -323,9 +323,9 @@ pub fn to_text(title: &str, body: &str) -> String {
 
 /// The plain text as [`to_text`] writes it, with the line numbers of
 /// [`crate::lines`] in a left column: each numbered line starts an output
-/// line, its number right-aligned before it; the other lines (the
-/// title, underlines, the continuation of a wrapped line) have the column
-/// blank.
+/// line, its number right-aligned before it; the other lines of the body
+/// (underlines, a table's rule) have the column blank, and the title
+/// stays at the left edge above it.
 pub fn to_text_numbered(title: &str, body: &str) -> String {
     let lines = Lines::new(body);
     let digits = lines.len().max(1).to_string().len();
@@ -400,14 +400,13 @@ struct TextWriter<'a> {
 }
 
 impl TextWriter<'_> {
-    /// The title, underlined, unless the body begins with it.
+    /// The title, underlined, unless the body begins with it; at the left
+    /// edge, above the numbers' column (it is not a line of the body).
     fn title(&mut self, title: &str, body: &str) {
         if let Some(title) = title_to_add(title, body) {
             let width = title.chars().count();
-            self.out.extend(std::iter::repeat_n(' ', self.column));
             self.out.push_str(&title);
             self.out.push('\n');
-            self.out.extend(std::iter::repeat_n(' ', self.column));
             self.out.push_str(&"=".repeat(width));
             self.out.push('\n');
         }
@@ -902,7 +901,7 @@ mod tests {
     fn plain_text_has_the_line_numbers_in_a_left_column() {
         assert_eq!(
             to_text_numbered("Motion", "un\ndeux\n\n- trois"),
-            "   Motion\n   ======\n\n1  un\n2  deux\n\n3  - trois\n"
+            "Motion\n======\n\n1  un\n2  deux\n\n3  - trois\n"
         );
         assert_eq!(to_text_numbered("", ""), "");
         assert_eq!(
@@ -1015,7 +1014,7 @@ mod tests {
         );
         assert_eq!(
             doc.export(Format::Text, "fr"),
-            "   Motion\n   ======\n\n1  Texte gras.\n"
+            "Motion\n======\n\n1  Texte gras.\n"
         );
         assert_eq!(
             doc.export(Format::Html, "fr"),
