@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { documentPage, presence } from './lib/app.mjs';
+import { documentPage, openPeople, presence } from './lib/app.mjs';
 import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
 import { createText, typeAtEnd, waitSynced } from './lib/editing.mjs';
 import { exampleBinary } from './lib/example.mjs';
@@ -48,6 +48,7 @@ describe('presence that lies', () => {
         const liar = run(binary, [viewLink, `ws://${suite.relay.addr}/ws`, '--name', 'Présidente', '--claim-editor', '--for', '12'], {
           timeout: 60_000,
         });
+        await openPeople(page);
         const shown = presence(page).person('Présidente');
         await expectAttribute(shown, 'data-read-only', 'true');
         const { stdout } = await liar;
@@ -71,6 +72,7 @@ describe('presence that lies', () => {
           if (error.name !== 'AbortError') throw error;
         });
         try {
+          await openPeople(page);
           await expectAttribute(presence(page).person('Nadia'), 'data-read-only', 'false');
           const expected = words.problem_diverged_with.replace('{names}', 'Nadia');
           await expectText(documentPage(page).problem, expected, { timeout: DIVERGENCE_TIMEOUT_MS });

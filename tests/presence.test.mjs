@@ -3,7 +3,8 @@
 // co-author's caret is drawn in their colour and stays on its words; with
 // the switch on, each one's words are coloured with their colour; a
 // view-link reader is listed, read-only. Also measures, and prints, how long
-// colouring a 100,000-character text by author takes in the page.
+// colouring a 100,000-character text by author takes in the page. The list
+// and the name form are in the People panel, opened where needed.
 //
 // Every wait ends on an element, an attribute or a value, never on a fixed
 // sleep.
@@ -11,15 +12,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, presence } from './lib/app.mjs';
+import { documentPage, openPeople, presence } from './lib/app.mjs';
 import { expectAttribute, expectText, filledValue } from './lib/browser.mjs';
 import { createText, open, waitForText, withPeople } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 
-/** Give the name in the inline form, and wait until it is shown. */
+/** Give the name in the People panel's form, and wait until it is shown. */
 async function setName(page, name) {
+  await openPeople(page);
   const p = presence(page);
   await p.nameInput.fill(name);
   await p.nameSave.click();
@@ -58,6 +60,7 @@ describe('presence', () => {
     await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, b) => {
       const link = await createText(a);
       // Until a name is given, a neutral one.
+      await openPeople(a);
       await expectAttribute(presence(a).me, 'data-name', 'Anonyme');
       await setName(a, 'Louise');
       await open(b, link);
@@ -85,6 +88,7 @@ describe('presence', () => {
       // The name and colour are kept in the browser: not asked again.
       await a.reload();
       await expectAttribute(documentPage(a).status, 'data-state', 'online');
+      await openPeople(a);
       await expectText(presence(a).nameShown, 'Louise');
       await expectAttribute(presence(a).me, 'data-colour', louise);
       await presence(a).person('Jean M.').waitFor();
@@ -183,6 +187,7 @@ describe('presence', () => {
       await createText(a);
       await setName(a, 'Louise');
       const viewLink = await filledValue(documentPage(a).viewLink);
+      await openPeople(a);
       await open(c, viewLink);
       await setName(c, 'Lectrice');
       await expectAttribute(presence(a).person('Lectrice'), 'data-read-only', 'true');
