@@ -10,8 +10,6 @@ use protocol::Link;
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
 use crate::components::forget::ForgetDocument;
-use crate::components::name_field::NameField;
-use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
 use crate::components::tab_notice::TabNotice;
 use crate::components::text_views::TextViews;
@@ -72,8 +70,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
-            <NameField />
-            <PresenceList />
+            <crate::components::people::PeopleForNow />
             <AuthorshipToggle />
             <TextViews />
             <details class="sharing" open>
