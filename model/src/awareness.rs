@@ -884,6 +884,31 @@ mod tests {
     }
 
     #[test]
+    fn only_a_firmer_hold_pushes_a_person_off_a_colour() {
+        let [blue, ..] = PALETTE;
+        let louise = me(blue, 10);
+        // A hold equal to hers (which `claims` never makes: it is hers)
+        // does not push her, a firmer one does.
+        let equal = Claims {
+            mine: Vec::new(),
+            others: vec![Claim {
+                colour: blue.into(),
+                hold: Hold::Here(10),
+                name: "x".into(),
+            }],
+        };
+        assert_eq!(room_colour(&louise, &equal), blue);
+        let firmer = Claims {
+            others: vec![Claim {
+                hold: Hold::Here(9),
+                ..equal.others[0].clone()
+            }],
+            ..equal
+        };
+        assert_ne!(room_colour(&louise, &firmer), blue);
+    }
+
+    #[test]
     fn the_holder_of_a_colour_is_the_firmest() {
         let [blue, red, ..] = PALETTE;
         let people = [(40, person("Jean", blue, Some("bb")))];

@@ -149,9 +149,10 @@ fn ColourChoice() -> impl IntoView {
                     .holder(colour)
                     .filter(|_| colour != mine)
                     .map(|claim| display_name(&claim.name, strings.presence_unnamed));
-                let taken = holder
-                    .clone()
-                    .map(|who| format!(" ({})", strings.colour_taken_by.replace("{name}", &who)));
+                let taken = holder.clone().map(|who| {
+                    let said = strings.colour_taken_by.replace("{name}", &who);
+                    view! { <small class="taken-by">{said}</small> }
+                });
                 view! {
                     <label class="colour" class:taken=holder.is_some()>
                         <input
@@ -163,8 +164,10 @@ fn ColourChoice() -> impl IntoView {
                             on:change=move |_| presence.set_colour(colour)
                         />
                         <span class="swatch" style:background-color=colour aria-hidden="true"></span>
-                        <span class="colour-name">{name}</span>
-                        {taken}
+                        <span class="colour-text">
+                            <span class="colour-name">{name}</span>
+                            {taken}
+                        </span>
                     </label>
                 }
             })

@@ -326,7 +326,8 @@ impl DocSession {
 
     fn caret_moved(self) {
         self.with_core(|c| {
-            if c.roster.timer.is_some() {
+            // A reader's selection is not told: nothing to send.
+            if c.roster.timer.is_some() || !c.can_write() {
                 return;
             }
             let throttle = awareness::THROTTLE.as_millis() as u64;
