@@ -10,6 +10,8 @@ use protocol::Link;
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
 use crate::components::forget::ForgetDocument;
+use crate::components::name_field::NameField;
+use crate::components::presence_list::PresenceList;
 use crate::components::status_line::StatusLine;
 use crate::components::tab_notice::TabNotice;
 use crate::components::text_views::TextViews;
@@ -70,7 +72,8 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <p data-testid="access">{access}</p>
             <TitleField />
             <StatusLine />
-            <crate::components::people::PeopleForNow />
+            <NameField />
+            <PresenceList />
             <AuthorshipToggle />
             <TextViews />
             <details class="sharing" open>

@@ -309,33 +309,6 @@ pub fn NamePrompt() -> impl IntoView {
     }
 }
 
-/// TEMPORARY, until the page's bar lands: the button, the prompt and
-/// the People panel in one place.
-#[component]
-pub fn PeopleForNow() -> impl IntoView {
-    if use_context::<crate::panels::Panels>().is_none() {
-        crate::panels::Panels::provide();
-    }
-    let panels = use_panels();
-    view! {
-        <div class="people-for-now">
-            <PeopleButton />
-            <NamePrompt />
-            {move || {
-                panels
-                    .is_open(Panel::People)
-                    .then(|| {
-                        view! {
-                            <aside id=Panel::People.id() class="panel" aria-labelledby="people-panel-heading">
-                                <PeoplePanel />
-                            </aside>
-                        }
-                    })
-            }}
-        </div>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
