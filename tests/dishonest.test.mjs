@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { documentPage, openPeople, presence } from './lib/app.mjs';
+import { documentPage, openPeople, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
 import { createText, typeAtEnd, waitSynced } from './lib/editing.mjs';
 import { exampleBinary } from './lib/example.mjs';
@@ -43,7 +43,7 @@ describe('presence that lies', () => {
         await createText(page);
         await typeAtEnd(page, ['Ordre du jour.']);
         await waitSynced(page);
-        const viewLink = await documentPage(page).viewLink.inputValue();
+        const viewLink = await viewLinkOf(page);
 
         const liar = run(binary, [viewLink, `ws://${suite.relay.addr}/ws`, '--name', 'Présidente', '--claim-editor', '--for', '12'], {
           timeout: 60_000,

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, LOCAL_FRAGMENT, recent } from './lib/app.mjs';
+import { documentPage, editLinkOf, LOCAL_FRAGMENT, recent, textViews, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute } from './lib/browser.mjs';
 import {
   assertConverged,
@@ -155,14 +155,17 @@ describe('the editor', () => {
       await createText(editorPage);
       await typeAtEnd(editorPage, ['Texte de référence.']);
       await waitSynced(editorPage);
-      const viewLink = await documentPage(editorPage).viewLink.inputValue();
+      const viewLink = await viewLinkOf(editorPage);
 
       await open(viewer, viewLink);
       const reference = await text(editorPage);
       await waitForText(viewer, (value, expected) => value === expected, reference);
       const { editor, title } = documentPage(viewer);
+      assert.equal(await title.count(), 0, 'a reader has no title field');
+      // A reader starts on the rendered text; the source is there to read.
+      await expectAttribute(textViews(viewer).modeButton('preview'), 'aria-pressed', 'true');
+      await textViews(viewer).modeButton('write').click();
       assert.equal(await editor.getAttribute('readonly'), '', 'the textarea is read-only');
-      assert.equal(await title.getAttribute('readonly'), '', 'the title is read-only');
       await editor.focus();
       await viewer.keyboard.press('Control+End');
       await viewer.keyboard.type('piraté ');
@@ -221,7 +224,7 @@ describe('the editor', () => {
       await recent(a).items.filter({ hasText: 'Tract de rentrée' }).locator('a').click();
       await waitForText(a, (value, expected) => value === expected, before);
       assert.match(a.url(), LOCAL_FRAGMENT, 'the recent list opens it by its local handle');
-      assert.equal(await documentPage(a).editLink.inputValue(), link, 'with the edit link');
+      assert.equal(await editLinkOf(a), link, 'with the edit link');
 
       // With the relay down, the app (service worker) and the text
       // (IndexedDB) come from the browser.

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, LOCAL_FRAGMENT, recent } from './lib/app.mjs';
+import { documentPage, editLinkOf, LOCAL_FRAGMENT, recent, roomOf, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, withPage } from './lib/browser.mjs';
 import { createText, text, typeAtEnd, waitForText, waitSynced } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -74,7 +74,7 @@ describe('keys in this browser', () => {
         await page.reload();
         await waitForText(page, (value, expected) => value === expected, before);
         await expectAttribute(documentPage(page).status, 'data-state', 'online');
-        assert.equal(await documentPage(page).editLink.inputValue(), link, 'the keys came from this browser');
+        assert.equal(await editLinkOf(page), link, 'the keys came from this browser');
         assert.equal(page.url(), handleUrl, 'the handle stays in the address');
 
         // Leaving and coming back with the back button: the handle again.
@@ -118,7 +118,7 @@ describe('keys in this browser', () => {
         await waitSynced(page);
         await page.waitForURL(LOCAL_FRAGMENT);
         const handleUrl = page.url();
-        const room = (await doc.room.textContent()).trim();
+        const room = await roomOf(page);
         const handle = new URL(handleUrl).hash.slice('#d='.length);
         const kept = await storedKeys(page);
         for (const key of [`doc/${room}`, `link/${room}`, `handle/${room}`, `local/${handle}`]) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { badLinkPage, documentPage, editLinkOf, home, OPENED_FRAGMENT, VIEW_FRAGMENT } from './lib/app.mjs';
+import { badLinkPage, documentPage, editLinkOf, home, OPENED_FRAGMENT, openShare, roomOf, VIEW_FRAGMENT } from './lib/app.mjs';
 import {
   assertNoProblems,
   expectAttribute,
@@ -31,8 +31,17 @@ async function createText(page, words) {
 /** Check the document page for `link`, and return its room and links. */
 async function assertDocumentPage(page, words, { canWrite, link }) {
   const doc = documentPage(page, words);
-  await expectText(doc.heading, words.document_title);
+  // An untitled document's heading says so; the title is its field's
+  // placeholder for an editor, the heading's text for a reader.
+  if (canWrite) {
+    await expectAttribute(doc.title, 'placeholder', words.title_placeholder);
+    assert.equal(await doc.title.inputValue(), '');
+  } else {
+    await expectText(doc.heading, words.title_placeholder);
+    assert.equal(await doc.title.count(), 0, 'a reader has no title field');
+  }
   await expectText(doc.access, canWrite ? words.edit_access : words.view_access);
+  await openShare(page);
   const viewLink = await filledValue(doc.viewLink);
   assert.match(viewLink, VIEW_FRAGMENT);
   if (canWrite) {
@@ -42,9 +51,11 @@ async function assertDocumentPage(page, words, { canWrite, link }) {
     assert.equal(await doc.shareFields.count(), 1, 'a viewer sees the view link only');
     assert.equal(viewLink, link, 'the view link to share is the one opened');
   }
-  assert.equal(await page.title(), `${words.document_title} · ${APP_NAME}`);
-  const room = (await doc.room.textContent())?.trim();
+  assert.equal(await page.title(), `${words.title_placeholder} · ${APP_NAME}`);
+  assert.equal(await page.getByText(/^[A-Za-z0-9_-]{22}$/).count(), 0, 'the room id is not shown');
+  const room = await roomOf(page);
   assert.match(room ?? '', /^[A-Za-z0-9_-]{22}$/, 'the room id is 16 bytes in base64url');
+  await page.keyboard.press('Escape');
   return { room, viewLink };
 }
 

@@ -3,8 +3,7 @@
 // co-author's caret is drawn in their colour and stays on its words; with
 // the switch on, each one's words are coloured with their colour; a
 // view-link reader is listed, read-only. Also measures, and prints, how long
-// colouring a 100,000-character text by author takes in the page. The list
-// and the name form are in the People panel, opened where needed.
+// colouring a 100,000-character text by author takes in the page.
 //
 // Every wait ends on an element, an attribute or a value, never on a fixed
 // sleep.
@@ -12,14 +11,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, openPeople, presence } from './lib/app.mjs';
+import { documentPage, openPeople, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, filledValue } from './lib/browser.mjs';
 import { createText, open, waitForText, withPeople } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 
-/** Give the name in the People panel's form, and wait until it is shown. */
+/** Give the name in the inline form, and wait until it is shown. */
 async function setName(page, name) {
   await openPeople(page);
   const p = presence(page);
@@ -186,8 +185,7 @@ describe('presence', () => {
     await withCleanPeople(t, suite, ['fr-FR', 'en-US'], async (a, c) => {
       await createText(a);
       await setName(a, 'Louise');
-      const viewLink = await filledValue(documentPage(a).viewLink);
-      await openPeople(a);
+      const viewLink = await viewLinkOf(a);
       await open(c, viewLink);
       await setName(c, 'Lectrice');
       await expectAttribute(presence(a).person('Lectrice'), 'data-read-only', 'true');

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, frame, textViews } from './lib/app.mjs';
+import { documentPage, frame, openShare, textViews } from './lib/app.mjs';
 import {
   assertNoProblems,
   expectAttribute,
@@ -146,6 +146,8 @@ describe('the preview, printing and copying links', () => {
       // The editor-only view: the preview was never shown on screen.
       await expectAttribute(views.views, 'data-mode', 'write');
       assert.equal(await views.preview.isVisible(), false);
+      // With a panel open, which must not print either.
+      await openShare(page);
 
       await page.emulateMedia({ media: 'print' });
       await expectText(views.preview.locator('h1'), 'Considérants');
@@ -183,6 +185,7 @@ describe('the preview, printing and copying links', () => {
     await withPage(t, suite.browser, { relay: suite.relay }, async (page) => {
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.relay.url });
       await createText(page);
+      await openShare(page);
       const doc = documentPage(page);
       const views = textViews(page);
       const editLink = await filledValue(doc.editLink);
@@ -215,6 +218,7 @@ describe('the preview, printing and copying links', () => {
         Document.prototype.execCommand = () => false;
       });
       await createText(page);
+      await openShare(page);
       const doc = documentPage(page);
       const views = textViews(page);
       const editLink = await filledValue(doc.editLink);

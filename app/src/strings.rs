@@ -102,13 +102,9 @@ pub struct Strings {
     pub editor_label: &'static str,
     pub editor_placeholder: &'static str,
     pub loading: &'static str,
-    pub status_connecting: &'static str,
-    pub status_online: &'static str,
     pub status_offline: &'static str,
-    pub status_reconnecting: &'static str,
     pub status_history: &'static str,
     pub status_synced: &'static str,
-    pub status_unsent: &'static str,
     pub problem_closed_protocol: &'static str,
     pub problem_closed_too_big: &'static str,
     pub problem_closed_full: &'static str,
@@ -203,6 +199,52 @@ pub struct Strings {
     /// The browser refused to copy: the link is selected instead.
     pub copy_refused: &'static str,
     // -- issue 10: page shell (lead) --
+    /// The title field in the heading, for screen readers.
+    pub title_edit_label: &'static str,
+    /// In the bar when the link only lets the person read.
+    pub read_only_badge: &'static str,
+    /// The status badge's word (its sentence is said on hover, focus and in the live region).
+    pub badge_connecting: &'static str,
+    pub badge_online: &'static str,
+    pub badge_offline: &'static str,
+    pub badge_reconnecting: &'static str,
+    /// Changes typed here that the server has not confirmed yet, in words (no count).
+    pub badge_pending: &'static str,
+    /// The sentence for a lost connection being tried again.
+    pub status_reconnecting_said: &'static str,
+    /// The document's bar, for screen readers.
+    pub bar_label: &'static str,
+    /// The bar's menu on a phone.
+    pub menu_button: &'static str,
+    pub share_button: &'static str,
+    /// The who-wrote-what toggle in the bar.
+    pub authorship_short: &'static str,
+    /// The `?` button opening the shortcuts.
+    pub shortcuts_button: &'static str,
+    /// The close button of any panel.
+    pub panel_close: &'static str,
+    pub shortcuts_title: &'static str,
+    pub shortcut_help: &'static str,
+    pub shortcut_close: &'static str,
+    pub shortcut_undo: &'static str,
+    pub shortcut_redo: &'static str,
+    pub shortcut_bold: &'static str,
+    pub shortcut_italic: &'static str,
+    pub shortcut_print: &'static str,
+    pub shortcut_text: &'static str,
+    /// Opens the Markdown help from the shortcuts panel.
+    pub shortcuts_markdown: &'static str,
+    /// The source view's name for a reader (who cannot edit it).
+    pub view_source: &'static str,
+    /// Key names as printed on the keys of this language's keyboards.
+    pub key_shift: &'static str,
+    pub key_escape: &'static str,
+    /// Before the date a recent document was last opened.
+    pub recent_opened: &'static str,
+    /// The button that erases a recent document from this browser.
+    pub recent_remove: &'static str,
+    /// Its accessible name, before the document's title.
+    pub recent_remove_named: &'static str,
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
@@ -213,8 +255,6 @@ pub struct Strings {
     pub people_button: &'static str,
     /// The People panel's heading.
     pub people_heading: &'static str,
-    /// Closing the People panel.
-    pub people_close: &'static str,
     /// Beside someone while offline: `{time}` is when they were last heard.
     pub people_last_seen: &'static str,
     /// Above the list while offline.
@@ -248,15 +288,41 @@ impl Strings {
         }
     }
 
-    /// The status line for a connection state.
-    pub fn connection(&self, connection: Connection) -> String {
+    /// The status badge's word for a connection state.
+    pub fn connection(&self, connection: Connection) -> &'static str {
         match connection {
-            Connection::Connecting => self.status_connecting.to_owned(),
-            Connection::Online => self.status_online.to_owned(),
-            Connection::Offline => self.status_offline.to_owned(),
-            Connection::Reconnecting { attempt } => {
-                format!("{}{attempt}", self.status_reconnecting)
-            }
+            Connection::Connecting => self.badge_connecting,
+            Connection::Online => self.badge_online,
+            Connection::Offline => self.badge_offline,
+            Connection::Reconnecting { .. } => self.badge_reconnecting,
+        }
+    }
+
+    /// The status badge's sentence: where the connection stands and
+    /// whether everything typed here reached the server, in words (no
+    /// internal count: a person has no use for the number of updates).
+    /// `progress` is the history being received, when the page is
+    /// catching up.
+    pub fn status_sentence(
+        &self,
+        connection: Connection,
+        pending: bool,
+        progress: Option<(u64, u64)>,
+    ) -> String {
+        if let (Some((received, total)), false) = (progress, connection == Connection::Online) {
+            return format!("{} {received} / {total}", self.status_history);
+        }
+        let state = match connection {
+            Connection::Online if !pending => return self.status_synced.to_owned(),
+            Connection::Online | Connection::Connecting => None,
+            Connection::Offline => Some(self.status_offline),
+            Connection::Reconnecting { .. } => Some(self.status_reconnecting_said),
+        };
+        match (state, pending) {
+            (Some(state), true) => format!("{state} {}.", self.badge_pending),
+            (Some(state), false) => state.to_owned(),
+            (None, true) => format!("{}.", self.badge_pending),
+            (None, false) => String::new(),
         }
     }
 
@@ -352,13 +418,9 @@ pub static FR: Strings = Strings {
     editor_label: "Texte",
     editor_placeholder: "Écrivez ici…",
     loading: "Ouverture du document…",
-    status_connecting: "Connexion…",
-    status_online: "En ligne",
     status_offline: "Hors ligne\u{a0}: vos modifications restent dans ce navigateur et partiront au retour du réseau.",
-    status_reconnecting: "Connexion perdue, nouvel essai n°",
     status_history: "Réception de l'historique\u{a0}:",
     status_synced: "Tout est enregistré sur le serveur.",
-    status_unsent: "Modifications pas encore enregistrées sur le serveur\u{a0}:",
     problem_closed_protocol: "Le serveur n'a pas compris un message de cette version de Cahier. Rechargez la page.",
     problem_closed_too_big: "Un message était trop grand pour le serveur.",
     problem_closed_full: "Le serveur est complet pour l'instant\u{a0}; nouvel essai dans un moment.",
@@ -442,6 +504,36 @@ pub static FR: Strings = Strings {
     copy_done: "Lien copié.",
     copy_refused: "Ce navigateur refuse de copier ici\u{a0}: le lien est sélectionné, appuyez sur Ctrl+C (Cmd+C sur Mac) pour le copier.",
     // -- issue 10: page shell (lead) --
+    title_edit_label: "Titre du document",
+    read_only_badge: "Lecture seule",
+    badge_connecting: "Connexion…",
+    badge_online: "En ligne",
+    badge_offline: "Hors ligne",
+    badge_reconnecting: "Reconnexion…",
+    badge_pending: "Modifications en attente d'envoi",
+    status_reconnecting_said: "Connexion perdue\u{a0}; Cahier réessaie tout seul.",
+    bar_label: "Barre du document",
+    menu_button: "Menu",
+    share_button: "Partager",
+    authorship_short: "Qui a écrit quoi",
+    shortcuts_button: "Raccourcis clavier et aide",
+    panel_close: "Fermer",
+    shortcuts_title: "Raccourcis clavier",
+    shortcut_help: "Afficher cette aide (hors du texte)",
+    shortcut_close: "Fermer le panneau ou le menu ouvert",
+    shortcut_undo: "Annuler",
+    shortcut_redo: "Rétablir",
+    shortcut_bold: "Gras",
+    shortcut_italic: "Italique",
+    shortcut_print: "Imprimer le titre et le texte mis en forme",
+    shortcut_text: "Aller au texte",
+    shortcuts_markdown: "Aide de la mise en forme (Markdown)",
+    view_source: "Source",
+    key_shift: "Maj",
+    key_escape: "Échap",
+    recent_opened: "ouvert le",
+    recent_remove: "Retirer…",
+    recent_remove_named: "Retirer de ce navigateur\u{a0}:",
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
@@ -450,7 +542,6 @@ pub static FR: Strings = Strings {
     // -- issue 10: people, colours, name prompt (helper people) --
     people_button: "Personnes ici\u{a0}: {n}",
     people_heading: "Personnes",
-    people_close: "Fermer",
     people_last_seen: "vu·e à {time}",
     people_offline: "Hors ligne\u{a0}: qui était là au dernier contact.",
     colour_heading: "Votre couleur",
@@ -493,13 +584,9 @@ pub static EN: Strings = Strings {
     editor_label: "Text",
     editor_placeholder: "Write here…",
     loading: "Opening the document…",
-    status_connecting: "Connecting…",
-    status_online: "Online",
     status_offline: "Offline: your changes stay in this browser and will be sent when the network is back.",
-    status_reconnecting: "Connection lost, new try no. ",
     status_history: "Receiving the history:",
     status_synced: "Everything is saved on the server.",
-    status_unsent: "Changes not yet saved on the server:",
     problem_closed_protocol: "The server did not understand a message from this version of Cahier. Reload the page.",
     problem_closed_too_big: "A message was too large for the server.",
     problem_closed_full: "The server is full for now; trying again shortly.",
@@ -582,6 +669,36 @@ pub static EN: Strings = Strings {
     copy_done: "Link copied.",
     copy_refused: "This browser refuses to copy here: the link is selected, press Ctrl+C (Cmd+C on a Mac) to copy it.",
     // -- issue 10: page shell (lead) --
+    title_edit_label: "Document title",
+    read_only_badge: "Read-only",
+    badge_connecting: "Connecting…",
+    badge_online: "Online",
+    badge_offline: "Offline",
+    badge_reconnecting: "Reconnecting…",
+    badge_pending: "Changes waiting to be sent",
+    status_reconnecting_said: "Connection lost; Cahier keeps trying.",
+    bar_label: "Document bar",
+    menu_button: "Menu",
+    share_button: "Share",
+    authorship_short: "Who wrote what",
+    shortcuts_button: "Keyboard shortcuts and help",
+    panel_close: "Close",
+    shortcuts_title: "Keyboard shortcuts",
+    shortcut_help: "Show this help (outside the text)",
+    shortcut_close: "Close the open panel or menu",
+    shortcut_undo: "Undo",
+    shortcut_redo: "Redo",
+    shortcut_bold: "Bold",
+    shortcut_italic: "Italic",
+    shortcut_print: "Print the title and the formatted text",
+    shortcut_text: "Go to the text",
+    shortcuts_markdown: "Formatting help (Markdown)",
+    view_source: "Source",
+    key_shift: "Shift",
+    key_escape: "Esc",
+    recent_opened: "opened",
+    recent_remove: "Remove…",
+    recent_remove_named: "Remove from this browser:",
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
@@ -590,7 +707,6 @@ pub static EN: Strings = Strings {
     // -- issue 10: people, colours, name prompt (helper people) --
     people_button: "People here: {n}",
     people_heading: "People",
-    people_close: "Close",
     people_last_seen: "last seen {time}",
     people_offline: "Offline: who was here when last in touch.",
     colour_heading: "Your colour",
@@ -718,9 +834,29 @@ mod tests {
                     "{lang:?} {code:?}"
                 );
             }
+            // Words, never the attempt's number or a count of updates.
+            let lost = strings.status_sentence(Connection::Reconnecting { attempt: 3 }, true, None);
+            assert!(!lost.contains('3'), "{lang:?}: {lost}");
+            assert!(lost.contains(strings.badge_pending), "{lang:?}: {lost}");
+            let offline = strings.status_sentence(Connection::Offline, false, None);
+            assert!(
+                !offline.contains(strings.badge_pending),
+                "{lang:?}: {offline}"
+            );
+            assert_eq!(
+                strings.status_sentence(Connection::Online, false, None),
+                strings.status_synced
+            );
+            assert_eq!(
+                strings.status_sentence(Connection::Online, true, None),
+                format!("{}.", strings.badge_pending)
+            );
             assert!(strings
-                .connection(Connection::Reconnecting { attempt: 3 })
-                .ends_with('3'));
+                .status_sentence(Connection::Offline, true, Some((2, 9)))
+                .ends_with("2 / 9"));
+            assert!(!strings
+                .status_sentence(Connection::Online, true, Some((2, 9)))
+                .contains("2 / 9"));
         }
     }
 

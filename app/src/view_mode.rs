@@ -7,6 +7,9 @@
 use crate::platform::storage;
 
 const STORAGE_KEY: &str = "cahier.view";
+/// A reader's choice is kept apart: the editor is of no use to them, so
+/// their default is the rendered text.
+const READER_KEY: &str = "cahier.view.reader";
 
 /// What the document page shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -46,17 +49,35 @@ impl ViewMode {
         self != ViewMode::Write
     }
 
-    /// The mode chosen earlier in this browser, or the default. Browser
-    /// only.
-    pub fn stored() -> ViewMode {
-        storage::get(STORAGE_KEY)
+    /// The mode a person gets before choosing one: the editor for a
+    /// writer, the rendered text for a reader.
+    pub fn default_for(can_write: bool) -> ViewMode {
+        if can_write {
+            ViewMode::Write
+        } else {
+            ViewMode::Preview
+        }
+    }
+
+    /// The mode chosen earlier in this browser (writers and readers each
+    /// have theirs), or the default. Browser only.
+    pub fn stored(can_write: bool) -> ViewMode {
+        storage::get(Self::key(can_write))
             .and_then(|tag| ViewMode::from_tag(&tag))
-            .unwrap_or_default()
+            .unwrap_or_else(|| Self::default_for(can_write))
     }
 
     /// Remember this mode in this browser. Browser only.
-    pub fn store(self) {
-        storage::set(STORAGE_KEY, self.tag());
+    pub fn store(self, can_write: bool) {
+        storage::set(Self::key(can_write), self.tag());
+    }
+
+    fn key(can_write: bool) -> &'static str {
+        if can_write {
+            STORAGE_KEY
+        } else {
+            READER_KEY
+        }
     }
 }
 
@@ -81,5 +102,8 @@ mod tests {
             .collect();
         assert_eq!(shown, [(true, false), (true, true), (false, true)]);
         assert_eq!(ViewMode::default(), ViewMode::Write);
+        assert_eq!(ViewMode::default_for(true), ViewMode::Write);
+        assert_eq!(ViewMode::default_for(false), ViewMode::Preview);
+        assert_ne!(ViewMode::key(true), ViewMode::key(false));
     }
 }

@@ -40,13 +40,14 @@ export function documentPage(page, strings) {
   const section = page.locator('section.document');
   return {
     section,
-    heading: section.locator('h1'),
+    heading: section.locator('h1.doc-title'),
     // What the link allows.
     access: section.locator('[data-testid="access"]'),
     shareFields: section.locator('label.share input'),
     editLink: section.locator('#edit-link'),
     viewLink: section.locator('#view-link'),
-    room: section.locator('.room code'),
+    // The room id is not shown; the section carries it for the tests.
+    roomSection: page.locator('section.document[data-room]'),
     // Shown when another tab of this browser has the document
     // (components/tab_notice.rs); `data-tab` on the section says which.
     tabNotice: section.locator('#tab-notice'),
@@ -121,13 +122,6 @@ export function people(page) {
   };
 }
 
-/** Open the People panel (unless it is open), and wait for it. */
-export async function openPeople(page) {
-  const { button, panel } = people(page);
-  if (!(await panel.isVisible())) await button.click();
-  await panel.waitFor();
-}
-
 /**
  * The text's views and the share panel's copy buttons
  * (components/text_views.rs, preview.rs, copy_button.rs). `#view-mode`
@@ -144,7 +138,7 @@ export function textViews(page) {
     preview: page.locator('#preview'),
     printButton: page.locator('#print'),
     printTitle: page.locator('.print-title'),
-    sharing: page.locator('details.sharing'),
+    sharing: page.locator('#share-panel'),
     /** The copy button beside the field `field` (edit-link, view-link). */
     copyButton: (field) => page.locator(`button.copy[aria-controls="${field}"]`),
     /** The answer beside that button; `data-outcome`: copied, refused. */
@@ -192,8 +186,61 @@ export const OPENED_FRAGMENT = new RegExp(`(${EDIT_FRAGMENT.source})|(${VIEW_FRA
  * address bar holds only a local handle once the keys are kept).
  */
 export async function editLinkOf(page) {
+  return linkOf(page, 'edit-link');
+}
+
+/** The view link of the document `page` shows (from the share panel). */
+export async function viewLinkOf(page) {
+  return linkOf(page, 'view-link');
+}
+
+/** The room id of the document `page` shows (not shown; `data-room`). */
+export async function roomOf(page) {
+  return documentPage(page).roomSection.getAttribute('data-room');
+}
+
+/**
+ * Open the share panel (through the bar's menu when the bar is folded),
+ * unless it is open; resolves once the panel is there.
+ */
+export function openShare(page) {
+  return openPanel(page, 'open-share', 'share-panel');
+}
+
+/**
+ * Open the panel whose bar button is `#opener` (through the bar's menu
+ * when the bar is folded), unless `#panelId` is open already.
+ */
+export async function openPanel(page, opener, panelId) {
+  const panel = page.locator(`#${panelId}`);
+  if (await panel.isVisible()) return panel;
+  const button = page.locator(`#${opener}`);
+  if (!(await button.isVisible())) await page.locator('#bar-menu').click();
+  await button.click();
+  await panel.waitFor();
+  return panel;
+}
+
+/** Open the people panel (the presence list, the name form). */
+export function openPeople(page) {
+  return openPanel(page, 'open-people', 'people-panel');
+}
+
+/**
+ * Read a link field of the share panel, leaving the panels as they were
+ * (the panel open before, if any, is opened again).
+ */
+async function linkOf(page, id) {
   await page.waitForURL(OPENED_FRAGMENT);
-  const field = documentPage(page).editLink;
+  const before = await page.evaluate(() => document.querySelector('aside.panel')?.id ?? null);
+  await openShare(page);
+  const field = page.locator(`#${id}`);
   await field.waitFor();
-  return field.inputValue();
+  const value = await field.inputValue();
+  if (before !== 'share-panel') {
+    await page.keyboard.press('Escape');
+    await page.locator('#share-panel').waitFor({ state: 'detached' });
+    if (before) await openPanel(page, `open-${before.replace(/-panel$/, '')}`, before);
+  }
+  return value;
 }

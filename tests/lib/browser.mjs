@@ -159,7 +159,10 @@ export async function expectText(locator, expected, { timeout = TIMEOUT_MS } = {
   const normalised = expected.replace(/\s+/g, ' ').trim();
   const exact = new RegExp(`^\\s*${escapeRegExp(normalised).replace(/ /g, '\\s+')}\\s*$`);
   try {
-    await locator.and(locator.page().locator('*', { hasText: exact })).first().waitFor({ timeout });
+    // An empty element may take no room (an empty live region): attached
+    // is all it can be.
+    const state = normalised === '' ? 'attached' : 'visible';
+    await locator.and(locator.page().locator('*', { hasText: exact })).first().waitFor({ state, timeout });
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
     const actual = await locator

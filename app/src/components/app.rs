@@ -46,14 +46,19 @@ pub fn App() -> impl IntoView {
         Route::BadLink(error) => view! { <BadLink error /> }.into_any(),
     };
 
+    // A document page has its own bar (brand and languages included), so
+    // the text starts right below one line.
+    let on_document = move || matches!(route.get(), Route::Document(_) | Route::Local(_));
     view! {
-        <header class="bar">
-            <a class="brand" href="#">
-                {APP_NAME}
-            </a>
-            <LangSwitch />
-        </header>
-        <main>{page}</main>
+        <Show when=move || !on_document()>
+            <header class="bar">
+                <a class="brand" href="#">
+                    {APP_NAME}
+                </a>
+                <LangSwitch />
+            </header>
+        </Show>
+        <main data-page=move || if on_document() { "document" } else { "other" }>{page}</main>
         <footer class="note">{move || locale.strings().privacy_note}</footer>
     }
 }

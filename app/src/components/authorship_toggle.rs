@@ -11,7 +11,7 @@ pub fn AuthorshipToggle() -> impl IntoView {
     let locale = use_locale();
     let presence = use_presence();
     view! {
-        <label class="authorship-toggle">
+        <label class="authorship-toggle" title=move || locale.strings().authorship_label>
             <input
                 id="authorship"
                 type="checkbox"
@@ -19,7 +19,7 @@ pub fn AuthorshipToggle() -> impl IntoView {
                 on:change=move |ev| presence.set_authorship(event_target_checked(&ev))
             />
             " "
-            {move || locale.strings().authorship_label}
+            {move || locale.strings().authorship_short}
         </label>
     }
 }

@@ -1,7 +1,15 @@
-//! The document page: the title, the status line, who is here, the text,
-//! and the links to share. It starts the [`DocSession`] for its link
-//! (which provides one context per concern) and the [`Presence`]; the
-//! pieces read what they need from those contexts.
+//! The document page, text first: one compact bar (the title as the
+//! page's heading, the connection badge, "Lecture seule" for a reader, the
+//! people here, and the buttons: view mode, who wrote what, Share, export
+//! and print, help), then the text filling the page, and beside it the
+//! panel area ([`crate::panels`]: right of the text on a wide screen, a
+//! bottom sheet on a phone) that one panel at a time uses. On a phone the
+//! bar's buttons fold into a menu.
+//!
+//! It starts the [`DocSession`] for its link (which provides one context
+//! per concern), the [`Presence`] and the [`Panels`]; the pieces read what
+//! they need from those contexts. The room id is not shown: nobody has a
+//! use for it (the section carries it as `data-room` for the tests).
 
 use leptos::prelude::*;
 use leptos::web_sys::HtmlInputElement;
@@ -10,50 +18,224 @@ use protocol::Link;
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::copy_button::CopyButton;
 use crate::components::forget::ForgetDocument;
-use crate::components::name_field::NameField;
-use crate::components::presence_list::PresenceList;
-use crate::components::status_line::StatusLine;
+use crate::components::lang_switch::LangSwitch;
+use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
+use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
+use crate::components::status_line::{StatusBadge, StatusProblem};
 use crate::components::tab_notice::TabNotice;
-use crate::components::text_views::TextViews;
-use crate::components::title_field::TitleField;
+use crate::components::text_views::{TextViews, ViewModeSwitch};
+use crate::components::title_field::TitleHeading;
 use crate::locale::use_locale;
+use crate::panels::{use_panels, Panel, Panels};
+use crate::platform::page;
 use crate::presence::Presence;
 use crate::session::{use_doc_text, use_room_presence, use_tab, DocSession};
 use crate::strings::APP_NAME;
+use crate::view_mode::ViewMode;
 
 #[component]
 pub fn DocumentPage(link: Link) -> impl IntoView {
     let locale = use_locale();
     let keys = link.keys();
-    let base = crate::platform::page::page_base();
-    let edit_url = keys.can_write().then(|| link.to_url(&base));
-    let view_url = link.to_view().to_url(&base);
+    let can_write = keys.can_write();
     let room = keys.room().to_string();
+    let edit_url = can_write.then(|| link_url(&link, false));
+    let view_url = link_url(&link, true);
     DocSession::start(link);
     let presence = Presence::provide();
+    let panels = Panels::provide();
     let text = use_doc_text();
     let room_presence = use_room_presence();
     let tab = use_tab().tab;
+    let mode = RwSignal::new(ViewMode::stored(can_write));
+    let menu_open = RwSignal::new(false);
     // The room learns who this is, and again when the name changes.
     Effect::new(move |_| room_presence.set_me(presence.person()));
 
     Effect::new(move |_| {
         let title = text.title.get();
         let name = if title.trim().is_empty() {
-            locale.strings().document_title.to_owned()
+            locale.strings().title_placeholder.to_owned()
         } else {
             title
         };
-        crate::platform::page::set_title(&format!("{name} · {APP_NAME}"))
+        page::set_title(&format!("{name} · {APP_NAME}"))
+    });
+
+    // A panel opened from the phone's menu takes the screen: the menu
+    // folds.
+    Effect::new(move |_| {
+        if panels.open().is_some() {
+            menu_open.set(false);
+        }
+    });
+
+    use_page_keys(move || {
+        let was_open = menu_open.get_untracked();
+        if was_open {
+            menu_open.set(false);
+            page::focus_id("bar-menu");
+        }
+        was_open
     });
 
     let access = move || {
-        if keys.can_write() {
+        if can_write {
             locale.strings().edit_access
         } else {
             locale.strings().view_access
         }
     };
+    let read_only = (!can_write).then(|| {
+        view! {
+            <span class="read-only-badge" title=access>
+                {move || locale.strings().read_only_badge}
+            </span>
+        }
+    });
+
+    view! {
+        <section
+            class="document"
+            data-tab=move || tab.get().data_tab()
+            data-room=room
+            data-panel=move || panels.open().map(|p| p.id()).unwrap_or_default()
+            data-menu=move || menu_open.get().to_string()
+        >
+            <header class="doc-bar" aria-label=move || locale.strings().bar_label>
+                <a class="brand" href="#">
+                    {APP_NAME}
+                </a>
+                <TitleHeading />
+                <StatusBadge />
+                {read_only}
+                <span class="visually-hidden" data-testid="access">
+                    {access}
+                </span>
+                <PeopleButton />
+                <button
+                    type="button"
+                    id="bar-menu"
+                    class="bar-menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    aria-controls="doc-actions"
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    <span aria-hidden="true">"☰ "</span>
+                    {move || locale.strings().menu_button}
+                </button>
+                <div id="doc-actions" class="doc-actions">
+                    <ViewModeSwitch mode />
+                    <AuthorshipToggle />
+                    <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                    <button type="button" id="print" on:click=move |_| page::print()>
+                        {move || locale.strings().print_button}
+                    </button>
+                    <button
+                        type="button"
+                        id=Panel::Shortcuts.opener_id()
+                        class="help-button"
+                        aria-label=move || locale.strings().shortcuts_button
+                        title=move || locale.strings().shortcuts_button
+                        aria-expanded=move || panels.is_open(Panel::Shortcuts).to_string()
+                        aria-controls=Panel::Shortcuts.id()
+                        on:click=move |_| panels.toggle(Panel::Shortcuts)
+                    >
+                        "?"
+                    </button>
+                    <LangSwitch compact=true />
+                </div>
+            </header>
+            <TabNotice />
+            <StatusProblem />
+            <NamePrompt />
+            <div class="doc-body">
+                <div class="doc-text">
+                    <TextViews mode />
+                    <ForgetDocument />
+                </div>
+                <PanelArea edit_url view_url />
+            </div>
+        </section>
+    }
+}
+
+/// The link to give out, edit or view, at this page's address.
+fn link_url(link: &Link, view: bool) -> String {
+    let base = page::page_base();
+    if view {
+        link.to_view().to_url(&base)
+    } else {
+        link.to_url(&base)
+    }
+}
+
+/// A bar button that opens and closes one panel.
+#[component]
+fn PanelButton(panel: Panel, label: Signal<&'static str>) -> impl IntoView {
+    let panels = use_panels();
+    view! {
+        <button
+            type="button"
+            id=panel.opener_id()
+            aria-expanded=move || panels.is_open(panel).to_string()
+            aria-controls=panel.id()
+            on:click=move |_| panels.toggle(panel)
+        >
+            {label}
+        </button>
+    }
+}
+
+/// The panel area: the open panel, if any, with Escape and its close
+/// button giving focus back to what opened it.
+#[component]
+fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
+    let panels = use_panels();
+    let content = move || {
+        let panel = panels.open()?;
+        let body = match panel {
+            Panel::Share => {
+                view! { <ShareLinks edit_url=edit_url.clone() view_url=view_url.clone() /> }
+                    .into_any()
+            }
+            Panel::People => view! { <PeoplePanel /> }.into_any(),
+            Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
+            Panel::Markdown | Panel::History | Panel::Amendments => return None,
+        };
+        Some(view! {
+            <aside
+                id=panel.id()
+                class="panel"
+                aria-labelledby=format!("{}-heading", panel.id())
+            >
+                {body}
+            </aside>
+        })
+    };
+    view! { {content} }
+}
+
+/// The heading and close button every panel of this file opens with.
+#[component]
+fn PanelHead(panel: Panel, title: Signal<&'static str>) -> impl IntoView {
+    let locale = use_locale();
+    let panels = use_panels();
+    view! {
+        <div class="panel-head">
+            <h2 id=format!("{}-heading", panel.id()) tabindex="-1" data-autofocus>
+                {title}
+            </h2>
+            <button type="button" class="panel-close" on:click=move |_| panels.close()>
+                {move || locale.strings().panel_close}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn ShareLinks(edit_url: Option<String>, view_url: String) -> impl IntoView {
+    let locale = use_locale();
     let edit_share = edit_url.map(|url| {
         view! {
             <ShareLink
@@ -64,35 +246,15 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             />
         }
     });
-
     view! {
-        <section class="document" data-tab=move || tab.get().data_tab()>
-            <h1>{move || locale.strings().document_title}</h1>
-            <TabNotice />
-            <p data-testid="access">{access}</p>
-            <TitleField />
-            <StatusLine />
-            <NameField />
-            <PresenceList />
-            <AuthorshipToggle />
-            <TextViews />
-            <details class="sharing" open>
-                <summary>{move || locale.strings().view_link_label}</summary>
-                {edit_share}
-                <ShareLink
-                    id="view-link"
-                    label=Signal::derive(move || locale.strings().view_link_label)
-                    hint=Signal::derive(move || locale.strings().view_link_hint)
-                    url=view_url
-                />
-                <p class="room">
-                    {move || locale.strings().room_label}
-                    " "
-                    <code>{room}</code>
-                </p>
-            </details>
-            <ForgetDocument />
-        </section>
+        <PanelHead panel=Panel::Share title=Signal::derive(move || locale.strings().share_button) />
+        {edit_share}
+        <ShareLink
+            id="view-link"
+            label=Signal::derive(move || locale.strings().view_link_label)
+            hint=Signal::derive(move || locale.strings().view_link_hint)
+            url=view_url
+        />
     }
 }
 

@@ -13,22 +13,28 @@ use crate::strings::APP_NAME;
 pub fn Home() -> impl IntoView {
     let locale = use_locale();
     Effect::new(move |_| crate::platform::page::set_title(APP_NAME));
-    // Said once, on the start page the forgetting led to.
-    let forgotten = use_forgotten().0.try_update(Option::take).flatten();
-    let forgotten = forgotten.map(|title| {
-        let title = if title.trim().is_empty() {
-            locale.strings().title_placeholder.to_owned()
-        } else {
-            title
-        };
-        view! {
-            <p id="forgotten" class="notice" role="status">
-                <strong>{title}</strong>
-                " "
-                {move || locale.strings().forgotten}
-            </p>
-        }
+    // Said on the start page the forgetting led to (or where it happened),
+    // until the person leaves it.
+    let forgotten = use_forgotten().0;
+    on_cleanup(move || {
+        forgotten.try_set(None);
     });
+    let forgotten = move || {
+        forgotten.get().map(|title| {
+            let title = if title.trim().is_empty() {
+                locale.strings().title_placeholder.to_owned()
+            } else {
+                title
+            };
+            view! {
+                <p id="forgotten" class="notice" role="status">
+                    <strong>{title}</strong>
+                    " "
+                    {move || locale.strings().forgotten}
+                </p>
+            }
+        })
+    };
     view! {
         <section class="home">
             <h1>{APP_NAME}</h1>

@@ -1,4 +1,5 @@
 //! The language switch: one button per language, the current one pressed.
+//! The document's bar shows it compact (`FR`, `EN`).
 
 use leptos::prelude::*;
 
@@ -6,7 +7,12 @@ use crate::locale::use_locale;
 use crate::strings::Lang;
 
 #[component]
-pub fn LangSwitch() -> impl IntoView {
+pub fn LangSwitch(
+    /// Two letters per language (the document's bar), the language's name
+    /// still its accessible name.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let buttons = Lang::ALL
         .into_iter()
@@ -16,9 +22,10 @@ pub fn LangSwitch() -> impl IntoView {
                     type="button"
                     lang=lang.tag()
                     aria-pressed=move || (locale.lang() == lang).to_string()
+                    aria-label=compact.then(|| format!("{} ({})", lang.tag().to_uppercase(), lang.native_name()))
                     on:click=move |_| locale.set(lang)
                 >
-                    {lang.native_name()}
+                    {if compact { lang.tag().to_uppercase() } else { lang.native_name().to_owned() }}
                 </button>
             }
         })

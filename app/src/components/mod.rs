@@ -19,6 +19,7 @@ pub mod people;
 pub mod presence_list;
 pub mod preview;
 pub mod recent;
+pub mod shortcuts;
 pub mod status_line;
 pub mod tab_notice;
 pub mod text_views;

@@ -4,10 +4,13 @@
 //! who wrote what), and the name prompt a writer without a name gets at
 //! their first edit.
 //!
-//! The prompt is not modal and takes no focus: it shows at the end of the
-//! bar while the person keeps typing, so it never steals the caret. It is
-//! reached with Shift+Tab from the text (it comes right before it in the
-//! page), or with the mouse; saving the name or "Not now" (or Escape in
+//! The prompt is not modal and takes no focus: it is a strip under the
+//! bar, above the text, that covers nothing (the text moves down by a line)
+//! while the person keeps typing, so it never steals the caret. It comes
+//! right after the bar in the page's order, before the text, so Shift+Tab
+//! from the text reaches it (past the formatting bar, if any), and so does
+//! the mouse; it is not shown while the People panel (which has the name
+//! form) is open; saving the name or "Not now" (or Escape in
 //! it) puts focus back in the editor. "Not now" is remembered in this
 //! browser: the panel's name form stays there for later. A reader is
 //! never prompted.
@@ -112,7 +115,7 @@ pub fn PeoplePanel() -> impl IntoView {
                 {move || locale.strings().people_heading}
             </h2>
             <button type="button" class="panel-close" on:click=move |_| panels.close()>
-                {move || locale.strings().people_close}
+                {move || locale.strings().panel_close}
             </button>
         </div>
         <div class="people">
@@ -248,9 +251,11 @@ pub fn NamePrompt() -> impl IntoView {
     // Waved away, or answered, during this visit.
     let done = RwSignal::new(false);
     let input: NodeRef<Input> = NodeRef::new();
+    let panels = use_panels();
     let shown = move || {
         can_write
             && room.edited.get()
+            && !panels.is_open(Panel::People)
             && !done.get()
             && !presence.declined().get()
             && presence.name().get().is_empty()

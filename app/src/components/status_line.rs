@@ -1,12 +1,16 @@
-//! The status line: where the connection stands, whether everything typed
-//! is on the server, and what went wrong, in words. Its attributes are the
-//! tests' hooks: `data-state` (connecting, online, offline, reconnecting),
-//! `data-pending` (edits not yet acknowledged), `data-synced`, `data-seq`
-//! (the last sequence number applied).
+//! Where the connection stands, in the bar: a small badge ([`StatusBadge`],
+//! `#status`) whose word says the state ("En ligne", "Hors ligne") and
+//! whose sentence (shown on hover and focus, and said by its live region)
+//! says whether everything typed here reached the server, in words. While
+//! offline with changes not sent, the badge says so in full, visibly.
+//! Its attributes are the tests' hooks: `data-state` (connecting, online,
+//! offline, reconnecting), `data-pending` (edits not yet acknowledged),
+//! `data-synced`, `data-seq` (the last sequence number applied).
 //!
-//! When the relay refuses to create the document without its creation
-//! token, the line below asks for it in a small form (`#token-form`); the
-//! token is then kept in this browser ([`crate::creation_token`]).
+//! Below the bar, [`StatusProblem`] says what went wrong (`#problem`);
+//! when the relay refuses to create the document without its creation
+//! token, it asks for it in a small form (`#token-form`); the token is
+//! then kept in this browser ([`crate::creation_token`]).
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -18,7 +22,7 @@ use crate::session::{use_status, use_token};
 use crate::status::{Connection, Problem};
 
 #[component]
-pub fn StatusLine() -> impl IntoView {
+pub fn StatusBadge() -> impl IntoView {
     let locale = use_locale();
     let status = use_status();
     let connection = status.connection;
@@ -27,20 +31,47 @@ pub fn StatusLine() -> impl IntoView {
     let synced =
         move || ready.get() && connection.get() == Connection::Online && pending.get() == 0;
     let progress = status.progress;
-    let detail = move || {
-        let strings = locale.strings();
-        if let (Some((received, total)), false) =
-            (progress.get(), connection.get() == Connection::Online)
-        {
-            format!("{} {received} / {total}", strings.status_history)
-        } else if synced() {
-            strings.status_synced.to_owned()
-        } else if pending.get() > 0 {
-            format!("{} {}", strings.status_unsent, pending.get())
-        } else {
-            String::new()
-        }
+    let sentence = move || {
+        locale
+            .strings()
+            .status_sentence(connection.get(), pending.get() > 0, progress.get())
     };
+    // Offline with changes kept here: said in full, not only on hover.
+    let waiting = move || connection.get() != Connection::Online && pending.get() > 0;
+    view! {
+        <span
+            id="status"
+            class="status-badge"
+            role="status"
+            tabindex="0"
+            title=sentence
+            data-state=move || connection.get().data_state()
+            data-pending=move || pending.get().to_string()
+            data-synced=move || synced().to_string()
+            data-seq=move || status.applied.get().to_string()
+            data-waiting=move || waiting().to_string()
+        >
+            <span class="dot" aria-hidden="true"></span>
+            <span class="state">{move || locale.strings().connection(connection.get())}</span>
+            {move || {
+                waiting()
+                    .then(|| {
+                        view! {
+                            <span class="waiting" aria-hidden="true">
+                                {move || locale.strings().badge_pending}
+                            </span>
+                        }
+                    })
+            }}
+            <span class="detail">{sentence}</span>
+        </span>
+    }
+}
+
+#[component]
+pub fn StatusProblem() -> impl IntoView {
+    let locale = use_locale();
+    let status = use_status();
     let problem = move || {
         let problem = status.problem.get()?;
         let strings = locale.strings();
@@ -89,19 +120,6 @@ pub fn StatusLine() -> impl IntoView {
         })
     };
     view! {
-        <div
-            id="status"
-            class="status"
-            role="status"
-            data-state=move || connection.get().data_state()
-            data-pending=move || pending.get().to_string()
-            data-synced=move || synced().to_string()
-            data-seq=move || status.applied.get().to_string()
-        >
-            <span class="state">{move || locale.strings().connection(connection.get())}</span>
-            " "
-            <span class="detail">{detail}</span>
-        </div>
         <p id="problem" class="error" role="alert">
             {problem}
         </p>

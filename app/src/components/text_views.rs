@@ -1,8 +1,9 @@
-//! The text on the document page, shown the way the person chose: the
-//! editor, the editor and the preview side by side (stacked on a narrow
-//! screen), or the preview alone ([`ViewMode`], remembered in this
-//! browser). Its switch (`#view-mode`, one button per mode with
-//! `data-mode`) and the print button sit above the text.
+//! The text on the document page, shown the way the person chose
+//! ([`ViewMode`], remembered in this browser): the editor, the editor and
+//! the preview side by side (stacked on a narrow screen, in one scroll),
+//! or the preview alone. [`ViewModeSwitch`] is the bar's group of buttons
+//! (`#view-mode`, one per mode with `data-mode`); a reader's "editor" is
+//! the Markdown source, read-only, so its button says "Source".
 //!
 //! Printing shows the title and the preview only, whatever the mode: the
 //! print stylesheet (`styles/main.css`, `@media print`) hides the rest of
@@ -14,28 +15,20 @@ use leptos::prelude::*;
 use crate::components::editor::Editor;
 use crate::components::preview::Preview;
 use crate::locale::use_locale;
-use crate::platform::page;
 use crate::session::use_doc_text;
 use crate::view_mode::ViewMode;
 
+/// The bar's switch between the views.
 #[component]
-pub fn TextViews() -> impl IntoView {
+pub fn ViewModeSwitch(mode: RwSignal<ViewMode>) -> impl IntoView {
     let locale = use_locale();
-    let title_signal = use_doc_text().title;
-    let mode = RwSignal::new(ViewMode::stored());
-    let title = move || {
-        let title = title_signal.get();
-        if title.trim().is_empty() {
-            locale.strings().document_title.to_owned()
-        } else {
-            title
-        }
-    };
+    let can_write = use_doc_text().can_write;
     let buttons = ViewMode::ALL.map(|choice| {
         let label = move || {
             let strings = locale.strings();
             match choice {
-                ViewMode::Write => strings.view_write,
+                ViewMode::Write if can_write => strings.view_write,
+                ViewMode::Write => strings.view_source,
                 ViewMode::Split => strings.view_split,
                 ViewMode::Preview => strings.view_preview,
             }
@@ -46,7 +39,7 @@ pub fn TextViews() -> impl IntoView {
                 data-mode=choice.tag()
                 aria-pressed=move || (mode.get() == choice).to_string()
                 on:click=move |_| {
-                    choice.store();
+                    choice.store(can_write);
                     mode.set(choice);
                 }
             >
@@ -54,25 +47,31 @@ pub fn TextViews() -> impl IntoView {
             </button>
         }
     });
-
     view! {
-        <div class="text-tools">
-            <div
-                id="view-mode"
-                class="view-mode"
-                role="group"
-                aria-label=move || locale.strings().view_mode_label
-            >
-                {buttons}
-            </div>
-            <button
-                type="button"
-                id="print"
-                on:click=move |_| page::print()
-            >
-                {move || locale.strings().print_button}
-            </button>
+        <div
+            id="view-mode"
+            class="view-mode"
+            role="group"
+            aria-label=move || locale.strings().view_mode_label
+        >
+            {buttons}
         </div>
+    }
+}
+
+#[component]
+pub fn TextViews(mode: RwSignal<ViewMode>) -> impl IntoView {
+    let locale = use_locale();
+    let title_signal = use_doc_text().title;
+    let title = move || {
+        let title = title_signal.get();
+        if title.trim().is_empty() {
+            locale.strings().title_placeholder.to_owned()
+        } else {
+            title
+        }
+    };
+    view! {
         <div class="views" data-mode=move || mode.get().tag()>
             <div class="pane write-pane">
                 <Editor />

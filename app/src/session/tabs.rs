@@ -61,11 +61,14 @@ pub(super) struct Hold {
 }
 
 impl Hold {
+    /// Let go of the lock, or of the claim still waiting for it: a claim
+    /// granted after this is dropped at once (the session is closed), so
+    /// a new session of the same room in this page waits for it rather
+    /// than taking it for another tab's.
     pub fn release(&mut self) {
-        if self.lock.take().is_some() {
-            if let Some(room) = self.room.take() {
-                LET_GO.with(|let_go| let_go.borrow_mut().insert(room, js_sys::Date::now()));
-            }
+        self.lock = None;
+        if let Some(room) = self.room.take() {
+            LET_GO.with(|let_go| let_go.borrow_mut().insert(room, js_sys::Date::now()));
         }
         self.hand_over = None;
     }
@@ -112,6 +115,9 @@ impl DocSession {
             return;
         };
         let lost = move |_| self.lost_tab();
+        // Known before the claim resolves, so that closing meanwhile is
+        // remembered as letting go (see `Hold::release`).
+        self.with_core(|c| c.hold.room = Some(room.clone()));
         let claim = if moving {
             tab_lock::ask_to_hand_over(&room);
             match wait_for_lock(&room, lost).await {
@@ -138,7 +144,6 @@ impl DocSession {
                 let kept = self.with_core(|c| {
                     if !c.closed {
                         c.hold.lock = Some(lock);
-                        c.hold.room = Some(c.room.clone());
                         c.hold.hand_over = hand_over;
                     }
                     !c.closed

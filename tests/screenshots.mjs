@@ -1,0 +1,105 @@
+// Screenshots of the app for docs/screenshots/ (shown in the README), at
+// a laptop's 1280×800 and a phone's 390×844, in French and English: the
+// start page, the document page, the read-only page, the share panel and
+// the export menu. Not a test: run it after a change to the interface,
+// look at the pictures, and commit them.
+//
+//   CAHIER_RELAY_BIN=<target>/release/relay node tests/screenshots.mjs [out-dir]
+//
+// It uses the built app in dist/ (scripts/build-app.sh) and a relay on a
+// free loopback port, like the browser tests.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { launchBrowser, newPage } from './lib/browser.mjs';
+import { startRelay } from './lib/relay.mjs';
+import { waitSynced } from './lib/editing.mjs';
+import { viewLinkOf } from './lib/app.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'docs', 'screenshots'));
+
+const TEXT = {
+  fr: {
+    title: 'Motion « Pour des transports publics gratuits »',
+    body: [
+      '## Exposé des motifs\n\n',
+      'La section constate que le prix des transports publics pèse de plus en plus lourd dans le budget des ménages modestes, et que la voiture reste le seul choix dans une grande partie du territoire.\n\n',
+      '## Proposition\n\n',
+      'Le congrès demande la **gratuité** des transports publics urbains, financée par le versement mobilité des employeurs et par une contribution des collectivités.\n\n',
+      '- une étude d’impact avant le prochain congrès ;\n- un calendrier de mise en œuvre par agglomération.\n',
+    ],
+  },
+  en: {
+    title: 'Motion “For free public transport”',
+    body: [
+      '## Grounds\n\n',
+      'The branch notes that the price of public transport weighs more and more on the budget of low-income households, and that the car remains the only choice in a large part of the country.\n\n',
+      '## Proposal\n\n',
+      'Conference calls for **free** urban public transport, funded by the employers’ mobility levy and by a contribution from local councils.\n\n',
+      '- an impact study before the next conference;\n- a timetable for each city region.\n',
+    ],
+  },
+};
+
+const VIEWPORTS = [
+  ['laptop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+];
+
+await mkdir(OUT, { recursive: true });
+const relay = await startRelay();
+const browser = await launchBrowser();
+const shot = (page, name) => page.screenshot({ path: path.join(OUT, `${name}.png`) });
+try {
+  for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-US']]) {
+    for (const [size, viewport] of VIEWPORTS) {
+      const name = (what) => `${lang}-${size}-${what}`;
+      const page = await newPage(browser, { locale, relay });
+      await page.setViewportSize(viewport);
+      await page.goto('/');
+      await page.locator('#new-text').click();
+      await page.locator('#status[data-state="online"]').waitFor();
+      await page.locator('#title').fill(TEXT[lang].title);
+      await page.locator('#editor').fill(TEXT[lang].body.join(''));
+      await waitSynced(page);
+      await page.locator('#editor').evaluate((editor) => editor.setSelectionRange(0, 0));
+      await page.locator('#title').focus();
+      await page.locator('#title').blur();
+      await shot(page, name('document'));
+
+      const viewLink = await viewLinkOf(page);
+      if (size === 'phone') await page.locator('#bar-menu').click();
+      await page.locator('#open-share').click();
+      await page.locator('#share-panel').waitFor();
+      await shot(page, name('share'));
+      await page.keyboard.press('Escape');
+
+      const exportButton = page.locator('#export-menu-button, #open-export');
+      if (await exportButton.count()) {
+        if (size === 'phone') await page.locator('#bar-menu').click();
+        await exportButton.first().click();
+        await shot(page, name('export'));
+        await page.keyboard.press('Escape');
+      }
+
+      const reader = await newPage(browser, { locale, relay });
+      await reader.setViewportSize(viewport);
+      await reader.goto(viewLink);
+      await reader.locator('#status[data-state="online"]').waitFor();
+      await reader.locator('#preview h2').first().waitFor();
+      await shot(reader, name('read-only'));
+
+      await page.goto('/');
+      await page.locator('#recent li').first().waitFor();
+      await shot(page, name('home'));
+      await reader.context().close();
+      await page.context().close();
+    }
+  }
+} finally {
+  await browser.close();
+  await relay.close();
+}
+console.log(`screenshots in ${OUT}`);
