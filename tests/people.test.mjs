@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, openPeople, people, presence } from './lib/app.mjs';
+import { documentPage, openPeople, people, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
 import { createText, open, RECONNECT_TIMEOUT_MS, waitForText, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -59,15 +59,6 @@ function focused(page) {
 function rgb(hex) {
   const n = (i) => parseInt(hex.slice(i, i + 2), 16);
   return `${n(1)}, ${n(3)}, ${n(5)}`;
-}
-
-/** The view link, from the share panel (opened if there is one to open). */
-async function viewLinkOf(page) {
-  const field = documentPage(page).viewLink;
-  const share = page.locator('#open-share');
-  if (!(await field.count()) && (await share.count())) await share.click();
-  await field.waitFor({ state: 'attached' });
-  return field.inputValue();
 }
 
 /** Every page of `pages` reported no problem. */
@@ -131,6 +122,7 @@ describe('people', () => {
       );
       // Kept in her browser: the same after a reload.
       await a.reload();
+      await expectAttribute(documentPage(a).status, 'data-state', 'online');
       await openPeople(a);
       await expectAttribute(presence(a).me, 'data-colour', free);
       await expectAttribute(presence(b).person('Louise'), 'data-colour', free);
