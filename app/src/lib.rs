@@ -13,6 +13,9 @@
 //! - [`components`]: the Leptos components, one per file.
 //! - [`presence`]: the `Presence` context: this browser's name and colour.
 //! - [`creation_token`]: the relay's creation token, kept in this browser.
+//! - [`qr`]: a link's QR code as an SVG path, with its quiet zone.
+//! - [`file_name`]: a safe file name made from a document's title.
+//! - [`links_file`]: the text of the file that saves a document's links.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`panels`]: the document page's side panel area, one panel at a time.
@@ -24,10 +27,13 @@
 pub mod backdrop;
 pub mod components;
 pub mod creation_token;
+pub mod file_name;
+pub mod links_file;
 pub mod locale;
 pub mod panels;
 pub mod platform;
 pub mod presence;
+pub mod qr;
 pub mod route;
 pub mod session;
 pub mod status;

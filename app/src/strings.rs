@@ -249,6 +249,40 @@ pub struct Strings {
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
+    pub share_edit_label: &'static str,
+    /// What the edit link allows, in one sentence.
+    pub share_edit_hint: &'static str,
+    pub share_view_label: &'static str,
+    /// What the view link allows, in one sentence.
+    pub share_view_hint: &'static str,
+    /// Said once where the links are shown: there are no accounts.
+    pub share_keep: &'static str,
+    /// The button saving the links to a text file.
+    pub share_save: &'static str,
+    /// After the title in the saved links' file name ("Motion - liens.txt").
+    pub share_file_suffix: &'static str,
+    /// The first line of the saved links' file, before the title.
+    pub share_file_heading: &'static str,
+    /// The group of buttons choosing which link the QR code holds.
+    pub share_qr_choice: &'static str,
+    /// The accessible names of the QR code's drawing.
+    pub share_qr_of_edit: &'static str,
+    pub share_qr_of_view: &'static str,
+    /// Under the QR code: what it is for.
+    pub share_qr_hint: &'static str,
+    /// The button showing the QR code as large as the screen, and back.
+    pub share_qr_enlarge: &'static str,
+    pub share_qr_too_long: &'static str,
+    /// A file's name when the document has no title.
+    pub untitled_file: &'static str,
+    /// The export menu's button.
+    pub export_button: &'static str,
+    pub export_markdown: &'static str,
+    pub export_html: &'static str,
+    pub export_text: &'static str,
+    pub export_print: &'static str,
+    /// The browser could not start a download.
+    pub export_failed: &'static str,
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
     /// The people button's name for screen readers: `{n}` people here.
@@ -538,6 +572,27 @@ pub static FR: Strings = Strings {
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
+    share_edit_label: "Lien d'écriture",
+    share_edit_hint: "Toute personne qui a ce lien peut lire et modifier le texte\u{a0}: ne le donnez qu'à votre groupe.",
+    share_view_label: "Lien de lecture",
+    share_view_hint: "Toute personne qui a ce lien peut lire le texte, sans pouvoir le modifier.",
+    share_keep: "Il n'y a pas de compte\u{a0}: perdre le lien, c'est perdre le document. Gardez-le en lieu sûr.",
+    share_save: "Enregistrer dans un fichier",
+    share_file_suffix: "liens",
+    share_file_heading: "Liens du document",
+    share_qr_choice: "Le QR code contient\u{a0}:",
+    share_qr_of_edit: "QR code du lien d'écriture",
+    share_qr_of_view: "QR code du lien de lecture",
+    share_qr_hint: "À projeter ou à imprimer en réunion\u{a0}: l'appareil photo d'un téléphone l'ouvre.",
+    share_qr_enlarge: "Plein écran",
+    share_qr_too_long: "Ce lien est trop long pour un QR code.",
+    untitled_file: "sans titre",
+    export_button: "Exporter",
+    export_markdown: "Markdown (.md)",
+    export_html: "Page web (.html)",
+    export_text: "Texte brut (.txt)",
+    export_print: "Imprimer…",
+    export_failed: "Ce navigateur n'a pas pu enregistrer le fichier.",
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
     people_button: "Personnes ici\u{a0}: {n}",
@@ -703,6 +758,27 @@ pub static EN: Strings = Strings {
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
+    share_edit_label: "Edit link",
+    share_edit_hint: "Anyone with this link can read and change the text: give it to your group only.",
+    share_view_label: "Read-only link",
+    share_view_hint: "Anyone with this link can read the text, without being able to change it.",
+    share_keep: "There are no accounts: losing the link means losing the document. Keep it somewhere safe.",
+    share_save: "Save to a file",
+    share_file_suffix: "links",
+    share_file_heading: "Links to the document",
+    share_qr_choice: "The QR code holds:",
+    share_qr_of_edit: "QR code of the edit link",
+    share_qr_of_view: "QR code of the view link",
+    share_qr_hint: "For a projector or a printed sheet in a meeting: a phone's camera opens it.",
+    share_qr_enlarge: "Full screen",
+    share_qr_too_long: "This link is too long for a QR code.",
+    untitled_file: "untitled",
+    export_button: "Export",
+    export_markdown: "Markdown (.md)",
+    export_html: "Web page (.html)",
+    export_text: "Plain text (.txt)",
+    export_print: "Print…",
+    export_failed: "This browser could not save the file.",
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
     people_button: "People here: {n}",

@@ -244,3 +244,42 @@ async function linkOf(page, id) {
   }
   return value;
 }
+
+/**
+ * The share panel (components/share_panel.rs) and its opener. The QR
+ * code's `svg` is `#share-qr`; `qrChoice(link)` picks which link it holds
+ * (view, edit; the chosen one is `aria-pressed="true"`).
+ */
+export function sharePanel(page) {
+  const panel = page.locator('#share-panel');
+  return {
+    opener: page.locator('#open-share'),
+    panel,
+    heading: panel.locator('h2'),
+    close: panel.locator('button.panel-close'),
+    keep: panel.locator('.share-keep'),
+    editLink: panel.locator('#edit-link'),
+    viewLink: panel.locator('#view-link'),
+    editHint: panel.locator('#edit-link-hint'),
+    viewHint: panel.locator('#view-link-hint'),
+    copyButton: (field) => panel.locator(`button.copy[aria-controls="${field}"]`),
+    copyStatus: (field) => panel.locator(`label.share:has(#${field}) .copy-status`),
+    save: panel.locator('#save-links'),
+    qr: panel.locator('#share-qr'),
+    qrChoice: (link) => panel.locator(`.qr-choice button[data-link="${link}"]`),
+    qrLarge: panel.locator('#qr-large'),
+    qrFigure: panel.locator('figure.qr'),
+  };
+}
+
+/**
+ * The export menu (components/export_menu.rs): `#export-button` discloses
+ * `#export-menu`, whose buttons carry `data-format` (md, html, txt, print).
+ */
+export function exportMenu(page) {
+  return {
+    button: page.locator('#export-button'),
+    list: page.locator('#export-menu'),
+    item: (format) => page.locator(`#export-menu button[data-format="${format}"]`),
+  };
+}

@@ -12,14 +12,14 @@
 //! use for it (the section carries it as `data-room` for the tests).
 
 use leptos::prelude::*;
-use leptos::web_sys::HtmlInputElement;
 use protocol::Link;
 
 use crate::components::authorship_toggle::AuthorshipToggle;
-use crate::components::copy_button::CopyButton;
+use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
+use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
 use crate::components::status_line::{StatusBadge, StatusProblem};
 use crate::components::tab_notice::TabNotice;
@@ -128,6 +128,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <ViewModeSwitch mode />
                     <AuthorshipToggle />
                     <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                    <ExportMenu />
                     <button type="button" id="print" on:click=move |_| page::print()>
                         {move || locale.strings().print_button}
                     </button>
@@ -196,7 +197,7 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
         let panel = panels.open()?;
         let body = match panel {
             Panel::Share => {
-                view! { <ShareLinks edit_url=edit_url.clone() view_url=view_url.clone() /> }
+                view! { <SharePanel edit_url=edit_url.clone() view_url=view_url.clone() /> }
                     .into_any()
             }
             Panel::People => view! { <PeoplePanel /> }.into_any(),
@@ -214,79 +215,4 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
         })
     };
     view! { {content} }
-}
-
-/// The heading and close button every panel of this file opens with.
-#[component]
-fn PanelHead(panel: Panel, title: Signal<&'static str>) -> impl IntoView {
-    let locale = use_locale();
-    let panels = use_panels();
-    view! {
-        <div class="panel-head">
-            <h2 id=format!("{}-heading", panel.id()) tabindex="-1" data-autofocus>
-                {title}
-            </h2>
-            <button type="button" class="panel-close" on:click=move |_| panels.close()>
-                {move || locale.strings().panel_close}
-            </button>
-        </div>
-    }
-}
-
-#[component]
-fn ShareLinks(edit_url: Option<String>, view_url: String) -> impl IntoView {
-    let locale = use_locale();
-    let edit_share = edit_url.map(|url| {
-        view! {
-            <ShareLink
-                id="edit-link"
-                label=Signal::derive(move || locale.strings().edit_link_label)
-                hint=Signal::derive(move || locale.strings().edit_link_warning)
-                url
-            />
-        }
-    });
-    view! {
-        <PanelHead panel=Panel::Share title=Signal::derive(move || locale.strings().share_button) />
-        {edit_share}
-        <ShareLink
-            id="view-link"
-            label=Signal::derive(move || locale.strings().view_link_label)
-            hint=Signal::derive(move || locale.strings().view_link_hint)
-            url=view_url
-        />
-    }
-}
-
-/// A link to share, in a read-only field that selects itself on focus,
-/// and a button to copy it. The field is named by the label's first line
-/// only (not the button's word) and described by the hint.
-#[component]
-fn ShareLink(
-    id: &'static str,
-    label: Signal<&'static str>,
-    hint: Signal<&'static str>,
-    url: String,
-) -> impl IntoView {
-    let copy = view! { <CopyButton field=id text=url.clone() /> };
-    let select_all = |ev: leptos::ev::FocusEvent| event_target::<HtmlInputElement>(&ev).select();
-    view! {
-        <label class="share">
-            <span id=format!("{id}-label")>{label}</span>
-            <span class="share-field">
-                <input
-                    id=id
-                    type="text"
-                    readonly
-                    spellcheck="false"
-                    aria-labelledby=format!("{id}-label")
-                    aria-describedby=format!("{id}-hint")
-                    prop:value=url
-                    on:focus=select_all
-                />
-                {copy}
-            </span>
-            <small id=format!("{id}-hint")>{hint}</small>
-        </label>
-    }
 }

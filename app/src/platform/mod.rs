@@ -9,6 +9,9 @@
 //! - [`page`]: the address, languages, title, online state, printing,
 //!   the print media query, the service worker.
 //! - [`clipboard`]: copying a link, with the older fallback.
+//! - [`download`]: saving a file the app made (`gloo-file`'s Blob and
+//!   object URL).
+//! - [`menu`]: a press outside a pop-up menu, focus leaving it.
 //! - [`storage`]: `localStorage`, for a few small strings.
 //! - [`idb`]: IndexedDB as a key-value store.
 //! - [`socket`]: the websocket to the relay.
@@ -16,7 +19,9 @@
 //! - [`yielder`]: yielding to the browser without the 4 ms timer clamp.
 
 pub mod clipboard;
+pub mod download;
 pub mod idb;
+pub mod menu;
 pub mod page;
 pub mod socket;
 pub mod storage;
