@@ -20,7 +20,8 @@ use model::lines::Lines;
 use crate::backdrop::{authorship, blocks, cursors, numbers, patch, Patch};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::{use_doc_text, use_room_presence};
+use crate::session::{use_doc_text, use_room_presence, use_status};
+use crate::status::Connection;
 
 fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
@@ -74,6 +75,7 @@ pub fn Backdrop(
     let text = use_doc_text();
     let room = use_room_presence();
     let presence = use_presence();
+    let status = use_status();
 
     // Whatever changes, one rebuild in the next animation frame.
     let frame = RwSignal::new(0u64);
@@ -82,6 +84,7 @@ pub fn Backdrop(
         text.revision.track();
         room.people_revision.track();
         room.peers.track();
+        status.connection.track();
         presence.authorship().track();
         if !waiting.get_value() {
             waiting.set_value(true);
@@ -126,7 +129,12 @@ pub fn Backdrop(
         authors_shown.update_value(|shown| update(&authors, shown, paragraphs));
         authors_ms.set(now() - started);
 
-        let remote = room.remote_cursors(locale.strings().presence_unnamed);
+        // Offline, where the others are is not known: no carets.
+        let remote = if status.connection.get_untracked() == Connection::Online {
+            room.remote_cursors(locale.strings().presence_unnamed)
+        } else {
+            Vec::new()
+        };
         let paragraphs = if remote.is_empty() {
             Vec::new()
         } else {

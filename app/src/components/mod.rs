@@ -19,6 +19,7 @@ pub mod markdown_help;
 pub mod name_field;
 pub mod new_text;
 pub mod open_link;
+pub mod people;
 pub mod presence_list;
 pub mod preview;
 pub mod recent;
