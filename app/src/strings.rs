@@ -285,6 +285,30 @@ pub struct Strings {
     pub export_failed: &'static str,
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
+    /// The people button's name for screen readers: `{n}` people here.
+    pub people_button: &'static str,
+    /// The People panel's heading.
+    pub people_heading: &'static str,
+    /// Beside someone while offline: `{time}` is when they were last heard.
+    pub people_last_seen: &'static str,
+    /// Above the list while offline.
+    pub people_offline: &'static str,
+    /// The colour choice's heading.
+    pub colour_heading: &'static str,
+    /// What the colour is for.
+    pub colour_hint: &'static str,
+    /// Beside a colour someone else has: `{name}`.
+    pub colour_taken_by: &'static str,
+    /// The names of `model::awareness::PALETTE`'s colours, in its order.
+    pub colour_names: [&'static str; 10],
+    /// The legend of who wrote what.
+    pub legend_heading: &'static str,
+    /// The legend when nobody wrote yet.
+    pub legend_empty: &'static str,
+    /// The name prompt's question, on the first edit.
+    pub prompt_text: &'static str,
+    /// Waving the name prompt away.
+    pub prompt_later: &'static str,
     // -- end of people, colours, name prompt (helper people) --
 }
 
@@ -571,6 +595,20 @@ pub static FR: Strings = Strings {
     export_failed: "Ce navigateur n'a pas pu enregistrer le fichier.",
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
+    people_button: "Personnes ici\u{a0}: {n}",
+    people_heading: "Personnes",
+    people_last_seen: "vu·e à {time}",
+    people_offline: "Hors ligne\u{a0}: qui était là au dernier contact.",
+    colour_heading: "Votre couleur",
+    colour_hint: "Vos mots et votre curseur ont cette couleur chez tout le monde.",
+    colour_taken_by: "prise par {name}",
+    colour_names: [
+        "bleu", "rouge", "vert", "violet", "orange", "bleu canard", "rose", "olive", "bleu ciel", "prune",
+    ],
+    legend_heading: "Qui a écrit quoi",
+    legend_empty: "Personne n’a encore écrit.",
+    prompt_text: "Votre nom, pour que les autres sachent qui écrit\u{a0}?",
+    prompt_later: "Plus tard",
     // -- end of people, colours, name prompt (helper people) --
 };
 
@@ -743,6 +781,20 @@ pub static EN: Strings = Strings {
     export_failed: "This browser could not save the file.",
     // -- end of share panel, QR code, exports (helper share) --
     // -- issue 10: people, colours, name prompt (helper people) --
+    people_button: "People here: {n}",
+    people_heading: "People",
+    people_last_seen: "last seen {time}",
+    people_offline: "Offline: who was here when last in touch.",
+    colour_heading: "Your colour",
+    colour_hint: "Your words and caret show in this colour for everyone.",
+    colour_taken_by: "taken by {name}",
+    colour_names: [
+        "blue", "red", "green", "violet", "orange", "teal", "pink", "olive", "sky blue", "plum",
+    ],
+    legend_heading: "Who wrote what",
+    legend_empty: "Nobody has written yet.",
+    prompt_text: "Your name, so the others know who is writing?",
+    prompt_later: "Not now",
     // -- end of people, colours, name prompt (helper people) --
 };
 

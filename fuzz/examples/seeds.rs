@@ -121,6 +121,7 @@ fn model_seeds() -> Vec<Vec<u8>> {
         carol.set_me(&Person {
             name: "Carol".into(),
             colour: "#a4262c".into(),
+            identity: None,
         }),
     ];
     seeds.push(join(&carol_sent));

@@ -75,6 +75,7 @@ pub fn alice() -> (Document, Vec<Vec<u8>>) {
     updates.push(doc.set_me(&Person {
         name: "Alice".into(),
         colour: "#1d4e89".into(),
+        identity: None,
     }));
     updates.push(doc.set_title("Motion d'orientation"));
     (doc, updates)

@@ -187,12 +187,14 @@ mod tests {
         let louise = Person {
             name: "Louise".into(),
             colour: "#1d4e89".into(),
+            identity: None,
         };
         bob.apply_remote(&alice.set_me(&louise)).expect("applies");
         // A colour that is not one is not used.
         let hostile = Person {
             name: "Jean".into(),
             colour: "red;background:url(x)".into(),
+            identity: None,
         };
         bob.set_me(&hostile);
         let coloured = bob.coloured_authorship();

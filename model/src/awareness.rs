@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::Person;
 use crate::heads::Heads;
 
 /// The relay's id for a connection in a room (`protocol::PeerId`; this
@@ -51,22 +52,30 @@ pub const MAX_PAYLOAD: usize = 4096;
 /// yet given.
 pub const NEUTRAL: &str = "#6b6b6b";
 
-/// People's colours: distinct hues, each dark enough for white text on it
-/// and for a thin caret on white paper (contrast above 4.5:1 against
-/// white, checked by the tests).
-pub const PALETTE: [&str; 12] = [
-    "#1d4e89", // blue
-    "#a4262c", // red
-    "#2e6b30", // green
-    "#8a3ffc", // violet
-    "#b35900", // orange
-    "#00727a", // teal
-    "#b0226e", // magenta
-    "#5c4a00", // olive
-    "#0f62fe", // bright blue
-    "#6f4c9b", // plum
-    "#8c4a2f", // brown
-    "#3a5a40", // moss
+/// People's colours: ten hues no one mistakes for each other, as a caret
+/// or as the highlight behind a person's words (CIEDE2000 distance at
+/// least 18 between two colours, and from [`NEUTRAL`]; at least 7 between
+/// their highlights), each dark enough for white text on it and for a
+/// thin caret on white paper (contrast at least 4.5:1 with white), and
+/// the text readable on its highlight on white and on the dark theme's
+/// paper (4.5:1); all checked by the tests. [`COLOUR_NAMES`] names them.
+pub const PALETTE: [&str; 10] = [
+    "#3344cc", // blue
+    "#dd2233", // red
+    "#007700", // green
+    "#bb00ee", // violet
+    "#994400", // orange
+    "#007777", // teal
+    "#dd0077", // pink
+    "#776600", // olive
+    "#2277bb", // sky blue
+    "#774477", // plum
+];
+
+/// The English names of [`PALETTE`]'s colours, as the app's catalogue
+/// keys them (the app shows them translated).
+pub const COLOUR_NAMES: [&str; 10] = [
+    "blue", "red", "green", "violet", "orange", "teal", "pink", "olive", "sky blue", "plum",
 ];
 
 /// A selection in the body as two encoded Yrs sticky indices (v1
@@ -168,9 +177,172 @@ fn is_bidi_control(c: char) -> bool {
 
 /// A colour for a person, from `random` in `[0, 1)`: chosen once and kept
 /// in this browser (the app's `Presence`), so it is the same every visit.
+/// It is the person's preference; [`room_colour`] says what a room shows.
 pub fn pick_colour(random: f64) -> &'static str {
     let index = (random.clamp(0.0, 1.0) * PALETTE.len() as f64) as usize;
     PALETTE[index.min(PALETTE.len() - 1)]
+}
+
+/// How firmly someone holds a colour in a room; the lower holds. Words
+/// already written in a colour come before a presence only: an entry of
+/// `people` beats a person who is only here, so a newcomer never takes
+/// the colour of words already on the page. Between entries, the lowest
+/// client id; between people only here, the lowest visit client id.
+/// Every page computes the same order from what they all see (`people`
+/// and the presence payloads), so they agree on who keeps a colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Hold {
+    /// An entry of `people` in this colour, with this client id.
+    Written(u64),
+    /// Here with this colour, this visit's client id.
+    Here(u64),
+}
+
+/// Someone else's hold on a colour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub colour: String,
+    pub hold: Hold,
+    /// Their name as given (possibly empty), to say who has a colour.
+    pub name: String,
+}
+
+/// This browser's person, as [`claims`] and [`room_colour`] need them.
+#[derive(Clone, Copy, Debug)]
+pub struct Me<'a> {
+    /// The browser's identity ([`crate::schema::person::IDENTITY`]).
+    pub identity: &'a str,
+    pub name: &'a str,
+    /// The colour the person chose (or was given once in this browser).
+    pub preferred: &'a str,
+    /// This visit's Yrs client id.
+    pub client: u64,
+}
+
+impl Me<'_> {
+    /// Whether a `people` entry is this person's: written with this
+    /// browser's identity, or, for an entry older than identities, with
+    /// this person's name (not empty) and preferred colour.
+    pub fn owns(&self, person: &Person) -> bool {
+        match &person.identity {
+            Some(identity) => identity == self.identity,
+            None => {
+                !self.name.is_empty() && person.name == self.name && person.colour == self.preferred
+            }
+        }
+    }
+}
+
+/// The colours in a room as one page sees them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claims {
+    /// This person's entries in `people` (earlier visits' and this one's),
+    /// by client id.
+    pub mine: Vec<(u64, Person)>,
+    /// Everyone else's: their entries in `people`, and the peers here.
+    pub others: Vec<Claim>,
+}
+
+impl Claims {
+    /// Who holds `colour`, besides this person: the firmest holder's name.
+    pub fn holder(&self, colour: &str) -> Option<&Claim> {
+        self.others
+            .iter()
+            .filter(|claim| claim.colour == colour)
+            .min_by_key(|claim| claim.hold)
+    }
+}
+
+/// Sort what a page knows into this person's entries and the others'
+/// claims: `people` (by client id, as [`crate::Document::people`] lists
+/// them) and the states of the peers here. A peer speaking for one of
+/// this person's entries (this visit's, or another tab's) is not someone
+/// else. Colours that are not `#rrggbb` claim nothing.
+pub fn claims<'a>(
+    me: &Me,
+    people: &[(u64, Person)],
+    peers: impl IntoIterator<Item = &'a State>,
+) -> Claims {
+    let mut claims = Claims::default();
+    for (client, person) in people {
+        if me.owns(person) {
+            claims.mine.push((*client, person.clone()));
+        } else if is_colour(&person.colour) {
+            claims.others.push(Claim {
+                colour: person.colour.clone(),
+                hold: Hold::Written(*client),
+                name: person.name.clone(),
+            });
+        }
+    }
+    for state in peers {
+        let mine = state.client == me.client || claims.mine.iter().any(|(c, _)| *c == state.client);
+        if !mine {
+            claims.others.push(Claim {
+                colour: state.colour.clone(),
+                hold: Hold::Here(state.client),
+                name: state.name.clone(),
+            });
+        }
+    }
+    claims
+}
+
+/// The colour this person shows in the room, so that two people here (or
+/// in `people`) never have the same one while the palette lasts:
+/// 1. the colour of their words already in `people` (the earliest entry),
+///    so a person keeps one colour in a document, visit after visit;
+/// 2. else the colour they prefer;
+///
+/// each unless someone holds it more firmly ([`Hold`]). Else the first
+/// colour of the palette after the preferred one that nobody else has;
+/// else (more people than colours) the first that nobody holds more
+/// firmly; else the preferred one. The one who yields is the one who
+/// changes colour, and tells the others: everyone sees the colour each
+/// person says they have, so every browser shows the same.
+pub fn room_colour(me: &Me, claims: &Claims) -> String {
+    let hold = |colour: &str| {
+        claims
+            .mine
+            .iter()
+            .filter(|(_, person)| person.colour == colour)
+            .map(|(client, _)| Hold::Written(*client))
+            .min()
+            .unwrap_or(Hold::Here(me.client))
+    };
+    let held = |colour: &str| {
+        let mine = hold(colour);
+        claims
+            .others
+            .iter()
+            .any(|claim| claim.colour == colour && claim.hold < mine)
+    };
+    let used = |colour: &str| claims.others.iter().any(|claim| claim.colour == colour);
+    let mut earliest: Vec<&(u64, Person)> = claims.mine.iter().collect();
+    earliest.sort_by_key(|(client, _)| *client);
+    let kept = earliest
+        .into_iter()
+        .map(|(_, person)| person.colour.as_str())
+        .chain([me.preferred])
+        .find(|colour| is_colour(colour) && !held(colour));
+    if let Some(colour) = kept {
+        return colour.to_owned();
+    }
+    let start = PALETTE
+        .iter()
+        .position(|colour| *colour == me.preferred)
+        .unwrap_or(PALETTE.len() - 1);
+    let after = (1..=PALETTE.len()).map(|i| PALETTE[(start + i) % PALETTE.len()]);
+    after
+        .clone()
+        .find(|colour| !used(colour))
+        .or_else(|| after.clone().find(|colour| !held(colour)))
+        .unwrap_or(if is_colour(me.preferred) {
+            me.preferred
+        } else {
+            PALETTE[0]
+        })
+        .to_owned()
 }
 
 /// A name as shown: `unnamed` when none was given.
@@ -359,30 +531,181 @@ mod tests {
         assert!(!is_colour("#1d4é9"));
     }
 
-    fn luminance(colour: &str) -> f64 {
-        let channel = |i: usize| {
-            let c = f64::from(u8::from_str_radix(&colour[i..i + 2], 16).expect("hex")) / 255.0;
-            if c <= 0.03928 {
-                c / 12.92
+    fn rgb(colour: &str) -> [f64; 3] {
+        [1, 3, 5].map(|i| f64::from(u8::from_str_radix(&colour[i..i + 2], 16).expect("hex")))
+    }
+
+    fn linear(c: f64) -> f64 {
+        let c = c / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    fn luminance([r, g, b]: [f64; 3]) -> f64 {
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    /// WCAG's contrast ratio.
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// `colour` at `alpha` over `paper`, as the backdrop draws a highlight.
+    fn over(colour: [f64; 3], alpha: f64, paper: [f64; 3]) -> [f64; 3] {
+        [0, 1, 2].map(|i| (alpha * colour[i] + (1.0 - alpha) * paper[i]).round())
+    }
+
+    /// CIE L*a*b* (D65) of an sRGB colour.
+    fn lab([r, g, b]: [f64; 3]) -> [f64; 3] {
+        let (r, g, b) = (linear(r), linear(g), linear(b));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
             } else {
-                ((c + 0.055) / 1.055).powf(2.4)
+                7.787 * t + 16.0 / 116.0
             }
         };
-        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    /// The CIEDE2000 colour difference (Sharma, Wu and Dalal's
+    /// formulation): about 2 is barely seen, above 10 plainly different.
+    fn delta_e([l1, a1, b1]: [f64; 3], [l2, a2, b2]: [f64; 3]) -> f64 {
+        let pow7 = |x: f64| x.powi(7);
+        let c_mean = (a1.hypot(b1) + a2.hypot(b2)) / 2.0;
+        let g = 0.5 * (1.0 - (pow7(c_mean) / (pow7(c_mean) + pow7(25.0))).sqrt());
+        let (a1, a2) = ((1.0 + g) * a1, (1.0 + g) * a2);
+        let (c1, c2) = (a1.hypot(b1), a2.hypot(b2));
+        let hue = |b: f64, a: f64| b.atan2(a).to_degrees().rem_euclid(360.0);
+        let (h1, h2) = (hue(b1, a1), hue(b2, a2));
+        let dh = if c1 * c2 == 0.0 {
+            0.0
+        } else if (h2 - h1).abs() <= 180.0 {
+            h2 - h1
+        } else if h2 > h1 {
+            h2 - h1 - 360.0
+        } else {
+            h2 - h1 + 360.0
+        };
+        let big_dh = 2.0 * (c1 * c2).sqrt() * (dh / 2.0).to_radians().sin();
+        let l_mean = (l1 + l2) / 2.0;
+        let c_mean = (c1 + c2) / 2.0;
+        let h_mean = if c1 * c2 == 0.0 {
+            h1 + h2
+        } else if (h1 - h2).abs() <= 180.0 {
+            (h1 + h2) / 2.0
+        } else if h1 + h2 < 360.0 {
+            (h1 + h2 + 360.0) / 2.0
+        } else {
+            (h1 + h2 - 360.0) / 2.0
+        };
+        let cos = |deg: f64| deg.to_radians().cos();
+        let t = 1.0 - 0.17 * cos(h_mean - 30.0)
+            + 0.24 * cos(2.0 * h_mean)
+            + 0.32 * cos(3.0 * h_mean + 6.0)
+            - 0.20 * cos(4.0 * h_mean - 63.0);
+        let rotation = 30.0 * (-((h_mean - 275.0) / 25.0).powi(2)).exp();
+        let rc = 2.0 * (pow7(c_mean) / (pow7(c_mean) + pow7(25.0))).sqrt();
+        let sl = 1.0 + 0.015 * (l_mean - 50.0).powi(2) / (20.0 + (l_mean - 50.0).powi(2)).sqrt();
+        let sc = 1.0 + 0.045 * c_mean;
+        let sh = 1.0 + 0.015 * c_mean * t;
+        let rt = -(2.0 * rotation).to_radians().sin() * rc;
+        let (dl, dc, dh) = ((l2 - l1) / sl, (c2 - c1) / sc, big_dh / sh);
+        (dl * dl + dc * dc + dh * dh + rt * dc * dh).sqrt()
     }
 
     #[test]
-    fn the_palette_is_distinct_and_readable_on_white() {
-        let distinct: std::collections::HashSet<_> = PALETTE.iter().collect();
-        assert_eq!(distinct.len(), PALETTE.len());
-        for colour in PALETTE.iter().chain([&NEUTRAL]) {
-            assert!(is_colour(colour), "{colour}");
-            let contrast = 1.05 / (luminance(colour) + 0.05);
+    fn colour_differences_match_sharma_s_reference_pairs() {
+        // From Sharma, Wu and Dalal (2005), table 1.
+        let pairs = [
+            ([50.0, 2.6772, -79.7751], [50.0, 0.0, -82.7485], 2.0425),
+            ([50.0, -1.0, 2.0], [50.0, 0.0, 0.0], 2.3669),
+            ([50.0, 2.5, 0.0], [73.0, 25.0, -18.0], 27.1492),
+            (
+                [60.2574, -34.0099, 36.2677],
+                [60.4626, -34.1751, 39.4387],
+                1.2644,
+            ),
+            (
+                [22.7233, 20.0904, -46.6940],
+                [23.0331, 14.9730, -42.5619],
+                2.0373,
+            ),
+        ];
+        for (a, b, expected) in pairs {
+            let d = delta_e(a, b);
             assert!(
-                contrast >= 4.5,
-                "{colour}: contrast {contrast:.2} with white"
+                (d - expected).abs() < 1e-3,
+                "{a:?} {b:?}: {d} not {expected}"
             );
         }
+    }
+
+    /// The app's inks and papers (styles/main.css) and the highlight's
+    /// alpha (app/src/backdrop.rs, `38` in hex).
+    const WHITE: [f64; 3] = [255.0, 255.0, 255.0];
+    const LIGHT_INK: [f64; 3] = [0x1b as f64, 0x1f as f64, 0x24 as f64];
+    const DARK_PAPER: [f64; 3] = [0x16 as f64, 0x19 as f64, 0x1d as f64];
+    const DARK_INK: [f64; 3] = [0xe8 as f64, 0xea as f64, 0xed as f64];
+    const HIGHLIGHT: f64 = 0x38 as f64 / 255.0;
+
+    #[test]
+    fn the_palette_is_readable_on_white_and_under_text_in_both_themes() {
+        for colour in PALETTE.iter().chain([&NEUTRAL]) {
+            assert!(is_colour(colour), "{colour}");
+            let c = rgb(colour);
+            let on_white = contrast(c, WHITE);
+            assert!(
+                on_white >= 4.5,
+                "{colour}: contrast {on_white:.2} with white"
+            );
+            let light = contrast(LIGHT_INK, over(c, HIGHLIGHT, WHITE));
+            assert!(light >= 4.5, "{colour}: text on its highlight {light:.2}");
+            let dark = contrast(DARK_INK, over(c, HIGHLIGHT, DARK_PAPER));
+            assert!(
+                dark >= 4.5,
+                "{colour}: dark theme text on its highlight {dark:.2}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_two_colours_of_the_palette_are_near_twins() {
+        let distinct: std::collections::HashSet<_> = PALETTE.iter().collect();
+        assert_eq!(distinct.len(), PALETTE.len());
+        assert_eq!(COLOUR_NAMES.len(), PALETTE.len());
+        let all: Vec<&str> = PALETTE.iter().copied().chain([NEUTRAL]).collect();
+        let mut closest = f64::MAX;
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                let solid = delta_e(lab(rgb(a)), lab(rgb(b)));
+                assert!(solid >= 18.0, "{a} and {b}: CIEDE2000 {solid:.1}");
+                let tints = delta_e(
+                    lab(over(rgb(a), HIGHLIGHT, WHITE)),
+                    lab(over(rgb(b), HIGHLIGHT, WHITE)),
+                );
+                assert!(
+                    tints >= 7.0,
+                    "{a} and {b} as highlights: CIEDE2000 {tints:.1}"
+                );
+                closest = closest.min(solid);
+            }
+        }
+        // The palette this one replaced had green #2e6b30 and moss #3a5a40
+        // at 10.0: the test would have caught them.
+        assert!(delta_e(lab(rgb("#2e6b30")), lab(rgb("#3a5a40"))) < 18.0);
+        assert!(closest < 40.0, "the bound is not vacuous: {closest:.1}");
     }
 
     #[test]
@@ -395,6 +718,203 @@ mod tests {
             .map(|i| pick_colour(f64::from(i) / 120.0))
             .collect();
         assert_eq!(all.len(), PALETTE.len());
+    }
+
+    fn person(name: &str, colour: &str, identity: Option<&str>) -> Person {
+        Person {
+            name: name.into(),
+            colour: colour.into(),
+            identity: identity.map(str::to_owned),
+        }
+    }
+
+    fn here(name: &str, colour: &str, client: u64) -> State {
+        State {
+            name: name.into(),
+            colour: colour.into(),
+            client,
+            can_write: true,
+            selection: None,
+            heads: None,
+        }
+    }
+
+    fn me(preferred: &str, client: u64) -> Me<'_> {
+        Me {
+            identity: "aa",
+            name: "Louise",
+            preferred,
+            client,
+        }
+    }
+
+    /// The colour `me` shows, given `people` and the peers here.
+    fn colour_of(me: &Me, people: &[(u64, Person)], peers: &[State]) -> String {
+        room_colour(me, &claims(me, people, peers))
+    }
+
+    #[test]
+    fn a_free_preferred_colour_is_kept() {
+        let [blue, red, ..] = PALETTE;
+        let jean = here("Jean", red, 50);
+        assert_eq!(colour_of(&me(blue, 9), &[], &[jean]), blue);
+        assert_eq!(colour_of(&me(blue, 9), &[], &[]), blue);
+    }
+
+    #[test]
+    fn of_two_people_here_with_one_colour_the_later_visit_yields_and_both_agree() {
+        let [blue, red, green, ..] = PALETTE;
+        let louise = Me {
+            identity: "aa",
+            name: "Louise",
+            preferred: blue,
+            client: 10,
+        };
+        let jean = Me {
+            identity: "bb",
+            name: "Jean",
+            preferred: blue,
+            client: 20,
+        };
+        // Each page computes its own colour from the other's presence.
+        let louise_sees = colour_of(&louise, &[], &[here("Jean", blue, 20)]);
+        let jean_sees = colour_of(&jean, &[], &[here("Louise", blue, 10)]);
+        assert_eq!(louise_sees, blue, "the lower client id keeps it");
+        assert_eq!(jean_sees, red, "the next free colour after blue");
+        // Once Jean told his new colour, nothing moves any more.
+        assert_eq!(colour_of(&louise, &[], &[here("Jean", red, 20)]), blue);
+        assert_eq!(colour_of(&jean, &[], &[here("Louise", blue, 10)]), red);
+        // The next colour is skipped when someone else has it.
+        let others = [here("Louise", blue, 10), here("Ali", red, 5)];
+        assert_eq!(colour_of(&jean, &[], &others), green);
+    }
+
+    #[test]
+    fn words_already_written_keep_their_colour_against_a_newcomer() {
+        let [blue, red, ..] = PALETTE;
+        // Jean wrote in blue (an entry with a higher client id than
+        // Louise's visit): Louise, only here, yields to his words.
+        let people = [(99, person("Jean", blue, Some("bb")))];
+        let louise = me(blue, 10);
+        assert_eq!(colour_of(&louise, &people, &[here("Jean", blue, 99)]), red);
+        // Even when Jean is not here.
+        assert_eq!(colour_of(&louise, &people, &[]), red);
+        // Jean, whose entry it is, keeps blue.
+        let jean = Me {
+            identity: "bb",
+            name: "Jean",
+            preferred: blue,
+            client: 99,
+        };
+        assert_eq!(colour_of(&jean, &people, &[here("Louise", blue, 10)]), blue);
+    }
+
+    #[test]
+    fn a_person_keeps_the_colour_of_their_words_in_a_document() {
+        let [blue, red, green, ..] = PALETTE;
+        // An earlier visit of this browser wrote in green; the person
+        // prefers blue now, and blue is free: the words' colour stays.
+        let people = [
+            (3, person("Louise", green, Some("aa"))),
+            (4, person("Jean", red, Some("bb"))),
+        ];
+        assert_eq!(colour_of(&me(blue, 10), &people, &[]), green);
+        // Someone holding green more firmly takes it back: then blue.
+        let firmer = [(1, person("Ali", green, Some("cc")))];
+        let people: Vec<_> = firmer.into_iter().chain(people).collect();
+        assert_eq!(colour_of(&me(blue, 10), &people, &[]), blue);
+    }
+
+    #[test]
+    fn entries_older_than_identities_are_this_person_s_by_name_and_colour() {
+        let [blue, red, ..] = PALETTE;
+        let louise = me(blue, 10);
+        assert!(louise.owns(&person("Louise", blue, None)));
+        assert!(!louise.owns(&person("Louise", red, None)));
+        assert!(!louise.owns(&person("Jean", blue, None)));
+        assert!(!louise.owns(&person("Louise", blue, Some("bb"))));
+        assert!(louise.owns(&person("Jean", red, Some("aa"))));
+        let unnamed = Me { name: "", ..louise };
+        assert!(!unnamed.owns(&person("", blue, None)));
+        // So an old document's own words do not push her off her colour.
+        let people = [(2, person("Louise", blue, None))];
+        assert_eq!(colour_of(&louise, &people, &[]), blue);
+        let claims = claims(&louise, &people, &[]);
+        assert_eq!(claims.mine.len(), 1);
+        assert!(claims.others.is_empty());
+    }
+
+    #[test]
+    fn a_peer_speaking_for_this_person_s_entry_is_not_someone_else() {
+        let [blue, ..] = PALETTE;
+        let people = [(7, person("Louise", blue, Some("aa")))];
+        let claims = claims(
+            &me(blue, 10),
+            &people,
+            &[here("Louise", blue, 7), here("Louise", blue, 10)],
+        );
+        assert!(claims.others.is_empty(), "{claims:?}");
+    }
+
+    #[test]
+    fn with_more_people_than_colours_a_colour_is_shared_rather_than_none() {
+        let peers: Vec<State> = PALETTE
+            .iter()
+            .enumerate()
+            .map(|(i, colour)| here("p", colour, 100 + i as u64))
+            .collect();
+        let [blue, red, ..] = PALETTE;
+        // Everyone else holds more firmly? No: they came later (higher
+        // client ids): Louise keeps blue, the one with blue yields.
+        assert_eq!(colour_of(&me(blue, 1), &[], &peers), blue);
+        // Louise came last: every colour is held; she takes none twice.
+        let last = colour_of(&me(blue, 1_000), &[], &peers);
+        assert_eq!(last, blue, "all held: the preferred one");
+        // When only one colour is held more firmly, the first that is not.
+        let mut later = peers.clone();
+        for state in later.iter_mut().skip(1) {
+            state.client += 10_000;
+        }
+        assert_eq!(colour_of(&me(blue, 1_000), &[], &later), red);
+        // Colours that are not colours claim nothing.
+        let odd = [here("x", "red", 1), here("y", "#12345g", 2)];
+        assert!(claims(&me(blue, 10), &[], &odd).others.len() == 2);
+        assert_eq!(colour_of(&me(blue, 10), &[], &odd), blue);
+        assert_eq!(colour_of(&me("nonsense", 10), &[], &[]), PALETTE[0]);
+    }
+
+    #[test]
+    fn only_a_firmer_hold_pushes_a_person_off_a_colour() {
+        let [blue, ..] = PALETTE;
+        let louise = me(blue, 10);
+        // A hold equal to hers (which `claims` never makes: it is hers)
+        // does not push her, a firmer one does.
+        let equal = Claims {
+            mine: Vec::new(),
+            others: vec![Claim {
+                colour: blue.into(),
+                hold: Hold::Here(10),
+                name: "x".into(),
+            }],
+        };
+        assert_eq!(room_colour(&louise, &equal), blue);
+        let firmer = Claims {
+            others: vec![Claim {
+                hold: Hold::Here(9),
+                ..equal.others[0].clone()
+            }],
+            ..equal
+        };
+        assert_ne!(room_colour(&louise, &firmer), blue);
+    }
+
+    #[test]
+    fn the_holder_of_a_colour_is_the_firmest() {
+        let [blue, red, ..] = PALETTE;
+        let people = [(40, person("Jean", blue, Some("bb")))];
+        let claims = claims(&me(red, 10), &people, &[here("Ali", blue, 5)]);
+        assert_eq!(claims.holder(blue).map(|c| c.name.as_str()), Some("Jean"));
+        assert_eq!(claims.holder(red), None);
     }
 
     #[test]

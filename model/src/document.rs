@@ -55,12 +55,16 @@ pub struct Meta {
 }
 
 /// A person, as listed in `people`: no account, a name and a colour chosen
-/// in the browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// in the browser, and the browser's identity.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Person {
     pub name: String,
     /// A CSS colour, such as `#1d4e89`.
     pub colour: String,
+    /// The identity of the browser that wrote the entry
+    /// ([`schema::person::IDENTITY`]); `None` in entries written before
+    /// there was one.
+    pub identity: Option<String>,
 }
 
 /// What a co-author's update changed.
@@ -390,7 +394,15 @@ impl Document {
 
     /// Set this browser's entry in `people`. Returns the update to send.
     pub fn set_me(&self, person: &Person) -> Vec<u8> {
-        let entry = Any::from(HashMap::from([
+        self.set_people(&[self.client_id()], person)
+    }
+
+    /// Set the entries of `clients` in `people` to `person`, in one
+    /// transaction: this visit's and the earlier visits' of the same
+    /// person, so all their words take their colour. Returns the update
+    /// to send.
+    pub fn set_people(&self, clients: &[u64], person: &Person) -> Vec<u8> {
+        let mut fields = HashMap::from([
             (
                 schema::person::NAME.to_owned(),
                 Any::from(person.name.as_str()),
@@ -399,15 +411,25 @@ impl Document {
                 schema::person::COLOUR.to_owned(),
                 Any::from(person.colour.as_str()),
             ),
-        ]));
+        ]);
+        if let Some(identity) = &person.identity {
+            fields.insert(
+                schema::person::IDENTITY.to_owned(),
+                Any::from(identity.as_str()),
+            );
+        }
+        let entry = Any::from(fields);
         let mut txn = self.doc.transact_mut();
-        self.people
-            .insert(&mut txn, self.client_id().to_string(), entry);
+        for client in clients {
+            self.people
+                .insert(&mut txn, client.to_string(), entry.clone());
+        }
         self.made(txn.encode_update_v1())
     }
 
     /// Everyone listed in `people`, by yrs client id, in id order. Entries
-    /// in a shape this app does not know are skipped.
+    /// in a shape this app does not know are skipped; an identity that is
+    /// not a string is read as none.
     pub fn people(&self) -> Vec<(u64, Person)> {
         let txn = self.doc.transact();
         let mut people: Vec<(u64, Person)> = self
@@ -427,6 +449,7 @@ impl Document {
                     Person {
                         name: field(schema::person::NAME)?,
                         colour: field(schema::person::COLOUR)?,
+                        identity: field(schema::person::IDENTITY),
                     },
                 ))
             })
@@ -764,16 +787,52 @@ mod tests {
         let me = Person {
             name: "Louise".into(),
             colour: "#1d4e89".into(),
+            identity: None,
         };
         let change = bob.apply_remote(&alice.set_me(&me)).expect("applies");
         assert!(change.people);
         let other = Person {
             name: "Jean".into(),
             colour: "#a4262c".into(),
+            identity: None,
         };
         alice.apply_remote(&bob.set_me(&other)).expect("applies");
         assert_eq!(alice.people(), vec![(1, me.clone()), (2, other.clone())]);
         assert_eq!(bob.people(), alice.people());
+    }
+
+    #[test]
+    fn a_person_s_entries_are_rewritten_together_with_their_identity() {
+        let (alice, bob) = pair();
+        // An entry from before identities (client 1) and one with an
+        // identity (client 2): both show.
+        let old = Person {
+            name: "Louise".into(),
+            colour: "#3344cc".into(),
+            identity: None,
+        };
+        bob.apply_remote(&alice.set_me(&old)).expect("applies");
+        let jean = Person {
+            name: "Jean".into(),
+            colour: "#dd2233".into(),
+            identity: Some("bb".repeat(16)),
+        };
+        alice.apply_remote(&bob.set_me(&jean)).expect("applies");
+        assert_eq!(alice.people(), vec![(1, old.clone()), (2, jean.clone())]);
+        // Louise, on a later visit (client 3), takes both her entries.
+        let later = Document::new(3);
+        later.apply_remote(&alice.encode_state()).expect("applies");
+        let louise = Person {
+            colour: "#007700".into(),
+            identity: Some("aa".repeat(16)),
+            ..old
+        };
+        let update = later.set_people(&[1, 3], &louise);
+        alice.apply_remote(&update).expect("applies");
+        assert_eq!(
+            alice.people(),
+            vec![(1, louise.clone()), (2, jean), (3, louise)]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! | --------- | ---- | ---------------------------------------------------- |
 //! | [`META`]  | Map  | [`meta::KIND`] ([`DocKind`]), [`meta::TITLE`], [`meta::CREATED`] |
 //! | [`BODY`]  | Text | the collective text, Markdown                        |
-//! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`] `}` |
+//! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`], [`person::IDENTITY`] `}` |
 //!
 //! These names are stored in every document ever written: changing one
 //! makes the documents already written unreadable. Add names; never
@@ -41,6 +41,11 @@ pub mod person {
     pub const NAME: &str = "name";
     /// Their colour: a string, `#rrggbb`.
     pub const COLOUR: &str = "colour";
+    /// Which browser wrote the entry: a string, the random identity that
+    /// browser keeps (32 hex digits), the same in every entry of its
+    /// visits, so a person's words keep one colour. Entries written before
+    /// it existed have none, and still show.
+    pub const IDENTITY: &str = "identity";
 }
 
 /// What kind of document this is ([`meta::KIND`]).

@@ -254,6 +254,7 @@ fn fuzzed_base() -> Document {
     alice.set_me(&model::Person {
         name: "Alice".into(),
         colour: "#1d4e89".into(),
+        identity: None,
     });
     alice.set_title("Motion d'orientation");
     Document::load(2, &alice.encode_state()).expect("loads")

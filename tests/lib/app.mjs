@@ -97,6 +97,32 @@ export function presence(page) {
 }
 
 /**
+ * The people of the document page (components/people.rs): the bar's
+ * button `#open-people` (coloured initials), the People panel (the
+ * presence list, the name form, the colour choice `#colour-choice` with
+ * one radio per palette colour, the legend `#legend` whose `li` carry
+ * `data-name` and `data-colour`), and the name prompt `#name-prompt` a
+ * writer without a name gets at their first edit.
+ */
+export function people(page) {
+  const panel = page.locator('#people-panel');
+  return {
+    button: page.locator('#open-people'),
+    initials: page.locator('#open-people .initial'),
+    panel,
+    heading: panel.locator('h2'),
+    close: panel.locator('.panel-close'),
+    colour: (hex) => page.locator(`#colour-choice input[value="${hex}"]`),
+    colourLabel: (hex) => page.locator(`#colour-choice label:has(input[value="${hex}"])`),
+    legend: page.locator('#legend li'),
+    legendOf: (name) => page.locator(`#legend li[data-name="${name}"]`),
+    prompt: page.locator('#name-prompt'),
+    promptInput: page.locator('#name-prompt-input'),
+    promptLater: page.locator('#name-prompt button.later'),
+  };
+}
+
+/**
  * The text's views and the share panel's copy buttons
  * (components/text_views.rs, preview.rs, copy_button.rs). `#view-mode`
  * holds one button per mode (`data-mode`: write, split, preview; the

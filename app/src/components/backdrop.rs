@@ -16,7 +16,8 @@ use leptos::web_sys::HtmlDivElement;
 use crate::backdrop::{authorship, blocks, cursors, patch, Patch};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::{use_doc_text, use_room_presence};
+use crate::session::{use_doc_text, use_room_presence, use_status};
+use crate::status::Connection;
 
 fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
@@ -66,6 +67,7 @@ pub fn Backdrop(
     let text = use_doc_text();
     let room = use_room_presence();
     let presence = use_presence();
+    let status = use_status();
 
     // Whatever changes, one rebuild in the next animation frame.
     let frame = RwSignal::new(0u64);
@@ -74,6 +76,7 @@ pub fn Backdrop(
         text.revision.track();
         room.people_revision.track();
         room.peers.track();
+        status.connection.track();
         presence.authorship().track();
         if !waiting.get_value() {
             waiting.set_value(true);
@@ -114,7 +117,12 @@ pub fn Backdrop(
         authors_shown.update_value(|shown| update(&authors, shown, paragraphs));
         authors_ms.set(now() - started);
 
-        let remote = room.remote_cursors(locale.strings().presence_unnamed);
+        // Offline, where the others are is not known: no carets.
+        let remote = if status.connection.get_untracked() == Connection::Online {
+            room.remote_cursors(locale.strings().presence_unnamed)
+        } else {
+            Vec::new()
+        };
         let paragraphs = if remote.is_empty() {
             Vec::new()
         } else {

@@ -18,8 +18,7 @@ use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
 use crate::components::lang_switch::LangSwitch;
-use crate::components::name_field::NameField;
-use crate::components::presence_list::PresenceList;
+use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
 use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
 use crate::components::status_line::{StatusBadge, StatusProblem};
@@ -147,6 +146,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             </header>
             <TabNotice />
             <StatusProblem />
+            <NamePrompt />
             <div class="doc-body">
                 <div class="doc-text">
                     <TextViews mode />
@@ -185,29 +185,6 @@ fn PanelButton(panel: Panel, label: Signal<&'static str>) -> impl IntoView {
     }
 }
 
-/// The people here, as a button opening their panel.
-#[component]
-fn PeopleButton() -> impl IntoView {
-    let locale = use_locale();
-    let panels = use_panels();
-    let peers = use_room_presence().peers;
-    let count = move || peers.get().len() + 1;
-    view! {
-        <button
-            type="button"
-            id=Panel::People.opener_id()
-            class="people-button"
-            aria-expanded=move || panels.is_open(Panel::People).to_string()
-            aria-controls=Panel::People.id()
-            on:click=move |_| panels.toggle(Panel::People)
-        >
-            {move || locale.strings().presence_title}
-            " "
-            {count}
-        </button>
-    }
-}
-
 /// The panel area: the open panel, if any, with Escape and its close
 /// button giving focus back to what opened it.
 #[component]
@@ -220,7 +197,7 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
                 view! { <SharePanel edit_url=edit_url.clone() view_url=view_url.clone() /> }
                     .into_any()
             }
-            Panel::People => view! { <PeoplePanelContent /> }.into_any(),
+            Panel::People => view! { <PeoplePanel /> }.into_any(),
             Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
             Panel::Markdown | Panel::History | Panel::Amendments => return None,
         };
@@ -235,31 +212,4 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
         })
     };
     view! { {content} }
-}
-
-/// The heading and close button every panel of this file opens with.
-#[component]
-fn PanelHead(panel: Panel, title: Signal<&'static str>) -> impl IntoView {
-    let locale = use_locale();
-    let panels = use_panels();
-    view! {
-        <div class="panel-head">
-            <h2 id=format!("{}-heading", panel.id()) tabindex="-1" data-autofocus>
-                {title}
-            </h2>
-            <button type="button" class="panel-close" on:click=move |_| panels.close()>
-                {move || locale.strings().panel_close}
-            </button>
-        </div>
-    }
-}
-
-#[component]
-fn PeoplePanelContent() -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <PanelHead panel=Panel::People title=Signal::derive(move || locale.strings().presence_title) />
-        <PresenceList />
-        <NameField />
-    }
 }

@@ -16,6 +16,7 @@ pub mod local_document;
 pub mod name_field;
 pub mod new_text;
 pub mod open_link;
+pub mod people;
 pub mod presence_list;
 pub mod preview;
 pub mod recent;

@@ -143,6 +143,7 @@ impl Core {
                         leptos::logging::warn!("after the history, still missing: {missing:?}");
                         self.out.problem = Some(Some(Problem::Missing));
                     }
+                    self.forget_earlier_peers();
                     self.send_presence();
                 }
                 Incoming::CompactHint { .. } => self.compact_hint(),

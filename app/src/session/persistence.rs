@@ -174,6 +174,7 @@ impl DocSession {
             c.saving.ready = true;
             c.show_body();
             c.out.title = Some(c.doc.meta().title.unwrap_or_default());
+            c.settle_colour();
             true
         });
         if started == Some(true) {

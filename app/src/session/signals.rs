@@ -31,6 +31,10 @@ pub(super) struct Outbox {
     pub peers: Option<Vec<Peer>>,
     /// `people` changed.
     pub people: bool,
+    /// The colour this person shows in the room changed.
+    pub my_colour: Option<String>,
+    /// This visit made its first edit.
+    pub edited: bool,
     /// The names of the co-authors whose copies diverge from ours, when
     /// that is newly found.
     pub diverged_with: Option<Vec<String>>,
@@ -50,6 +54,8 @@ pub(super) struct Signals {
     pub revision: RwSignal<u64>,
     pub peers: RwSignal<Vec<Peer>>,
     pub people: RwSignal<u64>,
+    pub my_colour: RwSignal<Option<String>>,
+    pub edited: RwSignal<bool>,
     pub tab: RwSignal<Tab>,
     pub diverged_with: RwSignal<Vec<String>>,
 }
@@ -68,6 +74,8 @@ impl Signals {
             revision: RwSignal::new(0),
             peers: RwSignal::new(Vec::new()),
             people: RwSignal::new(0),
+            my_colour: RwSignal::new(None),
+            edited: RwSignal::new(false),
             tab: RwSignal::new(Tab::Claiming),
             diverged_with: RwSignal::new(Vec::new()),
         }
@@ -138,6 +146,14 @@ impl Signals {
         }
         if let Some(peers) = out.peers {
             self.peers.set(peers);
+        }
+        if let Some(colour) = out.my_colour {
+            if self.my_colour.get_untracked().as_ref() != Some(&colour) {
+                self.my_colour.set(Some(colour));
+            }
+        }
+        if out.edited && !self.edited.get_untracked() {
+            self.edited.set(true);
         }
         out.save
     }

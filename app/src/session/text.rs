@@ -80,6 +80,9 @@ impl Core {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
                 self.out.people |= change.people;
+                if change.people && self.session.phase() == protocol::session::Phase::Live {
+                    self.settle_colour();
+                }
                 true
             }
             Err(error) if error.is_set_aside() => {
