@@ -76,7 +76,7 @@ try {
       await shot(page, name('share'));
       await page.keyboard.press('Escape');
 
-      const exportButton = page.locator('#export-menu-button, #open-export');
+      const exportButton = page.locator('#export-button');
       if (await exportButton.count()) {
         if (size === 'phone') await page.locator('#bar-menu').click();
         await exportButton.first().click();

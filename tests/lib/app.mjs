@@ -136,7 +136,8 @@ export function textViews(page) {
     modeButton: (mode) => page.locator(`#view-mode button[data-mode="${mode}"]`),
     views: page.locator('.views'),
     preview: page.locator('#preview'),
-    printButton: page.locator('#print'),
+    // The export menu's button (its menu holds Print).
+    printButton: page.locator('#export-button'),
     printTitle: page.locator('.print-title'),
     sharing: page.locator('#share-panel'),
     /** The copy button beside the field `field` (edit-link, view-link). */

@@ -130,9 +130,6 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <AuthorshipToggle />
                     <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
                     <ExportMenu />
-                    <button type="button" id="print" on:click=move |_| page::print()>
-                        {move || locale.strings().print_button}
-                    </button>
                     <button
                         type="button"
                         id=Panel::Shortcuts.opener_id()
