@@ -3,9 +3,11 @@
 //! but drawn transparent, so that coloured boxes around its words appear
 //! behind the textarea's own (transparent-backgrounded) text.
 //!
-//! Two layers: [`authorship`] colours runs of text by author (Etherpad's
+//! Three layers: [`authorship`] colours runs of text by author (Etherpad's
 //! "who wrote what"), [`cursors`] draws co-authors' selections and carets
-//! with their names. Each is a list of paragraphs (the text's lines), each
+//! with their names, [`numbers`] marks where each numbered line
+//! ([`model::lines`]) starts, so the gutter can put its number level with
+//! the row the textarea shows it on. Each is a list of paragraphs (the text's lines), each
 //! the inner HTML of one block: on a 100,000 character text that is a few
 //! hundred spans, not one per character, and after a keystroke [`patch`]
 //! says which few paragraphs to replace, so the browser parses and lays
@@ -18,6 +20,7 @@
 use std::ops::Range;
 
 use model::awareness::{is_colour, NEUTRAL};
+use model::lines::Lines;
 
 /// The alpha appended to an author's colour for their text's background.
 pub const AUTHOR_ALPHA: &str = "38";
@@ -190,6 +193,47 @@ pub fn cursors(text: &str, cursors: &[Cursor]) -> Vec<String> {
         out.text(point, next, open.as_deref());
     }
     out.finish()
+}
+
+/// The marker of a numbered line's start: a span around its first
+/// character, which changes no wrapping (an empty span would sit at the end
+/// of the row before, with the space the row wraps after). Markers carry
+/// no number: the `k`-th marker is line `k`, so a line added above changes
+/// no other paragraph (and the layer replaces one block, not all that
+/// follow).
+pub const LINE_MARK: &str = "<span class=\"lm\">";
+
+/// The text with each of `lines`' first character in a [`LINE_MARK`]
+/// span: one paragraph per line of text, as the other layers.
+pub fn numbers(text: &str, lines: &Lines) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len() + 1);
+    let mut starts = lines.lines().iter().map(|line| line.bytes.start).peekable();
+    let mut at = 0usize;
+    for source in text.split('\n') {
+        let end = at + source.len();
+        let mut paragraph = String::with_capacity(source.len() + 32);
+        let mut from = at;
+        while let Some(&start) = starts.peek() {
+            if start > end {
+                break;
+            }
+            starts.next();
+            escape_into(&mut paragraph, &text[from..start]);
+            let first = text[start..].chars().next().map_or(0, char::len_utf8);
+            paragraph.push_str(LINE_MARK);
+            escape_into(&mut paragraph, &text[start..start + first]);
+            paragraph.push_str("</span>");
+            from = start + first;
+        }
+        escape_into(&mut paragraph, &text[from..end]);
+        if source.is_empty() {
+            // An empty block has no height, an empty line has one.
+            paragraph.push_str("<br>");
+        }
+        out.push(paragraph);
+        at = end + 1;
+    }
+    out
 }
 
 /// What changed between two lists of paragraphs: replace the old ones at
@@ -459,6 +503,43 @@ mod tests {
         assert_eq!(
             blocks(&strings(&["a", "<br>"])),
             "<div class=\"p\">a</div><div class=\"p\"><br></div>"
+        );
+    }
+
+    #[test]
+    fn numbers_mark_each_numbered_line_and_keep_the_text() {
+        let text = format!("{}\n\n<b>fin</b>\n", "mot ".repeat(30));
+        let lines = Lines::new(&text);
+        let html = numbers(&text, &lines);
+        assert_eq!(html.len(), 4, "one paragraph per line of text");
+        assert_eq!(text_of(&html), text);
+        assert_eq!(html.concat().matches(LINE_MARK).count(), lines.len());
+        let mot = format!("{LINE_MARK}m</span>ot {}", "mot ".repeat(19));
+        assert_eq!(
+            html[0],
+            format!("{mot}{LINE_MARK}m</span>ot {}", "mot ".repeat(9))
+        );
+        assert_eq!(html[1], "<br>");
+        assert_eq!(html[2], format!("{LINE_MARK}&lt;</span>b&gt;fin&lt;/b&gt;"));
+        assert_eq!(html[3], "<br>");
+        // A first character of several bytes is marked whole.
+        let html = numbers("🗳 oui", &Lines::new("🗳 oui"));
+        assert_eq!(html, [format!("{LINE_MARK}🗳</span> oui")]);
+        assert_eq!(numbers("", &Lines::new("")), ["<br>"]);
+    }
+
+    #[test]
+    fn a_line_added_above_changes_one_paragraph_of_numbers() {
+        let before = "un\ndeux\ntrois";
+        let after = "zéro\nun\ndeux\ntrois";
+        let old = numbers(before, &Lines::new(before));
+        let new = numbers(after, &Lines::new(after));
+        assert_eq!(
+            patch(&old, &new),
+            Patch {
+                old: 0..0,
+                new: 0..1
+            }
         );
     }
 

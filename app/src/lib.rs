@@ -16,7 +16,9 @@
 //! - [`qr`]: a link's QR code as an SVG path, with its quiet zone.
 //! - [`file_name`]: a safe file name made from a document's title.
 //! - [`links_file`]: the text of the file that saves a document's links.
-//! - [`backdrop`]: the HTML behind the textarea: authors, remote carets.
+//! - [`backdrop`]: the HTML behind the textarea: authors, remote carets,
+//!   where numbered lines start.
+//! - [`format`]: the Markdown the formatting bar writes around a selection.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`panels`]: the document page's side panel area, one panel at a time.
 //! - [`view_mode`]: write, side by side or preview, remembered in this browser.
@@ -28,6 +30,7 @@ pub mod backdrop;
 pub mod components;
 pub mod creation_token;
 pub mod file_name;
+pub mod format;
 pub mod links_file;
 pub mod locale;
 pub mod panels;

@@ -242,6 +242,32 @@ pub struct Strings {
     pub recent_remove_named: &'static str,
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    /// The formatting bar (a toolbar) above the editor.
+    pub format_bar_label: &'static str,
+    /// Each button's name, then its title with the shortcut if any.
+    pub format_bold: &'static str,
+    pub format_bold_title: &'static str,
+    pub format_italic: &'static str,
+    pub format_italic_title: &'static str,
+    pub format_heading: &'static str,
+    pub format_list: &'static str,
+    pub format_link: &'static str,
+    pub format_quote: &'static str,
+    /// The words of a link made with nothing selected.
+    pub format_link_text: &'static str,
+    /// The Markdown help panel.
+    pub markdown_help_title: &'static str,
+    pub markdown_help_intro: &'static str,
+    /// The bar's button opening the help.
+    pub format_help: &'static str,
+    /// The table's column headings: what, how it is written, what it gives.
+    pub markdown_help_what: &'static str,
+    pub markdown_help_write: &'static str,
+    pub markdown_help_shows: &'static str,
+    /// The rows: what, and an example as it is written.
+    pub markdown_help_rows: &'static [(&'static str, &'static str)],
+    /// After the table: line numbers.
+    pub markdown_help_lines: &'static str,
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
     pub share_edit_label: &'static str,
@@ -559,6 +585,38 @@ pub static FR: Strings = Strings {
     recent_remove_named: "Retirer de ce navigateur\u{a0}:",
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    format_bar_label: "Mise en forme",
+    format_bold: "Gras",
+    format_bold_title: "Gras (Ctrl+B)",
+    format_italic: "Italique",
+    format_italic_title: "Italique (Ctrl+I)",
+    format_heading: "Titre",
+    format_list: "Liste à puces",
+    format_link: "Lien",
+    format_quote: "Citation",
+    format_link_text: "texte du lien",
+    markdown_help_title: "Écrire en Markdown",
+    markdown_help_intro: "Le texte s\u{2019}écrit en Markdown\u{a0}: quelques signes autour des mots les mettent en forme. La barre au-dessus du texte les écrit pour vous.",
+    format_help: "Aide Markdown",
+    markdown_help_what: "Pour",
+    markdown_help_write: "Écrire",
+    markdown_help_shows: "Donne",
+    markdown_help_rows: &[
+        ("Gras", "**important**"),
+        ("Italique", "*nuance*"),
+        ("Barré", "~~retiré~~"),
+        ("Titre", "## Article 2"),
+        ("Liste à puces", "- un point\n- un autre"),
+        ("Liste numérotée", "1. d\u{2019}abord\n2. ensuite"),
+        ("Case à cocher", "- [ ] à faire\n- [x] fait"),
+        ("Lien", "[le site](https://exemple.org)"),
+        ("Citation", "> texte cité"),
+        ("Code", "`motion_3.md`"),
+        ("Tableau", "| Pour | Contre |\n|---|---|\n| 12 | 3 |"),
+        ("Séparation", "---"),
+        ("Nouveau paragraphe", "une ligne vide\n\nentre les deux"),
+    ],
+    markdown_help_lines: "Les numéros de ligne viennent du texte lui-même (80 caractères au plus par ligne)\u{a0}: ce sont les mêmes à l\u{2019}écran, à l\u{2019}impression et dans les exports.",
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
     share_edit_label: "Lien d'écriture",
@@ -740,6 +798,38 @@ pub static EN: Strings = Strings {
     recent_remove_named: "Remove from this browser:",
     // -- end of page shell (lead) --
     // -- issue 10: line numbers, formatting bar, Markdown help (helper lines) --
+    format_bar_label: "Formatting",
+    format_bold: "Bold",
+    format_bold_title: "Bold (Ctrl+B)",
+    format_italic: "Italic",
+    format_italic_title: "Italic (Ctrl+I)",
+    format_heading: "Heading",
+    format_list: "Bulleted list",
+    format_link: "Link",
+    format_quote: "Quote",
+    format_link_text: "link text",
+    markdown_help_title: "Writing in Markdown",
+    markdown_help_intro: "The text is written in Markdown: a few signs around words format them. The bar above the text writes them for you.",
+    format_help: "Markdown help",
+    markdown_help_what: "For",
+    markdown_help_write: "Write",
+    markdown_help_shows: "Gives",
+    markdown_help_rows: &[
+        ("Bold", "**important**"),
+        ("Italic", "*nuance*"),
+        ("Strikethrough", "~~removed~~"),
+        ("Heading", "## Article 2"),
+        ("Bulleted list", "- a point\n- another"),
+        ("Numbered list", "1. first\n2. then"),
+        ("Checkbox", "- [ ] to do\n- [x] done"),
+        ("Link", "[the site](https://example.org)"),
+        ("Quote", "> quoted text"),
+        ("Code", "`motion_3.md`"),
+        ("Table", "| For | Against |\n|---|---|\n| 12 | 3 |"),
+        ("Separator", "---"),
+        ("New paragraph", "an empty line\n\nbetween the two"),
+    ],
+    markdown_help_lines: "Line numbers come from the text itself (at most 80 characters a line): they are the same on screen, on paper and in the exports.",
     // -- end of line numbers, formatting bar, Markdown help (helper lines) --
     // -- issue 10: share panel, QR code, exports (helper share) --
     share_edit_label: "Edit link",

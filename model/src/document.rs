@@ -267,6 +267,15 @@ impl Document {
         self.take_undone(done)
     }
 
+    /// Make the next local edit start a group of its own for
+    /// [`Document::undo`], however soon it comes: a formatting (bold, a
+    /// heading) is undone apart from the typing just before and after it.
+    pub fn stop_capturing(&mut self) {
+        if let Some(undo) = self.undo.as_mut() {
+            undo.reset();
+        }
+    }
+
     /// Redo what [`Document::undo`] undid last.
     pub fn redo(&mut self) -> Option<Vec<u8>> {
         let done = self.undo.as_mut()?.redo_blocking();
@@ -852,6 +861,29 @@ mod tests {
             Arc::new(move || read.load(std::sync::atomic::Ordering::SeqCst)),
             now,
         )
+    }
+
+    #[test]
+    fn an_edit_after_stop_capturing_is_undone_alone() {
+        let mut doc = Document::new(1);
+        // Every edit at the same moment: all would be one step.
+        doc.enable_undo(Arc::new(|| 1_000));
+        let insert = |doc: &Document, start, text: &str| {
+            doc.edit_body(&Edit {
+                start,
+                delete: 0,
+                insert: text.into(),
+            })
+            .expect("fits");
+        };
+        insert(&doc, 0, "mot");
+        doc.stop_capturing();
+        insert(&doc, 3, "**");
+        insert(&doc, 0, "**");
+        doc.stop_capturing();
+        assert_eq!(doc.body(), "**mot**");
+        assert!(doc.undo().is_some());
+        assert_eq!(doc.body(), "mot", "the two marks, one step; the word stays");
     }
 
     #[test]

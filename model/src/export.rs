@@ -30,11 +30,26 @@
 //! inline stylesheet, so it makes no request when opened. Plain text keeps
 //! only the destinations of links that [`crate::markdown::safe_url`]
 //! allows.
+//!
+//! **Line numbers** ([`crate::lines`], the numbers the editor, the
+//! preview and print show). The HTML page marks each numbered line as the
+//! preview does and shows its number in the left margin; the plain text
+//! writes the numbers in a left column, each numbered line starting an
+//! output line of its own (the numbered lines are the text's own, before
+//! its marks are dropped, so the column counts the same lines as the
+//! screen). The Markdown file has no numbers: it is the body as it is, so
+//! that it renders as the document does and comes back byte for byte
+//! through [`import`]; numbers written into it would become part of the
+//! text of whoever imports it, and whoever opens it numbers it again the
+//! same way from its text.
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
+use std::ops::Range;
+
 use crate::document::Document;
-use crate::markdown::{self, escape_into, safe_url, Destination};
+use crate::lines::Lines;
+use crate::markdown::{self, escape_into, safe_url, Destination, Marks};
 
 /// A kind of file the document can be written as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,7 +102,7 @@ pub fn render(format: Format, title: &str, body: &str, lang: &str) -> String {
     match format {
         Format::Markdown => to_markdown(title, body),
         Format::Html => to_html(title, body, lang),
-        Format::Text => to_text(title, body),
+        Format::Text => to_text_numbered(title, body),
     }
 }
 
@@ -209,7 +224,7 @@ const STYLE: &str = "\
 :root{color-scheme:light dark;--ink:#1b1b1b;--paper:#fff;--muted:#5a5a5a;--line:#c8c8c8;--accent:#1d4e89}
 @media (prefers-color-scheme:dark){:root{--ink:#e8e8e8;--paper:#161616;--muted:#a8a8a8;--line:#444;--accent:#8ab4f8}}
 body{margin:0;background:var(--paper);color:var(--ink);font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif}
-main{max-width:42rem;margin:0 auto;padding:2rem 1.25rem 4rem;overflow-wrap:break-word}
+main{position:relative;max-width:42rem;margin:0 auto;padding:2rem 1.25rem 4rem 4.5rem;overflow-wrap:break-word}
 h1.title{padding-bottom:.4rem;border-bottom:1px solid var(--line)}
 a{color:var(--accent)}
 a.image::before{content:var(--image-label);font-size:.85em;color:var(--muted)}
@@ -221,7 +236,10 @@ table{border-collapse:collapse;margin:1rem 0}
 th,td{border:1px solid var(--line);padding:.3rem .6rem}
 .left{text-align:left}.center{text-align:center}.right{text-align:right}
 li:has(>input[type=checkbox]){list-style:none}
-@media print{:root{--ink:#000;--paper:#fff;--muted:#333;--accent:#000}body{font:11pt/1.45 Georgia,\"Times New Roman\",\"DejaVu Serif\",serif}main{max-width:none;padding:0}a.external::after{content:\" (\" attr(href) \")\";font-size:.9em;overflow-wrap:anywhere}pre,blockquote,table,li{break-inside:avoid}h1,h2,h3,h4{break-after:avoid}}
+.ln::before{content:attr(data-line);position:absolute;left:0;width:3rem;text-align:right;font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:.75em;font-weight:normal;font-style:normal;line-height:calc(1.6/.75);color:var(--muted);user-select:none;-webkit-user-select:none}
+.ln:has(+.ln)::before{content:none}
+@media (max-width:30rem){main{padding-left:2.75rem}.ln::before{width:2rem}}
+@media print{:root{--ink:#000;--paper:#fff;--muted:#333;--accent:#000}body{font:11pt/1.45 Georgia,\"Times New Roman\",\"DejaVu Serif\",serif}main{max-width:none;padding:0 0 0 2.5rem}.ln::before{width:1.9rem;font-size:8pt;line-height:calc(1.45*11pt)}a.external::after{content:\" (\" attr(href) \")\";font-size:.9em;overflow-wrap:anywhere}pre,blockquote,table,li{break-inside:avoid}h1,h2,h3,h4{break-after:avoid}}
 ";
 
 /// The page's policy: nothing loaded, not even from its own folder; only
@@ -266,7 +284,7 @@ pub fn to_html(title: &str, body: &str, lang: &str) -> String {
             title => title,
         },
     };
-    let rendered = markdown::to_html(body);
+    let rendered = markdown::to_html_numbered(body);
     let mut out = String::with_capacity(rendered.len() + STYLE.len() + 512);
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang);
@@ -296,15 +314,30 @@ pub fn to_html(title: &str, body: &str, lang: &str) -> String {
 /// Markdown marks (see [`TextWriter`]).
 pub fn to_text(title: &str, body: &str) -> String {
     let mut writer = TextWriter::default();
-    if let Some(title) = title_to_add(title, body) {
-        let width = title.chars().count();
-        writer.out.push_str(&title);
-        writer.out.push('\n');
-        writer.out.push_str(&"=".repeat(width));
-        writer.out.push('\n');
-    }
+    writer.title(title, body);
     for event in Parser::new_ext(body, markdown::options()) {
         writer.event(event);
+    }
+    writer.finish()
+}
+
+/// The plain text as [`to_text`] writes it, with the line numbers of
+/// [`crate::lines`] in a left column: each numbered line starts an output
+/// line, its number right-aligned before it; the other lines of the body
+/// (underlines, a table's rule) have the column blank, and the title
+/// stays at the left edge above it.
+pub fn to_text_numbered(title: &str, body: &str) -> String {
+    let lines = Lines::new(body);
+    let digits = lines.len().max(1).to_string().len();
+    let mut writer = TextWriter {
+        marks: Some(Marks::new(body, &lines)),
+        digits,
+        column: digits + 2,
+        ..TextWriter::default()
+    };
+    writer.title(title, body);
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        writer.numbered_event(event, range);
     }
     writer.finish()
 }
@@ -338,8 +371,17 @@ impl Indent {
 /// destination in brackets after its text when it is allowed and differs
 /// from the text, raw HTML as the text it is.
 #[derive(Default)]
-struct TextWriter {
+struct TextWriter<'a> {
     out: String,
+    /// The numbered lines to mark, when numbering.
+    marks: Option<Marks<'a>>,
+    /// The numbers' width in digits, and the column's (0 without numbers).
+    digits: usize,
+    column: usize,
+    /// Where the current output line starts in `out` (its column first).
+    line_start: usize,
+    /// Text (not only indents and markers) was written on this line.
+    line_has_text: bool,
     indent: Vec<Indent>,
     /// A list item's marker waiting for its first line: the depth of its
     /// indent, and the marker.
@@ -357,12 +399,87 @@ struct TextWriter {
     cells: usize,
 }
 
-impl TextWriter {
-    /// Start a line: the indents, a list item's marker in its place.
+impl TextWriter<'_> {
+    /// The title, underlined, unless the body begins with it; at the left
+    /// edge, above the numbers' column (it is not a line of the body).
+    fn title(&mut self, title: &str, body: &str) {
+        if let Some(title) = title_to_add(title, body) {
+            let width = title.chars().count();
+            self.out.push_str(&title);
+            self.out.push('\n');
+            self.out.push_str(&"=".repeat(width));
+            self.out.push('\n');
+        }
+    }
+
+    /// Line `number` starts here: on an output line of its own, its number
+    /// in the column.
+    fn mark(&mut self, number: u32) {
+        if self.line_open && self.line_has_text {
+            // A line cut inside a paragraph: its hanging spaces go.
+            let kept = self.out.trim_end_matches(' ').len();
+            self.out.truncate(kept);
+            self.line_break();
+        }
+        self.open_line();
+        let at = self.line_start;
+        let digits = self.digits;
+        self.out
+            .replace_range(at..at + digits, &format!("{number:>digits$}"));
+    }
+
+    /// Mark every line starting before `offset`.
+    fn flush_marks(&mut self, offset: usize) {
+        while let Some(number) = self.marks.as_mut().and_then(|m| m.before(offset)) {
+            self.mark(number);
+        }
+    }
+
+    /// An event with its source range, when numbering.
+    fn numbered_event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
+                let pieces = match self.marks.as_mut() {
+                    Some(marks) if marks.pending(range.end.max(range.start + 1)) => {
+                        marks.split(&text, &range)
+                    }
+                    _ => vec![(Vec::new(), &*text)],
+                };
+                for (numbers, piece) in pieces {
+                    for number in numbers {
+                        self.mark(number);
+                    }
+                    self.text(piece);
+                }
+            }
+            Event::Rule => {
+                self.separate();
+                self.flush_marks(range.end.max(range.start + 1));
+                self.text("* * *");
+                self.end_line();
+            }
+            Event::TaskListMarker(_) | Event::FootnoteReference(_) => {
+                self.flush_marks(range.end.max(range.start + 1));
+                self.event(event);
+            }
+            other => self.event(other),
+        }
+    }
+
+    /// Start a line: the number column (blank), the indents, a list
+    /// item's marker in its place.
     fn open_line(&mut self) {
         if self.line_open {
             return;
         }
+        self.line_start = self.out.len();
+        self.line_has_text = false;
+        self.out.extend(std::iter::repeat_n(' ', self.column));
         let marker = self.marker.take();
         for (depth, indent) in self.indent.iter().enumerate() {
             match &marker {
@@ -411,6 +528,7 @@ impl TextWriter {
             if !piece.is_empty() {
                 self.open_line();
                 self.out.push_str(piece);
+                self.line_has_text = true;
             }
         }
     }
@@ -552,7 +670,8 @@ impl TextWriter {
             TagEnd::TableHead => {
                 let width = self.out[self.out.rfind('\n').map_or(0, |at| at + 1)..]
                     .chars()
-                    .count();
+                    .count()
+                    .saturating_sub(self.column);
                 self.end_line();
                 self.open_line();
                 self.out.extend(std::iter::repeat_n('-', width));
@@ -711,7 +830,7 @@ mod tests {
             assert!(!html.contains(fetching), "{fetching} in {html}");
         }
         assert!(
-            html.contains(&markdown::to_html(hostile)),
+            html.contains(&markdown::to_html_numbered(hostile)),
             "the preview's HTML"
         );
         assert!(html.contains("Image :\u{a0}"), "the image label in French");
@@ -725,7 +844,9 @@ mod tests {
         assert!(html.contains("<title>Cahier</title>"), "{html}");
         assert!(!html.contains("<h1"), "no empty heading: {html}");
         let titled = to_html("Motion", "Texte", "fr");
-        assert!(titled.contains("<h1 class=\"title\">Motion</h1>\n<p>Texte</p>\n"));
+        assert!(titled.contains(
+            "<h1 class=\"title\">Motion</h1>\n<p><span class=\"ln\" data-line=\"1\"></span>Texte</p>\n"
+        ));
     }
 
     #[test]
@@ -764,6 +885,109 @@ mod tests {
         assert_eq!(text, "> un\n>\n> deux\n\n1. a\n\n   suite de a\n2. b\n");
     }
 
+    /// A long motion: paragraphs longer than a line, a list, a quote, a
+    /// heading, a table, code.
+    const LONG: &str = "# Article premier\n\n\
+        Le congrès, réuni à Saint-Étienne-du-Rouvray le 3 mai, **affirme** que la section \
+        locale doit disposer des moyens nécessaires à son action, c'est-à-dire d'un local, \
+        d'un budget et d'un *temps* de parole garanti lors des assemblées générales.\n\
+        Il demande que ces moyens soient votés chaque année.\n\n\
+        - premier point à l'ordre du jour, qui est long lui aussi et dépasse la longueur d'une ligne\n\
+        - second point\n\n\
+        > Citation d'un texte adopté l'an passé, qu'on ne modifie pas, et qui tient sur deux lignes.\n\n\
+        | Pour | Contre |\n|---|---|\n| 12 | 3 |\n\n```\nfn main() {}\n```\n";
+
+    #[test]
+    fn plain_text_has_the_line_numbers_in_a_left_column() {
+        assert_eq!(
+            to_text_numbered("Motion", "un\ndeux\n\n- trois"),
+            "Motion\n======\n\n1  un\n2  deux\n\n3  - trois\n"
+        );
+        assert_eq!(to_text_numbered("", ""), "");
+        assert_eq!(
+            to_text_numbered("", "# Titre\n\nx"),
+            "1  Titre\n   =====\n\n2  x\n"
+        );
+        let text = to_text_numbered("", LONG);
+        let lines = Lines::new(LONG);
+        assert!(lines.len() >= 10, "{}", lines.len());
+        let width = lines.len().to_string().len();
+        // Every number once, in order, at the start of an output line.
+        let numbers: Vec<u32> = text
+            .lines()
+            .filter_map(|line| line.get(..width)?.trim().parse().ok())
+            .collect();
+        let mut expected: Vec<u32> = (1..=lines.len() as u32).collect();
+        // The table's `|---|` row is written with the row after it.
+        expected
+            .retain(|&n| !LONG[lines.get(n).expect("a line").bytes.clone()].starts_with("|---"));
+        // As are a code fence and the first line it opens.
+        expected.retain(|&n| &LONG[lines.get(n).expect("a line").bytes.clone()] != "```");
+        assert_eq!(numbers, expected, "{text}");
+    }
+
+    /// The first word of each numbered line of `body`, without its marks.
+    fn first_words(body: &str) -> Vec<(u32, String)> {
+        Lines::new(body)
+            .lines()
+            .iter()
+            .filter_map(|line| {
+                let word = body[line.bytes.clone()]
+                    .split_whitespace()
+                    .find(|w| w.chars().any(char::is_alphanumeric))?
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_owned();
+                Some((line.number, word))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_text_and_html_numbers_start_the_same_words_as_the_lines() {
+        let html = to_html("", LONG, "fr");
+        let marked = markdown::tests::numbered_texts(&html);
+        let text = to_text_numbered("", LONG);
+        let width = Lines::new(LONG).len().to_string().len();
+        let columns: Vec<(u32, String)> = text
+            .lines()
+            .filter_map(|line| {
+                let number = line.get(..width)?.trim().parse().ok()?;
+                Some((number, line[width + 2..].to_owned()))
+            })
+            .collect();
+        for (number, word) in first_words(LONG) {
+            if let Some((_, html_text)) = marked.iter().find(|(n, _)| *n == number) {
+                // A marker followed at once by another shows nothing.
+                if !html_text.is_empty() {
+                    assert!(
+                        html_text.contains(&word),
+                        "html {number}: {html_text:?} / {word}"
+                    );
+                    let first = html_text.split_whitespace().next().unwrap_or_default();
+                    assert!(
+                        first.contains(&word),
+                        "html {number}: {html_text:?} / {word}"
+                    );
+                }
+            } else {
+                panic!("no marker for line {number}");
+            }
+            if let Some((_, line)) = columns.iter().find(|(n, _)| *n == number) {
+                let first = line
+                    .split_whitespace()
+                    .find(|w| w.chars().any(char::is_alphanumeric))
+                    .unwrap_or_default();
+                assert!(first.contains(&word), "text {number}: {line:?} / {word}");
+            }
+        }
+        // The page shows the numbers in the margin, and hides a marker
+        // that another follows at once.
+        assert!(
+            html.contains(".ln::before{content:attr(data-line)"),
+            "{html}"
+        );
+    }
+
     #[test]
     fn formats_are_named_by_their_extension() {
         for format in Format::ALL {
@@ -790,7 +1014,7 @@ mod tests {
         );
         assert_eq!(
             doc.export(Format::Text, "fr"),
-            "Motion\n======\n\nTexte gras.\n"
+            "Motion\n======\n\n1  Texte gras.\n"
         );
         assert_eq!(
             doc.export(Format::Html, "fr"),

@@ -18,6 +18,8 @@
 //!   that diverge from it (a relay withholding updates).
 //! - [`snapshot`]: a co-author's snapshot compared with this copy before
 //!   the relay lets it replace anything.
+//! - [`lines`]: the line length (80 characters) and the body cut into
+//!   numbered lines, for the gutter, the preview, print and the exports.
 //! - [`markdown`]: the body's Markdown as HTML that runs and loads nothing.
 //! - [`export`]: the document as a Markdown, HTML or text file, and a file
 //!   read back as a document.
@@ -30,6 +32,7 @@ pub mod edit;
 pub mod export;
 pub mod guard;
 pub mod heads;
+pub mod lines;
 pub mod markdown;
 pub mod mirror;
 pub mod schema;

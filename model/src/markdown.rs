@@ -32,8 +32,27 @@
 //!
 //! Headings get no `id` (`{#id}` attributes are off): a co-author cannot
 //! give an element an id the page uses itself.
+//!
+//! **Line numbers.** [`to_html_numbered`] (the preview, printing, the HTML
+//! export) marks where each numbered line of [`crate::lines`] starts with
+//! an empty `<span class="ln" data-line="N"></span>` before the line's
+//! first character, and a `<br>` before it where the line starts inside a
+//! block (a soft line break, or a long line cut at 80 characters), so
+//! the rendered lines are the numbered lines; the stylesheet writes the
+//! number in the margin from `data-line`. The marker is found through
+//! pulldown-cmark's source offsets: text that is the source as it is (most
+//! text) is split where the line starts; text that is not (an escape, an
+//! entity) gets the marker before it. A numbered line that renders nothing
+//! (a table's `|---|` row, a code fence, a Setext underline) has its
+//! marker just before the next line's, with nothing between: the
+//! stylesheet hides a marker followed at once by another. The numbers are
+//! written by this module, never taken from the text.
+
+use std::ops::Range;
 
 use pulldown_cmark::{Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::lines::Lines;
 
 /// The Markdown extensions the preview (and every export) understands.
 pub(crate) fn options() -> Options {
@@ -55,6 +74,112 @@ pub fn to_html(markdown: &str) -> String {
         writer.event(event);
     }
     writer.out
+}
+
+/// Render `markdown` as [`to_html`] does, with the start of each numbered
+/// line ([`crate::lines`]) marked (see the module docs).
+pub fn to_html_numbered(markdown: &str) -> String {
+    let lines = Lines::new(markdown);
+    let mut writer = Writer {
+        out: String::with_capacity(markdown.len() + markdown.len() / 4 + 48 * lines.len() + 16),
+        marks: Some(Marks::new(markdown, &lines)),
+        fresh: true,
+        ..Writer::default()
+    };
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        writer.numbered_event(event, range);
+    }
+    // Lines after the last text render nothing (a closing code fence, a
+    // link's definition): no marker.
+    writer.out
+}
+
+/// The numbered lines' starts not yet marked, for a writer that follows
+/// the parser's events with their source offsets.
+#[derive(Default)]
+pub(crate) struct Marks<'a> {
+    source: &'a str,
+    /// `(byte offset, number)` of each line's start, in order.
+    starts: Vec<(usize, u32)>,
+    next: usize,
+}
+
+impl<'a> Marks<'a> {
+    pub(crate) fn new(source: &'a str, lines: &Lines) -> Self {
+        Marks {
+            source,
+            starts: lines
+                .lines()
+                .iter()
+                .map(|line| (line.bytes.start, line.number))
+                .collect(),
+            next: 0,
+        }
+    }
+
+    /// Whether a line not yet marked starts before `offset`.
+    pub(crate) fn pending(&self, offset: usize) -> bool {
+        self.starts
+            .get(self.next)
+            .is_some_and(|&(start, _)| start < offset)
+    }
+
+    /// The next line to mark if it starts before `offset`, taken.
+    pub(crate) fn before(&mut self, offset: usize) -> Option<u32> {
+        let &(start, number) = self.starts.get(self.next)?;
+        (start < offset).then(|| {
+            self.next += 1;
+            number
+        })
+    }
+
+    /// Where `text`, an event's text, is in the source, if it is there as
+    /// it is inside the event's `range` (not for an escape or an entity).
+    pub(crate) fn locate(&self, text: &str, range: &Range<usize>) -> Option<usize> {
+        let source = self.source.get(range.clone())?;
+        if source == text {
+            return Some(range.start);
+        }
+        if text.is_empty() {
+            return None;
+        }
+        // Inline code: the text inside its backticks.
+        source.find(text).map(|at| range.start + at)
+    }
+
+    /// `text` (an event's text over `range`) cut where numbered lines
+    /// start: each piece with the line numbers to mark before it.
+    pub(crate) fn split<'t>(
+        &mut self,
+        text: &'t str,
+        range: &Range<usize>,
+    ) -> Vec<(Vec<u32>, &'t str)> {
+        let mut pieces = Vec::new();
+        let Some(base) = self.locate(text, range) else {
+            let mut numbers = Vec::new();
+            while let Some(number) = self.before(range.end.max(range.start + 1)) {
+                numbers.push(number);
+            }
+            pieces.push((numbers, text));
+            return pieces;
+        };
+        let mut from = 0;
+        let mut numbers = Vec::new();
+        while let Some(&(start, number)) = self.starts.get(self.next) {
+            if start >= base + text.len().max(1) {
+                break;
+            }
+            self.next += 1;
+            let cut = start.saturating_sub(base).max(from);
+            if cut > from && text.is_char_boundary(cut) {
+                pieces.push((std::mem::take(&mut numbers), &text[from..cut]));
+                from = cut;
+            }
+            numbers.push(number);
+        }
+        pieces.push((numbers, &text[from..]));
+        pieces
+    }
 }
 
 /// Where a link may lead.
@@ -142,8 +267,16 @@ enum Opened {
 }
 
 #[derive(Default)]
-struct Writer {
+struct Writer<'a> {
     out: String,
+    /// The numbered lines to mark, when numbering.
+    marks: Option<Marks<'a>>,
+    /// Nothing written yet on the current rendered line (a block just
+    /// opened or closed, a `<br>`, a line feed in a code block): a line
+    /// starting here needs no `<br>` before its marker.
+    fresh: bool,
+    /// Inside `<pre>`: line feeds are shown.
+    in_pre: bool,
     /// The open links, innermost last (an image inside a link makes two).
     links: Vec<Opened>,
     /// Inside an image: only its alt text is written, as the link's text.
@@ -157,9 +290,112 @@ struct Writer {
     in_head: bool,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn text(&mut self, text: &str) {
         escape_into(&mut self.out, text);
+    }
+
+    /// Mark the start of line `number`, on a rendered line of its own.
+    fn mark(&mut self, number: u32) {
+        if !self.fresh {
+            self.out.push_str("<br>");
+            self.fresh = true;
+        }
+        self.out.push_str("<span class=\"ln\" data-line=\"");
+        self.out.push_str(&number.to_string());
+        self.out.push_str("\"></span>");
+    }
+
+    /// Mark every line starting before `offset` (the start of something
+    /// written).
+    fn flush_marks(&mut self, offset: usize) {
+        while let Some(number) = self.marks.as_mut().and_then(|m| m.before(offset)) {
+            self.mark(number);
+        }
+    }
+
+    /// An event, with its source range, when numbering lines.
+    fn numbered_event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Code(text) if self.image_depth == 0 => {
+                let pieces = self.split(&text, &range);
+                self.out.push_str("<code>");
+                self.fresh = false;
+                for (numbers, piece) in pieces {
+                    for number in numbers {
+                        self.mark(number);
+                    }
+                    self.text(piece);
+                    self.fresh = false;
+                }
+                self.out.push_str("</code>");
+            }
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
+                for (numbers, piece) in self.split(&text, &range) {
+                    for number in numbers {
+                        self.mark(number);
+                    }
+                    if !piece.is_empty() {
+                        // Raw HTML is text too (see `event`).
+                        self.event(Event::Text(piece.into()));
+                        self.fresh = self.in_pre && piece.ends_with('\n');
+                    }
+                }
+            }
+            Event::SoftBreak => self.event(Event::SoftBreak),
+            Event::HardBreak => {
+                self.event(Event::HardBreak);
+                self.fresh = true;
+            }
+            Event::Start(tag) => {
+                let block = is_block(&tag);
+                if block && matches!(tag, Tag::CodeBlock(_) | Tag::HtmlBlock) {
+                    self.in_pre = true;
+                }
+                if !block && self.image_depth == 0 {
+                    // A line that starts with a link or emphasis is marked
+                    // before it, not inside: a link's box would reach the
+                    // number in the margin and take its clicks.
+                    self.flush_marks(range.start + 1);
+                }
+                self.event(Event::Start(tag));
+                if block {
+                    self.fresh = true;
+                }
+            }
+            Event::End(tag) => {
+                if matches!(tag, TagEnd::CodeBlock | TagEnd::HtmlBlock) {
+                    self.in_pre = false;
+                }
+                let block = is_block_end(tag);
+                self.event(Event::End(tag));
+                if block {
+                    self.fresh = true;
+                }
+            }
+            other => {
+                self.flush_marks(range.end.max(range.start + 1));
+                let rule = matches!(other, Event::Rule);
+                self.event(other);
+                self.fresh = rule;
+            }
+        }
+    }
+
+    /// An event's text cut where numbered lines start (whole, when not
+    /// numbering).
+    fn split<'t>(&mut self, text: &'t str, range: &Range<usize>) -> Vec<(Vec<u32>, &'t str)> {
+        match self.marks.as_mut() {
+            Some(marks) if marks.pending(range.end.max(range.start + 1)) => {
+                marks.split(text, range)
+            }
+            _ => vec![(Vec::new(), text)],
+        }
     }
 
     fn event(&mut self, event: Event<'_>) {
@@ -383,8 +619,38 @@ impl Writer {
     }
 }
 
+/// Whether `tag` opens a block: what follows starts a rendered line.
+fn is_block(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::TableCell
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// Whether `tag` closes a block.
+fn is_block_end(tag: TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::TableCell
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const EXTERNAL: &str = "target=\"_blank\" rel=\"noopener noreferrer nofollow\"";
@@ -604,6 +870,135 @@ mod tests {
         assert_eq!(safe_url("file:///etc/passwd"), None);
         assert_eq!(safe_url("blob:https://a.fr/x"), None);
         assert_eq!(safe_url("c:\\windows"), None);
+    }
+
+    /// The text after each line marker, up to the next one, tags dropped
+    /// and spaces collapsed: `(number, text)`.
+    pub(crate) fn numbered_texts(html: &str) -> Vec<(u32, String)> {
+        const MARK: &str = "<span class=\"ln\" data-line=\"";
+        let mut out = Vec::new();
+        for part in html.split(MARK).skip(1) {
+            let (number, rest) = part.split_once('"').expect("a number");
+            let rest = rest.strip_prefix("></span>").expect("an empty span");
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in rest.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            let words: Vec<&str> = text.split_whitespace().collect();
+            out.push((number.parse().expect("a number"), words.join(" ")));
+        }
+        out
+    }
+
+    #[test]
+    fn numbered_lines_are_marked_and_broken_where_they_start() {
+        assert_eq!(
+            to_html_numbered("# Titre\n\nun\ndeux\n\n- a\n- b"),
+            "<h1><span class=\"ln\" data-line=\"1\"></span>Titre</h1>\n\
+             <p><span class=\"ln\" data-line=\"2\"></span>un\n<br><span class=\"ln\" data-line=\"3\"></span>deux</p>\n\
+             <ul>\n<li><span class=\"ln\" data-line=\"4\"></span>a</li>\n\
+             <li><span class=\"ln\" data-line=\"5\"></span>b</li>\n</ul>\n"
+        );
+        // A line starting with a link is marked before the link.
+        assert_eq!(
+            to_html_numbered("[haut](#haut) et **gras**"),
+            "<p><span class=\"ln\" data-line=\"1\"></span><a href=\"#haut\">haut</a> et \
+             <strong>gras</strong></p>\n"
+        );
+        // A hard break is already a break.
+        assert_eq!(
+            to_html_numbered("un  \ndeux"),
+            "<p><span class=\"ln\" data-line=\"1\"></span>un<br>\n\
+             <span class=\"ln\" data-line=\"2\"></span>deux</p>\n"
+        );
+        assert_eq!(to_html_numbered(""), "");
+    }
+
+    #[test]
+    fn a_long_paragraph_is_broken_at_its_numbered_lines() {
+        let body = "Le congrès **affirme** que la section, réunie en assemblée générale le 3 mai, \
+                    décide de *soutenir* la motion [d'orientation](https://exemple.org) présentée \
+                    par le bureau, c'est-à-dire le texte adopté `en commission` l'an passé, et \
+                    demande sa diffusion.";
+        let html = to_html_numbered(body);
+        let lines = Lines::new(body);
+        assert!(lines.len() >= 3);
+        let marked = numbered_texts(&html);
+        assert_eq!(marked.len(), lines.len());
+        for ((number, text), line) in marked.iter().zip(lines.lines()) {
+            assert_eq!(*number, line.number);
+            // The words of the line without their Markdown marks.
+            let source: String = body[line.bytes.clone()]
+                .replace(['*', '`'], "")
+                .replace("[d'orientation](https://exemple.org)", "d'orientation")
+                .replace("[d'orientation]", "d'orientation");
+            let first = source.split_whitespace().next().expect("a word");
+            assert!(
+                text.starts_with(first.trim_start_matches('[')),
+                "{number}: {text:?} / {source:?}"
+            );
+        }
+        assert_eq!(html.matches("<br>").count(), lines.len() - 1);
+    }
+
+    #[test]
+    fn every_numbered_line_has_one_marker_in_order() {
+        let body = "# Titre\n\nTexte \\*échappé\\* &amp; entité, `code` et <b>brut</b>.\n\n\
+                    | Pour | Contre |\n|---|---|\n| 12 | 3 |\n\n```\nfn main() {}\n\nfin\n```\n\n\
+                    > cité\n> encore\n\n---\n\nTitre\n=====\n\n![logo](l.png)\n\n[r]: https://e.fr\n";
+        let lines = Lines::new(body);
+        let html = to_html_numbered(body);
+        let numbers: Vec<u32> = numbered_texts(&html).iter().map(|(n, _)| *n).collect();
+        // All but the last, a link's definition, which renders nothing.
+        let expected: Vec<u32> = (1..lines.len() as u32).collect();
+        assert_eq!(numbers, expected, "{html}");
+        // A code block's lines are marked after their line feeds, no <br>.
+        assert!(
+            html.contains(
+                "<pre><code><span class=\"ln\" data-line=\"6\"></span>\
+                               <span class=\"ln\" data-line=\"7\"></span>fn main() {}\n\n\
+                               <span class=\"ln\" data-line=\"8\"></span>fin\n"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn numbering_keeps_the_output_safe() {
+        let hostile = "<svg onload=alert(1)>\n\n[a](x \"t\\\" onmouseover=\\\"alert(1)\")\n\n\
+                       # T {#status}\n\n<!-- caché -->\n\n`<iframe>` [x](javascript:alert(1))";
+        let html = to_html_numbered(hostile);
+        assert!(!html.contains("<svg"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("id="), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("\" onmouseover"), "{html}");
+        // Without the markers and breaks, the same HTML as without numbers.
+        let plain = html
+            .split("<span class=\"ln\" data-line=\"")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once("></span>").map_or(part, |(_, rest)| rest)
+                }
+            })
+            .collect::<String>()
+            .replace("<br>", "");
+        assert_eq!(plain, to_html(hostile).replace("<br>", ""));
     }
 
     #[test]

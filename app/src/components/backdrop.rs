@@ -1,8 +1,10 @@
-//! The backdrop behind the editor's textarea: two layers with the same
+//! The backdrop behind the editor's textarea: three layers with the same
 //! text, font, padding and wrapping as the textarea, the text itself
 //! transparent, scrolled with it. One colours the text by author when the
-//! "who wrote what" switch is on; the other draws co-authors' selections
-//! and carets. Their HTML comes from [`crate::backdrop`], one block per
+//! "who wrote what" switch is on; one draws co-authors' selections
+//! and carets; one marks where each numbered line starts, for the
+//! [`Gutter`](crate::components::gutter::Gutter), which reads the markers'
+//! rows after each rebuild (`drawn` counts them). Their HTML comes from [`crate::backdrop`], one block per
 //! line of text; it is recomputed at most once per animation frame,
 //! however fast the text changes, and only the blocks that changed are
 //! replaced, so the browser lays out again one line, not the whole text.
@@ -13,7 +15,9 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::web_sys::HtmlDivElement;
 
-use crate::backdrop::{authorship, blocks, cursors, patch, Patch};
+use model::lines::Lines;
+
+use crate::backdrop::{authorship, blocks, cursors, numbers, patch, Patch};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
 use crate::session::{use_doc_text, use_room_presence, use_status};
@@ -62,6 +66,10 @@ fn update(layer: &HtmlDivElement, shown: &mut Vec<String>, paragraphs: Vec<Strin
 pub fn Backdrop(
     /// The textarea's scroll offset, `(top, left)`.
     scroll: Signal<(i32, i32)>,
+    /// The layer marking the numbered lines, which the gutter reads.
+    numbers_layer: NodeRef<Div>,
+    /// Counts the rebuilds: the gutter places its numbers after each.
+    drawn: RwSignal<u64>,
 ) -> impl IntoView {
     let locale = use_locale();
     let text = use_doc_text();
@@ -91,6 +99,10 @@ pub fn Backdrop(
     let carets: NodeRef<Div> = NodeRef::new();
     let authors_shown = StoredValue::new(Vec::<String>::new());
     let carets_shown = StoredValue::new(Vec::<String>::new());
+    let numbers_shown = StoredValue::new(Vec::<String>::new());
+    // The revision the numbers layer shows: carets moving or colours
+    // switched do not number the text again.
+    let numbered = StoredValue::new(None::<u64>);
     let authors_ms = RwSignal::new(0.0);
 
     Effect::new(move |_| {
@@ -129,13 +141,27 @@ pub fn Backdrop(
             cursors(body(), &remote)
         };
         carets_shown.update_value(|shown| update(&carets, shown, paragraphs));
+
+        let revision = text.revision.get_untracked();
+        if let Some(layer) = numbers_layer.get() {
+            if numbered.get_value() != Some(revision) {
+                let body = body();
+                let paragraphs = numbers(body, &Lines::new(body));
+                numbers_shown.update_value(|shown| update(&layer, shown, paragraphs));
+                numbered.set_value(Some(revision));
+            }
+        }
+        drawn.try_update(|n| *n += 1);
     });
 
     // Follow the textarea's scrolling, and after a rebuild too.
     Effect::new(move |_| {
         let (top, left) = scroll.get();
         frame.track();
-        for layer in [authors.get(), carets.get()].into_iter().flatten() {
+        for layer in [authors.get(), carets.get(), numbers_layer.get()]
+            .into_iter()
+            .flatten()
+        {
             layer.set_scroll_top(top);
             layer.set_scroll_left(left);
         }
@@ -149,5 +175,6 @@ pub fn Backdrop(
             data-ms=move || tenths(authors_ms.get())
         ></div>
         <div class="backdrop cursors" aria-hidden="true" node_ref=carets></div>
+        <div class="backdrop numbers" aria-hidden="true" node_ref=numbers_layer></div>
     }
 }

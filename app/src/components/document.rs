@@ -18,6 +18,7 @@ use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
 use crate::components::lang_switch::LangSwitch;
+use crate::components::markdown_help::MarkdownHelp;
 use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
 use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
@@ -199,7 +200,8 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
             }
             Panel::People => view! { <PeoplePanel /> }.into_any(),
             Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
-            Panel::Markdown | Panel::History | Panel::Amendments => return None,
+            Panel::Markdown => view! { <MarkdownHelp /> }.into_any(),
+            Panel::History | Panel::Amendments => return None,
         };
         Some(view! {
             <aside

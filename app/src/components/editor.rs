@@ -6,15 +6,27 @@
 //! redo (keys, or the browser's menu) go to the document's undo manager:
 //! the textarea's own history does not survive remote edits.
 //!
+//! Above it, the [`FormatBar`] writes Markdown around the selection;
+//! Ctrl+B and Ctrl+I (Cmd on a Mac) do bold and italic.
+//!
 //! Behind the textarea (whose background is transparent) lies the
-//! [`Backdrop`]: co-authors' carets, and the text coloured by author. The
+//! [`Backdrop`]: co-authors' carets, the text coloured by author, and the
+//! markers of the numbered lines that the [`Gutter`] beside it reads. The
 //! editor tells the session when the selection moves, for presence.
+//!
+//! The text is 80 characters wide in a monospace font on a wide screen
+//! (`styles/lines.css`, [`model::lines::LINE_LENGTH`]), so its rows are the
+//! numbered lines; `--scrollbar` (measured once) lets the stylesheet add
+//! the scroll bar's width to those 80 characters.
 
-use leptos::html::Textarea;
+use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
 use leptos::web_sys::{InputEvent, KeyboardEvent};
 
 use crate::components::backdrop::Backdrop;
+use crate::components::format_bar::{self, FormatBar};
+use crate::components::gutter::Gutter;
+use crate::format::Action;
 use crate::locale::use_locale;
 use crate::session::{use_doc_text, use_room_presence};
 
@@ -24,20 +36,34 @@ pub fn Editor() -> impl IntoView {
     let text = use_doc_text();
     let presence = use_room_presence();
     let textarea: NodeRef<Textarea> = NodeRef::new();
+    let wrap: NodeRef<Div> = NodeRef::new();
     Effect::new(move |_| {
         if let Some(element) = textarea.get() {
+            // The scroll bar's width (the textarea always shows one), so
+            // the text area is 80 characters wide inside it.
+            let scrollbar =
+                element.offset_width() - element.client_width() - 2 * element.client_left();
+            if let Some(wrap) = wrap.get_untracked() {
+                let _ =
+                    wrap.set_attribute("style", &format!("--scrollbar: {}px", scrollbar.max(0)));
+            }
             text.attach(element);
         }
     });
     let ready = text.ready;
     let caret_moved = move || presence.caret_moved();
     let scroll = RwSignal::new((0, 0));
+    let numbers_layer: NodeRef<Div> = NodeRef::new();
+    let drawn = RwSignal::new(0u64);
     view! {
         <label for="editor" class="editor-label">
             {move || locale.strings().editor_label}
         </label>
-        <div class="editor-wrap">
-            <Backdrop scroll=scroll.into() />
+        <FormatBar textarea=textarea />
+        <div class="editor-wrap" node_ref=wrap>
+            <Gutter layer=numbers_layer textarea=textarea scroll=scroll.into() drawn=drawn.into() />
+            <div class="editor-text">
+            <Backdrop scroll=scroll.into() numbers_layer=numbers_layer drawn=drawn />
             <textarea
                 id="editor"
                 node_ref=textarea
@@ -65,6 +91,18 @@ pub fn Editor() -> impl IntoView {
                         "y" | "Y" if !ev.shift_key() => {
                             ev.prevent_default();
                             text.redo();
+                        }
+                        "b" | "B" | "i" | "I" if !ev.shift_key() => {
+                            ev.prevent_default();
+                            let action = if ev.key().eq_ignore_ascii_case("b") {
+                                Action::Bold
+                            } else {
+                                Action::Italic
+                            };
+                            if let Some(element) = textarea.get_untracked() {
+                                format_bar::apply(&element, text, action, locale.strings().format_link_text);
+                                caret_moved();
+                            }
                         }
                         _ => {}
                     }
@@ -98,6 +136,7 @@ pub fn Editor() -> impl IntoView {
                     }
                 }
             ></textarea>
+            </div>
         </div>
     }
 }

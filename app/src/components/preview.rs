@@ -1,6 +1,8 @@
 //! The rendered text (`#preview`): the body's Markdown as HTML from
 //! [`model::markdown`], which writes no raw HTML, loads no image and keeps
 //! only safe links, so it is set with `innerHTML` whoever wrote the text.
+//! Each numbered line ([`model::lines`]) starts with a marker whose number
+//! `styles/lines.css` draws in the margin, on screen and on paper.
 //!
 //! It follows the body live while it is shown: each change of the
 //! session's revision asks for one render at the next animation frame
@@ -71,7 +73,7 @@ pub fn Preview(
             return;
         }
         let started = js_sys::Date::now();
-        element.set_inner_html(&markdown::to_html(&text.body()));
+        element.set_inner_html(&markdown::to_html_numbered(&text.body()));
         let slow = js_sys::Date::now() - started > SLOW_RENDER_MS;
         pending.update_value(|p| {
             p.shown = Some(revision);

@@ -225,6 +225,12 @@ impl DocText {
         });
     }
 
+    /// Start a new undo step: what is typed from now on is undone apart
+    /// from what came before (the formatting bar, around its edits).
+    pub fn new_undo_step(&self) {
+        self.session.with_core(|c| c.doc.stop_capturing());
+    }
+
     /// Undo this browser's last edits of the text (never a co-author's).
     pub fn undo(&self) {
         self.session.with_core(|c| c.undo(false));
