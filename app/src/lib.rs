@@ -31,6 +31,7 @@ pub mod components;
 pub mod creation_token;
 pub mod file_name;
 pub mod format;
+pub mod history_view;
 pub mod links_file;
 pub mod locale;
 pub mod panels;

@@ -331,6 +331,10 @@ pub struct Strings {
     /// Waving the name prompt away.
     pub prompt_later: &'static str,
     // -- end of people, colours, name prompt (helper people) --
+    // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    // -- end of history panel, timeline, moment view (helper timeline) --
+    // -- issue 11: comparison, since last visit (helper compare) --
+    // -- end of comparison, since last visit (helper compare) --
 }
 
 impl Strings {
@@ -657,6 +661,10 @@ pub static FR: Strings = Strings {
     prompt_text: "Votre nom, pour que les autres sachent qui écrit\u{a0}?",
     prompt_later: "Plus tard",
     // -- end of people, colours, name prompt (helper people) --
+    // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    // -- end of history panel, timeline, moment view (helper timeline) --
+    // -- issue 11: comparison, since last visit (helper compare) --
+    // -- end of comparison, since last visit (helper compare) --
 };
 
 pub static EN: Strings = Strings {
@@ -870,6 +878,10 @@ pub static EN: Strings = Strings {
     prompt_text: "Your name, so the others know who is writing?",
     prompt_later: "Not now",
     // -- end of people, colours, name prompt (helper people) --
+    // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    // -- end of history panel, timeline, moment view (helper timeline) --
+    // -- issue 11: comparison, since last visit (helper compare) --
+    // -- end of comparison, since last visit (helper compare) --
 };
 
 #[cfg(test)]

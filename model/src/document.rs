@@ -16,7 +16,8 @@
 //! shown. [`Document::stick`] and [`Document::unstick`] turn a selection
 //! into Yrs sticky indices and back, so a co-author's caret stays on its
 //! words ([`crate::awareness`]); who wrote what is [`crate::authorship`]'s.
-//! Amendments, versions and arguments come later; sealing and the socket
+//! The history (`versions`) is [`crate::history`]'s; amendments and
+//! arguments come later; sealing and the socket
 //! are the caller's job (the app's session, the native client).
 
 use std::collections::HashMap;
@@ -30,8 +31,8 @@ use yrs::undo::{Options as UndoOptions, UndoManager};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{
-    Any, Assoc, Doc, GetString, IndexedSequence, Map, MapRef, Number, Observable, OffsetKind,
-    Options, Origin, Out, ReadTxn, StateVector, StickyIndex, Text, TextRef, Transact,
+    Any, ArrayRef, Assoc, Doc, GetString, IdSet, IndexedSequence, Map, MapRef, Number, Observable,
+    OffsetKind, Options, Origin, Out, ReadTxn, StateVector, StickyIndex, Text, TextRef, Transact,
     TransactionMut, Update,
 };
 
@@ -75,6 +76,8 @@ pub struct RemoteChange {
     pub body: Vec<Step>,
     pub meta: bool,
     pub people: bool,
+    /// A checkpoint came ([`crate::history`]).
+    pub versions: bool,
     /// The body changed but its delta was not computed
     /// ([`Document::apply_remote_unmapped`]).
     pub body_unmapped: bool,
@@ -121,6 +124,7 @@ struct Observed {
     body: Vec<Step>,
     meta: bool,
     people: bool,
+    versions: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
     /// Set by [`Document::apply_remote_unmapped`]: note that the body
@@ -161,6 +165,11 @@ pub struct Document {
     meta: MapRef,
     pub(crate) body: TextRef,
     people: MapRef,
+    pub(crate) versions: ArrayRef,
+    /// This browser's deletions since its last checkpoint, for saying who
+    /// deleted what ([`crate::history`]).
+    pub(crate) own_deleted: Arc<Mutex<IdSet>>,
+    pub(crate) history: Mutex<crate::history::Cache>,
     observed: Shared,
     /// Where the document holds shared types, learnt from every update
     /// applied or made here (a remote one that Yrs keeps pending in part
@@ -194,7 +203,9 @@ impl Document {
         let meta = doc.get_or_insert_map(schema::META);
         let body = doc.get_or_insert_text(schema::BODY);
         let people = doc.get_or_insert_map(schema::PEOPLE);
+        let versions = doc.get_or_insert_array(schema::VERSIONS);
         let observed = Shared::default();
+        let own_deleted: Arc<Mutex<IdSet>> = Arc::default();
 
         let shared = observed.clone();
         body.observe("cahier/body", move |txn, event| {
@@ -219,11 +230,29 @@ impl Document {
                 lock(&shared).people = true;
             }
         });
+        let shared = observed.clone();
+        versions.observe("cahier/versions", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).versions = true;
+            }
+        });
+        let own = own_deleted.clone();
+        // Without it only who deleted what is lost; a document still works.
+        let _ = doc.observe_after_transaction("cahier/own-deleted", move |txn| {
+            if !is_remote(txn) && !txn.delete_set().is_empty() {
+                own.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .merge_with(txn.delete_set().clone());
+            }
+        });
         Document {
             doc,
             meta,
             body,
             people,
+            versions,
+            own_deleted,
+            history: Mutex::default(),
             observed,
             parents: Mutex::new(Parents::default()),
             set_aside: AtomicU32::new(0),
@@ -540,7 +569,7 @@ impl Document {
 
     /// Learn the types of an update made here (none, through the methods
     /// of this type today), and return it.
-    fn made(&self, update: Vec<u8>) -> Vec<u8> {
+    pub(crate) fn made(&self, update: Vec<u8>) -> Vec<u8> {
         if let Ok(shape) = guard::check(&update) {
             self.parents().learn(&shape);
         }
@@ -617,6 +646,7 @@ impl Document {
             body: observed.body,
             meta: observed.meta,
             people: observed.people,
+            versions: observed.versions,
             body_unmapped: observed.body_unmapped,
         })
     }

@@ -16,6 +16,8 @@
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
 //!   that diverge from it (a relay withholding updates).
+//! - [`history`]: checkpoints in the document, the text at a moment, two
+//!   moments compared word by word with who changed what, restore.
 //! - [`snapshot`]: a co-author's snapshot compared with this copy before
 //!   the relay lets it replace anything.
 //! - [`lines`]: the line length (80 characters) and the body cut into
@@ -32,6 +34,7 @@ pub mod edit;
 pub mod export;
 pub mod guard;
 pub mod heads;
+pub mod history;
 pub mod lines;
 pub mod markdown;
 pub mod mirror;

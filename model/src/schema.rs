@@ -10,6 +10,7 @@
 //! | [`META`]  | Map  | [`meta::KIND`] ([`DocKind`]), [`meta::TITLE`], [`meta::CREATED`] |
 //! | [`BODY`]  | Text | the collective text, Markdown                        |
 //! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`], [`person::IDENTITY`] `}` |
+//! | [`VERSIONS`] | Array | checkpoints, each a map of the keys in [`version`] ([`crate::history`]) |
 //!
 //! These names are stored in every document ever written: changing one
 //! makes the documents already written unreadable. Add names; never
@@ -23,6 +24,12 @@ pub const BODY: &str = "body";
 /// Who wrote: a Yrs Map from a yrs client id (in decimal) to a Map with
 /// the keys in [`person`].
 pub const PEOPLE: &str = "people";
+
+/// The history's checkpoints, automatic and named: a Yrs Array of maps
+/// (plain values, never changed once written) with the keys in
+/// [`version`]. Concurrent checkpoints merge as concurrent array
+/// insertions; the timeline orders them by time ([`crate::history`]).
+pub const VERSIONS: &str = "versions";
 
 /// The keys of the [`META`] map.
 pub mod meta {
@@ -46,6 +53,35 @@ pub mod person {
     /// visits, so a person's words keep one colour. Entries written before
     /// it existed have none, and still show.
     pub const IDENTITY: &str = "identity";
+}
+
+/// The keys of an entry of the [`VERSIONS`] array.
+pub mod version {
+    /// The checkpoint's id, unique in the document: a string,
+    /// `<client>-<clock>` of the visit that made it.
+    pub const ID: &str = "id";
+    /// `auto`, `named` or `restored`: a string.
+    pub const KIND: &str = "kind";
+    /// The version's name (a named version): a string.
+    pub const NAME: &str = "name";
+    /// The checkpoint a restore brought back (a restored one): its id.
+    pub const FROM: &str = "from";
+    /// The yrs client id of the visit that made it: an integer.
+    pub const CLIENT: &str = "client";
+    /// When it was made, by its author's clock: an integer, milliseconds
+    /// since the Unix epoch.
+    pub const TIME: &str = "time";
+    /// The checkpoint whose deletions this one extends: its id (absent for
+    /// the first one a visit could build on).
+    pub const BASE: &str = "base";
+    /// The snapshot itself, as [`crate::history`] encodes it: a buffer.
+    pub const STATE: &str = "state";
+    /// Words added and removed since the base: integers.
+    pub const ADDED: &str = "added";
+    pub const REMOVED: &str = "removed";
+    /// The clients whose words changed since the base: an array of
+    /// integers.
+    pub const EDITORS: &str = "editors";
 }
 
 /// What kind of document this is ([`meta::KIND`]).
@@ -94,7 +130,29 @@ mod tests {
     #[test]
     fn the_stored_names_never_change() {
         // Documents already written hold these bytes.
-        assert_eq!([META, BODY, PEOPLE], ["meta", "body", "people"]);
+        assert_eq!(
+            [META, BODY, PEOPLE, VERSIONS],
+            ["meta", "body", "people", "versions"]
+        );
+        assert_eq!(
+            [
+                version::ID,
+                version::KIND,
+                version::NAME,
+                version::FROM,
+                version::CLIENT,
+                version::TIME,
+                version::BASE,
+                version::STATE,
+                version::ADDED,
+                version::REMOVED,
+                version::EDITORS
+            ],
+            [
+                "id", "kind", "name", "from", "client", "time", "base", "state", "added",
+                "removed", "editors"
+            ]
+        );
         assert_eq!(
             [meta::KIND, meta::TITLE, meta::CREATED],
             ["kind", "title", "created"]

@@ -15,10 +15,13 @@ use leptos::prelude::*;
 use protocol::Link;
 
 use crate::components::authorship_toggle::AuthorshipToggle;
+use crate::components::compare_view::CompareView;
 use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
+use crate::components::history_panel::HistoryPanel;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::markdown_help::MarkdownHelp;
+use crate::components::moment_view::MomentView;
 use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
 use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
@@ -26,6 +29,7 @@ use crate::components::status_line::{StatusBadge, StatusProblem};
 use crate::components::tab_notice::TabNotice;
 use crate::components::text_views::{TextViews, ViewModeSwitch};
 use crate::components::title_field::TitleHeading;
+use crate::history_view::{HistoryView, HistoryViewState};
 use crate::locale::use_locale;
 use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
@@ -45,6 +49,13 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     DocSession::start(link);
     let presence = Presence::provide();
     let panels = Panels::provide();
+    let history = HistoryViewState::provide();
+    // Closing the history panel goes back to the text.
+    Effect::new(move |_| {
+        if !panels.is_open(Panel::History) {
+            history.0.set(HistoryView::Text);
+        }
+    });
     let text = use_doc_text();
     let room_presence = use_room_presence();
     let tab = use_tab().tab;
@@ -150,12 +161,31 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <NamePrompt />
             <div class="doc-body">
                 <div class="doc-text">
-                    <TextViews mode />
+                    <HistoryArea mode />
                     <ForgetDocument />
                 </div>
                 <PanelArea edit_url view_url />
             </div>
         </section>
+    }
+}
+
+/// The text, or what the history panel asked to show in its place (a
+/// moment, a comparison); the editor stays mounted underneath, hidden, so
+/// its textarea keeps its state.
+#[component]
+fn HistoryArea(mode: RwSignal<ViewMode>) -> impl IntoView {
+    let history = crate::history_view::use_history_view();
+    let shown = move || match history.0.get() {
+        HistoryView::Text => None,
+        HistoryView::At(id) => Some(view! { <MomentView id /> }.into_any()),
+        HistoryView::Compare { from, to } => Some(view! { <CompareView from to /> }.into_any()),
+    };
+    view! {
+        <div class="text-area" hidden=move || history.0.with(|view| *view != HistoryView::Text)>
+            <TextViews mode />
+        </div>
+        {shown}
     }
 }
 
@@ -201,7 +231,8 @@ fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
             Panel::People => view! { <PeoplePanel /> }.into_any(),
             Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
             Panel::Markdown => view! { <MarkdownHelp /> }.into_any(),
-            Panel::History | Panel::Amendments => return None,
+            Panel::History => view! { <HistoryPanel /> }.into_any(),
+            Panel::Amendments => return None,
         };
         Some(view! {
             <aside
