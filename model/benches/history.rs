@@ -74,16 +74,19 @@ fn congress() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let body = doc.body();
-        let at = (seed >> 33) as usize % body.len();
+        let mut at = (seed >> 33) as usize % body.len();
+        while !body.is_char_boundary(at) {
+            at -= 1;
+        }
         let (word, insert) = if i % 2 == 0 {
             ("moyens", "moyens suffisants")
         } else {
             ("longuement ", "")
         };
-        let Some(found) = body[body.floor_char_boundary(at)..].find(word) else {
+        let Some(found) = body[at..].find(word) else {
             continue;
         };
-        let start = body.floor_char_boundary(at) + found;
+        let start = at + found;
         let start16 = body[..start].encode_utf16().count() as u32;
         doc.edit_body(&model::edit::Edit {
             start: start16,
