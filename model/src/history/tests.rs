@@ -413,3 +413,34 @@ fn a_co_authors_checkpoint_arrives_as_a_versions_change() {
     let change = b.apply_remote(&typed(&a, 1, 0, "y")).unwrap();
     assert!(!change.versions);
 }
+
+#[test]
+fn deleters_are_found_whatever_order_their_deletions_came_in() {
+    let (a, b) = (Document::new(1), Document::new(2));
+    let words: Vec<String> = (0..12).map(|i| format!("m{i:02} ")).collect();
+    typed(&a, 0, 0, &words.concat());
+    a.checkpoint(1).unwrap();
+    sync(&a, &b);
+    let first = a.checkpoints()[0].id.clone();
+    // From the end back to the start, each word deleted by one or the
+    // other in turn, each deletion in its own checkpoint.
+    for i in (0..12u32).rev() {
+        let doc = if i % 2 == 0 { &a } else { &b };
+        typed(doc, i * 4, 4, "");
+        doc.checkpoint(i64::from(100 - i)).unwrap();
+        sync(&a, &b);
+    }
+    let comparison = a.compare(&at(&first), &Moment::Now).unwrap();
+    let removed: Vec<(String, Option<u64>)> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.clone(), piece.who))
+        .collect();
+    let expected: Vec<(String, Option<u64>)> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| (word.clone(), Some(if i % 2 == 0 { 1 } else { 2 })))
+        .collect();
+    assert_eq!(removed, expected);
+}
