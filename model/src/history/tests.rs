@@ -361,6 +361,10 @@ fn damaged_entries_are_listed_as_damaged_and_the_rest_still_reads() {
     orphan.push(("state", ok_state.clone()));
     orphan.push(("base", Any::from("missing")));
     append(&doc, orphan);
+    let mut grandchild = common("grandchild");
+    grandchild.push(("state", ok_state.clone()));
+    grandchild.push(("base", Any::from("orphan")));
+    append(&doc, grandchild);
     let mut child = common("child");
     child.push(("state", ok_state.clone()));
     child.push(("base", Any::from("bad-state")));
@@ -385,6 +389,7 @@ fn damaged_entries_are_listed_as_damaged_and_the_rest_still_reads() {
     assert_eq!(damage("#1"), Some(Damage::Unreadable));
     assert!(matches!(damage("bad-state"), Some(Damage::State(_))));
     assert_eq!(damage("orphan"), Some(Damage::NoBase));
+    assert_eq!(damage("grandchild"), Some(Damage::BaseDamaged));
     assert_eq!(damage("child"), Some(Damage::BaseDamaged));
     assert_eq!(damage("loop-a"), Some(Damage::BaseDamaged));
     assert_eq!(damage("loop-b"), Some(Damage::BaseDamaged));
@@ -443,4 +448,59 @@ fn deleters_are_found_whatever_order_their_deletions_came_in() {
         .map(|(i, word)| (word.clone(), Some(if i % 2 == 0 { 1 } else { 2 })))
         .collect();
     assert_eq!(removed, expected);
+}
+
+#[test]
+fn a_deletion_nobody_recorded_has_no_deleter_even_next_to_a_recorded_one() {
+    let a = Document::new(1);
+    typed(&a, 0, 0, "un deux trois");
+    a.checkpoint(1).unwrap();
+    let first = a.checkpoints()[0].id.clone();
+    typed(&a, 0, 3, "");
+    a.checkpoint(2).unwrap();
+    // Another visit deletes "deux " and is gone before any checkpoint of its
+    // own: its deletion reaches Anne with nobody's name on it.
+    let b = Document::load(2, &a.encode_state()).unwrap();
+    let update = typed(&b, 0, 5, "");
+    a.apply_remote(&update).unwrap();
+    let comparison = a.compare(&at(&first), &Moment::Now).unwrap();
+    let removed: Vec<_> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.as_str(), piece.who))
+        .collect();
+    assert_eq!(removed, vec![("un ", Some(1)), ("deux ", None)]);
+}
+
+#[test]
+fn numbers_another_app_wrote_as_floats_read_when_whole() {
+    let doc = Document::new(1);
+    typed(&doc, 0, 0, "texte");
+    let state = Any::Buffer(Stored::default().encode().into());
+    let float = |n: f64| Any::Number(Number::Float(n));
+    for (id, time) in [
+        ("whole", 5.0),
+        ("fraction", 5.5),
+        ("infinite", f64::INFINITY),
+    ] {
+        append(
+            &doc,
+            vec![
+                ("id", Any::from(id)),
+                ("kind", Any::from("auto")),
+                ("client", float(9.0)),
+                ("time", float(time)),
+                ("added", float(3.0)),
+                ("state", state.clone()),
+            ],
+        );
+    }
+    let list = doc.checkpoints();
+    let find = |id: &str| list.iter().find(|c| c.id == id).unwrap().clone();
+    let whole = find("whole");
+    assert_eq!((whole.time, whole.client, whole.added), (5, 9, 3));
+    assert_eq!(whole.damaged, None);
+    assert_eq!(find("fraction").damaged, Some(Damage::Unreadable));
+    assert_eq!(find("infinite").damaged, Some(Damage::Unreadable));
 }
