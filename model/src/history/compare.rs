@@ -511,4 +511,23 @@ mod tests {
         assert!(comparison.tallies.is_empty());
         assert_eq!(build(&[]), Comparison::default());
     }
+
+    #[test]
+    fn tokens_are_words_runs_of_white_space_and_single_other_characters() {
+        let chars: Vec<char> = "l'été,  ici\n\n".chars().collect();
+        // "l'été" "," "  " "ici" "\n\n"
+        assert_eq!(tokens(&chars), vec![5, 6, 8, 11, 13]);
+    }
+
+    #[test]
+    fn a_token_written_by_two_people_is_the_one_who_wrote_most_of_it() {
+        let comparison = build(&marks("le ch[-at:2][+ie:4][+n:3] dort"));
+        assert_eq!(shown(&comparison), "le [-chat:2][+chien:4] dort");
+    }
+
+    #[test]
+    fn single_line_breaks_do_not_start_paragraphs() {
+        let comparison = build(&marks("[+Un:1]\nDeux\n[+Trois:1]\n \nQuatre [+cinq:1]"));
+        assert_eq!(comparison.tallies[0].paragraphs, 2);
+    }
 }
