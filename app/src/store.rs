@@ -130,6 +130,10 @@ fn doc_key(room: &str) -> String {
     format!("doc/{room}")
 }
 
+fn seen_key(room: &str) -> String {
+    format!("seen/{room}")
+}
+
 fn link_key(room: &str) -> String {
     format!("link/{room}")
 }
@@ -174,6 +178,27 @@ pub fn save_doc_now(room: &str, saved: &[u8]) -> Result<bool, JsValue> {
     idb::put_now(&doc_key(room), Value::Bytes(saved))
 }
 
+/// What this browser saw of `room` at its last visit
+/// (`model::Document::seen`), if it kept it.
+pub async fn load_seen(room: &str) -> Result<Option<Vec<u8>>, JsValue> {
+    Ok(idb::get(&seen_key(room))
+        .await?
+        .as_ref()
+        .and_then(idb::bytes))
+}
+
+/// Keep what this browser saw of `room`, now when the database is open
+/// (a page being left), else when it opens; a refusal only loses "since
+/// your last visit".
+pub fn save_seen_now(room: &str, seen: &[u8]) {
+    if !matches!(idb::put_now(&seen_key(room), Value::Bytes(seen)), Ok(true)) {
+        let (key, seen) = (seen_key(room), seen.to_vec());
+        leptos::task::spawn_local(async move {
+            let _ = idb::put(&key, Value::Bytes(&seen)).await;
+        });
+    }
+}
+
 /// Keep the link's fragment for `room`, so the start page and the local
 /// handle can open it; an edit link already kept stays ([`stronger_link`]).
 pub async fn save_link(room: &str, fragment: &str) -> Result<(), JsValue> {
@@ -216,14 +241,15 @@ pub async fn link_of_handle(handle: &str) -> Result<Option<String>, JsValue> {
 }
 
 /// Remove everything this browser keeps of `room`, in one transaction:
-/// its saved copy (with the edits not yet sent), its link, its handle and
-/// its entry in the recent list. Nothing is sent anywhere: the document
+/// its saved copy (with the edits not yet sent), what it last saw, its
+/// link, its handle and its entry in the recent list. Nothing is sent anywhere: the document
 /// stays on the relay for whoever has its link.
 pub async fn forget(room: &str) -> Result<(), JsValue> {
     let handle = handle_of(room).await?;
     let mut list = load_recent().await?;
     drop_recent(&mut list, room);
     let recent = encode_recent(&list);
+    let seen = seen_key(room);
     let (doc, link, handle_key, local) = (
         doc_key(room),
         link_key(room),
@@ -232,6 +258,7 @@ pub async fn forget(room: &str) -> Result<(), JsValue> {
     );
     let mut writes = vec![
         Write::Delete(&doc),
+        Write::Delete(&seen),
         Write::Delete(&link),
         Write::Delete(&handle_key),
         Write::Put(RECENT_KEY, Value::Bytes(&recent)),

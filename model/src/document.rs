@@ -335,6 +335,15 @@ impl Document {
         self.doc.client_id().get()
     }
 
+    /// How many items this visit has written: it moves with every local
+    /// change, of any kind.
+    pub fn own_clock(&self) -> u32 {
+        self.doc
+            .transact()
+            .state_vector()
+            .get(&self.doc.client_id())
+    }
+
     /// Fill `meta` for a new document. Returns the update to send.
     pub fn init_meta(&self, kind: DocKind, title: &str, created: i64) -> Vec<u8> {
         let mut txn = self.doc.transact_mut();

@@ -33,6 +33,8 @@
 //! - [`text`]: the body, the title and the editor's textarea (the
 //!   [`DocText`] context), through [`model::mirror`]: the textarea equals
 //!   the document except during an IME composition;
+//! - [`history`]: checkpoints, what was seen, names and restores (the
+//!   [`DocHistory`] context);
 //! - [`signals`]: what changed, collected while the core is borrowed and
 //!   published after (the [`Status`] context).
 //!
@@ -41,6 +43,7 @@
 //! its methods to it.
 
 mod connection;
+mod history;
 pub mod inbox;
 mod integrity;
 mod persistence;
@@ -72,6 +75,7 @@ use roster::Roster;
 use signals::{Outbox, Signals};
 use tabs::Hold;
 
+pub use history::{use_doc_history, DocHistory};
 pub use roster::{use_room_presence, RoomPresence};
 pub use signals::{use_status, Status};
 pub use tabs::{use_tab, Tab, TabHandle};
@@ -135,6 +139,7 @@ struct Core {
     hold: Hold,
     roster: Roster,
     integrity: Integrity,
+    checkpointing: history::Checkpointing,
     /// The page left the document, or another tab took it: no more
     /// connections, no more saving.
     closed: bool,
@@ -193,7 +198,7 @@ impl Core {
 /// The open document, as a handle: cheap to copy, it lives as long as the
 /// document page. Components do not hold it; they read the narrow
 /// contexts it provides ([`Status`], [`DocText`], [`RoomPresence`],
-/// [`TabHandle`]).
+/// [`TabHandle`], [`DocHistory`]).
 #[derive(Clone, Copy)]
 pub struct DocSession {
     signals: Signals,
@@ -220,6 +225,7 @@ impl DocSession {
             hold: Hold::default(),
             roster: Roster::default(),
             integrity: Integrity::default(),
+            checkpointing: history::Checkpointing::default(),
             closed: false,
             ticking: Vec::new(),
             out: Outbox::default(),
@@ -231,19 +237,28 @@ impl DocSession {
         provide_context(me.signals.status());
         provide_context(DocText::new(me));
         provide_context(RoomPresence::new(me));
+        provide_context(DocHistory::new(me));
         provide_context(TabHandle::new(me));
         provide_context(TokenHandle::new(me));
         provide_context(ForgetHandle { session: me });
 
-        let ticking = vec![me.start_presence(), me.start_watchdog()];
+        let ticking = vec![
+            me.start_presence(),
+            me.start_watchdog(),
+            me.start_checkpoints(),
+        ];
         core.borrow_mut().ticking = ticking;
         me.start_intake();
         let listeners = [
             window_event_listener_untyped("online", move |_| me.network_back()),
             window_event_listener_untyped("offline", move |_| me.network_gone()),
-            window_event_listener_untyped("pagehide", move |_| me.save_now()),
+            window_event_listener_untyped("pagehide", move |_| {
+                me.leaving();
+                me.save_now();
+            }),
             window_event_listener_untyped("visibilitychange", move |_| {
                 if page::hidden() {
+                    me.leaving();
                     me.save_now();
                 }
             }),
@@ -256,6 +271,8 @@ impl DocSession {
             let core = core.take();
             let saved = {
                 let mut core = core.borrow_mut();
+                core.checkpoint_if_due(true);
+                core.save_seen();
                 core.close();
                 core.saving.ready.then(|| (core.room.clone(), core.saved()))
             };

@@ -87,6 +87,8 @@ impl DocSession {
                 None
             }
         };
+        // What was seen at the last visit, before this one replaces it.
+        self.load_seen().await;
         self.loaded(saved);
         // Keep the keys, so the start page can open the document again;
         // once kept, the address bar shows the local handle instead.

@@ -31,6 +31,8 @@ pub(super) struct Outbox {
     pub peers: Option<Vec<Peer>>,
     /// `people` changed.
     pub people: bool,
+    /// The checkpoints changed.
+    pub versions: bool,
     /// The colour this person shows in the room changed.
     pub my_colour: Option<String>,
     /// This visit made its first edit.
@@ -54,6 +56,8 @@ pub(super) struct Signals {
     pub revision: RwSignal<u64>,
     pub peers: RwSignal<Vec<Peer>>,
     pub people: RwSignal<u64>,
+    pub versions: RwSignal<u64>,
+    pub last_seen: RwSignal<Option<Vec<u8>>>,
     pub my_colour: RwSignal<Option<String>>,
     pub edited: RwSignal<bool>,
     pub tab: RwSignal<Tab>,
@@ -74,6 +78,8 @@ impl Signals {
             revision: RwSignal::new(0),
             peers: RwSignal::new(Vec::new()),
             people: RwSignal::new(0),
+            versions: RwSignal::new(0),
+            last_seen: RwSignal::new(None),
             my_colour: RwSignal::new(None),
             edited: RwSignal::new(false),
             tab: RwSignal::new(Tab::Claiming),
@@ -140,6 +146,9 @@ impl Signals {
         }
         if out.people {
             self.people.update(|n| *n += 1);
+        }
+        if out.versions {
+            self.versions.update(|n| *n += 1);
         }
         if let Some(names) = out.diverged_with {
             self.diverged_with.set(names);

@@ -80,6 +80,7 @@ impl Core {
                     self.out.title = Some(self.doc.meta().title.unwrap_or_default());
                 }
                 self.out.people |= change.people;
+                self.out.versions |= change.versions;
                 if change.people && self.session.phase() == protocol::session::Phase::Live {
                     self.settle_colour();
                 }

@@ -43,6 +43,34 @@ pub fn trace_limit() -> Option<usize> {
     }
 }
 
+fn read(name: &str) -> Option<RawTrace> {
+    let path = traces_dir()?.join(format!("{name}.json.gz"));
+    let file = std::fs::File::open(&path).ok()?;
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut json)
+        .expect("a gzipped trace");
+    Some(serde_json::from_str(&json).expect("a sequential trace"))
+}
+
+/// A sequential trace's edits, in UTF-16 units (the traces used hold no
+/// character outside the BMP), and the text it ends on. `None` when the
+/// trace is absent.
+pub fn edits(name: &str) -> Option<(Vec<Edit>, String)> {
+    let raw = read(name)?;
+    let edits = raw
+        .txns
+        .into_iter()
+        .flat_map(|t| t.patches)
+        .map(|(pos, deleted, inserted)| Edit {
+            start: pos as u32,
+            delete: deleted as u32,
+            insert: inserted,
+        })
+        .collect();
+    Some((edits, raw.end_content))
+}
+
 /// A sequential trace typed into a document by client 1, its first
 /// `limit` patches (all with `None`): every update it sent (the meta
 /// first), and the text it ends on, checked against the trace's own end
@@ -50,13 +78,7 @@ pub fn trace_limit() -> Option<usize> {
 /// count code points; the traces used hold no character outside the BMP,
 /// where they equal UTF-16 units (checked).
 pub fn typed(name: &str, limit: Option<usize>) -> Option<(Vec<Vec<u8>>, String)> {
-    let path = traces_dir()?.join(format!("{name}.json.gz"));
-    let file = std::fs::File::open(&path).ok()?;
-    let mut json = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut json)
-        .expect("a gzipped trace");
-    let raw: RawTrace = serde_json::from_str(&json).expect("a sequential trace");
+    let raw = read(name)?;
     let doc = Document::new(1);
     let mut updates = vec![doc.init_meta(DocKind::Text, name, 0)];
     let patches = raw.txns.into_iter().flat_map(|t| t.patches);
