@@ -141,6 +141,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <ViewModeSwitch mode />
                     <AuthorshipToggle />
                     <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                    <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
                     <ExportMenu />
                     <button
                         type="button"
