@@ -332,8 +332,114 @@ pub struct Strings {
     pub prompt_later: &'static str,
     // -- end of people, colours, name prompt (helper people) --
     // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    /// The bar's button opening the History panel, and the panel's heading.
+    pub history_button: &'static str,
+    pub history_heading: &'static str,
+    /// What the panel is for, under its heading.
+    pub history_intro: &'static str,
+    /// The timeline when there is no checkpoint yet.
+    pub history_empty: &'static str,
+    /// The timeline's list, for screen readers.
+    pub history_list_label: &'static str,
+    /// The end of the timeline: the text as it is.
+    pub history_now: &'static str,
+    /// The slider choosing the moment shown.
+    pub history_slider: &'static str,
+    /// The slider's value said: `{n}` of `{total}`, then the moment.
+    pub history_slider_value: &'static str,
+    pub history_previous: &'static str,
+    pub history_next: &'static str,
+    pub history_play: &'static str,
+    pub history_pause: &'static str,
+    /// How to step with the keyboard.
+    pub history_keys: &'static str,
+    /// A checkpoint's words: `{added}` added, `{removed}` removed.
+    pub history_words: &'static str,
+    /// Before the people who edited up to a checkpoint.
+    pub history_by: &'static str,
+    /// A restore, in the timeline: `{from}` is the version brought back.
+    pub history_restored_from: &'static str,
+    /// A checkpoint that cannot be read.
+    pub history_damaged: &'static str,
+    /// The name form: its label, an example, its button.
+    pub history_name_label: &'static str,
+    pub history_name_hint: &'static str,
+    pub history_name_save: &'static str,
+    /// After naming: `{name}`.
+    pub history_named: &'static str,
+    pub history_name_failed: &'static str,
+    /// Restoring the version shown, asked to confirm.
+    pub history_restore: &'static str,
+    pub history_restore_question: &'static str,
+    pub history_restore_yes: &'static str,
+    pub history_restore_no: &'static str,
+    pub history_restored: &'static str,
+    pub history_restore_same: &'static str,
+    /// Choosing two moments to compare.
+    pub history_compare_heading: &'static str,
+    pub history_compare_from: &'static str,
+    pub history_compare_to: &'static str,
+    pub history_compare: &'static str,
+    /// Saving or printing the version shown.
+    pub history_export_heading: &'static str,
+    /// What a view link allows here.
+    pub history_reader: &'static str,
+    /// The moment view's caption: `{time}`, then who made the checkpoint.
+    pub moment_caption: &'static str,
+    /// The moment view, for screen readers.
+    pub moment_label: &'static str,
+    /// The moment cannot be read.
+    pub moment_unreadable: &'static str,
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    /// The comparison's heading.
+    pub compare_heading: &'static str,
+    /// Under it: `{from}` and `{to}` are two moments.
+    pub compare_between: &'static str,
+    /// A moment: the text as it is.
+    pub compare_now: &'static str,
+    /// A moment: what this browser saw at its last visit.
+    pub compare_seen: &'static str,
+    /// The layout switch's name, and its two choices.
+    pub compare_layout: &'static str,
+    pub compare_inline: &'static str,
+    pub compare_side: &'static str,
+    /// The two columns side by side.
+    pub compare_before: &'static str,
+    pub compare_after: &'static str,
+    /// Next and previous change.
+    pub compare_next: &'static str,
+    pub compare_previous: &'static str,
+    /// Where the change in focus is: `{n}` of `{total}`.
+    pub compare_position: &'static str,
+    /// How many changes, none in focus: `{total}`.
+    pub compare_count: &'static str,
+    /// The keys, said once.
+    pub compare_keys: &'static str,
+    /// Back to the text being edited.
+    pub compare_close: &'static str,
+    /// Print the comparison.
+    pub compare_print: &'static str,
+    /// The summary's heading and its columns.
+    pub compare_summary: &'static str,
+    pub compare_person: &'static str,
+    pub compare_added: &'static str,
+    pub compare_removed: &'static str,
+    pub compare_paragraphs: &'static str,
+    /// A change whose author is not known.
+    pub compare_unknown: &'static str,
+    /// On a change, on hover and focus: `{name}`.
+    pub compare_added_by: &'static str,
+    pub compare_removed_by: &'static str,
+    /// Nothing changed between the two moments.
+    pub compare_empty: &'static str,
+    pub compare_empty_detail: &'static str,
+    /// The two moments cannot be compared.
+    pub compare_failed: &'static str,
+    /// The strip under the bar at a new visit.
+    pub since_visit_text: &'static str,
+    pub since_visit_open: &'static str,
+    pub since_visit_dismiss: &'static str,
     // -- end of comparison, since last visit (helper compare) --
 }
 
@@ -662,8 +768,75 @@ pub static FR: Strings = Strings {
     prompt_later: "Plus tard",
     // -- end of people, colours, name prompt (helper people) --
     // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    history_button: "Historique",
+    history_heading: "Historique",
+    history_intro: "Les versions du texte, enregistrées d'elles-mêmes quand on s'arrête d'écrire. Choisissez-en une pour la lire.",
+    history_empty: "Pas encore de version\u{a0}: la première s'enregistre quand quelqu'un s'arrête d'écrire.",
+    history_list_label: "Versions, la plus récente en premier",
+    history_now: "Maintenant",
+    history_slider: "Moment affiché",
+    history_slider_value: "{n} sur {total}\u{a0}: {moment}",
+    history_previous: "Version précédente",
+    history_next: "Version suivante",
+    history_play: "Rejouer",
+    history_pause: "Pause",
+    history_keys: "Flèches gauche et droite\u{a0}: version par version. Avec Maj\u{a0}: d'une version nommée à l'autre.",
+    history_words: "{added} mots ajoutés, {removed} retirés",
+    history_by: "par",
+    history_restored_from: "Restauration de «\u{a0}{from}\u{a0}»",
+    history_damaged: "Version illisible, ignorée",
+    history_name_label: "Nommer cette version",
+    history_name_hint: "Par exemple\u{a0}: Texte soumis au vote du 12 mars",
+    history_name_save: "Nommer",
+    history_named: "Version nommée «\u{a0}{name}\u{a0}».",
+    history_name_failed: "La version n'a pas pu être nommée.",
+    history_restore: "Restaurer cette version",
+    history_restore_question: "Remplacer le texte actuel par celui de cette version\u{a0}? Rien n'est perdu\u{a0}: l'historique garde tout.",
+    history_restore_yes: "Restaurer",
+    history_restore_no: "Annuler",
+    history_restored: "Version restaurée. Ctrl+Z dans le texte annule la restauration.",
+    history_restore_same: "Le texte est déjà celui de cette version.",
+    history_compare_heading: "Comparer deux moments",
+    history_compare_from: "Depuis",
+    history_compare_to: "Jusqu'à",
+    history_compare: "Comparer",
+    history_export_heading: "Exporter cette version",
+    history_reader: "Avec le lien de lecture, on parcourt l'historique, sans nommer ni restaurer de version.",
+    moment_caption: "Le texte au {time}",
+    moment_label: "Le texte à ce moment, en lecture seule",
+    moment_unreadable: "Cette version ne peut pas être lue.",
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    compare_heading: "Comparaison",
+    compare_between: "Entre {from} et {to}",
+    compare_now: "maintenant",
+    compare_seen: "votre dernière visite",
+    compare_layout: "Présentation",
+    compare_inline: "Dans le texte",
+    compare_side: "Côte à côte",
+    compare_before: "Avant",
+    compare_after: "Après",
+    compare_next: "Modification suivante",
+    compare_previous: "Modification précédente",
+    compare_position: "Modification {n} sur {total}",
+    compare_count: "Modifications\u{a0}: {total}",
+    compare_keys: "Touches n et p (ou Alt + ↓ et Alt + ↑)\u{a0}: modification suivante et précédente.",
+    compare_close: "Revenir au texte",
+    compare_print: "Imprimer la comparaison",
+    compare_summary: "Qui a changé quoi",
+    compare_person: "Personne",
+    compare_added: "Mots ajoutés",
+    compare_removed: "Mots retirés",
+    compare_paragraphs: "Paragraphes touchés",
+    compare_unknown: "Inconnu·e",
+    compare_added_by: "Ajouté par {name}",
+    compare_removed_by: "Retiré par {name}",
+    compare_empty: "Aucune différence",
+    compare_empty_detail: "Le texte est le même à ces deux moments.",
+    compare_failed: "Ces deux moments ne peuvent pas être comparés\u{a0}: l’un d’eux est endommagé ou illisible dans ce document.",
+    since_visit_text: "D’autres personnes ont modifié le texte depuis votre dernière visite.",
+    since_visit_open: "Voir ce qui a changé depuis votre dernière visite",
+    since_visit_dismiss: "Ignorer",
     // -- end of comparison, since last visit (helper compare) --
 };
 
@@ -879,8 +1052,75 @@ pub static EN: Strings = Strings {
     prompt_later: "Not now",
     // -- end of people, colours, name prompt (helper people) --
     // -- issue 11: history panel, timeline, moment view (helper timeline) --
+    history_button: "History",
+    history_heading: "History",
+    history_intro: "The text's versions, saved on their own when someone stops writing. Choose one to read it.",
+    history_empty: "No version yet: the first is saved when someone stops writing.",
+    history_list_label: "Versions, the latest first",
+    history_now: "Now",
+    history_slider: "Moment shown",
+    history_slider_value: "{n} of {total}: {moment}",
+    history_previous: "Previous version",
+    history_next: "Next version",
+    history_play: "Replay",
+    history_pause: "Pause",
+    history_keys: "Left and right arrows: one version at a time. With Shift: from one named version to the next.",
+    history_words: "{added} words added, {removed} removed",
+    history_by: "by",
+    history_restored_from: "Restored from “{from}”",
+    history_damaged: "Unreadable version, skipped",
+    history_name_label: "Name this version",
+    history_name_hint: "For example: Text put to the vote on 12 March",
+    history_name_save: "Name",
+    history_named: "Version named “{name}”.",
+    history_name_failed: "The version could not be named.",
+    history_restore: "Restore this version",
+    history_restore_question: "Replace the current text with this version's? Nothing is lost: the history keeps everything.",
+    history_restore_yes: "Restore",
+    history_restore_no: "Cancel",
+    history_restored: "Version restored. Ctrl+Z in the text undoes the restore.",
+    history_restore_same: "The text already is this version's.",
+    history_compare_heading: "Compare two moments",
+    history_compare_from: "From",
+    history_compare_to: "To",
+    history_compare: "Compare",
+    history_export_heading: "Export this version",
+    history_reader: "With the view link you can browse the history, but not name or restore a version.",
+    moment_caption: "The text at {time}",
+    moment_label: "The text at this moment, read-only",
+    moment_unreadable: "This version cannot be read.",
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    compare_heading: "Comparison",
+    compare_between: "Between {from} and {to}",
+    compare_now: "now",
+    compare_seen: "your last visit",
+    compare_layout: "Layout",
+    compare_inline: "Inline",
+    compare_side: "Side by side",
+    compare_before: "Before",
+    compare_after: "After",
+    compare_next: "Next change",
+    compare_previous: "Previous change",
+    compare_position: "Change {n} of {total}",
+    compare_count: "Changes: {total}",
+    compare_keys: "Keys n and p (or Alt + ↓ and Alt + ↑): next and previous change.",
+    compare_close: "Back to the text",
+    compare_print: "Print the comparison",
+    compare_summary: "Who changed what",
+    compare_person: "Person",
+    compare_added: "Words added",
+    compare_removed: "Words removed",
+    compare_paragraphs: "Paragraphs touched",
+    compare_unknown: "Unknown",
+    compare_added_by: "Added by {name}",
+    compare_removed_by: "Removed by {name}",
+    compare_empty: "No difference",
+    compare_empty_detail: "The text is the same at these two moments.",
+    compare_failed: "These two moments cannot be compared: one of them is damaged or unreadable in this document.",
+    since_visit_text: "Other people changed the text since your last visit.",
+    since_visit_open: "See what changed since your last visit",
+    since_visit_dismiss: "Dismiss",
     // -- end of comparison, since last visit (helper compare) --
 };
 
