@@ -99,13 +99,34 @@ pub(crate) struct Mark {
     pub who: Option<u64>,
 }
 
-/// Above this many old × new tokens (64 × 64) a stretch is not aligned:
-/// Myers costs about their sum times their difference, and on the
-/// automerge-paper trace, aligning every stretch up to 500 × 500 made
-/// comparing a middle checkpoint with the end (829 stretches) take 100 to
-/// 300 ms instead of 40 (`cargo bench -p cahier-model --bench history`).
-/// A bigger stretch is a passage rewritten: shown as Yrs marked it.
-const ALIGN_LIMIT: usize = 4_096;
+/// A stretch is aligned when Myers's cost, about the number of tokens
+/// times the number of differences, stays small: at most
+/// [`ALIGN_TOKENS`] tokens on both sides together, and at most
+/// [`ALIGN_DIFFERENCES`] differences counted cheaply first (the tokens one
+/// side has more of than the other: a lower bound of Myers's distance).
+/// A paragraph rewritten in part aligns; a passage replaced by another
+/// does not, and shows as Yrs marked it. On the automerge-paper trace,
+/// aligning every stretch up to 500 × 500 tokens made comparing a middle
+/// checkpoint with the end take 100 to 300 ms instead of about 40
+/// (`cargo bench -p cahier-model --bench history`).
+const ALIGN_TOKENS: usize = 2_000;
+const ALIGN_DIFFERENCES: usize = 64;
+
+/// Whether old and new tokens differ little enough to align cheaply.
+fn close_enough(old: &[&str], new: &[&str]) -> bool {
+    if old.len() + new.len() > ALIGN_TOKENS {
+        return false;
+    }
+    let mut counts: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for token in old {
+        *counts.entry(token).or_default() += 1;
+    }
+    for token in new {
+        *counts.entry(token).or_default() -= 1;
+    }
+    let differences: i64 = counts.values().map(|n| n.abs()).sum();
+    differences as usize <= ALIGN_DIFFERENCES
+}
 
 pub(crate) fn is_word(ch: char) -> bool {
     ch.is_alphanumeric() || matches!(ch, '\'' | '’' | '_')
@@ -253,7 +274,7 @@ impl Builder {
         let (old, old_who) = side(Change::Added);
         let (new, new_who) = side(Change::Removed);
         let (old_ends, new_ends) = (tokens(&old), tokens(&new));
-        if old_ends.len().saturating_mul(new_ends.len()) > ALIGN_LIMIT {
+        if old_ends.len() + new_ends.len() > ALIGN_TOKENS {
             return self.raw(marks);
         }
         let texts = |chars: &[char], ends: &[usize], who: &[Option<u64>]| {
@@ -279,6 +300,9 @@ impl Builder {
         }
         let old_keys: Vec<&str> = old_tokens.iter().map(|t| t.0.as_str()).collect();
         let new_keys: Vec<&str> = new_tokens.iter().map(|t| t.0.as_str()).collect();
+        if !close_enough(&old_keys, &new_keys) {
+            return self.raw(marks);
+        }
         for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
             let (old_range, new_range) = (op.old_range(), op.new_range());
             match op {
@@ -491,6 +515,16 @@ mod tests {
         let one = build(&marks("[+Un :1]deux.\n\n[+Trois :1]quatre."));
         assert_eq!(one.tallies[0].paragraphs, 2);
         assert_eq!(one.tallies[0].added, 2);
+    }
+
+    #[test]
+    fn a_paragraph_rewritten_in_part_aligns_word_by_word() {
+        let old: String = (0..60).map(|i| format!("w{i} ")).collect();
+        let new = old.replace("w7 ", "x7 ").replace("w30 ", "");
+        let spec = format!("[-{old}:1][+{new}:1]");
+        let comparison = build(&marks(&spec));
+        assert_eq!(comparison.words(), (1, 2));
+        assert_eq!(comparison.new_text(), new);
     }
 
     #[test]
