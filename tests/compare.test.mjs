@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { compareView, documentPage, openPeople, presence } from './lib/app.mjs';
+import { compareView, documentPage, openPanel, openPeople, presence } from './lib/app.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
 import { createText, open, waitForText, waitSynced, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -264,6 +264,44 @@ describe('comparing two moments', () => {
       // The comparison takes focus, so a screen reader says where the person is.
       await jean.waitForFunction(() => document.activeElement?.id === 'compare-heading');
       assertClean([louise, jean]);
+    });
+  });
+
+  test('from the History panel: a named version and now with the same text say "no difference", then one change', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, suite, 1, async (louise) => {
+      await createText(louise);
+      await setName(louise, 'Louise');
+      await appendText(louise, 'Première version.');
+      const panel = await openPanel(louise, 'open-history', 'history-panel');
+      await louise.locator('#history-name').fill('Vote');
+      await louise.locator('#history-name-form button[type="submit"]').click();
+      const named = panel.locator('.timeline li[data-kind="named"]');
+      await named.waitFor();
+      const id = await named.getAttribute('data-checkpoint');
+
+      const c = compareView(louise);
+      const compareWithNow = async () => {
+        await louise.selectOption('#history-compare-from', id);
+        await louise.selectOption('#history-compare-to', 'now');
+        await louise.locator('#history-compare').click();
+      };
+      await compareWithNow();
+      await expectAttribute(c.view, 'data-state', 'empty');
+      await expectText(c.empty.locator('.compare-empty-title'), FR.compare_empty);
+      assert.ok(await c.next.isDisabled(), 'no next change');
+      assert.ok(await c.previous.isDisabled(), 'no previous change');
+      assert.equal(await c.summary.count(), 0, 'no summary of nothing');
+      assert.match(await c.between.textContent(), /« Vote »/);
+
+      await c.close.click();
+      await documentPage(louise).editor.waitFor();
+      await appendText(louise, ' Un ajout.');
+      await compareWithNow();
+      await expectAttribute(c.view, 'data-state', 'ready');
+      await expectAttribute(c.view, 'data-groups', '1');
+      await expectAttribute(c.summaryOf('Louise'), 'data-added', '2');
+      assert.equal((await wordsOf(c.added)).join('').trim(), 'Un ajout.');
+      assertClean([louise]);
     });
   });
 

@@ -58,11 +58,12 @@ export function cliBinary() {
 /**
  * Fill a new room of `relay` with the first `limit` edits of the trace (0:
  * all of them); with `snapshot`, the loader answers the relay's
- * `CompactHint` with snapshots as an editor does. Returns `{ fragment,
+ * `CompactHint` with snapshots as an editor does; with `checkpointEvery`
+ * N, it makes a history checkpoint after every N edits. Returns `{ fragment,
  * endContent, log }` (`fragment` without the `#`; `log` is what the loader
  * said).
  */
-export async function populate(relay, { limit = 0, snapshot = false, title = 'automerge-paper' } = {}) {
+export async function populate(relay, { limit = 0, snapshot = false, title = 'automerge-paper', checkpointEvery = 0 } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'cahier-trace-'));
   const endFile = path.join(dir, 'end.txt');
   const args = [
@@ -79,6 +80,7 @@ export async function populate(relay, { limit = 0, snapshot = false, title = 'au
     endFile,
   ];
   if (snapshot) args.push('--snapshot');
+  if (checkpointEvery > 0) args.push('--checkpoint-every', String(checkpointEvery));
   try {
     const { stdout, stderr } = await run(cliBinary(), args, {
       cwd: ROOT,

@@ -261,18 +261,19 @@ pub fn CompareView(
 
     let between = move || {
         let strings = locale.strings();
-        let checkpoints = history.checkpoints();
+        let (from, to) = (from.get(), to.get());
+        // The timeline is read only to name a checkpoint.
+        let named = |m: &Moment| matches!(m, Moment::Checkpoint(_));
+        let checkpoints = if named(&from) || named(&to) {
+            history.checkpoints()
+        } else {
+            Vec::new()
+        };
         let lang = locale.lang();
         strings
             .compare_between
-            .replace(
-                "{from}",
-                &moment_words(&from.get(), &checkpoints, strings, lang),
-            )
-            .replace(
-                "{to}",
-                &moment_words(&to.get(), &checkpoints, strings, lang),
-            )
+            .replace("{from}", &moment_words(&from, &checkpoints, strings, lang))
+            .replace("{to}", &moment_words(&to, &checkpoints, strings, lang))
     };
     let position = move || {
         let strings = locale.strings();
