@@ -18,6 +18,8 @@
 //! - [`links_file`]: the text of the file that saves a document's links.
 //! - [`backdrop`]: the HTML behind the textarea: authors, remote carets,
 //!   where numbered lines start.
+//! - [`comparison`]: two moments compared, as the page draws them: who
+//!   made each change, the summary per person, the HTML of the text.
 //! - [`format`]: the Markdown the formatting bar writes around a selection.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`panels`]: the document page's side panel area, one panel at a time.
@@ -27,6 +29,7 @@
 //!   presence and text, one module each, one context per concern.
 
 pub mod backdrop;
+pub mod comparison;
 pub mod components;
 pub mod creation_token;
 pub mod file_name;

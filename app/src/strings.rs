@@ -392,6 +392,54 @@ pub struct Strings {
     pub moment_unreadable: &'static str,
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    /// The comparison's heading.
+    pub compare_heading: &'static str,
+    /// Under it: `{from}` and `{to}` are two moments.
+    pub compare_between: &'static str,
+    /// A moment: the text as it is.
+    pub compare_now: &'static str,
+    /// A moment: what this browser saw at its last visit.
+    pub compare_seen: &'static str,
+    /// The layout switch's name, and its two choices.
+    pub compare_layout: &'static str,
+    pub compare_inline: &'static str,
+    pub compare_side: &'static str,
+    /// The two columns side by side.
+    pub compare_before: &'static str,
+    pub compare_after: &'static str,
+    /// Next and previous change.
+    pub compare_next: &'static str,
+    pub compare_previous: &'static str,
+    /// Where the change in focus is: `{n}` of `{total}`.
+    pub compare_position: &'static str,
+    /// How many changes, none in focus: `{total}`.
+    pub compare_count: &'static str,
+    /// The keys, said once.
+    pub compare_keys: &'static str,
+    /// Back to the text being edited.
+    pub compare_close: &'static str,
+    /// Print the comparison.
+    pub compare_print: &'static str,
+    /// The summary's heading and its columns.
+    pub compare_summary: &'static str,
+    pub compare_person: &'static str,
+    pub compare_added: &'static str,
+    pub compare_removed: &'static str,
+    pub compare_paragraphs: &'static str,
+    /// A change whose author is not known.
+    pub compare_unknown: &'static str,
+    /// On a change, on hover and focus: `{name}`.
+    pub compare_added_by: &'static str,
+    pub compare_removed_by: &'static str,
+    /// Nothing changed between the two moments.
+    pub compare_empty: &'static str,
+    pub compare_empty_detail: &'static str,
+    /// The two moments cannot be compared.
+    pub compare_failed: &'static str,
+    /// The strip under the bar at a new visit.
+    pub since_visit_text: &'static str,
+    pub since_visit_open: &'static str,
+    pub since_visit_dismiss: &'static str,
     // -- end of comparison, since last visit (helper compare) --
 }
 
@@ -759,6 +807,36 @@ pub static FR: Strings = Strings {
     moment_unreadable: "Cette version ne peut pas être lue.",
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    compare_heading: "Comparaison",
+    compare_between: "Entre {from} et {to}",
+    compare_now: "maintenant",
+    compare_seen: "votre dernière visite",
+    compare_layout: "Présentation",
+    compare_inline: "Dans le texte",
+    compare_side: "Côte à côte",
+    compare_before: "Avant",
+    compare_after: "Après",
+    compare_next: "Modification suivante",
+    compare_previous: "Modification précédente",
+    compare_position: "Modification {n} sur {total}",
+    compare_count: "Modifications\u{a0}: {total}",
+    compare_keys: "Touches n et p (ou Alt + ↓ et Alt + ↑)\u{a0}: modification suivante et précédente.",
+    compare_close: "Revenir au texte",
+    compare_print: "Imprimer la comparaison",
+    compare_summary: "Qui a changé quoi",
+    compare_person: "Personne",
+    compare_added: "Mots ajoutés",
+    compare_removed: "Mots retirés",
+    compare_paragraphs: "Paragraphes touchés",
+    compare_unknown: "Inconnu·e",
+    compare_added_by: "Ajouté par {name}",
+    compare_removed_by: "Retiré par {name}",
+    compare_empty: "Aucune différence",
+    compare_empty_detail: "Le texte est le même à ces deux moments.",
+    compare_failed: "Ces deux moments ne peuvent pas être comparés\u{a0}: l’un d’eux est endommagé ou illisible dans ce document.",
+    since_visit_text: "D’autres personnes ont modifié le texte depuis votre dernière visite.",
+    since_visit_open: "Voir ce qui a changé depuis votre dernière visite",
+    since_visit_dismiss: "Ignorer",
     // -- end of comparison, since last visit (helper compare) --
 };
 
@@ -1013,6 +1091,36 @@ pub static EN: Strings = Strings {
     moment_unreadable: "This version cannot be read.",
     // -- end of history panel, timeline, moment view (helper timeline) --
     // -- issue 11: comparison, since last visit (helper compare) --
+    compare_heading: "Comparison",
+    compare_between: "Between {from} and {to}",
+    compare_now: "now",
+    compare_seen: "your last visit",
+    compare_layout: "Layout",
+    compare_inline: "Inline",
+    compare_side: "Side by side",
+    compare_before: "Before",
+    compare_after: "After",
+    compare_next: "Next change",
+    compare_previous: "Previous change",
+    compare_position: "Change {n} of {total}",
+    compare_count: "Changes: {total}",
+    compare_keys: "Keys n and p (or Alt + ↓ and Alt + ↑): next and previous change.",
+    compare_close: "Back to the text",
+    compare_print: "Print the comparison",
+    compare_summary: "Who changed what",
+    compare_person: "Person",
+    compare_added: "Words added",
+    compare_removed: "Words removed",
+    compare_paragraphs: "Paragraphs touched",
+    compare_unknown: "Unknown",
+    compare_added_by: "Added by {name}",
+    compare_removed_by: "Removed by {name}",
+    compare_empty: "No difference",
+    compare_empty_detail: "The text is the same at these two moments.",
+    compare_failed: "These two moments cannot be compared: one of them is damaged or unreadable in this document.",
+    since_visit_text: "Other people changed the text since your last visit.",
+    since_visit_open: "See what changed since your last visit",
+    since_visit_dismiss: "Dismiss",
     // -- end of comparison, since last visit (helper compare) --
 };
 

@@ -21,6 +21,13 @@
 //!   a snapshot replaces nothing until another connection confirmed it);
 //!   then the last tenth follows.
 //!
+//! With `--checkpoint-every N`, the loader also makes a history checkpoint
+//! ([`model::Document::checkpoint`], issue 11) after every N edits, in its
+//! replica, and sends it like an edit: the room then has the history a
+//! browser would have left, for the history's measurements. The trace has
+//! no times, so edits are dated as typed at [`EDIT_INTERVAL_MS`] apart,
+//! the last one now.
+//!
 //! The relay must accept the load's pace: start it with a high `--rate`
 //! (and a `--queue` above [`WINDOW`]).
 
@@ -43,6 +50,9 @@ const AUTHOR_ID: u64 = 1 << 40;
 
 /// The populating client's own id (its replica only reads).
 const LOADER_ID: u64 = (1 << 40) + 2;
+
+/// How far apart the trace's edits are dated, for the checkpoints.
+pub const EDIT_INTERVAL_MS: i64 = 100;
 
 /// Updates in flight at once: the relay acknowledges each only once it is
 /// durable, so a wide window keeps its group commit full.
@@ -70,6 +80,9 @@ pub struct PopulateArgs {
     /// by a second connection), then the updates after it.
     #[arg(long)]
     pub snapshot: bool,
+    /// Also make a history checkpoint after every N edits (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub checkpoint_every: usize,
     /// The document's title.
     #[arg(long, default_value = "automerge-paper")]
     pub title: String,
@@ -90,6 +103,8 @@ pub struct Populated {
     /// The edit link's fragment, without `#`.
     pub fragment: String,
     pub updates: usize,
+    /// History checkpoints made and sent.
+    pub checkpoints: usize,
 }
 
 pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
@@ -123,6 +138,7 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     let started = Instant::now();
     let bar = open::bar(updates.len() as u64, "updates stored");
     let total = updates.len();
+    let mut checkpoints = 0;
     let snapshot_after = match args.snapshot {
         true => Some(total - total / 10),
         false => None,
@@ -135,6 +151,14 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
         // In the replica first: the snapshot holds it.
         client.doc().apply_remote_unmapped(&update)?;
         client.submit(update).await?;
+        // Update 0 is the meta; edit `i` is update `i`.
+        if args.checkpoint_every > 0 && i > 0 && i % args.checkpoint_every == 0 {
+            let time = created - (total - 1 - i) as i64 * EDIT_INTERVAL_MS;
+            if let Some(checkpoint) = client.doc().checkpoint(time) {
+                client.submit(checkpoint).await?;
+                checkpoints += 1;
+            }
+        }
         if client.pending_len() >= WINDOW {
             client.settle_to(WINDOW / 2).await?;
             bar.set_position((i + 1 - client.pending_len()) as u64);
@@ -148,9 +172,14 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
         return Err(CliError::Refused { code, count });
     }
     eprintln!(
-        "populate: {total} updates ({} edits, {} characters) stored in room {} in {:.1} s{}",
+        "populate: {total} updates ({} edits, {} characters{}) stored in room {} in {:.1} s{}",
         trace.patches.len(),
         trace.end.chars().count(),
+        if checkpoints > 0 {
+            format!(", {checkpoints} checkpoints")
+        } else {
+            String::new()
+        },
         link.keys().room(),
         started.elapsed().as_secs_f64(),
         if args.snapshot {
@@ -161,7 +190,8 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     );
     Ok(Populated {
         fragment: link.fragment(),
-        updates: total,
+        updates: total + checkpoints,
+        checkpoints,
     })
 }
 

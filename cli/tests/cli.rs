@@ -281,6 +281,65 @@ async fn populate_fills_a_room_that_export_reads_back() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn populate_with_checkpoints_leaves_a_history_whose_moments_are_the_trace_so_far(
+) -> Result<()> {
+    use model::history::Moment;
+
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    // 120 edits, each typing one letter at the end.
+    let mut txns = Vec::new();
+    let mut text = String::new();
+    for i in 0..120 {
+        let c = char::from(b'a' + (i % 26) as u8);
+        txns.push(format!(r#"{{"patches":[[{},0,"{c}"]]}}"#, text.len()));
+        text.push(c);
+    }
+    let json = format!(
+        r#"{{"startContent":"","endContent":"{text}","txns":[{}]}}"#,
+        txns.join(",")
+    );
+    let trace = files.path().join("small.json.gz");
+    let mut gz =
+        flate2::write::GzEncoder::new(std::fs::File::create(&trace)?, flate2::Compression::fast());
+    gz.write_all(json.as_bytes())?;
+    gz.finish()?;
+    let trace_arg = trace.to_string_lossy().into_owned();
+    let out = cahier(&[
+        "populate",
+        "--relay",
+        &relay.page,
+        "--trace",
+        &trace_arg,
+        "--checkpoint-every",
+        "25",
+    ])
+    .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("4 checkpoints"), "{}", stderr(&out));
+    let link = format!("{}#{}", relay.page, stdout(&out).trim());
+
+    let (link, address) = cli::open::parse(&link, None)?;
+    let mut client = cli::open::download(&link, &address, model::Document::new(9)).await?;
+    let doc = client.doc();
+    let checkpoints = doc.checkpoints();
+    assert_eq!(checkpoints.len(), 4);
+    assert!(checkpoints.windows(2).all(|w| w[0].time < w[1].time));
+    for (checkpoint, typed) in checkpoints.iter().zip([25, 50, 75, 100]) {
+        assert_eq!(checkpoint.damaged, None);
+        let at = doc.text_at(&Moment::Checkpoint(checkpoint.id.clone()))?;
+        assert_eq!(at.text, text[..typed], "checkpoint after {typed} edits");
+    }
+    let last = Moment::Checkpoint(checkpoints[3].id.clone());
+    let comparison = doc.compare(&last, &Moment::Now)?;
+    assert_eq!(comparison.new_text(), text);
+    assert_eq!(comparison.old_text(), text[..100]);
+    client.disconnect().await;
+    relay.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn what_goes_wrong_is_said_in_words_with_the_documented_exit_codes() -> Result<()> {
     let files = tempfile::tempdir()?;
     let file = write(files.path(), "motion.md", MOTION.as_bytes())?;

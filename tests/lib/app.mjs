@@ -284,3 +284,42 @@ export function exportMenu(page) {
     item: (format) => page.locator(`#export-menu button[data-format="${format}"]`),
   };
 }
+
+/**
+ * The comparison of two moments (components/compare_view.rs, the HTML of
+ * app/src/comparison.rs): `.compare-view` carries `data-state` (ready,
+ * empty, failed), `data-groups` (how many changes), `data-layout`
+ * (inline, side) and `data-ms`; each change is an `ins.change` or a
+ * `del.change` with `data-group`, `data-label` ("Ajouté par Louise") and
+ * its words in `.words`; the first of change n is `#change-n` inline,
+ * `#before-n` / `#after-n` side by side. The summary's rows carry
+ * `data-name`, `data-colour`, `data-added`, `data-removed`,
+ * `data-paragraphs`. The strip "since your last visit" is
+ * `#since-last-visit` (components/since_last_visit.rs).
+ */
+export function compareView(page) {
+  const view = page.locator('.compare-view');
+  return {
+    view,
+    heading: page.locator('#compare-heading'),
+    between: view.locator('.compare-between'),
+    text: page.locator('#compare-text'),
+    before: page.locator('#compare-before'),
+    after: page.locator('#compare-after'),
+    added: view.locator('ins.change'),
+    removed: view.locator('del.change'),
+    layout: (choice) => view.locator(`.compare-layout button[data-layout="${choice}"]`),
+    next: page.locator('#compare-next'),
+    previous: page.locator('#compare-previous'),
+    position: page.locator('#compare-position'),
+    tools: view.locator('.compare-tools'),
+    close: page.locator('#compare-close'),
+    summary: page.locator('#compare-summary'),
+    summaryRows: page.locator('#compare-summary tbody tr'),
+    summaryOf: (name) => page.locator(`#compare-summary tbody tr[data-name="${name}"]`),
+    empty: view.locator('.compare-empty'),
+    offer: page.locator('#since-last-visit'),
+    offerOpen: page.locator('#since-last-visit-open'),
+    offerDismiss: page.locator('#since-last-visit-dismiss'),
+  };
+}

@@ -25,6 +25,7 @@ use crate::components::moment_view::MomentView;
 use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
 use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
+use crate::components::since_last_visit::SinceLastVisit;
 use crate::components::status_line::{StatusBadge, StatusProblem};
 use crate::components::tab_notice::TabNotice;
 use crate::components::text_views::{TextViews, ViewModeSwitch};
@@ -160,6 +161,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <TabNotice />
             <StatusProblem />
             <NamePrompt />
+            <SinceLastVisit />
             <div class="doc-body">
                 <div class="doc-text">
                     <HistoryArea mode />

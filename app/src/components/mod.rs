@@ -28,6 +28,7 @@ pub mod preview;
 pub mod recent;
 pub mod share_panel;
 pub mod shortcuts;
+pub mod since_last_visit;
 pub mod status_line;
 pub mod tab_notice;
 pub mod text_views;
