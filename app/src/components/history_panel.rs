@@ -189,7 +189,8 @@ pub fn HistoryPanel() -> impl IntoView {
     let room = use_room_presence();
 
     let all = Memo::new(move |_| {
-        history.revision.track();
+        // Not on every keystroke: only when a checkpoint comes.
+        history.versions.track();
         history.checkpoints()
     });
     let people = Memo::new(move |_| {
