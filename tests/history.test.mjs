@@ -49,6 +49,10 @@ function historyOf(page) {
     restore: page.locator('#history-restore'),
     restoreYes: page.locator('#history-restore-yes'),
     exportMd: page.locator('#history-export-md'),
+    compareFrom: page.locator('#history-compare-from'),
+    compareTo: page.locator('#history-compare-to'),
+    compare: page.locator('#history-compare'),
+    compareView: page.locator('.compare-view'),
     reader: panel.locator('.history-reader'),
     moment: page.locator('.moment-view'),
     momentText: page.locator('.moment-view .moment-text'),
@@ -115,6 +119,12 @@ async function expectMoment(page, id, expected) {
   await expectAttribute(h.moment, 'data-checkpoint', id);
   await expectText(h.momentText, expected);
   assert.ok(!(await documentPage(page).editor.isVisible()), 'the editor is not shown over a moment');
+}
+
+/** Click `target` and return the text of the download it starts. */
+async function download(page, target) {
+  const [file] = await Promise.all([page.waitForEvent('download'), target.click()]);
+  return readFile(await file.path(), 'utf8');
 }
 
 /** `#rrggbb` as the `r, g, b` of a computed colour. */
@@ -200,6 +210,14 @@ describe('history', () => {
       await a.keyboard.press('Control+z');
       await waitForValue(a, later);
       await waitForValue(b, later);
+
+      // Compare: now first, the named version second; the earlier goes
+      // first, and the comparison takes the text's place.
+      await ha.compareFrom.selectOption('now');
+      await ha.compareTo.selectOption(id);
+      await ha.compare.click();
+      await ha.compareView.waitFor({ state: 'attached' });
+      assert.ok(!(await documentPage(a).editor.isVisible()), 'the comparison replaces the editor');
     });
   });
 
@@ -223,7 +241,9 @@ describe('history', () => {
       await h.row(id).click();
       await expectMoment(reader, id, 'Première version.');
       await expectText(h.reader, STRINGS.fr.history_reader);
-      await h.exportMd.waitFor();
+      // Its Markdown holds the version's text, not what came after.
+      const saved = await download(reader, h.exportMd);
+      assert.ok(saved.includes('Première version.') && !saved.includes('Suite.'), saved);
       assert.equal(await h.nameForm.count(), 0, 'no name form for a reader');
       assert.equal(await h.restore.count(), 0, 'no restore button for a reader');
       // Back to now: the text as it is.

@@ -30,6 +30,9 @@ const TEXT = {
       'Le congrès demande la **gratuité** des transports publics urbains, financée par le versement mobilité des employeurs et par une contribution des collectivités.\n\n',
       '- une étude d’impact avant le prochain congrès ;\n- un calendrier de mise en œuvre par agglomération.\n',
     ],
+    from: 'financée par le versement mobilité des employeurs',
+    to: 'financée par un versement mobilité relevé des employeurs',
+    more: '- un bilan public chaque année.\n',
   },
   en: {
     title: 'Motion “For free public transport”',
@@ -40,6 +43,9 @@ const TEXT = {
       'Conference calls for **free** urban public transport, funded by the employers’ mobility levy and by a contribution from local councils.\n\n',
       '- an impact study before the next conference;\n- a timetable for each city region.\n',
     ],
+    from: 'funded by the employers’ mobility levy',
+    to: 'funded by a higher employers’ mobility levy',
+    more: '- a public review every year.\n',
   },
 };
 
@@ -74,6 +80,27 @@ try {
       await page.locator('#open-share').click();
       await page.locator('#share-panel').waitFor();
       await shot(page, name('share'));
+      await page.keyboard.press('Escape');
+
+      // The history: a checkpoint of the text as it stands, an amendment
+      // written into it, a second checkpoint; the panel on the moment,
+      // then the two compared.
+      await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+      await page.locator('#editor').fill(TEXT[lang].body.join('').replace(TEXT[lang].from, TEXT[lang].to) + TEXT[lang].more);
+      await waitSynced(page);
+      await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+      if (size === 'phone') await page.locator('#bar-menu').click();
+      await page.locator('#open-history').click();
+      await page.locator('#history-panel .timeline li.checkpoint:not(.now)').nth(1).waitFor();
+      await shot(page, name('history'));
+      // From the oldest checkpoint (the select's last option) to now.
+      const from = page.locator('#history-compare-from');
+      const values = await from.locator('option').evaluateAll((options) => options.map((o) => o.value));
+      await from.selectOption(values[values.length - 1]);
+      await page.locator('#history-compare').click();
+      await page.locator('.compare-view #compare-summary').waitFor();
+      await shot(page, name('compare'));
+      await page.keyboard.press('Escape');
       await page.keyboard.press('Escape');
 
       const exportButton = page.locator('#export-button');

@@ -393,3 +393,100 @@ async fn a_nesting_update_from_a_co_author_is_set_aside_and_the_text_after_it_st
     assert_eq!(bruno.engine().snapshot()?, None);
     relay.stop().await
 }
+
+/// Edit the body of a model document at the end (or delete its first
+/// `delete` units), and submit the update.
+async fn model_edit(
+    client: &mut Client<model::Document>,
+    delete: u32,
+    insert: &str,
+) -> Result<protocol::MsgId> {
+    let doc = client.doc();
+    let start = if delete > 0 { 0 } else { doc.body_len() };
+    let update = doc.edit_body(&model::edit::Edit {
+        start,
+        delete,
+        insert: insert.to_owned(),
+    })?;
+    Ok(client.submit(update).await?)
+}
+
+#[tokio::test]
+async fn the_history_reads_the_same_after_the_relay_compacted_its_log() -> Result<()> {
+    use model::history::{Change, Moment};
+    let dir = tempfile::tempdir()?;
+    let relay = start(dir.path(), |c| c.compaction.updates = 10).await?;
+    let keys = editor();
+    let mut ana = open_model(&relay.url, &keys, 1).await?;
+    let view = DocKeys::from_view(keys.view_secret().clone(), keys.writer());
+    let mut carla = Client::new(
+        &relay.url,
+        Engine::new(view, model::Document::new(3), 0, Vec::new()),
+    )
+    .with_wait(WAIT);
+    carla.connect().await?;
+    let mut texts = Vec::new();
+    for i in 0..12 {
+        model_edit(&mut ana, 0, &format!("mot{i} ")).await?;
+        if i % 3 == 2 {
+            let update = ana.doc().checkpoint(i).context("a checkpoint")?;
+            ana.submit(update).await?;
+            texts.push(ana.doc().body());
+        }
+    }
+    model_edit(&mut ana, 5, "").await?;
+    let update = ana.doc().name_version("Avant la réunion", None, 100)?;
+    ana.submit(update).await?;
+    texts.push(ana.doc().body());
+    // The hint is answered once Ana's updates are acknowledged; Carla
+    // confirms the snapshot, then the relay stores it.
+    ana.until(|e| match e {
+        Event::CompactHint { answered: true, .. } => Some(()),
+        _ => None,
+    })
+    .await?;
+    let verdict = carla
+        .until(|e| match e {
+            Event::CheckedSnapshot { verdict, .. } => Some(*verdict),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(verdict, protocol::Verdict::Matches);
+    let covered = ana
+        .until(|e| match e {
+            Event::SnapshotStored { covers_upto } => Some(*covers_upto),
+            _ => None,
+        })
+        .await?;
+    assert!(covered >= 10, "{covered}");
+
+    // A newcomer starts from the snapshot: the log it covered is gone,
+    // the history is in the document.
+    let bruno = open_model(&relay.url, &keys, 2).await?;
+    assert_eq!(bruno.join().snapshot, Some(covered));
+    let list = bruno.doc().checkpoints();
+    assert_eq!(list, ana.doc().checkpoints());
+    let read: Vec<String> = list
+        .iter()
+        .map(|c| bruno.doc().text_at(&Moment::Checkpoint(c.id.clone())))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|at| at.text)
+        .collect();
+    assert_eq!(read, texts);
+    assert_eq!(list.last().and_then(|c| c.name()), Some("Avant la réunion"));
+    // Who deleted "mot0 " is still known there.
+    let comparison = bruno.doc().compare(
+        &Moment::Checkpoint(list[0].id.clone()),
+        &Moment::Checkpoint(list[list.len() - 1].id.clone()),
+    )?;
+    let removed: Vec<_> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.as_str(), piece.who))
+        .collect();
+    assert_eq!(removed, vec![("mot0 ", Some(1))]);
+    drop(carla);
+    relay.stop().await
+}

@@ -93,3 +93,19 @@ pub fn bob() -> Document {
 pub fn keys() -> DocKeys {
     DocKeys::from_edit(&EditSecret::from_bytes([7; 32]))
 }
+
+/// A document with a text and two checkpoints, encoded, and the
+/// checkpoints' ids: what the `history` target's entries land on.
+pub fn with_history() -> &'static (Vec<u8>, Vec<String>) {
+    static BASE: OnceLock<(Vec<u8>, Vec<String>)> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let doc = Document::new(ALICE);
+        let _ = doc.init_meta(DocKind::Text, "Motion", 0);
+        let _ = doc.edit_body(&edit(0, 0, "Le congrès affirme."));
+        let _ = doc.checkpoint(10);
+        let _ = doc.edit_body(&edit(3, 7, "conseil"));
+        let _ = doc.checkpoint(20);
+        let ids = doc.checkpoints().into_iter().map(|c| c.id).collect();
+        (doc.encode_state(), ids)
+    })
+}

@@ -37,14 +37,37 @@ const PLAY_STEP: Duration = Duration::from_millis(700);
 /// The value of the comparison's choice that means "now".
 const NOW: &str = "now";
 
+thread_local! {
+    /// One `Intl.DateTimeFormat` per language, made once: a timeline of
+    /// a thousand checkpoints formats a thousand times.
+    static CLOCK: std::cell::RefCell<Option<(Lang, js_sys::Function)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// A checkpoint's time in the person's language: the date and the time.
 pub(crate) fn when(time: i64, lang: Lang) -> String {
+    let format = CLOCK.with(|clock| {
+        let mut clock = clock.borrow_mut();
+        match clock.as_ref() {
+            Some((made_for, format)) if *made_for == lang => format.clone(),
+            _ => {
+                let options = js_sys::Object::new();
+                for (key, value) in [("dateStyle", "medium"), ("timeStyle", "medium")] {
+                    let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+                }
+                let locales = js_sys::Array::of1(&lang.tag().into());
+                let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
+                *clock = Some((lang, format.clone()));
+                format
+            }
+        }
+    });
     let date = js_sys::Date::new(&(time as f64).into());
-    let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "medium")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_string(lang.tag(), &options).into()
+    format
+        .call1(&leptos::wasm_bindgen::JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|said| said.as_string())
+        .unwrap_or_default()
 }
 
 /// The people behind yrs clients, one entry per person (the visits of one
@@ -113,6 +136,25 @@ pub(crate) fn moment_label(checkpoint: &Checkpoint, lang: Lang) -> String {
     }
 }
 
+/// The stop `by` steps from `at`, on a slider of `len` checkpoints and
+/// now (stop `len`): never past either end.
+fn stepped(at: usize, len: usize, by: isize) -> usize {
+    (at as isize).saturating_add(by).clamp(0, len as isize) as usize
+}
+
+/// The next named version from `at` in the direction of `by` (`named`:
+/// whether each stop is one); forward past the last one is now (stop
+/// `named.len()`), back before the first is nowhere.
+fn jumped(named: &[bool], at: usize, by: isize) -> Option<usize> {
+    if by > 0 {
+        (at + 1..named.len())
+            .find(|&i| named[i])
+            .or(Some(named.len()))
+    } else {
+        (0..at.min(named.len())).rev().find(|&i| named[i])
+    }
+}
+
 /// What the panel last said in its status line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Said {
@@ -147,7 +189,8 @@ pub fn HistoryPanel() -> impl IntoView {
     let room = use_room_presence();
 
     let all = Memo::new(move |_| {
-        history.revision.track();
+        // Not on every keystroke: only when a checkpoint comes.
+        history.versions.track();
         history.checkpoints()
     });
     let people = Memo::new(move |_| {
@@ -192,19 +235,14 @@ pub fn HistoryPanel() -> impl IntoView {
         select(id);
     };
     let step = move |by: isize| {
-        let len = stops.with_untracked(Vec::len) as isize;
-        let at = (position.get_untracked() as isize + by).clamp(0, len);
-        go_to(at as usize);
+        let len = stops.with_untracked(Vec::len);
+        go_to(stepped(position.get_untracked(), len, by));
     };
-    // The next named version that way; forward past the last one is now.
     let jump = move |by: isize| {
         let at = position.get_untracked();
         let target = stops.with_untracked(|s| {
-            if by > 0 {
-                (at + 1..s.len()).find(|&i| s[i].1).or(Some(s.len()))
-            } else {
-                (0..at.min(s.len())).rev().find(|&i| s[i].1)
-            }
+            let named: Vec<bool> = s.iter().map(|(_, named)| *named).collect();
+            jumped(&named, at, by)
         });
         if let Some(target) = target {
             go_to(target);
@@ -771,5 +809,61 @@ fn CompareChoice(all: Memo<Vec<Checkpoint>>, selected: Memo<Option<String>>) -> 
                 {move || locale.strings().history_compare}
             </button>
         </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_stop_at_the_first_checkpoint_and_at_now() {
+        assert_eq!(stepped(0, 4, -1), 0);
+        assert_eq!(stepped(2, 4, -1), 1);
+        assert_eq!(stepped(3, 4, 1), 4);
+        assert_eq!(stepped(4, 4, 1), 4);
+        assert_eq!(stepped(0, 0, 1), 0);
+    }
+
+    #[test]
+    fn shift_jumps_between_named_versions_and_forward_to_now() {
+        let named = [false, true, false, false, true, false];
+        assert_eq!(
+            jumped(&named, 6, -1),
+            Some(4),
+            "from now back to the last named"
+        );
+        assert_eq!(jumped(&named, 4, -1), Some(1));
+        assert_eq!(jumped(&named, 1, -1), None, "none before the first");
+        assert_eq!(jumped(&named, 0, 1), Some(1));
+        assert_eq!(jumped(&named, 1, 1), Some(4));
+        assert_eq!(jumped(&named, 4, 1), Some(6), "after the last named: now");
+        assert_eq!(jumped(&named, 6, 1), Some(6));
+        assert_eq!(jumped(&[], 0, -1), None);
+    }
+
+    #[test]
+    fn the_visits_of_one_person_are_one_entry() {
+        let person = |name: &str, colour: &str, identity: Option<&str>| Person {
+            name: name.to_owned(),
+            colour: colour.to_owned(),
+            identity: identity.map(str::to_owned),
+        };
+        let people = vec![
+            (1, person("Louise", "#3344cc", Some("l"))),
+            (2, person("Jean", "#dd2233", Some("j"))),
+            (3, person("Louise", "#3344cc", Some("l"))),
+            (4, person(" ", "red; x", None)),
+        ];
+        let shown = people_of(&[3, 1, 2, 4, 9], &people, "Anonyme");
+        assert_eq!(
+            shown,
+            vec![
+                ("Louise".to_owned(), Some("#3344cc".to_owned())),
+                ("Jean".to_owned(), Some("#dd2233".to_owned())),
+                ("Anonyme".to_owned(), None),
+                ("Anonyme".to_owned(), None),
+            ]
+        );
     }
 }

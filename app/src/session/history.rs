@@ -162,6 +162,9 @@ pub struct DocHistory {
     /// Changes when the checkpoints or the text change: what lists or
     /// shows history tracks it.
     pub revision: Signal<u64>,
+    /// Changes when the checkpoints change (not with every keystroke):
+    /// what lists them tracks it.
+    pub versions: Signal<u64>,
     /// What this browser saw at its previous visit ([`Moment::Seen`]),
     /// `None` on a first visit.
     pub last_seen: Signal<Option<Vec<u8>>>,
@@ -174,6 +177,7 @@ impl DocHistory {
         DocHistory {
             can_write: signals.can_write,
             revision: Signal::derive(move || signals.versions.get() + signals.revision.get()),
+            versions: signals.versions.into(),
             last_seen: signals.last_seen.into(),
             session,
         }

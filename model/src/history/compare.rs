@@ -99,13 +99,34 @@ pub(crate) struct Mark {
     pub who: Option<u64>,
 }
 
-/// Above this many old × new tokens (64 × 64) a stretch is not aligned:
-/// Myers costs about their sum times their difference, and on the
-/// automerge-paper trace, aligning every stretch up to 500 × 500 made
-/// comparing a middle checkpoint with the end (829 stretches) take 100 to
-/// 300 ms instead of 40 (`cargo bench -p cahier-model --bench history`).
-/// A bigger stretch is a passage rewritten: shown as Yrs marked it.
-const ALIGN_LIMIT: usize = 4_096;
+/// A stretch is aligned when Myers's cost, about the number of tokens
+/// times the number of differences, stays small: at most
+/// [`ALIGN_TOKENS`] tokens on both sides together, and at most
+/// [`ALIGN_DIFFERENCES`] differences counted cheaply first (the tokens one
+/// side has more of than the other: a lower bound of Myers's distance).
+/// A paragraph rewritten in part aligns; a passage replaced by another
+/// does not, and shows as Yrs marked it. On the automerge-paper trace,
+/// aligning every stretch up to 500 × 500 tokens made comparing a middle
+/// checkpoint with the end take 100 to 300 ms instead of about 40
+/// (`cargo bench -p cahier-model --bench history`).
+const ALIGN_TOKENS: usize = 2_000;
+const ALIGN_DIFFERENCES: usize = 64;
+
+/// Whether old and new tokens differ little enough to align cheaply.
+fn close_enough(old: &[&str], new: &[&str]) -> bool {
+    if old.len() + new.len() > ALIGN_TOKENS {
+        return false;
+    }
+    let mut counts: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for token in old {
+        *counts.entry(token).or_default() += 1;
+    }
+    for token in new {
+        *counts.entry(token).or_default() -= 1;
+    }
+    let differences: i64 = counts.values().map(|n| n.abs()).sum();
+    differences as usize <= ALIGN_DIFFERENCES
+}
 
 pub(crate) fn is_word(ch: char) -> bool {
     ch.is_alphanumeric() || matches!(ch, '\'' | '’' | '_')
@@ -253,7 +274,7 @@ impl Builder {
         let (old, old_who) = side(Change::Added);
         let (new, new_who) = side(Change::Removed);
         let (old_ends, new_ends) = (tokens(&old), tokens(&new));
-        if old_ends.len().saturating_mul(new_ends.len()) > ALIGN_LIMIT {
+        if old_ends.len() + new_ends.len() > ALIGN_TOKENS {
             return self.raw(marks);
         }
         let texts = |chars: &[char], ends: &[usize], who: &[Option<u64>]| {
@@ -279,6 +300,9 @@ impl Builder {
         }
         let old_keys: Vec<&str> = old_tokens.iter().map(|t| t.0.as_str()).collect();
         let new_keys: Vec<&str> = new_tokens.iter().map(|t| t.0.as_str()).collect();
+        if !close_enough(&old_keys, &new_keys) {
+            return self.raw(marks);
+        }
         for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
             let (old_range, new_range) = (op.old_range(), op.new_range());
             match op {
@@ -494,6 +518,16 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_rewritten_in_part_aligns_word_by_word() {
+        let old: String = (0..60).map(|i| format!("w{i} ")).collect();
+        let new = old.replace("w7 ", "x7 ").replace("w30 ", "");
+        let spec = format!("[-{old}:1][+{new}:1]");
+        let comparison = build(&marks(&spec));
+        assert_eq!(comparison.words(), (1, 2));
+        assert_eq!(comparison.new_text(), new);
+    }
+
+    #[test]
     fn a_stretch_too_long_to_align_keeps_the_characters() {
         let long: String = (0..600).map(|i| format!("w{i} ")).collect();
         let spec = format!("[-{long}:1][+{long}x:2]");
@@ -510,5 +544,24 @@ mod tests {
         assert_eq!(comparison.groups, 0);
         assert!(comparison.tallies.is_empty());
         assert_eq!(build(&[]), Comparison::default());
+    }
+
+    #[test]
+    fn tokens_are_words_runs_of_white_space_and_single_other_characters() {
+        let chars: Vec<char> = "l'été,  ici\n\n".chars().collect();
+        // "l'été" "," "  " "ici" "\n\n"
+        assert_eq!(tokens(&chars), vec![5, 6, 8, 11, 13]);
+    }
+
+    #[test]
+    fn a_token_written_by_two_people_is_the_one_who_wrote_most_of_it() {
+        let comparison = build(&marks("le ch[-at:2][+ie:4][+n:3] dort"));
+        assert_eq!(shown(&comparison), "le [-chat:2][+chien:4] dort");
+    }
+
+    #[test]
+    fn single_line_breaks_do_not_start_paragraphs() {
+        let comparison = build(&marks("[+Un:1]\nDeux\n[+Trois:1]\n \nQuatre [+cinq:1]"));
+        assert_eq!(comparison.tallies[0].paragraphs, 2);
     }
 }

@@ -361,6 +361,10 @@ fn damaged_entries_are_listed_as_damaged_and_the_rest_still_reads() {
     orphan.push(("state", ok_state.clone()));
     orphan.push(("base", Any::from("missing")));
     append(&doc, orphan);
+    let mut grandchild = common("grandchild");
+    grandchild.push(("state", ok_state.clone()));
+    grandchild.push(("base", Any::from("orphan")));
+    append(&doc, grandchild);
     let mut child = common("child");
     child.push(("state", ok_state.clone()));
     child.push(("base", Any::from("bad-state")));
@@ -385,6 +389,7 @@ fn damaged_entries_are_listed_as_damaged_and_the_rest_still_reads() {
     assert_eq!(damage("#1"), Some(Damage::Unreadable));
     assert!(matches!(damage("bad-state"), Some(Damage::State(_))));
     assert_eq!(damage("orphan"), Some(Damage::NoBase));
+    assert_eq!(damage("grandchild"), Some(Damage::BaseDamaged));
     assert_eq!(damage("child"), Some(Damage::BaseDamaged));
     assert_eq!(damage("loop-a"), Some(Damage::BaseDamaged));
     assert_eq!(damage("loop-b"), Some(Damage::BaseDamaged));
@@ -412,4 +417,90 @@ fn a_co_authors_checkpoint_arrives_as_a_versions_change() {
     assert!(change.body.is_empty());
     let change = b.apply_remote(&typed(&a, 1, 0, "y")).unwrap();
     assert!(!change.versions);
+}
+
+#[test]
+fn deleters_are_found_whatever_order_their_deletions_came_in() {
+    let (a, b) = (Document::new(1), Document::new(2));
+    let words: Vec<String> = (0..12).map(|i| format!("m{i:02} ")).collect();
+    typed(&a, 0, 0, &words.concat());
+    a.checkpoint(1).unwrap();
+    sync(&a, &b);
+    let first = a.checkpoints()[0].id.clone();
+    // From the end back to the start, each word deleted by one or the
+    // other in turn, each deletion in its own checkpoint.
+    for i in (0..12u32).rev() {
+        let doc = if i % 2 == 0 { &a } else { &b };
+        typed(doc, i * 4, 4, "");
+        doc.checkpoint(i64::from(100 - i)).unwrap();
+        sync(&a, &b);
+    }
+    let comparison = a.compare(&at(&first), &Moment::Now).unwrap();
+    let removed: Vec<(String, Option<u64>)> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.clone(), piece.who))
+        .collect();
+    let expected: Vec<(String, Option<u64>)> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| (word.clone(), Some(if i % 2 == 0 { 1 } else { 2 })))
+        .collect();
+    assert_eq!(removed, expected);
+}
+
+#[test]
+fn a_deletion_nobody_recorded_has_no_deleter_even_next_to_a_recorded_one() {
+    let a = Document::new(1);
+    typed(&a, 0, 0, "un deux trois");
+    a.checkpoint(1).unwrap();
+    let first = a.checkpoints()[0].id.clone();
+    typed(&a, 0, 3, "");
+    a.checkpoint(2).unwrap();
+    // Another visit deletes "deux " and is gone before any checkpoint of its
+    // own: its deletion reaches Anne with nobody's name on it.
+    let b = Document::load(2, &a.encode_state()).unwrap();
+    let update = typed(&b, 0, 5, "");
+    a.apply_remote(&update).unwrap();
+    let comparison = a.compare(&at(&first), &Moment::Now).unwrap();
+    let removed: Vec<_> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.as_str(), piece.who))
+        .collect();
+    assert_eq!(removed, vec![("un ", Some(1)), ("deux ", None)]);
+}
+
+#[test]
+fn numbers_another_app_wrote_as_floats_read_when_whole() {
+    let doc = Document::new(1);
+    typed(&doc, 0, 0, "texte");
+    let state = Any::Buffer(Stored::default().encode().into());
+    let float = |n: f64| Any::Number(Number::Float(n));
+    for (id, time) in [
+        ("whole", 5.0),
+        ("fraction", 5.5),
+        ("infinite", f64::INFINITY),
+    ] {
+        append(
+            &doc,
+            vec![
+                ("id", Any::from(id)),
+                ("kind", Any::from("auto")),
+                ("client", float(9.0)),
+                ("time", float(time)),
+                ("added", float(3.0)),
+                ("state", state.clone()),
+            ],
+        );
+    }
+    let list = doc.checkpoints();
+    let find = |id: &str| list.iter().find(|c| c.id == id).unwrap().clone();
+    let whole = find("whole");
+    assert_eq!((whole.time, whole.client, whole.added), (5, 9, 3));
+    assert_eq!(whole.damaged, None);
+    assert_eq!(find("fraction").damaged, Some(Damage::Unreadable));
+    assert_eq!(find("infinite").damaged, Some(Damage::Unreadable));
 }
