@@ -504,3 +504,54 @@ fn numbers_another_app_wrote_as_floats_read_when_whole() {
     assert_eq!(find("fraction").damaged, Some(Damage::Unreadable));
     assert_eq!(find("infinite").damaged, Some(Damage::Unreadable));
 }
+
+#[test]
+fn a_checkpoint_that_carries_a_co_authors_deletions_names_only_its_own() {
+    let (a, b) = (Document::new(1), Document::new(2));
+    typed(&a, 0, 0, "un deux trois quatre");
+    a.checkpoint(1).unwrap();
+    sync(&a, &b);
+    let first = a.checkpoints()[0].id.clone();
+    // Anne deletes "deux " and makes no checkpoint; Bruno receives it,
+    // deletes "quatre" and checkpoints: his checkpoint's deletions since
+    // its base hold both, his own only his.
+    typed(&a, 3, 5, "");
+    sync(&a, &b);
+    typed(&b, 9, 6, "");
+    b.checkpoint(2).unwrap();
+    let comparison = b.compare(&at(&first), &Moment::Now).unwrap();
+    let removed: Vec<_> = comparison
+        .pieces
+        .iter()
+        .filter(|piece| piece.change == Change::Removed)
+        .map(|piece| (piece.text.as_str(), piece.who))
+        .collect();
+    assert_eq!(removed, vec![("deux ", None), ("quatre", Some(2))]);
+}
+
+#[test]
+fn a_restore_in_several_places_puts_each_passage_back_where_it_was() {
+    let mut doc = Document::new(1);
+    typed(&doc, 0, 0, "a bbb c dddd e");
+    doc.checkpoint(1).unwrap();
+    let first = doc.checkpoints()[0].id.clone();
+    typed(&doc, 8, 5, "");
+    typed(&doc, 2, 4, "");
+    typed(&doc, 0, 0, "zz ");
+    assert_eq!(doc.body(), "zz a c e");
+    doc.restore(&first, 2).unwrap();
+    assert_eq!(doc.body(), "a bbb c dddd e");
+}
+
+#[test]
+fn a_moment_written_by_one_person_is_one_run() {
+    let doc = Document::new(1);
+    typed(&doc, 0, 0, "abc");
+    typed(&doc, 0, 0, "x");
+    typed(&doc, 4, 0, "y");
+    doc.checkpoint(1).unwrap();
+    let first = doc.checkpoints()[0].id.clone();
+    let text = doc.text_at(&at(&first)).unwrap();
+    assert_eq!(text.text, "xabcy");
+    assert_eq!(text.runs, vec![Run { client: 1, len: 5 }]);
+}
