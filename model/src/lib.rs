@@ -26,6 +26,7 @@
 //! - [`export`]: the document as a Markdown, HTML or text file, and a file
 //!   read back as a document.
 
+pub mod amendments;
 pub mod authorship;
 pub mod awareness;
 pub mod caret;
