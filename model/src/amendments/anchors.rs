@@ -20,44 +20,69 @@
 //! `Assoc::After` is the position of the character it names (text typed
 //! before that character pushes it right), `Assoc::Before` the position
 //! just after it. An index on a deleted character is where that character
-//! was (the visible text to its left), unless an undo brought the text
-//! back, in which case Yrs follows it to the restored text; an index on
-//! text not received yet resolves to nothing, and an index on an empty
-//! body names the body itself. Those cases, rare (a passage deleted, a
-//! body empty), are left to Yrs itself, one walk each: the answer is
-//! always [`Document::unstick`]'s, only faster.
+//! was: the visible text to its left (both ends of a passage deleted whole
+//! meet there, and the amendment knows its words are gone). When the
+//! present's delete set says some anchors are on deleted text, the walk
+//! covers every item ever inserted instead (the document is `skip_gc`:
+//! deleted items keep their place and their text), deleted ones taking no
+//! room: one walk still, longer by the deleted text. An index on text not received
+//! yet resolves to nothing, and an index on an empty body names the body
+//! itself: those are left to Yrs, which answers them without a walk.
+//!
+//! One difference with Yrs, on purpose: when an undo brings deleted text
+//! back, Yrs makes new items and, in the copy that undid only and until it
+//! is reloaded (the link is not in any update), moves indices on the old
+//! items onto the new ones. Every other copy resolves them where the
+//! deleted text is. An amendment's passage, its lines and its competitors
+//! must be the same for every member, so here they are resolved as every
+//! copy does, the one that undid included.
 
 use yrs::branch::BranchPtr;
 use yrs::types::text::YChange;
 use yrs::updates::decoder::Decode;
-use yrs::{Any, Assoc, Out, ReadTxn, Snapshot, StickyIndex, Text, Transact, TransactionMut, ID};
+use yrs::{
+    Any, Assoc, IdSet, Out, ReadTxn, Snapshot, StickyIndex, Text, Transact, TransactionMut, ID,
+};
 
 use crate::document::Document;
 use crate::edit::utf16_len;
 use crate::lines::Lines;
 
-/// One visible item of the body: its first clock, its length (UTF-16
-/// units, which are its clocks too) and where it starts in the body.
+/// One item of the body: its first clock, its length (UTF-16 units, which
+/// are its clocks too), where it is in the body, and whether it is
+/// deleted (then it takes no room: its offset is where it was).
 #[derive(Clone, Copy, Debug)]
 struct Item {
     clock: u32,
     len: u32,
     offset: u32,
+    deleted: bool,
 }
 
-/// The body's visible items, by client and clock.
-struct Visible {
+/// The body's items, by client and clock: the visible ones, or every
+/// item ever inserted.
+struct Items {
     /// `(client, items sorted by clock)`, sorted by client.
     clients: Vec<(u64, Vec<Item>)>,
 }
 
-impl Visible {
-    /// One walk of `body`'s visible items.
-    fn walk(document: &Document, txn: &mut TransactionMut) -> Visible {
-        let now = txn.snapshot();
+impl Items {
+    /// One walk of `body`'s items: the visible ones, or (`everything`)
+    /// the deleted ones too, `now` saying which are deleted.
+    fn walk(
+        document: &Document,
+        txn: &mut TransactionMut,
+        now: &Snapshot,
+        everything: bool,
+    ) -> Items {
+        // Every item ever inserted is visible in a snapshot with the
+        // present state and no deletion; the deleted ones are still there,
+        // with their text (the document is `skip_gc`).
+        let all = Snapshot::new(now.state_map.clone(), IdSet::default());
+        let high = if everything { &all } else { now };
         let chunks = document.body.diff_range(
             txn,
-            Some(&now),
+            Some(high),
             Some(&Snapshot::default()),
             |change: YChange| change.id,
         );
@@ -70,6 +95,7 @@ impl Visible {
                 _ => 1,
             };
             // Only embeds come without an id: no index names them here.
+            let deleted = chunk.ychange.is_some_and(|id| now.delete_set.contains(&id));
             if let Some(id) = chunk.ychange {
                 items.push((
                     id.client.get(),
@@ -77,10 +103,13 @@ impl Visible {
                         clock: id.clock,
                         len,
                         offset,
+                        deleted,
                     },
                 ));
             }
-            offset = offset.saturating_add(len);
+            if !deleted {
+                offset = offset.saturating_add(len);
+            }
         }
         items.sort_unstable_by_key(|(client, item)| (*client, item.clock));
         let mut clients: Vec<(u64, Vec<Item>)> = Vec::new();
@@ -90,11 +119,11 @@ impl Visible {
                 _ => clients.push((client, vec![item])),
             }
         }
-        Visible { clients }
+        Items { clients }
     }
 
-    /// Where the index on the visible character `id` is, or `None` when
-    /// no visible character has that id.
+    /// Where an index on the character `id` is, as Yrs says (see the
+    /// module docs), or `None` when no item walked holds it.
     fn offset(&self, id: &ID, assoc: Assoc) -> Option<u32> {
         let client = self
             .clients
@@ -104,32 +133,44 @@ impl Visible {
         let after = items.partition_point(|item| item.clock <= id.clock);
         let item = items.get(after.checked_sub(1)?)?;
         let within = id.clock - item.clock;
-        (within < item.len).then(|| {
-            let at = item.offset + within;
-            match assoc {
-                Assoc::After => at,
-                Assoc::Before => at + 1,
-            }
+        (within < item.len).then(|| match (item.deleted, assoc) {
+            (true, _) => item.offset,
+            (false, Assoc::After) => item.offset + within,
+            (false, Assoc::Before) => item.offset + within + 1,
         })
     }
 }
 
+/// What resolving cost besides its one walk (for the tests: the fast path
+/// must be the usual one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cost {
+    /// Whether some anchors were on deleted text, so the walk covered
+    /// everything ever inserted, not only the visible text.
+    everything: bool,
+    /// How many anchors were left to Yrs.
+    by_yrs: usize,
+}
+
 impl Document {
     /// Where each pair of encoded sticky indices from [`Document::stick`]
-    /// is in the body now, as [`Document::unstick`] would say pair by
-    /// pair (`(start, end)`, `start <= end`, in UTF-16 units; `None` when
-    /// one of the two does not decode, points into something else than
-    /// the body, or at text not received yet), in one walk of the body
-    /// (see the module docs).
+    /// is in the body now (`(start, end)`, `start <= end`, in UTF-16
+    /// units; `None` when one of the two does not decode, points into
+    /// something else than the body, or at text not received yet), in one
+    /// walk of the body (see the module docs). What [`Document::unstick`] says pair by pair, except
+    /// on a copy where an undo brought deleted text back: there Yrs moves
+    /// the anchors onto the restored text, for that copy only and until
+    /// it is reloaded; here they stay where the deleted text is, as on
+    /// every other copy.
     pub fn resolve_spans(&self, pairs: &[(&[u8], &[u8])]) -> Vec<Option<(u32, u32)>> {
         self.resolve_counting(pairs).0
     }
 
-    /// [`Document::resolve_spans`], and how many anchors were left to Yrs
-    /// (for the tests: the fast path must be the usual one).
-    fn resolve_counting(&self, pairs: &[(&[u8], &[u8])]) -> (Vec<Option<(u32, u32)>>, usize) {
+    /// [`Document::resolve_spans`], and what it cost.
+    fn resolve_counting(&self, pairs: &[(&[u8], &[u8])]) -> (Vec<Option<(u32, u32)>>, Cost) {
+        let mut cost = Cost::default();
         if pairs.is_empty() {
-            return (Vec::new(), 0);
+            return (Vec::new(), cost);
         }
         let decode = |bytes: &[u8]| StickyIndex::decode_v1(bytes).ok();
         let decoded: Vec<Option<(StickyIndex, StickyIndex)>> = pairs
@@ -139,16 +180,24 @@ impl Document {
         // A write transaction, for the diff, that changes nothing (see
         // [`Document::authorship`]).
         let mut txn = self.doc.transact_mut_with("cahier/anchors");
-        let visible = Visible::walk(self, &mut txn);
+        let now = txn.snapshot();
+        // The delete set says which anchors are on deleted text: when
+        // some are, the one walk covers everything ever inserted.
+        let deleted =
+            |index: &StickyIndex| index.id().is_some_and(|id| now.delete_set.contains(id));
+        cost.everything = decoded
+            .iter()
+            .flatten()
+            .any(|(anchor, head)| deleted(anchor) || deleted(head));
+        let items = Items::walk(self, &mut txn, &now, cost.everything);
         let len = self.body.len(&txn);
         let body = BranchPtr::from(AsRef::<yrs::branch::Branch>::as_ref(&self.body));
-        let mut walks = 0;
         let mut offset = |index: &StickyIndex| -> Option<u32> {
-            if let Some(at) = index.id().and_then(|id| visible.offset(id, index.assoc)) {
+            if let Some(at) = index.id().and_then(|id| items.offset(id, index.assoc)) {
                 return Some(at.min(len));
             }
-            // Deleted, not received, or the empty body: Yrs walks.
-            walks += 1;
+            // The empty body, text not received, another type: Yrs.
+            cost.by_yrs += 1;
             let offset = index.get_offset(&txn)?;
             (offset.branch == body).then_some(offset.index.min(len))
         };
@@ -160,7 +209,7 @@ impl Document {
                 Some((a.min(b), a.max(b)))
             })
             .collect();
-        (spans, walks)
+        (spans, cost)
     }
 }
 
@@ -350,7 +399,7 @@ mod tests {
         let mut rng = Rng(0x1234_5678_9abc_def1);
         let mut resolved = 0;
         let mut lost_or_moved = 0;
-        let (mut total_walks, mut total_anchors) = (0, 0);
+        let mut walked_everything = 0;
         for round in 0..12 {
             let (alice, bob) = pair();
             let start = words(&mut rng, 150);
@@ -361,11 +410,10 @@ mod tests {
             let first: Vec<Option<(u32, u32)>> = by_unstick(&alice, &borrowed(&anchors));
             for step in 0..25 {
                 let pairs = borrowed(&anchors);
-                let (spans, walks) = alice.resolve_counting(&pairs);
+                let (spans, cost) = alice.resolve_counting(&pairs);
                 if step == 0 {
-                    // Every anchor is on a visible character: all are
-                    // found in the walk.
-                    assert_eq!(walks, 0);
+                    // Every anchor is on a visible character: one walk.
+                    assert_eq!(cost, Cost::default());
                 }
                 // Both write at once, then hear each other.
                 let from_alice: Vec<Vec<u8>> = (0..rng.below(3) + 1)
@@ -383,9 +431,10 @@ mod tests {
                 assert_eq!(alice.body(), bob.body());
                 for doc in [&alice, &bob] {
                     let expected = by_unstick(doc, &pairs);
-                    let (spans, walks) = doc.resolve_counting(&pairs);
-                    total_walks += walks;
-                    total_anchors += 2 * pairs.len();
+                    let (spans, cost) = doc.resolve_counting(&pairs);
+                    // Never a walk per anchor.
+                    assert_eq!(cost.by_yrs, 0);
+                    walked_everything += usize::from(cost.everything);
                     assert_eq!(
                         spans,
                         expected,
@@ -404,15 +453,12 @@ mod tests {
         // The edits moved passages, and most of them still resolve.
         assert!(lost_or_moved > 100, "{lost_or_moved}");
         assert!(resolved > 12 * 25 * 2 * 60, "{resolved}");
-        // Deleted passages were left to Yrs, the others found in the walk.
-        assert!(
-            total_walks > 0 && total_walks < total_anchors,
-            "{total_walks} of {total_anchors}"
-        );
+        // Deleted passages were found in the walk of everything.
+        assert!(walked_everything > 0);
     }
 
     #[test]
-    fn a_deleted_passage_brought_back_by_undo_resolves_as_yrs_says() {
+    fn a_deleted_passage_resolves_where_it_was_on_every_copy_even_after_an_undo() {
         let (mut alice, bob) = pair();
         alice.enable_undo(Arc::new(|| 1_000));
         let text = "Le congrès affirme la paix et le pain.";
@@ -422,21 +468,37 @@ mod tests {
         let (a, h) = bob.stick(22, 26).expect("in the body");
         let (p, q) = bob.stick(30, 30).expect("in the body");
         let pairs = [(a.as_slice(), h.as_slice()), (p.as_slice(), q.as_slice())];
-        alice.edit_body(&edit(11, 19, "")).expect("fits");
+        bob.apply_remote(&alice.edit_body(&edit(11, 19, "")).expect("fits"))
+            .expect("applies");
         assert_eq!(alice.body(), "Le congrès le pain.");
-        assert_eq!(alice.resolve_spans(&pairs), vec![Some((11, 11)); 2]);
-        assert_eq!(alice.resolve_spans(&pairs), by_unstick(&alice, &pairs));
+        let (spans, cost) = alice.resolve_counting(&pairs);
+        assert_eq!(spans, vec![Some((11, 11)); 2]);
+        assert_eq!(
+            cost,
+            Cost {
+                everything: true,
+                by_yrs: 0
+            }
+        );
+        assert_eq!(spans, by_unstick(&alice, &pairs));
+        assert_eq!(bob.resolve_spans(&pairs), by_unstick(&bob, &pairs));
+        // The undo writes the passage again, as new text after the old.
         bob.apply_remote(&alice.undo().expect("undoes"))
             .expect("applies");
         assert_eq!(alice.body(), text);
-        // Yrs follows the deleted characters to the ones the undo made.
-        assert_eq!(
-            alice.resolve_spans(&pairs),
-            vec![Some((22, 26)), Some((30, 30))]
-        );
-        for doc in [&alice, &bob] {
+        assert_eq!(bob.body(), text);
+        let reloaded = Document::load(7, &alice.encode_state()).expect("loads");
+        for doc in [&bob, &reloaded] {
+            assert_eq!(doc.resolve_spans(&pairs), vec![Some((30, 30)); 2]);
             assert_eq!(doc.resolve_spans(&pairs), by_unstick(doc, &pairs));
         }
+        // The copy that undid agrees with the others; Yrs alone there
+        // moves the anchors onto the restored words.
+        assert_eq!(alice.resolve_spans(&pairs), vec![Some((30, 30)); 2]);
+        assert_eq!(
+            by_unstick(&alice, &pairs),
+            vec![Some((22, 26)), Some((30, 30))]
+        );
     }
 
     #[test]
