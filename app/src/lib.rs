@@ -28,6 +28,7 @@
 //! - [`session`]: the open document: its connection, inbox, saving, tab,
 //!   presence and text, one module each, one context per concern.
 
+pub mod amendment_ui;
 pub mod backdrop;
 pub mod comparison;
 pub mod components;

@@ -441,6 +441,41 @@ pub struct Strings {
     pub since_visit_open: &'static str,
     pub since_visit_dismiss: &'static str,
     // -- end of comparison, since last visit (helper compare) --
+    // -- issue 12: amendments list, filters, margin, ranges (helper list) --
+    /// The bar's button opening the Amendments panel, and its heading.
+    pub amendments_button: &'static str,
+    // -- end of amendments list, filters, margin, ranges (helper list) --
+    // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
+    /// The button filing an amendment on the selected passage.
+    pub propose_amendment: &'static str,
+    // -- end of filing, amendment detail, debate, share links (helper detail) --
+    // -- issue 12: amendments session and notices (lead) --
+    /// The amend link's access sentence (the read-only badge's title).
+    pub amend_access: &'static str,
+    /// The badge of an amend link: it proposes, it does not edit.
+    pub amend_badge: &'static str,
+    /// The amendment room cannot be opened yet (a view link before the
+    /// editors recorded it).
+    pub amendments_unavailable: &'static str,
+    /// Records that did not check out: `{n}` of them.
+    pub amendments_forged: &'static str,
+    pub amendments_unreadable: &'static str,
+    /// Someone deleted entries of the amendments (still shown).
+    pub amendments_removed: &'static str,
+    /// Why an amendment operation was refused (`model::amendments::AmendError`).
+    pub amend_error_not_allowed: &'static str,
+    pub amend_error_not_found: &'static str,
+    pub amend_error_not_the_author: &'static str,
+    pub amend_error_not_filed: &'static str,
+    pub amend_error_bad_passage: &'static str,
+    pub amend_error_no_change: &'static str,
+    pub amend_error_passage_gone: &'static str,
+    pub amend_error_decided: &'static str,
+    pub amend_error_too_long: &'static str,
+    pub amend_error_not_open: &'static str,
+    /// The named version an adoption records: `{n}` the amendment's number.
+    pub amendment_adopted_version: &'static str,
+    // -- end of amendments session and notices (lead) --
 }
 
 impl Strings {
@@ -838,6 +873,31 @@ pub static FR: Strings = Strings {
     since_visit_open: "Voir ce qui a changé depuis votre dernière visite",
     since_visit_dismiss: "Ignorer",
     // -- end of comparison, since last visit (helper compare) --
+    // -- issue 12: amendments list, filters, margin, ranges (helper list) --
+    amendments_button: "Amendements",
+    // -- end of amendments list, filters, margin, ranges (helper list) --
+    // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
+    propose_amendment: "Proposer un amendement",
+    // -- end of filing, amendment detail, debate, share links (helper detail) --
+    // -- issue 12: amendments session and notices (lead) --
+    amend_access: "Vous pouvez lire le texte et proposer des amendements, les commenter et les soutenir ; vous ne pouvez pas modifier le texte.",
+    amend_badge: "Amendements",
+    amendments_unavailable: "Les amendements ne sont pas encore disponibles : un membre qui peut modifier le texte doit l’ouvrir une fois.",
+    amendments_forged: "{n} entrée(s) des amendements ne portent pas une signature valable : elles sont ignorées, et les amendements qu’elles visaient sont marqués « modifié ».",
+    amendments_unreadable: "{n} entrée(s) des amendements sont illisibles : elles sont ignorées.",
+    amendments_removed: "Quelqu’un a tenté d’effacer des amendements : rien n’est perdu, ils restent affichés.",
+    amend_error_not_allowed: "Votre lien ne permet pas cette action.",
+    amend_error_not_found: "Cet amendement est introuvable.",
+    amend_error_not_the_author: "Seul·e l’auteur·e d’un amendement peut le modifier ou le retirer.",
+    amend_error_not_filed: "L’amendement est déjà en discussion : il ne peut plus être modifié.",
+    amend_error_bad_passage: "Ce passage n’est pas dans le texte.",
+    amend_error_no_change: "La rédaction proposée est identique au passage.",
+    amend_error_passage_gone: "Le passage a disparu du texte : ses mots ont été supprimés.",
+    amend_error_decided: "Cet amendement est déjà tranché.",
+    amend_error_too_long: "Le texte est trop long pour un amendement.",
+    amend_error_not_open: "Les amendements ne sont pas encore ouverts ; réessayez dans un instant.",
+    amendment_adopted_version: "A{n} adopté",
+    // -- end of amendments session and notices (lead) --
 };
 
 pub static EN: Strings = Strings {
@@ -1122,6 +1182,31 @@ pub static EN: Strings = Strings {
     since_visit_open: "See what changed since your last visit",
     since_visit_dismiss: "Dismiss",
     // -- end of comparison, since last visit (helper compare) --
+    // -- issue 12: amendments list, filters, margin, ranges (helper list) --
+    amendments_button: "Amendments",
+    // -- end of amendments list, filters, margin, ranges (helper list) --
+    // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
+    propose_amendment: "Propose an amendment",
+    // -- end of filing, amendment detail, debate, share links (helper detail) --
+    // -- issue 12: amendments session and notices (lead) --
+    amend_access: "You can read the text and propose amendments, comment on them and support them; you cannot change the text.",
+    amend_badge: "Amendments",
+    amendments_unavailable: "Amendments are not available yet: someone who can edit the text must open it once.",
+    amendments_forged: "{n} amendment entries do not carry a valid signature: they are ignored, and the amendments they targeted are marked “altered”.",
+    amendments_unreadable: "{n} amendment entries are unreadable: they are ignored.",
+    amendments_removed: "Someone tried to erase amendments: nothing is lost, they are still shown.",
+    amend_error_not_allowed: "Your link does not allow this.",
+    amend_error_not_found: "This amendment cannot be found.",
+    amend_error_not_the_author: "Only an amendment’s author can change or withdraw it.",
+    amend_error_not_filed: "The amendment is already under discussion: it can no longer be changed.",
+    amend_error_bad_passage: "This passage is not in the text.",
+    amend_error_no_change: "The proposed wording is the passage itself.",
+    amend_error_passage_gone: "The passage is gone from the text: its words were deleted.",
+    amend_error_decided: "This amendment is already decided.",
+    amend_error_too_long: "The text is too long for an amendment.",
+    amend_error_not_open: "Amendments are not open yet; try again in a moment.",
+    amendment_adopted_version: "A{n} adopted",
+    // -- end of amendments session and notices (lead) --
 };
 
 #[cfg(test)]

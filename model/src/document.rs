@@ -78,6 +78,10 @@ pub struct RemoteChange {
     pub people: bool,
     /// A checkpoint came ([`crate::history`]).
     pub versions: bool,
+    /// A keeper's decision came ([`crate::amendments::decisions`]).
+    pub decisions: bool,
+    /// A record came, in an amendment room ([`crate::amendments::log`]).
+    pub records: bool,
     /// The body changed but its delta was not computed
     /// ([`Document::apply_remote_unmapped`]).
     pub body_unmapped: bool,
@@ -125,6 +129,8 @@ struct Observed {
     meta: bool,
     people: bool,
     versions: bool,
+    decisions: bool,
+    records: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
     /// Set by [`Document::apply_remote_unmapped`]: note that the body
@@ -166,6 +172,8 @@ pub struct Document {
     pub(crate) body: TextRef,
     people: MapRef,
     pub(crate) versions: ArrayRef,
+    pub(crate) decisions: ArrayRef,
+    pub(crate) records: TextRef,
     /// This browser's deletions since its last checkpoint, for saying who
     /// deleted what ([`crate::history`]).
     pub(crate) own_deleted: Arc<Mutex<IdSet>>,
@@ -204,6 +212,8 @@ impl Document {
         let body = doc.get_or_insert_text(schema::BODY);
         let people = doc.get_or_insert_map(schema::PEOPLE);
         let versions = doc.get_or_insert_array(schema::VERSIONS);
+        let decisions = doc.get_or_insert_array(schema::DECISIONS);
+        let records = doc.get_or_insert_text(schema::RECORDS);
         let observed = Shared::default();
         let own_deleted: Arc<Mutex<IdSet>> = Arc::default();
 
@@ -236,6 +246,18 @@ impl Document {
                 lock(&shared).versions = true;
             }
         });
+        let shared = observed.clone();
+        decisions.observe("cahier/decisions", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).decisions = true;
+            }
+        });
+        let shared = observed.clone();
+        records.observe("cahier/records", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).records = true;
+            }
+        });
         let own = own_deleted.clone();
         // Without it only who deleted what is lost; a document still works.
         let _ = doc.observe_after_transaction("cahier/own-deleted", move |txn| {
@@ -251,6 +273,8 @@ impl Document {
             body,
             people,
             versions,
+            decisions,
+            records,
             own_deleted,
             history: Mutex::default(),
             observed,
@@ -274,6 +298,10 @@ impl Document {
         };
         let mut undo = UndoManager::with_options(options);
         undo.expand_scope(&self.doc, &self.body);
+        // Adopting an amendment changes the body and records the decision
+        // in one transaction: undone together. Other decisions carry an
+        // origin the undo manager does not track.
+        undo.expand_scope(&self.doc, &self.decisions);
         let origin = undo.as_origin();
         let shared = self.observed.clone();
         let observed = self
@@ -354,6 +382,24 @@ impl Document {
             schema::meta::CREATED,
             Any::Number(Number::Int(created)),
         );
+        self.made(txn.encode_update_v1())
+    }
+
+    /// The amendment room's `write_pk` (base64url) as editors recorded it
+    /// ([`schema::meta::AMENDMENTS`]).
+    pub fn amendments_room_key(&self) -> Option<String> {
+        let txn = self.doc.transact();
+        match self.meta.get(&txn, schema::meta::AMENDMENTS) {
+            Some(Out::Any(Any::String(text))) => Some(text.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Record the amendment room's `write_pk` (an editor does, once).
+    /// Returns the update to send.
+    pub fn set_amendments_room_key(&self, key: &str) -> Vec<u8> {
+        let mut txn = self.doc.transact_mut();
+        self.meta.insert(&mut txn, schema::meta::AMENDMENTS, key);
         self.made(txn.encode_update_v1())
     }
 
@@ -656,6 +702,8 @@ impl Document {
             meta: observed.meta,
             people: observed.people,
             versions: observed.versions,
+            decisions: observed.decisions,
+            records: observed.records,
             body_unmapped: observed.body_unmapped,
         })
     }

@@ -11,6 +11,14 @@
 //! | [`BODY`]  | Text | the collective text, Markdown                        |
 //! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`], [`person::IDENTITY`] `}` |
 //! | [`VERSIONS`] | Array | checkpoints, each a map of the keys in [`version`] ([`crate::history`]) |
+//! | [`DECISIONS`] | Array | the keepers' events on amendments, each a map of the keys in [`decision`] ([`crate::amendments::decisions`]) |
+//!
+//! The amendment room (DESIGN.md, "Rooms, keys and links") is a document
+//! of its own with one root:
+//!
+//! | root      | type | holds                                                |
+//! | --------- | ---- | ---------------------------------------------------- |
+//! | [`RECORDS`] | Text | one signed record per line ([`crate::amendments::record`]) |
 //!
 //! These names are stored in every document ever written: changing one
 //! makes the documents already written unreadable. Add names; never
@@ -31,6 +39,45 @@ pub const PEOPLE: &str = "people";
 /// insertions; the timeline orders them by time ([`crate::history`]).
 pub const VERSIONS: &str = "versions";
 
+/// The keepers' decisions on amendments, in the text room: a Yrs Array of
+/// maps (plain values, appended, never changed) with the keys in
+/// [`decision`], read in array order ([`crate::amendments::decisions`]).
+pub const DECISIONS: &str = "decisions";
+
+/// The amendment room's records: a Yrs Text, one signed record per line
+/// ([`crate::amendments::record`], [`crate::amendments::log`]).
+pub const RECORDS: &str = "records";
+
+/// The keys of an entry of the [`DECISIONS`] array.
+pub mod decision {
+    /// The amendment's id: a string.
+    pub const AMENDMENT: &str = "amendment";
+    /// `register` (a number given) or `status` (a status set): a string.
+    pub const KIND: &str = "kind";
+    /// The number registered: an integer.
+    pub const NUMBER: &str = "number";
+    /// The status before and after: strings, `Status::name`.
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
+    /// The amendment's revision the keepers saw: an integer; later
+    /// revisions by the author do not count (withdrawing excepted).
+    pub const REV: &str = "rev";
+    /// Votes: integers; `unanimous` a boolean.
+    pub const YES: &str = "yes";
+    pub const NO: &str = "no";
+    pub const ABSTAIN: &str = "abstain";
+    pub const UNANIMOUS: &str = "unanimous";
+    /// A note: a string ("retiré en séance").
+    pub const NOTE: &str = "note";
+    /// For a fallen one: the adopted amendment that replaced its passage.
+    pub const BECAUSE: &str = "because";
+    /// Who decided: the yrs client (an integer) and the name (a string).
+    pub const CLIENT: &str = "client";
+    pub const NAME: &str = "name";
+    /// When, by the keeper's clock: milliseconds since the Unix epoch.
+    pub const TIME: &str = "time";
+}
+
 /// The keys of the [`META`] map.
 pub mod meta {
     /// What kind of document this is: a string, [`super::DocKind::name`].
@@ -40,6 +87,9 @@ pub mod meta {
     /// When the document was created: an integer, milliseconds since the
     /// Unix epoch (another app may have written a float).
     pub const CREATED: &str = "created";
+    /// The amendment room's `write_pk`, base64url: written by editors, so
+    /// a view link (which cannot derive it) finds the room.
+    pub const AMENDMENTS: &str = "amendments";
 }
 
 /// The keys of an entry of the [`PEOPLE`] map.

@@ -5,11 +5,26 @@
 //! S (32 random bytes)                      edit secret, in the edit link
 //! ├─ HKDF-SHA256(S, "cahier/v1/write")     seed of the Ed25519 write key pair
 //! │    └─ room id = SHA-256("cahier/v1/room" ‖ write_pk)[..16]
-//! └─ V = HKDF-SHA256(S, "cahier/v1/view")  view secret, in the view link
-//!      ├─ K = HKDF-SHA256(V, "cahier/v1/enc")  XChaCha20-Poly1305 key
-//!      └─ cap = HKDF-SHA256(V, "cahier/v2/read")  read capability (v2)
-//!           └─ read_check = SHA-256("cahier/v2/read-check" ‖ cap)
+//! ├─ V = HKDF-SHA256(S, "cahier/v1/view")  view secret, in the view link
+//! │    ├─ K = HKDF-SHA256(V, "cahier/v1/enc")  XChaCha20-Poly1305 key
+//! │    ├─ cap = HKDF-SHA256(V, "cahier/v2/read")  read capability (v2)
+//! │    │    └─ read_check = SHA-256("cahier/v2/read-check" ‖ cap)
+//! │    └─ V_a = HKDF-SHA256(V, "cahier/v3/amendments/view")
+//! │         the amendment room's view secret: its K and cap as above
+//! └─ A = HKDF-SHA256(S, "cahier/v3/amend")  amend secret, in the amend link
+//!      └─ HKDF-SHA256(A, "cahier/v3/amendments/write")
+//!           seed of the amendment room's write key pair (and so its id)
 //! ```
+//!
+//! A document is two rooms (DESIGN.md, "Rooms, keys and links"): the
+//! **text room**, written with the key from `S` (the text, decisions,
+//! versions), and the **amendment room**, written with the key from `A`
+//! (amendments, comments, supports). Both are read with keys from `V`. An
+//! amend link carries `A`, `V` and the text room's `write_pk`: it writes
+//! the amendment room and reads both, and the relay refuses its writes to
+//! the text room because it cannot sign them. A view link cannot derive
+//! the amendment room's `write_pk`: editors record it in the text room's
+//! `meta`, which only they can sign, and a viewer finds the room there.
 //!
 //! HKDF is used with no salt; the info string is the label above and the
 //! output is 32 bytes. The room id is self-certifying: the relay accepts a
@@ -87,9 +102,50 @@ impl EditSecret {
     }
 }
 
+impl EditSecret {
+    /// The amend secret `A`, which writes amendments but not the text.
+    pub fn amend_secret(&self) -> AmendSecret {
+        AmendSecret(hkdf(&self.0, b"cahier/v3/amend"))
+    }
+}
+
 impl fmt::Debug for EditSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("EditSecret(…)")
+    }
+}
+
+/// The amend secret `A`: whoever holds it writes the amendment room
+/// (amendments, comments, supports), and with `V` reads both rooms.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct AmendSecret([u8; KEY_LEN]);
+
+impl AmendSecret {
+    pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.0
+    }
+
+    /// The Ed25519 key pair that signs the amendment room's updates.
+    pub fn signing_key(&self) -> SigningKey {
+        let mut seed = hkdf(&self.0, b"cahier/v3/amendments/write");
+        let key = SigningKey::from_bytes(&seed);
+        seed.zeroize();
+        key
+    }
+
+    /// The amendment room's `write_pk`, as editors record it in `meta`.
+    pub fn writer(&self) -> WriterKey {
+        WriterKey(self.signing_key().verifying_key())
+    }
+}
+
+impl fmt::Debug for AmendSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AmendSecret(…)")
     }
 }
 
@@ -114,6 +170,13 @@ impl ViewSecret {
     /// The read capability `cap` the relay asks for in `Hello`.
     pub fn read_capability(&self) -> ReadCapability {
         ReadCapability(hkdf(&self.0, b"cahier/v2/read"))
+    }
+
+    /// The amendment room's view secret `V_a`: the same derivations give
+    /// that room its encryption key and read capability, distinct from
+    /// the text room's.
+    pub fn amendments(&self) -> ViewSecret {
+        ViewSecret(hkdf(&self.0, b"cahier/v3/amendments/view"))
     }
 }
 
@@ -286,6 +349,27 @@ impl DocKeys {
         }
     }
 
+    /// The amendment room's keys for whoever holds `A` (an editor or an
+    /// amend link): they read and write it.
+    pub fn amendments_with(view: &ViewSecret, amend: &AmendSecret) -> Self {
+        let signing = amend.signing_key();
+        let writer = WriterKey(signing.verifying_key());
+        let view = view.amendments();
+        Self {
+            room: writer.room_id(),
+            writer,
+            enc: view.encryption_key(),
+            view,
+            signing: Some(signing),
+        }
+    }
+
+    /// The amendment room's keys for a reader, who learnt its `write_pk`
+    /// from the text room's `meta`.
+    pub fn amendments_read(view: &ViewSecret, writer: WriterKey) -> Self {
+        Self::from_view(view.amendments(), writer)
+    }
+
     pub fn room(&self) -> RoomId {
         self.room
     }
@@ -366,6 +450,30 @@ mod tests {
             "the capability is not the encryption key"
         );
         assert_eq!(format!("{cap:?}"), "ReadCapability(…)");
+    }
+
+    #[test]
+    fn the_amendment_room_is_its_own_room_with_its_own_keys() {
+        let secret = EditSecret::generate();
+        let text = DocKeys::from_edit(&secret);
+        let amend = secret.amend_secret();
+        let room = DocKeys::amendments_with(&secret.view_secret(), &amend);
+        let read = DocKeys::amendments_read(&secret.view_secret(), amend.writer());
+        assert_ne!(room.room(), text.room());
+        assert_ne!(room.enc, text.enc);
+        assert_ne!(room.read_capability(), text.read_capability());
+        assert_eq!(read.room(), room.room());
+        assert_eq!(read.enc, room.enc);
+        assert_eq!(read.read_capability(), room.read_capability());
+        assert!(room.can_write() && !read.can_write());
+        assert_ne!(
+            amend.writer(),
+            text.writer(),
+            "the amend key cannot sign the text"
+        );
+        assert_ne!(amend.as_bytes(), secret.as_bytes());
+        assert_ne!(amend.as_bytes(), secret.view_secret().as_bytes());
+        assert_eq!(format!("{amend:?}"), "AmendSecret(…)");
     }
 
     #[test]

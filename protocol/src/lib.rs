@@ -78,8 +78,10 @@ pub mod session;
 pub mod wire;
 
 pub use envelope::{Context, Kind, MsgId, OpenError, SealError, Signature};
-pub use keys::{DocKeys, EditSecret, ReadCapability, ReadCheck, RoomId, ViewSecret, WriterKey};
-pub use link::{Link, LinkError};
+pub use keys::{
+    AmendSecret, DocKeys, EditSecret, ReadCapability, ReadCheck, RoomId, ViewSecret, WriterKey,
+};
+pub use link::{Link, LinkError, Role};
 pub use session::Suspicion;
 pub use wire::{
     ClientMsg, CreateProof, ErrorCode, PeerId, ServerMsg, SnapshotHead, StoredSnapshot,

@@ -12,8 +12,11 @@
 //! use for it (the section carries it as `data-room` for the tests).
 
 use leptos::prelude::*;
-use protocol::Link;
+use protocol::{Link, Role};
 
+use crate::amendment_ui::AmendUi;
+use crate::components::amendment_form::{AmendmentForm, ProposeButton};
+use crate::components::amendment_list::AmendmentsPanel;
 use crate::components::authorship_toggle::AuthorshipToggle;
 use crate::components::compare_view::CompareView;
 use crate::components::export_menu::ExportMenu;
@@ -35,7 +38,7 @@ use crate::locale::use_locale;
 use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
 use crate::presence::Presence;
-use crate::session::{use_doc_text, use_room_presence, use_tab, DocSession};
+use crate::session::{use_doc_text, use_room_presence, use_tab, DocAmendments, DocSession};
 use crate::strings::APP_NAME;
 use crate::view_mode::ViewMode;
 
@@ -45,9 +48,15 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let keys = link.keys();
     let can_write = keys.can_write();
     let room = keys.room().to_string();
+    let role = link.role();
     let edit_url = can_write.then(|| link_url(&link, false));
     let view_url = link_url(&link, true);
-    DocSession::start(link);
+    let amend_url = link
+        .to_amend()
+        .map(|amend| amend.to_url(&page::page_base()));
+    let session = DocSession::start(link.clone());
+    DocAmendments::provide(session, link);
+    AmendUi::provide();
     let presence = Presence::provide();
     let panels = Panels::provide();
     let history = HistoryViewState::provide();
@@ -92,17 +101,21 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
         was_open
     });
 
-    let access = move || {
-        if can_write {
-            locale.strings().edit_access
-        } else {
-            locale.strings().view_access
-        }
+    let access = move || match role {
+        Role::Edit => locale.strings().edit_access,
+        Role::Amend => locale.strings().amend_access,
+        Role::View => locale.strings().view_access,
     };
     let read_only = (!can_write).then(|| {
         view! {
-            <span class="read-only-badge" title=access>
-                {move || locale.strings().read_only_badge}
+            <span class="read-only-badge" data-role=format!("{role:?}").to_lowercase() title=access>
+                {move || {
+                    if role == Role::Amend {
+                        locale.strings().amend_badge
+                    } else {
+                        locale.strings().read_only_badge
+                    }
+                }}
             </span>
         }
     });
@@ -142,6 +155,8 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <AuthorshipToggle />
                     <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
                     <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
+                    <PanelButton panel=Panel::Amendments label=Signal::derive(move || locale.strings().amendments_button) />
+                    <ProposeButton />
                     <ExportMenu />
                     <button
                         type="button"
@@ -162,12 +177,13 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <StatusProblem />
             <NamePrompt />
             <SinceLastVisit />
+            <AmendmentForm />
             <div class="doc-body">
                 <div class="doc-text">
                     <HistoryArea mode />
                     <ForgetDocument />
                 </div>
-                <PanelArea edit_url view_url />
+                <PanelArea edit_url amend_url view_url />
             </div>
         </section>
     }
@@ -222,20 +238,28 @@ fn PanelButton(panel: Panel, label: Signal<&'static str>) -> impl IntoView {
 /// The panel area: the open panel, if any, with Escape and its close
 /// button giving focus back to what opened it.
 #[component]
-fn PanelArea(edit_url: Option<String>, view_url: String) -> impl IntoView {
+fn PanelArea(
+    edit_url: Option<String>,
+    amend_url: Option<String>,
+    view_url: String,
+) -> impl IntoView {
     let panels = use_panels();
     let content = move || {
         let panel = panels.open()?;
         let body = match panel {
-            Panel::Share => {
-                view! { <SharePanel edit_url=edit_url.clone() view_url=view_url.clone() /> }
-                    .into_any()
+            Panel::Share => view! {
+                <SharePanel
+                    edit_url=edit_url.clone()
+                    amend_url=amend_url.clone()
+                    view_url=view_url.clone()
+                />
             }
+            .into_any(),
             Panel::People => view! { <PeoplePanel /> }.into_any(),
             Panel::Shortcuts => view! { <ShortcutsPanel /> }.into_any(),
             Panel::Markdown => view! { <MarkdownHelp /> }.into_any(),
             Panel::History => view! { <HistoryPanel /> }.into_any(),
-            Panel::Amendments => return None,
+            Panel::Amendments => view! { <AmendmentsPanel /> }.into_any(),
         };
         Some(view! {
             <aside

@@ -1,6 +1,9 @@
 //! The Leptos components, one per file. They read their words from the
 //! [`crate::locale::Locale`] context and keep logic out of `view!`.
 
+pub mod amendment_detail;
+pub mod amendment_form;
+pub mod amendment_list;
 pub mod app;
 pub mod authorship_toggle;
 pub mod backdrop;

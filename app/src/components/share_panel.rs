@@ -41,7 +41,14 @@ enum Which {
 /// The panel for a person holding `edit_url` (if they may write) and
 /// `view_url`: the links at this page's address.
 #[component]
-pub fn SharePanel(edit_url: Option<String>, view_url: String) -> impl IntoView {
+pub fn SharePanel(
+    edit_url: Option<String>,
+    /// The amend link (members propose amendments), for an edit or an
+    /// amend link.
+    amend_url: Option<String>,
+    view_url: String,
+) -> impl IntoView {
+    let _ = &amend_url;
     let locale = use_locale();
     // Drawn again, whole, when the language changes: one closure instead
     // of one per sentence keeps the wasm smaller (the QR code's choice

@@ -135,8 +135,10 @@ impl DocSession {
     /// keep what was seen.
     pub(super) fn leaving(self) {
         self.with_core(|c| {
-            c.checkpoint_if_due(true);
-            c.save_seen();
+            if c.part == super::Part::Text {
+                c.checkpoint_if_due(true);
+                c.save_seen();
+            }
         });
     }
 

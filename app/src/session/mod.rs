@@ -42,6 +42,7 @@
 //! of one event's handling and never across an `await`; each module adds
 //! its methods to it.
 
+pub mod amendments;
 mod connection;
 mod history;
 pub mod inbox;
@@ -61,7 +62,7 @@ use leptos::task::spawn_local;
 use model::mirror::Mirror;
 use model::Document;
 use protocol::session::Session;
-use protocol::Link;
+use protocol::{DocKeys, Link};
 use send_wrapper::SendWrapper;
 use web_sys::HtmlTextAreaElement;
 
@@ -75,6 +76,7 @@ use roster::Roster;
 use signals::{Outbox, Signals};
 use tabs::Hold;
 
+pub use amendments::{use_doc_amendments, AmendRoomState, DocAmendments};
 pub use history::{use_doc_history, DocHistory};
 pub use roster::{use_room_presence, RoomPresence};
 pub use signals::{use_status, Status};
@@ -124,9 +126,24 @@ pub fn use_token() -> TokenHandle {
 }
 pub use text::{use_doc_text, DocText, MAX_UPDATE_BYTES};
 
+/// Which of a document's rooms a session keeps (DESIGN.md, "Rooms, keys
+/// and links").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The text room: the body, the title, people, versions, decisions.
+    /// It holds the tab lock, the presence and the address bar.
+    Text,
+    /// The amendment room: records only. It opens beside the text's
+    /// session, under its tab lock, and has no presence of its own.
+    Amendments,
+}
+
 /// The open document's state; see the module docs.
 struct Core {
     link: Link,
+    part: Part,
+    /// This room's keys (for the text, the link's).
+    keys: DocKeys,
     room: String,
     doc: Document,
     session: Session,
@@ -172,7 +189,7 @@ fn now_ms() -> u64 {
 
 impl Core {
     fn can_write(&self) -> bool {
-        self.link.keys().can_write()
+        self.keys.can_write()
     }
 
     /// Stop what runs on its own (the reconnection and save timers, the
@@ -211,11 +228,20 @@ impl DocSession {
     /// calling component is cleaned up.
     pub fn start(link: Link) -> Self {
         let keys = link.keys();
+        Self::start_room(link, keys, Part::Text)
+    }
+
+    /// Open one room of the document `link` names, with `keys`: the text
+    /// room provides the page's contexts; the amendment room is
+    /// [`amendments`]'s, and provides none.
+    pub(crate) fn start_room(link: Link, keys: DocKeys, part: Part) -> Self {
         let room = keys.room().to_string();
         let core = Rc::new(RefCell::new(Core {
             session: Session::new(keys.clone(), 0, Vec::new()),
             doc: new_document(),
             link,
+            part,
+            keys: keys.clone(),
             room,
             textarea: None,
             mirror: Mirror::default(),
@@ -234,19 +260,26 @@ impl DocSession {
             signals: Signals::new(keys.can_write()),
             core: StoredValue::new_local(core.clone()),
         };
-        provide_context(me.signals.status());
-        provide_context(DocText::new(me));
-        provide_context(RoomPresence::new(me));
-        provide_context(DocHistory::new(me));
-        provide_context(TabHandle::new(me));
-        provide_context(TokenHandle::new(me));
-        provide_context(ForgetHandle { session: me });
+        let text = part == Part::Text;
+        if text {
+            provide_context(me.signals.status());
+            provide_context(DocText::new(me));
+            provide_context(RoomPresence::new(me));
+            provide_context(DocHistory::new(me));
+            provide_context(TabHandle::new(me));
+            provide_context(TokenHandle::new(me));
+            provide_context(ForgetHandle { session: me });
+        }
 
-        let ticking = vec![
-            me.start_presence(),
-            me.start_watchdog(),
-            me.start_checkpoints(),
-        ];
+        let ticking = if text {
+            vec![
+                me.start_presence(),
+                me.start_watchdog(),
+                me.start_checkpoints(),
+            ]
+        } else {
+            vec![me.start_watchdog()]
+        };
         core.borrow_mut().ticking = ticking;
         me.start_intake();
         let listeners = [
@@ -271,8 +304,10 @@ impl DocSession {
             let core = core.take();
             let saved = {
                 let mut core = core.borrow_mut();
-                core.checkpoint_if_due(true);
-                core.save_seen();
+                if core.part == Part::Text {
+                    core.checkpoint_if_due(true);
+                    core.save_seen();
+                }
                 core.close();
                 core.saving.ready.then(|| (core.room.clone(), core.saved()))
             };
@@ -281,7 +316,15 @@ impl DocSession {
             }
         });
 
-        spawn_local(async move { me.open(false).await });
+        spawn_local(async move {
+            if text {
+                me.open(false).await;
+            } else {
+                // Under the text session's tab lock.
+                me.signals.tab.try_set(tabs::Tab::Mine);
+                me.load().await;
+            }
+        });
         me
     }
 

@@ -68,8 +68,8 @@ impl DocSession {
     /// Load the saved copy (or give up on it after [`LOAD_TIMEOUT`]), then
     /// keep the link and the recent list.
     pub(super) async fn load(self) {
-        let Some((room, fragment, opening)) =
-            self.with_core(|c| (c.room.clone(), c.link.fragment(), c.hold.opening))
+        let Some((room, fragment, opening, part)) =
+            self.with_core(|c| (c.room.clone(), c.link.fragment(), c.hold.opening, c.part))
         else {
             return;
         };
@@ -87,6 +87,12 @@ impl DocSession {
                 None
             }
         };
+        if part == super::Part::Amendments {
+            // The keys, the recent list and the address bar are the text
+            // session's.
+            self.loaded(saved);
+            return;
+        }
         // What was seen at the last visit, before this one replaces it.
         self.load_seen().await;
         self.loaded(saved);
@@ -168,7 +174,7 @@ impl DocSession {
                 match c.doc.apply_remote(&saved.state) {
                     Ok(_) => {
                         c.integrity.start_from(saved.applied);
-                        c.session = Session::new(c.link.keys(), saved.applied, saved.pending);
+                        c.session = Session::new(c.keys.clone(), saved.applied, saved.pending);
                     }
                     Err(error) => leptos::logging::warn!("the saved copy is unreadable: {error}"),
                 }

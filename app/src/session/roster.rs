@@ -148,7 +148,10 @@ impl Core {
     /// Tell the room who is here, if live.
     pub(super) fn send_presence(&mut self) {
         self.roster.cancel_timer();
-        if !self.relay.connected() || self.session.phase() != Phase::Live {
+        if self.part != super::Part::Text
+            || !self.relay.connected()
+            || self.session.phase() != Phase::Live
+        {
             return;
         }
         let Some(state) = self.presence_state() else {

@@ -33,6 +33,9 @@ pub(super) struct Outbox {
     pub people: bool,
     /// The checkpoints changed.
     pub versions: bool,
+    /// Amendments' records, decisions or `meta` changed
+    /// ([`super::amendments`]).
+    pub amendments: bool,
     /// The colour this person shows in the room changed.
     pub my_colour: Option<String>,
     /// This visit made its first edit.
@@ -57,6 +60,7 @@ pub(super) struct Signals {
     pub peers: RwSignal<Vec<Peer>>,
     pub people: RwSignal<u64>,
     pub versions: RwSignal<u64>,
+    pub amendments: RwSignal<u64>,
     pub last_seen: RwSignal<Option<Vec<u8>>>,
     pub my_colour: RwSignal<Option<String>>,
     pub edited: RwSignal<bool>,
@@ -79,6 +83,7 @@ impl Signals {
             peers: RwSignal::new(Vec::new()),
             people: RwSignal::new(0),
             versions: RwSignal::new(0),
+            amendments: RwSignal::new(0),
             last_seen: RwSignal::new(None),
             my_colour: RwSignal::new(None),
             edited: RwSignal::new(false),
@@ -149,6 +154,9 @@ impl Signals {
         }
         if out.versions {
             self.versions.update(|n| *n += 1);
+        }
+        if out.amendments {
+            self.amendments.update(|n| *n += 1);
         }
         if let Some(names) = out.diverged_with {
             self.diverged_with.set(names);

@@ -216,7 +216,7 @@ impl Core {
     fn reset_for_another_opening(&mut self) {
         self.stop();
         self.doc = new_document();
-        self.session = Session::new(self.link.keys(), 0, Vec::new());
+        self.session = Session::new(self.keys.clone(), 0, Vec::new());
         self.mirror = Mirror::default();
         self.saving.ready = false;
         self.saving.recorded_title = None;

@@ -81,6 +81,7 @@ impl Core {
                 }
                 self.out.people |= change.people;
                 self.out.versions |= change.versions;
+                self.out.amendments |= change.records || change.decisions || change.meta;
                 if change.people && self.session.phase() == protocol::session::Phase::Live {
                     self.settle_colour();
                 }
