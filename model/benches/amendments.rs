@@ -19,8 +19,13 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use model::amendments::anchors::line_span;
-use model::amendments::collide;
+use model::amendments::anchors::{line_span, slices};
+use model::amendments::book::utf16_slice;
+use model::amendments::decisions::Decision;
+use model::amendments::record::{amendment_id, CommentEntry, Entry, Revision, SupportEntry};
+use model::amendments::{
+    collide, Book, Filter, Identity, Overview, Proposal, Sort, Stance, Status,
+};
 use model::edit::Edit;
 use model::lines::Lines;
 use model::Document;
@@ -258,6 +263,113 @@ fn passages(rng: &mut Rng, len: u32, n: usize) -> Vec<((u32, u32), Kind)> {
     out
 }
 
+/// The amendment room's id in the bench.
+const ROOM: [u8; 16] = *b"bench-amendments";
+
+/// Words to about `len` characters (70 % to 130 % of it).
+fn wording(rng: &mut Rng, len: u32) -> String {
+    let target = (len * (70 + rng.below(61)) / 100).max(3) as usize;
+    let mut s = String::new();
+    while s.chars().count() < target {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.below(WORDS.len() as u32) as usize]);
+    }
+    s
+}
+
+/// A nonce from a counter.
+fn nonce(kind: u8, n: usize) -> [u8; 12] {
+    let mut nonce = [kind; 12];
+    nonce[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    nonce
+}
+
+/// The records of the amendment room at filing time: one amendment for
+/// each of `filed` (anchored by `anchors`) by one of `members`, then
+/// 6,000 supports and 3,000 comments; the ids of the amendments.
+fn records(
+    rng: &mut Rng,
+    text: &Document,
+    filed: &[((u32, u32), Kind)],
+    anchors: &[(Vec<u8>, Vec<u8>)],
+    members: &[Identity],
+) -> (Vec<String>, Vec<String>) {
+    let body = text.body();
+    let units: Vec<u16> = body.encode_utf16().collect();
+    let lines = Lines::new(&body);
+    let mut ids = Vec::with_capacity(filed.len());
+    let mut out = Vec::with_capacity(filed.len() * 4);
+    let time = |n: usize| 1_780_000_000_000 + n as i64 * 60_000;
+    for (n, (((s, e), kind), (start, end))) in filed.iter().zip(anchors).enumerate() {
+        let who = rng.below(members.len() as u32) as usize;
+        let passage = String::from_utf16_lossy(&units[*s as usize..*e as usize]);
+        let proposal = match kind {
+            Kind::Delete => Proposal::Delete,
+            _ => Proposal::Replace(wording(rng, (e - s).max(20))),
+        };
+        let rationale = (0..1 + rng.below(3))
+            .map(|_| sentence(rng))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let revision = Revision {
+            nonce: nonce(1, n),
+            rev: 0,
+            start: start.clone(),
+            end: end.clone(),
+            passage,
+            lines: line_span(&lines, (*s, *e)).unwrap_or((1, 1)),
+            proposal,
+            rationale,
+            parent: None,
+            withdrawn: false,
+        };
+        let identity = &members[who];
+        ids.push(amendment_id(&identity.public(), &nonce(1, n)));
+        out.push(identity.sign(
+            &ROOM,
+            &format!("Membre {who}"),
+            time(n),
+            Entry::Amendment(revision),
+        ));
+    }
+    for n in 0..6_000 {
+        let who = rng.below(members.len() as u32) as usize;
+        let entry = SupportEntry {
+            amendment: ids[rng.below(ids.len() as u32) as usize].clone(),
+            on: true,
+            rev: 0,
+        };
+        out.push(members[who].sign(
+            &ROOM,
+            &format!("Membre {who}"),
+            time(3_000 + n),
+            Entry::Support(entry),
+        ));
+    }
+    for n in 0..3_000 {
+        let who = rng.below(members.len() as u32) as usize;
+        let entry = CommentEntry {
+            nonce: nonce(2, n),
+            amendment: ids[rng.below(ids.len() as u32) as usize].clone(),
+            reply_to: None,
+            stance: [Stance::For, Stance::Against, Stance::Neutral][rng.below(3) as usize],
+            text: (0..1 + rng.below(3))
+                .map(|_| sentence(rng))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        out.push(members[who].sign(
+            &ROOM,
+            &format!("Membre {who}"),
+            time(9_000 + n),
+            Entry::Comment(entry),
+        ));
+    }
+    (ids, out)
+}
+
 /// The median and the slowest of `runs` runs of `f` (after one warm-up),
 /// in milliseconds.
 fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
@@ -302,6 +414,36 @@ fn main() {
         .iter()
         .map(|((s, e), _)| doc.stick(*s, *e).expect("in the body"))
         .collect();
+    // The same amendments as signed records in their room, by 200
+    // members, with supports and comments; the keepers register 2,500 of
+    // them and take 400 up.
+    let members: Vec<Identity> = (0..200u8).map(|i| Identity::from_seed([i; 32])).collect();
+    let (ids, lines_filed) = records(&mut rng, doc, &filed, &anchors, &members);
+    let room = Document::new(50);
+    for line in &lines_filed {
+        room.append_record(line);
+    }
+    for (n, id) in ids.iter().take(2_500).enumerate() {
+        let update = doc.register(id, n as u32 + 1, "Secrétariat", 1_790_000_000_000);
+        for other in &docs[1..] {
+            other.apply_remote(&update).expect("applies");
+        }
+    }
+    for id in ids.iter().take(400) {
+        let decision = Decision {
+            amendment: id.clone(),
+            from: Status::Filed,
+            to: Status::Discussion,
+            rev: 0,
+            counts: None,
+            note: String::new(),
+            because: None,
+        };
+        let update = doc.decide(&decision, "Secrétariat", 1_790_000_100_000);
+        for other in &docs[1..] {
+            other.apply_remote(&update).expect("applies");
+        }
+    }
     // The text goes on changing: words typed anywhere (inside passages
     // too), and 30 passages deleted whole.
     scatter(&mut rng, &docs, 1_000);
@@ -403,6 +545,142 @@ fn main() {
             for span in spans.iter().flatten() {
                 black_box(line_span(&lines, *span));
             }
+        }),
+    );
+
+    row(
+        "the passages now, one pass (`anchors::slices`)",
+        time(10, || {
+            black_box(slices(&body, black_box(&spans)));
+        }),
+    );
+    row(
+        "the passages now, `book::utf16_slice` for each (from the text's start)",
+        time(3, || {
+            for span in spans.iter().flatten() {
+                black_box(utf16_slice(&body, span.0, span.1));
+            }
+        }),
+    );
+    // The amendment room opened from its saved state, its records read
+    // and verified, and the overview every view shows.
+    let saved = room.encode_state();
+    let me = members[0].public();
+    row(
+        &format!(
+            "open: the amendment room loaded, its {} records read and verified (`Book::refresh`)",
+            lines_filed.len()
+        ),
+        time(3, || {
+            let room = Document::load(60, black_box(&saved)).expect("loads");
+            let mut book = Book::new(ROOM);
+            book.refresh(&room);
+            black_box(book.len());
+        }),
+    );
+    let mut book = Book::new(ROOM);
+    book.refresh(&room);
+    row(
+        "the keepers' decisions read (`Document::decisions`)",
+        time(10, || {
+            black_box(doc.decisions());
+        }),
+    );
+    let decisions = doc.decisions();
+    row(
+        "the whole overview built (`Overview::build`: anchors, lines, groups, rows)",
+        time(10, || {
+            black_box(Overview::build(&book, &decisions, doc, Some(&me)));
+        }),
+    );
+    let overview = Overview::build(&book, &decisions, doc, Some(&me));
+    let filters = [
+        (
+            "statuses filed and under discussion",
+            Filter {
+                statuses: vec![Status::Filed, Status::Discussion],
+                ..Filter::default()
+            },
+        ),
+        (
+            "colliding, not yet discussed",
+            Filter {
+                colliding: true,
+                undiscussed: true,
+                ..Filter::default()
+            },
+        ),
+        (
+            "lines 2,000 to 4,000",
+            Filter {
+                lines: Some((2_000, 4_000)),
+                ..Filter::default()
+            },
+        ),
+        (
+            "the words \"egalite salaires\" (found in few)",
+            Filter {
+                words: "egalite salaires".into(),
+                ..Filter::default()
+            },
+        ),
+        (
+            "the word \"zzz\" (found in none: every text folded)",
+            Filter {
+                words: "zzz".into(),
+                ..Filter::default()
+            },
+        ),
+    ];
+    for (what, filter) in &filters {
+        let shown = overview.select(filter, Sort::Text).len();
+        row(
+            &format!("one filter change (`Overview::select`): {what}, {shown} shown"),
+            time(10, || {
+                black_box(overview.select(black_box(filter), Sort::Text));
+            }),
+        );
+    }
+    for sort in [Sort::Number, Sort::Supports] {
+        row(
+            &format!("everything sorted by {sort:?}"),
+            time(10, || {
+                black_box(overview.select(&Filter::default(), sort));
+            }),
+        );
+    }
+    // Someone files one more from another copy of the room: it arrives,
+    // is read, and the overview is built again.
+    let other = Document::load(61, &saved).expect("loads");
+    let mut filed_more = 0;
+    row(
+        "one new record arrives: applied, read (`Book::refresh`), the overview built again",
+        time(5, || {
+            filed_more += 1;
+            let n = filed.len() + filed_more;
+            let (start, end) = &anchors[filed_more];
+            let revision = Revision {
+                nonce: nonce(3, n),
+                rev: 0,
+                start: start.clone(),
+                end: end.clone(),
+                passage: String::new(),
+                lines: (1, 1),
+                proposal: Proposal::Replace("la paix".into()),
+                rationale: String::new(),
+                parent: None,
+                withdrawn: false,
+            };
+            let line = members[1].sign(
+                &ROOM,
+                "Membre 1",
+                1_800_000_000_000,
+                Entry::Amendment(revision),
+            );
+            let update = other.append_record(&line);
+            room.apply_remote(&update).expect("applies");
+            book.refresh(&room);
+            black_box(Overview::build(&book, &decisions, doc, Some(&me)));
         }),
     );
 }
