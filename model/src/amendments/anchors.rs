@@ -663,6 +663,40 @@ mod tests {
     }
 
     #[test]
+    fn random_and_damaged_bytes_resolve_as_unstick_says_and_never_panic() {
+        let mut rng = Rng(0xdead_beef_cafe_f00d);
+        let (alice, bob) = pair();
+        bob.apply_remote(
+            &alice
+                .edit_body(&edit(0, 0, &words(&mut rng, 60)))
+                .expect("fits"),
+        )
+        .expect("applies");
+        bob.edit_body(&edit(10, 20, "")).expect("fits");
+        let good = random_anchors(&mut rng, &alice, 30);
+        let mut damaged: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for _ in 0..3_000 {
+            let (mut a, mut h) = good[rng.below(good.len() as u32) as usize].clone();
+            for bytes in [&mut a, &mut h] {
+                match rng.below(4) {
+                    0 => bytes.truncate(rng.below(bytes.len() as u32) as usize),
+                    1 => {
+                        let at = rng.below(bytes.len() as u32) as usize;
+                        bytes[at] = rng.next() as u8;
+                    }
+                    2 => bytes.push(rng.next() as u8),
+                    _ => {
+                        *bytes = (0..rng.below(12)).map(|_| rng.next() as u8).collect();
+                    }
+                }
+            }
+            damaged.push((a, h));
+        }
+        let pairs = borrowed(&damaged);
+        assert_eq!(bob.resolve_spans(&pairs), by_unstick(&bob, &pairs));
+    }
+
+    #[test]
     fn a_span_s_lines_are_its_first_and_last_numbered_lines() {
         // Line 1: units 0..120 cut at 80 (lines 1, 2), a blank line, line
         // 3 "fin" at 122..125.
