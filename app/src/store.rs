@@ -269,6 +269,13 @@ pub async fn forget(room: &str) -> Result<(), JsValue> {
     idb::write_all(&writes).await
 }
 
+/// Erase one room's saved copy (a document's amendment room, with the
+/// document).
+pub async fn forget_copy(room: &str) -> Result<(), JsValue> {
+    let doc = doc_key(room);
+    idb::write_all(&[Write::Delete(&doc)]).await
+}
+
 /// The recent list, empty when there is none or it does not read.
 pub async fn load_recent() -> Result<Vec<Recent>, JsValue> {
     let value = idb::get(RECENT_KEY).await?;

@@ -65,6 +65,9 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// How long after the last change of the body the rows follow it.
+const BODY_PAUSE_MS: u32 = 200;
+
 /// Where the amendment room stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AmendRoomState {
@@ -113,11 +116,23 @@ impl DocAmendments {
         let inner = StoredValue::new_local(inner);
         let room_signals = RwSignal::new(None::<super::signals::Signals>);
         let text_signals = text.signals;
+        // The body changes with every keystroke; the rows follow it a
+        // moment after the typing pauses, not per keystroke (3,000
+        // amendments on a congress text take milliseconds to place).
+        let body = RwSignal::new(0u64);
+        let pause = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        Effect::new(move |_| {
+            text_signals.revision.track();
+            let timer = gloo_timers::callback::Timeout::new(BODY_PAUSE_MS, move || {
+                body.try_update(|n| *n += 1);
+            });
+            pause.try_set_value(Some(timer));
+        });
         let revision = Signal::derive(move || {
             let room = room_signals
                 .get()
                 .map_or(0, |signals| signals.amendments.get());
-            text_signals.amendments.get() + text_signals.revision.get() + room + local.get()
+            text_signals.amendments.get() + body.get() + room + local.get()
         });
         let state = Signal::derive(move || match room_signals.get() {
             None => AmendRoomState::Unavailable,
@@ -179,7 +194,10 @@ impl DocAmendments {
         // live.
         Effect::new(move |_| {
             revision.track();
-            if me.role == Role::Edit && state.get() == AmendRoomState::Live {
+            if me.role == Role::Edit
+                && state.get() == AmendRoomState::Live
+                && text_signals.connection.get() == Connection::Online
+            {
                 me.register_new();
             }
         });
@@ -480,7 +498,7 @@ impl DocAmendments {
     }
 }
 
-fn parse_key(text: &str) -> Option<WriterKey> {
+pub(super) fn parse_key(text: &str) -> Option<WriterKey> {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine as _;
     let bytes = B64.decode(text).ok()?;
