@@ -225,6 +225,7 @@ describe('filing an amendment, deciding it, and its detail', () => {
       await k.discuss.click();
       await expectAttribute(k.status, 'data-status', 'discussion');
       await k.historyTo('discussion').waitFor();
+      await show(member, first);
       await expectAttribute(m.status, 'data-status', 'discussion');
       assert.equal(await m.edit.count(), 0, 'under discussion, its author can no longer edit it');
 
@@ -335,8 +336,8 @@ describe('filing an amendment, deciding it, and its detail', () => {
       const { editor } = documentPage(keeper);
       await editor.focus();
       await keeper.keyboard.press('Control+End');
-      for (let i = 0; i < 'de son action.'.length; i += 1) await keeper.keyboard.press('Shift+ArrowLeft');
-      await keeper.keyboard.press('Shift+ArrowRight');
+      await keeper.keyboard.press('ArrowLeft');
+      for (let i = 0; i < 'de son action'.length; i += 1) await keeper.keyboard.press('Shift+ArrowLeft');
 
       // Up to the bar's menu, open it, on to the button.
       await tabTo(keeper, '#bar-menu', { back: true });
@@ -353,7 +354,7 @@ describe('filing an amendment, deciding it, and its detail', () => {
       // Escape closes it and gives focus back to the button.
       await keeper.keyboard.press('Escape');
       await a.form.waitFor({ state: 'detached' });
-      assert.equal(await keeper.evaluate(() => document.activeElement?.id), 'propose-amendment');
+      await keeper.waitForFunction(() => document.activeElement?.id === 'propose-amendment');
 
       await keeper.keyboard.press('Enter');
       await a.form.waitFor();

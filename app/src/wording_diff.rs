@@ -62,53 +62,67 @@ fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
-/// Push `text` as a piece made by `make`, merged with the last piece when
-/// it is of the same kind.
-fn push(pieces: &mut Vec<Piece>, make: fn(String) -> Piece, text: String) {
-    if text.is_empty() {
-        return;
-    }
-    let merged = match (pieces.last_mut(), make(String::new())) {
-        (Some(Piece::Same(last)), Piece::Same(_))
-        | (Some(Piece::Removed(last)), Piece::Removed(_))
-        | (Some(Piece::Added(last)), Piece::Added(_)) => {
-            last.push_str(&text);
-            true
-        }
-        _ => false,
-    };
-    if !merged {
-        pieces.push(make(text));
-    }
+/// A stretch of the comparison before it is drawn: the same words, or a
+/// change (what goes, what comes).
+enum Stretch {
+    Same(String),
+    Change(String, String),
 }
 
 /// `before` turned into `after`, word by word: the pieces in reading
-/// order, a removal before the addition that replaces it.
+/// order, a removal before the addition that replaces it. A run of
+/// spaces alone between two changes joins them ("chaque année" → "tous
+/// les deux ans" reads as one phrase struck and one underlined, not as
+/// words interleaved around a shared space).
 pub fn word_diff(before: &str, after: &str) -> Vec<Piece> {
     let old = tokens(before);
     let new = tokens(after);
-    let mut pieces = Vec::new();
+    let mut stretches: Vec<Stretch> = Vec::new();
+    let change = |stretches: &mut Vec<Stretch>, gone: String, come: String| {
+        if let Some(Stretch::Change(was, will)) = stretches.last_mut() {
+            was.push_str(&gone);
+            will.push_str(&come);
+            return;
+        }
+        // A space alone between this change and the one before joins them.
+        let joins = matches!(
+            stretches.as_slice(),
+            [.., Stretch::Change(..), Stretch::Same(space)] if space.chars().all(char::is_whitespace)
+        );
+        if joins {
+            if let Some(Stretch::Same(space)) = stretches.pop() {
+                if let Some(Stretch::Change(was, will)) = stretches.last_mut() {
+                    was.push_str(&space);
+                    was.push_str(&gone);
+                    will.push_str(&space);
+                    will.push_str(&come);
+                }
+            }
+            return;
+        }
+        stretches.push(Stretch::Change(gone, come));
+    };
     for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
         match op {
             DiffOp::Equal { old_index, len, .. } => {
-                push(
-                    &mut pieces,
-                    Piece::Same,
-                    old[old_index..old_index + len].concat(),
-                );
+                let text = old[old_index..old_index + len].concat();
+                match stretches.last_mut() {
+                    Some(Stretch::Same(last)) => last.push_str(&text),
+                    _ => stretches.push(Stretch::Same(text)),
+                }
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => push(
-                &mut pieces,
-                Piece::Removed,
+            } => change(
+                &mut stretches,
                 old[old_index..old_index + old_len].concat(),
+                String::new(),
             ),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => push(
-                &mut pieces,
-                Piece::Added,
+            } => change(
+                &mut stretches,
+                String::new(),
                 new[new_index..new_index + new_len].concat(),
             ),
             DiffOp::Replace {
@@ -116,17 +130,25 @@ pub fn word_diff(before: &str, after: &str) -> Vec<Piece> {
                 old_len,
                 new_index,
                 new_len,
-            } => {
-                push(
-                    &mut pieces,
-                    Piece::Removed,
-                    old[old_index..old_index + old_len].concat(),
-                );
-                push(
-                    &mut pieces,
-                    Piece::Added,
-                    new[new_index..new_index + new_len].concat(),
-                );
+            } => change(
+                &mut stretches,
+                old[old_index..old_index + old_len].concat(),
+                new[new_index..new_index + new_len].concat(),
+            ),
+        }
+    }
+    let mut pieces = Vec::new();
+    for stretch in stretches {
+        match stretch {
+            Stretch::Same(text) if !text.is_empty() => pieces.push(Piece::Same(text)),
+            Stretch::Same(_) => {}
+            Stretch::Change(gone, come) => {
+                if !gone.is_empty() {
+                    pieces.push(Piece::Removed(gone));
+                }
+                if !come.is_empty() {
+                    pieces.push(Piece::Added(come));
+                }
             }
         }
     }
@@ -172,6 +194,22 @@ mod tests {
                 removed("paix"),
                 added("justice"),
                 same(" durable")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_phrase_replaced_by_another_is_one_stretch_struck_and_one_underlined() {
+        assert_eq!(
+            word_diff(
+                "les membres élisent le bureau chaque année.",
+                "les membres élisent le bureau tous les deux ans."
+            ),
+            vec![
+                same("les membres élisent le bureau "),
+                removed("chaque année"),
+                added("tous les deux ans"),
+                same("."),
             ]
         );
     }

@@ -107,10 +107,14 @@ fn FilingDialog(target: FilingTarget) -> impl IntoView {
         .and_then(|element| element.dyn_into::<HtmlElement>().ok())
         .map(send_wrapper::SendWrapper::new);
     let give_focus_back = StoredValue::new(true);
+    // Once the dialog is gone: while it is open, the page behind is inert
+    // and cannot take the focus.
     on_cleanup(move || {
         if give_focus_back.get_value() {
             if let Some(opener) = opener {
-                let _ = opener.focus();
+                request_animation_frame(move || {
+                    let _ = opener.focus();
+                });
             }
         }
     });
