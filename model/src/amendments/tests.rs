@@ -704,3 +704,41 @@ fn comments_thread_one_level_and_supports_count_once_per_key() {
     book.refresh(&room);
     assert_eq!(book.supports(&id, Some(&ben.identity.public())), (1, false));
 }
+
+#[test]
+fn lines_checked_before_are_trusted_and_forged_ones_never_remembered() {
+    let body = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let (awa, mallory) = (member(1, "Awa"), member(6, "Mallory"));
+    let id = file(
+        &room,
+        &mut book,
+        &body,
+        &awa,
+        &replace(&body, "en mai", "en juin", ""),
+        1,
+    );
+    let forged = {
+        let mut revision = book.amendment(&id).expect("filed").current(None).clone();
+        revision.rev = 1;
+        revision.withdrawn = true;
+        claim(&mallory.identity, &awa.identity.public(), revision)
+    };
+    room.append_record(&forged);
+    book.refresh(&room);
+    assert_eq!(book.checked(), 1, "only the valid line");
+    let remembered = book.remembered();
+    // The next opening trusts it, and still catches the forgery.
+    let mut again = Book::new(ROOM);
+    again.trust(&remembered);
+    again.refresh(&room);
+    let overview = Overview::build(&again, &body.decisions(), &body, None);
+    let row = overview.row(&id).expect("listed");
+    assert!(row.altered && row.status == Status::Filed);
+    // A trust list from another room trusts nothing here.
+    let mut elsewhere = Book::new([1; 16]);
+    elsewhere.trust(&remembered);
+    elsewhere.refresh(&room);
+    assert!(elsewhere.is_empty(), "signed for another room");
+}
