@@ -400,6 +400,91 @@ mod tests {
     }
 
     #[test]
+    fn an_overview_built_from_records_and_decisions_filters_as_its_rows_say() {
+        use crate::amendments::decisions::Decision;
+        use crate::amendments::{Book, Draft, Identity};
+        use crate::edit::Edit;
+        use crate::Document;
+
+        const ROOM: [u8; 16] = [7; 16];
+        let text = Document::new(1);
+        let body = "La section demande la gratuité des transports publics.\n\n\
+                    Elle propose une réunion en mai.\n";
+        text.edit_body(&Edit {
+            start: 0,
+            delete: 0,
+            insert: body.into(),
+        })
+        .expect("fits");
+        let room = Document::new(50);
+        let mut book = Book::new(ROOM);
+        let (awa, ben) = (Identity::from_seed([1; 32]), Identity::from_seed([2; 32]));
+        let mut file = |who: &Identity, name: &str, start: u32, end: u32, wording: &str, n: u8| {
+            let draft = Draft {
+                start,
+                end,
+                proposal: Proposal::Replace(wording.into()),
+                rationale: "Pour l'Égalité.".into(),
+                parent: None,
+            };
+            let (id, line) = book
+                .file(who, &text, &draft, name, 1_000 + i64::from(n), [n; 12])
+                .expect("files");
+            room.append_record(&line);
+            book.refresh(&room);
+            id
+        };
+        // "la gratuité des transports" and "des transports publics"
+        // compete; "en mai" is alone.
+        let gratuite = file(&awa, "Awa", 19, 45, "la baisse des prix", 1);
+        let publics = file(&ben, "Ben", 31, 53, "des trains", 2);
+        let mai = file(&ben, "Ben", 81, 87, "en juin", 3);
+        text.register(&mai, 1, "Secrétariat", 2_000);
+        text.decide(
+            &Decision {
+                amendment: publics.clone(),
+                from: Status::Filed,
+                to: Status::Discussion,
+                rev: 0,
+                counts: None,
+                note: String::new(),
+                because: None,
+            },
+            "Secrétariat",
+            3_000,
+        );
+        let overview = Overview::build(&book, &text.decisions(), &text, Some(&awa.public()));
+        let ids = |filter: &Filter, sort: Sort| -> Vec<&str> {
+            overview
+                .select(filter, sort)
+                .iter()
+                .map(|&at| overview.rows[at].id.as_str())
+                .collect()
+        };
+        let everything = Filter::default();
+        assert_eq!(ids(&everything, Sort::Text), [&gratuite, &publics, &mai]);
+        assert_eq!(ids(&everything, Sort::Number), [&mai, &gratuite, &publics]);
+        let only = |change: &dyn Fn(&mut Filter)| {
+            let mut filter = Filter::default();
+            change(&mut filter);
+            ids(&filter, Sort::Text)
+        };
+        assert_eq!(only(&|f| f.colliding = true), [&gratuite, &publics]);
+        assert_eq!(only(&|f| f.undiscussed = true), [&gratuite, &mai]);
+        assert_eq!(only(&|f| f.mine = true), [&gratuite]);
+        assert_eq!(
+            only(&|f| f.author = Some(ben.public_b64())),
+            [&publics, &mai]
+        );
+        assert_eq!(only(&|f| f.statuses = vec![Status::Discussion]), [&publics]);
+        assert_eq!(only(&|f| f.lines = Some((2, 2))), [&mai]);
+        assert_eq!(only(&|f| f.words = "TRAINS".into()), [&publics]);
+        assert_eq!(overview.rows[2].passage, "en mai");
+        assert_eq!(overview.rows[0].passage, "la gratuité des transports");
+        assert_eq!(only(&|f| f.words = "egalite".into()).len(), 3);
+    }
+
+    #[test]
     fn folding_takes_case_accents_and_ligatures_off() {
         assert_eq!(
             fold("Égalité À ÇA œuvre Æ straße"),

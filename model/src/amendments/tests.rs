@@ -742,3 +742,30 @@ fn lines_checked_before_are_trusted_and_forged_ones_never_remembered() {
     elsewhere.refresh(&room);
     assert!(elsewhere.is_empty(), "signed for another room");
 }
+
+#[test]
+fn the_export_cites_each_amendment_with_its_number_lines_and_decision() {
+    let keeper = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let (awa, ben) = (member(1, "Awa"), member(2, "Ben"));
+    let a = file(&room, &mut book, &keeper, &awa, &replace(&keeper, "en mai", "en juin", "Les vacances."), 1);
+    let b = file(&room, &mut book, &keeper, &ben, &replace(&keeper, "mai", "avril", ""), 2);
+    keeper.register(&a, 1, "P", 1);
+    keeper.register(&b, 2, "P", 2);
+    let counts = Counts { yes: 12, no: 3, abstain: 1, unanimous: false };
+    keeper.adopt(&book, &keeper.decisions(), &a, Some(counts), "P", 3).expect("adopts");
+    let decisions = keeper.decisions();
+    let overview = Overview::build(&book, &decisions, &keeper, None);
+    let fr = export::markdown(&overview, &decisions, "Motion", "fr");
+    assert!(fr.starts_with("# Amendements — Motion\n"), "{fr}");
+    assert!(fr.contains("| A1 | l. 2 | Awa | adopté |"), "{fr}");
+    assert!(fr.contains("## A1, l. 2 — Awa — adopté"), "{fr}");
+    assert!(fr.contains("Remplacer « en mai » par « en juin »."), "{fr}");
+    assert!(fr.contains("**Motif** : Les vacances."), "{fr}");
+    assert!(fr.contains("pour 12, contre 3, abstentions 1"), "{fr}");
+    assert!(fr.contains("tombé : remplacé par A1"), "{fr}");
+    let en = export::markdown(&overview, &decisions, "Motion", "en");
+    assert!(en.contains("| A2 | l. 2 | Ben | fallen |"), "{en}");
+    assert!(en.contains("Replace “en mai” with “en juin”."), "{en}");
+}
