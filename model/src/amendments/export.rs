@@ -117,7 +117,11 @@ fn words(lang: &str) -> &'static Words {
 
 /// Text quoted inline: one line, no table breakage.
 fn quote(text: &str, fr: bool) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|");
+    let flat = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|");
     if fr {
         format!("« {flat} »")
     } else {
@@ -190,7 +194,11 @@ pub fn markdown(overview: &Overview, decisions: &Decisions, title: &str, lang: &
             out.push_str(&format!("\n({} {}.)\n", w.changed, quote(now, fr)));
         }
         if !row.rationale.is_empty() {
-            out.push_str(&format!("\n**{}** : {}\n", w.rationale, row.rationale.trim()));
+            out.push_str(&format!(
+                "\n**{}** : {}\n",
+                w.rationale,
+                row.rationale.trim()
+            ));
         }
         out.push_str(&format!("\n{} : {}", w.supports, row.supports));
         if let Some(last) = decisions.get(&row.id).and_then(|d| d.history.last()) {

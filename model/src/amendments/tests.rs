@@ -749,12 +749,33 @@ fn the_export_cites_each_amendment_with_its_number_lines_and_decision() {
     let room = Document::new(50);
     let mut book = Book::new(ROOM);
     let (awa, ben) = (member(1, "Awa"), member(2, "Ben"));
-    let a = file(&room, &mut book, &keeper, &awa, &replace(&keeper, "en mai", "en juin", "Les vacances."), 1);
-    let b = file(&room, &mut book, &keeper, &ben, &replace(&keeper, "mai", "avril", ""), 2);
+    let a = file(
+        &room,
+        &mut book,
+        &keeper,
+        &awa,
+        &replace(&keeper, "en mai", "en juin", "Les vacances."),
+        1,
+    );
+    let b = file(
+        &room,
+        &mut book,
+        &keeper,
+        &ben,
+        &replace(&keeper, "mai", "avril", ""),
+        2,
+    );
     keeper.register(&a, 1, "P", 1);
     keeper.register(&b, 2, "P", 2);
-    let counts = Counts { yes: 12, no: 3, abstain: 1, unanimous: false };
-    keeper.adopt(&book, &keeper.decisions(), &a, Some(counts), "P", 3).expect("adopts");
+    let counts = Counts {
+        yes: 12,
+        no: 3,
+        abstain: 1,
+        unanimous: false,
+    };
+    keeper
+        .adopt(&book, &keeper.decisions(), &a, Some(counts), "P", 3)
+        .expect("adopts");
     let decisions = keeper.decisions();
     let overview = Overview::build(&book, &decisions, &keeper, None);
     let fr = export::markdown(&overview, &decisions, "Motion", "fr");
