@@ -281,6 +281,16 @@ impl DocAmendments {
         overview
     }
 
+    /// The amendments as a Markdown file ([`model::amendments::export`]).
+    pub fn markdown(&self, title: &str, lang: &str) -> String {
+        let overview = self.overview();
+        let decisions = self
+            .text
+            .with_core(|c| c.doc.decisions())
+            .unwrap_or_default();
+        model::amendments::export::markdown(&overview, &decisions, title, lang)
+    }
+
     /// The comments on `id`, oldest first.
     pub fn comments(&self, id: &str) -> Vec<Comment> {
         self.overview();
