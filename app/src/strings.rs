@@ -581,6 +581,10 @@ pub struct Strings {
     pub amend_error_not_open: &'static str,
     /// The named version an adoption records: `{n}` the amendment's number.
     pub amendment_adopted_version: &'static str,
+    /// The export menu's item for the amendments (Markdown), and the
+    /// file name's suffix.
+    pub export_amendments: &'static str,
+    pub amendments_file_suffix: &'static str,
     // -- end of amendments session and notices (lead) --
 }
 
@@ -1087,6 +1091,8 @@ pub static FR: Strings = Strings {
     amend_error_too_long: "Le texte est trop long pour un amendement.",
     amend_error_not_open: "Les amendements ne sont pas encore ouverts ; réessayez dans un instant.",
     amendment_adopted_version: "A{n} adopté",
+    export_amendments: "Amendements (Markdown)",
+    amendments_file_suffix: "amendements",
     // -- end of amendments session and notices (lead) --
 };
 
@@ -1480,6 +1486,8 @@ pub static EN: Strings = Strings {
     amend_error_too_long: "The text is too long for an amendment.",
     amend_error_not_open: "Amendments are not open yet; try again in a moment.",
     amendment_adopted_version: "A{n} adopted",
+    export_amendments: "Amendments (Markdown)",
+    amendments_file_suffix: "amendments",
     // -- end of amendments session and notices (lead) --
 };
 
