@@ -372,7 +372,10 @@ describe('filing an amendment, deciding it, and its detail', () => {
       await assertFits(keeper, a.panel, PHONE.width);
       await keeper.screenshot({ path: path.join(RESULTS_DIR, 'amendments-detail-390.png'), fullPage: true });
 
-      // "Supprimer tout le paragraphe" selects the paragraph for a deletion.
+      // "Supprimer tout le paragraphe" selects the paragraph for a deletion
+      // (the panel, a bottom sheet on a phone, closed first).
+      await keeper.keyboard.press('Escape');
+      await a.panel.waitFor({ state: 'detached' });
       await select(keeper, 'bureau rend');
       await propose(keeper);
       await a.deleteParagraph.click();
