@@ -556,7 +556,7 @@ fn main() {
     );
     row(
         "the passages now, `book::utf16_slice` for each (from the text's start)",
-        time(3, || {
+        time(1, || {
             for span in spans.iter().flatten() {
                 black_box(utf16_slice(&body, span.0, span.1));
             }
@@ -589,7 +589,7 @@ fn main() {
     let decisions = doc.decisions();
     row(
         "the whole overview built (`Overview::build`: anchors, lines, groups, rows)",
-        time(10, || {
+        time(3, || {
             black_box(Overview::build(&book, &decisions, doc, Some(&me)));
         }),
     );
@@ -655,7 +655,7 @@ fn main() {
     let mut filed_more = 0;
     row(
         "one new record arrives: applied, read (`Book::refresh`), the overview built again",
-        time(5, || {
+        time(3, || {
             filed_more += 1;
             let n = filed.len() + filed_more;
             let (start, end) = &anchors[filed_more];
