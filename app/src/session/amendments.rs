@@ -83,8 +83,15 @@ struct Inner {
     identity: Identity,
     book: Option<Book>,
     room: Option<DocSession>,
+    room_id: String,
     cached: Option<(u64, Rc<Overview>)>,
+    /// How many checked records were last kept, and the pending save.
+    kept: usize,
+    keeping: Option<gloo_timers::callback::Timeout>,
 }
+
+/// How long after a record was checked the list of checked ones is kept.
+const KEEP_CHECKED_MS: u32 = 3_000;
 
 /// The amendments of the open document. Provided by the document page
 /// ([`DocAmendments::provide`]); read with [`use_doc_amendments`].
@@ -111,7 +118,10 @@ impl DocAmendments {
             identity: identity(),
             book: None,
             room: None,
+            room_id: String::new(),
             cached: None,
+            kept: 0,
+            keeping: None,
         }));
         let inner = StoredValue::new_local(inner);
         let room_signals = RwSignal::new(None::<super::signals::Signals>);
@@ -176,6 +186,7 @@ impl DocAmendments {
                 return;
             };
             let room_id = *keys.room().as_bytes();
+            let room_name = keys.room().to_string();
             let start = || DocSession::start_room((*link).clone(), keys, Part::Amendments);
             let room = match &owner {
                 Some(owner) => owner.with(start),
@@ -185,10 +196,23 @@ impl DocAmendments {
             room_signals.set(Some(room.signals));
             if let Some(inner) = me.inner() {
                 let mut inner = inner.borrow_mut();
-                inner.book = Some(Book::new(room_id));
                 inner.room = Some(room);
+                inner.room_id.clone_from(&room_name);
             }
-            me.local.update(|n| *n += 1);
+            // The book opens once the signatures checked at earlier
+            // visits are known: not checked again.
+            leptos::task::spawn_local(async move {
+                let mut book = Book::new(room_id);
+                if let Ok(Some(checked)) = crate::store::load_checked(&room_name).await {
+                    book.trust(&checked);
+                }
+                if let Some(inner) = me.inner() {
+                    let mut inner = inner.borrow_mut();
+                    inner.kept = 0;
+                    inner.book = Some(book);
+                }
+                me.local.try_update(|n| *n += 1);
+            });
         });
         // A keeper registers what has no number yet, once both rooms are
         // live.
@@ -224,6 +248,9 @@ impl DocAmendments {
             identity,
             book,
             room,
+            room_id,
+            kept,
+            keeping,
             ..
         } = &mut *inner;
         let Some(book) = book.as_mut() else {
@@ -231,6 +258,18 @@ impl DocAmendments {
         };
         if let Some(room) = room {
             room.with_core(|c| book.refresh(&c.doc));
+        }
+        if book.checked() != *kept {
+            *kept = book.checked();
+            let (room, checked) = (room_id.clone(), book.remembered());
+            *keeping = Some(gloo_timers::callback::Timeout::new(
+                KEEP_CHECKED_MS,
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::store::save_checked(&room, &checked).await;
+                    });
+                },
+            ));
         }
         let me = identity.public();
         let overview = self
@@ -240,6 +279,16 @@ impl DocAmendments {
         let overview = Rc::new(overview);
         inner.cached = Some((revision, overview.clone()));
         overview
+    }
+
+    /// The amendments as a Markdown file ([`model::amendments::export`]).
+    pub fn markdown(&self, title: &str, lang: &str) -> String {
+        let overview = self.overview();
+        let decisions = self
+            .text
+            .with_core(|c| c.doc.decisions())
+            .unwrap_or_default();
+        model::amendments::export::markdown(&overview, &decisions, title, lang)
     }
 
     /// The comments on `id`, oldest first.

@@ -34,6 +34,7 @@ pub mod anchors;
 pub mod book;
 pub mod collide;
 pub mod decisions;
+pub mod export;
 pub mod log;
 pub mod overview;
 pub mod record;
