@@ -1,7 +1,8 @@
 // The share panel and the export menu: the QR code decodes (with jsQR, in
-// node) to the link it says it holds, the view link's and the edit
-// link's, with its quiet zone, and fills the screen for a projector; a
-// reader is shown no edit link; the panel says once that losing the link
+// node) to the link it says it holds, the view link's, the amend link's
+// and the edit link's, with its quiet zone, and fills the screen for a
+// projector; a member with the amend link is shown it and no edit link, a
+// reader neither; the panel says once that losing the link
 // loses the document, in French and in English; the saved links, and the
 // Markdown, HTML and text exports, are real downloads read back from disk,
 // named after the title (or "sans titre" / "untitled"); the HTML one has
@@ -135,6 +136,13 @@ describe('the share panel and the export menu', () => {
       const box = await share.qr.boundingBox();
       assert.ok(box.width >= 200, `the code is ${box.width}px wide`);
 
+      const amend = await filledValue(share.amendLink);
+      assert.match(amend, /#a=/);
+      await share.qrChoice('amend').click();
+      await expectAttribute(share.qrChoice('amend'), 'aria-pressed', 'true');
+      await expectAttribute(share.qr, 'aria-label', words.share_qr_of_amend);
+      assert.equal(await decodeQr(share.qr), amend);
+
       await share.qrChoice('edit').click();
       await expectAttribute(share.qrChoice('edit'), 'aria-pressed', 'true');
       await expectAttribute(share.qrChoice('view'), 'aria-pressed', 'false');
@@ -159,6 +167,34 @@ describe('the share panel and the export menu', () => {
     });
   });
 
+  test('a member with the amend link sees it and the view link, no edit link, and saves both', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPage(t, suite.browser, { relay: suite.relay }, async (writer) => {
+      await createText(writer);
+      const shared = await openPanel(writer);
+      const amend = await filledValue(shared.amendLink);
+      const view = await filledValue(shared.viewLink);
+      const member = await newPage(suite.browser, { relay: suite.relay });
+      try {
+        await open(member, amend);
+        const share = await openPanel(member);
+        assert.equal(await share.amendLink.inputValue(), amend);
+        assert.equal(await share.viewLink.inputValue(), view);
+        assert.equal(await share.editLink.count(), 0, 'no edit link for a member');
+        assert.equal(await share.qrChoice('edit').count(), 0, 'no edit link to put in the QR code');
+        assert.ok(!(await share.panel.innerText()).includes('#e='), 'no edit link anywhere in the panel');
+        await share.qrChoice('amend').click();
+        assert.equal(await decodeQr(share.qr), amend);
+
+        const saved = await download(member, share.save);
+        assert.ok(saved.text.includes(amend) && saved.text.includes(view), 'the saved file holds the amend and the view links');
+        assert.ok(!saved.text.includes('#e='), 'and no edit link');
+        assertNoProblems(member);
+      } finally {
+        await member.context().close();
+      }
+    });
+  });
+
   test('a reader sees the view link only, and its QR code', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, suite.browser, { relay: suite.relay }, async (writer) => {
       await createText(writer);
@@ -169,6 +205,7 @@ describe('the share panel and the export menu', () => {
         const share = await openPanel(reader);
         assert.equal(await share.viewLink.inputValue(), view);
         assert.equal(await share.editLink.count(), 0, 'no edit link for a reader');
+        assert.equal(await share.amendLink.count(), 0, 'no amend link for a reader');
         assert.equal(await share.qrChoice('edit').count(), 0, 'no edit link to put in the QR code');
         assert.equal(await share.panel.locator('input').count(), 1);
         assert.ok(!(await share.panel.innerText()).includes('#e='), 'no edit link anywhere in the panel');
@@ -193,6 +230,7 @@ describe('the share panel and the export menu', () => {
         const share = await openPanel(page);
         await expectText(share.heading, words.share_button);
         await expectText(share.editHint, words.share_edit_hint);
+        await expectText(share.amendHint, words.share_amend_hint);
         await expectText(share.viewHint, words.share_view_hint);
         await expectText(share.keep, words.share_keep);
         const said = (await share.panel.innerText()).split(words.share_keep).length - 1;
@@ -200,12 +238,13 @@ describe('the share panel and the export menu', () => {
         // The room id (22 characters of base64url) is not shown.
         assert.doesNotMatch(await share.panel.innerText(), /(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{22}([^A-Za-z0-9_-]|$)/);
 
-        // Saving the links: both, each with what it allows, named after the title.
+        // Saving the links: the three, each with what it allows, named after the title.
         await documentPage(page).title.fill('Motion du congrès');
         const view = await share.viewLink.inputValue();
+        const amend = await share.amendLink.inputValue();
         const saved = await download(page, share.save);
         assert.equal(saved.name, `Motion du congrès - ${words.share_file_suffix}.txt`);
-        for (const part of [edit, view, words.share_edit_hint, words.share_view_hint, words.share_keep, 'Motion du congrès']) {
+        for (const part of [edit, amend, view, words.share_edit_hint, words.share_amend_hint, words.share_view_hint, words.share_keep, 'Motion du congrès']) {
           assert.ok(saved.text.includes(part), `the saved links hold ${part}`);
         }
 

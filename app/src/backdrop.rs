@@ -778,11 +778,16 @@ mod tests {
         assert!(html[0].contains("<span class=\"am s-filed\">congrès</span>"));
         assert!(html[0].contains("<span class=\"am s-discussion\">rme</span>"));
         // A line's marker and a range nest, the range cut around it.
-        assert!(html[1].starts_with(&format!("{LINE_MARK}<span class=\"am s-discussion\">q</span></span>")));
+        assert!(html[1].starts_with(&format!(
+            "{LINE_MARK}<span class=\"am s-discussion\">q</span></span>"
+        )));
         assert!(html[1].contains("<span class=\"am s-discussion\">ue 🗳 l</span>a motion"));
         // Nothing without marks: the layer is what it was.
         assert_eq!(
-            numbers(text, &lines, &Marks::default()).concat().matches("am").count(),
+            numbers(text, &lines, &Marks::default())
+                .concat()
+                .matches("am")
+                .count(),
             0
         );
     }
@@ -796,14 +801,31 @@ mod tests {
         );
         let html = numbers(text, &Lines::new(text), &marks).concat();
         assert_eq!(shown(&html), text);
-        assert!(html.contains("<span class=\"am s-rejected closed\">bcd</span>"), "{html}");
-        assert!(html.contains("<span class=\"am s-filed many\">ef</span>"), "{html}");
-        assert!(html.contains("<span class=\"am s-filed\">gh</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"am s-rejected closed\">bcd</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"am s-filed many\">ef</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"am s-filed\">gh</span>"),
+            "{html}"
+        );
         // Ranges past the text are cut to it.
-        let marks = Marks::new(text, &[range(8, 99, "filed", true), range(50, 50, "filed", true)]);
+        let marks = Marks::new(
+            text,
+            &[range(8, 99, "filed", true), range(50, 50, "filed", true)],
+        );
         let html = numbers(text, &Lines::new(text), &marks).concat();
         assert_eq!(shown(&html), text);
-        assert!(html.ends_with("<span class=\"am s-filed\">ij</span><span class=\"am-at s-filed\"></span>"), "{html}");
+        assert!(
+            html.ends_with(
+                "<span class=\"am s-filed\">ij</span><span class=\"am-at s-filed\"></span>"
+            ),
+            "{html}"
+        );
     }
 
     #[test]

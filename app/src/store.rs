@@ -269,6 +269,31 @@ pub async fn forget(room: &str) -> Result<(), JsValue> {
     idb::write_all(&writes).await
 }
 
+/// Erase one room's saved copy (a document's amendment room, with the
+/// document) and the signatures checked in it.
+pub async fn forget_copy(room: &str) -> Result<(), JsValue> {
+    let (doc, checked) = (doc_key(room), checked_key(room));
+    idb::write_all(&[Write::Delete(&doc), Write::Delete(&checked)]).await
+}
+
+fn checked_key(room: &str) -> String {
+    format!("checked/{room}")
+}
+
+/// The records of an amendment room whose signatures this browser
+/// checked (`model::amendments::Book::remembered`).
+pub async fn load_checked(room: &str) -> Result<Option<Vec<u8>>, JsValue> {
+    Ok(idb::get(&checked_key(room))
+        .await?
+        .as_ref()
+        .and_then(idb::bytes))
+}
+
+/// Keep the records checked; a refusal only costs checking them again.
+pub async fn save_checked(room: &str, checked: &[u8]) -> Result<(), JsValue> {
+    idb::put(&checked_key(room), Value::Bytes(checked)).await
+}
+
 /// The recent list, empty when there is none or it does not read.
 pub async fn load_recent() -> Result<Vec<Recent>, JsValue> {
     let value = idb::get(RECENT_KEY).await?;

@@ -36,9 +36,51 @@ pub struct ExportArgs {
     /// ws(s)://host/ws.
     #[arg(long, env = "CAHIER_RELAY")]
     pub relay: Option<String>,
-    /// The language of the text, for the HTML page (a BCP 47 tag).
+    /// The language of the text, for the HTML page (a BCP 47 tag); for
+    /// `--amendments`, the language of the headings (fr or en).
     #[arg(long, default_value = "fr")]
     pub lang: String,
+    /// Export the amendments (Markdown: a summary table, then each one
+    /// cited by number and lines, with its rationale and decision)
+    /// instead of the text.
+    #[arg(long)]
+    pub amendments: bool,
+}
+
+/// The amendments of the document `text` (downloaded from `link`), as
+/// Markdown, and how many of the amendment room's messages were left out.
+async fn amendments(
+    link: &protocol::Link,
+    relay: &client::RelayAddress,
+    text: &Document,
+    lang: &str,
+) -> Result<(String, u64), CliError> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine as _;
+    use model::amendments::{export, Book, Overview};
+    let recorded = text
+        .amendments_room_key()
+        .and_then(|key| B64.decode(key).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .and_then(|bytes| protocol::WriterKey::from_bytes(&bytes).ok());
+    let title = text.meta().title.unwrap_or_default();
+    let decisions = text.decisions();
+    let Some(keys) = link.amendment_keys(recorded) else {
+        let overview = Overview::default();
+        return Ok((export::markdown(&overview, &decisions, &title, lang), 0));
+    };
+    let room = *keys.room().as_bytes();
+    let mut client =
+        open::download_room(keys, relay, Document::new(rand::random::<u32>().into())).await?;
+    let damaged = client.join().damaged;
+    client.disconnect().await;
+    let mut book = Book::new(room);
+    book.refresh(client.doc());
+    let overview = Overview::build(&book, &decisions, text, None);
+    Ok((
+        export::markdown(&overview, &decisions, &title, lang),
+        damaged,
+    ))
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
@@ -56,9 +98,15 @@ pub async fn run(args: &ExportArgs) -> Result<Exported, CliError> {
     let (link, relay) = open::parse(&args.link, args.relay.as_deref())?;
     let mut client =
         open::download(&link, &relay, Document::new(rand::random::<u32>().into())).await?;
-    let damaged = client.join().damaged;
+    let mut damaged = client.join().damaged;
     client.disconnect().await;
-    let text = client.doc().export(args.format, &args.lang);
+    let text = if args.amendments {
+        let (text, more) = amendments(&link, &relay, client.doc(), &args.lang).await?;
+        damaged += more;
+        text
+    } else {
+        client.doc().export(args.format, &args.lang)
+    };
     match &args.output {
         Some(path) => std::fs::write(path, &text).map_err(|source| CliError::Write {
             path: path.clone(),

@@ -54,6 +54,8 @@ pub struct ImportArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
     pub edit: String,
+    /// The amend link: members propose amendments, comment and support.
+    pub amend: String,
     pub view: String,
     pub title: String,
     pub characters: usize,
@@ -99,6 +101,10 @@ pub async fn run(args: &ImportArgs) -> Result<Imported, CliError> {
     }
     Ok(Imported {
         edit: link.to_url(relay.page()),
+        amend: link
+            .to_amend()
+            .map(|amend| amend.to_url(relay.page()))
+            .unwrap_or_default(),
         view: link.to_view().to_url(relay.page()),
         title: file.title,
         characters: file.body.chars().count(),

@@ -68,10 +68,11 @@ fn main() -> ExitCode {
             }),
             Command::Import(args) => import::run(args).await.map(|done| {
                 println!("edit: {}", done.edit);
+                println!("amend: {}", done.amend);
                 println!("view: {}", done.view);
                 eprintln!(
                     "cahier: a new document of {} characters{}: whoever has the edit link can \
-                     change it, the view link only reads it",
+                     change it, the amend link proposes amendments, the view link only reads it",
                     done.characters,
                     if done.title.is_empty() {
                         String::new()

@@ -49,11 +49,20 @@ pub async fn download<D: Replica>(
     relay: &RelayAddress,
     doc: D,
 ) -> Result<Client<D>, CliError> {
+    download_room(link.keys(), relay, doc).await
+}
+
+/// [`download`] for one room's `keys` (a document's amendment room).
+pub async fn download_room<D: Replica>(
+    keys: protocol::DocKeys,
+    relay: &RelayAddress,
+    doc: D,
+) -> Result<Client<D>, CliError> {
     let shown = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
     let progress = shown.clone();
     let mut client = Client::new(
         relay.websocket(),
-        Engine::new(link.keys(), doc, 0, Vec::new()).answer_compact_hints(false),
+        Engine::new(keys, doc, 0, Vec::new()).answer_compact_hints(false),
     )
     .with_wait(WAIT)
     .on_progress(move |received, total| {

@@ -451,3 +451,88 @@ async fn every_command_has_its_help() -> Result<()> {
     assert!(import.contains("line endings"), "{import}");
     Ok(())
 }
+
+/// A client of one room of the document, caught up.
+async fn room_client(
+    relay: &Relay,
+    keys: protocol::DocKeys,
+    client_id: u64,
+) -> Result<client::Client<model::Document>> {
+    let url = format!("{}ws", relay.page.replacen("http://", "ws://", 1));
+    let engine = client::Engine::new(keys, model::Document::new(client_id), 0, Vec::new());
+    let mut client = client::Client::new(url, engine);
+    client.connect().await?;
+    Ok(client)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_amendments_cites_each_by_number_and_lines_from_any_link() -> Result<()> {
+    use model::amendments::{Book, Draft, Identity, Proposal};
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let motion = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let (edit, view) = import(&relay, &motion, &[]).await?;
+    let link = protocol::Link::parse(&edit)?;
+    let amend = link.to_amend().context("an edit link has an amend link")?;
+
+    // The keeper records the amendment room's key, as the app does.
+    let mut keeper = room_client(&relay, link.keys(), 11).await?;
+    let writer = link.amendment_writer().context("derived")?;
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(writer.to_bytes());
+    let update = keeper.doc().set_amendments_room_key(&key);
+    let id = keeper.submit(update).await?;
+    keeper.ack(id).await?;
+
+    // A member files an amendment through the amendment room.
+    let keys = amend.amendment_keys(None).context("derived")?;
+    let room = *keys.room().as_bytes();
+    let mut member = room_client(&relay, keys, 12).await?;
+    let body = keeper.doc().body();
+    let start = body.find("la gratuité").context("in the motion")?;
+    let start = body[..start].encode_utf16().count() as u32;
+    let draft = Draft {
+        start,
+        end: start + "la gratuité".encode_utf16().count() as u32,
+        proposal: Proposal::Replace("la gratuité totale".into()),
+        rationale: "Pour tous.".into(),
+        parent: None,
+    };
+    let awa = Identity::from_seed([5; 32]);
+    let (amendment, line) = Book::new(room)
+        .file(&awa, keeper.doc(), &draft, "Awa", 1, [1; 12])
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let update = member.doc().append_record(&line);
+    let id = member.submit(update).await?;
+    member.ack(id).await?;
+    // The keeper registers it.
+    let update = keeper.doc().register(&amendment, 1, "Présidence", 2);
+    let id = keeper.submit(update).await?;
+    keeper.ack(id).await?;
+    keeper.disconnect().await;
+    member.disconnect().await;
+
+    let amend_url = amend.to_url(&relay.page);
+    for link in [&edit, &amend_url, &view] {
+        let out = cahier(&["export", link, "--amendments"]).await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("| A1 | l. 3 | Awa | déposé |"),
+            "{link}: {text}"
+        );
+        assert!(
+            text.contains("Remplacer « la gratuité » par « la gratuité totale »."),
+            "{text}"
+        );
+        assert!(text.contains("**Motif** : Pour tous."), "{text}");
+    }
+    let en = cahier(&["export", &view, "--amendments", "--lang", "en"]).await?;
+    assert!(
+        stdout(&en).contains("| A1 | l. 3 | Awa | filed |"),
+        "{}",
+        stdout(&en)
+    );
+    relay.stop().await
+}

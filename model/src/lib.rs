@@ -12,6 +12,8 @@
 //! - [`caret`]: a selection carried through a change.
 //! - [`mirror`]: the editor's text field kept equal to the body, except
 //!   during an IME composition.
+//! - [`amendments`]: amendments to the body (issue 12): their anchors,
+//!   competing groups, and the overview's filters.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`heads`]: what a copy waits for, its heads, and co-authors' copies

@@ -249,7 +249,8 @@ async function linkOf(page, id) {
 /**
  * The share panel (components/share_panel.rs) and its opener. The QR
  * code's `svg` is `#share-qr`; `qrChoice(link)` picks which link it holds
- * (view, edit; the chosen one is `aria-pressed="true"`).
+ * (view, amend, edit; the chosen one is `aria-pressed="true"`). The amend
+ * link is `#share-amend-link`, for an edit or an amend link.
  */
 export function sharePanel(page) {
   const panel = page.locator('#share-panel');
@@ -260,8 +261,10 @@ export function sharePanel(page) {
     close: panel.locator('button.panel-close'),
     keep: panel.locator('.share-keep'),
     editLink: panel.locator('#edit-link'),
+    amendLink: panel.locator('#share-amend-link'),
     viewLink: panel.locator('#view-link'),
     editHint: panel.locator('#edit-link-hint'),
+    amendHint: panel.locator('#share-amend-link-hint'),
     viewHint: panel.locator('#view-link-hint'),
     copyButton: (field) => panel.locator(`button.copy[aria-controls="${field}"]`),
     copyStatus: (field) => panel.locator(`label.share:has(#${field}) .copy-status`),

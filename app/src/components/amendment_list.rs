@@ -161,7 +161,9 @@ pub fn number_label(strings: &Strings, row: &Row) -> String {
 /// "l. 42-45" (its lines now), or that its words are gone.
 pub fn lines_label(strings: &Strings, row: &Row) -> String {
     match row.lines {
-        Some((from, to)) if from == to => strings.amendments_line.replace("{from}", &from.to_string()),
+        Some((from, to)) if from == to => {
+            strings.amendments_line.replace("{from}", &from.to_string())
+        }
         Some((from, to)) => strings
             .amendments_lines
             .replace("{from}", &from.to_string())
@@ -172,7 +174,10 @@ pub fn lines_label(strings: &Strings, row: &Row) -> String {
 
 /// The change in one line: a replacement, a deletion or an insertion.
 pub fn summary(strings: &Strings, row: &Row) -> String {
-    let passage = clip(row.current.as_deref().unwrap_or(&row.passage), SUMMARY_CHARS);
+    let passage = clip(
+        row.current.as_deref().unwrap_or(&row.passage),
+        SUMMARY_CHARS,
+    );
     match &row.proposal {
         Proposal::Delete => strings.amendments_delete.replace("{passage}", &passage),
         Proposal::Replace(wording) if row.passage.is_empty() => strings
@@ -269,7 +274,10 @@ pub fn AmendmentsPanel() -> impl IntoView {
         shown.with(|overview| {
             let mut by = [0usize; 6];
             for row in &overview.rows {
-                by[Status::ALL.iter().position(|st| *st == row.status).unwrap_or(0)] += 1;
+                by[Status::ALL
+                    .iter()
+                    .position(|st| *st == row.status)
+                    .unwrap_or(0)] += 1;
             }
             let total = overview.rows.len();
             let mut parts = vec![s.amendments_count.replace("{n}", &total.to_string())];
@@ -287,10 +295,16 @@ pub fn AmendmentsPanel() -> impl IntoView {
         let notices = shown.with(|overview| overview.notices);
         let mut lines = Vec::new();
         if notices.forged > 0 {
-            lines.push(s.amendments_forged.replace("{n}", &notices.forged.to_string()));
+            lines.push(
+                s.amendments_forged
+                    .replace("{n}", &notices.forged.to_string()),
+            );
         }
         if notices.unreadable > 0 {
-            lines.push(s.amendments_unreadable.replace("{n}", &notices.unreadable.to_string()));
+            lines.push(
+                s.amendments_unreadable
+                    .replace("{n}", &notices.unreadable.to_string()),
+            );
         }
         if notices.removed > 0 {
             lines.push(s.amendments_removed.to_owned());
@@ -317,8 +331,9 @@ pub fn AmendmentsPanel() -> impl IntoView {
                     .and_then(|row| row.span)
                     .map(|(start, end)| format!("{start}-{end}"))
             });
+            let open_id = id.clone();
             view! {
-                <div class="amend-open" data-id=id.clone() data-span=span>
+                <div class="amend-open" data-id=open_id data-span=span>
                     <button
                         type="button"
                         class="amend-back"
@@ -422,7 +437,8 @@ fn Filters(shown: RwSignal<Rc<Overview>, LocalStorage>) -> impl IntoView {
                 .collect_view()
         })
     };
-    let line_from = move || filter.with(|f| f.lines.map(|(a, _)| a.to_string()).unwrap_or_default());
+    let line_from =
+        move || filter.with(|f| f.lines.map(|(a, _)| a.to_string()).unwrap_or_default());
     let line_to = move || {
         filter.with(|f| {
             f.lines
@@ -630,7 +646,11 @@ fn Rows(shown: RwSignal<Rc<Overview>, LocalStorage>, items: Memo<Vec<Item>>) -> 
         if selected.is_none() {
             if let Some(Some(id)) = &previous {
                 let at = shown.with_untracked(|o| {
-                    items.with_untracked(|items| items.iter().position(|item| o.rows.get(item.row).is_some_and(|r| &r.id == id)))
+                    items.with_untracked(|items| {
+                        items
+                            .iter()
+                            .position(|item| o.rows.get(item.row).is_some_and(|r| &r.id == id))
+                    })
                 });
                 if let Some(at) = at {
                     active.set(at);
@@ -646,7 +666,12 @@ fn Rows(shown: RwSignal<Rc<Overview>, LocalStorage>, items: Memo<Vec<Item>>) -> 
 
     let open = move |at: usize| {
         let id = shown.with_untracked(|o| {
-            items.with_untracked(|items| items.get(at).and_then(|item| o.rows.get(item.row)).map(|r| r.id.clone()))
+            items.with_untracked(|items| {
+                items
+                    .get(at)
+                    .and_then(|item| o.rows.get(item.row))
+                    .map(|r| r.id.clone())
+            })
         });
         if let Some(id) = id {
             active.set(at);
@@ -692,7 +717,15 @@ fn Rows(shown: RwSignal<Rc<Overview>, LocalStorage>, items: Memo<Vec<Item>>) -> 
                     .zip(range.clone())
                     .filter_map(|(item, at)| {
                         let row = overview.rows.get(item.row)?;
-                        Some(row_view(s, row, item.group, at, at == active_at, selected.as_deref() == Some(row.id.as_str()), open))
+                        Some(row_view(
+                            s,
+                            row,
+                            item.group,
+                            at,
+                            at == active_at,
+                            selected.as_deref() == Some(row.id.as_str()),
+                            open,
+                        ))
                     })
                     .collect_view()
             })
@@ -751,7 +784,9 @@ fn row_view(
         view! { <span class="amend-group">{s.amendments_group.replace("{n}", &p.size.to_string())}</span> }
     });
     let provisional = row.number.is_none();
-    let altered = row.altered.then(|| view! { <span class="amend-altered">{s.amendments_altered}</span> });
+    let altered = row
+        .altered
+        .then(|| view! { <span class="amend-altered">{s.amendments_altered}</span> });
     view! {
         <div
             class=class

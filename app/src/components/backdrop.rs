@@ -25,7 +25,9 @@ use leptos::web_sys::HtmlDivElement;
 
 use model::lines::Lines;
 
-use crate::backdrop::{amendment_ranges, authorship, blocks, cursors, numbers, patch, Marks, Patch};
+use crate::backdrop::{
+    amendment_ranges, authorship, blocks, cursors, numbers, patch, Marks, Patch,
+};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
 use crate::session::{use_doc_text, use_room_presence, use_status, DocAmendments};

@@ -29,14 +29,17 @@ const WRAPPER_ID: &str = "export";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Item {
     Save(Format),
+    /// The amendments, as Markdown (`model::amendments::export`).
+    Amendments,
     Print,
 }
 
 /// Every item, in the menu's order.
-const ITEMS: [Item; 4] = [
+const ITEMS: [Item; 5] = [
     Item::Save(Format::Markdown),
     Item::Save(Format::Html),
     Item::Save(Format::Text),
+    Item::Amendments,
     Item::Print,
 ];
 
@@ -47,6 +50,7 @@ impl Item {
             Item::Save(Format::Markdown) => "export-md",
             Item::Save(Format::Html) => "export-html",
             Item::Save(Format::Text) => "export-txt",
+            Item::Amendments => "export-amendments",
             Item::Print => "export-print",
         }
     }
@@ -56,6 +60,7 @@ impl Item {
 pub fn ExportMenu() -> impl IntoView {
     let locale = use_locale();
     let text = use_doc_text();
+    let amendments = crate::session::use_doc_amendments();
     let open = RwSignal::new(false);
     let failed = RwSignal::new(false);
 
@@ -81,6 +86,22 @@ pub fn ExportMenu() -> impl IntoView {
                 let contents = export::render(format, &title, &text.body(), locale.lang().tag());
                 let name = file_name(&title, words.untitled_file, format.extension());
                 failed.set(!download::save(&name, format.media_type(), &contents));
+            }
+            Item::Amendments => {
+                let words = locale.strings();
+                let title = text.title.get_untracked();
+                let contents = amendments.markdown(&title, locale.lang().tag());
+                let name = crate::file_name::tagged_file_name(
+                    &title,
+                    words.untitled_file,
+                    words.amendments_file_suffix,
+                    "md",
+                );
+                failed.set(!download::save(
+                    &name,
+                    Format::Markdown.media_type(),
+                    &contents,
+                ));
             }
             // After the menu is drawn closed, so it is not in the print.
             Item::Print => {
@@ -133,6 +154,7 @@ pub fn ExportMenu() -> impl IntoView {
             Item::Save(Format::Markdown) => words.export_markdown,
             Item::Save(Format::Html) => words.export_html,
             Item::Save(Format::Text) => words.export_text,
+            Item::Amendments => words.export_amendments,
             Item::Print => words.export_print,
         }
     };
@@ -141,6 +163,7 @@ pub fn ExportMenu() -> impl IntoView {
         .map(|item| {
             let format = match item {
                 Item::Save(format) => format.extension(),
+                Item::Amendments => "amendments",
                 Item::Print => "print",
             };
             view! {

@@ -1,12 +1,15 @@
 //! The share panel ([`crate::panels::Panel::Share`]): the links this person holds, each
-//! with one sentence on what it allows and a copy button (the edit link
-//! only for someone who holds it), a QR code of one of them, and a button
-//! saving them to a file. It says once, here where the links are, that
+//! with one sentence on what it allows and a copy button: the edit link
+//! (write the text, decide amendments) only for someone who holds it, the
+//! amend link (propose amendments, comment, support) for an edit or an
+//! amend link, the view link for everyone; a QR code of one of them, and
+//! a button saving them to a file. It says once, here where the links are, that
 //! without accounts losing the link means losing the document. The room
 //! id is not shown: nobody has a use for it.
 //!
-//! The QR code holds the view link unless the person picks the edit link:
-//! a code on a projector is seen by the whole room. It is drawn as an SVG
+//! The QR code holds the view link unless the person picks another (the
+//! amend link, the edit link): a code on a projector is seen by the whole
+//! room. It is drawn as an SVG
 //! from [`crate::qr`], scaled to the panel's width, and can fill the
 //! screen for a projector.
 //!
@@ -35,11 +38,13 @@ const HEADING_ID: &str = "share-panel-heading";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Which {
     Edit,
+    Amend,
     View,
 }
 
-/// The panel for a person holding `edit_url` (if they may write) and
-/// `view_url`: the links at this page's address.
+/// The panel for a person holding `edit_url` (if they may write),
+/// `amend_url` (if they may propose amendments) and `view_url`: the links
+/// at this page's address.
 #[component]
 pub fn SharePanel(
     edit_url: Option<String>,
@@ -48,7 +53,6 @@ pub fn SharePanel(
     amend_url: Option<String>,
     view_url: String,
 ) -> impl IntoView {
-    let _ = &amend_url;
     let locale = use_locale();
     // Drawn again, whole, when the language changes: one closure instead
     // of one per sentence keeps the wasm smaller (the QR code's choice
@@ -58,6 +62,7 @@ pub fn SharePanel(
             <SharePanelIn
                 words=locale.strings()
                 edit_url=edit_url.clone()
+                amend_url=amend_url.clone()
                 view_url=view_url.clone()
             />
         }
@@ -69,6 +74,7 @@ pub fn SharePanel(
 fn SharePanelIn(
     words: &'static Strings,
     edit_url: Option<String>,
+    amend_url: Option<String>,
     view_url: String,
 ) -> impl IntoView {
     let panels = use_panels();
@@ -76,10 +82,17 @@ fn SharePanelIn(
     let saved = RwSignal::new(None::<bool>);
     let save = {
         let edit_url = edit_url.clone();
+        let amend_url = amend_url.clone();
         let view_url = view_url.clone();
         move |_| {
             let title = text.title.get_untracked();
-            let contents = links_text(words, &title, edit_url.as_deref(), &view_url);
+            let contents = links_text(
+                words,
+                &title,
+                edit_url.as_deref(),
+                amend_url.as_deref(),
+                &view_url,
+            );
             let name =
                 tagged_file_name(&title, words.untitled_file, words.share_file_suffix, "txt");
             saved.set(Some(download::save(
@@ -100,6 +113,16 @@ fn SharePanelIn(
             />
         }
     });
+    let amend_row = amend_url.clone().map(|url| {
+        view! {
+            <ShareLink
+                id="share-amend-link"
+                label=words.share_amend_label
+                hint=words.share_amend_hint
+                url
+            />
+        }
+    });
 
     view! {
         <div class="share-panel">
@@ -113,6 +136,7 @@ fn SharePanelIn(
             </div>
             <p class="share-keep">{words.share_keep}</p>
             {edit_row}
+            {amend_row}
             <ShareLink
                 id="view-link"
                 label=words.share_view_label
@@ -127,22 +151,29 @@ fn SharePanelIn(
                     {move || (saved.get() == Some(false)).then_some(words.export_failed)}
                 </span>
             </p>
-            <QrCode words edit=edit_url view=view_url />
+            <QrCode words edit=edit_url amend=amend_url view=view_url />
         </div>
     }
 }
 
-/// The QR code of the view link, or of the edit link if the person picks
-/// it; and the button showing it as large as the screen.
+/// The QR code of the view link, or of the amend or edit link if the
+/// person picks it; and the button showing it as large as the screen.
 #[component]
-fn QrCode(words: &'static Strings, edit: Option<String>, view: String) -> impl IntoView {
+fn QrCode(
+    words: &'static Strings,
+    edit: Option<String>,
+    amend: Option<String>,
+    view: String,
+) -> impl IntoView {
     let which = RwSignal::new(Which::View);
     let large = RwSignal::new(false);
     let edit_qr = edit.as_deref().map(qr::encode);
+    let amend_qr = amend.as_deref().map(qr::encode);
     let view_qr = qr::encode(&view);
     let has_edit = edit_qr.is_some();
+    let has_amend = amend_qr.is_some();
 
-    let choice = has_edit.then(|| {
+    let choice = (has_edit || has_amend).then(|| {
         let pick = move |link: Which, data: &'static str, label: &'static str| {
             view! {
                 <button
@@ -159,7 +190,8 @@ fn QrCode(words: &'static Strings, edit: Option<String>, view: String) -> impl I
             <div class="qr-choice" role="group" aria-labelledby="qr-choice-label">
                 <span id="qr-choice-label">{words.share_qr_choice}</span>
                 {pick(Which::View, "view", words.share_view_label)}
-                {pick(Which::Edit, "edit", words.share_edit_label)}
+                {has_amend.then(|| pick(Which::Amend, "amend", words.share_amend_label))}
+                {has_edit.then(|| pick(Which::Edit, "edit", words.share_edit_label))}
             </div>
         }
     });
@@ -167,6 +199,7 @@ fn QrCode(words: &'static Strings, edit: Option<String>, view: String) -> impl I
     let drawing = move || {
         let (picture, label) = match which.get() {
             Which::Edit => (edit_qr.clone().flatten(), words.share_qr_of_edit),
+            Which::Amend => (amend_qr.clone().flatten(), words.share_qr_of_amend),
             Which::View => (view_qr.clone(), words.share_qr_of_view),
         };
         match picture {

@@ -65,6 +65,9 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// How long after the last change of the body the rows follow it.
+const BODY_PAUSE_MS: u32 = 200;
+
 /// Where the amendment room stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AmendRoomState {
@@ -80,8 +83,15 @@ struct Inner {
     identity: Identity,
     book: Option<Book>,
     room: Option<DocSession>,
+    room_id: String,
     cached: Option<(u64, Rc<Overview>)>,
+    /// How many checked records were last kept, and the pending save.
+    kept: usize,
+    keeping: Option<gloo_timers::callback::Timeout>,
 }
+
+/// How long after a record was checked the list of checked ones is kept.
+const KEEP_CHECKED_MS: u32 = 3_000;
 
 /// The amendments of the open document. Provided by the document page
 /// ([`DocAmendments::provide`]); read with [`use_doc_amendments`].
@@ -108,16 +118,31 @@ impl DocAmendments {
             identity: identity(),
             book: None,
             room: None,
+            room_id: String::new(),
             cached: None,
+            kept: 0,
+            keeping: None,
         }));
         let inner = StoredValue::new_local(inner);
         let room_signals = RwSignal::new(None::<super::signals::Signals>);
         let text_signals = text.signals;
+        // The body changes with every keystroke; the rows follow it a
+        // moment after the typing pauses, not per keystroke (3,000
+        // amendments on a congress text take milliseconds to place).
+        let body = RwSignal::new(0u64);
+        let pause = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        Effect::new(move |_| {
+            text_signals.revision.track();
+            let timer = gloo_timers::callback::Timeout::new(BODY_PAUSE_MS, move || {
+                body.try_update(|n| *n += 1);
+            });
+            pause.try_set_value(Some(timer));
+        });
         let revision = Signal::derive(move || {
             let room = room_signals
                 .get()
                 .map_or(0, |signals| signals.amendments.get());
-            text_signals.amendments.get() + text_signals.revision.get() + room + local.get()
+            text_signals.amendments.get() + body.get() + room + local.get()
         });
         let state = Signal::derive(move || match room_signals.get() {
             None => AmendRoomState::Unavailable,
@@ -161,6 +186,7 @@ impl DocAmendments {
                 return;
             };
             let room_id = *keys.room().as_bytes();
+            let room_name = keys.room().to_string();
             let start = || DocSession::start_room((*link).clone(), keys, Part::Amendments);
             let room = match &owner {
                 Some(owner) => owner.with(start),
@@ -170,16 +196,32 @@ impl DocAmendments {
             room_signals.set(Some(room.signals));
             if let Some(inner) = me.inner() {
                 let mut inner = inner.borrow_mut();
-                inner.book = Some(Book::new(room_id));
                 inner.room = Some(room);
+                inner.room_id.clone_from(&room_name);
             }
-            me.local.update(|n| *n += 1);
+            // The book opens once the signatures checked at earlier
+            // visits are known: not checked again.
+            leptos::task::spawn_local(async move {
+                let mut book = Book::new(room_id);
+                if let Ok(Some(checked)) = crate::store::load_checked(&room_name).await {
+                    book.trust(&checked);
+                }
+                if let Some(inner) = me.inner() {
+                    let mut inner = inner.borrow_mut();
+                    inner.kept = 0;
+                    inner.book = Some(book);
+                }
+                me.local.try_update(|n| *n += 1);
+            });
         });
         // A keeper registers what has no number yet, once both rooms are
         // live.
         Effect::new(move |_| {
             revision.track();
-            if me.role == Role::Edit && state.get() == AmendRoomState::Live {
+            if me.role == Role::Edit
+                && state.get() == AmendRoomState::Live
+                && text_signals.connection.get() == Connection::Online
+            {
                 me.register_new();
             }
         });
@@ -206,6 +248,9 @@ impl DocAmendments {
             identity,
             book,
             room,
+            room_id,
+            kept,
+            keeping,
             ..
         } = &mut *inner;
         let Some(book) = book.as_mut() else {
@@ -213,6 +258,18 @@ impl DocAmendments {
         };
         if let Some(room) = room {
             room.with_core(|c| book.refresh(&c.doc));
+        }
+        if book.checked() != *kept {
+            *kept = book.checked();
+            let (room, checked) = (room_id.clone(), book.remembered());
+            *keeping = Some(gloo_timers::callback::Timeout::new(
+                KEEP_CHECKED_MS,
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::store::save_checked(&room, &checked).await;
+                    });
+                },
+            ));
         }
         let me = identity.public();
         let overview = self
@@ -222,6 +279,16 @@ impl DocAmendments {
         let overview = Rc::new(overview);
         inner.cached = Some((revision, overview.clone()));
         overview
+    }
+
+    /// The amendments as a Markdown file ([`model::amendments::export`]).
+    pub fn markdown(&self, title: &str, lang: &str) -> String {
+        let overview = self.overview();
+        let decisions = self
+            .text
+            .with_core(|c| c.doc.decisions())
+            .unwrap_or_default();
+        model::amendments::export::markdown(&overview, &decisions, title, lang)
     }
 
     /// The comments on `id`, oldest first.
@@ -480,7 +547,7 @@ impl DocAmendments {
     }
 }
 
-fn parse_key(text: &str) -> Option<WriterKey> {
+pub(super) fn parse_key(text: &str) -> Option<WriterKey> {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine as _;
     let bytes = B64.decode(text).ok()?;

@@ -125,13 +125,31 @@ impl DocSession {
     /// left. When the browser refuses, nothing was erased and saving goes
     /// on.
     pub(super) async fn forget(self) -> Result<String, ()> {
-        let (room, title) = self
+        let (room, title, amendments) = self
             .with_core(|c| {
                 c.saving.stop();
                 c.saving.ready = false;
-                (c.room.clone(), c.doc.meta().title.unwrap_or_default())
+                // The amendment room's copy goes with the text's.
+                let recorded = c
+                    .doc
+                    .amendments_room_key()
+                    .and_then(|key| super::amendments::parse_key(&key));
+                let amendments = c
+                    .link
+                    .amendment_keys(recorded)
+                    .map(|keys| keys.room().to_string());
+                (
+                    c.room.clone(),
+                    c.doc.meta().title.unwrap_or_default(),
+                    amendments,
+                )
             })
             .ok_or(())?;
+        if let Some(amendments) = &amendments {
+            if let Err(error) = store::forget_copy(amendments).await {
+                leptos::logging::warn!("could not forget the amendments: {error:?}");
+            }
+        }
         match store::forget(&room).await {
             Ok(()) => {
                 self.with_core(Core::close);

@@ -237,7 +237,8 @@ impl Core {
     /// Bring this person's entries in `people` to who they are now: this
     /// visit's once it edited, the earlier visits' whenever they differ.
     fn write_mine(&mut self) {
-        if !self.saving.ready || !self.can_write() {
+        // `people` is the text room's; the amendment room has none.
+        if !self.saving.ready || !self.can_write() || self.part != super::Part::Text {
             return;
         }
         let Some(person) = self.shown_me() else {

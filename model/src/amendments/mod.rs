@@ -35,6 +35,7 @@ pub mod anchors;
 pub mod book;
 pub mod collide;
 pub mod decisions;
+pub mod export;
 pub mod generate;
 pub mod log;
 pub mod overview;

@@ -5,8 +5,8 @@
 //! ([`super::anchors`]), lines from one numbering, groups by a sweep
 //! ([`super::collide`]).
 
-use super::anchors::line_span;
-use super::book::{utf16_slice, Amendment, Book};
+use super::anchors::{line_span, slices};
+use super::book::{Amendment, Book};
 use super::decisions::{Decided, Decisions};
 use super::record::{author_b64, Proposal};
 use super::{collide, Status};
@@ -130,12 +130,14 @@ impl Overview {
             .map(|(_, _, revision, _)| (revision.start.as_slice(), revision.end.as_slice()))
             .collect();
         let spans = text.resolve_spans(&pairs);
+        // The passages now, in one pass over the body.
+        let passages = slices(&body, &spans);
         let mut rows: Vec<Row> = standing
             .iter()
             .zip(&spans)
-            .map(|((amendment, decided, revision, frozen), span)| {
+            .zip(passages)
+            .map(|(((amendment, decided, revision, frozen), span), now)| {
                 let status = status_of(amendment, *decided);
-                let now = span.and_then(|(start, end)| utf16_slice(&body, start, end));
                 let current = match now {
                     Some(now) if now == revision.passage => None,
                     Some(now) => Some(now),

@@ -220,6 +220,21 @@ pub fn read(room: &[u8; 16], line: &str) -> Result<Read, Unreadable> {
     })
 }
 
+/// Read a line this browser checked before ([`super::Book::trust`]):
+/// decoded, its signature taken as valid.
+pub fn read_trusted(line: &str) -> Result<Read, Unreadable> {
+    let (body, _) = line.split_once('.').ok_or(Unreadable)?;
+    let bytes = B64.decode(body).map_err(|_| Unreadable)?;
+    let parsed: Body = postcard::from_bytes(&bytes).map_err(|_| Unreadable)?;
+    if parsed.version != VERSION {
+        return Err(Unreadable);
+    }
+    Ok(Read {
+        body: parsed,
+        valid: true,
+    })
+}
+
 fn short_hash(label: &[u8], author: &[u8; 32], nonce: &[u8; 12]) -> String {
     let digest = Sha256::new()
         .chain_update(label)

@@ -704,3 +704,89 @@ fn comments_thread_one_level_and_supports_count_once_per_key() {
     book.refresh(&room);
     assert_eq!(book.supports(&id, Some(&ben.identity.public())), (1, false));
 }
+
+#[test]
+fn lines_checked_before_are_trusted_and_forged_ones_never_remembered() {
+    let body = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let (awa, mallory) = (member(1, "Awa"), member(6, "Mallory"));
+    let id = file(
+        &room,
+        &mut book,
+        &body,
+        &awa,
+        &replace(&body, "en mai", "en juin", ""),
+        1,
+    );
+    let forged = {
+        let mut revision = book.amendment(&id).expect("filed").current(None).clone();
+        revision.rev = 1;
+        revision.withdrawn = true;
+        claim(&mallory.identity, &awa.identity.public(), revision)
+    };
+    room.append_record(&forged);
+    book.refresh(&room);
+    assert_eq!(book.checked(), 1, "only the valid line");
+    let remembered = book.remembered();
+    // The next opening trusts it, and still catches the forgery.
+    let mut again = Book::new(ROOM);
+    again.trust(&remembered);
+    again.refresh(&room);
+    let overview = Overview::build(&again, &body.decisions(), &body, None);
+    let row = overview.row(&id).expect("listed");
+    assert!(row.altered && row.status == Status::Filed);
+    // A trust list from another room trusts nothing here.
+    let mut elsewhere = Book::new([1; 16]);
+    elsewhere.trust(&remembered);
+    elsewhere.refresh(&room);
+    assert!(elsewhere.is_empty(), "signed for another room");
+}
+
+#[test]
+fn the_export_cites_each_amendment_with_its_number_lines_and_decision() {
+    let keeper = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let (awa, ben) = (member(1, "Awa"), member(2, "Ben"));
+    let a = file(
+        &room,
+        &mut book,
+        &keeper,
+        &awa,
+        &replace(&keeper, "en mai", "en juin", "Les vacances."),
+        1,
+    );
+    let b = file(
+        &room,
+        &mut book,
+        &keeper,
+        &ben,
+        &replace(&keeper, "mai", "avril", ""),
+        2,
+    );
+    keeper.register(&a, 1, "P", 1);
+    keeper.register(&b, 2, "P", 2);
+    let counts = Counts {
+        yes: 12,
+        no: 3,
+        abstain: 1,
+        unanimous: false,
+    };
+    keeper
+        .adopt(&book, &keeper.decisions(), &a, Some(counts), "P", 3)
+        .expect("adopts");
+    let decisions = keeper.decisions();
+    let overview = Overview::build(&book, &decisions, &keeper, None);
+    let fr = export::markdown(&overview, &decisions, "Motion", "fr");
+    assert!(fr.starts_with("# Amendements — Motion\n"), "{fr}");
+    assert!(fr.contains("| A1 | l. 2 | Awa | adopté |"), "{fr}");
+    assert!(fr.contains("## A1, l. 2 — Awa — adopté"), "{fr}");
+    assert!(fr.contains("Remplacer « en mai » par « en juin »."), "{fr}");
+    assert!(fr.contains("**Motif** : Les vacances."), "{fr}");
+    assert!(fr.contains("pour 12, contre 3, abstentions 1"), "{fr}");
+    assert!(fr.contains("tombé : remplacé par A1"), "{fr}");
+    let en = export::markdown(&overview, &decisions, "Motion", "en");
+    assert!(en.contains("| A2 | l. 2 | Ben | fallen |"), "{en}");
+    assert!(en.contains("Replace “en mai” with “en juin”."), "{en}");
+}
