@@ -853,7 +853,7 @@ mod tests {
         let html = numbers(&text, &Lines::new(&text), &marks);
         assert_eq!(text_of(&html), text);
         let spans = html.concat().matches("class=\"am ").count();
-        assert!(spans >= 3000 && spans < 12_000, "{spans}");
+        assert!((3000..12_000).contains(&spans), "{spans}");
     }
 
     #[test]

@@ -298,7 +298,9 @@ async fn file_amendments(
     let body = client.doc().body();
     let drafts = generate::drafts(args.seed, &body, args.amendments);
     let key = model::amendments::record::author_b64(&writer.to_bytes());
-    client.submit(client.doc().set_amendments_room_key(&key)).await?;
+    client
+        .submit(client.doc().set_amendments_room_key(&key))
+        .await?;
     let book = Book::new(room);
     let bar = open::bar(drafts.len() as u64, "amendments filed");
     let total = drafts.len() as i64;
@@ -310,7 +312,9 @@ async fn file_amendments(
         let update = amend.doc().append_record(&line);
         amend.submit(update).await?;
         let number = u32::try_from(k + 1).unwrap_or(u32::MAX);
-        let update = client.doc().register(&id, number, "Secrétariat", time + 1_000);
+        let update = client
+            .doc()
+            .register(&id, number, "Secrétariat", time + 1_000);
         client.submit(update).await?;
         if k % 5 == 4 {
             let decision = Decision {
