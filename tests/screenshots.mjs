@@ -33,6 +33,9 @@ const TEXT = {
     from: 'financée par le versement mobilité des employeurs',
     to: 'financée par un versement mobilité relevé des employeurs',
     more: '- un bilan public chaque année.\n',
+    amend: 'une étude d’impact avant le prochain congrès',
+    amendTo: 'une étude d’impact publiée six mois avant le prochain congrès',
+    why: 'Laisser aux sections le temps de la discuter.',
   },
   en: {
     title: 'Motion “For free public transport”',
@@ -46,6 +49,9 @@ const TEXT = {
     from: 'funded by the employers’ mobility levy',
     to: 'funded by a higher employers’ mobility levy',
     more: '- a public review every year.\n',
+    amend: 'an impact study before the next conference',
+    amendTo: 'an impact study published six months before the next conference',
+    why: 'Give the branches time to discuss it.',
   },
 };
 
@@ -101,6 +107,25 @@ try {
       await page.locator('.compare-view #compare-summary').waitFor();
       await shot(page, name('compare'));
       await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+
+      // Amendments: the form on a selected passage, then the panel with
+      // the amendment filed (numbered by this keeper's browser).
+      await page.locator('#editor').evaluate((editor, words) => {
+        const start = editor.value.indexOf(words);
+        editor.focus();
+        editor.setSelectionRange(start, start + words.length);
+      }, TEXT[lang].amend);
+      const propose = page.locator('#propose-amendment');
+      if (!(await propose.isVisible())) await page.locator('#bar-menu').click();
+      await propose.click();
+      await page.locator('#amendment-form').waitFor();
+      await page.locator('#amendment-wording').fill(TEXT[lang].amendTo);
+      await page.locator('#amendment-rationale').fill(TEXT[lang].why);
+      await shot(page, name('amendment-form'));
+      await page.locator('#amendment-submit').click();
+      await page.locator('#amendments-panel').getByText('A1').first().waitFor();
+      await shot(page, name('amendments'));
       await page.keyboard.press('Escape');
 
       const exportButton = page.locator('#export-button');

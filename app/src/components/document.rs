@@ -55,9 +55,9 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
         .to_amend()
         .map(|amend| amend.to_url(&page::page_base()));
     let session = DocSession::start(link.clone());
-    DocAmendments::provide(session, link);
-    AmendUi::provide();
     let presence = Presence::provide();
+    DocAmendments::provide(session, link, presence);
+    AmendUi::provide();
     let panels = Panels::provide();
     let history = HistoryViewState::provide();
     // Closing the history panel goes back to the text.

@@ -105,13 +105,15 @@ pub struct DocAmendments {
     text: DocSession,
     inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
     locale: crate::locale::Locale,
+    /// Who this person says they are: the name their records carry.
+    presence: crate::presence::Presence,
 }
 
 impl DocAmendments {
     /// Provide the context for the page's text session `text` and `link`:
     /// the amendment room opens now (edit and amend links) or once the
     /// text names it (a view link).
-    pub fn provide(text: DocSession, link: Link) -> Self {
+    pub fn provide(text: DocSession, link: Link, presence: crate::presence::Presence) -> Self {
         let local = RwSignal::new(0u64);
         let started = RwSignal::new(false);
         let inner = Rc::new(RefCell::new(Inner {
@@ -160,6 +162,7 @@ impl DocAmendments {
             text,
             inner,
             locale: crate::locale::use_locale(),
+            presence,
         };
         provide_context(me);
         let owner = Owner::current();
@@ -333,8 +336,7 @@ impl DocAmendments {
     }
 
     fn name(&self) -> String {
-        let name = storage::get("cahier.name").unwrap_or_default();
-        name.trim().to_owned()
+        self.presence.name().get_untracked().trim().to_owned()
     }
 
     /// Append a record made by `make` from the book, the identity and the

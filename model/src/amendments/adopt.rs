@@ -16,9 +16,10 @@
 use yrs::updates::decoder::Decode;
 use yrs::{GetString, StickyIndex, Text, Transact, TransactionMut};
 
-use super::book::{utf16_slice, Book};
+use super::book::Book;
 use super::decisions::{Counts, Decision, Decisions};
 use super::overview::status_of;
+use super::record::Revision;
 use super::{AmendError, Status};
 use crate::document::Document;
 
@@ -173,18 +174,29 @@ impl Document {
             })
             .max_by_key(|(time, _)| *time)
             .map_or_else(|| revision.proposal.wording().to_owned(), |(_, w)| w);
-        // The others, before the edit.
-        let others: Vec<Other> = book
+        // The others, before the edit: every open amendment of the text,
+        // resolved in one walk; those competing with this one are kept.
+        let candidates: Vec<(String, &Revision)> = book
             .amendments()
             .filter(|a| a.id != id && open(&a.id))
-            .filter_map(|a| {
+            .map(|a| {
                 let r = a.current(decisions.get(&a.id).and_then(|d| d.frozen_rev));
-                if r.parent.is_some() {
-                    return None;
-                }
-                let at = span(self, &txn, &r.start, &r.end)?;
+                (a.id.clone(), r)
+            })
+            .filter(|(_, r)| r.parent.is_none())
+            .collect();
+        let pairs: Vec<(&[u8], &[u8])> = candidates
+            .iter()
+            .map(|(_, r)| (r.start.as_slice(), r.end.as_slice()))
+            .collect();
+        let spans = self.resolve_spans_in(&mut txn, &pairs);
+        let others: Vec<Other> = candidates
+            .iter()
+            .zip(spans)
+            .filter_map(|((other, r), at)| {
+                let at = at?;
                 competes((start, end), at).then(|| Other {
-                    id: a.id.clone(),
+                    id: other.clone(),
                     start: r.start.clone(),
                     end: r.end.clone(),
                     passage: r.passage.clone(),
@@ -199,23 +211,21 @@ impl Document {
             self.body.insert(&mut txn, start, &wording);
         }
         self.push_decision(&mut txn, &adopted, name, time);
+        // And after it: where the competing ones are now, in one walk.
         let body = self.body.get_string(&txn);
-        for Other {
-            id: other,
-            start: a,
-            end: b,
-            passage,
-            before,
-        } in others
-        {
+        let pairs: Vec<(&[u8], &[u8])> = others
+            .iter()
+            .map(|o| (o.start.as_slice(), o.end.as_slice()))
+            .collect();
+        let now = self.resolve_spans_in(&mut txn, &pairs);
+        let passages = super::anchors::slices(&body, &now);
+        for (other, now) in others.into_iter().zip(passages) {
+            let before = other.before;
             let inside = before.0 == before.1 && start < before.0 && before.0 < end;
-            let applies = !inside
-                && span(self, &txn, &a, &b)
-                    .and_then(|(s, e)| utf16_slice(&body, s, e))
-                    .is_some_and(|now| now == passage);
+            let applies = !inside && now.is_some_and(|now| now == other.passage);
             if !applies {
-                fall(&mut txn, &other, id);
-                fallen.push(other);
+                fall(&mut txn, &other.id, id);
+                fallen.push(other.id);
             }
         }
         for child in children(id) {

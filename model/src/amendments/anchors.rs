@@ -180,9 +180,6 @@ impl Document {
     /// [`Document::resolve_spans`] inside a transaction of this
     /// document's (adopting resolves the others before and after its
     /// edit, in the transaction that makes it); the walk changes nothing.
-    // Not called yet: `Document::adopt` resolves each open amendment with
-    // its own walk (0.3 to 0.8 s at 3,000 amendments, BENCHMARKS.md).
-    #[allow(dead_code)]
     pub(crate) fn resolve_spans_in(
         &self,
         txn: &mut TransactionMut,

@@ -506,7 +506,9 @@ fn revision_for(
     let (start, end) = text
         .stick(draft.start, draft.end)
         .ok_or(AmendError::BadPassage)?;
-    let lines = filed_lines(&Numbered::new(&body), draft.start, draft.end);
+    // Cited as every view cites it afterwards.
+    let lines = super::anchors::line_span(&Numbered::new(&body), (draft.start, draft.end))
+        .unwrap_or((1, 1));
     if let Proposal::Replace(wording) = &draft.proposal {
         if *wording == passage {
             return Err(AmendError::NoChange);
@@ -533,18 +535,6 @@ fn revision_for(
         return Err(AmendError::TooLong);
     }
     Ok(revision)
-}
-
-/// The first and last line (1-based) of `start..end`; an insertion
-/// point is on the line it is in.
-fn filed_lines(numbered: &Numbered, start: u32, end: u32) -> (u32, u32) {
-    let first = numbered.line_of(start).unwrap_or(1);
-    let last = if end > start {
-        numbered.line_of(end - 1).unwrap_or(first)
-    } else {
-        first
-    };
-    (first, last.max(first))
 }
 
 /// `text[start..end]` in UTF-16 units; `None` when out of range or

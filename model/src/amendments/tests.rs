@@ -790,3 +790,101 @@ fn the_export_cites_each_amendment_with_its_number_lines_and_decision() {
     assert!(en.contains("| A2 | l. 2 | Ben | fallen |"), "{en}");
     assert!(en.contains("Replace “en mai” with “en juin”."), "{en}");
 }
+
+#[test]
+fn adopting_an_insertion_inserts_and_a_passage_deleted_whole_cannot_be_adopted() {
+    let keeper = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let (awa, ben) = (member(1, "Awa"), member(2, "Ben"));
+    let (_, end) = at(&keeper.body(), "transports");
+    let insertion = Draft {
+        start: end,
+        end,
+        proposal: Proposal::Replace(" publics".into()),
+        rationale: String::new(),
+        parent: None,
+    };
+    let inserted = file(&room, &mut book, &keeper, &awa, &insertion, 1);
+    // An insertion point at the very end of the adopted passage touches
+    // it without competing: it still applies.
+    let touching = file(
+        &room,
+        &mut book,
+        &keeper,
+        &ben,
+        &replace(&keeper, "des transports", "du métro", ""),
+        2,
+    );
+    let gone = file(
+        &room,
+        &mut book,
+        &keeper,
+        &ben,
+        &replace(&keeper, "réunion publique", "assemblée", ""),
+        3,
+    );
+    let adopted = keeper
+        .adopt(&book, &keeper.decisions(), &touching, None, "P", 1)
+        .expect("adopts");
+    assert!(adopted.fallen.is_empty(), "{:?}", adopted.fallen);
+    keeper
+        .adopt(&book, &keeper.decisions(), &inserted, None, "P", 2)
+        .expect("an insertion adopts");
+    assert!(
+        keeper
+            .body()
+            .starts_with("La section demande la gratuité du métro publics."),
+        "{}",
+        keeper.body()
+    );
+    let (start, end) = at(&keeper.body(), "une réunion publique en mai");
+    keeper
+        .edit_body(&Edit {
+            start,
+            delete: end - start,
+            insert: String::new(),
+        })
+        .expect("fits");
+    assert_eq!(
+        keeper.adopt(&book, &keeper.decisions(), &gone, None, "P", 3),
+        Err(AmendError::PassageGone)
+    );
+}
+
+#[test]
+fn revisions_count_up_and_say_when_they_were_written() {
+    let keeper = text(MOTION);
+    let room = Document::new(50);
+    let mut book = Book::new(ROOM);
+    let awa = member(1, "Awa");
+    let id = file(
+        &room,
+        &mut book,
+        &keeper,
+        &awa,
+        &replace(&keeper, "en mai", "en juin", ""),
+        1,
+    );
+    assert!(!book.refresh(&room), "nothing new");
+    let draft = replace(&keeper, "en mai", "en juillet", "");
+    room.append_record(
+        &book
+            .revise(&awa.identity, &keeper, &id, &draft, false, "Awa", 5_000)
+            .expect("revises"),
+    );
+    assert!(book.refresh(&room), "a revision came");
+    room.append_record(
+        &book
+            .withdraw(&awa.identity, &id, "Awa", 6_000)
+            .expect("withdraws"),
+    );
+    book.refresh(&room);
+    let amendment = book.amendment(&id).expect("filed");
+    assert_eq!(amendment.last_rev(), 2);
+    assert_eq!(amendment.filed_at, 1_001);
+    assert_eq!(amendment.edited_at(None), 6_000);
+    assert_eq!(amendment.edited_at(Some(1)), 5_000);
+    assert_eq!(amendment.edited_at(Some(0)), 1_001);
+    assert_eq!(book.room(), &ROOM);
+}
