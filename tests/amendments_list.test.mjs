@@ -416,6 +416,8 @@ describe('amendments at a congress’s scale', () => {
     const link = `/#${fragment}`;
     const page = await newPage(suite.browser, { relay: suite.relay });
     await page.setViewportSize({ width: 1400, height: 900 });
+    // At this size the page is busy for long stretches: a click waits.
+    page.context().setDefaultTimeout(600_000);
     await page.addInitScript(() => {
       window.addEventListener('TrunkApplicationStarted', (event) => {
         window.cahierWasm = event.detail?.wasm;
