@@ -203,11 +203,196 @@ pub fn cursors(text: &str, cursors: &[Cursor]) -> Vec<String> {
 /// follow).
 pub const LINE_MARK: &str = "<span class=\"lm\">";
 
+/// An amendment's range to draw on the numbers layer: UTF-16 offsets in
+/// the body (`start == end`: an insertion point), its status's name (the
+/// class `s-<status>`), and whether it is still open (drawn as a
+/// background; a closed one is only underlined).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range16 {
+    pub start: u32,
+    pub end: u32,
+    pub status: &'static str,
+    pub open: bool,
+}
+
+/// The amendments' ranges made ready for [`numbers`]: cut into pieces
+/// that do not overlap, in byte offsets of the text, each with the class
+/// of what covers it (an open range over a closed one, the latest-
+/// starting among equals; `many` where several do), and the insertion
+/// points. Made once per overview, in one walk of the text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    pieces: Vec<(usize, usize, String)>,
+    points: Vec<(usize, String)>,
+}
+
+impl Marks {
+    pub fn new(text: &str, ranges: &[Range16]) -> Marks {
+        if ranges.is_empty() {
+            return Marks::default();
+        }
+        let len16 = text.encode_utf16().count() as u32;
+        // Every boundary, in UTF-16, then in bytes in one walk.
+        let mut cuts: Vec<u32> = Vec::with_capacity(ranges.len() * 2);
+        for r in ranges {
+            let end = r.end.min(len16);
+            cuts.push(r.start.min(end));
+            cuts.push(end);
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut bytes = Vec::with_capacity(cuts.len());
+        let mut next = cuts.iter().peekable();
+        let mut at16 = 0u32;
+        for (at, c) in text.char_indices() {
+            while next.peek().is_some_and(|&&cut| cut <= at16) {
+                next.next();
+                bytes.push(at);
+            }
+            at16 += c.len_utf16() as u32;
+        }
+        bytes.resize(cuts.len(), text.len());
+        let byte_of = |cut: u32| match cuts.binary_search(&cut) {
+            Ok(i) => bytes[i],
+            Err(_) => text.len(),
+        };
+
+        let mut points: Vec<(usize, String)> = Vec::new();
+        // Sweep: at each cut, the ranges that start there join, those
+        // ending there leave; between two cuts, the ones in force colour.
+        let mut starts: Vec<(u32, usize)> = Vec::new();
+        let mut ends: Vec<(u32, usize)> = Vec::new();
+        for (i, r) in ranges.iter().enumerate() {
+            let end = r.end.min(len16);
+            let start = r.start.min(end);
+            if start == end {
+                points.push((byte_of(start), format!("am-at s-{}", r.status)));
+            } else {
+                starts.push((start, i));
+                ends.push((end, i));
+            }
+        }
+        starts.sort_unstable();
+        ends.sort_unstable();
+        points.sort();
+        let mut live: Vec<usize> = Vec::new();
+        let mut pieces: Vec<(usize, usize, String)> = Vec::new();
+        let (mut s, mut e) = (0, 0);
+        for w in 0..cuts.len() {
+            let cut = cuts[w];
+            while e < ends.len() && ends[e].0 <= cut {
+                let gone = ends[e].1;
+                if let Some(k) = live.iter().position(|&i| i == gone) {
+                    live.swap_remove(k);
+                }
+                e += 1;
+            }
+            while s < starts.len() && starts[s].0 <= cut {
+                live.push(starts[s].1);
+                s += 1;
+            }
+            let Some(&next) = cuts.get(w + 1) else {
+                break;
+            };
+            if live.is_empty() {
+                continue;
+            }
+            let top = live
+                .iter()
+                .copied()
+                .max_by_key(|&i| (ranges[i].open, ranges[i].start, i))
+                .map(|i| ranges[i]);
+            let Some(top) = top else { continue };
+            let mut class = format!(
+                "am s-{}{}",
+                top.status,
+                if top.open { "" } else { " closed" }
+            );
+            if live.len() > 1 {
+                class.push_str(" many");
+            }
+            let (from, to) = (byte_of(cut), byte_of(next));
+            match pieces.last_mut() {
+                Some(last) if last.1 == from && last.2 == class => last.1 = to,
+                _ => pieces.push((from, to, class)),
+            }
+        }
+        Marks { pieces, points }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty() && self.points.is_empty()
+    }
+}
+
+/// Writes text with the [`Marks`] in force: walks the pieces and points
+/// forward as the text is written in order.
+struct Marked<'a> {
+    text: &'a str,
+    marks: &'a Marks,
+    piece: usize,
+    point: usize,
+}
+
+impl Marked<'_> {
+    /// The text's bytes `from..to` (in order, after what was written
+    /// before), each piece of a range in its span, an insertion point as
+    /// an empty span where it is.
+    fn write(&mut self, out: &mut String, from: usize, to: usize) {
+        let pieces = &self.marks.pieces;
+        let points = &self.marks.points;
+        let mut at = from;
+        loop {
+            while let Some((point, class)) = points.get(self.point) {
+                if *point > at {
+                    break;
+                }
+                out.push_str("<span class=\"");
+                out.push_str(class);
+                out.push_str("\"></span>");
+                self.point += 1;
+            }
+            if at >= to {
+                break;
+            }
+            while pieces.get(self.piece).is_some_and(|piece| piece.1 <= at) {
+                self.piece += 1;
+            }
+            let next_point = points.get(self.point).map_or(usize::MAX, |p| p.0);
+            let (stop, class) = match pieces.get(self.piece) {
+                Some((start, end, class)) if *start <= at => ((*end).min(to), Some(class)),
+                Some((start, _, _)) => ((*start).min(to), None),
+                None => (to, None),
+            };
+            let stop = stop.min(next_point);
+            match class {
+                Some(class) => {
+                    out.push_str("<span class=\"");
+                    out.push_str(class);
+                    out.push_str("\">");
+                    escape_into(out, &self.text[at..stop]);
+                    out.push_str("</span>");
+                }
+                None => escape_into(out, &self.text[at..stop]),
+            }
+            at = stop;
+        }
+    }
+}
+
 /// The text with each of `lines`' first character in a [`LINE_MARK`]
-/// span: one paragraph per line of text, as the other layers.
-pub fn numbers(text: &str, lines: &Lines) -> Vec<String> {
+/// span: one paragraph per line of text, as the other layers. The
+/// amendments' ranges ([`Marks`]) are drawn on the same layer, so that
+/// drawing them costs no second copy of the text.
+pub fn numbers(text: &str, lines: &Lines, marks: &Marks) -> Vec<String> {
     let mut out = Vec::with_capacity(lines.len() + 1);
     let mut starts = lines.lines().iter().map(|line| line.bytes.start).peekable();
+    let mut marked = Marked {
+        text,
+        marks,
+        piece: 0,
+        point: 0,
+    };
     let mut at = 0usize;
     for source in text.split('\n') {
         let end = at + source.len();
@@ -218,14 +403,14 @@ pub fn numbers(text: &str, lines: &Lines) -> Vec<String> {
                 break;
             }
             starts.next();
-            escape_into(&mut paragraph, &text[from..start]);
+            marked.write(&mut paragraph, from, start);
             let first = text[start..].chars().next().map_or(0, char::len_utf8);
             paragraph.push_str(LINE_MARK);
-            escape_into(&mut paragraph, &text[start..start + first]);
+            marked.write(&mut paragraph, start, start + first);
             paragraph.push_str("</span>");
             from = start + first;
         }
-        escape_into(&mut paragraph, &text[from..end]);
+        marked.write(&mut paragraph, from, end);
         if source.is_empty() {
             // An empty block has no height, an empty line has one.
             paragraph.push_str("<br>");
@@ -234,6 +419,18 @@ pub fn numbers(text: &str, lines: &Lines) -> Vec<String> {
         at = end + 1;
     }
     out
+}
+
+/// The amendment a caret at `caret` (UTF-16) is in, among `ranges`
+/// (indices kept): the shortest open range holding it, else the
+/// shortest closed one; an insertion point holds the caret right on it.
+pub fn range_at(ranges: &[Range16], caret: u32) -> Option<usize> {
+    ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.start <= caret && caret <= r.end)
+        .min_by_key(|(_, r)| (!r.open, r.end - r.start))
+        .map(|(i, _)| i)
 }
 
 /// What changed between two lists of paragraphs: replace the old ones at
@@ -272,6 +469,29 @@ pub fn blocks(paragraphs: &[String]) -> String {
         out.push_str("</div>");
     }
     out
+}
+
+/// The ranges of the amendments that have words in the text (a
+/// withdrawn one is not drawn), with their rows' indices.
+pub fn amendment_ranges(rows: &[model::amendments::Row]) -> (Vec<Range16>, Vec<usize>) {
+    let mut ranges = Vec::new();
+    let mut at = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Some((start, end)) = row.span else {
+            continue;
+        };
+        if row.status == model::amendments::Status::Withdrawn {
+            continue;
+        }
+        ranges.push(Range16 {
+            start,
+            end: end.max(start),
+            status: row.status.name(),
+            open: row.is_open(),
+        });
+        at.push(i);
+    }
+    (ranges, at)
 }
 
 #[cfg(test)]
@@ -510,7 +730,7 @@ mod tests {
     fn numbers_mark_each_numbered_line_and_keep_the_text() {
         let text = format!("{}\n\n<b>fin</b>\n", "mot ".repeat(30));
         let lines = Lines::new(&text);
-        let html = numbers(&text, &lines);
+        let html = numbers(&text, &lines, &Marks::default());
         assert_eq!(html.len(), 4, "one paragraph per line of text");
         assert_eq!(text_of(&html), text);
         assert_eq!(html.concat().matches(LINE_MARK).count(), lines.len());
@@ -523,17 +743,125 @@ mod tests {
         assert_eq!(html[2], format!("{LINE_MARK}&lt;</span>b&gt;fin&lt;/b&gt;"));
         assert_eq!(html[3], "<br>");
         // A first character of several bytes is marked whole.
-        let html = numbers("🗳 oui", &Lines::new("🗳 oui"));
+        let html = numbers("🗳 oui", &Lines::new("🗳 oui"), &Marks::default());
         assert_eq!(html, [format!("{LINE_MARK}🗳</span> oui")]);
-        assert_eq!(numbers("", &Lines::new("")), ["<br>"]);
+        assert_eq!(numbers("", &Lines::new(""), &Marks::default()), ["<br>"]);
+    }
+
+    fn range(start: u32, end: u32, status: &'static str, open: bool) -> Range16 {
+        Range16 {
+            start,
+            end,
+            status,
+            open,
+        }
+    }
+
+    #[test]
+    fn amendment_ranges_are_drawn_on_the_numbers_layer_and_keep_the_text() {
+        let text = "Le congrès affirme\nque 🗳 la motion\n";
+        let lines = Lines::new(text);
+        let marks = Marks::new(
+            text,
+            &[
+                range(3, 10, "filed", true),
+                // Across the line feed, with a character of two UTF-16 units.
+                range(15, 27, "discussion", true),
+                // An insertion point.
+                range(0, 0, "filed", true),
+            ],
+        );
+        let html = numbers(text, &lines, &marks);
+        assert_eq!(text_of(&html), text);
+        assert_eq!(html.concat().matches(LINE_MARK).count(), lines.len());
+        assert!(html[0].starts_with(&format!("<span class=\"am-at s-filed\"></span>{LINE_MARK}")));
+        assert!(html[0].contains("<span class=\"am s-filed\">congrès</span>"));
+        assert!(html[0].contains("<span class=\"am s-discussion\">rme</span>"));
+        // A line's marker and a range nest, the range cut around it.
+        assert!(html[1].starts_with(&format!(
+            "{LINE_MARK}<span class=\"am s-discussion\">q</span></span>"
+        )));
+        assert!(html[1].contains("<span class=\"am s-discussion\">ue 🗳 l</span>a motion"));
+        // Nothing without marks: the layer is what it was.
+        assert_eq!(
+            numbers(text, &lines, &Marks::default())
+                .concat()
+                .matches("am")
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn overlapping_ranges_show_the_open_one_and_say_there_are_several() {
+        let text = "abcdefghij";
+        let marks = Marks::new(
+            text,
+            &[range(0, 6, "rejected", false), range(4, 8, "filed", true)],
+        );
+        let html = numbers(text, &Lines::new(text), &marks).concat();
+        assert_eq!(shown(&html), text);
+        assert!(
+            html.contains("<span class=\"am s-rejected closed\">bcd</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"am s-filed many\">ef</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"am s-filed\">gh</span>"),
+            "{html}"
+        );
+        // Ranges past the text are cut to it.
+        let marks = Marks::new(
+            text,
+            &[range(8, 99, "filed", true), range(50, 50, "filed", true)],
+        );
+        let html = numbers(text, &Lines::new(text), &marks).concat();
+        assert_eq!(shown(&html), text);
+        assert!(
+            html.ends_with(
+                "<span class=\"am s-filed\">ij</span><span class=\"am-at s-filed\"></span>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_caret_opens_the_shortest_open_range_holding_it() {
+        let ranges = [
+            range(0, 20, "filed", true),
+            range(5, 8, "rejected", false),
+            range(4, 10, "discussion", true),
+            range(30, 30, "filed", true),
+        ];
+        assert_eq!(range_at(&ranges, 6), Some(2));
+        assert_eq!(range_at(&ranges, 2), Some(0));
+        assert_eq!(range_at(&ranges, 30), Some(3));
+        assert_eq!(range_at(&ranges, 25), None);
+        assert_eq!(range_at(&ranges[1..2], 6), Some(0));
+    }
+
+    #[test]
+    fn three_thousand_ranges_on_a_long_text_are_pieces_not_characters() {
+        let text = "mot ".repeat(50_000);
+        let ranges: Vec<Range16> = (0..3000u32)
+            .map(|i| range(i * 60, i * 60 + 40 + (i % 3) * 20, "filed", true))
+            .collect();
+        let marks = Marks::new(&text, &ranges);
+        let html = numbers(&text, &Lines::new(&text), &marks);
+        assert_eq!(text_of(&html), text);
+        let spans = html.concat().matches("class=\"am ").count();
+        assert!((3000..12_000).contains(&spans), "{spans}");
     }
 
     #[test]
     fn a_line_added_above_changes_one_paragraph_of_numbers() {
         let before = "un\ndeux\ntrois";
         let after = "zéro\nun\ndeux\ntrois";
-        let old = numbers(before, &Lines::new(before));
-        let new = numbers(after, &Lines::new(after));
+        let old = numbers(before, &Lines::new(before), &Marks::default());
+        let new = numbers(after, &Lines::new(after), &Marks::default());
         assert_eq!(
             patch(&old, &new),
             Patch {

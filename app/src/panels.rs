@@ -101,6 +101,16 @@ impl Panels {
         request_animation_frame(move || page::focus_first_in(panel.id()));
     }
 
+    /// Open `panel` without moving focus (a click in the text opening an
+    /// amendment beside it: the person keeps typing); focus comes back to
+    /// its bar button if it closes by Escape.
+    pub fn reveal(self, panel: Panel) {
+        if self.open.get_untracked() != Some(panel) {
+            self.return_to.set_value(Some(panel.opener_id().to_owned()));
+            self.open.set(Some(panel));
+        }
+    }
+
     /// Open `panel`, or close it if it is the open one.
     pub fn toggle(self, panel: Panel) {
         if self.open.get_untracked() == Some(panel) {

@@ -444,6 +444,75 @@ pub struct Strings {
     // -- issue 12: amendments list, filters, margin, ranges (helper list) --
     /// The bar's button opening the Amendments panel, and its heading.
     pub amendments_button: &'static str,
+    /// How many amendments there are: `{n}`.
+    pub amendments_count: &'static str,
+    /// How many the filters let through: `{shown}` of `{total}`.
+    pub amendments_shown: &'static str,
+    /// The amendment room is loading.
+    pub amendments_opening: &'static str,
+    /// No amendment yet.
+    pub amendments_none: &'static str,
+    /// The filters let none through.
+    pub amendments_none_match: &'static str,
+    /// A status, on a row.
+    pub amendments_status_filed: &'static str,
+    pub amendments_status_discussion: &'static str,
+    pub amendments_status_adopted: &'static str,
+    pub amendments_status_rejected: &'static str,
+    pub amendments_status_withdrawn: &'static str,
+    pub amendments_status_fallen: &'static str,
+    /// A registered number: `{n}`.
+    pub amendments_number: &'static str,
+    /// No number yet: the keepers register it.
+    pub amendments_provisional: &'static str,
+    /// What “provisional” means (its title).
+    pub amendments_provisional_title: &'static str,
+    /// Its lines: `{from}` to `{to}`.
+    pub amendments_lines: &'static str,
+    /// On one line: `{from}`.
+    pub amendments_line: &'static str,
+    /// Its words are no longer in the text.
+    pub amendments_gone: &'static str,
+    /// A summary: `{passage}` becomes `{wording}`.
+    pub amendments_replace: &'static str,
+    /// A summary: delete `{passage}`.
+    pub amendments_delete: &'static str,
+    /// A summary: insert `{wording}`.
+    pub amendments_insert: &'static str,
+    /// Its supports: `{n}`.
+    pub amendments_supports: &'static str,
+    /// A competing group's mark: `{n}` amendments.
+    pub amendments_group: &'static str,
+    /// A forged entry claimed to be it.
+    pub amendments_altered: &'static str,
+    /// The filters' heading: `{n}` active.
+    pub amendments_filters: &'static str,
+    /// The status filter's name.
+    pub amendments_status_legend: &'static str,
+    /// The author filter.
+    pub amendments_author: &'static str,
+    pub amendments_author_any: &'static str,
+    /// The line range filter.
+    pub amendments_lines_legend: &'static str,
+    pub amendments_lines_from: &'static str,
+    pub amendments_lines_to: &'static str,
+    pub amendments_colliding: &'static str,
+    pub amendments_undiscussed: &'static str,
+    pub amendments_mine: &'static str,
+    /// The words search.
+    pub amendments_words: &'static str,
+    /// The order.
+    pub amendments_sort: &'static str,
+    pub amendments_sort_text: &'static str,
+    pub amendments_sort_number: &'static str,
+    pub amendments_sort_supports: &'static str,
+    pub amendments_clear: &'static str,
+    /// The list, for screen readers, and its keys.
+    pub amendments_list_label: &'static str,
+    /// Back from one amendment to the list.
+    pub amendments_back: &'static str,
+    /// The shortcuts panel: open the amendment at the caret.
+    pub shortcut_amendment: &'static str,
     // -- end of amendments list, filters, margin, ranges (helper list) --
     // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
     /// The button filing an amendment on the selected passage.
@@ -985,6 +1054,48 @@ pub static FR: Strings = Strings {
     // -- end of comparison, since last visit (helper compare) --
     // -- issue 12: amendments list, filters, margin, ranges (helper list) --
     amendments_button: "Amendements",
+    amendments_count: "{n} amendement(s)",
+    amendments_shown: "{shown} affichés sur {total}",
+    amendments_opening: "Chargement des amendements…",
+    amendments_none: "Aucun amendement pour l’instant.",
+    amendments_none_match: "Aucun amendement ne correspond à ces filtres.",
+    amendments_status_filed: "Déposé",
+    amendments_status_discussion: "En discussion",
+    amendments_status_adopted: "Adopté",
+    amendments_status_rejected: "Rejeté",
+    amendments_status_withdrawn: "Retiré",
+    amendments_status_fallen: "Tombé",
+    amendments_number: "A{n}",
+    amendments_provisional: "provisoire",
+    amendments_provisional_title: "Numéro provisoire\u{a0}: il sera attribué quand une personne qui peut modifier le texte sera en ligne.",
+    amendments_lines: "l. {from}-{to}",
+    amendments_line: "l. {from}",
+    amendments_gone: "passage disparu",
+    amendments_replace: "«\u{a0}{passage}\u{a0}» → «\u{a0}{wording}\u{a0}»",
+    amendments_delete: "Supprimer «\u{a0}{passage}\u{a0}»",
+    amendments_insert: "Insérer «\u{a0}{wording}\u{a0}»",
+    amendments_supports: "{n} soutien(s)",
+    amendments_group: "Discussion commune · {n}",
+    amendments_altered: "modifié",
+    amendments_filters: "Filtres ({n})",
+    amendments_status_legend: "Statut",
+    amendments_author: "Auteur·e",
+    amendments_author_any: "Tout le monde",
+    amendments_lines_legend: "Lignes",
+    amendments_lines_from: "de l.",
+    amendments_lines_to: "à l.",
+    amendments_colliding: "En concurrence",
+    amendments_undiscussed: "Pas encore discuté",
+    amendments_mine: "Les miens",
+    amendments_words: "Rechercher des mots",
+    amendments_sort: "Trier par",
+    amendments_sort_text: "Ordre du texte",
+    amendments_sort_number: "Numéro",
+    amendments_sort_supports: "Soutiens",
+    amendments_clear: "Effacer les filtres",
+    amendments_list_label: "Liste des amendements\u{a0}: flèches pour parcourir, Entrée pour ouvrir",
+    amendments_back: "← Retour à la liste",
+    shortcut_amendment: "Ouvrir l’amendement sous le curseur",
     // -- end of amendments list, filters, margin, ranges (helper list) --
     // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
     propose_amendment: "Proposer un amendement",
@@ -1380,6 +1491,48 @@ pub static EN: Strings = Strings {
     // -- end of comparison, since last visit (helper compare) --
     // -- issue 12: amendments list, filters, margin, ranges (helper list) --
     amendments_button: "Amendments",
+    amendments_count: "{n} amendment(s)",
+    amendments_shown: "{shown} shown of {total}",
+    amendments_opening: "Loading the amendments…",
+    amendments_none: "No amendment yet.",
+    amendments_none_match: "No amendment matches these filters.",
+    amendments_status_filed: "Filed",
+    amendments_status_discussion: "Under discussion",
+    amendments_status_adopted: "Adopted",
+    amendments_status_rejected: "Rejected",
+    amendments_status_withdrawn: "Withdrawn",
+    amendments_status_fallen: "Fallen",
+    amendments_number: "A{n}",
+    amendments_provisional: "provisional",
+    amendments_provisional_title: "Provisional: its number is given once someone who can edit the text is online.",
+    amendments_lines: "l. {from}-{to}",
+    amendments_line: "l. {from}",
+    amendments_gone: "passage gone",
+    amendments_replace: "“{passage}” → “{wording}”",
+    amendments_delete: "Delete “{passage}”",
+    amendments_insert: "Insert “{wording}”",
+    amendments_supports: "{n} support(s)",
+    amendments_group: "Competing · {n}",
+    amendments_altered: "altered",
+    amendments_filters: "Filters ({n})",
+    amendments_status_legend: "Status",
+    amendments_author: "Author",
+    amendments_author_any: "Anyone",
+    amendments_lines_legend: "Lines",
+    amendments_lines_from: "from l.",
+    amendments_lines_to: "to l.",
+    amendments_colliding: "Competing",
+    amendments_undiscussed: "Not yet discussed",
+    amendments_mine: "Mine",
+    amendments_words: "Search words",
+    amendments_sort: "Sort by",
+    amendments_sort_text: "Text order",
+    amendments_sort_number: "Number",
+    amendments_sort_supports: "Supports",
+    amendments_clear: "Clear the filters",
+    amendments_list_label: "Amendments: arrow keys to move, Enter to open",
+    amendments_back: "← Back to the list",
+    shortcut_amendment: "Open the amendment at the caret",
     // -- end of amendments list, filters, margin, ranges (helper list) --
     // -- issue 12: filing, amendment detail, debate, share links (helper detail) --
     propose_amendment: "Propose an amendment",

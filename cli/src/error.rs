@@ -45,6 +45,8 @@ pub enum CliError {
     Model(#[from] model::DocError),
     #[error(transparent)]
     Trace(#[from] TraceError),
+    #[error("a generated amendment could not be filed: {0}")]
+    Amendment(#[from] model::amendments::AmendError),
     #[error("could not start: {0}")]
     Runtime(#[source] std::io::Error),
 }

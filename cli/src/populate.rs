@@ -28,6 +28,17 @@
 //! no times, so edits are dated as typed at [`EDIT_INTERVAL_MS`] apart,
 //! the last one now.
 //!
+//! With `--generate-chars N`, the text is not a trace but a made-up motion
+//! of N characters ([`model::amendments::generate::text`]), typed in
+//! pieces of [`GENERATED_PIECE`] characters. With `--amendments N`, N
+//! generated amendments ([`model::amendments::generate::drafts`]: 20 %
+//! competing, some deletions and insertions) are filed in the document's
+//! amendment room, one signed record per update as members' browsers
+//! write them, by [`AUTHORS`] made-up members; the text room records the
+//! amendment room's key (as an editor's browser does) and registers every
+//! number, and one in five is put under discussion, so the document opens
+//! as a congress's would.
+//!
 //! The relay must accept the load's pace: start it with a high `--rate`
 //! (and a `--queue` above [`WINDOW`]).
 
@@ -35,6 +46,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use client::{Client, Engine, Event, RelayAddress};
+use model::amendments::decisions::Decision;
+use model::amendments::{generate, Book, Identity, Status};
 use model::schema::BODY;
 use model::{DocKind, Document};
 use protocol::{EditSecret, Link, Verdict};
@@ -53,6 +66,15 @@ const LOADER_ID: u64 = (1 << 40) + 2;
 
 /// How far apart the trace's edits are dated, for the checkpoints.
 pub const EDIT_INTERVAL_MS: i64 = 100;
+
+/// The made-up members who file the generated amendments.
+pub const AUTHORS: u32 = 40;
+
+/// How many characters of a generated text each update types.
+pub const GENERATED_PIECE: usize = 20_000;
+
+/// The amendment room's loader (a replica of its own).
+const AMEND_LOADER_ID: u64 = (1 << 40) + 4;
 
 /// Updates in flight at once: the relay acknowledges each only once it is
 /// durable, so a wide window keeps its group commit full.
@@ -90,6 +112,35 @@ pub struct PopulateArgs {
     /// to compare with).
     #[arg(long)]
     pub end_content: Option<PathBuf>,
+    /// Instead of the trace, a made-up motion of this many characters
+    /// (0: the trace).
+    #[arg(long, default_value_t = 0)]
+    pub generate_chars: usize,
+    /// Also file this many generated amendments on the text.
+    #[arg(long, default_value_t = 0)]
+    pub amendments: usize,
+    /// The seed of the generated text and amendments.
+    #[arg(long, default_value_t = 12)]
+    pub seed: u64,
+}
+
+/// The updates that type `text` into the body, `GENERATED_PIECE`
+/// characters each, appended at the end.
+fn generated_updates(text: &str) -> Vec<Vec<u8>> {
+    use yrs::{GetString, Text, Transact};
+    let doc = yrs::Doc::with_client_id(AUTHOR_ID);
+    let body = doc.get_or_insert_text(BODY);
+    let chars: Vec<char> = text.chars().collect();
+    let mut updates = Vec::new();
+    for piece in chars.chunks(GENERATED_PIECE) {
+        let piece: String = piece.iter().collect();
+        let mut txn = doc.transact_mut();
+        let end = body.len(&txn);
+        body.insert(&mut txn, end, &piece);
+        updates.push(txn.encode_update_v1());
+    }
+    debug_assert_eq!(body.get_string(&doc.transact()), text);
+    updates
 }
 
 /// The `meta` update of a new text, written by the app's document model.
@@ -108,18 +159,32 @@ pub struct Populated {
 }
 
 pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
-    let path = trace::locate(&args.trace)?;
-    let mut trace = Trace::load(&path)?;
-    if args.limit > 0 {
-        trace.truncate(args.limit);
-    }
+    let trace = if args.generate_chars > 0 {
+        let end = generate::text(args.seed, args.generate_chars);
+        Trace {
+            start: String::new(),
+            end,
+            patches: Vec::new(),
+        }
+    } else {
+        let path = trace::locate(&args.trace)?;
+        let mut trace = Trace::load(&path)?;
+        if args.limit > 0 {
+            trace.truncate(args.limit);
+        }
+        trace
+    };
     let created = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
     let mut updates = vec![meta_update(&args.title, created)];
     // The meta map's author is another client id than the body's: two
     // independent yrs clients, so their clocks do not collide.
-    updates.extend(trace.to_updates(AUTHOR_ID, BODY)?);
+    if args.generate_chars > 0 {
+        updates.extend(generated_updates(&trace.end));
+    } else {
+        updates.extend(trace.to_updates(AUTHOR_ID, BODY)?);
+    }
     if let Some(path) = &args.end_content {
         std::fs::write(path, &trace.end).map_err(|source| CliError::Write {
             path: path.clone(),
@@ -166,17 +231,27 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     }
     client.settle().await?;
     bar.finish_and_clear();
+    let filed = if args.amendments > 0 {
+        file_amendments(&mut client, &relay, &link, args, created).await?
+    } else {
+        0
+    };
     let refused = refusals(&client.take_inbox());
     client.disconnect().await;
     if let Some((code, count)) = refused {
         return Err(CliError::Refused { code, count });
     }
     eprintln!(
-        "populate: {total} updates ({} edits, {} characters{}) stored in room {} in {:.1} s{}",
+        "populate: {total} updates ({} edits, {} characters{}{}) stored in room {} in {:.1} s{}",
         trace.patches.len(),
         trace.end.chars().count(),
         if checkpoints > 0 {
             format!(", {checkpoints} checkpoints")
+        } else {
+            String::new()
+        },
+        if filed > 0 {
+            format!(", {filed} amendments")
         } else {
             String::new()
         },
@@ -193,6 +268,83 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
         updates: total + checkpoints,
         checkpoints,
     })
+}
+
+/// File `args.amendments` generated amendments on the text `client`
+/// holds: their records in the amendment room, the room's key, their
+/// numbers and some statuses in the text room. Returns how many.
+async fn file_amendments(
+    client: &mut Client<Document>,
+    relay: &RelayAddress,
+    link: &Link,
+    args: &PopulateArgs,
+    created: i64,
+) -> Result<usize, CliError> {
+    let (Some(keys), Some(writer)) = (link.amendment_keys(None), link.amendment_writer()) else {
+        return Ok(0);
+    };
+    let room = *keys.room().as_bytes();
+    let engine = Engine::new(keys, Document::new(AMEND_LOADER_ID), 0, Vec::new())
+        .with_window(WINDOW)
+        .answer_compact_hints(false)
+        .with_creation_token(args.creation_token.clone());
+    let mut amend = Client::new(relay.websocket(), engine).with_wait(WAIT);
+    amend.connect().await?;
+
+    let mut rng = generate::Rng::new(args.seed ^ 0x5eed);
+    let authors: Vec<(Identity, String)> = (1..=AUTHORS)
+        .map(|i| (Identity::from_seed(rng.bytes()), format!("Membre {i}")))
+        .collect();
+    let body = client.doc().body();
+    let drafts = generate::drafts(args.seed, &body, args.amendments);
+    let key = model::amendments::record::author_b64(&writer.to_bytes());
+    client
+        .submit(client.doc().set_amendments_room_key(&key))
+        .await?;
+    let book = Book::new(room);
+    let bar = open::bar(drafts.len() as u64, "amendments filed");
+    let total = drafts.len() as i64;
+    for (k, draft) in drafts.iter().enumerate() {
+        let (identity, name) = &authors[rng.below(AUTHORS) as usize];
+        // Filed a minute apart, the last one now.
+        let time = created - (total - k as i64) * 60_000;
+        let (id, line) = book.file(identity, client.doc(), draft, name, time, rng.bytes())?;
+        let update = amend.doc().append_record(&line);
+        amend.submit(update).await?;
+        let number = u32::try_from(k + 1).unwrap_or(u32::MAX);
+        let update = client
+            .doc()
+            .register(&id, number, "Secrétariat", time + 1_000);
+        client.submit(update).await?;
+        if k % 5 == 4 {
+            let decision = Decision {
+                amendment: id.clone(),
+                from: Status::Filed,
+                to: Status::Discussion,
+                rev: 0,
+                counts: None,
+                note: String::new(),
+                because: None,
+            };
+            let update = client.doc().decide(&decision, "Secrétariat", time + 2_000);
+            client.submit(update).await?;
+        }
+        for side in [&mut *client, &mut amend] {
+            if side.pending_len() >= WINDOW {
+                side.settle_to(WINDOW / 2).await?;
+            }
+        }
+        bar.set_position(k as u64 + 1);
+    }
+    amend.settle().await?;
+    client.settle().await?;
+    bar.finish_and_clear();
+    let refused = refusals(&amend.take_inbox());
+    amend.disconnect().await;
+    if let Some((code, count)) = refused {
+        return Err(CliError::Refused { code, count });
+    }
+    Ok(drafts.len())
 }
 
 /// Propose a snapshot of `client`'s replica and have a second connection

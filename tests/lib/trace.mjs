@@ -59,11 +59,17 @@ export function cliBinary() {
  * Fill a new room of `relay` with the first `limit` edits of the trace (0:
  * all of them); with `snapshot`, the loader answers the relay's
  * `CompactHint` with snapshots as an editor does; with `checkpointEvery`
- * N, it makes a history checkpoint after every N edits. Returns `{ fragment,
+ * N, it makes a history checkpoint after every N edits; with `generateChars`
+ * N, the text is a made-up motion of N characters instead of the trace;
+ * with `amendments` N, N generated amendments are filed on it (numbered,
+ * one in five under discussion; `seed` makes them). Returns `{ fragment,
  * endContent, log }` (`fragment` without the `#`; `log` is what the loader
  * said).
  */
-export async function populate(relay, { limit = 0, snapshot = false, title = 'automerge-paper', checkpointEvery = 0 } = {}) {
+export async function populate(
+  relay,
+  { limit = 0, snapshot = false, title = 'automerge-paper', checkpointEvery = 0, generateChars = 0, amendments = 0, seed = 12 } = {},
+) {
   const dir = await mkdtemp(path.join(tmpdir(), 'cahier-trace-'));
   const endFile = path.join(dir, 'end.txt');
   const args = [
@@ -81,6 +87,8 @@ export async function populate(relay, { limit = 0, snapshot = false, title = 'au
   ];
   if (snapshot) args.push('--snapshot');
   if (checkpointEvery > 0) args.push('--checkpoint-every', String(checkpointEvery));
+  if (generateChars > 0) args.push('--generate-chars', String(generateChars));
+  if (amendments > 0) args.push('--amendments', String(amendments), '--seed', String(seed));
   try {
     const { stdout, stderr } = await run(cliBinary(), args, {
       cwd: ROOT,

@@ -8,8 +8,16 @@
 //! line of text; it is recomputed at most once per animation frame,
 //! however fast the text changes, and only the blocks that changed are
 //! replaced, so the browser lays out again one line, not the whole text.
+//! The numbers layer also draws the amendments' ranges (one colour per
+//! status, [`crate::backdrop::Marks`]): rebuilt with the text at once (the
+//! ranges move with it), and when only the amendments change (a record or
+//! a decision arriving: thousands of them while a congress's document
+//! loads) at most every [`AMENDMENTS_EVERY_MS`]; not when carets move.
 //! The authorship layer's `data-ms` says how long its last rebuild took,
-//! runs, HTML and DOM (a hook for tests and for measuring).
+//! runs, HTML and DOM, the numbers layer's how long the numbers and the
+//! ranges took (`data-overview-ms` of it getting the amendments'
+//! overview, `data-ranges` how many ranges it drew): hooks for tests and
+//! for measuring.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -17,11 +25,17 @@ use leptos::web_sys::HtmlDivElement;
 
 use model::lines::Lines;
 
-use crate::backdrop::{authorship, blocks, cursors, numbers, patch, Patch};
+use crate::backdrop::{
+    amendment_ranges, authorship, blocks, cursors, numbers, patch, Marks, Patch,
+};
 use crate::locale::use_locale;
 use crate::presence::use_presence;
-use crate::session::{use_doc_text, use_room_presence, use_status};
+use crate::session::{use_doc_text, use_room_presence, use_status, DocAmendments};
 use crate::status::Connection;
+
+/// How often, at most, the ranges are drawn again for amendments that
+/// changed while the text did not.
+pub const AMENDMENTS_EVERY_MS: f64 = 400.0;
 
 fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
@@ -76,6 +90,8 @@ pub fn Backdrop(
     let room = use_room_presence();
     let presence = use_presence();
     let status = use_status();
+    // Not on every page that has an editor: the amendments' context.
+    let amendments = use_context::<DocAmendments>();
 
     // Whatever changes, one rebuild in the next animation frame.
     let frame = RwSignal::new(0u64);
@@ -86,6 +102,9 @@ pub fn Backdrop(
         room.peers.track();
         status.connection.track();
         presence.authorship().track();
+        if let Some(amendments) = amendments {
+            amendments.revision.track();
+        }
         if !waiting.get_value() {
             waiting.set_value(true);
             request_animation_frame(move || {
@@ -102,8 +121,14 @@ pub fn Backdrop(
     let numbers_shown = StoredValue::new(Vec::<String>::new());
     // The revision the numbers layer shows: carets moving or colours
     // switched do not number the text again.
-    let numbered = StoredValue::new(None::<u64>);
+    let numbered = StoredValue::new(None::<(u64, u64)>);
+    // When the ranges were last drawn, and whether a later drawing waits.
+    let ranged_at = StoredValue::new(f64::NEG_INFINITY);
+    let ranges_waiting = StoredValue::new(false);
+    let overview_ms = RwSignal::new(0.0);
     let authors_ms = RwSignal::new(0.0);
+    let numbers_ms = RwSignal::new(0.0);
+    let ranges_drawn = RwSignal::new(0usize);
 
     Effect::new(move |_| {
         frame.track();
@@ -142,13 +167,45 @@ pub fn Backdrop(
         };
         carets_shown.update_value(|shown| update(&carets, shown, paragraphs));
 
-        let revision = text.revision.get_untracked();
+        let revision = (
+            text.revision.get_untracked(),
+            amendments.map_or(0, |a| a.revision.get_untracked()),
+        );
         if let Some(layer) = numbers_layer.get() {
-            if numbered.get_value() != Some(revision) {
+            let shown = numbered.get_value();
+            // Only the amendments changed, and they were drawn a moment
+            // ago: draw them once the moment is over.
+            let amendments_only = shown.is_some_and(|(text, _)| text == revision.0);
+            let since = now() - ranged_at.get_value();
+            let wait = amendments_only && since < AMENDMENTS_EVERY_MS;
+            if wait && shown != Some(revision) && !ranges_waiting.get_value() {
+                ranges_waiting.set_value(true);
+                set_timeout(
+                    move || {
+                        ranges_waiting.set_value(false);
+                        frame.try_update(|n| *n += 1);
+                    },
+                    std::time::Duration::from_millis((AMENDMENTS_EVERY_MS - since) as u64 + 1),
+                );
+            }
+            if shown != Some(revision) && !wait {
+                let started = now();
                 let body = body();
-                let paragraphs = numbers(body, &Lines::new(body));
+                let marks = match amendments {
+                    Some(amendments) => {
+                        let overview = amendments.overview();
+                        overview_ms.set(now() - started);
+                        let (ranges, _) = amendment_ranges(&overview.rows);
+                        ranges_drawn.set(ranges.len());
+                        Marks::new(body, &ranges)
+                    }
+                    None => Marks::default(),
+                };
+                ranged_at.set_value(now());
+                let paragraphs = numbers(body, &Lines::new(body), &marks);
                 numbers_shown.update_value(|shown| update(&layer, shown, paragraphs));
                 numbered.set_value(Some(revision));
+                numbers_ms.set(now() - started);
             }
         }
         drawn.try_update(|n| *n += 1);
@@ -175,6 +232,13 @@ pub fn Backdrop(
             data-ms=move || tenths(authors_ms.get())
         ></div>
         <div class="backdrop cursors" aria-hidden="true" node_ref=carets></div>
-        <div class="backdrop numbers" aria-hidden="true" node_ref=numbers_layer></div>
+        <div
+            class="backdrop numbers"
+            aria-hidden="true"
+            node_ref=numbers_layer
+            data-ms=move || tenths(numbers_ms.get())
+            data-ranges=move || ranges_drawn.get().to_string()
+            data-overview-ms=move || tenths(overview_ms.get())
+        ></div>
     }
 }

@@ -9,6 +9,10 @@
 //! Above it, the [`FormatBar`] writes Markdown around the selection;
 //! Ctrl+B and Ctrl+I (Cmd on a Mac) do bold and italic.
 //!
+//! A click that puts the caret inside an amendment's range (drawn by the
+//! backdrop) shows that amendment in the Amendments panel, focus staying
+//! in the text; Alt+A does it from the keyboard, focus going to the panel.
+//!
 //! Behind the textarea (whose background is transparent) lies the
 //! [`Backdrop`]: co-authors' carets, the text coloured by author, and the
 //! markers of the numbered lines that the [`Gutter`] beside it reads. The
@@ -23,12 +27,15 @@ use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
 use leptos::web_sys::{InputEvent, KeyboardEvent};
 
+use crate::amendment_ui::AmendUi;
+use crate::backdrop::{amendment_ranges, range_at};
 use crate::components::backdrop::Backdrop;
 use crate::components::format_bar::{self, FormatBar};
 use crate::components::gutter::Gutter;
 use crate::format::Action;
 use crate::locale::use_locale;
-use crate::session::{use_doc_text, use_room_presence};
+use crate::panels::{Panel, Panels};
+use crate::session::{use_doc_text, use_room_presence, DocAmendments};
 
 #[component]
 pub fn Editor() -> impl IntoView {
@@ -55,6 +62,40 @@ pub fn Editor() -> impl IntoView {
     let scroll = RwSignal::new((0, 0));
     let numbers_layer: NodeRef<Div> = NodeRef::new();
     let drawn = RwSignal::new(0u64);
+    // The amendment under the caret, shown in the panel; `focus`: the
+    // panel takes focus (the keyboard's way), else the text keeps it.
+    let amendments = use_context::<DocAmendments>();
+    let amend_ui = use_context::<AmendUi>();
+    let panels = use_context::<Panels>();
+    let open_at_caret = move |focus: bool| -> bool {
+        let (Some(amendments), Some(ui), Some(panels), Some(element)) =
+            (amendments, amend_ui, panels, textarea.get_untracked())
+        else {
+            return false;
+        };
+        let (Ok(Some(start)), Ok(Some(end))) = (element.selection_start(), element.selection_end())
+        else {
+            return false;
+        };
+        if start != end && !focus {
+            return false;
+        }
+        let overview = amendments.overview();
+        let (ranges, rows) = amendment_ranges(&overview.rows);
+        let Some(found) = range_at(&ranges, start) else {
+            return false;
+        };
+        let Some(row) = rows.get(found).and_then(|&i| overview.rows.get(i)) else {
+            return false;
+        };
+        ui.selected.set(Some(row.id.clone()));
+        if focus {
+            panels.show_from(Panel::Amendments, "editor");
+        } else {
+            panels.reveal(Panel::Amendments);
+        }
+        true
+    };
     view! {
         <label for="editor" class="editor-label">
             {move || locale.strings().editor_label}
@@ -80,6 +121,11 @@ pub fn Editor() -> impl IntoView {
                     }
                 }
                 on:keydown=move |ev: KeyboardEvent| {
+                    if ev.alt_key() && !ev.ctrl_key() && !ev.meta_key() && ev.code() == "KeyA" {
+                        ev.prevent_default();
+                        open_at_caret(true);
+                        return;
+                    }
                     if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
                         return;
                     }
@@ -129,6 +175,9 @@ pub fn Editor() -> impl IntoView {
                 on:select=move |_| caret_moved()
                 on:keyup=move |_| caret_moved()
                 on:mouseup=move |_| caret_moved()
+                on:click=move |_| {
+                    open_at_caret(false);
+                }
                 on:focus=move |_| caret_moved()
                 on:scroll=move |_| {
                     if let Some(element) = textarea.get_untracked() {

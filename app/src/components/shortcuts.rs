@@ -90,6 +90,7 @@ pub fn ShortcutsPanel() -> impl IntoView {
             ("Ctrl + B".to_owned(), s.shortcut_bold),
             ("Ctrl + I".to_owned(), s.shortcut_italic),
             ("Ctrl + P".to_owned(), s.shortcut_print),
+            ("Alt + A".to_owned(), s.shortcut_amendment),
         ]
         .map(|(keys, what)| {
             view! {

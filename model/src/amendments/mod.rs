@@ -27,6 +27,7 @@
 //! | [`anchors`] | every amendment's anchors resolved in one walk of the body, line spans |
 //! | [`collide`] | competing amendments, by a sweep over their ranges |
 //! | [`select`] | filters and sorts over the overview |
+//! | [`generate`] | made-up motions and amendments at scale, for measuring and tests |
 //! | [`overview`] | the rows every view shows |
 
 pub mod adopt;
@@ -35,6 +36,7 @@ pub mod book;
 pub mod collide;
 pub mod decisions;
 pub mod export;
+pub mod generate;
 pub mod log;
 pub mod overview;
 pub mod record;
