@@ -20,6 +20,9 @@
 //!   where numbered lines start.
 //! - [`comparison`]: two moments compared, as the page draws them: who
 //!   made each change, the summary per person, the HTML of the text.
+//! - [`wording_diff`]: an amendment's passage against its wording, word by word.
+//! - [`amendment_text`]: the passage a filing targets: its words, its lines,
+//!   the paragraph around a caret.
 //! - [`format`]: the Markdown the formatting bar writes around a selection.
 //! - [`status`]: the connection state, the reconnection delay, problems.
 //! - [`panels`]: the document page's side panel area, one panel at a time.
@@ -28,6 +31,7 @@
 //! - [`session`]: the open document: its connection, inbox, saving, tab,
 //!   presence and text, one module each, one context per concern.
 
+pub mod amendment_text;
 pub mod amendment_ui;
 pub mod backdrop;
 pub mod comparison;
@@ -48,5 +52,6 @@ pub mod status;
 pub mod store;
 pub mod strings;
 pub mod view_mode;
+pub mod wording_diff;
 
 pub use components::app::App;

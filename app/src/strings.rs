@@ -527,6 +527,8 @@ pub struct Strings {
     /// Lines as congress texts cite them: `{a}` the first, `{b}` the last.
     pub amend_line_one: &'static str,
     pub amend_line_range: &'static str,
+    /// The lines it had when filed, when they differ: `{lines}`.
+    pub amend_lines_filed: &'static str,
     /// An amendment's name: `{n}` its number.
     pub amend_number: &'static str,
     /// The mark of an amendment no keeper's browser has numbered yet, and its tooltip.
@@ -1103,6 +1105,7 @@ pub static FR: Strings = Strings {
     amend_propose_hint: "Sélectionnez un passage (ou placez le curseur pour une insertion), puis proposez un amendement.",
     amend_line_one: "l. {a}",
     amend_line_range: "l. {a}-{b}",
+    amend_lines_filed: "{lines} au dépôt",
     amend_number: "A{n}",
     amend_provisional: "provisoire",
     amend_provisional_hint: "Numéro à venir : le navigateur d'une personne qui tient le texte (lien d'écriture) le donne dès qu'il est en ligne.",
@@ -1539,6 +1542,7 @@ pub static EN: Strings = Strings {
     amend_propose_hint: "Select a passage (or place the caret for an insertion), then propose an amendment.",
     amend_line_one: "line {a}",
     amend_line_range: "lines {a}-{b}",
+    amend_lines_filed: "{lines} when filed",
     amend_number: "A{n}",
     amend_provisional: "provisional",
     amend_provisional_hint: "Number to come: the browser of someone who keeps the text (edit link) gives it as soon as it is online.",
