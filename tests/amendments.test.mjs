@@ -96,7 +96,7 @@ describe('amendments across links and the network', () => {
       const read = await panelShows(reader, 'A1');
       assert.match(read, /publics/);
       // The text itself never changed.
-      assert.equal(await documentPage(keeper).editor.inputValue(), MOTION);
+      assert.equal((await documentPage(keeper).editor.inputValue()).trim(), MOTION);
     });
   });
 });
