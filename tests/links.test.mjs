@@ -45,7 +45,8 @@ async function assertDocumentPage(page, words, { canWrite, link }) {
   const viewLink = await filledValue(doc.viewLink);
   assert.match(viewLink, VIEW_FRAGMENT);
   if (canWrite) {
-    assert.equal(await doc.shareFields.count(), 2, 'an editor sees the edit link and the view link');
+    assert.equal(await doc.shareFields.count(), 3, 'an editor sees the edit, amend and view links');
+    assert.match(await page.locator('#share-amend-link').inputValue(), /#a=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{4}$/);
     assert.equal(await doc.editLink.inputValue(), link, 'the edit link to share is the one opened');
   } else {
     assert.equal(await doc.shareFields.count(), 1, 'a viewer sees the view link only');
