@@ -55,14 +55,10 @@ async fn amendments(
     text: &Document,
     lang: &str,
 ) -> Result<(String, u64), CliError> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-    use base64::Engine as _;
     use model::amendments::{export, Book, Overview};
     let recorded = text
         .amendments_room_key()
-        .and_then(|key| B64.decode(key).ok())
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
-        .and_then(|bytes| protocol::WriterKey::from_bytes(&bytes).ok());
+        .and_then(|key| protocol::WriterKey::from_b64(&key));
     let title = text.meta().title.unwrap_or_default();
     let decisions = text.decisions();
     let Some(keys) = link.amendment_keys(recorded) else {

@@ -479,9 +479,7 @@ async fn export_amendments_cites_each_by_number_and_lines_from_any_link() -> Res
     // The keeper records the amendment room's key, as the app does.
     let mut keeper = room_client(&relay, link.keys(), 11).await?;
     let writer = link.amendment_writer().context("derived")?;
-    use base64::Engine as _;
-    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(writer.to_bytes());
-    let update = keeper.doc().set_amendments_room_key(&key);
+    let update = keeper.doc().set_amendments_room_key(&writer.to_b64());
     let id = keeper.submit(update).await?;
     keeper.ack(id).await?;
 

@@ -301,6 +301,18 @@ impl WriterKey {
         self.0.to_bytes()
     }
 
+    /// The key as 43 characters of base64url, as a document records the
+    /// amendment room's (`meta.amendments`).
+    pub fn to_b64(&self) -> String {
+        B64.encode(self.0.as_bytes())
+    }
+
+    /// A key written by [`WriterKey::to_b64`]; `None` for anything else.
+    pub fn from_b64(text: &str) -> Option<Self> {
+        let bytes = B64.decode(text).ok()?;
+        Self::from_bytes(&<[u8; KEY_LEN]>::try_from(bytes.as_slice()).ok()?).ok()
+    }
+
     pub fn room_id(&self) -> RoomId {
         RoomId::for_writer(self.0.as_bytes())
     }
@@ -509,6 +521,14 @@ mod tests {
             "{doc}"
         );
         assert!(!doc.contains(&format!("{:?}", [7u8; 32])));
+    }
+
+    #[test]
+    fn a_writer_key_round_trips_through_base64_and_garbage_is_none() {
+        let key = DocKeys::from_edit(&EditSecret::generate()).writer();
+        assert_eq!(WriterKey::from_b64(&key.to_b64()), Some(key));
+        assert_eq!(WriterKey::from_b64("not a key"), None);
+        assert_eq!(WriterKey::from_b64(&key.to_b64()[..40]), None);
     }
 
     #[test]

@@ -177,7 +177,7 @@ impl DocAmendments {
             let recorded = text
                 .with_core(|c| c.doc.amendments_room_key())
                 .flatten()
-                .and_then(|key| parse_key(&key));
+                .and_then(|key| WriterKey::from_b64(&key));
             if me.role == Role::Edit {
                 if let Some(own) = link.amendment_writer() {
                     if recorded != Some(own) {
@@ -549,13 +549,6 @@ impl DocAmendments {
     }
 }
 
-pub(super) fn parse_key(text: &str) -> Option<WriterKey> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-    use base64::Engine as _;
-    let bytes = B64.decode(text).ok()?;
-    WriterKey::from_bytes(&<[u8; 32]>::try_from(bytes.as_slice()).ok()?).ok()
-}
-
 impl super::Core {
     /// Queue a local update of this room and send it.
     pub(super) fn send_local(&mut self, update: Vec<u8>) {
@@ -579,9 +572,7 @@ impl DocSession {
 
     /// An editor records the amendment room's key in `meta`.
     fn record_amendments_key(self, key: &WriterKey) {
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-        use base64::Engine as _;
-        let text = B64.encode(key.to_bytes());
+        let text = key.to_b64();
         self.with_core(|c| {
             if c.can_write() {
                 let update = c.doc.set_amendments_room_key(&text);

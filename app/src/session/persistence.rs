@@ -133,7 +133,7 @@ impl DocSession {
                 let recorded = c
                     .doc
                     .amendments_room_key()
-                    .and_then(|key| super::amendments::parse_key(&key));
+                    .and_then(|key| protocol::WriterKey::from_b64(&key));
                 let amendments = c
                     .link
                     .amendment_keys(recorded)

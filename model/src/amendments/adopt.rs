@@ -17,6 +17,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{GetString, StickyIndex, Text, Transact, TransactionMut};
 
 use super::book::Book;
+use super::collide::competes;
 use super::decisions::{Counts, Decision, Decisions};
 use super::overview::status_of;
 use super::record::Revision;
@@ -52,15 +53,6 @@ fn resolve(doc: &Document, txn: &TransactionMut, bytes: &[u8]) -> Option<u32> {
 fn span(doc: &Document, txn: &TransactionMut, start: &[u8], end: &[u8]) -> Option<(u32, u32)> {
     let (a, b) = (resolve(doc, txn, start)?, resolve(doc, txn, end)?);
     Some((a.min(b), a.max(b)))
-}
-
-fn competes(a: (u32, u32), b: (u32, u32)) -> bool {
-    match (a.0 == a.1, b.0 == b.1) {
-        (false, false) => a.0 < b.1 && b.0 < a.1,
-        (true, true) => a.0 == b.0,
-        (true, false) => b.0 < a.0 && a.0 < b.1,
-        (false, true) => a.0 < b.0 && b.0 < a.1,
-    }
 }
 
 impl Document {

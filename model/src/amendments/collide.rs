@@ -111,19 +111,21 @@ pub fn group_of(groups: &[Vec<usize>], len: usize) -> Vec<Option<usize>> {
     of
 }
 
+/// Whether two spans compete, pair by pair, as the module docs state the
+/// rule: what adopting checks for one amendment, and the reference the
+/// sweep is tested against.
+pub fn competes(a: (u32, u32), b: (u32, u32)) -> bool {
+    match (a.0 == a.1, b.0 == b.1) {
+        (false, false) => a.0 < b.1 && b.0 < a.1,
+        (true, false) => b.0 < a.0 && a.0 < b.1,
+        (false, true) => a.0 < b.0 && b.0 < a.1,
+        (true, true) => a.0 == b.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The rule, pair by pair, as the module docs state it.
-    fn compete(a: (u32, u32), b: (u32, u32)) -> bool {
-        match (a.0 == a.1, b.0 == b.1) {
-            (false, false) => a.0 < b.1 && b.0 < a.1,
-            (true, false) => b.0 < a.0 && a.0 < b.1,
-            (false, true) => a.0 < b.0 && b.0 < a.1,
-            (true, true) => a.0 == b.0,
-        }
-    }
 
     /// The reference: every pair compared, joined with a union-find.
     fn brute_force(spans: &[Option<(u32, u32)>]) -> Vec<Vec<usize>> {
@@ -138,7 +140,7 @@ mod tests {
         for i in 0..spans.len() {
             for j in i + 1..spans.len() {
                 if let (Some(a), Some(b)) = (spans[i], spans[j]) {
-                    if compete(a, b) {
+                    if competes(a, b) {
                         let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
                         parent[ri] = rj;
                     }
