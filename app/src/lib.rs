@@ -20,7 +20,6 @@
 //!   where numbered lines start.
 //! - [`comparison`]: two moments compared, as the page draws them: who
 //!   made each change, the summary per person, the HTML of the text.
-//! - [`wording_diff`]: an amendment's passage against its wording, word by word.
 //! - [`amendment_text`]: the passage a filing targets: its words, its lines,
 //!   the paragraph around a caret.
 //! - [`format`]: the Markdown the formatting bar writes around a selection.
@@ -42,6 +41,7 @@ pub mod format;
 pub mod history_view;
 pub mod links_file;
 pub mod locale;
+pub mod meeting_ui;
 pub mod panels;
 pub mod platform;
 pub mod presence;
@@ -52,6 +52,5 @@ pub mod status;
 pub mod store;
 pub mod strings;
 pub mod view_mode;
-pub mod wording_diff;
 
 pub use components::app::App;

@@ -26,6 +26,9 @@ pub enum Panel {
     History,
     /// The amendments (issue 12).
     Amendments,
+    /// Meetings: the one under way (the chair's controls), the past ones,
+    /// their booklet and review (issue 13).
+    Meeting,
 }
 
 impl Panel {
@@ -39,6 +42,7 @@ impl Panel {
             Panel::Shortcuts => "open-shortcuts",
             Panel::History => "open-history",
             Panel::Amendments => "open-amendments",
+            Panel::Meeting => "open-meeting",
         }
     }
 
@@ -51,6 +55,7 @@ impl Panel {
             Panel::Shortcuts => "shortcuts-panel",
             Panel::History => "history-panel",
             Panel::Amendments => "amendments-panel",
+            Panel::Meeting => "meeting-panel",
         }
     }
 }

@@ -655,6 +655,15 @@ pub struct Strings {
     pub export_amendments: &'static str,
     pub amendments_file_suffix: &'static str,
     // -- end of amendments session and notices (lead) --
+    // -- issue 13: meeting session and review (lead) --
+    /// The bar button that opens the meeting panel.
+    pub meeting_button: &'static str,
+    // -- end of meeting session and review (lead) --
+    // -- issue 13: meeting panel, agenda, projector (helper chair) --
+    pub meeting_heading: &'static str,
+    // -- end of meeting panel, agenda, projector (helper chair) --
+    // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    // -- end of booklet, adopted text, print, exports (helper booklet) --
 }
 
 impl Strings {
@@ -1205,6 +1214,14 @@ pub static FR: Strings = Strings {
     export_amendments: "Amendements (Markdown)",
     amendments_file_suffix: "amendements",
     // -- end of amendments session and notices (lead) --
+    // -- issue 13: meeting session and review (lead) --
+    meeting_button: "Séance",
+    // -- end of meeting session and review (lead) --
+    // -- issue 13: meeting panel, agenda, projector (helper chair) --
+    meeting_heading: "Séances",
+    // -- end of meeting panel, agenda, projector (helper chair) --
+    // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    // -- end of booklet, adopted text, print, exports (helper booklet) --
 };
 
 pub static EN: Strings = Strings {
@@ -1642,6 +1659,14 @@ pub static EN: Strings = Strings {
     export_amendments: "Amendments (Markdown)",
     amendments_file_suffix: "amendments",
     // -- end of amendments session and notices (lead) --
+    // -- issue 13: meeting session and review (lead) --
+    meeting_button: "Meeting",
+    // -- end of meeting session and review (lead) --
+    // -- issue 13: meeting panel, agenda, projector (helper chair) --
+    meeting_heading: "Meetings",
+    // -- end of meeting panel, agenda, projector (helper chair) --
+    // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    // -- end of booklet, adopted text, print, exports (helper booklet) --
 };
 
 #[cfg(test)]

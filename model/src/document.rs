@@ -80,6 +80,9 @@ pub struct RemoteChange {
     pub versions: bool,
     /// A keeper's decision came ([`crate::amendments::decisions`]).
     pub decisions: bool,
+    /// A meeting's event came ([`crate::meeting`]): opened, agenda, the
+    /// amendment on screen, closed.
+    pub meetings: bool,
     /// A record came, in an amendment room ([`crate::amendments::log`]).
     pub records: bool,
     /// The body changed but its delta was not computed
@@ -130,6 +133,7 @@ struct Observed {
     people: bool,
     versions: bool,
     decisions: bool,
+    meetings: bool,
     records: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
@@ -173,6 +177,7 @@ pub struct Document {
     people: MapRef,
     pub(crate) versions: ArrayRef,
     pub(crate) decisions: ArrayRef,
+    pub(crate) meetings: ArrayRef,
     pub(crate) records: TextRef,
     /// This browser's deletions since its last checkpoint, for saying who
     /// deleted what ([`crate::history`]).
@@ -213,6 +218,7 @@ impl Document {
         let people = doc.get_or_insert_map(schema::PEOPLE);
         let versions = doc.get_or_insert_array(schema::VERSIONS);
         let decisions = doc.get_or_insert_array(schema::DECISIONS);
+        let meetings = doc.get_or_insert_array(schema::MEETINGS);
         let records = doc.get_or_insert_text(schema::RECORDS);
         let observed = Shared::default();
         let own_deleted: Arc<Mutex<IdSet>> = Arc::default();
@@ -253,6 +259,12 @@ impl Document {
             }
         });
         let shared = observed.clone();
+        meetings.observe("cahier/meetings", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).meetings = true;
+            }
+        });
+        let shared = observed.clone();
         records.observe("cahier/records", move |txn, _| {
             if is_remote(txn) {
                 lock(&shared).records = true;
@@ -274,6 +286,7 @@ impl Document {
             people,
             versions,
             decisions,
+            meetings,
             records,
             own_deleted,
             history: Mutex::default(),
@@ -703,6 +716,7 @@ impl Document {
             people: observed.people,
             versions: observed.versions,
             decisions: observed.decisions,
+            meetings: observed.meetings,
             records: observed.records,
             body_unmapped: observed.body_unmapped,
         })

@@ -14,6 +14,9 @@
 //!   during an IME composition.
 //! - [`amendments`]: amendments to the body (issue 12): their anchors,
 //!   competing groups, and the overview's filters.
+//! - [`meeting`]: meetings that walk the amendments (issue 13): the
+//!   agenda and its order assistant, the amendment on screen, the
+//!   minutes, the booklet and the adopted text.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
@@ -40,6 +43,7 @@ pub mod heads;
 pub mod history;
 pub mod lines;
 pub mod markdown;
+pub mod meeting;
 pub mod mirror;
 pub mod schema;
 pub mod snapshot;

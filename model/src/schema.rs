@@ -12,6 +12,7 @@
 //! | [`PEOPLE`]| Map  | yrs client id (decimal) → `{` [`person::NAME`], [`person::COLOUR`], [`person::IDENTITY`] `}` |
 //! | [`VERSIONS`] | Array | checkpoints, each a map of the keys in [`version`] ([`crate::history`]) |
 //! | [`DECISIONS`] | Array | the keepers' events on amendments, each a map of the keys in [`decision`] ([`crate::amendments::decisions`]) |
+//! | [`MEETINGS`] | Array | the meetings' events (open, agenda, on screen, close), each a map of the keys in [`meeting`] ([`crate::meeting`]) |
 //!
 //! The amendment room (DESIGN.md, "Rooms, keys and links") is a document
 //! of its own with one root:
@@ -43,6 +44,11 @@ pub const VERSIONS: &str = "versions";
 /// maps (plain values, appended, never changed) with the keys in
 /// [`decision`], read in array order ([`crate::amendments::decisions`]).
 pub const DECISIONS: &str = "decisions";
+
+/// The meetings that walk the amendments, in the text room: a Yrs Array
+/// of maps (plain values, appended, never changed) with the keys in
+/// [`meeting`], read in array order ([`crate::meeting`]).
+pub const MEETINGS: &str = "meetings";
 
 /// The amendment room's records: a Yrs Text, one signed record per line
 /// ([`crate::amendments::record`], [`crate::amendments::log`]).
@@ -212,5 +218,61 @@ mod tests {
             DocKind::ALL.map(DocKind::name),
             ["text", "arguments", "workspace"]
         );
+    }
+}
+
+/// The keys of an entry of the [`MEETINGS`] array.
+pub mod meeting {
+    /// `open`, `agenda`, `current` or `close`: a string.
+    pub const KIND: &str = "kind";
+    /// The meeting's id: a string.
+    pub const MEETING: &str = "meeting";
+    /// `open`: the meeting's name and date (as the chair typed it, such as
+    /// `2026-12-12`): strings.
+    pub const NAME: &str = "name";
+    pub const DATE: &str = "date";
+    /// `open`: the named version of the text the meeting starts from, by
+    /// checkpoint id: a string.
+    pub const BASE: &str = "base";
+    /// `open` and `agenda`: the amendments to take, in order, by id: an
+    /// array of strings.
+    pub const AGENDA: &str = "agenda";
+    /// `open`: each agenda amendment's lines in the base text: a map from
+    /// its id to `[first, last]` (integers).
+    pub const LINES: &str = "lines";
+    /// `current`: the amendment on screen, by id (a string), or absent for
+    /// none.
+    pub const AMENDMENT: &str = "amendment";
+    /// `close`: the named version of the adopted text, by checkpoint id: a
+    /// string.
+    pub const RESULT: &str = "result";
+    /// `close`: the minutes, an array of maps with the keys in
+    /// [`minute`].
+    pub const MINUTES: &str = "minutes";
+    /// Who: the yrs client (an integer) and the name (a string).
+    pub const CLIENT: &str = "client";
+    pub const WHO: &str = "who";
+    /// When, by the chair's clock: milliseconds since the Unix epoch.
+    pub const TIME: &str = "time";
+
+    /// The keys of one line of the minutes.
+    pub mod minute {
+        /// The amendment's id and number (0: none): a string, an integer.
+        pub const AMENDMENT: &str = "amendment";
+        pub const NUMBER: &str = "number";
+        /// Its lines in the base text: integers.
+        pub const FIRST: &str = "first";
+        pub const LAST: &str = "last";
+        /// What was decided: a string, `Status::name`.
+        pub const STATUS: &str = "status";
+        /// Votes: integers; `unanimous` a boolean.
+        pub const YES: &str = "yes";
+        pub const NO: &str = "no";
+        pub const ABSTAIN: &str = "abstain";
+        pub const UNANIMOUS: &str = "unanimous";
+        /// A note ("retiré en séance"), and for a fallen one the adopted
+        /// amendment's number: a string, an integer.
+        pub const NOTE: &str = "note";
+        pub const BECAUSE: &str = "because";
     }
 }

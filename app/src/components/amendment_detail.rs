@@ -3,7 +3,7 @@
 //! or "provisoire" until a keeper's browser registers it), its lines
 //! ("l. 42-45", and the filed ones when they moved), its author and
 //! status; the passage against the proposed wording, word by word
-//! ([`crate::wording_diff`]: insertions underlined, deletions struck, so
+//! ([`model::amendments::wording`]: insertions underlined, deletions struck, so
 //! it reads in black and white); "le passage a changé depuis le dépôt"
 //! with both passages; the "altéré" warning; the rationale; its history
 //! (every change of status, who, when, the votes, what made it fall);
@@ -37,7 +37,7 @@ use crate::locale::use_locale;
 use crate::platform::page;
 use crate::session::{use_doc_amendments, DocAmendments};
 use crate::strings::Strings;
-use crate::wording_diff::{word_diff, Piece};
+use model::amendments::wording::{word_diff, Piece};
 
 /// The largest vote count accepted.
 const MOST_VOTES: u32 = 1_000_000;

@@ -24,8 +24,11 @@ use crate::components::forget::ForgetDocument;
 use crate::components::history_panel::HistoryPanel;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::markdown_help::MarkdownHelp;
+use crate::components::meeting_panel::MeetingPanel;
+use crate::components::meeting_review::MeetingReview;
 use crate::components::moment_view::MomentView;
 use crate::components::people::{NamePrompt, PeopleButton, PeoplePanel};
+use crate::components::projector::Projector;
 use crate::components::share_panel::SharePanel;
 use crate::components::shortcuts::{use_page_keys, ShortcutsPanel};
 use crate::components::since_last_visit::SinceLastVisit;
@@ -35,10 +38,13 @@ use crate::components::text_views::{TextViews, ViewModeSwitch};
 use crate::components::title_field::TitleHeading;
 use crate::history_view::{HistoryView, HistoryViewState};
 use crate::locale::use_locale;
+use crate::meeting_ui::MeetingUi;
 use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
 use crate::presence::Presence;
-use crate::session::{use_doc_text, use_room_presence, use_tab, DocAmendments, DocSession};
+use crate::session::{
+    use_doc_text, use_room_presence, use_tab, DocAmendments, DocMeetings, DocSession,
+};
 use crate::strings::APP_NAME;
 use crate::view_mode::ViewMode;
 
@@ -56,8 +62,10 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
         .map(|amend| amend.to_url(&page::page_base()));
     let session = DocSession::start(link.clone());
     let presence = Presence::provide();
-    DocAmendments::provide(session, link, presence);
+    let amendments = DocAmendments::provide(session, link, presence);
+    DocMeetings::provide(amendments);
     AmendUi::provide();
+    MeetingUi::provide();
     let panels = Panels::provide();
     let history = HistoryViewState::provide();
     // Closing the history panel goes back to the text.
@@ -156,6 +164,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
                     <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
                     <PanelButton panel=Panel::Amendments label=Signal::derive(move || locale.strings().amendments_button) />
+                    <PanelButton panel=Panel::Meeting label=Signal::derive(move || locale.strings().meeting_button) />
                     <ProposeButton />
                     <ExportMenu />
                     <button
@@ -178,6 +187,8 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <NamePrompt />
             <SinceLastVisit />
             <AmendmentForm />
+            <Projector />
+            <MeetingReview />
             <div class="doc-body">
                 <div class="doc-text">
                     <HistoryArea mode />
@@ -260,6 +271,7 @@ fn PanelArea(
             Panel::Markdown => view! { <MarkdownHelp /> }.into_any(),
             Panel::History => view! { <HistoryPanel /> }.into_any(),
             Panel::Amendments => view! { <AmendmentsPanel /> }.into_any(),
+            Panel::Meeting => view! { <MeetingPanel /> }.into_any(),
         };
         Some(view! {
             <aside

@@ -335,8 +335,20 @@ impl DocAmendments {
             .flatten()
     }
 
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.presence.name().get_untracked().trim().to_owned()
+    }
+
+    /// The text room's session ([`super::meeting`] writes there too).
+    pub(crate) fn text_session(&self) -> DocSession {
+        self.text
+    }
+
+    /// The keepers' decisions, folded now.
+    pub fn decisions(&self) -> model::amendments::Decisions {
+        self.text
+            .with_core(|c| c.doc.decisions())
+            .unwrap_or_default()
     }
 
     /// Append a record made by `make` from the book, the identity and the
@@ -432,7 +444,7 @@ impl DocAmendments {
         self.write(|book, identity, _| Ok(((), book.support(identity, id, on, &name, now())?)))
     }
 
-    fn keeper(&self) -> Result<(), AmendError> {
+    pub(crate) fn keeper(&self) -> Result<(), AmendError> {
         if self.role == Role::Edit {
             Ok(())
         } else {

@@ -61,7 +61,7 @@ impl Core {
     }
 
     /// Send what the history wrote (a checkpoint, a name, a restore).
-    fn send_history(&mut self, updates: Vec<Vec<u8>>) {
+    pub(super) fn send_history(&mut self, updates: Vec<Vec<u8>>) {
         for update in updates {
             if let Err(error) = self.session.local(update) {
                 leptos::logging::warn!("history not queued: {error}");

@@ -47,6 +47,7 @@ mod connection;
 mod history;
 pub mod inbox;
 mod integrity;
+pub mod meeting;
 mod persistence;
 mod roster;
 mod signals;
@@ -78,6 +79,7 @@ use tabs::Hold;
 
 pub use amendments::{use_doc_amendments, AmendRoomState, DocAmendments};
 pub use history::{use_doc_history, DocHistory};
+pub use meeting::{use_doc_meetings, DocMeetings};
 pub use roster::{use_room_presence, RoomPresence};
 pub use signals::{use_status, Status};
 pub use tabs::{use_tab, Tab, TabHandle};

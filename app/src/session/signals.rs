@@ -36,6 +36,8 @@ pub(super) struct Outbox {
     /// Amendments' records, decisions or `meta` changed
     /// ([`super::amendments`]).
     pub amendments: bool,
+    /// A meeting's event came or was made ([`super::meeting`]).
+    pub meetings: bool,
     /// The colour this person shows in the room changed.
     pub my_colour: Option<String>,
     /// This visit made its first edit.
@@ -61,6 +63,7 @@ pub(super) struct Signals {
     pub people: RwSignal<u64>,
     pub versions: RwSignal<u64>,
     pub amendments: RwSignal<u64>,
+    pub meetings: RwSignal<u64>,
     pub last_seen: RwSignal<Option<Vec<u8>>>,
     pub my_colour: RwSignal<Option<String>>,
     pub edited: RwSignal<bool>,
@@ -84,6 +87,7 @@ impl Signals {
             people: RwSignal::new(0),
             versions: RwSignal::new(0),
             amendments: RwSignal::new(0),
+            meetings: RwSignal::new(0),
             last_seen: RwSignal::new(None),
             my_colour: RwSignal::new(None),
             edited: RwSignal::new(false),
@@ -154,6 +158,9 @@ impl Signals {
         }
         if out.versions {
             self.versions.update(|n| *n += 1);
+        }
+        if out.meetings {
+            self.meetings.update(|n| *n += 1);
         }
         if out.amendments {
             self.amendments.update(|n| *n += 1);

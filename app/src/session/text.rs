@@ -82,6 +82,7 @@ impl Core {
                 self.out.people |= change.people;
                 self.out.versions |= change.versions;
                 self.out.amendments |= change.records || change.decisions || change.meta;
+                self.out.meetings |= change.meetings;
                 if change.people && self.session.phase() == protocol::session::Phase::Live {
                     self.settle_colour();
                 }

@@ -29,6 +29,7 @@
 //! | [`select`] | filters and sorts over the overview |
 //! | [`generate`] | made-up motions and amendments at scale, for measuring and tests |
 //! | [`overview`] | the rows every view shows |
+//! | [`wording`] | a passage against its wording, word by word: what the detail, the booklet and the order assistant compare |
 
 pub mod adopt;
 pub mod anchors;
@@ -41,6 +42,7 @@ pub mod log;
 pub mod overview;
 pub mod record;
 pub mod select;
+pub mod wording;
 
 pub use book::{Amendment, Book, Comment};
 pub use decisions::{Change, Counts, Decisions};
@@ -134,5 +136,7 @@ pub enum AmendError {
     NotOpen,
 }
 
+#[cfg(test)]
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;

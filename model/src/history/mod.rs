@@ -563,6 +563,15 @@ impl Document {
     /// on.
     pub fn checkpoint(&self, time: i64) -> Option<Vec<u8>> {
         self.write_checkpoint(CheckpointKind::Auto, time, false)
+            .map(|(_, update)| update)
+    }
+
+    /// Name the text as it is now, and say the new checkpoint's id (a
+    /// meeting records the version it started from and the one it ended
+    /// with: [`crate::meeting`]). Returns the id and the update to send.
+    pub fn name_version_now(&self, name: &str, time: i64) -> (String, Vec<u8>) {
+        self.write_checkpoint(CheckpointKind::Named(name.to_owned()), time, true)
+            .expect("a forced checkpoint is always written")
     }
 
     /// Name a version: the text as it is now (`at: None`), or the moment of
@@ -577,6 +586,7 @@ impl Document {
         let Some(at) = at else {
             return self
                 .write_checkpoint(kind, time, true)
+                .map(|(_, update)| update)
                 .ok_or_else(|| HistoryError::Unknown(String::new()));
         };
         let mut txn = self.doc.transact_mut();
@@ -604,7 +614,12 @@ impl Document {
         Ok(self.made(update))
     }
 
-    fn write_checkpoint(&self, kind: CheckpointKind, time: i64, force: bool) -> Option<Vec<u8>> {
+    fn write_checkpoint(
+        &self,
+        kind: CheckpointKind,
+        time: i64,
+        force: bool,
+    ) -> Option<(String, Vec<u8>)> {
         let mut txn = self.doc.transact_mut();
         let now = txn.snapshot();
         let entries = read_entries(&self.versions, &txn);
@@ -661,7 +676,7 @@ impl Document {
         self.versions.push_back(&mut txn, Any::from(fields));
         let update = txn.encode_update_v1();
         drop(txn);
-        Some(self.made(update))
+        Some((id, self.made(update)))
     }
 
     /// Bring back the text of the checkpoint `id`, as one edit of this
@@ -725,7 +740,10 @@ impl Document {
             from: id.to_owned(),
         };
         Ok(std::iter::once(edit)
-            .chain(self.write_checkpoint(restored, time, true))
+            .chain(
+                self.write_checkpoint(restored, time, true)
+                    .map(|(_, update)| update),
+            )
             .collect())
     }
 }

@@ -2,7 +2,9 @@
 //! the amendment's detail shows it: what stays, what goes (struck), what
 //! comes (underlined). Words, runs of spaces and single punctuation marks
 //! are the units, so "la paix" → "la justice" reads as one word struck
-//! and one underlined, never as letters. Pure, tested natively.
+//! and one underlined, never as letters. [`distance`] counts the words an
+//! amendment changes: how far it is from the text, for the order
+//! assistant ([`crate::meeting::order`]).
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
@@ -155,6 +157,24 @@ pub fn word_diff(before: &str, after: &str) -> Vec<Piece> {
     pieces
 }
 
+/// How far `after` is from `before`: the words (runs of letters and
+/// digits) removed plus the words added, word by word.
+pub fn distance(before: &str, after: &str) -> u32 {
+    let words = |text: &str| -> u32 {
+        tokens(text)
+            .iter()
+            .filter(|token| token.chars().any(char::is_alphanumeric))
+            .count() as u32
+    };
+    word_diff(before, after)
+        .iter()
+        .map(|piece| match piece {
+            Piece::Same(_) => 0,
+            Piece::Removed(text) | Piece::Added(text) => words(text),
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +285,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn distance_counts_the_words_removed_and_added() {
+        assert_eq!(distance("la paix", "la paix"), 0);
+        assert_eq!(distance("la paix", "la justice"), 2);
+        assert_eq!(distance("chaque année", "tous les deux ans"), 6);
+        assert_eq!(distance("", "trois mots ici"), 3);
+        assert_eq!(distance("un, deux.", ""), 2);
     }
 }
