@@ -389,7 +389,7 @@ fn entry_blocks(entry: &Entry, at: usize, lang: &str) -> Block {
     let w = words(lang);
     let own = own(lang);
     let mut blocks = vec![Block::Heading {
-        level: 3,
+        level: 2,
         text: heading_words(entry),
         anchor: Some(anchor(at)),
     }];
