@@ -671,6 +671,50 @@ pub fn amended(
     })
 }
 
+/// Which paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Booklet,
+    Adopted,
+    Amended,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Booklet, Kind::Adopted, Kind::Amended];
+
+    /// Its short name (`booklet`, `adopted`, `amended`): ids, options.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Booklet => "booklet",
+            Kind::Adopted => "adopted",
+            Kind::Amended => "amended",
+        }
+    }
+}
+
+/// Why a paper could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaperError {
+    #[error("the amended text needs a meeting: it compares its base text with its result")]
+    NoMeeting,
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
+
+/// The paper `kind` (the amended text needs a meeting).
+pub fn make(
+    kind: Kind,
+    src: &Sources,
+    meeting: Option<&Meeting>,
+    options: &Options,
+) -> Result<Paper, PaperError> {
+    Ok(match kind {
+        Kind::Booklet => booklet(src, meeting, options)?,
+        Kind::Adopted => adopted(src, meeting, options)?,
+        Kind::Amended => amended(src.text, meeting.ok_or(PaperError::NoMeeting)?, options)?,
+    })
+}
+
 /// The decision of an entry in words, for the page ("adopté, à
 /// l'unanimité").
 pub fn decision_words(entry: &Entry, lang: &str) -> String {
