@@ -156,9 +156,18 @@ describe('the booklet and the adopted text in the page', () => {
     const { fragment, cited } = await document();
     await withPage(t, suite, async (page) => {
       await openDocument(page, `/#${fragment}`, AMENDMENTS);
+      // Headless chromium's print dialog would hold the page: count the
+      // calls instead, and print with page.pdf.
+      await page.evaluate(() => {
+        window.printCalls = 0;
+        window.print = () => {
+          window.printCalls += 1;
+        };
+      });
       await (await exportPaper(page, 'booklet', 'print')).click();
       const view = page.locator('#paper-view');
       await view.waitFor();
+      await page.waitForFunction(() => window.printCalls === 1);
       await expectAttribute(page.locator('html'), 'class', 'paper-printing');
       // The whole page is the booklet: the editor is gone from it.
       assert.equal(await page.locator('#editor').isVisible(), false, 'the text is not shown behind');
