@@ -318,7 +318,7 @@ pub fn ExportMenu() -> impl IntoView {
                                 type="button"
                                 id=item.id()
                                 data-paper=kind.name()
-                                data-format=out.map_or("print", PaperFormat::extension)
+                                data-paper-format=out.map_or("print", PaperFormat::extension)
                                 aria-label=aria
                                 on:click=move |_| choose(item)
                             >
