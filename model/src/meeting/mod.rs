@@ -27,8 +27,12 @@
 //! skipped, an event of a meeting that was never opened is ignored, and
 //! a second `open` or `close` of one meeting counts once (the first).
 
+pub mod booklet;
+pub mod odt;
 pub mod order;
+pub mod paper;
 pub mod review;
+pub mod zip;
 
 use std::collections::{HashMap, HashSet};
 
