@@ -18,6 +18,9 @@
 //! - `close`: the named version of the adopted text (`result`) and the
 //!   minutes, frozen as they were at closing.
 //!
+//! [`order`] proposes the agenda; [`review`] says what changed since a
+//! meeting.
+//!
 //! The decisions themselves stay where every view reads them
 //! ([`crate::amendments::decisions`]); a meeting only orders them.
 //! Entries come from co-editors: one that does not read as an event is
@@ -28,6 +31,7 @@ pub mod booklet;
 pub mod odt;
 pub mod order;
 pub mod paper;
+pub mod review;
 pub mod zip;
 
 use std::collections::{HashMap, HashSet};
