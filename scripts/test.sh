@@ -21,6 +21,21 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "the browser app builds (wasm, trunk)"
 scripts/build-app.sh
 
+step "pandoc and poppler-utils (the booklet's ODT read back, its PDF read as text)"
+# The model's booklet tests read the ODT back with pandoc, and the
+# browser test reads the printed booklet with pdftotext. Without pandoc
+# those tests fail, unless CAHIER_NO_PANDOC says why apt could not
+# install it (then they say so and skip the reading).
+if ! command -v pandoc >/dev/null || ! command -v pdftotext >/dev/null; then
+    if as_root apt-get update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc poppler-utils; then
+        :
+    else
+        export CAHIER_NO_PANDOC="apt-get could not install pandoc and poppler-utils"
+        printf 'warning: %s\n' "$CAHIER_NO_PANDOC" >&2
+    fi
+fi
+
 step "native tests: protocol, model, client, relay, the cahier command, app logic"
 cargo test --workspace
 

@@ -658,6 +658,37 @@ pub struct Strings {
     // -- issue 13: meeting session and review (lead) --
     /// The bar button that opens the meeting panel.
     pub meeting_button: &'static str,
+    /// The review's heading: `{name}` the meeting, `{date}` its date.
+    pub review_heading: &'static str,
+    /// When the review starts: `{time}`.
+    pub review_since_time: &'static str,
+    /// The choice of where the review starts.
+    pub review_since_legend: &'static str,
+    pub review_since_result: &'static str,
+    pub review_since_base: &'static str,
+    pub review_text_heading: &'static str,
+    pub review_unchanged: &'static str,
+    /// `{added}`, `{removed}` words; `{names}` who changed them.
+    pub review_text_summary: &'static str,
+    pub review_filed: &'static str,
+    pub review_decided: &'static str,
+    pub review_withdrawn: &'static str,
+    pub review_none: &'static str,
+    /// The mark of a decision made after the meeting.
+    pub review_new: &'static str,
+    /// `{yes}`, `{no}`, `{abstain}`: a vote's counts.
+    pub review_votes: &'static str,
+    pub review_unanimous: &'static str,
+    /// A fallen amendment: `{n}` the adopted one.
+    pub review_fallen_by: &'static str,
+    pub review_print: &'static str,
+    pub review_download: &'static str,
+    /// The tag of the review's file name.
+    pub review_file: &'static str,
+    pub review_close: &'static str,
+    pub review_gone: &'static str,
+    /// `{error}`: why.
+    pub review_failed: &'static str,
     // -- end of meeting session and review (lead) --
     // -- issue 13: meeting panel, agenda, projector (helper chair) --
     pub meeting_heading: &'static str,
@@ -1285,6 +1316,28 @@ pub static FR: Strings = Strings {
     // -- end of amendments session and notices (lead) --
     // -- issue 13: meeting session and review (lead) --
     meeting_button: "Séance",
+    review_heading: "Depuis la séance « {name} » du {date}",
+    review_since_time: "Ce qui a changé depuis le {time}.",
+    review_since_legend: "Comparer avec",
+    review_since_result: "le texte adopté en séance",
+    review_since_base: "le texte de base de la séance",
+    review_text_heading: "Le texte",
+    review_unchanged: "Le texte n’a pas changé depuis.",
+    review_text_summary: "{added} mot(s) ajouté(s), {removed} retiré(s), par {names}. Seuls les paragraphes modifiés sont montrés.",
+    review_filed: "Amendements déposés depuis",
+    review_decided: "Amendements décidés depuis",
+    review_withdrawn: "Amendements retirés depuis",
+    review_none: "Aucun.",
+    review_new: "nouveau",
+    review_votes: "pour {yes}, contre {no}, abstentions {abstain}",
+    review_unanimous: "à l’unanimité",
+    review_fallen_by: "tombé : remplacé par {n}",
+    review_print: "Imprimer",
+    review_download: "Télécharger (Markdown)",
+    review_file: "depuis la séance",
+    review_close: "Fermer",
+    review_gone: "Cette séance n’est pas (ou plus) dans le document.",
+    review_failed: "Impossible de comparer avec cette version : {error}",
     // -- end of meeting session and review (lead) --
     // -- issue 13: meeting panel, agenda, projector (helper chair) --
     meeting_heading: "Séances",
@@ -1799,6 +1852,28 @@ pub static EN: Strings = Strings {
     // -- end of amendments session and notices (lead) --
     // -- issue 13: meeting session and review (lead) --
     meeting_button: "Meeting",
+    review_heading: "Since the meeting “{name}” of {date}",
+    review_since_time: "What changed since {time}.",
+    review_since_legend: "Compare with",
+    review_since_result: "the text the meeting adopted",
+    review_since_base: "the meeting's base text",
+    review_text_heading: "The text",
+    review_unchanged: "The text has not changed since.",
+    review_text_summary: "{added} word(s) added, {removed} removed, by {names}. Only the paragraphs that changed are shown.",
+    review_filed: "Amendments filed since",
+    review_decided: "Amendments decided since",
+    review_withdrawn: "Amendments withdrawn since",
+    review_none: "None.",
+    review_new: "new",
+    review_votes: "{yes} for, {no} against, {abstain} abstentions",
+    review_unanimous: "unanimously",
+    review_fallen_by: "fallen: replaced by {n}",
+    review_print: "Print",
+    review_download: "Download (Markdown)",
+    review_file: "since the meeting",
+    review_close: "Close",
+    review_gone: "This meeting is not in the document.",
+    review_failed: "This version cannot be compared: {error}",
     // -- end of meeting session and review (lead) --
     // -- issue 13: meeting panel, agenda, projector (helper chair) --
     meeting_heading: "Meetings",

@@ -220,7 +220,7 @@ pub fn to_markdown(title: &str, body: &str) -> String {
 
 /// The page's stylesheet: readable on screen and on paper, light or dark,
 /// and nothing fetched.
-const STYLE: &str = "\
+pub(crate) const STYLE: &str = "\
 :root{color-scheme:light dark;--ink:#1b1b1b;--paper:#fff;--muted:#5a5a5a;--line:#c8c8c8;--accent:#1d4e89}
 @media (prefers-color-scheme:dark){:root{--ink:#e8e8e8;--paper:#161616;--muted:#a8a8a8;--line:#444;--accent:#8ab4f8}}
 body{margin:0;background:var(--paper);color:var(--ink);font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif}
@@ -244,7 +244,7 @@ li:has(>input[type=checkbox]){list-style:none}
 
 /// The page's policy: nothing loaded, not even from its own folder; only
 /// its inline stylesheet applies.
-const POLICY: &str =
+pub(crate) const POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The title of a page whose document has none.
@@ -252,7 +252,7 @@ const UNTITLED: &str = "Cahier";
 
 /// `lang` if it looks like a language tag (letters, digits, `-`), else
 /// `und` (undetermined): it goes into an attribute.
-fn language(lang: &str) -> &str {
+pub(crate) fn language(lang: &str) -> &str {
     let ok = !lang.is_empty()
         && lang.len() <= 35
         && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');

@@ -79,7 +79,7 @@ fn moment_words(
 }
 
 /// A time (milliseconds since the epoch) as the person's locale writes it.
-fn local_time(ms: i64, lang: Lang) -> String {
+pub(crate) fn local_time(ms: i64, lang: Lang) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());

@@ -65,6 +65,9 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// While a room's history arrives, how often the rows are rebuilt.
+const JOIN_THROTTLE_MS: u32 = 1_000;
+
 /// How long after the last change of the body the rows follow it.
 const BODY_PAUSE_MS: u32 = 200;
 
@@ -140,12 +143,40 @@ impl DocAmendments {
             });
             pause.try_set_value(Some(timer));
         });
-        let revision = Signal::derive(move || {
+        let source = Signal::derive(move || {
             let room = room_signals
                 .get()
                 .map_or(0, |signals| signals.amendments.get());
-            text_signals.amendments.get() + body.get() + room + local.get()
+            text_signals.amendments.get() + body.get() + room
         });
+        // While a room's history arrives (thousands of registrations and
+        // records on a congress text), the rows are rebuilt at most once
+        // per JOIN_THROTTLE_MS, not once per update; at once when caught
+        // up.
+        let settled = RwSignal::new(0u64);
+        let throttle = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        Effect::new(move |_| {
+            let n = source.get();
+            let joining = text_signals.connection.get() == Connection::Connecting
+                || room_signals
+                    .get()
+                    .is_some_and(|signals| signals.connection.get() == Connection::Connecting);
+            if !joining {
+                throttle.try_set_value(None);
+                settled.set(n);
+                return;
+            }
+            if throttle.with_value(Option::is_none) {
+                let timer = gloo_timers::callback::Timeout::new(JOIN_THROTTLE_MS, move || {
+                    throttle.try_set_value(None);
+                    if let Some(n) = source.try_get_untracked() {
+                        settled.try_set(n);
+                    }
+                });
+                throttle.set_value(Some(timer));
+            }
+        });
+        let revision = Signal::derive(move || settled.get() + local.get());
         let state = Signal::derive(move || match room_signals.get() {
             None => AmendRoomState::Unavailable,
             Some(signals) => match signals.connection.get() {

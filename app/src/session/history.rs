@@ -206,6 +206,22 @@ impl DocHistory {
             .unwrap_or_else(|| Ok(Comparison::default()))
     }
 
+    /// What changed since `meeting` (its base or its result): the text
+    /// to now, and the amendments ([`model::meeting::review`]).
+    pub fn review(
+        &self,
+        meeting: &model::meeting::Meeting,
+        since: model::meeting::review::Since,
+        overview: &model::amendments::Overview,
+        decisions: &model::amendments::Decisions,
+    ) -> Result<model::meeting::review::Review, HistoryError> {
+        self.session
+            .with_core(|c| {
+                model::meeting::review::review(&c.doc, meeting, since, overview, decisions)
+            })
+            .unwrap_or_else(|| Err(HistoryError::Unknown(meeting.base.clone())))
+    }
+
     /// Name the text as it is (`at: None`) or the checkpoint `at`.
     /// Whether it was named (never for a reader).
     pub fn name_version(&self, name: &str, at: Option<&str>) -> bool {

@@ -8,28 +8,28 @@
 use super::decisions::Decisions;
 use super::{Overview, Proposal, Row, Status};
 
-struct Words {
-    heading: &'static str,
-    number: &'static str,
-    lines: &'static str,
-    author: &'static str,
-    status: &'static str,
-    provisional: &'static str,
-    replace: &'static str,
-    by: &'static str,
-    delete: &'static str,
-    insert: &'static str,
-    rationale: &'static str,
-    supports: &'static str,
-    changed: &'static str,
-    fallen_by: &'static str,
-    sub: &'static str,
-    none: &'static str,
-    votes: &'static str,
-    unanimous: &'static str,
+pub(crate) struct Words {
+    pub(crate) heading: &'static str,
+    pub(crate) number: &'static str,
+    pub(crate) lines: &'static str,
+    pub(crate) author: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) provisional: &'static str,
+    pub(crate) replace: &'static str,
+    pub(crate) by: &'static str,
+    pub(crate) delete: &'static str,
+    pub(crate) insert: &'static str,
+    pub(crate) rationale: &'static str,
+    pub(crate) supports: &'static str,
+    pub(crate) changed: &'static str,
+    pub(crate) fallen_by: &'static str,
+    pub(crate) sub: &'static str,
+    pub(crate) none: &'static str,
+    pub(crate) votes: &'static str,
+    pub(crate) unanimous: &'static str,
 }
 
-const FR: Words = Words {
+pub(crate) const FR: Words = Words {
     heading: "Amendements",
     number: "n°",
     lines: "lignes",
@@ -50,7 +50,7 @@ const FR: Words = Words {
     unanimous: "à l’unanimité",
 };
 
-const EN: Words = Words {
+pub(crate) const EN: Words = Words {
     heading: "Amendments",
     number: "No.",
     lines: "lines",
@@ -107,7 +107,7 @@ pub fn lines_words(lines: (u32, u32)) -> String {
     }
 }
 
-fn words(lang: &str) -> &'static Words {
+pub(crate) fn words(lang: &str) -> &'static Words {
     if lang.starts_with("fr") {
         &FR
     } else {

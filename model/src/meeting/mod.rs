@@ -18,13 +18,21 @@
 //! - `close`: the named version of the adopted text (`result`) and the
 //!   minutes, frozen as they were at closing.
 //!
+//! [`order`] proposes the agenda; [`review`] says what changed since a
+//! meeting.
+//!
 //! The decisions themselves stay where every view reads them
 //! ([`crate::amendments::decisions`]); a meeting only orders them.
 //! Entries come from co-editors: one that does not read as an event is
 //! skipped, an event of a meeting that was never opened is ignored, and
 //! a second `open` or `close` of one meeting counts once (the first).
 
+pub mod booklet;
+pub mod odt;
 pub mod order;
+pub mod paper;
+pub mod review;
+pub mod zip;
 
 use std::collections::{HashMap, HashSet};
 

@@ -483,3 +483,142 @@ fn events_that_do_not_read_are_skipped_and_a_meeting_opens_once() {
         "strings only, each once"
     );
 }
+
+#[test]
+fn since_a_meeting_shows_only_what_changed_after_it() {
+    let s = set();
+    let before = overview(&s.book, &s.body);
+    let opened = s.body.start_meeting(
+        "Assemblée",
+        "2026-12-12",
+        "Base",
+        &[s.lone.clone(), s.far.clone()],
+        &before,
+        "Chair",
+        10_000,
+    );
+    // In the meeting: the far one adopted (the text changes), then closed.
+    s.body
+        .adopt(&s.book, &s.body.decisions(), &s.far, None, "Chair", 10_100)
+        .expect("adopts");
+    let minutes = s
+        .body
+        .meeting(&opened.id)
+        .unwrap()
+        .minutes(&overview(&s.book, &s.body), &s.body.decisions());
+    s.body
+        .close_meeting(&opened.id, "Adopté", &minutes, "Chair", 11_000)
+        .expect("closes");
+    let meeting = s.body.meeting(&opened.id).unwrap();
+
+    // Nothing since the result yet.
+    let now = overview(&s.book, &s.body);
+    let quiet = review::review(
+        &s.body,
+        &meeting,
+        review::Since::Result,
+        &now,
+        &s.body.decisions(),
+    )
+    .expect("reads");
+    assert!(quiet.is_empty(), "{quiet:?}");
+    // Since the base: the meeting's own adoption.
+    let from_base = review::review(
+        &s.body,
+        &meeting,
+        review::Since::Base,
+        &now,
+        &s.body.decisions(),
+    )
+    .expect("reads");
+    assert!(from_base.text.groups > 0);
+    assert!(from_base.decided.iter().any(|d| d.id == s.far));
+
+    // A second round: an edit, a new amendment, one withdrawn in a later
+    // meeting, one rejected.
+    let body = s.body.body();
+    let at = body.find("en mai").unwrap() as u32;
+    let at16 = body[..at as usize].encode_utf16().count() as u32;
+    s.body
+        .edit_body(&crate::edit::Edit {
+            start: at16,
+            delete: 0,
+            insert: "dès ".into(),
+        })
+        .expect("fits");
+    let mut book = s.book;
+    let ben = member(2, "Ben");
+    let draft = replace(&s.body, "aux élus", "à tous les élus", "");
+    let (late, line) = book
+        .file(&ben.identity, &s.body, &draft, ben.name, 20_000, [77; 12])
+        .expect("files");
+    s.room.append_record(&line);
+    book.refresh(&s.room);
+    let row_rev = |id: &str| overview(&book, &s.body).row(id).unwrap().rev;
+    s.body.decide(
+        &Decision {
+            amendment: s.lone.clone(),
+            from: Status::Filed,
+            to: Status::Withdrawn,
+            rev: row_rev(&s.lone),
+            counts: None,
+            note: "retiré en séance".into(),
+            because: None,
+        },
+        "Chair",
+        21_000,
+    );
+    s.body.decide(
+        &Decision {
+            amendment: s.deletion.clone(),
+            from: Status::Filed,
+            to: Status::Rejected,
+            rev: row_rev(&s.deletion),
+            counts: None,
+            note: String::new(),
+            because: None,
+        },
+        "Chair",
+        22_000,
+    );
+    let now = overview(&book, &s.body);
+    let since = review::review(
+        &s.body,
+        &meeting,
+        review::Since::Result,
+        &now,
+        &s.body.decisions(),
+    )
+    .expect("reads");
+    assert_eq!(since.filed, vec![late.clone()], "only the one filed after");
+    assert_eq!(since.withdrawn, vec![s.lone.clone()]);
+    let decided: Vec<&str> = since.decided.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        decided,
+        vec![s.deletion.as_str()],
+        "not the meeting's own adoption"
+    );
+    assert_eq!(since.text.words(), (1, 0), "one word added since");
+    let paragraphs = since.changed_paragraphs();
+    assert_eq!(paragraphs.len(), 1, "only the paragraph that changed");
+    let added: String = paragraphs[0]
+        .iter()
+        .filter(|p| p.change == crate::history::Change::Added)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(added.trim(), "dès");
+    let md = review::markdown(
+        &since,
+        &meeting,
+        review::Since::Result,
+        &now,
+        &|_| "Awa".into(),
+        "fr",
+    );
+    assert!(md.contains("**dès**"), "{md}");
+    assert!(
+        !md.contains("transports"),
+        "kept paragraphs are left out: {md}"
+    );
+    assert!(md.contains("retiré"), "{md}");
+}
