@@ -334,8 +334,10 @@ describe('the share panel and the export menu', () => {
       assert.ok(await menu.list.isVisible());
       await page.keyboard.press('ArrowDown');
       await expectFocus(page, 'export-md');
+      // Up from the first wraps to the last: the adopted text's ODT (the
+      // meeting's papers close the menu; no amended text without a meeting).
       await page.keyboard.press('ArrowUp');
-      await expectFocus(page, 'export-print');
+      await expectFocus(page, 'export-adopted-odt');
       await page.keyboard.press('ArrowDown');
       await expectFocus(page, 'export-md');
       await page.keyboard.press('Escape');

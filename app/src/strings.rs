@@ -763,6 +763,29 @@ pub struct Strings {
     pub meeting_projector_no_meeting: &'static str,
     // -- end of meeting panel, agenda, projector (helper chair) --
     // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    /// The Export menu's group of a meeting's papers.
+    pub export_papers_heading: &'static str,
+    /// The label of the meeting chooser.
+    pub export_meeting_label: &'static str,
+    /// The chooser's choice of no meeting: every amendment, the text now.
+    pub export_meeting_none: &'static str,
+    pub export_booklet: &'static str,
+    pub export_adopted: &'static str,
+    pub export_amended: &'static str,
+    /// The paper printed (the print view).
+    pub export_paper_print: &'static str,
+    /// File name tags.
+    pub booklet_file_suffix: &'static str,
+    pub adopted_file_suffix: &'static str,
+    pub amended_file_suffix: &'static str,
+    /// The print view's buttons.
+    pub print_view_back: &'static str,
+    pub print_view_print: &'static str,
+    /// The print view's landmark.
+    pub print_view_label: &'static str,
+    /// A paper could not be made: the meeting's version is not in the
+    /// history this copy holds.
+    pub paper_failed: &'static str,
     // -- end of booklet, adopted text, print, exports (helper booklet) --
 }
 
@@ -1412,6 +1435,20 @@ pub static FR: Strings = Strings {
     meeting_projector_no_meeting: "Aucune séance en cours.",
     // -- end of meeting panel, agenda, projector (helper chair) --
     // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    export_papers_heading: "Séance : liasse et textes",
+    export_meeting_label: "Séance",
+    export_meeting_none: "Sans séance (tous les amendements, texte actuel)",
+    export_booklet: "Liasse d’amendements",
+    export_adopted: "Texte adopté",
+    export_amended: "Texte amendé",
+    export_paper_print: "Imprimer",
+    booklet_file_suffix: "liasse",
+    adopted_file_suffix: "texte adopté",
+    amended_file_suffix: "texte amendé",
+    print_view_back: "Retour au texte",
+    print_view_print: "Imprimer",
+    print_view_label: "Aperçu avant impression",
+    paper_failed: "Ce document n’a pas pu être préparé : la version de la séance manque à l’historique de ce texte.",
     // -- end of booklet, adopted text, print, exports (helper booklet) --
 };
 
@@ -1948,6 +1985,20 @@ pub static EN: Strings = Strings {
     meeting_projector_no_meeting: "No meeting under way.",
     // -- end of meeting panel, agenda, projector (helper chair) --
     // -- issue 13: booklet, adopted text, print, exports (helper booklet) --
+    export_papers_heading: "Meeting: booklet and texts",
+    export_meeting_label: "Meeting",
+    export_meeting_none: "No meeting (every amendment, current text)",
+    export_booklet: "Amendment booklet",
+    export_adopted: "Adopted text",
+    export_amended: "Amended text",
+    export_paper_print: "Print",
+    booklet_file_suffix: "booklet",
+    adopted_file_suffix: "adopted text",
+    amended_file_suffix: "amended text",
+    print_view_back: "Back to the text",
+    print_view_print: "Print",
+    print_view_label: "Print preview",
+    paper_failed: "This document could not be prepared: the meeting's version is missing from this text's history.",
     // -- end of booklet, adopted text, print, exports (helper booklet) --
 };
 

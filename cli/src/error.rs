@@ -47,6 +47,14 @@ pub enum CliError {
     Trace(#[from] TraceError),
     #[error("a generated amendment could not be filed: {0}")]
     Amendment(#[from] model::amendments::AmendError),
+    #[error("{0}")]
+    Format(String),
+    #[error("this document has no meeting {0:?} (`--meeting latest` takes the latest)")]
+    NoMeeting(String),
+    #[error("this document has had no meeting yet: the amended text compares a meeting's base text with its result")]
+    NoMeetingYet,
+    #[error("the document's history could not be read")]
+    History(#[from] model::history::HistoryError),
     #[error("could not start: {0}")]
     Runtime(#[source] std::io::Error),
 }

@@ -5,6 +5,11 @@
 //! (`model::export`): the title at the top unless the body already
 //! begins with it, the HTML page loading nothing.
 //!
+//! With `--booklet`, `--adopted` or `--amended`, the papers of a meeting
+//! instead (`model::meeting::booklet`): the booklet of amendments, the
+//! adopted text with its annex, or the amended text, for the latest
+//! meeting or the one named by `--meeting`, as ODT, HTML or Markdown.
+//!
 //! A stored message that fails its checks is left out, as the app leaves
 //! it out; the file is still written, the damage is told, and the command
 //! ends with [`crate::verify::DAMAGED`] so a script notices
@@ -13,7 +18,11 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
+use model::amendments::{Book, Decisions, Overview};
 use model::export::Format;
+use model::meeting::booklet::{self, Options, Sources};
+use model::meeting::paper::PaperFormat;
+use model::meeting::Meeting;
 use model::Document;
 
 use crate::error::CliError;
@@ -25,11 +34,13 @@ pub struct ExportArgs {
     /// (https://host/#e=… or #v=…).
     pub link: String,
     /// md (Markdown, as written), html (a standalone page that loads
-    /// nothing) or txt (the text without its Markdown marks).
+    /// nothing) or txt (the text without its Markdown marks); for
+    /// --booklet, --adopted and --amended: odt (OpenDocument, for
+    /// LibreOffice), html (a page that prints paginated) or md.
     #[arg(long, short, default_value = "md", value_parser = parse_format)]
-    pub format: Format,
+    pub format: String,
     /// Write to this file instead of the standard output.
-    #[arg(long, short)]
+    #[arg(long, short, visible_alias = "out")]
     pub output: Option<PathBuf>,
     /// The relay holding the document, when the link does not say (a bare
     /// #e=… fragment) or to read it elsewhere: http(s)://host/ or
@@ -43,27 +54,56 @@ pub struct ExportArgs {
     /// Export the amendments (Markdown: a summary table, then each one
     /// cited by number and lines, with its rationale and decision)
     /// instead of the text.
-    #[arg(long)]
+    #[arg(long, group = "what")]
     pub amendments: bool,
+    /// Export the booklet of amendments (la liasse): cover, contents,
+    /// summary table, the base text with line numbers, then every
+    /// amendment with its diff, rationale, supports and decision.
+    #[arg(long, group = "what")]
+    pub booklet: bool,
+    /// Export the adopted text (the text the meeting closed on), with the
+    /// adopted amendments in an annex.
+    #[arg(long, group = "what")]
+    pub adopted: bool,
+    /// Export the amended text: the meeting's base text with its changes
+    /// struck and underlined.
+    #[arg(long, group = "what")]
+    pub amended: bool,
+    /// Which meeting: latest (the default), none (every amendment in text
+    /// order, the text as it is), or a meeting's id.
+    #[arg(long, default_value = "latest")]
+    pub meeting: String,
+    /// In the booklet, the comments for and against under each amendment.
+    #[arg(long)]
+    pub comments: bool,
 }
 
-/// The amendments of the document `text` (downloaded from `link`), as
-/// Markdown, and how many of the amendment room's messages were left out.
-async fn amendments(
+/// What the papers are made from: the amendment room read.
+struct Loaded {
+    book: Book,
+    overview: Overview,
+    decisions: Decisions,
+    damaged: u64,
+}
+
+/// The amendment room of the document `text` (downloaded from `link`)
+/// read, and how many of its messages were left out.
+async fn load(
     link: &protocol::Link,
     relay: &client::RelayAddress,
     text: &Document,
-    lang: &str,
-) -> Result<(String, u64), CliError> {
-    use model::amendments::{export, Book, Overview};
+) -> Result<Loaded, CliError> {
     let recorded = text
         .amendments_room_key()
         .and_then(|key| protocol::WriterKey::from_b64(&key));
-    let title = text.meta().title.unwrap_or_default();
     let decisions = text.decisions();
     let Some(keys) = link.amendment_keys(recorded) else {
-        let overview = Overview::default();
-        return Ok((export::markdown(&overview, &decisions, &title, lang), 0));
+        return Ok(Loaded {
+            book: Book::new([0; 16]),
+            overview: Overview::default(),
+            decisions,
+            damaged: 0,
+        });
     };
     let room = *keys.room().as_bytes();
     let mut client =
@@ -73,14 +113,63 @@ async fn amendments(
     let mut book = Book::new(room);
     book.refresh(client.doc());
     let overview = Overview::build(&book, &decisions, text, None);
-    Ok((
-        export::markdown(&overview, &decisions, &title, lang),
+    Ok(Loaded {
+        book,
+        overview,
+        decisions,
         damaged,
-    ))
+    })
 }
 
-fn parse_format(name: &str) -> Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| format!("{name:?} is not md, html or txt"))
+/// The meeting `--meeting` names.
+fn meeting(text: &Document, which: &str) -> Result<Option<Meeting>, CliError> {
+    match which {
+        "none" => Ok(None),
+        "latest" => Ok(text.meetings().pop()),
+        id => text
+            .meeting(id)
+            .map(Some)
+            .ok_or_else(|| CliError::NoMeeting(id.to_owned())),
+    }
+}
+
+/// The booklet, the adopted text or the amended text, as `format`.
+fn paper(
+    args: &ExportArgs,
+    text: &Document,
+    loaded: &Loaded,
+    format: PaperFormat,
+) -> Result<Vec<u8>, CliError> {
+    let title = text.meta().title.unwrap_or_default();
+    let options = Options {
+        title: &title,
+        lang: &args.lang,
+        comments: args.comments,
+    };
+    let src = Sources {
+        text,
+        book: &loaded.book,
+        overview: &loaded.overview,
+        decisions: &loaded.decisions,
+    };
+    let meeting = meeting(text, &args.meeting)?;
+    let paper = if args.booklet {
+        booklet::booklet(&src, meeting.as_ref(), &options)
+    } else if args.adopted {
+        booklet::adopted(&src, meeting.as_ref(), &options)
+    } else {
+        let meeting = meeting.ok_or(CliError::NoMeetingYet)?;
+        booklet::amended(text, &meeting, &options)
+    }?;
+    Ok(paper.render(format))
+}
+
+fn parse_format(name: &str) -> Result<String, String> {
+    if Format::from_name(name).is_some() || PaperFormat::from_name(name).is_some() {
+        Ok(name.to_ascii_lowercase())
+    } else {
+        Err(format!("{name:?} is not md, html, txt or odt"))
+    }
 }
 
 /// What an export found: how many stored messages were left out.
@@ -96,21 +185,40 @@ pub async fn run(args: &ExportArgs) -> Result<Exported, CliError> {
         open::download(&link, &relay, Document::new(rand::random::<u32>().into())).await?;
     let mut damaged = client.join().damaged;
     client.disconnect().await;
-    let text = if args.amendments {
-        let (text, more) = amendments(&link, &relay, client.doc(), &args.lang).await?;
-        damaged += more;
-        text
+    let papers = args.booklet || args.adopted || args.amended;
+    let bytes: Vec<u8> = if papers {
+        let format = PaperFormat::from_name(&args.format).ok_or_else(|| {
+            CliError::Format(format!(
+                "the booklet and the adopted and amended texts are written as odt, html or md, not {}",
+                args.format
+            ))
+        })?;
+        let loaded = load(&link, &relay, client.doc()).await?;
+        damaged += loaded.damaged;
+        paper(args, client.doc(), &loaded, format)?
+    } else if args.amendments {
+        let loaded = load(&link, &relay, client.doc()).await?;
+        damaged += loaded.damaged;
+        let title = client.doc().meta().title.unwrap_or_default();
+        model::amendments::export::markdown(&loaded.overview, &loaded.decisions, &title, &args.lang)
+            .into_bytes()
     } else {
-        client.doc().export(args.format, &args.lang)
+        let format = Format::from_name(&args.format).ok_or_else(|| {
+            CliError::Format(format!(
+                "the text is written as md, html or txt, not {} (odt is for --booklet, --adopted and --amended)",
+                args.format
+            ))
+        })?;
+        client.doc().export(format, &args.lang).into_bytes()
     };
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|source| CliError::Write {
+        Some(path) => std::fs::write(path, &bytes).map_err(|source| CliError::Write {
             path: path.clone(),
             source,
         })?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
+            out.write_all(&bytes)
                 .and_then(|()| out.flush())
                 .map_err(|source| CliError::Write {
                     path: "the standard output".into(),
@@ -119,7 +227,7 @@ pub async fn run(args: &ExportArgs) -> Result<Exported, CliError> {
         }
     }
     Ok(Exported {
-        bytes: text.len(),
+        bytes: bytes.len(),
         damaged,
     })
 }

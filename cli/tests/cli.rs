@@ -428,7 +428,7 @@ async fn what_goes_wrong_is_said_in_words_with_the_documented_exit_codes() -> Re
     let out = cahier(&["export", &edit, "--format", "pdf"]).await?;
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("is not md, html or txt"),
+        stderr(&out).contains("is not md, html, txt or odt"),
         "{}",
         stderr(&out)
     );
@@ -531,6 +531,265 @@ async fn export_amendments_cites_each_by_number_and_lines_from_any_link() -> Res
         stdout(&en).contains("| A1 | l. 3 | Awa | filed |"),
         "{}",
         stdout(&en)
+    );
+    relay.stop().await
+}
+
+/// What pandoc reads of the ODT file `path`, as plain text; `None` (said)
+/// when scripts/test.sh could not install it, a failure otherwise.
+fn pandoc_plain(path: &Path) -> Result<Option<String>> {
+    match Command::new("pandoc")
+        .args(["-f", "odt", "-t", "plain", "--wrap=none"])
+        .arg(path)
+        .output()
+    {
+        Ok(out) => {
+            if !out.status.success() {
+                bail!("pandoc could not read the ODT: {}", stderr(&out));
+            }
+            Ok(Some(stdout(&out)))
+        }
+        Err(error) => match std::env::var("CAHIER_NO_PANDOC") {
+            Ok(why) => {
+                eprintln!("SKIPPED: pandoc is not installed ({why}); the ODT is not read back");
+                Ok(None)
+            }
+            Err(_) => bail!(
+                "pandoc is needed to read the ODT back ({error}): scripts/test.sh installs it"
+            ),
+        },
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_booklet_adopted_and_amended_texts_of_a_meeting_from_any_link() -> Result<()> {
+    use model::amendments::{Book, Draft, Identity, Overview, Proposal};
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let motion = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let (edit, view) = import(&relay, &motion, &[]).await?;
+    let link = protocol::Link::parse(&edit)?;
+    let amend = link.to_amend().context("an edit link has an amend link")?;
+    let mut keeper = room_client(&relay, link.keys(), 21).await?;
+    let writer = link.amendment_writer().context("derived")?;
+    let update = keeper.doc().set_amendments_room_key(&writer.to_b64());
+    let id = keeper.submit(update).await?;
+    keeper.ack(id).await?;
+
+    // Two members file; the keeper numbers them.
+    let keys = amend.amendment_keys(None).context("derived")?;
+    let room = *keys.room().as_bytes();
+    let mut member = room_client(&relay, keys, 22).await?;
+    let mut book = Book::new(room);
+    let body = keeper.doc().body();
+    let span = |words: &str| -> Result<(u32, u32)> {
+        let start = body.find(words).context("in the motion")?;
+        let start = body[..start].encode_utf16().count() as u32;
+        Ok((start, start + words.encode_utf16().count() as u32))
+    };
+    let filed = [
+        (
+            "Awa",
+            5u8,
+            "la gratuité",
+            "la gratuité totale",
+            "Pour tous.",
+        ),
+        (
+            "Ben",
+            6u8,
+            "réuni à Besançon",
+            "réuni à Dijon",
+            "Plus central.",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (n, (name, seed, words, wording, rationale)) in filed.iter().enumerate() {
+        let (start, end) = span(words)?;
+        let draft = Draft {
+            start,
+            end,
+            proposal: Proposal::Replace((*wording).into()),
+            rationale: (*rationale).into(),
+            parent: None,
+        };
+        let who = Identity::from_seed([*seed; 32]);
+        let (amendment, line) = book
+            .file(&who, keeper.doc(), &draft, name, 1, [n as u8 + 1; 12])
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let update = member.doc().append_record(&line);
+        let id = member.submit(update).await?;
+        member.ack(id).await?;
+        book.refresh(member.doc());
+        let update = keeper
+            .doc()
+            .register(&amendment, n as u32 + 1, "Présidence", 2);
+        let id = keeper.submit(update).await?;
+        keeper.ack(id).await?;
+        ids.push(amendment);
+    }
+    member.disconnect().await;
+
+    // Before any meeting: the booklet of every amendment, in text order.
+    let booklet_md = files.path().join("liasse.md");
+    let out = cahier(&[
+        "export",
+        &view,
+        "--booklet",
+        "--format",
+        "md",
+        "--out",
+        &booklet_md.to_string_lossy(),
+    ])
+    .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&booklet_md)?;
+    let a2 = md.find("### A2, l. 2 — Ben").context(md.clone())?;
+    let a1 = md.find("### A1, l. 3 — Awa").context(md.clone())?;
+    assert!(
+        a2 < a1,
+        "text order: Besançon (line 2) before la gratuité (line 3)"
+    );
+    assert!(md.contains("réuni à ~~Besançon~~**Dijon**"), "{md}");
+
+    // A meeting: A1 adopted, A2 rejected, closed.
+    let decisions = keeper.doc().decisions();
+    let overview = Overview::build(&book, &decisions, keeper.doc(), None);
+    let opened = keeper.doc().start_meeting(
+        "Congrès de Besançon",
+        "2026-12-12",
+        "Texte de base",
+        &ids,
+        &overview,
+        "Présidence",
+        10,
+    );
+    for update in opened.updates {
+        let id = keeper.submit(update).await?;
+        keeper.ack(id).await?;
+    }
+    let adopted = keeper
+        .doc()
+        .adopt(
+            &book,
+            &keeper.doc().decisions(),
+            &ids[0],
+            None,
+            "Présidence",
+            11,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = keeper.submit(adopted.update).await?;
+    keeper.ack(id).await?;
+    let update = keeper.doc().decide(
+        &model::amendments::decisions::Decision {
+            amendment: ids[1].clone(),
+            from: model::amendments::Status::Filed,
+            to: model::amendments::Status::Rejected,
+            rev: 0,
+            counts: Some(model::amendments::Counts {
+                yes: 2,
+                no: 9,
+                abstain: 0,
+                unanimous: false,
+            }),
+            note: String::new(),
+            because: None,
+        },
+        "Présidence",
+        12,
+    );
+    let id = keeper.submit(update).await?;
+    keeper.ack(id).await?;
+    let meeting = keeper.doc().meeting(&opened.id).context("opened")?;
+    let overview = Overview::build(&book, &keeper.doc().decisions(), keeper.doc(), None);
+    let minutes = meeting.minutes(&overview, &keeper.doc().decisions());
+    for update in
+        keeper
+            .doc()
+            .close_meeting(&opened.id, "Texte adopté", &minutes, "Présidence", 13)?
+    {
+        let id = keeper.submit(update).await?;
+        keeper.ack(id).await?;
+    }
+    keeper.disconnect().await;
+
+    let amend_url = amend.to_url(&relay.page);
+    for (n, link) in [&edit, &amend_url, &view].into_iter().enumerate() {
+        let odt = files.path().join(format!("liasse-{n}.odt"));
+        let out = cahier(&[
+            "export",
+            link,
+            "--booklet",
+            "--format",
+            "odt",
+            "-o",
+            &odt.to_string_lossy(),
+        ])
+        .await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(&odt)?;
+        assert_eq!(&bytes[30..38], b"mimetype");
+        if let Some(text) = pandoc_plain(&odt)? {
+            for expected in [
+                "Liasse d’amendements",
+                "Congrès de Besançon",
+                "A1, l. 3 — Awa",
+                "A2, l. 2 — Ben",
+                "pour 2, contre 9, abstentions 0",
+                "Pour tous.",
+            ] {
+                assert!(text.contains(expected), "{link}: {expected} in {text}");
+            }
+        }
+    }
+    let adopted = cahier(&["export", &view, "--adopted"]).await?;
+    assert!(adopted.status.success(), "{}", stderr(&adopted));
+    let text = stdout(&adopted);
+    assert!(text.contains("la gratuité totale est possible"), "{text}");
+    assert!(text.contains("## Annexe : amendements adoptés"), "{text}");
+    assert!(text.contains("### A1, l. 3 — Awa"), "{text}");
+    assert!(!text.contains("### A2"), "A2 was rejected: {text}");
+    let amended = cahier(&[
+        "export",
+        &edit,
+        "--amended",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+    ])
+    .await?;
+    assert!(amended.status.success(), "{}", stderr(&amended));
+    let html = stdout(&amended);
+    assert!(html.contains("Amended text"), "{html}");
+    assert!(
+        html.contains("la gratuité<ins> totale</ins> est possible"),
+        "{html}"
+    );
+
+    // What cannot be is said in words.
+    let wrong = cahier(&["export", &view, "--booklet", "--format", "txt"]).await?;
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("odt, html or md"),
+        "{}",
+        stderr(&wrong)
+    );
+    let wrong = cahier(&["export", &view, "--format", "odt"]).await?;
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("md, html or txt"),
+        "{}",
+        stderr(&wrong)
+    );
+    let wrong = cahier(&["export", &view, "--booklet", "--meeting", "nowhere"]).await?;
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("no meeting \"nowhere\""),
+        "{}",
+        stderr(&wrong)
     );
     relay.stop().await
 }

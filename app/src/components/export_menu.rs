@@ -8,15 +8,23 @@
 //! Escape closes it and gives focus back to its button, the arrow keys
 //! move between the items; a press outside, or focus moving out, closes
 //! it. Choosing an item closes it too, and focus goes back to the button.
+//!
+//! Below them, a meeting's papers (issue 13, [`super::booklet`]): the
+//! booklet of amendments, the adopted text and, once there is a meeting,
+//! the amended text, each printed or saved as HTML, Markdown or ODT, for
+//! the latest meeting or the one chosen when there are several.
 
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
 use model::export::{self, Format};
+use model::meeting::booklet::Kind;
+use model::meeting::paper::PaperFormat;
 
+use crate::components::booklet::{self, PrintView, Printed};
 use crate::file_name::file_name;
 use crate::locale::use_locale;
 use crate::platform::{download, menu, page};
-use crate::session::use_doc_text;
+use crate::session::{use_doc_meetings, use_doc_text};
 
 /// The menu's button, which gets focus back when it closes.
 const BUTTON_ID: &str = "export-button";
@@ -24,6 +32,8 @@ const BUTTON_ID: &str = "export-button";
 const LIST_ID: &str = "export-menu";
 /// The element holding both, outside which a press closes the list.
 const WRAPPER_ID: &str = "export";
+/// The meeting chooser.
+const MEETING_ID: &str = "export-meeting";
 
 /// What an item of the menu does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,9 +42,11 @@ enum Item {
     /// The amendments, as Markdown (`model::amendments::export`).
     Amendments,
     Print,
+    /// A meeting's paper, printed (`None`) or saved.
+    Paper(Kind, Option<PaperFormat>),
 }
 
-/// Every item, in the menu's order.
+/// The text's items, in the menu's order.
 const ITEMS: [Item; 5] = [
     Item::Save(Format::Markdown),
     Item::Save(Format::Html),
@@ -43,15 +55,42 @@ const ITEMS: [Item; 5] = [
     Item::Print,
 ];
 
+/// How each paper is taken away, in the menu's order.
+const PAPER_OUTS: [Option<PaperFormat>; 4] = [
+    None,
+    Some(PaperFormat::Html),
+    Some(PaperFormat::Markdown),
+    Some(PaperFormat::Odt),
+];
+
+/// Every item, in the menu's order: the amended text only once there is
+/// a meeting.
+fn items(with_meeting: bool) -> Vec<Item> {
+    let papers = Kind::ALL
+        .into_iter()
+        .filter(move |kind| with_meeting || *kind != Kind::Amended)
+        .flat_map(|kind| {
+            PAPER_OUTS
+                .into_iter()
+                .map(move |out| Item::Paper(kind, out))
+        });
+    ITEMS.into_iter().chain(papers).collect()
+}
+
 impl Item {
     /// The item's button id, for the arrow keys.
-    fn id(self) -> &'static str {
+    fn id(self) -> String {
         match self {
-            Item::Save(Format::Markdown) => "export-md",
-            Item::Save(Format::Html) => "export-html",
-            Item::Save(Format::Text) => "export-txt",
-            Item::Amendments => "export-amendments",
-            Item::Print => "export-print",
+            Item::Save(Format::Markdown) => "export-md".into(),
+            Item::Save(Format::Html) => "export-html".into(),
+            Item::Save(Format::Text) => "export-txt".into(),
+            Item::Amendments => "export-amendments".into(),
+            Item::Print => "export-print".into(),
+            Item::Paper(kind, out) => format!(
+                "export-{}-{}",
+                kind.name(),
+                out.map_or("print", PaperFormat::extension)
+            ),
         }
     }
 }
@@ -61,8 +100,14 @@ pub fn ExportMenu() -> impl IntoView {
     let locale = use_locale();
     let text = use_doc_text();
     let amendments = crate::session::use_doc_amendments();
+    let meetings = use_doc_meetings();
     let open = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    let paper_failed = RwSignal::new(false);
+    let printed = RwSignal::new(None::<Printed>);
+    // The meeting chosen: `None` for the latest, `Some("")` for none.
+    let chosen = RwSignal::new(None::<String>);
+    let with_meeting = Memo::new(move |_| !meetings.list().is_empty());
 
     let close = move |give_focus_back: bool| {
         open.set(false);
@@ -79,7 +124,33 @@ pub fn ExportMenu() -> impl IntoView {
 
     let choose = move |item: Item| {
         close(true);
+        paper_failed.set(false);
         match item {
+            Item::Paper(kind, out) => {
+                let words = locale.strings();
+                let title = text.title.get_untracked();
+                let lang = locale.lang().tag();
+                let all = meetings.list();
+                let meeting = booklet::chosen_meeting(&all, chosen.get_untracked().as_deref());
+                match out {
+                    Some(format) => {
+                        let done = booklet::save(
+                            &amendments,
+                            kind,
+                            format,
+                            meeting.as_ref(),
+                            &title,
+                            words,
+                            lang,
+                        );
+                        paper_failed.set(!done);
+                    }
+                    None => match amendments.paper(kind, meeting.as_ref(), &title, lang) {
+                        Some(Ok(paper)) => printed.set(Some(Printed::of(&paper))),
+                        _ => paper_failed.set(true),
+                    },
+                }
+            }
             Item::Save(format) => {
                 let words = locale.strings();
                 let title = text.title.get_untracked();
@@ -116,10 +187,15 @@ pub fn ExportMenu() -> impl IntoView {
             if ev.key() == "ArrowDown" {
                 ev.prevent_default();
                 open.set(true);
-                request_animation_frame(|| page::focus_id(ITEMS[0].id()));
+                request_animation_frame(|| page::focus_id(&ITEMS[0].id()));
             }
             return;
         }
+        // The meeting chooser keeps its own arrow keys.
+        if menu::focused_id() == MEETING_ID && ev.key() != "Escape" {
+            return;
+        }
+        let all = items(with_meeting.get_untracked());
         let step: isize = match ev.key().as_str() {
             "Escape" => {
                 ev.prevent_default();
@@ -134,13 +210,13 @@ pub fn ExportMenu() -> impl IntoView {
         };
         ev.prevent_default();
         let focused = menu::focused_id();
-        let at = ITEMS.iter().position(|item| item.id() == focused);
+        let at = all.iter().position(|item| item.id() == focused);
         let next = match at {
-            Some(at) => (at as isize + step).rem_euclid(ITEMS.len() as isize) as usize,
+            Some(at) => (at as isize + step).rem_euclid(all.len() as isize) as usize,
             None if step > 0 => 0,
-            None => ITEMS.len() - 1,
+            None => all.len() - 1,
         };
-        page::focus_id(ITEMS[next].id());
+        page::focus_id(&all[next].id());
     };
     let on_focusout = move |ev: FocusEvent| {
         if open.get_untracked() && menu::focus_left(WRAPPER_ID, &ev) {
@@ -156,6 +232,10 @@ pub fn ExportMenu() -> impl IntoView {
             Item::Save(Format::Text) => words.export_text,
             Item::Amendments => words.export_amendments,
             Item::Print => words.export_print,
+            Item::Paper(_, None) => words.export_paper_print,
+            Item::Paper(_, Some(PaperFormat::Html)) => words.export_html,
+            Item::Paper(_, Some(PaperFormat::Markdown)) => words.export_markdown,
+            Item::Paper(_, Some(PaperFormat::Odt)) => "ODT",
         }
     };
     let items = ITEMS
@@ -165,6 +245,7 @@ pub fn ExportMenu() -> impl IntoView {
                 Item::Save(format) => format.extension(),
                 Item::Amendments => "amendments",
                 Item::Print => "print",
+                Item::Paper(kind, _) => kind.name(),
             };
             view! {
                 <li>
@@ -181,6 +262,83 @@ pub fn ExportMenu() -> impl IntoView {
         })
         .collect_view();
 
+    let meeting_chooser = move || {
+        let all = meetings.list();
+        (!all.is_empty()).then(|| {
+            let words = locale.strings();
+            let choice = chosen.get();
+            let options = all
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(at, meeting)| {
+                    let selected = match &choice {
+                        None => at == 0,
+                        Some(id) => *id == meeting.id,
+                    };
+                    let label = if meeting.date.is_empty() {
+                        meeting.name.clone()
+                    } else {
+                        format!("{} — {}", meeting.name, meeting.date)
+                    };
+                    view! { <option value=meeting.id.clone() selected=selected>{label}</option> }
+                })
+                .collect_view();
+            view! {
+                <label class="export-meeting">
+                    <span>{words.export_meeting_label}</span>
+                    <select
+                        id=MEETING_ID
+                        on:change=move |ev| chosen.set(Some(event_target_value(&ev)))
+                    >
+                        {options}
+                        <option value="" selected=choice.as_deref() == Some("")>
+                            {words.export_meeting_none}
+                        </option>
+                    </select>
+                </label>
+            }
+        })
+    };
+    let papers = move || {
+        Kind::ALL
+            .into_iter()
+            .filter(|kind| with_meeting.get() || *kind != Kind::Amended)
+            .map(|kind| {
+                let buttons = PAPER_OUTS
+                    .into_iter()
+                    .map(|out| {
+                        let item = Item::Paper(kind, out);
+                        let aria = move || {
+                            let words = locale.strings();
+                            format!("{} : {}", booklet::kind_label(words, kind), label(item))
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                id=item.id()
+                                data-paper=kind.name()
+                                data-paper-format=out.map_or("print", PaperFormat::extension)
+                                aria-label=aria
+                                on:click=move |_| choose(item)
+                            >
+                                {move || label(item)}
+                            </button>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <li class="export-paper">
+                        <span class="export-paper-name">
+                            {move || booklet::kind_label(locale.strings(), kind)}
+                        </span>
+                        {buttons}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
     view! {
         <div id=WRAPPER_ID class="export" on:keydown=on_keydown on:focusout=on_focusout>
             <button
@@ -194,10 +352,19 @@ pub fn ExportMenu() -> impl IntoView {
             </button>
             <ul id=LIST_ID class="export-menu" hidden=move || !open.get()>
                 {items}
+                <li class="export-papers" role="presentation">
+                    <span class="export-papers-heading">
+                        {move || locale.strings().export_papers_heading}
+                    </span>
+                    {meeting_chooser}
+                </li>
+                {papers}
             </ul>
             <span class="export-status" role="status">
                 {move || failed.get().then(|| locale.strings().export_failed)}
+                {move || paper_failed.get().then(|| locale.strings().paper_failed)}
             </span>
+            <PrintView printed />
         </div>
     }
 }

@@ -23,6 +23,11 @@ thread_local! {
 /// Offer `contents` as a file named `name` of type `media_type`; whether
 /// the browser could start the download.
 pub fn save(name: &str, media_type: &str, contents: &str) -> bool {
+    save_bytes(name, media_type, contents.as_bytes())
+}
+
+/// [`save`] for a binary file (an ODT).
+pub fn save_bytes(name: &str, media_type: &str, contents: &[u8]) -> bool {
     let url = ObjectUrl::from(Blob::new_with_options(contents, Some(media_type)));
     let Some(anchor) = document()
         .create_element("a")

@@ -87,6 +87,18 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+/// Put the class `name` on `<html>` or take it off.
+pub fn set_root_class(name: &str, on: bool) {
+    if let Some(root) = document().document_element() {
+        let list = root.class_list();
+        let _ = if on {
+            list.add_1(name)
+        } else {
+            list.remove_1(name)
+        };
+    }
+}
+
 /// Open the browser's print dialog.
 pub fn print() {
     if window().print().is_err() {

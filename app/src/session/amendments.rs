@@ -325,6 +325,48 @@ impl DocAmendments {
         model::amendments::export::markdown(&overview, &decisions, title, lang)
     }
 
+    /// A meeting's paper (issue 13: the booklet, the adopted text, the
+    /// amended text; [`model::meeting::booklet`]) from the amendments,
+    /// the decisions and the text as they are now. `None` before the
+    /// text room is open.
+    pub fn paper(
+        &self,
+        kind: model::meeting::booklet::Kind,
+        meeting: Option<&model::meeting::Meeting>,
+        title: &str,
+        lang: &str,
+    ) -> Option<Result<model::meeting::paper::Paper, model::meeting::booklet::PaperError>> {
+        use model::meeting::booklet::{make, Options, Sources};
+        let overview = self.overview();
+        let inner = self.inner()?;
+        let inner = inner.borrow();
+        // A link without the amendment room (or before it opens) prints
+        // the text with no amendment.
+        let empty;
+        let book = match inner.book.as_ref() {
+            Some(book) => book,
+            None => {
+                empty = Book::new([0; 16]);
+                &empty
+            }
+        };
+        self.text.with_core(|c| {
+            let decisions = c.doc.decisions();
+            let src = Sources {
+                text: &c.doc,
+                book,
+                overview: &overview,
+                decisions: &decisions,
+            };
+            let options = Options {
+                title,
+                lang,
+                comments: false,
+            };
+            make(kind, &src, meeting, &options)
+        })
+    }
+
     /// The comments on `id`, oldest first.
     pub fn comments(&self, id: &str) -> Vec<Comment> {
         self.overview();

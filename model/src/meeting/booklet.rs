@@ -389,7 +389,7 @@ fn entry_blocks(entry: &Entry, at: usize, lang: &str) -> Block {
     let w = words(lang);
     let own = own(lang);
     let mut blocks = vec![Block::Heading {
-        level: 3,
+        level: 2,
         text: heading_words(entry),
         anchor: Some(anchor(at)),
     }];
@@ -668,6 +668,50 @@ pub fn amended(
         title: paper_title(w.amended, options.title, Some(meeting)),
         lang: lang.to_owned(),
         blocks,
+    })
+}
+
+/// Which paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Booklet,
+    Adopted,
+    Amended,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Booklet, Kind::Adopted, Kind::Amended];
+
+    /// Its short name (`booklet`, `adopted`, `amended`): ids, options.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Booklet => "booklet",
+            Kind::Adopted => "adopted",
+            Kind::Amended => "amended",
+        }
+    }
+}
+
+/// Why a paper could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaperError {
+    #[error("the amended text needs a meeting: it compares its base text with its result")]
+    NoMeeting,
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
+
+/// The paper `kind` (the amended text needs a meeting).
+pub fn make(
+    kind: Kind,
+    src: &Sources,
+    meeting: Option<&Meeting>,
+    options: &Options,
+) -> Result<Paper, PaperError> {
+    Ok(match kind {
+        Kind::Booklet => booklet(src, meeting, options)?,
+        Kind::Adopted => adopted(src, meeting, options)?,
+        Kind::Amended => amended(src.text, meeting.ok_or(PaperError::NoMeeting)?, options)?,
     })
 }
 

@@ -159,13 +159,31 @@ impl Paper {
         out.push_str("</title>\n<style>\n");
         out.push_str(STYLE);
         out.push_str(PRINT);
-        out.push_str("@page{@top-center{content:\"");
-        css_string(&mut out, &self.title);
-        out.push_str("\"}}\n</style>\n</head>\n<body>\n<main class=\"paper\">\n");
+        out.push_str(&self.page_rule());
+        out.push_str("\n</style>\n</head>\n<body>\n");
+        out.push_str(&self.body_html());
+        out.push_str("</body>\n</html>\n");
+        out
+    }
+
+    /// The blocks as HTML, in `<main class="paper">`: what the page's
+    /// print view shows with its own stylesheet (`styles/booklet.css`).
+    pub fn body_html(&self) -> String {
+        let mut out = String::with_capacity(self.size_hint() * 2);
+        out.push_str("<main class=\"paper\">\n");
         for block in &self.blocks {
             html_block(&mut out, block);
         }
-        out.push_str("</main>\n</body>\n</html>\n");
+        out.push_str("</main>\n");
+        out
+    }
+
+    /// The `@page` rule that prints the title at the top of every page
+    /// (safe inside a `<style>`: the title is a CSS string, escaped).
+    pub fn page_rule(&self) -> String {
+        let mut out = String::from("@page{@top-center{content:\"");
+        css_string(&mut out, &self.title);
+        out.push_str("\"}}");
         out
     }
 

@@ -188,7 +188,7 @@ fn the_booklet_lists_every_amendment_in_text_order_with_its_number_and_lines_in_
     let mut last = 0;
     for cite in expected {
         let at = md[last..]
-            .find(&format!("### {cite} — "))
+            .find(&format!("\n### {cite} — "))
             .unwrap_or_else(|| panic!("{cite} after the one before in {md}"));
         last += at + 1;
         assert!(html.contains(&format!("{cite} — ")), "{cite} in the HTML");
