@@ -32,7 +32,7 @@ describe('since the last meeting', () => {
   test('after a second round of edits the review shows only what changed since the meeting, and prints alone', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPeople(t, suite, 1, async (keeper) => {
       await createText(keeper);
-      await typeAtEnd(keeper, [FIRST, '', SECOND]);
+      await typeAtEnd(keeper, [`${FIRST}\n\n${SECOND}`]);
       await waitForSentences(keeper, [FIRST, SECOND]);
       // Before the meeting: an amendment, decided in it or not.
       await fileAmendment(keeper, 'en commun', 'publics', 'Plus clair.');
@@ -49,7 +49,7 @@ describe('since the last meeting', () => {
 
       // The second round: a paragraph typed, an amendment filed.
       await keeper.keyboard.press('Escape');
-      await typeAtEnd(keeper, ['', LATER]);
+      await typeAtEnd(keeper, [`\n\n${LATER}`]);
       await waitForSentences(keeper, [FIRST, SECOND, LATER]);
       await fileAmendment(keeper, 'en mai', 'en juin', 'Après les examens.');
 
@@ -65,7 +65,7 @@ describe('since the last meeting', () => {
       assert.match(inserted, /soutient la grève des cheminots/, 'the new words are marked as added');
       const filed = review.locator('#review-filed li');
       assert.equal(await filed.count(), 1, 'only the amendment filed since');
-      assert.match(await filed.first().innerText(), /l\. 3/);
+      assert.match(await filed.first().innerText(), /l\. 2/);
       assert.doesNotMatch(await review.innerText(), /gratuité/, 'the unchanged paragraph is left out');
 
       // Since the base: the same here (the meeting decided nothing), the
