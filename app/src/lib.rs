@@ -41,6 +41,7 @@ pub mod format;
 pub mod history_view;
 pub mod links_file;
 pub mod locale;
+pub mod meeting_text;
 pub mod meeting_ui;
 pub mod panels;
 pub mod platform;

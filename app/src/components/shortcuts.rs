@@ -91,6 +91,9 @@ pub fn ShortcutsPanel() -> impl IntoView {
             ("Ctrl + I".to_owned(), s.shortcut_italic),
             ("Ctrl + P".to_owned(), s.shortcut_print),
             ("Alt + A".to_owned(), s.shortcut_amendment),
+            ("→ / N, ← / P".to_owned(), s.shortcut_projector_next),
+            ("A, R".to_owned(), s.shortcut_projector_decide),
+            (format!("{shift} + A"), s.shortcut_projector_unanimous),
         ]
         .map(|(keys, what)| {
             view! {
