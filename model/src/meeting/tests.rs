@@ -609,7 +609,10 @@ fn since_a_meeting_shows_only_what_changed_after_it() {
         .collect();
     assert_eq!(added.trim(), "dès");
     let whole: String = paragraphs[0].iter().map(|p| p.text.as_str()).collect();
-    assert_eq!(whole.trim(), "Elle propose une réunion publique dès en mai.");
+    assert_eq!(
+        whole.trim(),
+        "Elle propose une réunion publique dès en mai."
+    );
     assert!(!since.is_empty());
     let md = review::markdown(
         &since,
