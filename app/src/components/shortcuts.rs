@@ -31,6 +31,7 @@ fn typing_in(target: Option<Element>) -> bool {
 /// open.
 pub fn use_page_keys(close_menu: impl Fn() -> bool + 'static) {
     let panels = use_panels();
+    let meeting_ui = use_context::<crate::meeting_ui::MeetingUi>();
     let listener = window_event_listener(ev::keydown, move |ev: KeyboardEvent| {
         if ev.default_prevented() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -38,7 +39,14 @@ pub fn use_page_keys(close_menu: impl Fn() -> bool + 'static) {
         let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
         match ev.key().as_str() {
             "Escape" => {
-                if panels.open().is_some() {
+                // The review sits over the page and its panel: it closes
+                // first.
+                let review = meeting_ui.filter(|ui| ui.review.get_untracked().is_some());
+                if let Some(ui) = review {
+                    ev.prevent_default();
+                    ui.review.set(None);
+                    page::focus_id("open-meeting");
+                } else if panels.open().is_some() {
                     ev.prevent_default();
                     panels.close();
                 } else if close_menu() {

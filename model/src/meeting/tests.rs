@@ -532,6 +532,7 @@ fn since_a_meeting_shows_only_what_changed_after_it() {
     )
     .expect("reads");
     assert!(from_base.text.groups > 0);
+    assert!(!from_base.is_empty());
     assert!(from_base.decided.iter().any(|d| d.id == s.far));
 
     // A second round: an edit, a new amendment, one withdrawn in a later
@@ -607,6 +608,12 @@ fn since_a_meeting_shows_only_what_changed_after_it() {
         .map(|p| p.text.as_str())
         .collect();
     assert_eq!(added.trim(), "dès");
+    let whole: String = paragraphs[0].iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        whole.trim(),
+        "Elle propose une réunion publique dès en mai."
+    );
+    assert!(!since.is_empty());
     let md = review::markdown(
         &since,
         &meeting,
