@@ -7,8 +7,6 @@
 //! not the amendments' revision: the projector switches without the rows
 //! being rebuilt (3,000 amendments take a while to place).
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use model::amendments::{AmendError, Counts, Overview, Status};
 use model::meeting::{order, Meeting};
@@ -20,9 +18,6 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// The meetings as read at a revision.
-type Read = (u64, Rc<Vec<Meeting>>);
-
 /// The meetings of the document page. Provided by the page
 /// ([`DocMeetings::provide`]); read with [`use_doc_meetings`].
 #[derive(Clone, Copy)]
@@ -33,10 +28,6 @@ pub struct DocMeetings {
     amendments: DocAmendments,
     text: DocSession,
     local: RwSignal<u64>,
-    /// The meetings read at a revision: every view reads them several
-    /// times per switch, and the opening event of a congress holds an
-    /// agenda of thousands.
-    cache: StoredValue<Option<Read>, LocalStorage>,
 }
 
 impl DocMeetings {
@@ -50,7 +41,6 @@ impl DocMeetings {
             amendments,
             text,
             local,
-            cache: StoredValue::new_local(None),
         };
         provide_context(me);
         me
@@ -64,24 +54,9 @@ impl DocMeetings {
     /// Every meeting, oldest first. Tracks [`DocMeetings::revision`].
     pub fn list(&self) -> Vec<Meeting> {
         self.revision.track();
-        self.read().as_ref().clone()
-    }
-
-    /// The meetings at the current revision, read once per revision.
-    fn read(&self) -> Rc<Vec<Meeting>> {
-        let revision = self.revision.get_untracked();
-        if let Some(Some((at, meetings))) = self.cache.try_get_value() {
-            if at == revision {
-                return meetings;
-            }
-        }
-        let meetings = Rc::new(
-            self.text
-                .with_core(|c| c.doc.meetings())
-                .unwrap_or_default(),
-        );
-        self.cache.try_set_value(Some((revision, meetings.clone())));
-        meetings
+        self.text
+            .with_core(|c| c.doc.meetings())
+            .unwrap_or_default()
     }
 
     /// The meeting under way, if any. Tracks [`DocMeetings::revision`].
@@ -231,7 +206,7 @@ impl DocMeetings {
     }
 
     fn get_untracked(&self, id: &str) -> Option<Meeting> {
-        self.read().iter().find(|meeting| meeting.id == id).cloned()
+        self.text.with_core(|c| c.doc.meeting(id)).flatten()
     }
 }
 
