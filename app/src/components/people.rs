@@ -260,7 +260,10 @@ pub fn NamePrompt() -> impl IntoView {
             && !presence.declined().get()
             && presence.name().get().is_empty()
     };
-    let back_to_text = move || request_animation_frame(|| page::focus_id("editor"));
+    // Focus moves to the text before the prompt goes, so it never falls to
+    // the page's body in between (a screen reader would announce that, and
+    // the next keystroke would be lost).
+    let back_to_text = move || page::focus_id("editor");
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(field) = input.get() else {
@@ -268,14 +271,14 @@ pub fn NamePrompt() -> impl IntoView {
         };
         presence.set_name(&field.value());
         if !presence.name().get_untracked().is_empty() {
-            done.set(true);
             back_to_text();
+            done.set(true);
         }
     };
     let later = move || {
+        back_to_text();
         presence.decline();
         done.set(true);
-        back_to_text();
     };
     let escape = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
