@@ -32,6 +32,7 @@
 
 pub mod amendment_text;
 pub mod amendment_ui;
+pub mod argument_text;
 pub mod backdrop;
 pub mod comparison;
 pub mod components;

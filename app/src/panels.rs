@@ -29,6 +29,8 @@ pub enum Panel {
     /// Meetings: the one under way (the chair's controls), the past ones,
     /// their booklet and review (issue 13).
     Meeting,
+    /// The arguments a text quotes, and their updates (issue 14).
+    Citations,
 }
 
 impl Panel {
@@ -43,6 +45,7 @@ impl Panel {
             Panel::History => "open-history",
             Panel::Amendments => "open-amendments",
             Panel::Meeting => "open-meeting",
+            Panel::Citations => "open-citations",
         }
     }
 
@@ -56,6 +59,7 @@ impl Panel {
             Panel::History => "history-panel",
             Panel::Amendments => "amendments-panel",
             Panel::Meeting => "meeting-panel",
+            Panel::Citations => "citations-panel",
         }
     }
 }

@@ -787,6 +787,43 @@ pub struct Strings {
     /// history this copy holds.
     pub paper_failed: &'static str,
     // -- end of booklet, adopted text, print, exports (helper booklet) --
+    // -- issue 14: the map page, new map, arguments in texts (lead) --
+    /// The home page's "New argument map" button, and what it is for.
+    pub new_map: &'static str,
+    pub new_map_hint: &'static str,
+    /// The bar button of the panel of the arguments a text quotes.
+    pub citations_button: &'static str,
+    /// That panel's heading, its empty state, and what it says of each.
+    pub citations_heading: &'static str,
+    pub citations_empty: &'static str,
+    pub citation_current: &'static str,
+    pub citation_changed: &'static str,
+    pub citation_unknown: &'static str,
+    pub citation_gone: &'static str,
+    pub citation_update: &'static str,
+    pub citation_updated: &'static str,
+    pub citation_open_map: &'static str,
+    /// The bar's "Insert an argument" button and its picker.
+    pub cite_button: &'static str,
+    pub cite_heading: &'static str,
+    pub cite_search_label: &'static str,
+    pub cite_no_maps: &'static str,
+    pub cite_no_match: &'static str,
+    pub cite_insert: &'static str,
+    pub cite_close: &'static str,
+    pub cite_loading: &'static str,
+    pub cite_view_link_note: &'static str,
+    pub cite_inserted: &'static str,
+    pub cite_read_only: &'static str,
+    /// Refusals of map operations, in words.
+    pub arg_error_not_allowed: &'static str,
+    pub arg_error_not_found: &'static str,
+    pub arg_error_cycle: &'static str,
+    pub arg_error_empty: &'static str,
+    pub arg_error_too_long: &'static str,
+    pub arg_error_bad_merge: &'static str,
+    // -- issue 14: tree, focused claim, editing, endorsements (helper map) --
+    // -- issue 14: talking-points sheet, Argdown, map exports (helper sheet) --
 }
 
 impl Strings {
@@ -1450,6 +1487,38 @@ pub static FR: Strings = Strings {
     print_view_label: "Aperçu avant impression",
     paper_failed: "Ce document n’a pas pu être préparé : la version de la séance manque à l’historique de ce texte.",
     // -- end of booklet, adopted text, print, exports (helper booklet) --
+    // -- issue 14: the map page, new map, arguments in texts (lead) --
+    new_map: "Nouvelle carte d'arguments",
+    new_map_hint: "Pour construire un argumentaire ensemble : une question, les arguments pour et contre, les objections et nos réponses.",
+    citations_button: "Arguments cités",
+    citations_heading: "Arguments cités dans ce texte",
+    citations_empty: "Ce texte ne cite encore aucun argument. « Insérer un argument » en ajoute un depuis vos cartes.",
+    citation_current: "À jour",
+    citation_changed: "L'argument a été reformulé dans la carte :",
+    citation_unknown: "Carte pas encore ouverte dans ce navigateur : impossible de vérifier.",
+    citation_gone: "L'argument n'est plus dans la carte (supprimé ou fusionné).",
+    citation_update: "Mettre à jour la citation",
+    citation_updated: "Citation mise à jour.",
+    citation_open_map: "Ouvrir la carte",
+    cite_button: "Insérer un argument",
+    cite_heading: "Insérer un argument",
+    cite_search_label: "Chercher dans vos cartes d'arguments",
+    cite_no_maps: "Ce navigateur ne connaît encore aucune carte d'arguments. Ouvrez-en une (ou créez-la depuis l'accueil), puis revenez.",
+    cite_no_match: "Aucun argument ne correspond.",
+    cite_insert: "Insérer",
+    cite_close: "Fermer",
+    cite_loading: "Lecture des cartes…",
+    cite_view_link_note: "La citation garde le lien de lecture de la carte : les lecteurs du texte pourront l'ouvrir en lecture seule.",
+    cite_inserted: "Argument inséré comme citation.",
+    cite_read_only: "Ce lien ne permet pas de modifier le texte.",
+    arg_error_not_allowed: "Ce lien ne permet pas de modifier la carte.",
+    arg_error_not_found: "Cet argument n'est plus dans la carte.",
+    arg_error_cycle: "Impossible : un argument ne peut pas aller sous lui-même ni sous ce qui en dépend.",
+    arg_error_empty: "Un argument a besoin d'un énoncé.",
+    arg_error_too_long: "L'énoncé est trop long (2 000 caractères au plus) : mettez le reste dans l'explication.",
+    arg_error_bad_merge: "Impossible de fusionner un argument avec lui-même ou avec ce qui en dépend.",
+    // -- issue 14: tree, focused claim, editing, endorsements (helper map) --
+    // -- issue 14: talking-points sheet, Argdown, map exports (helper sheet) --
 };
 
 pub static EN: Strings = Strings {
@@ -2000,6 +2069,38 @@ pub static EN: Strings = Strings {
     print_view_label: "Print preview",
     paper_failed: "This document could not be prepared: the meeting's version is missing from this text's history.",
     // -- end of booklet, adopted text, print, exports (helper booklet) --
+    // -- issue 14: the map page, new map, arguments in texts (lead) --
+    new_map: "New argument map",
+    new_map_hint: "To build a case together: a question, the arguments for and against, the objections and our answers.",
+    citations_button: "Quoted arguments",
+    citations_heading: "Arguments quoted in this text",
+    citations_empty: "This text quotes no argument yet. \"Insert an argument\" adds one from your maps.",
+    citation_current: "Up to date",
+    citation_changed: "The argument was reworded in the map:",
+    citation_unknown: "Map not opened in this browser yet: it cannot be checked.",
+    citation_gone: "The argument is no longer in the map (deleted or merged).",
+    citation_update: "Update the quote",
+    citation_updated: "Quote updated.",
+    citation_open_map: "Open the map",
+    cite_button: "Insert an argument",
+    cite_heading: "Insert an argument",
+    cite_search_label: "Search your argument maps",
+    cite_no_maps: "This browser knows no argument map yet. Open one (or create it from the start page), then come back.",
+    cite_no_match: "No argument matches.",
+    cite_insert: "Insert",
+    cite_close: "Close",
+    cite_loading: "Reading the maps…",
+    cite_view_link_note: "The quote keeps the map's view link: the text's readers can open it, read-only.",
+    cite_inserted: "Argument inserted as a quote.",
+    cite_read_only: "This link cannot change the text.",
+    arg_error_not_allowed: "This link cannot change the map.",
+    arg_error_not_found: "This argument is no longer in the map.",
+    arg_error_cycle: "Not possible: an argument cannot go under itself or under what depends on it.",
+    arg_error_empty: "An argument needs a statement.",
+    arg_error_too_long: "The statement is too long (2,000 characters at most): put the rest in the explanation.",
+    arg_error_bad_merge: "An argument cannot be merged with itself or with what depends on it.",
+    // -- issue 14: tree, focused claim, editing, endorsements (helper map) --
+    // -- issue 14: talking-points sheet, Argdown, map exports (helper sheet) --
 };
 
 #[cfg(test)]

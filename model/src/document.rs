@@ -30,6 +30,7 @@ use yrs::types::Delta;
 use yrs::undo::{Options as UndoOptions, UndoManager};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
+use yrs::DeepObservable as _;
 use yrs::{
     Any, ArrayRef, Assoc, Doc, GetString, IdSet, IndexedSequence, Map, MapRef, Number, Observable,
     OffsetKind, Options, Origin, Out, ReadTxn, StateVector, StickyIndex, Text, TextRef, Transact,
@@ -85,6 +86,11 @@ pub struct RemoteChange {
     pub meetings: bool,
     /// A record came, in an amendment room ([`crate::amendments::log`]).
     pub records: bool,
+    /// An argument map's claims or their places changed
+    /// ([`crate::arguments`]).
+    pub claims: bool,
+    /// A text's quotes of claims changed.
+    pub citations: bool,
     /// The body changed but its delta was not computed
     /// ([`Document::apply_remote_unmapped`]).
     pub body_unmapped: bool,
@@ -135,6 +141,8 @@ struct Observed {
     decisions: bool,
     meetings: bool,
     records: bool,
+    claims: bool,
+    citations: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
     /// Set by [`Document::apply_remote_unmapped`]: note that the body
@@ -179,6 +187,9 @@ pub struct Document {
     pub(crate) decisions: ArrayRef,
     pub(crate) meetings: ArrayRef,
     pub(crate) records: TextRef,
+    pub(crate) claims: MapRef,
+    pub(crate) moves: ArrayRef,
+    pub(crate) citations: MapRef,
     /// This browser's deletions since its last checkpoint, for saying who
     /// deleted what ([`crate::history`]).
     pub(crate) own_deleted: Arc<Mutex<IdSet>>,
@@ -220,6 +231,9 @@ impl Document {
         let decisions = doc.get_or_insert_array(schema::DECISIONS);
         let meetings = doc.get_or_insert_array(schema::MEETINGS);
         let records = doc.get_or_insert_text(schema::RECORDS);
+        let claims = doc.get_or_insert_map(schema::CLAIMS);
+        let moves = doc.get_or_insert_array(schema::MOVES);
+        let citations = doc.get_or_insert_map(schema::CITATIONS);
         let observed = Shared::default();
         let own_deleted: Arc<Mutex<IdSet>> = Arc::default();
 
@@ -270,6 +284,25 @@ impl Document {
                 lock(&shared).records = true;
             }
         });
+        let shared = observed.clone();
+        // Deep: a claim's statement is a text nested in its map.
+        claims.observe_deep("cahier/claims", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).claims = true;
+            }
+        });
+        let shared = observed.clone();
+        moves.observe("cahier/moves", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).claims = true;
+            }
+        });
+        let shared = observed.clone();
+        citations.observe("cahier/citations", move |txn, _| {
+            if is_remote(txn) {
+                lock(&shared).citations = true;
+            }
+        });
         let own = own_deleted.clone();
         // Without it only who deleted what is lost; a document still works.
         let _ = doc.observe_after_transaction("cahier/own-deleted", move |txn| {
@@ -288,6 +321,9 @@ impl Document {
             decisions,
             meetings,
             records,
+            claims,
+            moves,
+            citations,
             own_deleted,
             history: Mutex::default(),
             observed,
@@ -718,6 +754,8 @@ impl Document {
             decisions: observed.decisions,
             meetings: observed.meetings,
             records: observed.records,
+            claims: observed.claims,
+            citations: observed.citations,
             body_unmapped: observed.body_unmapped,
         })
     }

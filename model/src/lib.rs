@@ -17,6 +17,8 @@
 //! - [`meeting`]: meetings that walk the amendments (issue 13): the
 //!   agenda and its order assistant, the amendment on screen, the
 //!   minutes, the booklet and the adopted text.
+//! - [`arguments`]: argument maps (issue 14): claims in a tree that no
+//!   concurrent move can loop, their ranking, the talking-points sheet.
 //! - [`authorship`]: who wrote each part of the body, and in which colour.
 //! - [`awareness`]: the presence payload, the peers heard, the palette.
 //! - [`heads`]: what a copy waits for, its heads, and co-authors' copies
@@ -32,6 +34,7 @@
 //!   read back as a document.
 
 pub mod amendments;
+pub mod arguments;
 pub mod authorship;
 pub mod awareness;
 pub mod caret;

@@ -13,6 +13,9 @@
 //! | [`VERSIONS`] | Array | checkpoints, each a map of the keys in [`version`] ([`crate::history`]) |
 //! | [`DECISIONS`] | Array | the keepers' events on amendments, each a map of the keys in [`decision`] ([`crate::amendments::decisions`]) |
 //! | [`MEETINGS`] | Array | the meetings' events (open, agenda, on screen, close), each a map of the keys in [`meeting`] ([`crate::meeting`]) |
+//! | [`CLAIMS`] | Map | an argument map's claims: claim id → a Map with the keys in [`claim`] ([`crate::arguments`]) |
+//! | [`MOVES`] | Array | where each claim stands in the tree: events with the keys in [`placement`], folded in array order |
+//! | [`CITATIONS`] | Map | a text's quotes of claims: citation id → a Map with the keys in [`citation`] |
 //!
 //! The amendment room (DESIGN.md, "Rooms, keys and links") is a document
 //! of its own with one root:
@@ -49,6 +52,22 @@ pub const DECISIONS: &str = "decisions";
 /// of maps (plain values, appended, never changed) with the keys in
 /// [`meeting`], read in array order ([`crate::meeting`]).
 pub const MEETINGS: &str = "meetings";
+
+/// An argument map's claims (a document of kind
+/// [`DocKind::Arguments`]): a Yrs Map from the claim's id to a nested Yrs
+/// Map with the keys in [`claim`]; its statement and explanation are
+/// nested Yrs Texts, so two people rewording one claim merge.
+pub const CLAIMS: &str = "claims";
+
+/// Where each claim of a map stands: a Yrs Array of maps (plain values,
+/// appended, never changed) with the keys in [`placement`], folded in
+/// array order ([`crate::arguments`]); a claim's creation places it, a
+/// move places it again.
+pub const MOVES: &str = "moves";
+
+/// A text's quotes of claims of argument maps: a Yrs Map from the
+/// citation's id to a Map (plain values) with the keys in [`citation`].
+pub const CITATIONS: &str = "citations";
 
 /// The amendment room's records: a Yrs Text, one signed record per line
 /// ([`crate::amendments::record`], [`crate::amendments::log`]).
@@ -219,6 +238,75 @@ mod tests {
             ["text", "arguments", "workspace"]
         );
     }
+}
+
+/// The keys of a claim's Map in [`CLAIMS`].
+pub mod claim {
+    /// The statement: a nested Yrs Text.
+    pub const TEXT: &str = "text";
+    /// The longer explanation, Markdown: a nested Yrs Text.
+    pub const NOTE: &str = "note";
+    /// For a claim at the top: `question` or `thesis` (a string).
+    pub const KIND: &str = "kind";
+    /// Under another claim: `pro` or `con` (a string).
+    pub const STANCE: &str = "stance";
+    /// Tags: an array of strings.
+    pub const TAGS: &str = "tags";
+    /// Sources: an array of maps with the keys in [`source`].
+    pub const SOURCES: &str = "sources";
+    /// Who wrote it first: the yrs client (an integer), the name (a
+    /// string), when (milliseconds since the Unix epoch).
+    pub const CLIENT: &str = "client";
+    pub const NAME: &str = "name";
+    pub const CREATED: &str = "created";
+    /// Who changed it last, and when: a string, an integer.
+    pub const EDITED_BY: &str = "edited_by";
+    pub const EDITED: &str = "edited";
+    /// Merged as a duplicate into this claim, by id: a string.
+    pub const DUPLICATE_OF: &str = "duplicate_of";
+    /// Deleted (with what is under it): a boolean; `false` restores.
+    pub const DELETED: &str = "deleted";
+
+    /// The keys of one source.
+    pub mod source {
+        /// Strings; any may be empty.
+        pub const URL: &str = "url";
+        pub const TITLE: &str = "title";
+        pub const QUOTE: &str = "quote";
+        pub const DATE: &str = "date";
+    }
+}
+
+/// The keys of an entry of the [`MOVES`] array.
+pub mod placement {
+    /// The claim placed, by id: a string.
+    pub const CLAIM: &str = "claim";
+    /// Its parent, by id: a string, empty for the top of the map.
+    pub const PARENT: &str = "parent";
+    /// Its place among its siblings: a string, compared byte by byte
+    /// ([`crate::arguments::order`]).
+    pub const ORDER: &str = "order";
+    /// Who, when: an integer (yrs client), an integer (ms).
+    pub const CLIENT: &str = "client";
+    pub const TIME: &str = "time";
+}
+
+/// The keys of a citation's Map in [`CITATIONS`].
+pub mod citation {
+    /// The argument map's view link (its fragment, `#v/…`): a string.
+    pub const MAP: &str = "map";
+    /// The map's title when quoted: a string.
+    pub const MAP_TITLE: &str = "map_title";
+    /// The claim quoted, by id: a string.
+    pub const CLAIM: &str = "claim";
+    /// The claim's statement as quoted: a string.
+    pub const WORDING: &str = "wording";
+    /// Where the quote stands in the body: sticky indices (buffers).
+    pub const START: &str = "start";
+    pub const END: &str = "end";
+    /// Who quoted it, when: a string, an integer (ms).
+    pub const NAME: &str = "name";
+    pub const TIME: &str = "time";
 }
 
 /// The keys of an entry of the [`MEETINGS`] array.

@@ -17,7 +17,10 @@ use protocol::{Link, Role};
 use crate::amendment_ui::AmendUi;
 use crate::components::amendment_form::{AmendmentForm, ProposeButton};
 use crate::components::amendment_list::AmendmentsPanel;
+use crate::components::argument_map::ArgumentMap;
+use crate::components::argument_sheet::MapExportMenu;
 use crate::components::authorship_toggle::AuthorshipToggle;
+use crate::components::cite::{CitationsPanel, CiteButton};
 use crate::components::compare_view::CompareView;
 use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
@@ -43,7 +46,7 @@ use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
 use crate::presence::Presence;
 use crate::session::{
-    use_doc_text, use_room_presence, use_tab, DocAmendments, DocMeetings, DocSession,
+    use_doc_text, use_room_presence, use_tab, DocAmendments, DocArguments, DocMeetings, DocSession,
 };
 use crate::strings::APP_NAME;
 use crate::view_mode::ViewMode;
@@ -64,6 +67,10 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let presence = Presence::provide();
     let amendments = DocAmendments::provide(session, link, presence);
     DocMeetings::provide(amendments);
+    let arguments = DocArguments::provide(amendments);
+    // What the page is: a text (the default, also while a new document's
+    // kind is not known yet) or an argument map.
+    let is_map = Memo::new(move |_| arguments.is_map());
     AmendUi::provide();
     MeetingUi::provide();
     let panels = Panels::provide();
@@ -159,14 +166,29 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                     {move || locale.strings().menu_button}
                 </button>
                 <div id="doc-actions" class="doc-actions">
-                    <ViewModeSwitch mode />
-                    <AuthorshipToggle />
-                    <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
-                    <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
-                    <PanelButton panel=Panel::Amendments label=Signal::derive(move || locale.strings().amendments_button) />
-                    <PanelButton panel=Panel::Meeting label=Signal::derive(move || locale.strings().meeting_button) />
-                    <ProposeButton />
-                    <ExportMenu />
+                    {move || {
+                        if is_map.get() {
+                            view! {
+                                <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                                <MapExportMenu />
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <ViewModeSwitch mode />
+                                <AuthorshipToggle />
+                                <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                                <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
+                                <PanelButton panel=Panel::Amendments label=Signal::derive(move || locale.strings().amendments_button) />
+                                <PanelButton panel=Panel::Meeting label=Signal::derive(move || locale.strings().meeting_button) />
+                                <PanelButton panel=Panel::Citations label=Signal::derive(move || locale.strings().citations_button) />
+                                <ProposeButton />
+                                <CiteButton />
+                                <ExportMenu />
+                            }
+                            .into_any()
+                        }
+                    }}
                     <button
                         type="button"
                         id=Panel::Shortcuts.opener_id()
@@ -186,12 +208,20 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <StatusProblem />
             <NamePrompt />
             <SinceLastVisit />
-            <AmendmentForm />
-            <Projector />
-            <MeetingReview />
-            <div class="doc-body">
+            <Show when=move || !is_map.get()>
+                <AmendmentForm />
+                <Projector />
+                <MeetingReview />
+            </Show>
+            <div class="doc-body" data-kind=move || if is_map.get() { "arguments" } else { "text" }>
                 <div class="doc-text">
-                    <HistoryArea mode />
+                    {move || {
+                        if is_map.get() {
+                            view! { <ArgumentMap /> }.into_any()
+                        } else {
+                            view! { <HistoryArea mode /> }.into_any()
+                        }
+                    }}
                     <ForgetDocument />
                 </div>
                 <PanelArea edit_url amend_url view_url />
@@ -272,6 +302,7 @@ fn PanelArea(
             Panel::History => view! { <HistoryPanel /> }.into_any(),
             Panel::Amendments => view! { <AmendmentsPanel /> }.into_any(),
             Panel::Meeting => view! { <MeetingPanel /> }.into_any(),
+            Panel::Citations => view! { <CitationsPanel /> }.into_any(),
         };
         Some(view! {
             <aside

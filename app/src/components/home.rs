@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::app::use_forgotten;
-use crate::components::new_text::NewText;
+use crate::components::new_text::{NewMap, NewText};
 use crate::components::open_link::OpenLink;
 use crate::components::recent::RecentList;
 use crate::locale::use_locale;
@@ -41,6 +41,7 @@ pub fn Home() -> impl IntoView {
             <p class="tagline">{move || locale.strings().tagline}</p>
             {forgotten}
             <NewText />
+            <NewMap />
             <OpenLink />
             <RecentList />
         </section>

@@ -511,6 +511,68 @@ impl DocAmendments {
         })
     }
 
+    /// The standings of an argument map's claims (endorsements, votes),
+    /// from the amendment room's records. Tracks the revision.
+    pub fn standings(&self) -> model::arguments::rank::Standings {
+        self.overview();
+        self.inner()
+            .and_then(|inner| inner.borrow().book.as_ref().map(|book| book.standings()))
+            .unwrap_or_default()
+    }
+
+    /// Who uses the claim `id` (names), and whether this person does.
+    pub fn endorsers(&self, id: &str) -> (Vec<String>, bool) {
+        self.overview();
+        self.inner()
+            .and_then(|inner| {
+                let inner = inner.borrow();
+                let me = inner.identity.public();
+                inner
+                    .book
+                    .as_ref()
+                    .map(|book| book.endorsers(id, Some(&me)))
+            })
+            .unwrap_or_default()
+    }
+
+    /// This person's strength vote on the claim `id`.
+    pub fn my_impact(&self, id: &str) -> Option<u8> {
+        self.overview();
+        self.inner().and_then(|inner| {
+            let inner = inner.borrow();
+            let me = inner.identity.public();
+            inner.book.as_ref().and_then(|book| book.my_impact(id, &me))
+        })
+    }
+
+    /// "J'utilise cet argument" on the claim `id`, or taken back.
+    pub fn endorse(&self, id: &str, on: bool) -> Result<(), AmendError> {
+        let name = self.name();
+        self.write(|book, identity, _| Ok(((), book.endorse(identity, id, on, &name, now()))))
+    }
+
+    /// Rate the claim `id` 0 to 4, or take the vote back.
+    pub fn rate(&self, id: &str, value: Option<u8>) -> Result<(), AmendError> {
+        let name = self.name();
+        self.write(|book, identity, _| {
+            let line = book
+                .rate(identity, id, value, &name, now())
+                .ok_or(AmendError::NoChange)?;
+            Ok(((), line))
+        })
+    }
+
+    /// A comment on the claim `id` (what an amend link proposes: an
+    /// argument for or against it, a rewording).
+    pub fn comment_claim(&self, id: &str, stance: Stance, text: &str) -> Result<(), AmendError> {
+        let name = self.name();
+        self.write(|book, identity, _| {
+            let (_, line) =
+                book.comment_claim(identity, id, stance, text, &name, now(), random_bytes())?;
+            Ok(((), line))
+        })
+    }
+
     /// Support `id`, or take the support back.
     pub fn support(&self, id: &str, on: bool) -> Result<(), AmendError> {
         let name = self.name();

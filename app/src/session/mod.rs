@@ -43,6 +43,7 @@
 //! its methods to it.
 
 pub mod amendments;
+pub mod arguments;
 mod connection;
 mod history;
 pub mod inbox;
@@ -78,6 +79,7 @@ use signals::{Outbox, Signals};
 use tabs::Hold;
 
 pub use amendments::{use_doc_amendments, AmendRoomState, DocAmendments};
+pub use arguments::{use_doc_arguments, DocArguments};
 pub use history::{use_doc_history, DocHistory};
 pub use meeting::{use_doc_meetings, DocMeetings};
 pub use roster::{use_room_presence, RoomPresence};

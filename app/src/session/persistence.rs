@@ -199,7 +199,14 @@ impl DocSession {
             }
             c.saving.ready = true;
             c.show_body();
-            c.out.title = Some(c.doc.meta().title.unwrap_or_default());
+            let meta = c.doc.meta();
+            c.out.title = Some(meta.title.unwrap_or_default());
+            c.out.kind = Some(meta.kind);
+            // What was loaded raised no change of its own: every view
+            // that folds a part of the document reads it again.
+            c.out.meetings = true;
+            c.out.claims = true;
+            c.out.citations = true;
             c.settle_colour();
             true
         });

@@ -38,6 +38,12 @@ pub(super) struct Outbox {
     pub amendments: bool,
     /// A meeting's event came or was made ([`super::meeting`]).
     pub meetings: bool,
+    /// An argument map's claims or places changed ([`super::arguments`]).
+    pub claims: bool,
+    /// A text's quotes of claims changed.
+    pub citations: bool,
+    /// The document's kind, when `meta` was read.
+    pub kind: Option<Option<model::DocKind>>,
     /// The colour this person shows in the room changed.
     pub my_colour: Option<String>,
     /// This visit made its first edit.
@@ -64,6 +70,9 @@ pub(super) struct Signals {
     pub versions: RwSignal<u64>,
     pub amendments: RwSignal<u64>,
     pub meetings: RwSignal<u64>,
+    pub claims: RwSignal<u64>,
+    pub citations: RwSignal<u64>,
+    pub kind: RwSignal<Option<model::DocKind>>,
     pub last_seen: RwSignal<Option<Vec<u8>>>,
     pub my_colour: RwSignal<Option<String>>,
     pub edited: RwSignal<bool>,
@@ -88,6 +97,9 @@ impl Signals {
             versions: RwSignal::new(0),
             amendments: RwSignal::new(0),
             meetings: RwSignal::new(0),
+            claims: RwSignal::new(0),
+            citations: RwSignal::new(0),
+            kind: RwSignal::new(None),
             last_seen: RwSignal::new(None),
             my_colour: RwSignal::new(None),
             edited: RwSignal::new(false),
@@ -161,6 +173,17 @@ impl Signals {
         }
         if out.meetings {
             self.meetings.update(|n| *n += 1);
+        }
+        if out.claims {
+            self.claims.update(|n| *n += 1);
+        }
+        if out.citations {
+            self.citations.update(|n| *n += 1);
+        }
+        if let Some(kind) = out.kind {
+            if self.kind.get_untracked() != kind {
+                self.kind.set(kind);
+            }
         }
         if out.amendments {
             self.amendments.update(|n| *n += 1);

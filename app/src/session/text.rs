@@ -77,12 +77,16 @@ impl Core {
             Ok(change) => {
                 self.mirror.remote(&change);
                 if change.meta {
-                    self.out.title = Some(self.doc.meta().title.unwrap_or_default());
+                    let meta = self.doc.meta();
+                    self.out.title = Some(meta.title.unwrap_or_default());
+                    self.out.kind = Some(meta.kind);
                 }
                 self.out.people |= change.people;
                 self.out.versions |= change.versions;
                 self.out.amendments |= change.records || change.decisions || change.meta;
                 self.out.meetings |= change.meetings;
+                self.out.claims |= change.claims;
+                self.out.citations |= change.citations;
                 if change.people && self.session.phase() == protocol::session::Phase::Live {
                     self.settle_colour();
                 }

@@ -21,10 +21,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::log::{Lines, Reader};
 use super::record::{
-    self, amendment_id, comment_id, CommentEntry, Entry, Identity, Proposal, Revision, Stance,
-    SupportEntry,
+    self, amendment_id, comment_id, CommentEntry, EndorseEntry, Entry, Identity, ImpactEntry,
+    Proposal, Revision, Stance, SupportEntry,
 };
 use super::{AmendError, Draft};
+use crate::arguments::rank::{Standings, MAX_IMPACT};
 use crate::document::Document;
 use crate::lines::Lines as Numbered;
 
@@ -106,6 +107,10 @@ pub struct Book {
     order: Vec<String>,
     comments: HashMap<String, Vec<Comment>>,
     supports: HashMap<String, HashMap<[u8; 32], (u32, bool)>>,
+    /// An argument map's claims: who uses each (rev, on, name), and who
+    /// rated it how strong (rev, vote).
+    endorsements: HashMap<String, Endorsements>,
+    impacts: HashMap<String, Impacts>,
     altered: HashSet<String>,
     /// Lines whose signature this browser checked before ([`Book::trust`]):
     /// a hash of each.
@@ -131,6 +136,8 @@ impl Book {
             order: Vec::new(),
             comments: HashMap::new(),
             supports: HashMap::new(),
+            endorsements: HashMap::new(),
+            impacts: HashMap::new(),
             altered: HashSet::new(),
             trusted: HashSet::new(),
             checked: Vec::new(),
@@ -213,7 +220,7 @@ impl Book {
             let claimed = match &body.entry {
                 Entry::Amendment(revision) => Some(amendment_id(&body.author, &revision.nonce)),
                 Entry::Comment(comment) => Some(comment_id(&body.author, &comment.nonce)),
-                Entry::Support(_) => None,
+                Entry::Support(_) | Entry::Endorse(_) | Entry::Impact(_) => None,
             };
             if let Some(id) = claimed {
                 if let Some(amendment) = self.amendments.get_mut(&id) {
@@ -260,6 +267,24 @@ impl Book {
                 let slot = mine.entry(body.author).or_insert((rev, on));
                 if rev > slot.0 || (rev == slot.0 && !on) {
                     *slot = (rev, on);
+                }
+            }
+            Entry::Endorse(EndorseEntry { claim, on, rev }) => {
+                let all = self.endorsements.entry(claim).or_default();
+                let slot = all
+                    .entry(body.author)
+                    .or_insert((rev, on, body.name.clone()));
+                if rev > slot.0 || (rev == slot.0 && !on) {
+                    *slot = (rev, on, body.name);
+                }
+            }
+            Entry::Impact(ImpactEntry { claim, value, rev }) => {
+                let value = value.filter(|v| *v <= MAX_IMPACT);
+                let all = self.impacts.entry(claim).or_default();
+                let slot = all.entry(body.author).or_insert((rev, value));
+                // At one rev, the lower vote: the same in every copy.
+                if rev > slot.0 || (rev == slot.0 && value < slot.1) {
+                    *slot = (rev, value);
                 }
             }
         }
@@ -463,6 +488,131 @@ impl Book {
         Ok(identity.sign(&self.room, name, time, Entry::Support(entry)))
     }
 }
+
+/// An argument map's endorsements and strength votes (the records of
+/// its amendment room): [`crate::arguments::rank`].
+impl Book {
+    /// Every claim's standing: endorsers and votes.
+    pub fn standings(&self) -> Standings {
+        let mut out = Standings::new();
+        for (claim, all) in &self.endorsements {
+            let endorsers = all.values().filter(|(_, on, _)| *on).count() as u32;
+            out.entry(claim.clone()).or_default().endorsers = endorsers;
+        }
+        for (claim, all) in &self.impacts {
+            let standing = out.entry(claim.clone()).or_default();
+            for (_, value) in all.values() {
+                if let Some(v) = value {
+                    standing.votes[usize::from(*v)] += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Who uses `claim`: their names, sorted, and whether `me` does.
+    pub fn endorsers(&self, claim: &str, me: Option<&[u8; 32]>) -> (Vec<String>, bool) {
+        let Some(all) = self.endorsements.get(claim) else {
+            return (Vec::new(), false);
+        };
+        let mut names: Vec<String> = all
+            .values()
+            .filter(|(_, on, _)| *on)
+            .map(|(_, _, name)| name.clone())
+            .collect();
+        names.sort();
+        let mine = me.is_some_and(|me| all.get(me).is_some_and(|(_, on, _)| *on));
+        (names, mine)
+    }
+
+    /// `me`'s strength vote on `claim`.
+    pub fn my_impact(&self, claim: &str, me: &[u8; 32]) -> Option<u8> {
+        self.impacts.get(claim)?.get(me)?.1
+    }
+
+    /// Endorse `claim` (or take it back): the record line.
+    pub fn endorse(
+        &self,
+        identity: &Identity,
+        claim: &str,
+        on: bool,
+        name: &str,
+        time: i64,
+    ) -> String {
+        let rev = self
+            .endorsements
+            .get(claim)
+            .and_then(|all| all.get(&identity.public()))
+            .map_or(0, |(rev, _, _)| rev + 1);
+        let entry = EndorseEntry {
+            claim: claim.to_owned(),
+            on,
+            rev,
+        };
+        identity.sign(&self.room, name, time, Entry::Endorse(entry))
+    }
+
+    /// Rate `claim` 0 to 4 (`None`: take the vote back): the record
+    /// line, or `None` for a vote past 4.
+    pub fn rate(
+        &self,
+        identity: &Identity,
+        claim: &str,
+        value: Option<u8>,
+        name: &str,
+        time: i64,
+    ) -> Option<String> {
+        if value.is_some_and(|v| v > MAX_IMPACT) {
+            return None;
+        }
+        let rev = self
+            .impacts
+            .get(claim)
+            .and_then(|all| all.get(&identity.public()))
+            .map_or(0, |(rev, _)| rev + 1);
+        let entry = ImpactEntry {
+            claim: claim.to_owned(),
+            value,
+            rev,
+        };
+        Some(identity.sign(&self.room, name, time, Entry::Impact(entry)))
+    }
+
+    /// A comment on a claim of an argument map (the amend link's way to
+    /// take part): like [`Book::comment`], without an amendment to find.
+    #[allow(clippy::too_many_arguments)]
+    pub fn comment_claim(
+        &self,
+        identity: &Identity,
+        claim: &str,
+        stance: Stance,
+        text: &str,
+        name: &str,
+        time: i64,
+        nonce: [u8; 12],
+    ) -> Result<(String, String), AmendError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AmendError::NoChange);
+        }
+        let entry = CommentEntry {
+            nonce,
+            amendment: claim.to_owned(),
+            reply_to: None,
+            stance,
+            text: text.to_owned(),
+        };
+        let comment = comment_id(&identity.public(), &nonce);
+        let line = identity.sign(&self.room, name, time, Entry::Comment(entry));
+        check_size(&line)?;
+        Ok((comment, line))
+    }
+}
+
+/// One claim's endorsements: by identity key, (rev, on, the name).
+type Endorsements = HashMap<[u8; 32], (u32, bool, String)>;
+/// One claim's strength votes: by identity key, (rev, vote).
+type Impacts = HashMap<[u8; 32], (u32, Option<u8>)>;
 
 /// What [`Book::trust`] keeps of a line: 16 bytes of its SHA-256, with
 /// the room.

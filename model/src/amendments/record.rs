@@ -97,11 +97,33 @@ pub struct SupportEntry {
     pub rev: u32,
 }
 
+/// "J'utilise cet argument": a claim of an argument map endorsed (or the
+/// endorsement taken back); the latest `rev` of one author's counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndorseEntry {
+    pub claim: String,
+    pub on: bool,
+    pub rev: u32,
+}
+
+/// A claim's strength as one member sees it (0 to 4, `None`: the vote
+/// taken back); the latest `rev` of one author's counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImpactEntry {
+    pub claim: String,
+    pub value: Option<u8>,
+    pub rev: u32,
+}
+
+/// What a record says. New kinds go at the end: a build that does not
+/// know one reads the line as unreadable, and says so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entry {
     Amendment(Revision),
     Comment(CommentEntry),
     Support(SupportEntry),
+    Endorse(EndorseEntry),
+    Impact(ImpactEntry),
 }
 
 /// What is signed.
