@@ -147,6 +147,10 @@ fn local_key(handle: &str) -> String {
 }
 
 const RECENT_KEY: &str = "recent";
+/// The rooms of the argument maps this browser opened (postcard of a
+/// list of room ids): what "Insérer un argument" searches. Kept apart
+/// from the recent list, whose records older pages read.
+const MAPS_KEY: &str = "maps";
 
 async fn get_text(key: &str) -> Result<Option<String>, JsValue> {
     Ok(idb::get(key).await?.as_ref().and_then(idb::text))
@@ -311,9 +315,55 @@ pub async fn record_recent(entry: Recent) -> Result<(), JsValue> {
     idb::put(RECENT_KEY, Value::Bytes(&encode_recent(&list))).await
 }
 
+/// Add `room` to `list` of maps (first, once), keeping [`RECENT_MAX`] × 4.
+pub fn remember_map_in(list: &mut Vec<String>, room: &str) -> bool {
+    if list.first().is_some_and(|first| first == room) {
+        return false;
+    }
+    list.retain(|r| r != room);
+    list.insert(0, room.to_owned());
+    list.truncate(RECENT_MAX * 4);
+    true
+}
+
+/// The argument maps this browser opened, most recent first.
+pub async fn load_maps() -> Result<Vec<String>, JsValue> {
+    let value = idb::get(MAPS_KEY).await?;
+    Ok(value
+        .as_ref()
+        .and_then(idb::bytes)
+        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+        .unwrap_or_default())
+}
+
+/// Remember that `room` is an argument map.
+pub async fn remember_map(room: &str) -> Result<(), JsValue> {
+    let mut list = load_maps().await?;
+    if remember_map_in(&mut list, room) {
+        let bytes = postcard::to_allocvec(&list).expect("a list of strings serialises");
+        idb::put(MAPS_KEY, Value::Bytes(&bytes)).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_are_remembered_once_most_recent_first() {
+        let mut list = Vec::new();
+        assert!(remember_map_in(&mut list, "a"));
+        assert!(remember_map_in(&mut list, "b"));
+        assert!(!remember_map_in(&mut list, "b"));
+        assert!(remember_map_in(&mut list, "a"));
+        assert_eq!(list, ["a", "b"]);
+        for n in 0..500 {
+            remember_map_in(&mut list, &n.to_string());
+        }
+        assert_eq!(list.len(), RECENT_MAX * 4);
+        assert_eq!(list[0], "499");
+    }
 
     fn recent(room: &str, can_write: bool, title: &str) -> Recent {
         Recent {

@@ -293,7 +293,7 @@ pub mod placement {
 
 /// The keys of a citation's Map in [`CITATIONS`].
 pub mod citation {
-    /// The argument map's view link (its fragment, `#v/…`): a string.
+    /// The argument map's view link (its fragment, `v=…`): a string.
     pub const MAP: &str = "map";
     /// The map's title when quoted: a string.
     pub const MAP_TITLE: &str = "map_title";

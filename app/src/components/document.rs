@@ -20,7 +20,7 @@ use crate::components::amendment_list::AmendmentsPanel;
 use crate::components::argument_map::ArgumentMap;
 use crate::components::argument_sheet::MapExportMenu;
 use crate::components::authorship_toggle::AuthorshipToggle;
-use crate::components::cite::{CitationsPanel, CiteButton};
+use crate::components::cite::{CitationsNotice, CitationsPanel};
 use crate::components::compare_view::CompareView;
 use crate::components::export_menu::ExportMenu;
 use crate::components::forget::ForgetDocument;
@@ -46,7 +46,8 @@ use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
 use crate::presence::Presence;
 use crate::session::{
-    use_doc_text, use_room_presence, use_tab, DocAmendments, DocArguments, DocMeetings, DocSession,
+    use_doc_text, use_room_presence, use_tab, DocAmendments, DocArguments, DocCitations,
+    DocMeetings, DocSession,
 };
 use crate::strings::APP_NAME;
 use crate::view_mode::ViewMode;
@@ -68,6 +69,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let amendments = DocAmendments::provide(session, link, presence);
     DocMeetings::provide(amendments);
     let arguments = DocArguments::provide(amendments);
+    DocCitations::provide(session);
     // What the page is: a text (the default, also while a new document's
     // kind is not known yet) or an argument map.
     let is_map = Memo::new(move |_| arguments.is_map());
@@ -181,9 +183,8 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                                 <PanelButton panel=Panel::History label=Signal::derive(move || locale.strings().history_button) />
                                 <PanelButton panel=Panel::Amendments label=Signal::derive(move || locale.strings().amendments_button) />
                                 <PanelButton panel=Panel::Meeting label=Signal::derive(move || locale.strings().meeting_button) />
-                                <PanelButton panel=Panel::Citations label=Signal::derive(move || locale.strings().citations_button) />
+                                <PanelButton panel=Panel::Citations label=Signal::derive(move || locale.strings().cite_button) />
                                 <ProposeButton />
-                                <CiteButton />
                                 <ExportMenu />
                             }
                             .into_any()
@@ -209,6 +210,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <NamePrompt />
             <SinceLastVisit />
             <Show when=move || !is_map.get()>
+                <CitationsNotice />
                 <AmendmentForm />
                 <Projector />
                 <MeetingReview />

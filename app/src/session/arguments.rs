@@ -100,6 +100,17 @@ impl DocArguments {
             }
             true
         });
+        // The picker of "Insérer un argument" looks among the maps this
+        // browser opened.
+        Effect::new(move |remembered: Option<bool>| {
+            if remembered == Some(true) || signals.kind.get() != Some(DocKind::Arguments) {
+                return remembered.unwrap_or(false);
+            }
+            if let Some(room) = text.with_core(|c| c.room.clone()) {
+                super::citations::remember_map(room);
+            }
+            true
+        });
         provide_context(me);
         me
     }

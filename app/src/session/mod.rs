@@ -44,6 +44,7 @@
 
 pub mod amendments;
 pub mod arguments;
+pub mod citations;
 mod connection;
 mod history;
 pub mod inbox;
@@ -80,6 +81,7 @@ use tabs::Hold;
 
 pub use amendments::{use_doc_amendments, AmendRoomState, DocAmendments};
 pub use arguments::{use_doc_arguments, DocArguments};
+pub use citations::{use_doc_citations, DocCitations};
 pub use history::{use_doc_history, DocHistory};
 pub use meeting::{use_doc_meetings, DocMeetings};
 pub use roster::{use_room_presence, RoomPresence};
@@ -140,6 +142,12 @@ pub(crate) enum Part {
     /// The amendment room: records only. It opens beside the text's
     /// session, under its tab lock, and has no presence of its own.
     Amendments,
+    /// Another document this page reads, with its view keys: an argument
+    /// map a text quotes ([`citations`]). It loads this browser's copy,
+    /// then follows the relay, and never saves: the map's own page keeps
+    /// its copy (and its unsent edits), which a save from here would
+    /// overwrite.
+    Reference,
 }
 
 /// The open document's state; see the module docs.
@@ -313,7 +321,8 @@ impl DocSession {
                     core.save_seen();
                 }
                 core.close();
-                core.saving.ready.then(|| (core.room.clone(), core.saved()))
+                (core.saving.ready && core.part != Part::Reference)
+                    .then(|| (core.room.clone(), core.saved()))
             };
             if let Some((room, saved)) = saved {
                 persistence::save_on_leaving(room, saved.encode());

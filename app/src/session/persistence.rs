@@ -87,7 +87,7 @@ impl DocSession {
                 None
             }
         };
-        if part == super::Part::Amendments {
+        if part != super::Part::Text {
             // The keys, the recent list and the address bar are the text
             // session's.
             self.loaded(saved);
@@ -268,7 +268,7 @@ impl DocSession {
     pub(super) fn save_now(self) {
         let Some(Some((room, bytes, title_changed))) = self.with_core(|c| {
             c.saving.stop();
-            if !c.saving.ready {
+            if !c.saving.ready || c.part == super::Part::Reference {
                 return None;
             }
             let title = c.doc.meta().title.unwrap_or_default();

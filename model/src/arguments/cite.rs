@@ -27,7 +27,7 @@ use crate::schema::citation as key;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Citation {
     pub id: String,
-    /// The map's view link fragment (`v/…`, without `#`).
+    /// The map's view link fragment (`v=…`, without `#`).
     pub map: String,
     pub map_title: String,
     pub claim: String,
