@@ -45,6 +45,23 @@ pub fn number_label(words: &Strings, number: Option<u32>) -> String {
     }
 }
 
+/// `text` (a rationale) with a claim's `wording` quoted after it, as a
+/// Markdown quote naming its map.
+pub fn with_quote(text: &str, wording: &str, map_title: &str) -> String {
+    let mut out = text.trim_end().to_owned();
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str("> ");
+    out.push_str(&wording.trim().replace('\n', "\n> "));
+    if !map_title.trim().is_empty() {
+        out.push_str("\n> — ");
+        out.push_str(map_title.trim());
+    }
+    out.push('\n');
+    out
+}
+
 /// Why an amendment operation was refused, as a sentence.
 pub fn error_words(words: &Strings, error: &AmendError) -> &'static str {
     match error {
@@ -138,6 +155,18 @@ pub fn paragraph_around(body: &str, start: u32, end: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_claim_follows_the_rationale_as_a_quote_naming_its_map() {
+        assert_eq!(
+            with_quote("", "Elle rend la ville à tous.", "Transports"),
+            "> Elle rend la ville à tous.\n> — Transports\n"
+        );
+        assert_eq!(
+            with_quote("Parce que.\n", "Deux\nlignes", ""),
+            "Parce que.\n\n> Deux\n> lignes\n"
+        );
+    }
     use crate::strings::{EN, FR};
 
     const BODY: &str =

@@ -815,6 +815,8 @@ pub struct Strings {
     pub cite_view_link_note: &'static str,
     pub cite_inserted: &'static str,
     pub cite_read_only: &'static str,
+    /// The amendment form's way to quote a claim in the rationale.
+    pub cite_in_rationale: &'static str,
     /// Refusals of map operations, in words.
     pub arg_error_not_allowed: &'static str,
     pub arg_error_not_found: &'static str,
@@ -1511,6 +1513,7 @@ pub static FR: Strings = Strings {
     cite_view_link_note: "La citation garde le lien de lecture de la carte : les lecteurs du texte pourront l'ouvrir en lecture seule.",
     cite_inserted: "Argument inséré comme citation.",
     cite_read_only: "Ce lien ne permet pas de modifier le texte.",
+    cite_in_rationale: "Citer un argument d'une carte",
     arg_error_not_allowed: "Ce lien ne permet pas de modifier la carte.",
     arg_error_not_found: "Cet argument n'est plus dans la carte.",
     arg_error_cycle: "Impossible : un argument ne peut pas aller sous lui-même ni sous ce qui en dépend.",
@@ -2093,6 +2096,7 @@ pub static EN: Strings = Strings {
     cite_view_link_note: "The quote keeps the map's view link: the text's readers can open it, read-only.",
     cite_inserted: "Argument inserted as a quote.",
     cite_read_only: "This link cannot change the text.",
+    cite_in_rationale: "Quote an argument from a map",
     arg_error_not_allowed: "This link cannot change the map.",
     arg_error_not_found: "This argument is no longer in the map.",
     arg_error_cycle: "Not possible: an argument cannot go under itself or under what depends on it.",

@@ -30,8 +30,10 @@ use crate::amendment_text::{
     error_words, lines_label, lines_of, number_label, paragraph_around, passage, relocate,
 };
 use crate::amendment_ui::{use_amend_ui, FilingTarget};
+use crate::components::cite::ClaimPicker;
 use crate::locale::use_locale;
 use crate::panels::{use_panels, Panel};
+use crate::platform::page;
 use crate::session::{use_doc_amendments, use_doc_text};
 
 /// How many characters before an insertion point the form quotes.
@@ -163,6 +165,18 @@ fn FilingDialog(target: FilingTarget) -> impl IntoView {
             .map_or(target.parent.clone(), |row| row.parent.clone()),
     );
     let problem = RwSignal::new(None::<Problem>);
+    // A claim of an argument map quoted into the rationale, with its map
+    // named (a rationale is signed as written: the quote stays as words).
+    let cite = Callback::new(move |offer: crate::session::citations::Offer| {
+        rationale.update(|text| {
+            *text = crate::amendment_text::with_quote(
+                text,
+                &offer.quote.wording,
+                &offer.quote.map_title,
+            )
+        });
+        page::focus_id("amendment-rationale");
+    });
 
     // The open amendments this one could amend, by number.
     let parents: Vec<(String, String)> = overview
@@ -400,6 +414,10 @@ fn FilingDialog(target: FilingTarget) -> impl IntoView {
                         {move || words().amend_form_rationale_hint}
                     </small>
                 </label>
+                <details class="rationale-cite" id="rationale-cite">
+                    <summary>{move || words().cite_in_rationale}</summary>
+                    <ClaimPicker on_pick=cite id="rationale-picker" />
+                </details>
                 {parent_choice}
                 <p class="amendment-error" id="amendment-form-error" role="alert">
                     {problem_view}
