@@ -119,6 +119,11 @@ pub struct PopulateArgs {
     /// Also file this many generated amendments on the text.
     #[arg(long, default_value_t = 0)]
     pub amendments: usize,
+    /// Instead of a text, an argument map of this many generated claims
+    /// (three under each, so 2,000 go 8 levels deep:
+    /// `model::arguments::generate::map`), with `--title` (0: a text).
+    #[arg(long, default_value_t = 0)]
+    pub claims: usize,
     /// The seed of the generated text and amendments.
     #[arg(long, default_value_t = 12)]
     pub seed: u64,
@@ -143,9 +148,10 @@ fn generated_updates(text: &str) -> Vec<Vec<u8>> {
     updates
 }
 
-/// The `meta` update of a new text, written by the app's document model.
-fn meta_update(title: &str, created: i64) -> Vec<u8> {
-    Document::new(AUTHOR_ID + 1).init_meta(DocKind::Text, title, created)
+/// The `meta` update of a new document, written by the app's document
+/// model.
+fn meta_update(kind: DocKind, title: &str, created: i64) -> Vec<u8> {
+    Document::new(AUTHOR_ID + 1).init_meta(kind, title, created)
 }
 
 /// What was stored.
@@ -159,7 +165,13 @@ pub struct Populated {
 }
 
 pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
-    let trace = if args.generate_chars > 0 {
+    let trace = if args.claims > 0 {
+        Trace {
+            start: String::new(),
+            end: String::new(),
+            patches: Vec::new(),
+        }
+    } else if args.generate_chars > 0 {
         let end = generate::text(args.seed, args.generate_chars);
         Trace {
             start: String::new(),
@@ -177,10 +189,19 @@ pub async fn run(args: &PopulateArgs) -> Result<Populated, CliError> {
     let created = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    let mut updates = vec![meta_update(&args.title, created)];
+    let kind = if args.claims > 0 {
+        DocKind::Arguments
+    } else {
+        DocKind::Text
+    };
+    let mut updates = vec![meta_update(kind, &args.title, created)];
     // The meta map's author is another client id than the body's: two
     // independent yrs clients, so their clocks do not collide.
-    if args.generate_chars > 0 {
+    if args.claims > 0 {
+        let specs = model::arguments::generate::map(args.claims);
+        let (_, made) = Document::new(AUTHOR_ID).add_tree(&specs, None, "Populate", created);
+        updates.extend(made);
+    } else if args.generate_chars > 0 {
         updates.extend(generated_updates(&trace.end));
     } else {
         updates.extend(trace.to_updates(AUTHOR_ID, BODY)?);
@@ -388,7 +409,7 @@ mod tests {
 
     #[test]
     fn the_meta_update_reads_back_as_the_app_reads_it() {
-        let doc = Document::load(5, &meta_update("Motion", 42)).expect("applies");
+        let doc = Document::load(5, &meta_update(DocKind::Text, "Motion", 42)).expect("applies");
         let meta = doc.meta();
         assert_eq!(meta.kind, Some(DocKind::Text));
         assert_eq!(meta.title.as_deref(), Some("Motion"));
@@ -402,7 +423,7 @@ mod tests {
             r#"{"startContent":"","endContent":"ab","txns":[{"patches":[[0,0,"b"],[0,0,"a"]]}]}"#,
         )
         .expect("parse");
-        let doc = Document::load(5, &meta_update("T", 0)).expect("applies");
+        let doc = Document::load(5, &meta_update(DocKind::Text, "T", 0)).expect("applies");
         for update in trace.to_updates(AUTHOR_ID, BODY).expect("replays") {
             doc.apply_remote(&update).expect("applies");
         }

@@ -38,6 +38,7 @@
 //! picks what goes on a talking-points sheet.
 
 pub mod cite;
+pub mod generate;
 pub mod order;
 pub mod rank;
 pub mod sheet;
@@ -58,6 +59,10 @@ pub const ORIGIN: &str = "cahier/arguments";
 pub const MAX_TEXT: usize = 2_000;
 /// The longest explanation, in characters.
 pub const MAX_NOTE: usize = 20_000;
+/// Claims per update when adding a whole tree ([`Document::add_tree`]):
+/// 100 claims of a long statement, explanation and sources stay well
+/// under the relay's 256 KiB per update.
+pub const TREE_CHUNK: usize = 100;
 /// Tags and sources per claim, at most; past it they are cut.
 pub const MAX_TAGS: usize = 32;
 pub const MAX_SOURCES: usize = 32;
@@ -760,10 +765,93 @@ impl Document {
         let order = map.key_at(parent, index.unwrap_or(usize::MAX), None);
         let id = format!("{}-{}", self.client_id(), self.own_clock());
         let mut txn = self.doc.transact_mut_with(ORIGIN);
-        let node: MapRef = self
-            .claims
-            .insert(&mut txn, id.as_str(), MapPrelim::default());
-        node.insert(&mut txn, key::TEXT, TextPrelim::new(text));
+        self.write_claim(&mut txn, &id, claim, text, who, time);
+        self.place(&mut txn, &id, parent, &order, time);
+        let update = txn.encode_update_v1();
+        drop(txn);
+        Ok((id, self.made(update)))
+    }
+
+    /// Add a whole tree (an import, a generated map): `specs` in order,
+    /// each under an earlier one (by index) or under `under` (`None`: the
+    /// top). The new ids in the order of `specs`, and the updates to send
+    /// in order, each of at most [`TREE_CHUNK`] claims (an update must fit
+    /// the relay's frame). Specs whose statement is empty or too long, or
+    /// whose parent was skipped, are skipped: their index gets an empty id.
+    pub fn add_tree(
+        &self,
+        specs: &[generate::Spec],
+        under: Option<&str>,
+        who: &str,
+        time: i64,
+    ) -> (Vec<String>, Vec<Vec<u8>>) {
+        let map = self.arguments();
+        let under = under.filter(|id| map.is_visible(id));
+        // After what is already there.
+        let mut last: HashMap<Option<String>, String> = HashMap::new();
+        let top_last = map
+            .children(under.unwrap_or(TOP))
+            .last()
+            .and_then(|id| map.order_of(id))
+            .map(str::to_owned);
+        if let Some(key) = top_last {
+            last.insert(under.map(str::to_owned), key);
+        }
+        let mut ids: Vec<String> = Vec::with_capacity(specs.len());
+        let mut updates = Vec::new();
+        let client = self.client_id();
+        for (chunk, part) in specs.chunks(TREE_CHUNK).enumerate() {
+            let mut txn = self.doc.transact_mut_with(ORIGIN);
+            let clock = self.own_clock_in(&txn);
+            for (k, spec) in part.iter().enumerate() {
+                let i = chunk * TREE_CHUNK + k;
+                let text = spec.claim.text.as_deref().unwrap_or("").trim();
+                let parent = match spec.parent {
+                    Some(p) if p < i => ids.get(p).filter(|id| !id.is_empty()).cloned(),
+                    Some(_) => None,
+                    None => Some(under.map(str::to_owned).unwrap_or_default()),
+                };
+                let Some(parent) = parent else {
+                    ids.push(String::new());
+                    continue;
+                };
+                let parent = Some(parent).filter(|p| !p.is_empty());
+                if text.is_empty() || text.chars().count() > MAX_TEXT {
+                    ids.push(String::new());
+                    continue;
+                }
+                let id = format!("{client}-{clock}-{k}");
+                let order = order::between(last.get(&parent).map(String::as_str), None);
+                last.insert(parent.clone(), order.clone());
+                self.write_claim(&mut txn, &id, &spec.claim, text, who, time);
+                self.place(&mut txn, &id, parent.as_deref(), &order, time);
+                ids.push(id);
+            }
+            let update = txn.encode_update_v1();
+            drop(txn);
+            updates.push(self.made(update));
+        }
+        (ids, updates)
+    }
+
+    /// This copy's next clock inside a transaction under way.
+    fn own_clock_in(&self, txn: &yrs::TransactionMut) -> u32 {
+        use yrs::ReadTxn;
+        txn.state_vector()
+            .get(&yrs::ClientID::new(self.client_id()))
+    }
+
+    fn write_claim(
+        &self,
+        txn: &mut yrs::TransactionMut,
+        id: &str,
+        claim: &ClaimEdit,
+        text: &str,
+        who: &str,
+        time: i64,
+    ) {
+        let node: MapRef = self.claims.insert(txn, id, MapPrelim::default());
+        node.insert(txn, key::TEXT, TextPrelim::new(text));
         let note: String = claim
             .note
             .as_deref()
@@ -771,30 +859,22 @@ impl Document {
             .chars()
             .take(MAX_NOTE)
             .collect();
-        node.insert(&mut txn, key::NOTE, TextPrelim::new(note.trim()));
-        node.insert(&mut txn, key::KIND, claim.kind.unwrap_or_default().name());
+        node.insert(txn, key::NOTE, TextPrelim::new(note.trim()));
+        node.insert(txn, key::KIND, claim.kind.unwrap_or_default().name());
+        node.insert(txn, key::STANCE, claim.stance.unwrap_or_default().name());
         node.insert(
-            &mut txn,
-            key::STANCE,
-            claim.stance.unwrap_or_default().name(),
-        );
-        node.insert(
-            &mut txn,
+            txn,
             key::TAGS,
             tags_value(claim.tags.as_deref().unwrap_or(&[])),
         );
         node.insert(
-            &mut txn,
+            txn,
             key::SOURCES,
             sources_value(claim.sources.as_deref().unwrap_or(&[])),
         );
-        node.insert(&mut txn, key::CLIENT, self.client_id() as i64);
-        node.insert(&mut txn, key::NAME, who);
-        node.insert(&mut txn, key::CREATED, time);
-        self.place(&mut txn, &id, parent, &order, time);
-        let update = txn.encode_update_v1();
-        drop(txn);
-        Ok((id, self.made(update)))
+        node.insert(txn, key::CLIENT, self.client_id() as i64);
+        node.insert(txn, key::NAME, who);
+        node.insert(txn, key::CREATED, time);
     }
 
     fn place(

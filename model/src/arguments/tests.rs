@@ -892,3 +892,45 @@ mod citations {
         );
     }
 }
+
+#[test]
+fn a_generated_map_of_two_thousand_claims_goes_eight_deep_in_one_update() {
+    let specs = generate::map(2_000);
+    assert_eq!(generate::depth(&specs), 8);
+    let doc = Document::new(5);
+    let (ids, updates) = doc.add_tree(&specs, None, "Bench", 1);
+    assert_eq!(ids.len(), 2_000);
+    assert!(ids.iter().all(|id| !id.is_empty()));
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        2_000,
+        "ids are unique"
+    );
+    assert_eq!(updates.len(), 20);
+    let largest = updates.iter().map(Vec::len).max().unwrap();
+    assert!(largest < 64 * 1024, "an update fits a frame: {largest} B");
+    let copy = Document::new(6);
+    for update in &updates {
+        copy.apply_remote(update).unwrap();
+    }
+    let map = copy.arguments();
+    assert_tree(&map);
+    assert_eq!(map.len(), 2_000);
+    assert_eq!(map.roots().len(), 1);
+    assert_eq!(map.walk().iter().map(|(_, d)| *d).max(), Some(7));
+    assert_eq!(map.children(&ids[0]).len(), 3);
+    assert_eq!(
+        map.children(&ids[0])[0],
+        ids[1],
+        "children keep their order"
+    );
+    assert_eq!(map.claim(&ids[3]).unwrap().tags, ["écologie"]);
+    // Under an existing claim, after its children.
+    let more = [generate::Spec {
+        parent: None,
+        claim: claim("Encore un.", Stance::Pro),
+    }];
+    let (added, _) = copy.add_tree(&more, Some(&ids[0]), "L", 2);
+    let map = copy.arguments();
+    assert_eq!(map.children(&ids[0]).last(), Some(&added[0]));
+}
