@@ -68,7 +68,7 @@ export function cliBinary() {
  */
 export async function populate(
   relay,
-  { limit = 0, snapshot = false, title = 'automerge-paper', checkpointEvery = 0, generateChars = 0, amendments = 0, seed = 12 } = {},
+  { limit = 0, snapshot = false, title = 'automerge-paper', checkpointEvery = 0, generateChars = 0, amendments = 0, seed = 12, claims = 0 } = {},
 ) {
   const dir = await mkdtemp(path.join(tmpdir(), 'cahier-trace-'));
   const endFile = path.join(dir, 'end.txt');
@@ -89,6 +89,7 @@ export async function populate(
   if (checkpointEvery > 0) args.push('--checkpoint-every', String(checkpointEvery));
   if (generateChars > 0) args.push('--generate-chars', String(generateChars));
   if (amendments > 0) args.push('--amendments', String(amendments), '--seed', String(seed));
+  if (claims > 0) args.push('--claims', String(claims));
   try {
     const { stdout, stderr } = await run(cliBinary(), args, {
       cwd: ROOT,
