@@ -20,7 +20,7 @@ use model::arguments::sheet::{self, Choice, Subject};
 use model::arguments::{ArgMap, ClaimEdit, Stance};
 use model::schema::{claim as ck, placement as pk};
 use model::Document;
-use yrs::{Any, Array, Map, MapPrelim, MapRef, Transact};
+use yrs::{Any, Array, Map, MapPrelim, MapRef, ReadTxn, Transact};
 
 const KEYS: [&str; 11] = [
     ck::TEXT,
@@ -159,7 +159,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         let txn = hostile.transact();
-        updates.push(yrs::ReadTxn::encode_state_as_update_v1(&txn, &before));
+        updates.push(txn.encode_state_as_update_v1(&before));
     }
     // One copy takes the updates in order, the other in reverse.
     let forward = Document::new(2);

@@ -674,8 +674,15 @@ fn the_sheet_takes_the_strongest_and_respects_the_persons_choice() {
         found.arguments,
         [pro4.clone(), pro3.clone(), s.pro1.clone(), s.pro2.clone()]
     );
-    assert!(found.pairs.contains(&(s.con.clone(), s.answer.clone())));
-    assert!(found.pairs.contains(&(objection.clone(), answer2.clone())));
+    // Objections nobody endorsed: in the map's order (pro2's branch
+    // comes before the con).
+    assert_eq!(
+        found.pairs,
+        [
+            (objection.clone(), answer2.clone()),
+            (s.con.clone(), s.answer.clone())
+        ]
+    );
     assert!(!found.pairs.iter().any(|(_, we)| *we == weak_answer));
     assert_eq!(found.unanswered, std::slice::from_ref(&unanswered));
 
@@ -705,7 +712,11 @@ fn the_sheet_takes_the_strongest_and_respects_the_persons_choice() {
             s.pro2.clone(),
             pro3.clone(),
         ]),
-        pairs: Some(vec![(objection.clone(), weak_answer.clone())]),
+        pairs: Some(vec![
+            (objection.clone(), weak_answer.clone()),
+            ("gone".into(), s.answer.clone()),
+            (s.con.clone(), "gone".into()),
+        ]),
         key_message: Some("  Gratuits, ensemble.  ".into()),
     };
     let sheet = select(&map, &standings, &subject, &choice).unwrap();
@@ -728,6 +739,8 @@ fn a_sheet_by_tag_gathers_the_tagged_claims() {
     };
     s.a.edit_claim(&s.pro2, &tag, "L", 1).unwrap();
     s.a.edit_claim(&s.con, &tag, "L", 1).unwrap();
+    // An answer on the question's side is not an argument of the sheet.
+    s.a.edit_claim(&s.answer, &tag, "L", 1).unwrap();
     let map = s.a.arguments();
     let sheet = select(
         &map,
@@ -765,6 +778,9 @@ fn a_co_authors_hostile_entries_do_not_break_the_map() {
     .collect();
     s.b.moves.push_back(&mut txn, Any::from(bad));
     s.b.claims.insert(&mut txn, "junk", Any::from(12));
+    // A claim under the empty id, which names the top.
+    let top: yrs::MapRef = s.b.claims.insert(&mut txn, "", yrs::MapPrelim::default());
+    top.insert(&mut txn, key::TEXT, "Moi, en haut");
     drop(txn);
     sync(&s.a, &s.b);
     let map = s.a.arguments();
