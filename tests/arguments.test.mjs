@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, editLinkOf, home, openPeople, presence, viewLinkOf } from './lib/app.mjs';
+import { documentPage, editLinkOf, home, openPeople, openShare, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, newPage } from './lib/browser.mjs';
 import { open, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -229,6 +229,38 @@ describe('argument maps', () => {
       await c.locator(`#argument-tree [data-claim="${q}"]`).focus();
       await c.keyboard.press('m');
       assert.equal(await c.locator('#map-move-bar').count(), 0, 'no move with a view link');
+    });
+  });
+
+  test('an amend link proposes an argument, an editor makes it a claim', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, suite, 2, async (a, m) => {
+      await createMap(a);
+      const question = 'Faut-il changer de local ?';
+      const q = await smallMap(a, { question, pros: ['Plus grand'], cons: [] });
+      await openShare(a);
+      const amendLink = await a.locator('#share-amend-link').inputValue();
+      await a.keyboard.press('Escape');
+      await a.locator('#share-panel').waitFor({ state: 'detached' });
+      await open(m, amendLink);
+      await setName(m, 'Mona');
+      await openFocus(m, q);
+      // An amend link takes part (endorse, rate, propose) but edits nothing.
+      await m.locator('#claim-endorse').waitFor();
+      for (const control of ['#claim-edit', '#claim-delete', '#add-pro', '#add-con']) {
+        assert.equal(await m.locator(control).count(), 0, `no ${control} for an amend link`);
+      }
+      await m.locator('label[for="claim-comment-con"]').click();
+      await m.locator('#claim-comment-text').fill('Le nouveau loyer est trop cher');
+      await m.locator('#claim-comment-submit').click();
+      await expectText(m.locator('#map-said'), FR.map_commented);
+
+      await openFocus(a, q);
+      const proposal = a.locator('#claim-comments .comment', { hasText: 'Le nouveau loyer est trop cher' });
+      await expectAttribute(proposal, 'data-stance', 'con');
+      await expectText(proposal.locator('.comment-head'), `${FR.map_comment_con} · Mona`);
+      await proposal.locator('.comment-accept').click();
+      await m.locator('#focus-cons .card .statement', { hasText: 'Le nouveau loyer est trop cher' }).waitFor();
+      await a.locator('#focus-cons .card .statement', { hasText: 'Le nouveau loyer est trop cher' }).waitFor();
     });
   });
 
