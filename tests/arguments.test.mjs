@@ -264,6 +264,55 @@ describe('argument maps', () => {
     });
   });
 
+  test('deleting says what goes with it and can be undone; so can a merge', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPeople(t, suite, 1, async (a) => {
+      await createMap(a);
+      const q = await smallMap(a, { question: 'Faut-il une cotisation plus basse ?', pros: ['Plus de membres', 'Davantage de membres'], cons: [] });
+      const first = await idOf(a, 'Plus de membres');
+      const twin = await idOf(a, 'Davantage de membres');
+      await openFocus(a, first);
+      await add(a, 'con', 'Moins de moyens');
+      const under = await a.locator('#focus-cons .card').getAttribute('data-claim');
+
+      await a.locator('#claim-delete').click();
+      await expectText(
+        a.locator('#claim-delete-question'),
+        FR.map_delete_confirm.replace('{text}', 'Plus de membres').replace('{n}', '1'),
+      );
+      await a.locator('#claim-delete-yes').click();
+      await expectText(a.locator('#map-said'), FR.map_deleted_said);
+      await a.locator('#argument-tree').waitFor();
+      assert.equal(await a.locator(`#argument-tree [data-claim="${first}"]`).count(), 0, 'the deleted claim is gone');
+      assert.equal(await a.locator(`#argument-tree [data-claim="${under}"]`).count(), 0, 'and what was under it');
+      await expectText(a.locator('#map-deleted summary'), FR.map_deleted_heading.replace('{n}', '1'));
+      await a.locator('#map-deleted summary').click();
+      await a.locator(`#map-deleted [data-deleted="${first}"] .restore`).click();
+      await expectText(a.locator('#map-said'), FR.map_restored);
+      await expectAttribute(a.locator(`#argument-tree [data-claim="${under}"]`), 'data-parent', first);
+
+      // The twin is marked as a duplicate of the first, then set apart again.
+      await openFocus(a, twin);
+      await a.locator('#claim-merge').click();
+      await a.locator('#claim-merge-into').selectOption(first);
+      await a.locator('#claim-merge-submit').click();
+      await expectText(a.locator('#map-said'), FR.map_merged.replace('{text}', 'Plus de membres'));
+      await a.locator('#argument-tree').waitFor();
+      assert.equal(await a.locator(`#argument-tree [data-claim="${twin}"]`).count(), 0, 'a duplicate leaves the tree');
+      await openFocus(a, first);
+      await a.locator(`.merged-here [data-merged="${twin}"] .unmerge`).click();
+      await expectText(a.locator('#map-said'), FR.map_unmerged);
+      await back(a);
+      await expectAttribute(a.locator(`#argument-tree [data-claim="${twin}"]`), 'data-parent', q);
+
+      // A mouse drags the con onto the twin: it goes under it.
+      await a
+        .locator(`#argument-tree [data-claim="${under}"] > .claim-row`)
+        .dragTo(a.locator(`#argument-tree [data-claim="${twin}"] > .claim-row`));
+      await expectAttribute(a.locator(`#argument-tree [data-claim="${under}"]`), 'data-parent', twin);
+      await expectText(a.locator('#map-said'), FR.map_moved.replace('{text}', 'Davantage de membres'));
+    });
+  });
+
   test('the keyboard alone goes through the tree, in English', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPeople(t, suite, ['en-US'], async (a) => {
       await createMap(a);
