@@ -21,7 +21,7 @@ use super::argument_focus::ClaimFocus;
 use super::argument_tree::ArgumentTree;
 use crate::argument_text::error_words;
 use crate::locale::use_locale;
-use crate::session::use_doc_arguments;
+use crate::session::{use_doc_arguments, DocArguments};
 use crate::strings::Strings;
 
 /// What the map page shows and does besides the map itself.
@@ -31,7 +31,8 @@ pub struct MapUi {
     pub focus: RwSignal<Option<String>>,
     /// The tree's current item (roving focus).
     pub active: RwSignal<Option<String>>,
-    /// Branches folded by the person.
+    /// Branches the person folded or unfolded: a change from the default
+    /// ([`MapUi::open_by_default`]).
     pub collapsed: RwSignal<HashSet<String>>,
     /// The claim being moved by keyboard ("Déplacer…"): the next Enter in
     /// the tree puts it under the current item.
@@ -41,9 +42,43 @@ pub struct MapUi {
     /// The search words and the tag filter.
     pub query: RwSignal<String>,
     pub tag: RwSignal<Option<String>>,
+    arguments: DocArguments,
 }
 
+/// A map larger than this opens with its branches folded below the
+/// arguments directly under the top, so drawing the tree stays quick.
+pub const FOLD_DEEPER_THAN: usize = 300;
+
 impl MapUi {
+    /// Whether a branch at `depth` is open unless the person changed it:
+    /// everything in a small map; the top and what is directly under it in
+    /// a large one.
+    pub fn open_by_default(map: &ArgMap, depth: usize) -> bool {
+        map.len() <= FOLD_DEEPER_THAN || depth < 1
+    }
+
+    /// Whether the branch of `id` (at `depth`) is open.
+    pub fn is_open(map: &ArgMap, toggled: &HashSet<String>, id: &str, depth: usize) -> bool {
+        Self::open_by_default(map, depth) != toggled.contains(id)
+    }
+
+    /// Fold or unfold the branch of `id`.
+    pub fn toggle(&self, id: &str) {
+        self.collapsed.update(|set| {
+            if !set.remove(id) {
+                set.insert(id.to_owned());
+            }
+        });
+    }
+
+    /// Make sure the branch of `id` is open.
+    pub fn unfold(&self, map: &ArgMap, id: &str) {
+        let depth = map.depth(id);
+        if !Self::is_open(map, &self.collapsed.get_untracked(), id, depth) {
+            self.toggle(id);
+        }
+    }
+
     /// Tell the person something went well.
     pub fn say(&self, text: impl Into<String>) {
         self.said.set(Some((text.into(), false)));
@@ -76,9 +111,13 @@ impl MapUi {
         self.said.set(None);
     }
 
-    /// Back to the tree, its current item focused.
+    /// Back to the tree, its current item focused (its branch unfolded).
     pub fn close(&self) {
         if let Some(id) = self.focus.get_untracked() {
+            let map = untrack(|| self.arguments.map());
+            for up in map.ancestors(&id) {
+                self.unfold(&map, up);
+            }
             self.active.set(Some(id));
         }
         self.focus.set(None);
@@ -159,6 +198,7 @@ pub fn ArgumentMap() -> impl IntoView {
         said: RwSignal::new(None),
         query: RwSignal::new(String::new()),
         tag: RwSignal::new(None),
+        arguments,
     };
     provide_context(ui);
     let locale = use_locale();

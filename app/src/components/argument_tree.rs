@@ -66,7 +66,8 @@ impl Draw<'_> {
         let role = self.map.role(id);
         let children = self.children(id);
         let has_children = !children.is_empty();
-        let open = has_children && (self.shown.is_some() || !self.collapsed.contains(id));
+        let open = has_children
+            && (self.shown.is_some() || MapUi::is_open(self.map, self.collapsed, id, depth));
         let under = self.map.descendants(id);
         let endorsers = standing(self.map, self.standings, id).endorsers;
         let ui = self.ui;
@@ -94,6 +95,7 @@ impl Draw<'_> {
             let id = id_owned.clone();
             move |ev: MouseEvent| {
                 ev.stop_propagation();
+                ui.active.set(Some(id.clone()));
                 toggle_branch(ui, &id);
             }
         };
@@ -271,11 +273,7 @@ fn set_drop_class(ev: &DragEvent, on: bool) {
 
 /// Fold or unfold the branch of `id`.
 fn toggle_branch(ui: MapUi, id: &str) {
-    ui.collapsed.update(|set| {
-        if !set.remove(id) {
-            set.insert(id.to_owned());
-        }
-    });
+    ui.toggle(id);
 }
 
 /// Put `id` under `parent` (`None`: the top), last, and say how it went.
@@ -295,9 +293,7 @@ pub fn put_under(
     };
     if ui.report(words, arguments.move_to(id, parent, usize::MAX), &done) {
         if let Some(parent) = parent {
-            ui.collapsed.update(|set| {
-                set.remove(parent);
-            });
+            ui.unfold(&arguments.map(), parent);
         }
         ui.active.set(Some(id.to_owned()));
     }
