@@ -151,6 +151,8 @@ impl DocArguments {
     /// Every claim's standing (endorsements, votes). Tracks the amendment
     /// room's revision.
     pub fn standings(&self) -> Standings {
+        // The amendment room's own reads do not track (`overview`).
+        self.amendments.revision.track();
         self.amendments.standings()
     }
 
@@ -235,11 +237,13 @@ impl DocArguments {
     /// Who uses the claim `id` (names), and whether this person does.
     /// Tracks the amendment room.
     pub fn endorsers(&self, id: &str) -> (Vec<String>, bool) {
+        self.amendments.revision.track();
         self.amendments.endorsers(id)
     }
 
     /// This person's strength vote on `id`. Tracks the amendment room.
     pub fn my_impact(&self, id: &str) -> Option<u8> {
+        self.amendments.revision.track();
         self.amendments.my_impact(id)
     }
 
@@ -260,6 +264,7 @@ impl DocArguments {
 
     /// The comments on `id`, oldest first. Tracks the amendment room.
     pub fn comments(&self, id: &str) -> Vec<Comment> {
+        self.amendments.revision.track();
         self.amendments.comments(id)
     }
 
