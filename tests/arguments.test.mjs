@@ -12,26 +12,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { documentPage, editLinkOf, home, openPeople, openShare, presence, viewLinkOf } from './lib/app.mjs';
+import { documentPage, openPeople, openShare, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, newPage } from './lib/browser.mjs';
 import { open, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
+import { add, back, createMap, idOf, item, openFocus, writeQuestion } from './lib/arguments.mjs';
 
 const TEST_TIMEOUT_MS = 180_000;
 const FR = STRINGS.fr;
 const EN = STRINGS.en;
-
-/** Create a map from the start page; its edit link. */
-async function createMap(page) {
-  await page.goto('/');
-  await home(page).section.waitFor();
-  await page.locator('#new-map').click();
-  const link = await editLinkOf(page);
-  await expectAttribute(documentPage(page).status, 'data-state', 'online');
-  await page.locator('#argument-map').waitFor();
-  return link;
-}
 
 /** Give the name in the People panel, then close it. */
 async function setName(page, name) {
@@ -43,51 +33,6 @@ async function setName(page, name) {
   await expectText(p.nameShown, name);
   await page.keyboard.press('Escape');
   await page.locator('#people-panel').waitFor({ state: 'detached' });
-}
-
-/** The tree item whose statement is `text` (exactly). */
-function item(page, text) {
-  return page.locator('#argument-tree li[role="treeitem"]').filter({
-    has: page.locator(':scope > .claim-row > .statement', { hasText: new RegExp(`^${escape(text)}$`) }),
-  });
-}
-
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The id of the claim `text`, once the tree shows it. */
-async function idOf(page, text) {
-  const found = item(page, text);
-  await found.waitFor();
-  return found.getAttribute('data-claim');
-}
-
-/** Write the map's question on its empty page. */
-async function writeQuestion(page, text) {
-  await page.locator('#map-empty').waitFor();
-  await page.locator('#new-question').fill(text);
-  await page.locator('#new-question-submit').click();
-  return idOf(page, text);
-}
-
-/** Open the focused view of the claim `id` from the tree. */
-async function openFocus(page, id) {
-  await page.locator(`#argument-tree [data-claim="${id}"] > .claim-row .open`).click();
-  await expectAttribute(page.locator('#claim-focus'), 'data-claim', id);
-}
-
-/** In the focused view, add an argument for (`pro`) or against (`con`). */
-async function add(page, stance, text) {
-  await page.locator(`#add-${stance}`).fill(text);
-  await page.locator(`#add-${stance}-submit`).click();
-  await page.locator(`#focus-${stance}s .card .statement`, { hasText: text }).waitFor();
-}
-
-/** Back from the focused view to the tree. */
-async function back(page) {
-  await page.locator('#claim-focus-back').click();
-  await page.locator('#argument-tree').waitFor();
 }
 
 /** The claim the keyboard is on. */

@@ -1,0 +1,71 @@
+// Building argument maps through the page, as people do: a map from the
+// start page's "New argument map", its question, claims added in the
+// focused view, a claim reworded (components/argument_*.rs).
+
+import { documentPage, editLinkOf, home } from './app.mjs';
+import { expectAttribute } from './browser.mjs';
+
+/** Create a map from the start page; its edit link. */
+export async function createMap(page) {
+  await page.goto('/');
+  await home(page).section.waitFor();
+  await page.locator('#new-map').click();
+  const link = await editLinkOf(page);
+  await expectAttribute(documentPage(page).status, 'data-state', 'online');
+  await page.locator('#argument-map').waitFor();
+  return link;
+}
+
+/** The tree item whose statement is `text` (exactly). */
+export function item(page, text) {
+  return page.locator('#argument-tree li[role="treeitem"]').filter({
+    has: page.locator(':scope > .claim-row > .statement', { hasText: new RegExp(`^${escape(text)}$`) }),
+  });
+}
+
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The id of the claim `text`, once the tree shows it. */
+export async function idOf(page, text) {
+  const found = item(page, text);
+  await found.waitFor();
+  return found.getAttribute('data-claim');
+}
+
+/** Write the map's question on its empty page; its id. */
+export async function writeQuestion(page, text) {
+  await page.locator('#map-empty').waitFor();
+  await page.locator('#new-question').fill(text);
+  await page.locator('#new-question-submit').click();
+  return idOf(page, text);
+}
+
+/** Open the focused view of the claim `id` from the tree. */
+export async function openFocus(page, id) {
+  await page.locator(`#argument-tree [data-claim="${id}"] > .claim-row .open`).click();
+  await expectAttribute(page.locator('#claim-focus'), 'data-claim', id);
+}
+
+/** In the focused view, add an argument for (`pro`) or against (`con`). */
+export async function add(page, stance, text) {
+  await page.locator(`#add-${stance}`).fill(text);
+  await page.locator(`#add-${stance}-submit`).click();
+  await page.locator(`#focus-${stance}s .card .statement`, { hasText: text }).waitFor();
+}
+
+/** Back from the focused view to the tree. */
+export async function back(page) {
+  await page.locator('#claim-focus-back').click();
+  await page.locator('#argument-tree').waitFor();
+}
+
+/** In the focused view of the claim `id`, give it the statement `text`. */
+export async function reword(page, id, text) {
+  await expectAttribute(page.locator('#claim-focus'), 'data-claim', id);
+  await page.locator('#claim-edit').click();
+  await page.locator('#claim-edit-text').fill(text);
+  await page.locator('#claim-edit-save').click();
+  await page.locator('#claim-focus-statement', { hasText: text }).waitFor();
+}
