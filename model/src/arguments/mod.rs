@@ -37,6 +37,7 @@
 //! them under its identity key. [`rank`] orders claims by them; [`sheet`]
 //! picks what goes on a talking-points sheet.
 
+pub mod argdown;
 pub mod cite;
 pub mod order;
 pub mod rank;
