@@ -40,6 +40,7 @@
 pub mod argdown;
 pub mod cite;
 pub mod order;
+pub mod paper;
 pub mod rank;
 pub mod sheet;
 
