@@ -349,3 +349,19 @@ fn hostile_input_stays_bounded() {
         Some(WarningKind::MoreWarnings)
     );
 }
+
+#[test]
+fn an_imported_map_gives_its_pairs_to_the_sheet() {
+    let text = "[G]: Faut-il ?\n  + <V>: Pour.\n  - <C>: Contre.\n    - <B>: Réponse.\n";
+    let parsed = parse(text).expect("reads");
+    let doc = Document::new(5);
+    doc.import_argdown(&parsed, None, "x", 1).expect("imports");
+    let map = doc.arguments();
+    let root = map.roots()[0].clone();
+    let found = crate::arguments::sheet::candidates(
+        &map,
+        &Default::default(),
+        &crate::arguments::sheet::Subject::Claim(root),
+    );
+    assert_eq!(found.pairs.len(), 1, "{found:?} {:?}", map.walk());
+}
