@@ -7,6 +7,7 @@ pub mod amendment_list;
 pub mod app;
 pub mod argument_map;
 pub mod argument_sheet;
+pub mod argument_sheet_builder;
 pub mod authorship_toggle;
 pub mod backdrop;
 pub mod bad_link;

@@ -192,10 +192,10 @@ pub fn short_note(note: &str) -> Option<String> {
     for event in Parser::new(note) {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) => started = true,
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) if started => {
-                if !out.trim().is_empty() {
-                    break;
-                }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                if started && !out.trim().is_empty() =>
+            {
+                break
             }
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
