@@ -133,9 +133,10 @@ fn generated() -> Parsed {
             }
         };
         let i = nodes.len();
+        let words = 8 + rng.below(14);
         nodes.push(Node {
             parent: Some(parent),
-            text: sentence(&mut rng, 8 + rng.below(14)),
+            text: sentence(&mut rng, words),
             note: if i % 3 == 0 {
                 format!("{}\n\n{}", sentence(&mut rng, 30), sentence(&mut rng, 40))
             } else {

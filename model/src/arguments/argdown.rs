@@ -339,7 +339,12 @@ pub fn parse(text: &str) -> Result<Parsed, ArgdownError> {
         return Err(ArgdownError::TooLarge);
     }
     let mut reader = Reader::default();
-    let cleaned = reader.strip_comments(text);
+    // Control characters are spaces (a statement is one line of words).
+    let cleaned: String = reader
+        .strip_comments(text)
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
     let lines: Vec<&str> = cleaned.split('\n').collect();
     let mut at = 0;
     // Front matter: `===` ... `===` before anything else.
@@ -631,7 +636,7 @@ impl Reader {
         }
         if text.is_empty() {
             // Only a data block, or signs: keep what the line says.
-            text = element.trim().to_owned();
+            text = element.split_whitespace().collect::<Vec<_>>().join(" ");
             if text.is_empty() {
                 return None;
             }
@@ -832,7 +837,10 @@ fn split_title(element: &str) -> (Option<String>, &str) {
             continue;
         }
         if c == close {
-            let title = unescape(element[1..at].trim());
+            let title = unescape(element[1..at].trim())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let after = element[at + 1..].trim_start();
             let body = after.strip_prefix(':').map_or(after, str::trim_start);
             if title.is_empty() {
@@ -894,7 +902,10 @@ fn read_tags(text: &str) -> (String, Vec<String>) {
         if c == '#' && starts {
             if chars.get(i + 1) == Some(&'(') {
                 if let Some(end) = chars[i + 2..].iter().position(|c| *c == ')') {
-                    let tag: String = chars[i + 2..i + 2 + end].iter().collect();
+                    let tag: String = chars[i + 2..i + 2 + end]
+                        .iter()
+                        .map(|c| if *c == '(' { ' ' } else { *c })
+                        .collect();
                     if !tag.trim().is_empty() {
                         tags.push(tag.trim().to_owned());
                     }

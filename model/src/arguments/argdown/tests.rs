@@ -365,3 +365,114 @@ fn an_imported_map_gives_its_pairs_to_the_sheet() {
     );
     assert_eq!(found.pairs.len(), 1, "{found:?} {:?}", map.walk());
 }
+
+/// The fuzz target's check (fuzz/fuzz_targets/argdown.rs), natively, on
+/// texts made of Argdown's pieces in random order.
+#[test]
+fn random_texts_import_and_round_trip() {
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n  ",
+        "\n    ",
+        "\n\t",
+        "+ ",
+        "- ",
+        "<+ ",
+        "+> ",
+        "-> ",
+        "_> ",
+        "[T]",
+        "[T]: ",
+        "<A>: ",
+        "<A>",
+        "#tag ",
+        "#(deux mots) ",
+        "#(a(b) ",
+        "{note: \"n\\n\"} ",
+        "{sources: [x, {url: 'u'}]} ",
+        "{kind: thesis}",
+        "{bad",
+        "// c",
+        "/* x */",
+        "/*",
+        "\\",
+        "\\#",
+        "mot ",
+        "é ",
+        "? ",
+        "(1) ",
+        "----",
+        "# H\n",
+        "===\n",
+        "{}",
+        ":",
+        "\u{0}",
+        "\u{7f}",
+        "https://a.b/c ",
+        "a//b ",
+        "  ",
+        "]",
+        ">",
+        "}",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..800 {
+        let count = 1 + (next() % 40) as usize;
+        let text: String = (0..count)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        check(&text);
+    }
+}
+
+fn check(text: &str) {
+    let Ok(parsed) = parse(text) else { return };
+    for (at, node) in parsed.nodes.iter().enumerate() {
+        assert!(node.parent.is_none_or(|p| p < at), "{text:?}");
+    }
+    let doc = Document::new(1);
+    let Ok((ids, _)) = doc.import_argdown(&parsed, None, "x", 1) else {
+        return;
+    };
+    let map = doc.arguments();
+    assert_eq!(map.len(), ids.len(), "{text:?}");
+    let written = to_argdown(&map, parsed.title.as_deref().unwrap_or(""));
+    let again = parse(&written).expect("reads");
+    assert!(
+        again.warnings.is_empty(),
+        "{:?} in {written:?} from {text:?}",
+        again.warnings
+    );
+    let walked = map.walk();
+    assert_eq!(again.nodes.len(), walked.len(), "{written:?} from {text:?}");
+    let index = |id: &str| walked.iter().position(|(w, _)| *w == id);
+    for ((id, _), node) in walked.iter().zip(&again.nodes) {
+        let claim = map.claim(id).expect("shown");
+        let got = (
+            &node.text,
+            &node.note,
+            &node.tags,
+            &node.sources,
+            node.parent,
+        );
+        let want = (
+            &claim.text,
+            &claim.note,
+            &claim.tags,
+            &claim.sources,
+            map.parent(id).and_then(index),
+        );
+        assert_eq!(got, want, "{written:?} from {text:?}");
+        if node.parent.is_some() {
+            assert_eq!(node.stance, claim.stance, "{written:?}");
+        } else {
+            assert_eq!(node.kind, claim.kind, "{written:?}");
+        }
+    }
+}
