@@ -253,149 +253,150 @@ pub fn SheetBuilder(open: RwSignal<bool>, printed: RwSignal<Option<Printed>>) ->
         }
     };
 
-    let argument_rows = move || {
+    // Rows keyed by claim: ticking one redraws nothing (focus stays on
+    // the box); moving one moves its element, and focus is put back.
+    let argument_row = move |id: String| {
         let words = locale.strings();
-        let list = arguments.get();
-        let last = list.len().saturating_sub(1);
-        list.into_iter()
-            .enumerate()
-            .map(|(at, (id, on))| {
-                let text = text_of(&id);
-                let part = id_part(&id);
-                let check_id = format!("sheet-arg-{part}");
-                let up_id = format!("sheet-arg-up-{part}");
-                let down_id = format!("sheet-arg-down-{part}");
-                let (toggle_id, key_id, up_focus, down_focus, up_key, down_key) = (
-                    id.clone(),
-                    id.clone(),
-                    up_id.clone(),
-                    down_id.clone(),
-                    check_id.clone(),
-                    check_id.clone(),
-                );
-                let (up_claim, down_claim) = (id.clone(), id.clone());
-                let on_row_key = move |ev: KeyboardEvent| {
-                    if ev.alt_key() && (ev.key() == "ArrowUp" || ev.key() == "ArrowDown") {
-                        ev.prevent_default();
-                        let focus = if ev.key() == "ArrowUp" { up_key.clone() } else { down_key.clone() };
-                        move_argument(key_id.clone(), ev.key() == "ArrowUp", focus);
+        let part = id_part(&id);
+        let check_id = format!("sheet-arg-{part}");
+        let up_id = format!("sheet-arg-up-{part}");
+        let down_id = format!("sheet-arg-down-{part}");
+        let at = {
+            let id = id.clone();
+            move || arguments.with(|l| l.iter().position(|(i, _)| *i == id))
+        };
+        let last = move || arguments.with(|l| l.len().saturating_sub(1));
+        let on = {
+            let id = id.clone();
+            move || arguments.with(|l| l.iter().any(|(i, on)| *i == id && *on))
+        };
+        let toggle = {
+            let id = id.clone();
+            move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                arguments.update(|list| {
+                    if let Some(row) = list.iter_mut().find(|(i, _)| *i == id) {
+                        row.1 = on;
                     }
-                };
-                view! {
-                    <li class="sheet-row" data-claim=id.clone() on:keydown=on_row_key>
-                        <input
-                            type="checkbox"
-                            id=check_id.clone()
-                            prop:checked=on
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                arguments.update(|list| {
-                                    if let Some(row) = list.iter_mut().find(|(i, _)| *i == toggle_id) {
-                                        row.1 = on;
-                                    }
-                                });
-                            }
-                        />
-                        <label for=check_id class="sheet-row-text">{text.clone()}</label>
-                        <button
-                            type="button"
-                            id=up_id
-                            class="sheet-move"
-                            disabled=at == 0
-                            aria-label=format!("{} : {text}", words.sheet_up)
-                            on:click=move |_| move_argument(up_claim.clone(), true, up_focus.clone())
-                        >
-                            "↑"
-                        </button>
-                        <button
-                            type="button"
-                            id=down_id
-                            class="sheet-move"
-                            disabled=at == last
-                            aria-label=format!("{} : {text}", words.sheet_down)
-                            on:click=move |_| move_argument(down_claim.clone(), false, down_focus.clone())
-                        >
-                            "↓"
-                        </button>
-                    </li>
+                });
+            }
+        };
+        let on_row_key = {
+            let (id, check_id) = (id.clone(), check_id.clone());
+            move |ev: KeyboardEvent| {
+                if ev.alt_key() && (ev.key() == "ArrowUp" || ev.key() == "ArrowDown") {
+                    ev.prevent_default();
+                    move_argument(id.clone(), ev.key() == "ArrowUp", check_id.clone());
                 }
-            })
-            .collect_view()
+            }
+        };
+        let text = text_of(&id);
+        let (up_claim, down_claim, up_focus, down_focus) =
+            (id.clone(), id.clone(), up_id.clone(), down_id.clone());
+        let (at_up, at_down) = (at.clone(), at);
+        view! {
+            <li class="sheet-row" data-claim=id.clone() on:keydown=on_row_key>
+                <input type="checkbox" id=check_id.clone() prop:checked=on on:change=toggle />
+                <label for=check_id class="sheet-row-text">{text.clone()}</label>
+                <button
+                    type="button"
+                    id=up_id
+                    class="sheet-move"
+                    disabled=move || at_up() == Some(0)
+                    aria-label=format!("{} : {text}", words.sheet_up)
+                    on:click=move |_| move_argument(up_claim.clone(), true, up_focus.clone())
+                >
+                    "↑"
+                </button>
+                <button
+                    type="button"
+                    id=down_id
+                    class="sheet-move"
+                    disabled=move || at_down() == Some(last())
+                    aria-label=format!("{} : {text}", words.sheet_down)
+                    on:click=move |_| move_argument(down_claim.clone(), false, down_focus.clone())
+                >
+                    "↓"
+                </button>
+            </li>
+        }
     };
 
-    let pair_rows = move || {
+    let pair_row = move |pair: (String, String)| {
         let words = locale.strings();
-        let list = pairs.get();
-        let last = list.len().saturating_sub(1);
-        list.into_iter()
-            .enumerate()
-            .map(|(at, (pair, on))| {
-                let they = text_of(&pair.0);
-                let we = text_of(&pair.1);
-                let part = id_part(&pair.0);
-                let check_id = format!("sheet-pair-{part}");
-                let up_id = format!("sheet-pair-up-{part}");
-                let down_id = format!("sheet-pair-down-{part}");
-                let (toggle, key_pair, up_pair, down_pair) =
-                    (pair.clone(), pair.clone(), pair.clone(), pair.clone());
-                let (up_focus, down_focus, up_key, down_key) =
-                    (up_id.clone(), down_id.clone(), check_id.clone(), check_id.clone());
-                let on_row_key = move |ev: KeyboardEvent| {
-                    if ev.alt_key() && (ev.key() == "ArrowUp" || ev.key() == "ArrowDown") {
-                        ev.prevent_default();
-                        let focus = if ev.key() == "ArrowUp" { up_key.clone() } else { down_key.clone() };
-                        move_pair(key_pair.clone(), ev.key() == "ArrowUp", focus);
+        let they = text_of(&pair.0);
+        let we = text_of(&pair.1);
+        let part = format!("{}-{}", id_part(&pair.0), id_part(&pair.1));
+        let check_id = format!("sheet-pair-{part}");
+        let up_id = format!("sheet-pair-up-{part}");
+        let down_id = format!("sheet-pair-down-{part}");
+        let at = {
+            let pair = pair.clone();
+            move || pairs.with(|l| l.iter().position(|(p, _)| *p == pair))
+        };
+        let last = move || pairs.with(|l| l.len().saturating_sub(1));
+        let on = {
+            let pair = pair.clone();
+            move || pairs.with(|l| l.iter().any(|(p, on)| *p == pair && *on))
+        };
+        let toggle = {
+            let pair = pair.clone();
+            move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                pairs.update(|list| {
+                    if let Some(row) = list.iter_mut().find(|(p, _)| *p == pair) {
+                        row.1 = on;
                     }
-                };
-                view! {
-                    <li class="sheet-row sheet-pair" data-claim=pair.0.clone() on:keydown=on_row_key>
-                        <input
-                            type="checkbox"
-                            id=check_id.clone()
-                            prop:checked=on
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                pairs.update(|list| {
-                                    if let Some(row) = list.iter_mut().find(|(p, _)| *p == toggle) {
-                                        row.1 = on;
-                                    }
-                                });
-                            }
-                        />
-                        <label for=check_id class="sheet-row-text">
-                            <span class="sheet-they">
-                                <strong>{format!("{} : ", words.sheet_they)}</strong>
-                                {they.clone()}
-                            </span>
-                            <span class="sheet-we">
-                                <strong>{format!("{} : ", words.sheet_we)}</strong>
-                                {we}
-                            </span>
-                        </label>
-                        <button
-                            type="button"
-                            id=up_id
-                            class="sheet-move"
-                            disabled=at == 0
-                            aria-label=format!("{} : {they}", words.sheet_up)
-                            on:click=move |_| move_pair(up_pair.clone(), true, up_focus.clone())
-                        >
-                            "↑"
-                        </button>
-                        <button
-                            type="button"
-                            id=down_id
-                            class="sheet-move"
-                            disabled=at == last
-                            aria-label=format!("{} : {they}", words.sheet_down)
-                            on:click=move |_| move_pair(down_pair.clone(), false, down_focus.clone())
-                        >
-                            "↓"
-                        </button>
-                    </li>
+                });
+            }
+        };
+        let on_row_key = {
+            let (pair, check_id) = (pair.clone(), check_id.clone());
+            move |ev: KeyboardEvent| {
+                if ev.alt_key() && (ev.key() == "ArrowUp" || ev.key() == "ArrowDown") {
+                    ev.prevent_default();
+                    move_pair(pair.clone(), ev.key() == "ArrowUp", check_id.clone());
                 }
-            })
-            .collect_view()
+            }
+        };
+        let (up_pair, down_pair, up_focus, down_focus) =
+            (pair.clone(), pair.clone(), up_id.clone(), down_id.clone());
+        let (at_up, at_down) = (at.clone(), at);
+        view! {
+            <li class="sheet-row sheet-pair" data-claim=pair.0.clone() on:keydown=on_row_key>
+                <input type="checkbox" id=check_id.clone() prop:checked=on on:change=toggle />
+                <label for=check_id class="sheet-row-text">
+                    <span class="sheet-they">
+                        <strong>{format!("{} : ", words.sheet_they)}</strong>
+                        {they.clone()}
+                    </span>
+                    <span class="sheet-we">
+                        <strong>{format!("{} : ", words.sheet_we)}</strong>
+                        {we}
+                    </span>
+                </label>
+                <button
+                    type="button"
+                    id=up_id
+                    class="sheet-move"
+                    disabled=move || at_up() == Some(0)
+                    aria-label=format!("{} : {they}", words.sheet_up)
+                    on:click=move |_| move_pair(up_pair.clone(), true, up_focus.clone())
+                >
+                    "↑"
+                </button>
+                <button
+                    type="button"
+                    id=down_id
+                    class="sheet-move"
+                    disabled=move || at_down() == Some(last())
+                    aria-label=format!("{} : {they}", words.sheet_down)
+                    on:click=move |_| move_pair(down_pair.clone(), false, down_focus.clone())
+                >
+                    "↓"
+                </button>
+            </li>
+        }
     };
 
     view! {
@@ -442,14 +443,26 @@ pub fn SheetBuilder(open: RwSignal<bool>, printed: RwSignal<Option<Printed>>) ->
                             when=move || arguments.with(|l| !l.is_empty())
                             fallback=move || view! { <p class="sheet-help">{locale.strings().sheet_no_arguments}</p> }
                         >
-                            <ol id="sheet-arguments" class="sheet-list">{argument_rows}</ol>
+                            <ol id="sheet-arguments" class="sheet-list">
+                                <For
+                                    each=move || arguments.with(|l| l.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
+                                    key=|id| id.clone()
+                                    children=argument_row
+                                />
+                            </ol>
                         </Show>
                         <h3>{move || locale.strings().sheet_pairs_heading}</h3>
                         <Show
                             when=move || pairs.with(|l| !l.is_empty())
                             fallback=move || view! { <p class="sheet-help">{locale.strings().sheet_no_pairs}</p> }
                         >
-                            <ol id="sheet-pairs" class="sheet-list">{pair_rows}</ol>
+                            <ol id="sheet-pairs" class="sheet-list">
+                                <For
+                                    each=move || pairs.with(|l| l.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>())
+                                    key=|pair| pair.clone()
+                                    children=pair_row
+                                />
+                            </ol>
                         </Show>
                         <Show when=move || { unanswered.get() > 0 }>
                             <p class="sheet-help" id="sheet-unanswered">
