@@ -97,7 +97,7 @@ fn claims_stand_in_a_tree_with_their_roles_and_order() {
     let s = sample();
     let map = s.b.arguments();
     assert_tree(&map);
-    assert_eq!(map.roots(), [s.question.clone()]);
+    assert_eq!(map.roots(), std::slice::from_ref(&s.question));
     assert_eq!(
         map.children(&s.question),
         [s.pro1.clone(), s.pro2.clone(), s.con.clone()]
@@ -408,7 +408,7 @@ fn a_merged_duplicate_leaves_the_tree_and_what_was_under_it_follows() {
     let map = s.b.arguments();
     assert_tree(&map);
     assert!(!map.is_visible(&dup));
-    assert_eq!(map.merged_into(&s.pro1), [dup.clone()]);
+    assert_eq!(map.merged_into(&s.pro1), std::slice::from_ref(&dup));
     assert_eq!(map.parent(&under_dup), Some(s.pro1.as_str()));
     assert_eq!(map.parent(&late), Some(s.pro1.as_str()));
     assert_eq!(map.resolve(&dup), s.pro1);
@@ -677,7 +677,7 @@ fn the_sheet_takes_the_strongest_and_respects_the_persons_choice() {
     assert!(found.pairs.contains(&(s.con.clone(), s.answer.clone())));
     assert!(found.pairs.contains(&(objection.clone(), answer2.clone())));
     assert!(!found.pairs.iter().any(|(_, we)| *we == weak_answer));
-    assert_eq!(found.unanswered, [unanswered.clone()]);
+    assert_eq!(found.unanswered, std::slice::from_ref(&unanswered));
 
     let sheet = select(&map, &standings, &subject, &Choice::default()).unwrap();
     assert_eq!(sheet.key_message, "Faut-il la gratuité des transports ?");
