@@ -537,6 +537,6 @@ mod tests {
             assert_eq!(subject_of(&subject_value(&subject)), Some(subject));
         }
         assert_eq!(subject_of("x"), None);
-        assert_eq!(id_part("1-2\"><b>"), "1-2----b-");
+        assert_eq!(id_part("1-2\"><b>"), "1-2---b-");
     }
 }
