@@ -23,7 +23,7 @@ say() { printf 'fuzz: %s\n' "$*" >&2; }
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(wire envelope remote_update history amendments meetings arguments)
+[ ${#targets[@]} -gt 0 ] || targets=(wire envelope remote_update history amendments meetings arguments argdown)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     say 'installing cargo-fuzz (crates.io)'

@@ -53,6 +53,8 @@ pub enum CliError {
     NoMeeting(String),
     #[error("this document has had no meeting yet: the amended text compares a meeting's base text with its result")]
     NoMeetingYet,
+    #[error("no sheet to make: {0}")]
+    NoSheet(String),
     #[error("the document's history could not be read")]
     History(#[from] model::history::HistoryError),
     #[error("could not start: {0}")]

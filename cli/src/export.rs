@@ -10,6 +10,13 @@
 //! adopted text with its annex, or the amended text, for the latest
 //! meeting or the one named by `--meeting`, as ODT, HTML or Markdown.
 //!
+//! With `--sheet`, an argument map's talking-points sheet
+//! (`model::arguments::sheet`, `model::arguments::paper`): about the
+//! claim `--question` names (the map's first question by default) or the
+//! claims tagged `--tag`, the strongest arguments and pairs as the
+//! members' endorsements rank them, as ODT, HTML or Markdown. With
+//! `--argdown`, the map as Argdown (`model::arguments::argdown`).
+//!
 //! A stored message that fails its checks is left out, as the app leaves
 //! it out; the file is still written, the damage is told, and the command
 //! ends with [`crate::verify::DAMAGED`] so a script notices
@@ -76,6 +83,21 @@ pub struct ExportArgs {
     /// In the booklet, the comments for and against under each amendment.
     #[arg(long)]
     pub comments: bool,
+    /// Export an argument map's talking-points sheet (l'argumentaire): the
+    /// key message, the three strongest arguments, the "Ils disent / Nous
+    /// répondons" pairs, the sources as footnotes.
+    #[arg(long, group = "what")]
+    pub sheet: bool,
+    /// Export an argument map as Argdown (https://argdown.org).
+    #[arg(long, group = "what")]
+    pub argdown: bool,
+    /// For --sheet: the claim the sheet is about, by id (the map's first
+    /// claim at the top by default).
+    #[arg(long, conflicts_with = "tag")]
+    pub question: Option<String>,
+    /// For --sheet: a sheet of the claims carrying this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
 }
 
 /// What the papers are made from: the amendment room read.
@@ -164,6 +186,36 @@ fn paper(
     Ok(paper.render(format))
 }
 
+/// The talking-points sheet of the map `text`, as `format`.
+fn sheet(
+    args: &ExportArgs,
+    text: &Document,
+    loaded: &Loaded,
+    format: PaperFormat,
+) -> Result<Vec<u8>, CliError> {
+    use model::arguments::{paper::sheet_paper, sheet};
+    let map = text.arguments();
+    let subject = match (&args.question, &args.tag) {
+        (_, Some(tag)) => sheet::Subject::Tag(tag.trim().trim_start_matches('#').to_owned()),
+        (Some(id), None) => sheet::Subject::Claim(id.clone()),
+        (None, None) => sheet::Subject::Claim(
+            map.roots()
+                .first()
+                .cloned()
+                .ok_or_else(|| CliError::NoSheet("this document has no argument map".into()))?,
+        ),
+    };
+    let standings = loaded.book.standings();
+    let Some(made) = sheet::select(&map, &standings, &subject, &sheet::Choice::default()) else {
+        return Err(CliError::NoSheet(match subject {
+            sheet::Subject::Claim(id) => format!("this map has no claim {id:?}"),
+            sheet::Subject::Tag(tag) => format!("no claim of this map carries the tag {tag:?}"),
+        }));
+    };
+    let title = text.meta().title.unwrap_or_default();
+    Ok(sheet_paper(&made, &title, &args.lang).render(format))
+}
+
 fn parse_format(name: &str) -> Result<String, String> {
     if Format::from_name(name).is_some() || PaperFormat::from_name(name).is_some() {
         Ok(name.to_ascii_lowercase())
@@ -185,17 +237,24 @@ pub async fn run(args: &ExportArgs) -> Result<Exported, CliError> {
         open::download(&link, &relay, Document::new(rand::random::<u32>().into())).await?;
     let mut damaged = client.join().damaged;
     client.disconnect().await;
-    let papers = args.booklet || args.adopted || args.amended;
-    let bytes: Vec<u8> = if papers {
+    let papers = args.booklet || args.adopted || args.amended || args.sheet;
+    let bytes: Vec<u8> = if args.argdown {
+        let title = client.doc().meta().title.unwrap_or_default();
+        model::arguments::argdown::to_argdown(&client.doc().arguments(), &title).into_bytes()
+    } else if papers {
         let format = PaperFormat::from_name(&args.format).ok_or_else(|| {
             CliError::Format(format!(
-                "the booklet and the adopted and amended texts are written as odt, html or md, not {}",
+                "the booklet, the adopted and amended texts and the sheet are written as odt, html or md, not {}",
                 args.format
             ))
         })?;
         let loaded = load(&link, &relay, client.doc()).await?;
         damaged += loaded.damaged;
-        paper(args, client.doc(), &loaded, format)?
+        if args.sheet {
+            sheet(args, client.doc(), &loaded, format)?
+        } else {
+            paper(args, client.doc(), &loaded, format)?
+        }
     } else if args.amendments {
         let loaded = load(&link, &relay, client.doc()).await?;
         damaged += loaded.damaged;

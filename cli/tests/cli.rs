@@ -793,3 +793,124 @@ async fn export_booklet_adopted_and_amended_texts_of_a_meeting_from_any_link() -
     );
     relay.stop().await
 }
+
+/// A small map in Argdown: a question, four arguments, an objection
+/// answered.
+const MAP: &str = r#"# Transports
+
+[Gratuité]: Faut-il la gratuité des transports ? #transports
+  + <Ville>: Elle rend la ville à tous. {"sources": [{"title": "Étude VTS", "date": "2019", "url": "https://example.org/vts"}]}
+  + <Air>: Elle réduit la pollution. #climat
+  + <Réseau>: Elle simplifie le réseau.
+  - <Coût>: Elle coûte trop cher.
+    - <Billetterie>: La billetterie coûte déjà cher.
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_a_maps_sheet_and_argdown() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let empty = write(files.path(), "carte.md", b"")?;
+    let (edit, view) = import(&relay, &empty, &[]).await?;
+    let link = protocol::Link::parse(&edit)?;
+    let mut writer = room_client(&relay, link.keys(), 31).await?;
+    let parsed = model::arguments::argdown::parse(MAP).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (ids, update) = writer
+        .doc()
+        .import_argdown(&parsed, None, "Awa", 1)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = writer.submit(update).await?;
+    writer.ack(id).await?;
+    writer.disconnect().await;
+
+    // The sheet, from the view link, about the first question.
+    let out = cahier(&["export", &view, "--relay", &relay.page, "--sheet"]).await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    let at = |words: &str| md.find(words).with_context(|| format!("{words:?} in {md}"));
+    assert!(at("Notre message")? < at("Nos trois arguments")?);
+    assert!(at("Elle rend la ville à tous")? < at("Elle réduit la pollution")?);
+    assert!(at("Elle réduit la pollution")? < at("Elle simplifie le réseau")?);
+    assert!(at("Ils disent")? < at("Elle coûte trop cher")?);
+    assert!(at("Nous répondons")? < at("La billetterie coûte déjà cher")?);
+    assert!(at("Étude VTS (2019)")? > at("Sources")?);
+
+    // By tag, in English, as ODT.
+    let odt = files.path().join("sheet.odt");
+    let out = cahier(&[
+        "export",
+        &view,
+        "--relay",
+        &relay.page,
+        "--sheet",
+        "--tag",
+        "climat",
+        "--lang",
+        "en",
+        "--format",
+        "odt",
+        "--out",
+        &odt.to_string_lossy(),
+    ])
+    .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    if let Some(text) = pandoc_plain(&odt)? {
+        assert!(text.contains("Our message"), "{text}");
+        assert!(text.contains("Elle réduit la pollution"), "{text}");
+        assert!(
+            !text.contains("Elle rend la ville"),
+            "only the tagged claim: {text}"
+        );
+    }
+
+    // A claim that is not there, or a tag nobody uses: said in words.
+    let out = cahier(&[
+        "export",
+        &view,
+        "--relay",
+        &relay.page,
+        "--sheet",
+        "--question",
+        "nope",
+    ])
+    .await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no claim \"nope\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = cahier(&[
+        "export",
+        &view,
+        "--relay",
+        &relay.page,
+        "--sheet",
+        "--question",
+        &ids[0],
+    ])
+    .await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Argdown out, and back in: the same map.
+    let out = cahier(&["export", &view, "--relay", &relay.page, "--argdown"]).await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let again = model::arguments::argdown::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    let texts = |p: &model::arguments::argdown::Parsed| -> Vec<(String, Option<usize>, String)> {
+        p.nodes
+            .iter()
+            .map(|n| {
+                (
+                    n.text.clone(),
+                    n.parent,
+                    format!("{:?} {:?} {:?}", n.stance, n.tags, n.sources),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(texts(&again), texts(&parsed), "{text}");
+    relay.stop().await
+}

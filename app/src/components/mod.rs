@@ -9,6 +9,7 @@ pub mod argument_claim_form;
 pub mod argument_focus;
 pub mod argument_map;
 pub mod argument_sheet;
+pub mod argument_sheet_builder;
 pub mod argument_standing;
 pub mod argument_tree;
 pub mod authorship_toggle;

@@ -209,6 +209,22 @@ impl DocArguments {
         Ok(id)
     }
 
+    /// Add every claim of an Argdown text under `parent` (`None`: at the
+    /// top), in one update: how many.
+    pub fn import_argdown(
+        &self,
+        parsed: &model::arguments::argdown::Parsed,
+        parent: Option<&str>,
+    ) -> Result<usize, ArgError> {
+        let mut count = 0;
+        self.change(|doc, who| {
+            let (ids, update) = doc.import_argdown(parsed, parent, who, now())?;
+            count = ids.len();
+            Ok(Some(update))
+        })?;
+        Ok(count)
+    }
+
     /// Change a claim's words, kind, stance, tags or sources.
     pub fn edit(&self, id: &str, edit: &ClaimEdit) -> Result<(), ArgError> {
         self.change(|doc, who| doc.edit_claim(id, edit, who, now()))

@@ -37,9 +37,11 @@
 //! them under its identity key. [`rank`] orders claims by them; [`sheet`]
 //! picks what goes on a talking-points sheet.
 
+pub mod argdown;
 pub mod cite;
 pub mod generate;
 pub mod order;
+pub mod paper;
 pub mod rank;
 pub mod sheet;
 

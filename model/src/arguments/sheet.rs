@@ -133,9 +133,13 @@ pub fn candidates(map: &ArgMap, standings: &Standings, subject: &Subject) -> Can
     }
     // Against claims in the map's order before ranking, so equal ones
     // keep it.
-    let order: Vec<&str> = map.walk().into_iter().map(|(id, _)| id).collect();
-    let position = |id: &str| order.iter().position(|o| *o == id).unwrap_or(usize::MAX);
-    against.sort_by_key(|id| position(id));
+    let order: std::collections::HashMap<&str, usize> = map
+        .walk()
+        .into_iter()
+        .enumerate()
+        .map(|(at, (id, _))| (id, at))
+        .collect();
+    against.sort_by_key(|id| order.get(id.as_str()).copied().unwrap_or(usize::MAX));
     let mut pairs = Vec::new();
     let mut unanswered = Vec::new();
     for they in ranked(map, standings, &against) {
