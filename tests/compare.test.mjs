@@ -17,7 +17,7 @@ import { describe, test } from 'node:test';
 
 import { compareView, documentPage, openPanel, openPeople, presence } from './lib/app.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
-import { createText, open, waitForText, waitSynced, withPeople } from './lib/editing.mjs';
+import { createText, open, waitForText, waitForValue, waitSynced, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
@@ -34,11 +34,6 @@ async function setName(page, name) {
   await expectText(p.nameShown, name);
   await page.keyboard.press('Escape');
   await page.locator('#people-panel').waitFor({ state: 'detached' });
-}
-
-/** Wait until the editor's value is `expected`. */
-function waitForValue(page, expected) {
-  return waitForText(page, (value, wanted) => value === wanted, expected);
 }
 
 /** Type `words` at the end of the text, wait until the relay has them. */

@@ -19,7 +19,7 @@ import { describe, test } from 'node:test';
 
 import { documentPage, openPanel, openPeople, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
-import { createText, open, waitForText, waitSynced, withPeople } from './lib/editing.mjs';
+import { createText, open, waitForText, waitForValue, waitSynced, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
@@ -87,10 +87,6 @@ async function typeAtEnd(page, words) {
   await documentPage(page).editor.focus();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText(words);
-}
-
-function waitForValue(page, expected) {
-  return waitForText(page, (value, wanted) => value === wanted, expected);
 }
 
 /** The page is left for a moment: the session checkpoints what was typed. */

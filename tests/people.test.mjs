@@ -13,7 +13,7 @@ import { describe, test } from 'node:test';
 
 import { documentPage, openPeople, people, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
-import { createText, open, RECONNECT_TIMEOUT_MS, waitForText, withPeople } from './lib/editing.mjs';
+import { createText, open, RECONNECT_TIMEOUT_MS, waitForText, waitForValue, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
@@ -38,11 +38,6 @@ async function typeAtEnd(page, words) {
   await documentPage(page).editor.focus();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText(words);
-}
-
-/** Wait until the editor's value is `expected`. */
-function waitForValue(page, expected) {
-  return waitForText(page, (value, wanted) => value === wanted, expected);
 }
 
 /** Wait for two animation frames: the backdrop is rebuilt in the next one. */

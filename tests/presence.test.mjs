@@ -13,7 +13,7 @@ import { describe, test } from 'node:test';
 
 import { documentPage, openPeople, presence, viewLinkOf } from './lib/app.mjs';
 import { expectAttribute, expectText, filledValue } from './lib/browser.mjs';
-import { createText, open, waitForText, withPeople } from './lib/editing.mjs';
+import { createText, open, waitForText, waitForValue, withPeople } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -45,11 +45,6 @@ function withCleanPeople(t, suite, locales, body) {
       assert.deepEqual(page.problems, [], `person ${i}: the page reported problems`);
     }
   });
-}
-
-/** Wait until the editor's value is `expected`. */
-function waitForValue(page, expected) {
-  return waitForText(page, (value, wanted) => value === wanted, expected);
 }
 
 describe('presence', () => {

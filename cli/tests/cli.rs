@@ -816,12 +816,14 @@ async fn export_a_maps_sheet_and_argdown() -> Result<()> {
     let link = protocol::Link::parse(&edit)?;
     let mut writer = room_client(&relay, link.keys(), 31).await?;
     let parsed = model::arguments::argdown::parse(MAP).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (ids, update) = writer
+    let (ids, updates) = writer
         .doc()
         .import_argdown(&parsed, None, "Awa", 1)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let id = writer.submit(update).await?;
-    writer.ack(id).await?;
+    for update in updates {
+        let id = writer.submit(update).await?;
+        writer.ack(id).await?;
+    }
     writer.disconnect().await;
 
     // The sheet, from the view link, about the first question.

@@ -108,6 +108,11 @@ export async function waitForText(page, predicate, arg, { timeout = TIMEOUT_MS }
   }
 }
 
+/** Wait until the editor's value is exactly `expected`. */
+export function waitForValue(page, expected, options) {
+  return waitForText(page, (value, wanted) => value === wanted, expected, options);
+}
+
 /** Wait until the editor holds every one of `sentences`. */
 export function waitForSentences(page, sentences, options) {
   return waitForText(page, (value, all) => all.every((s) => value.includes(s)), sentences, options);

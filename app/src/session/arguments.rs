@@ -210,18 +210,27 @@ impl DocArguments {
     }
 
     /// Add every claim of an Argdown text under `parent` (`None`: at the
-    /// top), in one update: how many.
+    /// top), in updates of 100 claims: how many.
     pub fn import_argdown(
         &self,
         parsed: &model::arguments::argdown::Parsed,
         parent: Option<&str>,
     ) -> Result<usize, ArgError> {
-        let mut count = 0;
-        self.change(|doc, who| {
-            let (ids, update) = doc.import_argdown(parsed, parent, who, now())?;
-            count = ids.len();
-            Ok(Some(update))
-        })?;
+        if !self.can_edit() {
+            return Err(ArgError::NotAllowed);
+        }
+        let who = self.who();
+        let count = self
+            .text
+            .with_core(|c| {
+                let (ids, updates) = c.doc.import_argdown(parsed, parent, &who, now())?;
+                for update in updates {
+                    c.send_claims(update);
+                }
+                Ok(ids.iter().filter(|id| !id.is_empty()).count())
+            })
+            .ok_or(ArgError::NotFound)??;
+        self.local.update(|n| *n += 1);
         Ok(count)
     }
 

@@ -29,11 +29,10 @@
 
 use std::collections::HashMap;
 
-use yrs::{Map, MapPrelim, MapRef, TextPrelim, Transact};
-
+use super::generate::Spec;
 use super::{
-    clean_tags, key, order, sources_value, tags_value, ArgError, ArgMap, Source, Stance, TopKind,
-    MAX_NOTE, MAX_SOURCES, MAX_TAGS, MAX_TEXT, ORIGIN,
+    clean_tags, ArgError, ArgMap, ClaimEdit, Source, Stance, TopKind, MAX_NOTE, MAX_SOURCES,
+    MAX_TAGS, MAX_TEXT,
 };
 use crate::document::Document;
 
@@ -1086,69 +1085,50 @@ fn quoted(chars: &[char], at: &mut usize) -> Option<String> {
 // -- into a document --
 
 impl Document {
-    /// Add the claims read under `parent` (`None`: at the top), in one
-    /// update; the ids made, in the order of [`Parsed::nodes`].
+    /// Add the claims read under `parent` (`None`: at the top): the ids
+    /// made, in the order of [`Parsed::nodes`], and the updates to send in
+    /// order ([`Document::add_tree`]: 100 claims each, so a big map fits
+    /// the relay's frames). A claim with no words reads "…"; a statement
+    /// past [`MAX_TEXT`] is cut (the warnings said so).
     pub fn import_argdown(
         &self,
         parsed: &Parsed,
         parent: Option<&str>,
         who: &str,
         time: i64,
-    ) -> Result<(Vec<String>, Vec<u8>), ArgError> {
-        let map = self.arguments();
+    ) -> Result<(Vec<String>, Vec<Vec<u8>>), ArgError> {
         if let Some(parent) = parent {
-            if !map.is_visible(parent) {
+            if !self.arguments().is_visible(parent) {
                 return Err(ArgError::NotFound);
             }
         }
         if parsed.nodes.is_empty() {
             return Err(ArgError::Empty);
         }
-        let client = self.client_id();
-        let base = self.own_clock();
-        let ids: Vec<String> = (0..parsed.nodes.len())
-            .map(|i| format!("{client}-{}", u64::from(base) + i as u64))
+        let specs: Vec<Spec> = parsed
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let text: String = node.text.trim().chars().take(MAX_TEXT).collect();
+                Spec {
+                    parent: node.parent.filter(|p| *p < i),
+                    claim: ClaimEdit {
+                        text: Some(if text.is_empty() {
+                            "…".to_owned()
+                        } else {
+                            text
+                        }),
+                        note: Some(node.note.clone()),
+                        kind: Some(node.kind),
+                        stance: Some(node.stance),
+                        tags: Some(node.tags.clone()),
+                        sources: Some(node.sources.clone()),
+                    },
+                }
+            })
             .collect();
-        // Each parent's last key so far.
-        let mut last: HashMap<Option<usize>, String> = HashMap::new();
-        let first_top = map.key_at(parent, usize::MAX, None);
-        let mut txn = self.doc.transact_mut_with(ORIGIN);
-        for (i, node) in parsed.nodes.iter().enumerate() {
-            let under = node.parent.filter(|p| *p < i);
-            let order = match last.get(&under) {
-                Some(prev) => order::between(Some(prev), None),
-                None if under.is_none() => first_top.clone(),
-                None => order::between(None, None),
-            };
-            last.insert(under, order.clone());
-            let text: String = node.text.trim().chars().take(MAX_TEXT).collect();
-            let text = if text.is_empty() {
-                "…".to_owned()
-            } else {
-                text
-            };
-            let claim: MapRef = self
-                .claims
-                .insert(&mut txn, ids[i].as_str(), MapPrelim::default());
-            claim.insert(&mut txn, key::TEXT, TextPrelim::new(text));
-            let note: String = node.note.trim().chars().take(MAX_NOTE).collect();
-            claim.insert(&mut txn, key::NOTE, TextPrelim::new(note));
-            claim.insert(&mut txn, key::KIND, node.kind.name());
-            claim.insert(&mut txn, key::STANCE, node.stance.name());
-            claim.insert(&mut txn, key::TAGS, tags_value(&node.tags));
-            claim.insert(&mut txn, key::SOURCES, sources_value(&node.sources));
-            claim.insert(&mut txn, key::CLIENT, client as i64);
-            claim.insert(&mut txn, key::NAME, who);
-            claim.insert(&mut txn, key::CREATED, time);
-            let parent_id = match under {
-                Some(p) => Some(ids[p].as_str()),
-                None => parent,
-            };
-            self.place(&mut txn, &ids[i], parent_id, &order, time);
-        }
-        let update = txn.encode_update_v1();
-        drop(txn);
-        Ok((ids, self.made(update)))
+        Ok(self.add_tree(&specs, parent, who, time))
     }
 }
 

@@ -126,11 +126,11 @@ fn a_round_trip_keeps_every_claim_and_relation() {
     assert_eq!(parsed.warnings, vec![], "{text}");
     assert_eq!(parsed.title.as_deref(), Some("Transports: la carte"));
     let copy = Document::new(2);
-    let (ids, update) = copy
+    let (ids, updates) = copy
         .import_argdown(&parsed, None, "Rémi", 2_000)
         .expect("imports");
     assert_eq!(ids.len(), map.len());
-    assert!(!update.is_empty());
+    assert!(!updates.is_empty());
     let back = copy.arguments();
     assert_eq!(shape(&back), shape(&map), "{text}");
     // And it writes the same text again.
