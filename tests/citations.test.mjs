@@ -73,7 +73,7 @@ describe('arguments inside texts', () => {
       // The text follows the map: it says so, and changes nothing yet.
       const notice = a.locator('#citations-notice');
       await notice.waitFor({ timeout: 30_000 });
-      await expectText(notice, FR.citation_changed);
+      await expectText(notice.locator('.citations-notice-text'), FR.citation_changed);
       assert.ok((await editor.inputValue()).includes(CLAIM), 'not updated silently');
       await notice.locator('button').click();
       await panel.waitFor();

@@ -168,12 +168,12 @@ fn FilingDialog(target: FilingTarget) -> impl IntoView {
     // A claim of an argument map quoted into the rationale, with its map
     // named (a rationale is signed as written: the quote stays as words).
     let cite = Callback::new(move |offer: crate::session::citations::Offer| {
+        let title = Some(offer.quote.map_title.trim())
+            .filter(|t| !t.is_empty())
+            .unwrap_or(locale.strings().title_placeholder)
+            .to_owned();
         rationale.update(|text| {
-            *text = crate::amendment_text::with_quote(
-                text,
-                &offer.quote.wording,
-                &offer.quote.map_title,
-            )
+            *text = crate::amendment_text::with_quote(text, &offer.quote.wording, &title)
         });
         page::focus_id("amendment-rationale");
     });

@@ -46,7 +46,9 @@ pub fn ClaimPicker(#[prop(into)] on_pick: Callback<Offer>, id: &'static str) -> 
             let items = offers
                 .into_iter()
                 .map(|offer| {
-                    let title = offer.quote.map_title.clone();
+                    let title = Some(offer.quote.map_title.clone())
+                        .filter(|t| !t.trim().is_empty())
+                        .unwrap_or_else(|| locale.strings().title_placeholder.to_owned());
                     let wording = offer.quote.wording.clone();
                     let claim = offer.quote.claim.clone();
                     let pick = offer.clone();
@@ -149,7 +151,9 @@ pub fn CitationsPanel() -> impl IntoView {
                     <li class="citation" data-citation=id data-state=state>
                         <blockquote class="citation-quoted">{cited.citation.wording.clone()}</blockquote>
                         <p class="citation-map">
-                            {cited.citation.map_title.clone()}
+                            {Some(cited.citation.map_title.clone())
+                                .filter(|t| !t.trim().is_empty())
+                                .unwrap_or_else(|| words.title_placeholder.to_owned())}
                             " · "
                             <a href=href>{words.citation_open_map}</a>
                         </p>
@@ -195,7 +199,7 @@ pub fn CitationsNotice() -> impl IntoView {
         (changed.get() > 0 && !panels.is_open(Panel::Citations)).then(|| {
             view! {
                 <p class="notice citations-notice" id="citations-notice" role="status">
-                    {move || locale.strings().citation_changed}
+                    <span class="citations-notice-text">{move || locale.strings().citation_changed}</span>
                     " "
                     <button type="button" on:click=move |_| panels.show(Panel::Citations)>
                         {move || locale.strings().citations_button}
