@@ -314,6 +314,9 @@ describe('meetings: the chair, the agenda, the projector', () => {
       assert.ok(await c.projector.isVisible());
       await chair.keyboard.press('R');
       await chair.locator('#projector-vote-save').waitFor();
+      // The form takes focus a frame after it shows: Enter before that
+      // goes to the projector, which does nothing with it.
+      await chair.waitForFunction(() => document.activeElement?.id === 'projector-vote-yes');
       await chair.keyboard.press('Enter');
       await expectText(c.decision, FR.meeting_decision.replace('{decision}', 'rejeté'));
 
