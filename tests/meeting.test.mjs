@@ -319,6 +319,7 @@ describe('meetings: the chair, the agenda, the projector', () => {
       await chair.waitForFunction(() => document.activeElement?.id === 'projector-vote-yes');
       await chair.keyboard.press('Enter');
       await expectText(c.decision, FR.meeting_decision.replace('{decision}', 'rejeté'));
+      await chair.waitForFunction(() => document.activeElement?.id === 'projector');
 
       // Back through the agenda, decided or not: A1 fell with A2.
       await chair.keyboard.press('ArrowLeft');
