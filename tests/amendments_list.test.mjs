@@ -184,7 +184,12 @@ describe('the Amendments panel', () => {
       assert.ok(drawnAtEnd < 40, `${drawnAtEnd} rows in the DOM at the end`);
       assert.equal(await p.item(0).count(), 0, 'the first row left the DOM');
 
-      // The ranges are on the text: one per amendment with words.
+      // The ranges are on the text: one per amendment with words. They are
+      // drawn again at most every 400 ms while records arrive, so the list
+      // can be complete a redraw before them: wait for it, bounded.
+      await page
+        .waitForFunction((n) => Number(document.querySelector('.backdrop.numbers')?.dataset.ranges) === n, AMENDMENTS, { timeout: 10_000 })
+        .catch(() => {});
       const ranges = Number(await page.locator('.backdrop.numbers').getAttribute('data-ranges'));
       assert.equal(ranges, AMENDMENTS);
       assert.ok((await page.locator('.backdrop.numbers .am').count()) > 100);
