@@ -368,6 +368,9 @@ impl<D: Replica> Client<D> {
     /// fails with its refusal (`RoomSealed` for a room sealed already).
     pub async fn seal(&mut self, member_box: &[u8]) -> Result<(), ClientError> {
         let frame = self.engine.seal(member_box)?;
+        // A seal heard before is not this one's answer (the engine
+        // remembers it: [`Client::wait_sealed`]).
+        self.inbox.retain(|e| !matches!(e, Event::Sealed { .. }));
         self.send_frame(frame).await?;
         let outcome = self
             .until(|event| match event {
