@@ -258,13 +258,22 @@ mod tests {
         let (a, b, c) = (key(), key(), key());
         let (pa, pb) = (a.verifying_key(), b.verifying_key());
         let sealed = MemberBox::seal(
-            [(&pa, b"link for a".as_slice()), (&pb, b"link for b".as_slice())],
+            [
+                (&pa, b"link for a".as_slice()),
+                (&pb, b"link for b".as_slice()),
+            ],
             b"room",
         )
         .expect("seals");
         let bytes = sealed.encode();
-        assert_eq!(open_for(&bytes, &a, b"room").as_deref(), Some(&b"link for a"[..]));
-        assert_eq!(open_for(&bytes, &b, b"room").as_deref(), Some(&b"link for b"[..]));
+        assert_eq!(
+            open_for(&bytes, &a, b"room").as_deref(),
+            Some(&b"link for a"[..])
+        );
+        assert_eq!(
+            open_for(&bytes, &b, b"room").as_deref(),
+            Some(&b"link for b"[..])
+        );
         assert_eq!(open_for(&bytes, &c, b"room"), None, "not a member");
         assert_eq!(open_for(&bytes, &a, b"other room"), None, "another context");
     }
@@ -375,13 +384,8 @@ mod tests {
         let a = key();
         let pa = a.verifying_key();
         let big = vec![0; MAX_MEMBER_LINE_BYTES];
-        assert_eq!(
-            Line::seal(&pa, b"room", &big),
-            Err(BoxError::TooLarge)
-        );
-        let keys: Vec<VerifyingKey> = (0..MAX_MEMBER_BOX_LINES + 1)
-            .map(|_| pa)
-            .collect();
+        assert_eq!(Line::seal(&pa, b"room", &big), Err(BoxError::TooLarge));
+        let keys: Vec<VerifyingKey> = (0..MAX_MEMBER_BOX_LINES + 1).map(|_| pa).collect();
         assert_eq!(
             MemberBox::seal(keys.iter().map(|k| (k, b"x".as_slice())), b"room"),
             Err(BoxError::TooLarge)

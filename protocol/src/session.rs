@@ -1129,7 +1129,11 @@ impl Session {
                 signature,
             } => {
                 let room = self.keys.room();
-                match self.keys.writer().verify_seal(room, &member_box, &signature) {
+                match self
+                    .keys
+                    .writer()
+                    .verify_seal(room, &member_box, &signature)
+                {
                     Ok(()) => {
                         self.sealed = Some(member_box.clone());
                         out.push(Incoming::Sealed { member_box });

@@ -158,12 +158,13 @@ async fn a_removed_member_reads_nothing_new_and_writes_nowhere_while_the_others_
         match Client::join(&url, keys.clone(), 4, None).await {
             Err(e) => assert!(
                 e.to_string().contains("NotAllowed")
-                    || e.downcast_ref::<client::ClientError>().is_some_and(|e| matches!(
-                        e,
-                        client::ClientError::Refused {
-                            code: ErrorCode::NotAllowed
-                        }
-                    )),
+                    || e.downcast_ref::<client::ClientError>()
+                        .is_some_and(|e| matches!(
+                            e,
+                            client::ClientError::Refused {
+                                code: ErrorCode::NotAllowed
+                            }
+                        )),
                 "{e}"
             ),
             Ok(_) => panic!("a removed member joined a new room"),
@@ -215,8 +216,13 @@ async fn a_removed_member_reads_nothing_new_and_writes_nowhere_while_the_others_
         Some(new_amend_keys.writer().to_b64()),
         "the new text room names the new amendment room"
     );
-    let mut bob_amend =
-        Client::join(&url, bob_link.amendment_keys(None).expect("from A"), 7, None).await?;
+    let mut bob_amend = Client::join(
+        &url,
+        bob_link.amendment_keys(None).expect("from A"),
+        7,
+        None,
+    )
+    .await?;
     assert_eq!(bob_amend.text(), "Bob amends. Carol amends. ");
     let id = bob_amend.type_at_end("Bob again.").await?;
     bob_amend.ack(id).await?;
@@ -228,7 +234,13 @@ async fn a_removed_member_reads_nothing_new_and_writes_nowhere_while_the_others_
 
     // After a restart the old rooms are still sealed.
     for c in [
-        alice_old, bob_old, carol_old, bob_text_old, bob_text, bob_amend, alice_new,
+        alice_old,
+        bob_old,
+        carol_old,
+        bob_text_old,
+        bob_text,
+        bob_amend,
+        alice_new,
     ] {
         drop(c);
     }

@@ -1183,10 +1183,7 @@ mod tests {
         let mut room = room(&[A, B]);
         assert!(room.begin_seal(A).is_ok());
         let out = room.seal_stored(A, b"box".to_vec(), [7; 64], Err(StoreError::Closed));
-        assert_eq!(
-            sent(&out),
-            vec![(A, error(ErrorCode::StorageFailed, None))]
-        );
+        assert_eq!(sent(&out), vec![(A, error(ErrorCode::StorageFailed, None))]);
         assert!(!room.is_sealed());
         assert_eq!(appended(&update(&mut room, B, 1)), vec![1]);
         let out = room.seal_stored(A, b"box".to_vec(), [7; 64], Err(StoreError::Full));
