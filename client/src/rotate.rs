@@ -39,7 +39,7 @@ use protocol::memberbox::{self, MemberBox, SigningKey, VerifyingKey};
 use protocol::{DocKeys, EditSecret, Link, Role, RoomId};
 
 use crate::client::Client;
-use crate::engine::Engine;
+use crate::engine::{Engine, Event};
 use crate::error::ClientError;
 use crate::replica::Replica;
 
@@ -75,6 +75,8 @@ pub enum RotateError {
     NotAnEditor,
     #[error("an update of {0} bytes is larger than a relay takes in one frame")]
     TooLarge(usize),
+    #[error("the relay refused a copied update: {}", .0.describe())]
+    CopyRefused(protocol::ErrorCode),
     #[error("the member box could not be made: {0}")]
     Box(#[from] memberbox::BoxError),
     #[error(transparent)]
@@ -176,6 +178,15 @@ async fn copy(to: &mut Client<Document>, updates: &[Vec<u8>]) -> Result<(), Rota
         }
     }
     to.settle().await?;
+    // An update the relay refused for good (a frame limit lower than the
+    // default, a quota) would be missing from the new room: stop before
+    // anything is sealed (or, for the late ones, say so).
+    if let Some(code) = to.take_inbox().into_iter().find_map(|e| match e {
+        Event::Refused { code, .. } => Some(code),
+        _ => None,
+    }) {
+        return Err(RotateError::CopyRefused(code));
+    }
     Ok(())
 }
 
@@ -252,4 +263,43 @@ pub async fn rotate(
         text_updates: text_log.len() + late_text.len() + 1,
         amendment_updates: amend_log.len() + late_amend.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(n: u8) -> SigningKey {
+        SigningKey::from_bytes(&[n; 32])
+    }
+
+    #[test]
+    fn each_member_finds_the_link_of_their_level_and_a_removed_one_none() {
+        let fresh = EditSecret::from_bytes([5; 32]);
+        let room = DocKeys::from_edit(&EditSecret::from_bytes([6; 32])).room();
+        let other_room = DocKeys::from_edit(&EditSecret::from_bytes([7; 32])).room();
+        let (editor, member, reader, removed) =
+            (identity(1), identity(2), identity(3), identity(4));
+        let members = [
+            (&editor, Role::Edit),
+            (&member, Role::Amend),
+            (&reader, Role::View),
+        ]
+        .map(|(key, role)| Member {
+            identity: key.verifying_key(),
+            role,
+        });
+        let sealed = member_box(&fresh, &members, room).expect("a box");
+        let edit = Link::Edit(fresh.clone());
+        assert_eq!(new_link(&sealed, &editor, room), Some(edit.clone()));
+        assert_eq!(new_link(&sealed, &member, room), edit.to_amend());
+        assert_eq!(new_link(&sealed, &reader, room), Some(edit.to_view()));
+        assert_eq!(new_link(&sealed, &removed, room), None);
+        assert_eq!(
+            new_link(&sealed, &editor, other_room),
+            None,
+            "a box is its room's"
+        );
+        assert_eq!(new_link(b"garbage", &editor, room), None);
+    }
 }
