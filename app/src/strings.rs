@@ -989,6 +989,11 @@ pub struct Strings {
     /// What each Argdown warning means, in the order of
     /// `model::arguments::argdown::WarningKind` (see `argument_sheet`).
     pub import_warnings: [&'static str; 13],
+    // -- issue 15: revoking a member, sealed rooms (helper revoke) --
+    /// The document's room was sealed: it moved to new keys after a
+    /// member was removed; this copy stays readable, takes no changes.
+    pub problem_room_sealed: &'static str,
+    // -- end of revoking a member, sealed rooms (helper revoke) --
 }
 
 impl Strings {
@@ -1067,6 +1072,7 @@ impl Strings {
                 ErrorCode::UnknownRoom | ErrorCode::WrongRoomKey => self.problem_closed_refused,
                 ErrorCode::NotAllowed => self.problem_not_allowed,
                 ErrorCode::SnapshotRefused => self.problem_snapshot_refused,
+                ErrorCode::RoomSealed => self.problem_room_sealed,
                 _ => self.problem_refused_other,
             },
             Problem::Invalid => self.problem_invalid,
@@ -1856,6 +1862,9 @@ pub static FR: Strings = Strings {
         "trop d'affirmations : la suite n'est pas lue",
         "autres remarques non détaillées",
     ],
+    // -- issue 15: revoking a member, sealed rooms (helper revoke) --
+    problem_room_sealed: "Ce document a changé de clés après le retrait d'un membre\u{a0}: son ancienne adresse ne prend plus de modifications. Si vous êtes toujours membre, votre espace de travail vous donne sa nouvelle adresse\u{a0}; cette copie reste lisible ici.",
+    // -- end of revoking a member, sealed rooms (helper revoke) --
 };
 
 pub static EN: Strings = Strings {
@@ -2610,6 +2619,9 @@ pub static EN: Strings = Strings {
         "too many claims: the rest is not read",
         "more remarks, not detailed",
     ],
+    // -- issue 15: revoking a member, sealed rooms (helper revoke) --
+    problem_room_sealed: "This document moved to new keys after a member was removed: its old address takes no more changes. If you are still a member, your workspace gives you its new address; this copy stays readable here.",
+    // -- end of revoking a member, sealed rooms (helper revoke) --
 };
 
 #[cfg(test)]

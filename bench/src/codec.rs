@@ -401,6 +401,7 @@ fn decode_cahier(engine: &mut Engine<SharedDoc>, frame: &[u8]) -> anyhow::Result
             | client::Event::PeerLeft { .. }
             | client::Event::SnapshotStored { .. }
             | client::Event::CheckedSnapshot { .. }
+            | client::Event::Sealed { .. }
             | client::Event::Closed { .. } => continue,
         });
     }

@@ -362,6 +362,48 @@ impl<D: Replica> Client<D> {
         .await
     }
 
+    /// Seal the room with `member_box` (issue 15; an editor's only): the
+    /// relay refuses every later write, and hands the box to whoever
+    /// joins. Waits until the relay shows the seal back (`Sealed`), or
+    /// fails with its refusal (`RoomSealed` for a room sealed already).
+    pub async fn seal(&mut self, member_box: &[u8]) -> Result<(), ClientError> {
+        let frame = self.engine.seal(member_box)?;
+        // A seal heard before is not this one's answer (the engine
+        // remembers it: [`Client::wait_sealed`]).
+        self.inbox.retain(|e| !matches!(e, Event::Sealed { .. }));
+        self.send_frame(frame).await?;
+        let outcome = self
+            .until(|event| match event {
+                Event::Sealed { .. } => Some(None),
+                Event::Refused {
+                    code, msg_id: None, ..
+                } => Some(Some(*code)),
+                _ => None,
+            })
+            .await?;
+        match outcome {
+            None => Ok(()),
+            Some(code) => Err(ClientError::Refused { code }),
+        }
+    }
+
+    /// The room's member box: at once if the relay showed the seal, else
+    /// after waiting for it (a sealed room sends it just after the
+    /// history; call this only for a room one expects sealed, since it
+    /// waits as long as [`Client::with_wait`] allows).
+    pub async fn wait_sealed(&mut self) -> Result<Vec<u8>, ClientError> {
+        if let Some(member_box) = self.engine.sealed() {
+            let member_box = member_box.to_vec();
+            self.inbox.retain(|e| !matches!(e, Event::Sealed { .. }));
+            return Ok(member_box);
+        }
+        self.until(|event| match event {
+            Event::Sealed { member_box } => Some(member_box.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     /// Wait for the relay's next refusal.
     pub async fn refusal(&mut self) -> Result<(ErrorCode, Option<MsgId>), ClientError> {
         self.until(|event| match event {

@@ -135,6 +135,14 @@ pub enum Event {
     Closed {
         code: Option<u16>,
     },
+    /// The room is sealed (issue 15): its document moved to new rooms when
+    /// a member was removed. `member_box` (its signature checked against
+    /// the room's write key) holds each remaining member's new link,
+    /// opened with `protocol::memberbox::open_for` and one's identity key.
+    /// The room takes no more updates; the replica stays readable.
+    Sealed {
+        member_box: Vec<u8>,
+    },
 }
 
 /// What the last join brought.
@@ -246,6 +254,17 @@ impl<D: Replica> Engine<D> {
 
     pub fn keys(&self) -> &DocKeys {
         self.session.keys()
+    }
+
+    /// The frame that seals this room with `member_box` (an editor's
+    /// only); see [`protocol::session::Session::seal`].
+    pub fn seal(&self, member_box: &[u8]) -> Result<Vec<u8>, ClientError> {
+        Ok(self.session.seal(member_box)?)
+    }
+
+    /// The member box of the room's seal, once the relay showed one.
+    pub fn sealed(&self) -> Option<&[u8]> {
+        self.session.sealed()
     }
 
     pub fn session(&self) -> &Session {
@@ -468,6 +487,7 @@ impl<D: Replica> Engine<D> {
                     self.coverage.forget_upto(covers_upto);
                     Event::SnapshotStored { covers_upto }
                 }
+                Incoming::Sealed { member_box } => Event::Sealed { member_box },
                 Incoming::Refused {
                     code,
                     msg_id,

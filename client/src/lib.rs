@@ -14,6 +14,8 @@
 //!   catch up with progress, submit, wait for acks by id, reconnect.
 //! - [`address`]: where a relay is, from a link or an address a person
 //!   typed, and how its links begin.
+//! - [`rotate`]: revoking a member by moving a document to fresh rooms
+//!   and sealing the old ones with each remaining member's new link.
 //! - [`raw`]: messages built by hand, for tests that forge frames.
 //! - [`error`]: failures in words.
 
@@ -23,6 +25,7 @@ pub mod engine;
 pub mod error;
 pub mod raw;
 pub mod replica;
+pub mod rotate;
 
 pub use address::{AddressError, RelayAddress};
 pub use client::{Client, Frame, DEFAULT_WAIT};

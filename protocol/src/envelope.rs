@@ -10,7 +10,8 @@
 //! context    = room id (16) ‖ kind (1) ‖ msg_id (16) ‖ covers_upto (8, big-endian)
 //! ```
 //!
-//! `kind` is 1 for an update, 2 for a snapshot, 3 for awareness;
+//! `kind` is 1 for an update, 2 for a snapshot, 3 for awareness, 4 for a
+//! room's seal (whose "ciphertext" is the member box, signed as it is);
 //! `covers_upto` is 0 except in snapshots. Every field has a fixed length, so
 //! the signed bytes are unambiguous. Because the signature binds the room,
 //! the kind and the message id, a message cannot be replayed into another
@@ -64,6 +65,9 @@ pub enum Kind {
     Update = 1,
     Snapshot = 2,
     Awareness = 3,
+    /// A room's seal (protocol v2, issue 15): its message id is 16 zero
+    /// bytes, as a room is sealed once.
+    Seal = 4,
 }
 
 /// Everything a sealed payload is bound to besides its bytes.
@@ -104,6 +108,18 @@ impl Context {
             room,
             kind: Kind::Awareness,
             msg_id,
+            covers_upto: 0,
+        }
+    }
+
+    /// The context a room's seal is signed in: the member box is signed
+    /// as `"cahier/v1/sig" ‖ room ‖ 4 ‖ 0 × 16 ‖ 0 × 8 ‖ box`, not
+    /// encrypted (each line is).
+    pub fn seal(room: RoomId) -> Self {
+        Self {
+            room,
+            kind: Kind::Seal,
+            msg_id: [0; 16],
             covers_upto: 0,
         }
     }
@@ -197,7 +213,26 @@ impl WriterKey {
     }
 }
 
+impl WriterKey {
+    /// Check a room's seal: `signature` by this write key over
+    /// [`Context::seal`] and `member_box`.
+    pub fn verify_seal(
+        &self,
+        room: RoomId,
+        member_box: &[u8],
+        signature: &Signature,
+    ) -> Result<(), OpenError> {
+        self.verify(&Context::seal(room), member_box, signature)
+    }
+}
+
 impl DocKeys {
+    /// Sign a seal of this room carrying `member_box`; only an editor
+    /// (of this room) can.
+    pub fn sign_seal(&self, member_box: &[u8]) -> Result<Signature, SealError> {
+        self.sign(&Context::seal(self.room), member_box)
+    }
+
     /// Encrypt with a random nonce.
     pub fn encrypt(&self, context: &Context, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
         let mut nonce = [0u8; NONCE_LEN];

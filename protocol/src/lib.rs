@@ -10,6 +10,8 @@
 //!   (verify, then decrypt); the relay uses the verifying half only.
 //! - [`wire`]: the binary messages on the websocket, their version byte and
 //!   their encoding; decoding never panics on any input.
+//! - [`memberbox`]: a payload (a new link) sealed to each member's
+//!   identity key, which a sealed room hands its members.
 //! - [`close`]: the websocket close codes the relay uses.
 //! - [`limits`]: the sizes the app, the command line and the relay's
 //!   defaults share.
@@ -75,6 +77,7 @@ pub mod keybox;
 pub mod keys;
 pub mod limits;
 pub mod link;
+pub mod memberbox;
 pub mod session;
 pub mod wire;
 

@@ -49,3 +49,17 @@ const _: () = assert!(MAX_UPDATE_BYTES + 1024 + 24 + 16 + 64 + 64 < MAX_FRAME_BY
 const _: () = assert!(MAX_AWARENESS_PAYLOAD + 24 + 16 + 64 + 32 < MAX_AWARENESS_FRAME);
 const _: () = assert!(MAX_AWARENESS_FRAME < MAX_FRAME_BYTES);
 const _: () = assert!(MAX_FRAME_BYTES < MAX_SNAPSHOT_BYTES);
+
+/// The largest member box (`Seal`'s `box`, `protocol::memberbox`): a
+/// line per remaining member of about a hundred bytes plus their link;
+/// a relay refuses a larger seal, a client a larger box.
+pub const MAX_MEMBER_BOX_BYTES: usize = 256 << 10;
+
+/// The most lines a member box holds (one per remaining member).
+pub const MAX_MEMBER_BOX_LINES: usize = 1024;
+
+/// The largest sealed payload of one line (a link, with its tag).
+pub const MAX_MEMBER_LINE_BYTES: usize = 2 << 10;
+
+// A seal (the box, its signature, the message around them) fits a frame.
+const _: () = assert!(MAX_MEMBER_BOX_BYTES + 64 + 64 < MAX_FRAME_BYTES);

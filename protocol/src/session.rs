@@ -276,6 +276,14 @@ pub enum Incoming {
         covers_upto: u64,
         state: Vec<u8>,
     },
+    /// The room is sealed (issue 15): its document moved to new rooms
+    /// after a member was removed. `member_box` (signature checked against
+    /// the room's write key) holds the new link for each remaining member
+    /// ([`crate::memberbox::open_for`] with one's identity key). The room
+    /// takes no more updates; what was read stays readable.
+    Sealed {
+        member_box: Vec<u8>,
+    },
     /// The relay refused something. `dropped` is true when a pending update
     /// was taken off the queue for good (its content stays in the document).
     Refused {
@@ -401,6 +409,12 @@ pub struct Session {
     link: Link,
     /// Frames decided here (verdicts), sent first by [`Session::outgoing`].
     replies: Vec<Vec<u8>>,
+    /// The room's seal, once the relay showed one signed by the room's
+    /// write key: its member box.
+    sealed: Option<Vec<u8>>,
+    /// The relay answered `RoomSealed`: send no more updates (they stay
+    /// queued), even before the seal itself is shown.
+    refused_sealed: bool,
 }
 
 impl Session {
@@ -425,6 +439,8 @@ impl Session {
             token: None,
             link: Link::default(),
             replies: Vec::new(),
+            sealed: None,
+            refused_sealed: false,
         }
     }
 
@@ -594,13 +610,40 @@ impl Session {
         Ok(())
     }
 
+    /// The member box of the room's seal, once the relay showed a seal
+    /// signed by the room's write key: the room takes no more updates,
+    /// and each remaining member finds its new link in the box
+    /// ([`crate::memberbox`]).
+    pub fn sealed(&self) -> Option<&[u8]> {
+        self.sealed.as_deref()
+    }
+
+    /// The frame that seals this room with `member_box` (only an editor
+    /// can sign it; the relay takes one seal per room).
+    pub fn seal(&self, member_box: &[u8]) -> Result<Vec<u8>, SealError> {
+        if member_box.len() > crate::limits::MAX_MEMBER_BOX_BYTES {
+            return Err(SealError::TooLarge);
+        }
+        let signature = self.keys.sign_seal(member_box)?;
+        Ok(ClientMsg::Seal {
+            member_box: member_box.to_vec(),
+            signature,
+        }
+        .encode())
+    }
+
     /// The frames to send now, once live: verdicts decided here, then
-    /// queued updates, up to the window.
+    /// queued updates, up to the window (none once the room is sealed:
+    /// the relay would refuse them; they stay in the queue, and their
+    /// content in the caller's document).
     pub fn outgoing(&mut self) -> Result<Vec<Vec<u8>>, SealError> {
         if self.phase != Phase::Live {
             return Ok(Vec::new());
         }
         let mut frames = std::mem::take(&mut self.replies);
+        if self.sealed.is_some() || self.refused_sealed {
+            return Ok(frames);
+        }
         let in_flight = self.in_flight() as usize;
         let room = self.keys.room();
         let free = self.window.saturating_sub(in_flight);
@@ -1081,8 +1124,32 @@ impl Session {
                     self.take_check(assembly, &mut out);
                 }
             }
+            ServerMsg::Sealed {
+                member_box,
+                signature,
+            } => {
+                let room = self.keys.room();
+                match self
+                    .keys
+                    .writer()
+                    .verify_seal(room, &member_box, &signature)
+                {
+                    Ok(()) => {
+                        self.sealed = Some(member_box.clone());
+                        out.push(Incoming::Sealed { member_box });
+                    }
+                    Err(_) => out.push(Incoming::Suspicious {
+                        what: Suspicion::Unexpected {
+                            frame: "a seal the room's write key did not sign",
+                        },
+                    }),
+                }
+            }
             ServerMsg::Error { code, msg_id } => {
                 let mut dropped = false;
+                if code == ErrorCode::RoomSealed {
+                    self.refused_sealed = true;
+                }
                 if let Some(i) =
                     msg_id.and_then(|id| self.pending.iter().position(|p| p.item.msg_id == id))
                 {
@@ -1188,6 +1255,94 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_seal_signed_by_the_room_is_surfaced_and_stops_the_updates() {
+        let k = keys();
+        let mut s = Session::new(k.clone(), 0, Vec::new());
+        live(&mut s);
+        s.local(b"late".to_vec()).expect("an editor");
+        let frame = s.seal(b"box").expect("an editor seals");
+        let Ok(ClientMsg::Seal {
+            member_box,
+            signature,
+        }) = decode_client(&frame)
+        else {
+            panic!("a seal frame");
+        };
+        assert_eq!(member_box, b"box");
+        // A seal signed by another room's key is reported, not taken.
+        let other = keys();
+        let forged = ServerMsg::Sealed {
+            member_box: b"box".to_vec(),
+            signature: other.sign_seal(b"box").expect("signs"),
+        };
+        let out = receive(&mut s, forged);
+        assert_eq!(suspicions(&out).len(), 1);
+        assert_eq!(s.sealed(), None);
+        // The box altered after signing: refused too.
+        let out = receive(
+            &mut s,
+            ServerMsg::Sealed {
+                member_box: b"bux".to_vec(),
+                signature,
+            },
+        );
+        assert_eq!(suspicions(&out).len(), 1);
+        assert_eq!(s.sealed(), None);
+        let out = receive(
+            &mut s,
+            ServerMsg::Sealed {
+                member_box: b"box".to_vec(),
+                signature,
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Sealed {
+                member_box: b"box".to_vec()
+            }]
+        );
+        assert_eq!(s.sealed(), Some(&b"box"[..]));
+        assert!(sent_ids(&s.outgoing().expect("frames")).is_empty());
+        assert_eq!(s.pending().len(), 1, "the edit stays queued");
+        // A reader cannot seal.
+        let reader = Session::new(
+            DocKeys::from_view(k.view_secret().clone(), k.writer()),
+            0,
+            Vec::new(),
+        );
+        assert_eq!(reader.seal(b"box"), Err(SealError::ReadOnly));
+        assert_eq!(
+            s.seal(&vec![0; crate::limits::MAX_MEMBER_BOX_BYTES + 1]),
+            Err(SealError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn a_room_sealed_refusal_stops_the_updates_and_keeps_them() {
+        let mut s = Session::new(keys(), 0, Vec::new());
+        live(&mut s);
+        let id = s.local(b"late".to_vec()).expect("an editor");
+        assert_eq!(sent_ids(&s.outgoing().expect("frames")), vec![id]);
+        let out = receive(
+            &mut s,
+            ServerMsg::Error {
+                code: ErrorCode::RoomSealed,
+                msg_id: Some(id),
+            },
+        );
+        assert_eq!(
+            out,
+            vec![Incoming::Refused {
+                code: ErrorCode::RoomSealed,
+                msg_id: Some(id),
+                dropped: false
+            }]
+        );
+        assert!(sent_ids(&s.outgoing().expect("frames")).is_empty());
+        assert_eq!(s.pending().len(), 1);
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! in `Updates` chunks, `CaughtUp`, then live traffic: `Update`, `Ack`,
 //! `Awareness`, `PeerLeft`, `CompactHint`, `SnapshotStored`,
 //! `CheckSnapshot` (followed by its ciphertext in `CheckChunk` frames,
-//! between which other live frames may come), `Error`. The relay sends
+//! between which other live frames may come), `Sealed`, `Error`. The relay sends
 //! nothing about a room (no
 //! `Welcome`, no update, no presence) before the `Hello`'s read capability
 //! matched the room's.
@@ -111,6 +111,19 @@
 //!   space is made; the room can still be read) and `TooManyCreations`
 //!   (this address created as many rooms as the relay allows for now);
 //!   `NotAllowed`, `TokenRequired` and `SnapshotRefused` are above.
+//! - **Sealed rooms** (issue 15, added within version 2: an older peer
+//!   reads neither message, and an older relay answers `Seal` with
+//!   `Malformed`). `ClientMsg::Seal` (variant 5): `member_box`, a byte
+//!   string (varint length, at most [`crate::limits::MAX_MEMBER_BOX_BYTES`],
+//!   then the postcard bytes of a [`crate::memberbox::MemberBox`]), then
+//!   `signature`, a byte string of 64: Ed25519 by the room's write key
+//!   over `"cahier/v1/sig" ‖ room (16) ‖ 4 ‖ 0 × 16 ‖ 0 × 8 ‖ member_box`
+//!   ([`crate::envelope::Context::seal`]). The relay stores it once; a
+//!   second seal, and every later `Update` or `Snapshot`, get
+//!   `RoomSealed` (error code 20). `ServerMsg::Sealed` (variant 13), the
+//!   same two fields, goes to every connection of the room when the seal
+//!   is stored, and to each `Hello` after its `CaughtUp`; reading stays
+//!   allowed (a removed member keeps what it could read).
 
 use serde::{Deserialize, Serialize};
 
@@ -208,6 +221,18 @@ pub enum ClientMsg {
     /// The answer to [`ServerMsg::CheckSnapshot`] for the snapshot
     /// `msg_id`.
     SnapshotVerdict { msg_id: MsgId, verdict: Verdict },
+    /// Seal the room (issue 15, variant 5): from now on the relay refuses
+    /// every update and snapshot to it (`RoomSealed`) and hands
+    /// `member_box` (a [`crate::memberbox::MemberBox`], at most
+    /// [`crate::limits::MAX_MEMBER_BOX_BYTES`]) to whoever joins.
+    /// `signature`: the room's write key over
+    /// [`crate::envelope::Context::seal`] and the box. Once only.
+    Seal {
+        #[serde(with = "serde_bytes")]
+        member_box: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Signature,
+    },
 }
 
 /// An update as the relay stores and forwards it.
@@ -310,6 +335,18 @@ pub enum ServerMsg {
     CheckSnapshot { head: SnapshotHead },
     /// The next piece of the snapshot announced by `CheckSnapshot`.
     CheckChunk(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The room is sealed (variant 13): an editor moved the document to
+    /// new rooms and left, in `member_box`, the new link for each
+    /// remaining member. Sent after `CaughtUp` to a `Hello`, and live to
+    /// every connection when the seal is stored. `signature` is the
+    /// seal's, for the client to check against the room's write key (the
+    /// relay checked it too, but a client does not trust the relay).
+    Sealed {
+        #[serde(with = "serde_bytes")]
+        member_box: Vec<u8>,
+        #[serde(with = "serde_bytes")]
+        signature: Signature,
+    },
 }
 
 /// Why the relay refused something. Encoded as a `u16` varint so that an
@@ -361,7 +398,10 @@ pub enum ErrorCode {
     QuotaExceeded,
     /// This address has created as many rooms as the relay allows for now.
     TooManyCreations,
-    /// The room does not exist, and this relay creates rooms only for a
+    /// The room is sealed (its document moved to new rooms when a member
+    /// was removed): it takes no more updates, snapshots, nor a second
+    /// seal.
+    RoomSealed,
     /// A code this version does not know.
     Other(u16),
 }
@@ -369,7 +409,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every known code, in wire order (the code of `ALL[i]` is `i + 1`):
     /// new codes go at the end.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::TooLarge,
@@ -389,6 +429,7 @@ impl ErrorCode {
         ErrorCode::SnapshotRefused,
         ErrorCode::QuotaExceeded,
         ErrorCode::TooManyCreations,
+        ErrorCode::RoomSealed,
     ];
 
     /// A stable snake_case name, for metrics and logs.
@@ -413,6 +454,7 @@ impl ErrorCode {
             ErrorCode::SnapshotRefused => "snapshot_refused",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::TooManyCreations => "too_many_creations",
+            ErrorCode::RoomSealed => "room_sealed",
             ErrorCode::Other(_) => "other",
         }
     }
@@ -453,6 +495,9 @@ impl ErrorCode {
             }
             ErrorCode::TooManyCreations => {
                 "too many documents were created from this address recently: try again later"
+            }
+            ErrorCode::RoomSealed => {
+                "this document moved to new keys after a member was removed: its old address takes no more changes"
             }
             ErrorCode::Other(_) => "the relay refused, for a reason this version does not know",
         }
@@ -601,6 +646,10 @@ mod tests {
                 msg_id: [8; 16],
                 verdict: Verdict::CannotTell,
             },
+            ClientMsg::Seal {
+                member_box: vec![1, 2, 3],
+                signature: [9; 64],
+            },
         ];
         let server = vec![
             ServerMsg::Welcome {
@@ -658,6 +707,10 @@ mod tests {
                 .head(),
             },
             ServerMsg::CheckChunk(vec![2; 5]),
+            ServerMsg::Sealed {
+                member_box: vec![4; 7],
+                signature: [5; 64],
+            },
         ];
         (client, server)
     }
@@ -781,6 +834,29 @@ mod tests {
             ServerMsg::CheckChunk(vec![7, 8]).encode(),
             vec![2, 12, 2, 7, 8]
         );
+        // A seal: variant 5, the box (length 2, its bytes), length 64 and
+        // the signature; the relay's `Sealed` is variant 13, the same
+        // fields; `RoomSealed` is code 20.
+        let mut expected = vec![2, 5, 2, 7, 8, 64];
+        expected.extend([0x88; 64]);
+        assert_eq!(
+            ClientMsg::Seal {
+                member_box: vec![7, 8],
+                signature: [0x88; 64]
+            }
+            .encode(),
+            expected
+        );
+        expected[1] = 13;
+        assert_eq!(
+            ServerMsg::Sealed {
+                member_box: vec![7, 8],
+                signature: [0x88; 64]
+            }
+            .encode(),
+            expected
+        );
+        assert_eq!(u16::from(ErrorCode::RoomSealed), 20);
     }
 
     #[test]

@@ -70,6 +70,12 @@ pub(crate) enum RoomCmd {
         msg_id: MsgId,
         verdict: Verdict,
     },
+    /// A seal whose signature the connection has already verified.
+    Seal {
+        peer: PeerId,
+        member_box: Vec<u8>,
+        signature: Signature,
+    },
     /// The peer's history is in its queue: release what was held back.
     CaughtUp {
         peer: PeerId,

@@ -437,6 +437,22 @@ impl Checks {
                 msg_id,
                 verdict,
             }),
+            ClientMsg::Seal {
+                member_box,
+                signature,
+            } => {
+                if member_box.len() > protocol::limits::MAX_MEMBER_BOX_BYTES {
+                    return refused(ErrorCode::TooLarge);
+                }
+                if writer.verify_seal(room, &member_box, &signature).is_err() {
+                    return refused(ErrorCode::BadSignature);
+                }
+                Verdict::Forward(RoomCmd::Seal {
+                    peer: self.peer,
+                    member_box,
+                    signature,
+                })
+            }
             // A second Hello.
             ClientMsg::Hello { .. } => refused(ErrorCode::NotInRoom),
         }
@@ -777,6 +793,58 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_seal_goes_to_the_room_only_signed_by_the_rooms_key_and_bounded() {
+        let keys = keys();
+        let other = DocKeys::from_edit(&EditSecret::from_bytes([4; 32]));
+        let mut checks = joined(&limits(), &keys);
+        let seal = |k: &DocKeys, member_box: Vec<u8>| ClientMsg::Seal {
+            signature: k.sign_seal(&member_box).expect("an editor"),
+            member_box,
+        };
+        match check(&mut checks, &seal(&keys, vec![1, 2, 3])) {
+            Verdict::Forward(RoomCmd::Seal {
+                peer, member_box, ..
+            }) => {
+                assert_eq!(peer, PEER);
+                assert_eq!(member_box, vec![1, 2, 3]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Another room's key, or the box changed after signing.
+        assert_eq!(
+            error_of(&check(&mut checks, &seal(&other, vec![1, 2, 3]))),
+            Some((ErrorCode::BadSignature, None))
+        );
+        let ClientMsg::Seal { signature, .. } = seal(&keys, vec![1, 2, 3]) else {
+            unreachable!()
+        };
+        let changed = ClientMsg::Seal {
+            member_box: vec![1, 2, 4],
+            signature,
+        };
+        assert_eq!(
+            error_of(&check(&mut checks, &changed)),
+            Some((ErrorCode::BadSignature, None))
+        );
+        // Over the box limit, even in a frame the relay would take.
+        let roomy = Limits {
+            max_frame_bytes: 4 << 20,
+            ..limits()
+        };
+        let mut checks = joined(&roomy, &keys);
+        let big = seal(&keys, vec![0; protocol::limits::MAX_MEMBER_BOX_BYTES + 1]);
+        assert_eq!(
+            error_of(&check(&mut checks, &big)),
+            Some((ErrorCode::TooLarge, None))
+        );
+        let fits = seal(&keys, vec![0; protocol::limits::MAX_MEMBER_BOX_BYTES]);
+        assert!(matches!(
+            check(&mut checks, &fits),
+            Verdict::Forward(RoomCmd::Seal { .. })
+        ));
     }
 
     #[test]

@@ -216,6 +216,25 @@ impl Room {
                 ciphertext,
                 signature,
             } => self.state.awareness(peer, counter, ciphertext, signature),
+            RoomCmd::Seal {
+                peer,
+                member_box,
+                signature,
+            } => match self.state.begin_seal(peer) {
+                Err(refusal) => refusal,
+                Ok(()) => {
+                    let result = self
+                        .relay
+                        .store
+                        .seal(self.id, member_box.clone(), signature)
+                        .await;
+                    match &result {
+                        Ok(()) => tracing::info!(room = %self.id, "room sealed"),
+                        Err(e) => tracing::error!(room = %self.id, error = %e, "could not seal"),
+                    }
+                    self.state.seal_stored(peer, member_box, signature, result)
+                }
+            },
             RoomCmd::CaughtUp { peer } => self.state.caught_up(peer),
             RoomCmd::CheckSent { peer } => self.state.check_sent(peer),
         };

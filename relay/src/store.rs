@@ -18,6 +18,10 @@
 //!   a room that exists keeps the first ones.
 //! - [`Store::set_read_check`]: register the read check of a room stored
 //!   without one (before protocol version 2); one already set is kept.
+//! - [`Store::seal`]: record a room's seal (its member box and the write
+//!   key's signature), durably; sealing a sealed room keeps the first
+//!   seal. The store does not refuse later updates itself: the room
+//!   does, before it numbers them.
 //! - [`Store::append`]: queue an update; the outer future resolves once it
 //!   is queued (it waits only when the backend is saturated), the returned
 //!   [`Commit`] once it is durable or failed. A room's commits complete in
@@ -188,6 +192,9 @@ pub(crate) struct RoomRecord {
     /// The ids of the updates snapshots replaced: for each snapshot, its
     /// `covers_upto` and the ids, in sequence order; oldest first.
     pub covered: Vec<(u64, Vec<MsgId>)>,
+    /// The room's seal, if it was sealed: the member box and the write
+    /// key's signature over it.
+    pub seal: Option<(Vec<u8>, Signature)>,
 }
 
 /// A client's missing history: the head of the snapshot it starts from
@@ -218,6 +225,14 @@ pub(crate) trait Store: Send + Sync + 'static {
         &self,
         room: RoomId,
         read_check: ReadCheck,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Record the room's seal, durably; a second seal keeps the first.
+    fn seal(
+        &self,
+        room: RoomId,
+        member_box: Vec<u8>,
+        signature: Signature,
     ) -> BoxFuture<'_, Result<(), StoreError>>;
 
     /// Queue an update; see the module docs.

@@ -191,6 +191,14 @@ impl Core {
                 } => self.check_snapshot(msg_id, covers_upto, &state),
                 Incoming::Suspicious { what } => self.suspicious(what),
                 Incoming::PeerLeft { peer } => self.peer_left(peer),
+                Incoming::Sealed { .. } => {
+                    // Issue 15: the session sends nothing more to this
+                    // room (edits stay in this copy); the page says why.
+                    self.out.problem = Some(Some(Problem::Refused {
+                        code: ErrorCode::RoomSealed,
+                        dropped: false,
+                    }));
+                }
                 Incoming::Joined { .. } | Incoming::SnapshotStored { .. } => {}
             }
         }

@@ -54,6 +54,13 @@
 //! - **Compaction hints.** After `compaction.updates` updates or
 //!   `compaction.bytes` bytes since the last snapshot (or hint), everyone is
 //!   asked for a snapshot.
+//! - **Seals** (issue 15). An editor's signed `Seal` is stored once
+//!   ([`RoomState::begin_seal`], then [`RoomState::seal_stored`]); from
+//!   the moment it is asked for, every update and snapshot is refused
+//!   with `RoomSealed` before it gets a number, and so is a second seal.
+//!   Once stored, the `Sealed` frame goes to every caught-up peer, and to
+//!   each peer being caught up after its history (never twice). A room
+//!   loaded sealed is sealed from the start. Reading stays allowed.
 //! - **Quotas.** The room counts what it stores: its snapshot and each
 //!   update after it, ciphertext plus [`ROW_BYTES`] for the row (ids,
 //!   signature, keys), committed or in flight. An update that would take
@@ -285,6 +292,10 @@ pub(crate) struct RoomState {
     /// Log length and bytes at which to ask for the next snapshot.
     next_hint: (u64, u64),
     stopping: bool,
+    /// The `Sealed` frame, once the seal is stored.
+    sealed: Option<Bytes>,
+    /// A seal was asked for (stored or being stored): writes are refused.
+    sealing: bool,
 }
 
 fn encode(msg: &ServerMsg) -> Bytes {
@@ -323,6 +334,8 @@ impl RoomState {
             storage_free: u64::MAX,
             next_hint,
             stopping: false,
+            sealed: None,
+            sealing: false,
         }
     }
 
@@ -354,7 +367,78 @@ impl RoomState {
         seqs.sort_unstable();
         self.log = seqs.into_iter().map(|s| (s, each)).collect();
         self.msg_ids = record.msg_ids.into_iter().collect();
+        if let Some((member_box, signature)) = record.seal {
+            self.sealing = true;
+            self.sealed = Some(encode(&ServerMsg::Sealed {
+                member_box,
+                signature,
+            }));
+        }
         Ok(())
+    }
+
+    /// Whether a seal was asked for (stored or being stored).
+    #[cfg(test)]
+    pub fn is_sealed(&self) -> bool {
+        self.sealing
+    }
+
+    /// A verified seal from `from`: `Err` with the refusal's effects if
+    /// the room is sealed (or being sealed) or shutting down; `Ok` if the
+    /// room task must now store it and call [`RoomState::seal_stored`].
+    /// From now on, writes are refused.
+    pub fn begin_seal(&mut self, from: PeerId) -> Result<(), Vec<Effect>> {
+        let refusal = if self.stopping {
+            ErrorCode::ShuttingDown
+        } else if self.sealing {
+            ErrorCode::RoomSealed
+        } else {
+            self.sealing = true;
+            return Ok(());
+        };
+        let mut out = Vec::new();
+        self.refuse(&mut out, from, refusal, None);
+        Err(out)
+    }
+
+    /// The seal asked for by `from` was stored (or failed): tell every
+    /// caught-up peer (the others hear of it after their history), or
+    /// tell `from` it failed and take writes again.
+    pub fn seal_stored(
+        &mut self,
+        from: PeerId,
+        member_box: Vec<u8>,
+        signature: Signature,
+        result: Result<(), StoreError>,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if let Err(e) = result {
+            self.sealing = false;
+            let code = match e {
+                StoreError::Full => ErrorCode::QuotaExceeded,
+                _ => ErrorCode::StorageFailed,
+            };
+            self.refuse(&mut out, from, code, None);
+            return out;
+        }
+        let frame = encode(&ServerMsg::Sealed {
+            member_box,
+            signature,
+        });
+        self.sealed = Some(frame.clone());
+        let live: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.held.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        for to in live {
+            out.push(Effect::Send {
+                to,
+                frame: frame.clone(),
+            });
+        }
+        out
     }
 
     /// Whether a peer may join, given what its `Hello` proved.
@@ -437,6 +521,12 @@ impl RoomState {
             .into_iter()
             .map(|frame| Effect::Send { to: peer, frame })
             .collect();
+        if let Some(frame) = &self.sealed {
+            out.push(Effect::Send {
+                to: peer,
+                frame: frame.clone(),
+            });
+        }
         self.ask_checker(&mut out);
         out
     }
@@ -466,6 +556,10 @@ impl RoomState {
         let mut out = Vec::new();
         if self.stopping {
             self.refuse(&mut out, from, ErrorCode::ShuttingDown, Some(msg_id));
+            return out;
+        }
+        if self.sealing {
+            self.refuse(&mut out, from, ErrorCode::RoomSealed, Some(msg_id));
             return out;
         }
         if let Some(&seq) = self.msg_ids.get(&msg_id) {
@@ -534,6 +628,8 @@ impl RoomState {
             + self.log_cost_after(snapshot.covers_upto);
         let refusal = if self.stopping {
             Some(ErrorCode::ShuttingDown)
+        } else if self.sealing {
+            Some(ErrorCode::RoomSealed)
         } else if snapshot.covers_upto > self.committed {
             Some(ErrorCode::InvalidSnapshot)
         } else if snapshot.covers_upto <= self.snapshot_claimed.max(waiting) {
@@ -1027,6 +1123,99 @@ mod tests {
             ServerMsg::Update(u) => Some(u.seq),
             _ => None,
         }
+    }
+
+    fn sealed_frame(member_box: &[u8]) -> ServerMsg {
+        ServerMsg::Sealed {
+            member_box: member_box.to_vec(),
+            signature: [7; 64],
+        }
+    }
+
+    #[test]
+    fn a_sealed_room_refuses_writes_tells_everyone_once_and_takes_no_second_seal() {
+        let mut room = room(&[A, B]);
+        let out = update(&mut room, A, 1);
+        assert_eq!(appended(&out), vec![1]);
+        room.committed(Ok(()));
+        assert!(!room.is_sealed());
+        // C joins and is still being caught up when the seal lands.
+        room.admit(C, Some(0));
+        assert!(room.begin_seal(A).is_ok());
+        assert!(room.is_sealed());
+        // From the moment it is asked for, writes are refused by id,
+        // before they get a number.
+        let out = update(&mut room, B, 2);
+        assert_eq!(appended(&out), Vec::<u64>::new());
+        assert_eq!(
+            sent(&out),
+            vec![(B, error(ErrorCode::RoomSealed, Some(id(2))))]
+        );
+        let out = room.snapshot(B, snap(1));
+        assert_eq!(
+            sent(&out),
+            vec![(B, error(ErrorCode::RoomSealed, Some([0xcc; 16])))]
+        );
+        // A second seal, even while the first is being stored.
+        let Err(out) = room.begin_seal(B) else {
+            panic!("a second seal is refused");
+        };
+        assert_eq!(sent(&out), vec![(B, error(ErrorCode::RoomSealed, None))]);
+        // Stored: the caught-up peers hear of it, the seal's author too.
+        let out = room.seal_stored(A, b"box".to_vec(), [7; 64], Ok(()));
+        assert_eq!(
+            sent(&out),
+            vec![(A, sealed_frame(b"box")), (B, sealed_frame(b"box"))]
+        );
+        // C hears of it after its history, once.
+        let out = room.caught_up(C);
+        assert_eq!(sent(&out), vec![(C, sealed_frame(b"box"))]);
+        // A newcomer too.
+        room.admit(4, None);
+        assert_eq!(sent(&room.caught_up(4)), vec![(4, sealed_frame(b"box"))]);
+        let Err(_) = room.begin_seal(A) else {
+            panic!("still sealed");
+        };
+    }
+
+    #[test]
+    fn a_seal_the_store_could_not_keep_is_told_and_writes_go_on() {
+        let mut room = room(&[A, B]);
+        assert!(room.begin_seal(A).is_ok());
+        let out = room.seal_stored(A, b"box".to_vec(), [7; 64], Err(StoreError::Closed));
+        assert_eq!(sent(&out), vec![(A, error(ErrorCode::StorageFailed, None))]);
+        assert!(!room.is_sealed());
+        assert_eq!(appended(&update(&mut room, B, 1)), vec![1]);
+        let out = room.seal_stored(A, b"box".to_vec(), [7; 64], Err(StoreError::Full));
+        assert_eq!(sent(&out), vec![(A, error(ErrorCode::QuotaExceeded, None))]);
+    }
+
+    #[test]
+    fn a_room_loaded_sealed_is_sealed_from_the_start() {
+        let keys = keys();
+        let mut room = RoomState::new(keys.room(), settings());
+        room.load(Some(RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            read_check: Some(keys.read_capability().check()),
+            seal: Some((b"box".to_vec(), [7; 64])),
+            ..RoomRecord::default()
+        }))
+        .expect("loads");
+        assert!(room.is_sealed());
+        room.admit(A, None);
+        assert_eq!(sent(&room.caught_up(A)), vec![(A, sealed_frame(b"box"))]);
+        let out = update(&mut room, A, 1);
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::RoomSealed, Some(id(1))))]
+        );
+        // While shutting down, a seal is refused as such.
+        let mut open = self::room(&[A]);
+        open.stop();
+        let Err(out) = open.begin_seal(A) else {
+            panic!("refused");
+        };
+        assert_eq!(sent(&out), vec![(A, error(ErrorCode::ShuttingDown, None))]);
     }
 
     #[test]

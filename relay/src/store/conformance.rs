@@ -49,6 +49,7 @@ macro_rules! store_conformance {
             a_room_keeps_its_first_read_check,
             a_snapshot_keeps_the_ids_it_replaced_within_the_bound,
             a_large_snapshot_is_read_in_pieces_no_larger_than_asked,
+            a_seal_is_kept_once_and_survives_a_restart,
         );
     };
     (@tests $open:ident; $($test:ident),* $(,)?) => {
@@ -577,4 +578,32 @@ pub(crate) async fn a_large_snapshot_is_read_in_pieces_no_larger_than_asked(open
     f.snapshot(room, &small).await.expect("snapshot");
     let (snap, _, _) = f.read(room, None, 3, chunk).await;
     assert_eq!(snap, Some(small));
+}
+
+pub(crate) async fn a_seal_is_kept_once_and_survives_a_restart(open: Open) {
+    let Some(mut f) = Fixture::new(open).await else {
+        return;
+    };
+    let (room, _) = f.create(14).await;
+    let (other, _) = f.create(15).await;
+    f.append_all(room, &entries(1..=3, 1)).await;
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    assert_eq!(record.seal, None, "a room starts unsealed");
+    f.store
+        .seal(room, vec![7; 300], [8; 64])
+        .await
+        .expect("seal");
+    // A second seal keeps the first.
+    f.store
+        .seal(room, vec![9; 10], [1; 64])
+        .await
+        .expect("seal again");
+    f.restart().await;
+    let record = f.store.load(room).await.expect("load").expect("a record");
+    assert_eq!(record.seal, Some((vec![7; 300], [8; 64])));
+    assert_eq!(record.head_seq, 3, "the history stays readable");
+    let (_, seqs) = f.seqs(room, None, 3).await;
+    assert_eq!(seqs, vec![1, 2, 3]);
+    let record = f.store.load(other).await.expect("load").expect("a record");
+    assert_eq!(record.seal, None, "another room is not sealed");
 }

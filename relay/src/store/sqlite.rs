@@ -50,7 +50,7 @@ use std::thread::JoinHandle;
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
-use protocol::{MsgId, ReadCheck, RoomId, SnapshotHead, StoredSnapshot, StoredUpdate};
+use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot, StoredUpdate};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::{mpsc, oneshot};
 
@@ -119,6 +119,12 @@ CREATE TABLE IF NOT EXISTS covered_ids (
     ids BLOB NOT NULL,
     PRIMARY KEY (room, upto)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seals (
+    room BLOB PRIMARY KEY,
+    member_box BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    sealed INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshot_chunks (
     room BLOB NOT NULL,
     idx INTEGER NOT NULL,
@@ -151,6 +157,11 @@ enum Op {
         snapshot: StoredSnapshot,
         remembered_ids: usize,
     },
+    Seal {
+        room: RoomId,
+        member_box: Vec<u8>,
+        signature: Signature,
+    },
     /// Commit what came before, checkpoint, and stop the writer thread.
     Stop,
 }
@@ -167,7 +178,8 @@ impl Op {
             Op::Create { room, .. }
             | Op::ReadCheck { room, .. }
             | Op::Append { room, .. }
-            | Op::Snapshot { room, .. } => Some(*room),
+            | Op::Snapshot { room, .. }
+            | Op::Seal { room, .. } => Some(*room),
             Op::Stop => None,
         }
     }
@@ -177,6 +189,7 @@ impl Op {
         match self {
             Op::Append { entry, .. } => entry.ciphertext.len(),
             Op::Snapshot { snapshot, .. } => snapshot.ciphertext.len(),
+            Op::Seal { member_box, .. } => member_box.len(),
             Op::Create { .. } | Op::ReadCheck { .. } | Op::Stop => 0,
         }
     }
@@ -436,6 +449,24 @@ impl Store for SqliteStore {
         async move { self.submit(Op::ReadCheck { room, read_check }).await.await }.boxed()
     }
 
+    fn seal(
+        &self,
+        room: RoomId,
+        member_box: Vec<u8>,
+        signature: Signature,
+    ) -> BoxFuture<'_, Result<(), StoreError>> {
+        async move {
+            self.submit(Op::Seal {
+                room,
+                member_box,
+                signature,
+            })
+            .await
+            .await
+        }
+        .boxed()
+    }
+
     fn append(&self, room: RoomId, entry: Entry) -> BoxFuture<'_, Commit> {
         self.submit(Op::Append { room, entry }).boxed()
     }
@@ -544,6 +575,16 @@ fn load_blocking(path: &Path, room: RoomId) -> Result<Option<RoomRecord>, StoreE
         read_check,
         ..RoomRecord::default()
     };
+    let seal: Option<(Vec<u8>, Vec<u8>)> = tx
+        .query_row(
+            "SELECT member_box, signature FROM seals WHERE room = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    record.seal = seal
+        .map(|(member_box, signature)| Ok::<_, StoreError>((member_box, blob64(signature)?)))
+        .transpose()?;
     let mut stmt = tx.prepare("SELECT upto, ids FROM covered_ids WHERE room = ?1 ORDER BY upto")?;
     let mut rows = stmt.query([id])?;
     while let Some(row) = rows.next()? {
@@ -786,6 +827,25 @@ fn apply(
                 write_pk.as_slice(),
                 now,
                 read_check.0.as_slice()
+            ])?;
+        }
+        Op::Seal {
+            room,
+            member_box,
+            signature,
+        } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO seals (room, member_box, signature, sealed)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                room.as_bytes().as_slice(),
+                member_box.as_slice(),
+                signature.as_slice(),
+                now
             ])?;
         }
         Op::ReadCheck { room, read_check } => {
