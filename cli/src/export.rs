@@ -121,14 +121,18 @@ async fn workspace_zip(
 ) -> Result<Vec<u8>, CliError> {
     use model::workspace::{files, EntryKind};
     if ws.meta().kind != Some(model::DocKind::Workspace) {
-        return Err(CliError::Format("--zip exports a workspace, and this link is not one".into()));
+        return Err(CliError::Format(
+            "--zip exports a workspace, and this link is not one".into(),
+        ));
     }
     let index = ws.workspace();
-    let paths: std::collections::HashMap<String, String> = files::markdown_paths(&index).into_iter().collect();
+    let paths: std::collections::HashMap<String, String> =
+        files::markdown_paths(&index).into_iter().collect();
     let mut written = Vec::new();
     let mut left_out = Vec::new();
     for entry in model::workspace::sorted(&index.entries, model::workspace::Sort::Title) {
-        let handed = protocol::keybox::hand_on(link, &entry.room, &entry.view, entry.sealed.as_deref());
+        let handed =
+            protocol::keybox::hand_on(link, &entry.room, &entry.view, entry.sealed.as_deref());
         let doc_link = match handed {
             Ok(doc_link) => doc_link,
             Err(why) => {
@@ -137,14 +141,22 @@ async fn workspace_zip(
                 continue;
             }
         };
-        match open::download(&doc_link, relay, Document::new(rand::random::<u32>().into())).await {
+        match open::download(
+            &doc_link,
+            relay,
+            Document::new(rand::random::<u32>().into()),
+        )
+        .await
+        {
             Ok(mut client) => {
                 *damaged += client.join().damaged;
                 client.disconnect().await;
                 let doc = client.doc();
                 let title = doc.meta().title.unwrap_or_else(|| entry.title.clone());
                 let text = match entry.kind {
-                    EntryKind::Arguments => model::arguments::argdown::to_argdown(&doc.arguments(), &title),
+                    EntryKind::Arguments => {
+                        model::arguments::argdown::to_argdown(&doc.arguments(), &title)
+                    }
                     EntryKind::Text | EntryKind::Meeting => doc.export(Format::Markdown, "fr"),
                 };
                 if let Some(path) = paths.get(&entry.id) {

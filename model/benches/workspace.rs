@@ -43,9 +43,30 @@ fn row(what: &str, (median, slowest): (f64, f64)) {
 }
 
 const WORDS: [&str; 24] = [
-    "section", "congrès", "motion", "salaires", "retraites", "sécurité", "sociale", "transports",
-    "gratuité", "logement", "école", "hôpital", "services", "publics", "écologie", "paix",
-    "solidarité", "fédération", "tract", "marché", "adhérents", "réunion", "budget", "égalité",
+    "section",
+    "congrès",
+    "motion",
+    "salaires",
+    "retraites",
+    "sécurité",
+    "sociale",
+    "transports",
+    "gratuité",
+    "logement",
+    "école",
+    "hôpital",
+    "services",
+    "publics",
+    "écologie",
+    "paix",
+    "solidarité",
+    "fédération",
+    "tract",
+    "marché",
+    "adhérents",
+    "réunion",
+    "budget",
+    "égalité",
 ];
 
 fn room(i: usize) -> String {
@@ -58,7 +79,9 @@ fn text(seed: usize, chars: usize) -> String {
     let mut n = seed;
     let mut count = 0;
     while count < chars {
-        n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let word = WORDS[(n >> 33) as usize % WORDS.len()];
         out.push_str(word);
         out.push(if (n >> 20) % 11 == 0 { '\n' } else { ' ' });
@@ -71,15 +94,27 @@ fn main() {
     let doc = Document::new(1);
     doc.new_workspace("Fédération du Nord", "🌹", 1);
     let folders: Vec<String> = (0..FOLDERS)
-        .map(|i| doc.add_folder(&format!("Dossier {i} {}", WORDS[i]), 2).unwrap().0)
+        .map(|i| {
+            doc.add_folder(&format!("Dossier {i} {}", WORDS[i]), 2)
+                .unwrap()
+                .0
+        })
         .collect();
     let view = format!("v={}.{}.abcd", "a".repeat(43), "b".repeat(43));
     for i in 0..DOCS {
-        let title = format!("{} {} n° {i}", WORDS[i % WORDS.len()], WORDS[(i * 7 + 3) % WORDS.len()]);
+        let title = format!(
+            "{} {} n° {i}",
+            WORDS[i % WORDS.len()],
+            WORDS[(i * 7 + 3) % WORDS.len()]
+        );
         let (id, _) = doc
             .add_entry(&NewEntry {
                 room: &room(i),
-                kind: Some(if i % 5 == 0 { EntryKind::Arguments } else { EntryKind::Text }),
+                kind: Some(if i % 5 == 0 {
+                    EntryKind::Arguments
+                } else {
+                    EntryKind::Text
+                }),
                 title: &title,
                 view: &view,
                 sealed: Some(&"s".repeat(180)),
@@ -92,39 +127,65 @@ fn main() {
         doc.move_entry(&id, &folders[i % FOLDERS]).unwrap();
     }
     let saved = doc.encode_state();
-    println!("workspace: {DOCS} documents in {FOLDERS} folders, saved state {} KiB", saved.len() / 1024);
+    println!(
+        "workspace: {DOCS} documents in {FOLDERS} folders, saved state {} KiB",
+        saved.len() / 1024
+    );
     println!("| step | median ms | slowest ms |");
     println!("| --- | ---: | ---: |");
-    row(&format!("open: load the saved state and read the index ({DOCS} entries)"), time(10, || {
-        let loaded = Document::load(2, &saved).unwrap();
-        black_box(loaded.workspace());
-    }));
+    row(
+        &format!("open: load the saved state and read the index ({DOCS} entries)"),
+        time(10, || {
+            let loaded = Document::load(2, &saved).unwrap();
+            black_box(loaded.workspace());
+        }),
+    );
     let ws = doc.workspace();
     assert_eq!(ws.entries.len(), DOCS);
-    row("read the index alone", time(10, || {
-        black_box(doc.workspace());
-    }));
-    row("sort by title", time(20, || {
-        black_box(sorted(&ws.entries, Sort::Title));
-    }));
+    row(
+        "read the index alone",
+        time(10, || {
+            black_box(doc.workspace());
+        }),
+    );
+    row(
+        "sort by title",
+        time(20, || {
+            black_box(sorted(&ws.entries, Sort::Title));
+        }),
+    );
     for query in ["s", "sécu", "securite sociale", "zzz"] {
-        row(&format!("title search {query:?}"), time(50, || {
-            black_box(search_titles(&ws, query, Sort::Recent));
-        }));
+        row(
+            &format!("title search {query:?}"),
+            time(50, || {
+                black_box(search_titles(&ws, query, Sort::Recent));
+            }),
+        );
     }
 
     let bodies: Vec<String> = (0..OPENED).map(|i| text(i + 1, CHARS)).collect();
     let mut index = FullText::new();
-    row(&format!("index {OPENED} documents of {CHARS} characters"), time(3, || {
-        index = FullText::new();
-        for (i, body) in bodies.iter().enumerate() {
-            index.insert(&room(i), &format!("Document {i}"), body);
-        }
-    }));
-    for query in ["hôpital", "securite sociale", "paix budget egalite", "introuvable"] {
+    row(
+        &format!("index {OPENED} documents of {CHARS} characters"),
+        time(3, || {
+            index = FullText::new();
+            for (i, body) in bodies.iter().enumerate() {
+                index.insert(&room(i), &format!("Document {i}"), body);
+            }
+        }),
+    );
+    for query in [
+        "hôpital",
+        "securite sociale",
+        "paix budget egalite",
+        "introuvable",
+    ] {
         let hits = index.query(query).len();
-        row(&format!("full text {query:?} ({hits} documents)"), time(10, || {
-            black_box(index.query(query));
-        }));
+        row(
+            &format!("full text {query:?} ({hits} documents)"),
+            time(10, || {
+                black_box(index.query(query));
+            }),
+        );
     }
 }

@@ -156,7 +156,11 @@ mod tests {
         let ws_view = ws_edit.to_view();
         for member in [&ws_amend, &ws_view] {
             let got = hand_on(member, &room, &view, Some(&sealed)).unwrap();
-            assert_eq!(got.role(), Role::View, "a read member never gets more than a view link");
+            assert_eq!(
+                got.role(),
+                Role::View,
+                "a read member never gets more than a view link"
+            );
             assert_eq!(got, doc.to_view());
         }
     }
@@ -169,7 +173,9 @@ mod tests {
         // What a read member holds: the workspace's view secret. Every
         // derivation of it, used as a workspace key, fails to open.
         let ws_view = ws_edit.to_view();
-        let Link::View { view, .. } = &ws_view else { unreachable!() };
+        let Link::View { view, .. } = &ws_view else {
+            unreachable!()
+        };
         let guess = EditSecret::from_bytes(*view.as_bytes());
         assert_eq!(open_link(&guess, &room, &sealed), None);
         // A hostile editor who put the edit link in the view field: a
@@ -187,7 +193,12 @@ mod tests {
         let (other, other_room) = document();
         let sealed = seal_link(&secret, &room, &doc.fragment());
         assert_eq!(
-            hand_on(&ws_edit, &other_room, &other.to_view().fragment(), Some(&sealed)),
+            hand_on(
+                &ws_edit,
+                &other_room,
+                &other.to_view().fragment(),
+                Some(&sealed)
+            ),
             Err(HandOnError::Sealed),
             "bound to its room"
         );
@@ -201,7 +212,11 @@ mod tests {
             Err(HandOnError::WrongRoom)
         );
         let (other_ws, _) = workspace();
-        assert_eq!(open_link(&other_ws, &room, &sealed), None, "another workspace's key");
+        assert_eq!(
+            open_link(&other_ws, &room, &sealed),
+            None,
+            "another workspace's key"
+        );
         for garbage in ["", "!!", &"A".repeat(5_000), "AAAA"] {
             assert_eq!(open_link(&secret, &room, garbage), None);
         }

@@ -21,8 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::log::{Lines, Reader};
 use super::record::{
-    self, amendment_id, comment_id, CommentEntry, EndorseEntry, Entry, Identity, ImpactEntry, JoinEntry,
-    Proposal, Revision, Stance, SupportEntry,
+    self, amendment_id, comment_id, CommentEntry, EndorseEntry, Entry, Identity, ImpactEntry,
+    JoinEntry, Proposal, Revision, Stance, SupportEntry,
 };
 use super::{AmendError, Draft};
 use crate::arguments::rank::{Standings, MAX_IMPACT};
@@ -282,10 +282,12 @@ impl Book {
                 }
             }
             Entry::Join(JoinEntry { on, rev }) => {
-                let slot = self
-                    .joined
-                    .entry(body.author)
-                    .or_insert((rev, on, body.name.clone(), body.time));
+                let slot = self.joined.entry(body.author).or_insert((
+                    rev,
+                    on,
+                    body.name.clone(),
+                    body.time,
+                ));
                 if rev > slot.0 || (rev == slot.0 && !on) {
                     *slot = (rev, on, body.name, body.time);
                 }

@@ -159,7 +159,8 @@ pub fn read(zip: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
         let raw = zip.get(data_at..data_at + compressed).ok_or_else(bad)?;
         let data = match method {
             0 => raw.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(raw, 64 << 20).map_err(|_| bad())?,
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(raw, 64 << 20)
+                .map_err(|_| bad())?,
             _ => return Err(bad()),
         };
         if crc32fast::hash(&data) != crc {

@@ -41,7 +41,9 @@ pub struct Imported {
 pub fn import_file(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
     let lower = name.to_lowercase();
     let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-    let text_ext = [".md", ".markdown", ".txt", ".text"].iter().any(|ext| base.ends_with(ext));
+    let text_ext = [".md", ".markdown", ".txt", ".text"]
+        .iter()
+        .any(|ext| base.ends_with(ext));
     if !text_ext {
         return Err(ImportError::NotText);
     }
@@ -67,7 +69,11 @@ pub fn title_from_file(name: &str, text: &str) -> String {
     for line in text.lines().take(20) {
         let line = line.trim();
         if let Some(rest) = line.strip_prefix('#') {
-            let heading = rest.trim_start_matches('#').trim().trim_end_matches('#').trim();
+            let heading = rest
+                .trim_start_matches('#')
+                .trim()
+                .trim_end_matches('#')
+                .trim();
             if !heading.is_empty() && rest.starts_with([' ', '#']) {
                 return heading.chars().take(super::MAX_TITLE).collect();
             }
@@ -153,7 +159,14 @@ pub fn zip_markdown(
     left_out: &[(String, String)],
 ) -> Result<Vec<u8>, ZipError> {
     let mut zip = Zip::new();
-    let mut index = format!("# {}\n\n", if workspace.name.is_empty() { "Espace de travail" } else { &workspace.name });
+    let mut index = format!(
+        "# {}\n\n",
+        if workspace.name.is_empty() {
+            "Espace de travail"
+        } else {
+            &workspace.name
+        }
+    );
     for (path, _) in files {
         index.push_str(&format!("- [{path}](<{path}>)\n"));
     }

@@ -326,7 +326,8 @@ impl Document {
                 String::new()
             };
             let added_at = int(&map, &txn, key::ADDED_AT).unwrap_or(0);
-            let sealed = string(&map, &txn, key::SEALED).filter(|s| !s.is_empty() && s.len() < 1_000);
+            let sealed =
+                string(&map, &txn, key::SEALED).filter(|s| !s.is_empty() && s.len() < 1_000);
             all.push(Entry {
                 id: id.to_string(),
                 room,
@@ -353,7 +354,9 @@ impl Document {
                     .map(|t| cut(&t, MAX_TITLE))
                     .unwrap_or_default(),
                 added_at,
-                activity: int(&map, &txn, key::ACTIVITY).unwrap_or(added_at).max(added_at),
+                activity: int(&map, &txn, key::ACTIVITY)
+                    .unwrap_or(added_at)
+                    .max(added_at),
             });
         }
         // One entry per room: the earliest added (then the smallest id),
@@ -377,7 +380,8 @@ impl Document {
                             kept.title = entry.title.clone();
                         }
                     }
-                    if entry.sealed.is_some() && (kept.sealed.is_none() || entry.level < kept.level) {
+                    if entry.sealed.is_some() && (kept.sealed.is_none() || entry.level < kept.level)
+                    {
                         kept.sealed = entry.sealed.clone();
                         kept.level = entry.level;
                     }
@@ -437,7 +441,8 @@ impl Document {
 
     fn set_emblem(&self, emblem: &str) -> Vec<u8> {
         let mut txn = self.doc.transact_mut_with(ORIGIN);
-        self.meta.insert(&mut txn, schema::meta::EMBLEM, cut(emblem, MAX_EMBLEM));
+        self.meta
+            .insert(&mut txn, schema::meta::EMBLEM, cut(emblem, MAX_EMBLEM));
         let update = txn.encode_update_v1();
         drop(txn);
         self.made(update)
@@ -470,10 +475,16 @@ impl Document {
         ];
         if let Some(sealed) = new.sealed {
             fields.push((key::SEALED, Any::from(sealed)));
-            fields.push((key::LEVEL, Any::from(new.level.unwrap_or(Level::View).name())));
+            fields.push((
+                key::LEVEL,
+                Any::from(new.level.unwrap_or(Level::View).name()),
+            ));
         }
         let mut txn = self.doc.transact_mut_with(ORIGIN);
-        let prelim: MapPrelim = fields.into_iter().map(|(k, v)| (k, yrs::In::Any(v))).collect();
+        let prelim: MapPrelim = fields
+            .into_iter()
+            .map(|(k, v)| (k, yrs::In::Any(v)))
+            .collect();
         self.entries.insert(&mut txn, id.as_str(), prelim);
         let update = txn.encode_update_v1();
         drop(txn);

@@ -126,7 +126,11 @@ impl FullText {
                 found.push((room, doc, count, first));
             }
         }
-        found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.title.cmp(&b.1.title)).then(a.0.cmp(b.0)));
+        found.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then_with(|| a.1.title.cmp(&b.1.title))
+                .then(a.0.cmp(b.0))
+        });
         found
             .into_iter()
             .take(MAX_HITS)
@@ -182,7 +186,11 @@ impl Indexed {
         let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
         let (before, matched, after) = (clean(&before), clean(matched), clean(&after));
         let lead = if start > before.len() { "…" } else { "" };
-        let trail = if end + after.len() < self.original.len() { "…" } else { "" };
+        let trail = if end + after.len() < self.original.len() {
+            "…"
+        } else {
+            ""
+        };
         let mark_start = lead.len() + before.len();
         let snippet = format!("{lead}{before}{matched}{after}{trail}");
         (snippet, (mark_start, mark_start + matched.len()))

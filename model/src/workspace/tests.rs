@@ -80,8 +80,15 @@ fn concurrent_additions_moves_and_removals_merge_in_every_copy() {
     let ws = a.workspace();
     assert_eq!(ws, b.workspace());
     assert_eq!(ws, c.workspace());
-    let ids: Vec<&str> = sorted(&ws.entries, Sort::Title).iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(ids, vec![x.as_str(), z.as_str()], "pinned first, then by title; y removed");
+    let ids: Vec<&str> = sorted(&ws.entries, Sort::Title)
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![x.as_str(), z.as_str()],
+        "pinned first, then by title; y removed"
+    );
     let moved = ws.entry(&x).unwrap();
     assert_eq!(moved.folder, folder, "the move holds");
     assert!(moved.pinned, "the pin made at the same time holds too");
@@ -105,7 +112,11 @@ fn a_removal_wins_over_a_concurrent_move_and_a_removed_folder_sends_its_document
     assert_eq!(ws, b.workspace());
     assert!(ws.entry(&x).is_none());
     assert!(ws.folders.is_empty());
-    assert_eq!(ws.entry(&w).unwrap().folder, "", "a document of a folder that is gone is at the top");
+    assert_eq!(
+        ws.entry(&w).unwrap().folder,
+        "",
+        "a document of a folder that is gone is at the top"
+    );
     assert_eq!(a.move_entry(&w, &folder), Err(WsError::NotFound));
 }
 
@@ -119,7 +130,10 @@ fn one_document_added_twice_at_once_is_listed_once_the_same_in_every_copy() {
     assert_eq!(ws, b.workspace());
     assert_eq!(ws.entries.len(), 1);
     assert_eq!(ws.entries[0].id, first, "the earliest addition is kept");
-    assert_eq!(ws.entries[0].title, "Motion (copie)", "with the freshest title");
+    assert_eq!(
+        ws.entries[0].title, "Motion (copie)",
+        "with the freshest title"
+    );
     assert_eq!(ws.duplicates, vec![second]);
 }
 
@@ -129,7 +143,10 @@ fn titles_are_kept_up_to_date_and_an_entry_up_to_date_sends_nothing() {
     let (x, _) = add(&a, ROOM_A, "Motion", 10);
     sync(&[&a, &b]);
     assert_eq!(b.set_entry_title(&x, "Motion", 10).unwrap(), None);
-    let update = b.set_entry_title(&x, "Motion d'orientation", 50).unwrap().unwrap();
+    let update = b
+        .set_entry_title(&x, "Motion d'orientation", 50)
+        .unwrap()
+        .unwrap();
     a.apply_remote(&update).unwrap();
     let entry = a.workspace().entry(&x).cloned().unwrap();
     assert_eq!(entry.title, "Motion d'orientation");
@@ -139,8 +156,15 @@ fn titles_are_kept_up_to_date_and_an_entry_up_to_date_sends_nothing() {
     assert_eq!(a.workspace().entry(&x).unwrap().activity, 50);
     let (y, _) = add(&a, ROOM_B, "Tract", 30);
     let ws = a.workspace();
-    let recent: Vec<&str> = sorted(&ws.entries, Sort::Recent).iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(recent, vec![x.as_str(), y.as_str()], "most recent activity first");
+    let recent: Vec<&str> = sorted(&ws.entries, Sort::Recent)
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(
+        recent,
+        vec![x.as_str(), y.as_str()],
+        "most recent activity first"
+    );
 }
 
 #[test]
@@ -160,7 +184,10 @@ fn what_a_hostile_co_member_writes_is_skipped_and_counted_never_trusted() {
             "edit-link-in-view",
             MapPrelim::from([
                 (schema::entry::ROOM, yrs::In::Any(Any::from(ROOM_B))),
-                (schema::entry::VIEW, yrs::In::Any(Any::from("e=secret.abcd"))),
+                (
+                    schema::entry::VIEW,
+                    yrs::In::Any(Any::from("e=secret.abcd")),
+                ),
             ]),
         );
         a.entries.insert(
@@ -168,27 +195,55 @@ fn what_a_hostile_co_member_writes_is_skipped_and_counted_never_trusted() {
             "long",
             MapPrelim::from([
                 (schema::entry::ROOM, yrs::In::Any(Any::from(ROOM_C))),
-                (schema::entry::VIEW, yrs::In::Any(Any::from("v=abc.def.ghij"))),
-                (schema::entry::TITLE, yrs::In::Any(Any::from("x".repeat(10_000)))),
+                (
+                    schema::entry::VIEW,
+                    yrs::In::Any(Any::from("v=abc.def.ghij")),
+                ),
+                (
+                    schema::entry::TITLE,
+                    yrs::In::Any(Any::from("x".repeat(10_000))),
+                ),
                 (schema::entry::KIND, yrs::In::Any(Any::from("virus"))),
-                (schema::entry::ADDED_AT, yrs::In::Any(Any::Number(Number::Float(f64::NAN)))),
+                (
+                    schema::entry::ADDED_AT,
+                    yrs::In::Any(Any::Number(Number::Float(f64::NAN))),
+                ),
             ]),
         );
     }
     let ws = a.workspace();
-    assert_eq!(ws.refused, 3, "not a map, no room, an edit link where a view link goes");
+    assert_eq!(
+        ws.refused, 3,
+        "not a map, no room, an edit link where a view link goes"
+    );
     assert_eq!(ws.entries.len(), 2);
     let long = ws.by_room(ROOM_C).unwrap();
     assert_eq!(long.title.chars().count(), MAX_TITLE);
-    assert_eq!(long.kind, EntryKind::Text, "an unknown kind reads as a text");
-    assert_eq!(long.added_at, 0);
-    assert_eq!(long.level, Level::View, "no sealed link: a view link, whatever `level` says");
     assert_eq!(
-        a.add_entry(&NewEntry { room: ROOM_A, view: "e=abc", ..NewEntry::default() }),
+        long.kind,
+        EntryKind::Text,
+        "an unknown kind reads as a text"
+    );
+    assert_eq!(long.added_at, 0);
+    assert_eq!(
+        long.level,
+        Level::View,
+        "no sealed link: a view link, whatever `level` says"
+    );
+    assert_eq!(
+        a.add_entry(&NewEntry {
+            room: ROOM_A,
+            view: "e=abc",
+            ..NewEntry::default()
+        }),
         Err(WsError::BadView)
     );
     assert_eq!(
-        a.add_entry(&NewEntry { room: "short", view: "v=abc", ..NewEntry::default() }),
+        a.add_entry(&NewEntry {
+            room: "short",
+            view: "v=abc",
+            ..NewEntry::default()
+        }),
         Err(WsError::BadRoom)
     );
 }
@@ -207,10 +262,17 @@ fn members_are_listed_renamed_and_removed_for_good() {
     let ws = a.workspace();
     assert_eq!(ws, b.workspace());
     let current: Vec<&str> = ws.current_members().map(|m| m.name.as_str()).collect();
-    assert_eq!(current, vec!["Louise"], "a rename at the same time does not bring Jean back");
+    assert_eq!(
+        current,
+        vec!["Louise"],
+        "a rename at the same time does not bring Jean back"
+    );
     assert!(ws.members[0].editor);
     assert_eq!(ws.members[1].removed_at, Some(3));
-    assert_eq!(a.list_member("short", "x", false, 1), Err(WsError::NotFound));
+    assert_eq!(
+        a.list_member("short", "x", false, 1),
+        Err(WsError::NotFound)
+    );
 }
 
 #[test]
@@ -221,9 +283,18 @@ fn title_search_folds_case_and_accents_and_looks_in_folders() {
     let (folder, _) = a.add_folder("Congrès régional", 12).unwrap();
     a.move_entry(&y, &folder).unwrap();
     let ws = a.workspace();
-    let found = |q: &str| -> Vec<String> { search_titles(&ws, q, Sort::Title).iter().map(|e| e.id.clone()).collect() };
+    let found = |q: &str| -> Vec<String> {
+        search_titles(&ws, q, Sort::Title)
+            .iter()
+            .map(|e| e.id.clone())
+            .collect()
+    };
     assert_eq!(found("ELECTIONS"), vec![y.clone()]);
-    assert_eq!(found("orientation motion"), vec![x.clone()], "every word, in any order");
+    assert_eq!(
+        found("orientation motion"),
+        vec![x.clone()],
+        "every word, in any order"
+    );
     assert_eq!(found("congres"), vec![y.clone()], "a folder's name counts");
     assert!(found("motion tract").is_empty());
     assert_eq!(found("  ").len(), 2);
@@ -232,17 +303,32 @@ fn title_search_folds_case_and_accents_and_looks_in_folders() {
 #[test]
 fn full_text_finds_every_word_in_one_document_with_a_snippet_from_the_original() {
     let mut index = FullText::new();
-    let long = format!("{}La Sécurité sociale est à nous.{}", "Préambule. ".repeat(40), " Fin.".repeat(20));
+    let long = format!(
+        "{}La Sécurité sociale est à nous.{}",
+        "Préambule. ".repeat(40),
+        " Fin.".repeat(20)
+    );
     index.insert(ROOM_A, "Motion", &long);
-    index.insert(ROOM_B, "Tract", "Nous défendons la sécurité sociale, la sécurité de tous.");
+    index.insert(
+        ROOM_B,
+        "Tract",
+        "Nous défendons la sécurité sociale, la sécurité de tous.",
+    );
     index.insert(ROOM_C, "Autre", "Rien à voir.");
     let hits = index.query("securite SOCIALE");
     let rooms: Vec<&str> = hits.iter().map(|h| h.room.as_str()).collect();
     assert_eq!(rooms, vec![ROOM_B, ROOM_A], "most matches first");
     let hit = &hits[1];
-    assert_eq!(&hit.snippet[hit.mark.0..hit.mark.1], "Sécurité", "the match, as written");
+    assert_eq!(
+        &hit.snippet[hit.mark.0..hit.mark.1],
+        "Sécurité",
+        "the match, as written"
+    );
     assert!(hit.snippet.starts_with('…') && hit.snippet.ends_with('…'));
-    assert!(index.query("sécurité absent").is_empty(), "every word must be there");
+    assert!(
+        index.query("sécurité absent").is_empty(),
+        "every word must be there"
+    );
     assert_eq!(index.query("motion").len(), 1, "the title counts");
     index.insert(ROOM_C, "Autre", "La sécurité sociale aussi.");
     assert_eq!(index.query("sociale").len(), 3, "indexing again replaces");
@@ -262,11 +348,21 @@ fn a_snippet_maps_back_through_ligatures_and_past_a_stride() {
 
 #[test]
 fn files_import_with_a_title_and_refuse_what_is_not_text() {
-    let file = import_file("motions/Motion_Nord.md", "\u{feff}# Pour la paix\r\n\r\nTexte.".as_bytes()).unwrap();
+    let file = import_file(
+        "motions/Motion_Nord.md",
+        "\u{feff}# Pour la paix\r\n\r\nTexte.".as_bytes(),
+    )
+    .unwrap();
     assert_eq!(file.title, "Pour la paix");
     assert_eq!(file.body, "# Pour la paix\n\nTexte.");
-    assert_eq!(import_file("tract-ete.txt", b"Rien").unwrap().title, "tract ete");
-    assert_eq!(import_file("photo.png", b"\x89PNG"), Err(ImportError::NotText));
+    assert_eq!(
+        import_file("tract-ete.txt", b"Rien").unwrap().title,
+        "tract ete"
+    );
+    assert_eq!(
+        import_file("photo.png", b"\x89PNG"),
+        Err(ImportError::NotText)
+    );
     assert_eq!(import_file("x.md", b"\xff\xfe"), Err(ImportError::NotUtf8));
     assert_eq!(import_file("x.md", b"a\0b"), Err(ImportError::NotUtf8));
     assert_eq!(title_from_file("#notes.md", "#hashtag only"), "#notes");
@@ -285,22 +381,44 @@ fn the_archive_holds_every_document_under_a_safe_unique_name_and_an_index() {
     let paths: HashMap<String, String> = markdown_paths(&ws).into_iter().collect();
     let mut two = [paths[&x].to_lowercase(), paths[&y].to_lowercase()];
     two.sort();
-    assert_eq!(two, ["tract (2).md", "tract.md"], "no two names that differ only in case");
+    assert_eq!(
+        two,
+        ["tract (2).md", "tract.md"],
+        "no two names that differ only in case"
+    );
     assert_eq!(paths[&z], "Congrès-2027/-etc-passwd- index.md");
     let files: Vec<(String, String)> = vec![
         ("Tract.md".to_owned(), "# Tract\n\nUn.".to_owned()),
         (paths[&z].clone(), "Deux.".to_owned()),
     ];
-    let bytes = zip_markdown(&ws, &files, &[("tract".to_owned(), "jamais ouvert dans ce navigateur".to_owned())]).unwrap();
+    let bytes = zip_markdown(
+        &ws,
+        &files,
+        &[(
+            "tract".to_owned(),
+            "jamais ouvert dans ce navigateur".to_owned(),
+        )],
+    )
+    .unwrap();
     let read = zip::read(&bytes).unwrap();
     let names: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, vec!["Tract.md", "Congrès-2027/-etc-passwd- index.md", "index.md"]);
+    assert_eq!(
+        names,
+        vec!["Tract.md", "Congrès-2027/-etc-passwd- index.md", "index.md"]
+    );
     assert_eq!(read[0].1, b"# Tract\n\nUn.");
     let index = String::from_utf8(read[2].1.clone()).unwrap();
     assert!(index.starts_with("# Section Nord\n"));
-    assert!(index.contains("- tract: jamais ouvert dans ce navigateur"), "{index}");
+    assert!(
+        index.contains("- tract: jamais ouvert dans ce navigateur"),
+        "{index}"
+    );
     assert!(!index.contains("v="), "no link in the archive");
-    assert_eq!(zip::read(&bytes[..40]), Err(zip::ZipError::Damaged), "a cut archive is said damaged");
+    assert_eq!(
+        zip::read(&bytes[..40]),
+        Err(zip::ZipError::Damaged),
+        "a cut archive is said damaged"
+    );
 }
 
 #[test]
@@ -313,7 +431,11 @@ fn read_members_join_by_a_signed_record_and_leave_the_same_way() {
     let ben = Identity::from_seed([2; 32]);
     let first = book.join(&awa, true, "Awa", 10).unwrap();
     book.ingest_all([first.as_str()]);
-    assert_eq!(book.join(&awa, true, "Awa", 11), None, "already in: nothing to write");
+    assert_eq!(
+        book.join(&awa, true, "Awa", 11),
+        None,
+        "already in: nothing to write"
+    );
     let ben_in = book.join(&ben, true, "Ben", 12).unwrap();
     book.ingest_all([ben_in.as_str()]);
     let leave = book.join(&awa, false, "Awa", 13).unwrap();
