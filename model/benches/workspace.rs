@@ -82,7 +82,7 @@ fn text(seed: usize, chars: usize) -> String {
         n = n
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let word = WORDS[(n >> 33) as usize % WORDS.len()];
+        let word = WORDS[(n >> 33) % WORDS.len()];
         out.push_str(word);
         out.push(if (n >> 20) % 11 == 0 { '\n' } else { ' ' });
         count += word.chars().count() + 1;

@@ -105,7 +105,9 @@ impl FullText {
         if words.is_empty() {
             return Vec::new();
         }
-        let mut found: Vec<(&String, &Indexed, usize, Option<(usize, usize)>)> = Vec::new();
+        // (room, document, matches, the first match's folded offset and length)
+        type Found<'a> = (&'a String, &'a Indexed, usize, Option<(usize, usize)>);
+        let mut found: Vec<Found<'_>> = Vec::new();
         for (room, doc) in &self.docs {
             let title = fold(&doc.title);
             let mut count = 0;
