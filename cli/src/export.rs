@@ -17,6 +17,10 @@
 //! members' endorsements rank them, as ODT, HTML or Markdown. With
 //! `--argdown`, the map as Argdown (`model::arguments::argdown`).
 //!
+//! With `--zip`, the link is a workspace's (`model::workspace`): every
+//! document in it, downloaded with the link the workspace hands on (a
+//! read member gets view links), as a ZIP of Markdown.
+//!
 //! A stored message that fails its checks is left out, as the app leaves
 //! it out; the file is still written, the damage is told, and the command
 //! ends with [`crate::verify::DAMAGED`] so a script notices
@@ -98,6 +102,63 @@ pub struct ExportArgs {
     /// For --sheet: a sheet of the claims carrying this tag.
     #[arg(long)]
     pub tag: Option<String>,
+    /// The link is a workspace's: export every document in it as a ZIP
+    /// of Markdown (argument maps as Argdown), in its folders, with an
+    /// `index.md` that lists what could not be read.
+    #[arg(long, group = "what")]
+    pub zip: bool,
+}
+
+/// The workspace `ws` as a ZIP of Markdown: each document downloaded with
+/// the link the workspace hands this link's holder. A document that cannot
+/// be read is left out and listed in the archive's index, and counted in
+/// `damaged`.
+async fn workspace_zip(
+    link: &protocol::Link,
+    relay: &client::RelayAddress,
+    ws: &Document,
+    damaged: &mut u64,
+) -> Result<Vec<u8>, CliError> {
+    use model::workspace::{files, EntryKind};
+    if ws.meta().kind != Some(model::DocKind::Workspace) {
+        return Err(CliError::Format("--zip exports a workspace, and this link is not one".into()));
+    }
+    let index = ws.workspace();
+    let paths: std::collections::HashMap<String, String> = files::markdown_paths(&index).into_iter().collect();
+    let mut written = Vec::new();
+    let mut left_out = Vec::new();
+    for entry in model::workspace::sorted(&index.entries, model::workspace::Sort::Title) {
+        let handed = protocol::keybox::hand_on(link, &entry.room, &entry.view, entry.sealed.as_deref());
+        let doc_link = match handed {
+            Ok(doc_link) => doc_link,
+            Err(why) => {
+                *damaged += 1;
+                left_out.push((entry.title.clone(), why.to_string()));
+                continue;
+            }
+        };
+        match open::download(&doc_link, relay, Document::new(rand::random::<u32>().into())).await {
+            Ok(mut client) => {
+                *damaged += client.join().damaged;
+                client.disconnect().await;
+                let doc = client.doc();
+                let title = doc.meta().title.unwrap_or_else(|| entry.title.clone());
+                let text = match entry.kind {
+                    EntryKind::Arguments => model::arguments::argdown::to_argdown(&doc.arguments(), &title),
+                    EntryKind::Text | EntryKind::Meeting => doc.export(Format::Markdown, "fr"),
+                };
+                if let Some(path) = paths.get(&entry.id) {
+                    written.push((path.clone(), text));
+                }
+            }
+            Err(why) => {
+                *damaged += 1;
+                left_out.push((entry.title.clone(), why.to_string()));
+            }
+        }
+    }
+    files::zip_markdown(&index, &written, &left_out)
+        .map_err(|why| CliError::Format(why.to_string()))
 }
 
 /// What the papers are made from: the amendment room read.
@@ -238,7 +299,9 @@ pub async fn run(args: &ExportArgs) -> Result<Exported, CliError> {
     let mut damaged = client.join().damaged;
     client.disconnect().await;
     let papers = args.booklet || args.adopted || args.amended || args.sheet;
-    let bytes: Vec<u8> = if args.argdown {
+    let bytes: Vec<u8> = if args.zip {
+        workspace_zip(&link, &relay, client.doc(), &mut damaged).await?
+    } else if args.argdown {
         let title = client.doc().meta().title.unwrap_or_default();
         model::arguments::argdown::to_argdown(&client.doc().arguments(), &title).into_bytes()
     } else if papers {

@@ -916,3 +916,70 @@ async fn export_a_maps_sheet_and_argdown() -> Result<()> {
     assert_eq!(texts(&again), texts(&parsed), "{text}");
     relay.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_a_workspace_as_a_zip_of_markdown_from_its_edit_and_view_links() -> Result<()> {
+    use model::workspace::{EntryKind, Level, NewEntry};
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let motion = write(files.path(), "motion.md", "# Motion Nord\n\nPour la paix.\n".as_bytes())?;
+    let tract = write(files.path(), "tract.md", "# Tract\n\nVenez nombreux.\n".as_bytes())?;
+    let (motion_edit, _) = import(&relay, &motion, &[]).await?;
+    let (_, tract_view) = import(&relay, &tract, &[]).await?;
+    let empty = write(files.path(), "espace.md", b"")?;
+    let (ws_edit, ws_view) = import(&relay, &empty, &[]).await?;
+
+    // The secretary fills the workspace: the motion with its edit link
+    // sealed for the editors, the tract with only its view link.
+    let ws_link = protocol::Link::parse(&ws_edit)?;
+    let protocol::Link::Edit(ws_secret) = &ws_link else { bail!("an edit link") };
+    let mut writer = room_client(&relay, ws_link.keys(), 41).await?;
+    let mut updates = vec![writer.doc().new_workspace("Section Nord", "🌹", 1)];
+    for (doc, level) in [(&motion_edit, Level::Edit), (&tract_view, Level::View)] {
+        let link = protocol::Link::parse(doc)?;
+        let room = link.keys().room().to_string();
+        let sealed = (level == Level::Edit).then(|| protocol::keybox::seal_link(ws_secret, &room, &link.fragment()));
+        let (_, update) = writer
+            .doc()
+            .add_entry(&NewEntry {
+                room: &room,
+                kind: Some(EntryKind::Text),
+                title: "ancien titre",
+                view: &link.to_view().fragment(),
+                sealed: sealed.as_deref(),
+                level: Some(level),
+                added_by: "Louise",
+                time: 2,
+                ..NewEntry::default()
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        updates.push(update);
+    }
+    for update in updates {
+        let id = writer.submit(update).await?;
+        writer.ack(id).await?;
+    }
+    writer.disconnect().await;
+
+    for link in [&ws_view, &ws_edit] {
+        let out_path = files.path().join("espace.zip");
+        let out = cahier(&["export", link, "--relay", &relay.page, "--zip", "--out", &out_path.to_string_lossy()]).await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(&out_path)?;
+        let read = model::meeting::zip::read(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let names: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, vec!["ancien titre.md", "ancien titre (2).md", "index.md"], "{names:?}");
+        let texts: Vec<String> = read.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+        assert!(texts.iter().any(|t| t.contains("Pour la paix.")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.contains("Venez nombreux.")), "{texts:?}");
+        assert!(texts[2].starts_with("# Section Nord"), "{}", texts[2]);
+        assert!(!texts.concat().contains("e="), "no link in the archive");
+    }
+
+    // Not a workspace: said in words.
+    let out = cahier(&["export", &motion_edit, "--relay", &relay.page, "--zip"]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not one"), "{}", stderr(&out));
+    Ok(())
+}

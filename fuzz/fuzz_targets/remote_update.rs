@@ -4,7 +4,8 @@
 //! panic, no overflow, and afterwards the document still reads, edits,
 //! saves, and its saved copy passes the guard and loads again (or a
 //! crafted update could make every later opening fail). Also: what the
-//! guard passes, yrs decodes.
+//! guard passes, yrs decodes. The readers the app runs after an update
+//! run too, a workspace's index among them.
 
 #![no_main]
 
@@ -29,6 +30,15 @@ fuzz_target!(|data: &[u8]| {
     let _ = doc.meta();
     let _ = doc.people();
     let _ = doc.coloured_authorship();
+    // A workspace's index, whatever a co-member wrote into it, and an
+    // entry written on top of it.
+    let workspace = doc.workspace();
+    let _ = model::workspace::search_titles(&workspace, "a b", model::workspace::Sort::Title);
+    let _ = model::workspace::files::markdown_paths(&workspace);
+    if let Some(entry) = workspace.entries.first() {
+        let _ = doc.move_entry(&entry.id, "");
+        let _ = doc.set_entry_title(&entry.id, "t", 1);
+    }
     let len = doc.body_len();
     if let Some((anchor, head)) = doc.stick(0, len) {
         let _ = doc.unstick(&anchor, &head);

@@ -91,6 +91,9 @@ pub struct RemoteChange {
     pub claims: bool,
     /// A text's quotes of claims changed.
     pub citations: bool,
+    /// A workspace's index changed: its entries, folders or members
+    /// ([`crate::workspace`]).
+    pub workspace: bool,
     /// The body changed but its delta was not computed
     /// ([`Document::apply_remote_unmapped`]).
     pub body_unmapped: bool,
@@ -143,6 +146,7 @@ struct Observed {
     records: bool,
     claims: bool,
     citations: bool,
+    workspace: bool,
     /// The updates of undo and redo transactions, to send.
     undone: Vec<Vec<u8>>,
     /// Set by [`Document::apply_remote_unmapped`]: note that the body
@@ -180,7 +184,7 @@ fn steps(event: &TextEvent, txn: &TransactionMut) -> Vec<Step> {
 /// One collaborative document.
 pub struct Document {
     pub(crate) doc: Doc,
-    meta: MapRef,
+    pub(crate) meta: MapRef,
     pub(crate) body: TextRef,
     people: MapRef,
     pub(crate) versions: ArrayRef,
@@ -190,6 +194,9 @@ pub struct Document {
     pub(crate) claims: MapRef,
     pub(crate) moves: ArrayRef,
     pub(crate) citations: MapRef,
+    pub(crate) entries: MapRef,
+    pub(crate) folders: MapRef,
+    pub(crate) members: MapRef,
     /// This browser's deletions since its last checkpoint, for saying who
     /// deleted what ([`crate::history`]).
     pub(crate) own_deleted: Arc<Mutex<IdSet>>,
@@ -234,6 +241,9 @@ impl Document {
         let claims = doc.get_or_insert_map(schema::CLAIMS);
         let moves = doc.get_or_insert_array(schema::MOVES);
         let citations = doc.get_or_insert_map(schema::CITATIONS);
+        let entries = doc.get_or_insert_map(schema::ENTRIES);
+        let folders = doc.get_or_insert_map(schema::FOLDERS);
+        let members = doc.get_or_insert_map(schema::MEMBERS);
         let observed = Shared::default();
         let own_deleted: Arc<Mutex<IdSet>> = Arc::default();
 
@@ -297,6 +307,19 @@ impl Document {
                 lock(&shared).claims = true;
             }
         });
+        // Deep: an entry is a map nested in `entries`.
+        for (root, name) in [
+            (&entries, "cahier/entries"),
+            (&folders, "cahier/folders"),
+            (&members, "cahier/members"),
+        ] {
+            let shared = observed.clone();
+            root.observe_deep(name, move |txn, _| {
+                if is_remote(txn) {
+                    lock(&shared).workspace = true;
+                }
+            });
+        }
         let shared = observed.clone();
         citations.observe("cahier/citations", move |txn, _| {
             if is_remote(txn) {
@@ -324,6 +347,9 @@ impl Document {
             claims,
             moves,
             citations,
+            entries,
+            folders,
+            members,
             own_deleted,
             history: Mutex::default(),
             observed,
@@ -755,6 +781,7 @@ impl Document {
             meetings: observed.meetings,
             records: observed.records,
             claims: observed.claims,
+            workspace: observed.workspace,
             citations: observed.citations,
             body_unmapped: observed.body_unmapped,
         })

@@ -50,6 +50,7 @@ pub mod meeting;
 pub mod mirror;
 pub mod schema;
 pub mod snapshot;
+pub mod workspace;
 
 pub use document::{DocError, Document, Meta, Person, RemoteChange};
 pub use guard::{Reason, Refusal};

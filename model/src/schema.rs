@@ -69,6 +69,18 @@ pub const MOVES: &str = "moves";
 /// citation's id to a Map (plain values) with the keys in [`citation`].
 pub const CITATIONS: &str = "citations";
 
+/// A workspace's documents (a document of kind [`DocKind::Workspace`]): a
+/// Yrs Map from the entry's id to a nested Yrs Map with the keys in
+/// [`entry`] ([`crate::workspace`]), so a move and a pin made at once both
+/// hold.
+pub const ENTRIES: &str = "entries";
+/// A workspace's folders: folder id → a nested Yrs Map with the keys in
+/// [`folder`].
+pub const FOLDERS: &str = "folders";
+/// A workspace's members as its editors list them: identity key
+/// (base64url) → a nested Yrs Map with the keys in [`member`].
+pub const MEMBERS: &str = "members";
+
 /// The amendment room's records: a Yrs Text, one signed record per line
 /// ([`crate::amendments::record`], [`crate::amendments::log`]).
 pub const RECORDS: &str = "records";
@@ -115,6 +127,8 @@ pub mod meta {
     /// The amendment room's `write_pk`, base64url: written by editors, so
     /// a view link (which cannot derive it) finds the room.
     pub const AMENDMENTS: &str = "amendments";
+    /// A workspace's emblem: an emoji or a `#rrggbb` colour, a string.
+    pub const EMBLEM: &str = "emblem";
 }
 
 /// The keys of an entry of the [`PEOPLE`] map.
@@ -166,7 +180,7 @@ pub enum DocKind {
     Text,
     /// A map of arguments and talking points.
     Arguments,
-    /// A group's index of its documents (DESIGN.md; not written yet).
+    /// A group's index of its documents ([`crate::workspace`]).
     Workspace,
 }
 
@@ -307,6 +321,53 @@ pub mod citation {
     /// Who quoted it, when: a string, an integer (ms).
     pub const NAME: &str = "name";
     pub const TIME: &str = "time";
+}
+
+/// The keys of an entry of the [`ENTRIES`] map.
+pub mod entry {
+    /// The document's text room id (22 characters of base64url): a string.
+    pub const ROOM: &str = "room";
+    /// `text`, `arguments` or `meeting`: a string.
+    pub const KIND: &str = "kind";
+    /// The title as last seen by a member: a string.
+    pub const TITLE: &str = "title";
+    /// The folder's id, empty at the top: a string.
+    pub const FOLDER: &str = "folder";
+    /// Pinned at the top of the list: a boolean.
+    pub const PINNED: &str = "pinned";
+    /// The document's view link (its fragment, `v=…`): a string.
+    pub const VIEW: &str = "view";
+    /// The strongest link its adder had, sealed for the workspace's
+    /// editors (`protocol::keybox`): a string, base64url.
+    pub const SEALED: &str = "sealed";
+    /// What the sealed link is: `edit`, `amend` or `view`: a string.
+    pub const LEVEL: &str = "level";
+    /// Who added it, when: a string, an integer (ms).
+    pub const ADDED_BY: &str = "added_by";
+    pub const ADDED_AT: &str = "added_at";
+    /// When a member last saw it change: an integer (ms).
+    pub const ACTIVITY: &str = "activity";
+}
+
+/// The keys of an entry of the [`FOLDERS`] map.
+pub mod folder {
+    /// Its name: a string.
+    pub const NAME: &str = "name";
+    /// When it was made: an integer (ms).
+    pub const CREATED: &str = "created";
+}
+
+/// The keys of an entry of the [`MEMBERS`] map.
+pub mod member {
+    /// The name the member goes by: a string.
+    pub const NAME: &str = "name";
+    /// `edit` or `read`: a string.
+    pub const LEVEL: &str = "level";
+    /// When they were listed: an integer (ms).
+    pub const ADDED_AT: &str = "added_at";
+    /// Removed (and when): an integer (ms); a removed member stays listed
+    /// so every copy agrees they are out.
+    pub const REMOVED_AT: &str = "removed_at";
 }
 
 /// The keys of an entry of the [`MEETINGS`] array.

@@ -107,6 +107,12 @@ impl EditSecret {
     pub fn amend_secret(&self) -> AmendSecret {
         AmendSecret(hkdf(&self.0, b"cahier/v3/amend"))
     }
+
+    /// For a workspace: the key that seals its documents' strongest links
+    /// for its editors ([`crate::keybox`]).
+    pub(crate) fn workspace_links_key(&self) -> [u8; KEY_LEN] {
+        hkdf(&self.0, b"cahier/v4/workspace/links")
+    }
 }
 
 impl fmt::Debug for EditSecret {

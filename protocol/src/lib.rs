@@ -71,6 +71,7 @@
 
 pub mod close;
 pub mod envelope;
+pub mod keybox;
 pub mod keys;
 pub mod limits;
 pub mod link;

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::log::{Lines, Reader};
 use super::record::{
-    self, amendment_id, comment_id, CommentEntry, EndorseEntry, Entry, Identity, ImpactEntry,
+    self, amendment_id, comment_id, CommentEntry, EndorseEntry, Entry, Identity, ImpactEntry, JoinEntry,
     Proposal, Revision, Stance, SupportEntry,
 };
 use super::{AmendError, Draft};
@@ -111,6 +111,8 @@ pub struct Book {
     /// rated it how strong (rev, vote).
     endorsements: HashMap<String, Endorsements>,
     impacts: HashMap<String, Impacts>,
+    /// A workspace's members by their own record: (rev, in, name, time).
+    joined: HashMap<[u8; 32], (u32, bool, String, i64)>,
     altered: HashSet<String>,
     /// Lines whose signature this browser checked before ([`Book::trust`]):
     /// a hash of each.
@@ -138,6 +140,7 @@ impl Book {
             supports: HashMap::new(),
             endorsements: HashMap::new(),
             impacts: HashMap::new(),
+            joined: HashMap::new(),
             altered: HashSet::new(),
             trusted: HashSet::new(),
             checked: Vec::new(),
@@ -220,7 +223,7 @@ impl Book {
             let claimed = match &body.entry {
                 Entry::Amendment(revision) => Some(amendment_id(&body.author, &revision.nonce)),
                 Entry::Comment(comment) => Some(comment_id(&body.author, &comment.nonce)),
-                Entry::Support(_) | Entry::Endorse(_) | Entry::Impact(_) => None,
+                Entry::Support(_) | Entry::Endorse(_) | Entry::Impact(_) | Entry::Join(_) => None,
             };
             if let Some(id) = claimed {
                 if let Some(amendment) = self.amendments.get_mut(&id) {
@@ -276,6 +279,15 @@ impl Book {
                     .or_insert((rev, on, body.name.clone()));
                 if rev > slot.0 || (rev == slot.0 && !on) {
                     *slot = (rev, on, body.name);
+                }
+            }
+            Entry::Join(JoinEntry { on, rev }) => {
+                let slot = self
+                    .joined
+                    .entry(body.author)
+                    .or_insert((rev, on, body.name.clone(), body.time));
+                if rev > slot.0 || (rev == slot.0 && !on) {
+                    *slot = (rev, on, body.name, body.time);
                 }
             }
             Entry::Impact(ImpactEntry { claim, value, rev }) => {
@@ -550,6 +562,30 @@ impl Book {
             rev,
         };
         identity.sign(&self.room, name, time, Entry::Endorse(entry))
+    }
+
+    /// Join a workspace as a member (or leave it): the record line, or
+    /// `None` when the latest record of this identity already says so.
+    pub fn join(&self, identity: &Identity, on: bool, name: &str, time: i64) -> Option<String> {
+        let last = self.joined.get(&identity.public());
+        if last.is_some_and(|(_, was, known, _)| *was == on && known == name) {
+            return None;
+        }
+        let rev = last.map_or(0, |(rev, ..)| rev + 1);
+        Some(identity.sign(&self.room, name, time, Entry::Join(JoinEntry { on, rev })))
+    }
+
+    /// The members who joined and did not leave, by their own signed
+    /// record: (identity key, name, time), oldest first.
+    pub fn joined(&self) -> Vec<([u8; 32], String, i64)> {
+        let mut out: Vec<([u8; 32], String, i64)> = self
+            .joined
+            .iter()
+            .filter(|(_, (_, on, _, _))| *on)
+            .map(|(key, (_, _, name, time))| (*key, name.clone(), *time))
+            .collect();
+        out.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+        out
     }
 
     /// Rate `claim` 0 to 4 (`None`: take the vote back): the record

@@ -124,6 +124,17 @@ pub enum Entry {
     Support(SupportEntry),
     Endorse(EndorseEntry),
     Impact(ImpactEntry),
+    Join(JoinEntry),
+}
+
+/// In a workspace's amendment room: its author's browser joins the
+/// workspace as a member with a read link (`on`), or leaves it; the latest
+/// `rev` counts. What an editor reads to list the members a rotation
+/// hands new keys to ([`crate::workspace`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinEntry {
+    pub on: bool,
+    pub rev: u32,
 }
 
 /// What is signed.

@@ -156,7 +156,7 @@ pub fn fold(text: &str) -> String {
 
 /// [`fold`], appended to `out`: runs of ASCII copied and lowered in
 /// place, the other characters one by one.
-fn fold_into(text: &str, out: &mut String) {
+pub(crate) fn fold_into(text: &str, out: &mut String) {
     let mut rest = text;
     while !rest.is_empty() {
         let ascii = rest

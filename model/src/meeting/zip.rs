@@ -11,6 +11,8 @@
 pub enum ZipError {
     #[error("the file is too large for a ZIP archive without ZIP64")]
     TooLarge,
+    #[error("the archive is damaged or not one this program writes")]
+    Damaged,
 }
 
 /// How an entry is kept.
@@ -128,6 +130,45 @@ impl Zip {
         out.extend_from_slice(&0u16.to_le_bytes()); // comment
         Ok(self.out)
     }
+}
+
+/// Read an archive written the simple way (as [`Zip`] writes it): each
+/// local entry in turn, stored or deflated, its CRC checked. For tests and
+/// the command line's checks; a damaged archive is an error, not a panic.
+pub fn read(zip: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
+    let bad = || ZipError::Damaged;
+    let le16 = |at: usize| -> Result<usize, ZipError> {
+        let b = zip.get(at..at + 2).ok_or_else(bad)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let le32 = |at: usize| -> Result<u32, ZipError> {
+        let b = zip.get(at..at + 4).ok_or_else(bad)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while zip.len() >= at + 4 && le32(at)? == 0x0403_4b50 {
+        let method = le16(at + 8)?;
+        let crc = le32(at + 14)?;
+        let compressed = le32(at + 18)? as usize;
+        let name_len = le16(at + 26)?;
+        let extra = le16(at + 28)?;
+        let name = zip.get(at + 30..at + 30 + name_len).ok_or_else(bad)?;
+        let name = String::from_utf8(name.to_vec()).map_err(|_| bad())?;
+        let data_at = at + 30 + name_len + extra;
+        let raw = zip.get(data_at..data_at + compressed).ok_or_else(bad)?;
+        let data = match method {
+            0 => raw.to_vec(),
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(raw, 64 << 20).map_err(|_| bad())?,
+            _ => return Err(bad()),
+        };
+        if crc32fast::hash(&data) != crc {
+            return Err(bad());
+        }
+        out.push((name, data));
+        at = data_at + compressed;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
