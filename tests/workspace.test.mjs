@@ -39,7 +39,7 @@ describe('workspaces', () => {
       const mapLink = await createMap(a);
 
       await createWorkspace(a, 'Section de Lyon');
-      await expectText(a.locator('h1.doc-title'), 'Section de Lyon');
+      await a.waitForFunction(() => document.querySelector('#title')?.value === 'Section de Lyon');
       const wsEdit = await shareLink(a, 'edit-link');
       const wsRead = await shareLink(a, 'ws-read-link');
       assert.match(wsRead, /#a=/, 'the read link is the workspace’s amend link');
