@@ -76,9 +76,11 @@ describe('workspaces', () => {
       assert.equal(await b.locator('#ws-new-text').count(), 0, 'a member does not add');
       assert.equal(await b.locator('.ws-remove').count(), 0, 'a member does not remove');
       await entry(b, 'Motion logement').locator('.ws-open').click();
-      await documentPage(b).editor.waitFor();
+      // A reader's page opens on the rendered text; the editor under it
+      // does not write.
       await expectAttribute(b.locator('.read-only-badge'), 'data-role', 'view');
-      assert.equal(await documentPage(b).editor.getAttribute('readonly') !== null, true, 'the text does not edit');
+      await documentPage(b).editor.waitFor({ state: 'attached' });
+      assert.notEqual(await documentPage(b).editor.getAttribute('readonly'), null, 'the text does not edit');
 
       await openWorkspace(b, wsRead);
       const map = entries(b).filter({ hasNot: b.locator('.ws-open', { hasText: 'Motion logement' }) });
