@@ -54,5 +54,6 @@ pub mod status;
 pub mod store;
 pub mod strings;
 pub mod view_mode;
+pub mod workspace_local;
 
 pub use components::app::App;

@@ -346,6 +346,80 @@ pub async fn remember_map(room: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+// -- issue 15: the workspaces this browser knows (helper space) --
+
+/// The workspaces this browser opened (postcard of a list of
+/// [`KnownWorkspace`]): what the start page lists, offline too. Kept apart
+/// from the recent list, which is bounded and older pages read.
+const WORKSPACES_KEY: &str = "workspaces";
+
+/// A workspace as the start page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownWorkspace {
+    pub room: String,
+    pub name: String,
+    /// An emoji or a colour (`#rrggbb`), as its editors chose.
+    pub emblem: String,
+    /// The link's fragment, without `#`.
+    pub fragment: String,
+    /// When it was last opened, in milliseconds since the Unix epoch.
+    pub opened: u64,
+}
+
+/// Put `known` first in `list`, never trading an edit link kept for a
+/// weaker one; whether the list changed.
+pub fn remember_workspace_in(list: &mut Vec<KnownWorkspace>, mut known: KnownWorkspace) -> bool {
+    if let Some(i) = list.iter().position(|w| w.room == known.room) {
+        let old = list.remove(i);
+        known.fragment = stronger_link(Some(&old.fragment), &known.fragment).to_owned();
+        if known.name.is_empty() {
+            known.name = old.name;
+        }
+    }
+    list.insert(0, known);
+    list.truncate(RECENT_MAX * 4);
+    true
+}
+
+/// The workspaces this browser knows, most recently opened first.
+pub async fn load_workspaces() -> Result<Vec<KnownWorkspace>, JsValue> {
+    let value = idb::get(WORKSPACES_KEY).await?;
+    Ok(value
+        .as_ref()
+        .and_then(idb::bytes)
+        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+        .unwrap_or_default())
+}
+
+async fn save_workspaces(list: &[KnownWorkspace]) -> Result<(), JsValue> {
+    let bytes = postcard::to_allocvec(list).expect("a list of workspaces serialises");
+    idb::put(WORKSPACES_KEY, Value::Bytes(&bytes)).await
+}
+
+/// Remember that this browser opened the workspace `known`.
+pub async fn remember_workspace(known: KnownWorkspace) -> Result<(), JsValue> {
+    let mut list = load_workspaces().await?;
+    if remember_workspace_in(&mut list, known) {
+        save_workspaces(&list).await?;
+    }
+    Ok(())
+}
+
+/// Forget the workspace `room` in this browser: its keys and copy
+/// ([`forget`]) and its line in the list.
+pub async fn forget_workspace(room: &str) -> Result<(), JsValue> {
+    forget(room).await?;
+    let mut list = load_workspaces().await?;
+    let before = list.len();
+    list.retain(|w| w.room != room);
+    if list.len() != before {
+        save_workspaces(&list).await?;
+    }
+    Ok(())
+}
+
+// -- end of the workspaces this browser knows (helper space) --
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +513,32 @@ mod tests {
         assert_eq!(stronger_link(Some(&edit), &view), edit);
         assert_eq!(stronger_link(Some(&edit), &edit), edit);
         assert_eq!(stronger_link(Some("damaged"), &view), view);
+    }
+
+    #[test]
+    fn a_workspace_keeps_its_edit_link_and_comes_first() {
+        let edit = protocol::Link::Edit(protocol::EditSecret::generate());
+        let known = |fragment: String, name: &str| KnownWorkspace {
+            room: "w".into(),
+            name: name.into(),
+            emblem: "🌱".into(),
+            fragment,
+            opened: 1,
+        };
+        let mut list = Vec::new();
+        remember_workspace_in(&mut list, known(edit.fragment(), "Section"));
+        remember_workspace_in(
+            &mut list,
+            KnownWorkspace {
+                room: "x".into(),
+                ..known(String::new(), "Autre")
+            },
+        );
+        remember_workspace_in(&mut list, known(edit.to_view().fragment(), ""));
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].room, "w");
+        assert_eq!(list[0].fragment, edit.fragment());
+        assert_eq!(list[0].name, "Section");
     }
 
     #[test]

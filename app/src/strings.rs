@@ -994,6 +994,9 @@ pub struct Strings {
     /// member was removed; this copy stays readable, takes no changes.
     pub problem_room_sealed: &'static str,
     // -- end of revoking a member, sealed rooms (helper revoke) --
+    // -- issue 15: workspace page (helper space) --
+    pub ws: &'static WorkspaceStrings,
+    // -- end of workspace page (helper space) --
 }
 
 impl Strings {
@@ -1110,6 +1113,8 @@ impl Strings {
 }
 
 pub static FR: Strings = Strings {
+    // -- issue 15: workspace page (helper space) --
+    ws: &WS_FR,
     language: "Langue",
     tagline: "Écrire à plusieurs, chiffré de bout en bout.",
     new_text: "Nouveau texte",
@@ -1868,6 +1873,8 @@ pub static FR: Strings = Strings {
 };
 
 pub static EN: Strings = Strings {
+    // -- issue 15: workspace page (helper space) --
+    ws: &WS_EN,
     language: "Language",
     tagline: "Write together, end-to-end encrypted.",
     new_text: "New text",
@@ -2623,6 +2630,319 @@ pub static EN: Strings = Strings {
     problem_room_sealed: "This document moved to new keys after a member was removed: its old address takes no more changes. If you are still a member, your workspace gives you its new address; this copy stays readable here.",
     // -- end of revoking a member, sealed rooms (helper revoke) --
 };
+
+// -- issue 15: workspace page, search, import and export (helper space) --
+
+/// The workspace page's words (issue 15, helper space).
+#[derive(Debug)]
+pub struct WorkspaceStrings {
+    /// Whether these are the French words (for the sentences with counts).
+    pub fr: bool,
+    pub page_kind: &'static str,
+    pub entries_heading: &'static str,
+    pub empty: &'static str,
+    pub sort_label: &'static str,
+    pub sort_recent: &'static str,
+    pub sort_title: &'static str,
+    pub kind_text: &'static str,
+    pub kind_arguments: &'static str,
+    pub kind_meeting: &'static str,
+    pub kind_unknown: &'static str,
+    pub pinned: &'static str,
+    pub pin: &'static str,
+    pub unpin: &'static str,
+    pub folder_label: &'static str,
+    pub no_folder: &'static str,
+    pub folder_rename: &'static str,
+    pub folder_save: &'static str,
+    pub folder_remove: &'static str,
+    pub folder_remove_hint: &'static str,
+    pub remove: &'static str,
+    pub remove_text: &'static str,
+    pub remove_confirm: &'static str,
+    pub index_title: &'static str,
+    pub opened_here: &'static str,
+    pub link_unreadable: &'static str,
+    pub actions_heading: &'static str,
+    pub new_text: &'static str,
+    pub new_map: &'static str,
+    pub new_meeting: &'static str,
+    pub add_existing: &'static str,
+    pub add_existing_hint: &'static str,
+    pub add_button: &'static str,
+    pub added: &'static str,
+    pub add_self: &'static str,
+    pub add_twice: &'static str,
+    pub add_failed: &'static str,
+    pub new_folder: &'static str,
+    pub new_folder_button: &'static str,
+    pub search_label: &'static str,
+    pub title_results: &'static str,
+    pub text_results: &'static str,
+    pub import_heading: &'static str,
+    pub import_hint: &'static str,
+    pub import_files: &'static str,
+    pub import_folder: &'static str,
+    pub importing: &'static str,
+    pub import_not_text: &'static str,
+    pub import_too_big: &'static str,
+    pub import_too_many: &'static str,
+    pub import_failed: &'static str,
+    pub import_drop_folder: &'static str,
+    pub export_heading: &'static str,
+    pub export_button: &'static str,
+    pub export_hint: &'static str,
+    pub export_untitled: &'static str,
+    pub export_why: &'static str,
+    pub remove_duplicates: &'static str,
+    pub export_failed: &'static str,
+    pub leave: &'static str,
+    pub leave_text: &'static str,
+    pub leave_confirm: &'static str,
+    pub new_workspace: &'static str,
+    pub new_workspace_hint: &'static str,
+    pub name_label: &'static str,
+    pub name_missing: &'static str,
+    pub emblem_label: &'static str,
+    pub emblem_colour: &'static str,
+    pub emblem_other: &'static str,
+    pub create: &'static str,
+    pub home_heading: &'static str,
+    pub share_edit_label: &'static str,
+    pub share_edit_hint: &'static str,
+    pub share_read_label: &'static str,
+    pub share_read_hint: &'static str,
+    pub share_view_label: &'static str,
+    pub share_view_hint: &'static str,
+}
+
+impl WorkspaceStrings {
+    /// How many documents the full text covered.
+    pub fn searched(&self, searched: usize, total: usize) -> String {
+        if self.fr {
+            format!("{searched} documents ouverts dans ce navigateur sur {total}")
+        } else {
+            format!("{searched} documents opened in this browser out of {total}")
+        }
+    }
+
+    /// Entries of the index that do not read, left out.
+    pub fn refused(&self, count: usize) -> String {
+        if self.fr {
+            format!("{count} entrée(s) illisible(s) de l’index ne sont pas affichées (écrites par une version plus récente, ou abîmées).")
+        } else {
+            format!("{count} unreadable entry(ies) of the index are not shown (written by a newer version, or damaged).")
+        }
+    }
+
+    /// Second entries of documents already listed.
+    pub fn duplicates(&self, count: usize) -> String {
+        if self.fr {
+            format!("{count} document(s) figurent deux fois dans l’index\u{a0}; seule la première entrée est affichée.")
+        } else {
+            format!(
+                "{count} document(s) are listed twice in the index; only the first entry is shown."
+            )
+        }
+    }
+
+    /// What an import made.
+    pub fn imported(&self, made: usize) -> String {
+        if self.fr {
+            format!("{made} document(s) créé(s) dans l’espace.")
+        } else {
+            format!("{made} document(s) created in the workspace.")
+        }
+    }
+
+    /// How many of the imported documents reached the relay.
+    pub fn import_sent(&self, sent: usize, total: usize) -> String {
+        if self.fr {
+            format!("{sent} sur {total} envoyés au serveur.")
+        } else {
+            format!("{sent} of {total} sent to the server.")
+        }
+    }
+
+    /// What the zip holds.
+    pub fn exported(&self, kept: usize) -> String {
+        if self.fr {
+            format!("{kept} document(s) dans le zip.")
+        } else {
+            format!("{kept} document(s) in the zip.")
+        }
+    }
+
+    /// What the zip left out, and why.
+    pub fn export_left_out(&self, count: usize) -> String {
+        if self.fr {
+            format!("{count} laissé(s) de côté\u{a0}: jamais ouverts dans ce navigateur, qui n’en a pas de copie à lire\u{a0}:")
+        } else {
+            format!("{count} left out: never opened in this browser, which has no copy of them to read:")
+        }
+    }
+}
+
+pub static WS_FR: WorkspaceStrings = WorkspaceStrings {
+    fr: true,
+    page_kind: "Espace de travail",
+    entries_heading: "Documents",
+    empty: "Aucun document pour l’instant. Créez-en un ou ajoutez un lien.",
+    sort_label: "Trier",
+    sort_recent: "Activité récente",
+    sort_title: "Titre",
+    kind_text: "Texte",
+    kind_arguments: "Carte d’arguments",
+    kind_meeting: "Séance",
+    kind_unknown: "Document",
+    pinned: "Épinglé",
+    pin: "Épingler",
+    unpin: "Désépingler",
+    folder_label: "Dossier\u{a0}:",
+    no_folder: "Aucun",
+    folder_rename: "Renommer",
+    folder_save: "Enregistrer",
+    folder_remove: "Supprimer le dossier",
+    folder_remove_hint: "Ses documents reviennent au premier niveau.",
+    remove: "Retirer de l’espace",
+    remove_text: "Le document n’est pas supprimé\u{a0}: ceux qui ont son lien y ont toujours accès.",
+    remove_confirm: "Retirer",
+    index_title: "Titre dans l’espace\u{a0}:",
+    opened_here: "Ouvert dans ce navigateur",
+    link_unreadable: "(lien illisible)",
+    actions_heading: "Ajouter des documents",
+    new_text: "Nouveau texte",
+    new_map: "Nouvelle carte d’arguments",
+    new_meeting: "Nouvelle séance",
+    add_existing: "Ajouter un document existant",
+    add_existing_hint: "Collez son lien. Le lien le plus fort est chiffré pour les éditeurs de l’espace\u{a0}; les autres membres reçoivent le lien de lecture.",
+    add_button: "Ajouter",
+    added: "Document ajouté.",
+    add_self: "C’est le lien de cet espace lui-même.",
+    add_twice: "Ce document est déjà dans l’espace.",
+    add_failed: "Le document n’a pas pu être ajouté.",
+    new_folder: "Nouveau dossier",
+    new_folder_button: "Créer le dossier",
+    search_label: "Rechercher dans l’espace",
+    title_results: "Titres",
+    text_results: "Texte intégral",
+    import_heading: "Importer des fichiers",
+    import_hint: "Fichiers Markdown ou texte (.md, .txt)\u{a0}: choisissez-les, choisissez un dossier, ou déposez-les ici. Chacun devient un texte de l’espace.",
+    import_files: "Choisir des fichiers",
+    import_folder: "Choisir un dossier",
+    importing: "Import en cours…",
+    import_not_text: "n’est pas un fichier texte\u{a0}: refusé.",
+    import_too_big: "est trop gros (plus de 2\u{a0}Mo)\u{a0}: refusé.",
+    import_too_many: "dépasse les 500 fichiers d’un import\u{a0}: refusé.",
+    import_failed: "n’a pas pu être créé.",
+    import_drop_folder: "Rien à lire dans ce dépôt\u{a0}: pour un dossier, utilisez «\u{a0}Choisir un dossier\u{a0}».",
+    export_heading: "Exporter",
+    export_button: "Exporter en Markdown (zip)",
+    export_hint: "Les documents que ce navigateur peut lire (ceux déjà ouverts ici).",
+    export_untitled: "espace",
+    export_why: "jamais ouvert dans ce navigateur",
+    remove_duplicates: "Retirer les doublons",
+    export_failed: "Le zip n’a pas pu être fait (un document trop gros\u{a0}?).",
+    leave: "Quitter l’espace",
+    leave_text: "Ce navigateur oublie les clés de l’espace et sa copie. L’espace et ses documents restent sur le serveur pour ceux qui ont leurs liens.",
+    leave_confirm: "Quitter",
+    new_workspace: "Nouvel espace de travail",
+    new_workspace_hint: "Un index des documents du groupe, partagé avec ses membres.",
+    name_label: "Nom de l’espace",
+    name_missing: "Donnez un nom à l’espace.",
+    emblem_label: "Emblème",
+    emblem_colour: "Couleur",
+    emblem_other: "Ou un autre emoji\u{a0}:",
+    create: "Créer l’espace",
+    home_heading: "Vos espaces de travail",
+    share_edit_label: "Lien d’édition de l’espace",
+    share_edit_hint: "Pour les éditeurs\u{a0}: ajouter, ranger et retirer des documents, et les ouvrir avec leur lien le plus fort.",
+    share_read_label: "Lien de lecture (membres)",
+    share_read_hint: "Pour les membres\u{a0}: lire l’espace et ouvrir chaque document en lecture.",
+    share_view_label: "Lien de lecture",
+    share_view_hint: "Lit l’espace et ses documents en lecture.",
+};
+
+pub static WS_EN: WorkspaceStrings = WorkspaceStrings {
+    fr: false,
+    page_kind: "Workspace",
+    entries_heading: "Documents",
+    empty: "No documents yet. Create one or add a link.",
+    sort_label: "Sort",
+    sort_recent: "Recent activity",
+    sort_title: "Title",
+    kind_text: "Text",
+    kind_arguments: "Argument map",
+    kind_meeting: "Meeting",
+    kind_unknown: "Document",
+    pinned: "Pinned",
+    pin: "Pin",
+    unpin: "Unpin",
+    folder_label: "Folder:",
+    no_folder: "None",
+    folder_rename: "Rename",
+    folder_save: "Save",
+    folder_remove: "Remove the folder",
+    folder_remove_hint: "Its documents go back to the top level.",
+    remove: "Remove from the workspace",
+    remove_text: "The document is not deleted: whoever has its link still has access to it.",
+    remove_confirm: "Remove",
+    index_title: "Title in the workspace:",
+    opened_here: "Opened in this browser",
+    link_unreadable: "(unreadable link)",
+    actions_heading: "Add documents",
+    new_text: "New text",
+    new_map: "New argument map",
+    new_meeting: "New meeting",
+    add_existing: "Add an existing document",
+    add_existing_hint: "Paste its link. The strongest link is encrypted for the workspace’s editors; other members get the read link.",
+    add_button: "Add",
+    added: "Document added.",
+    add_self: "This is the link of this workspace itself.",
+    add_twice: "This document is already in the workspace.",
+    add_failed: "The document could not be added.",
+    new_folder: "New folder",
+    new_folder_button: "Create the folder",
+    search_label: "Search the workspace",
+    title_results: "Titles",
+    text_results: "Full text",
+    import_heading: "Import files",
+    import_hint: "Markdown or text files (.md, .txt): pick them, pick a folder, or drop them here. Each becomes a text of the workspace.",
+    import_files: "Choose files",
+    import_folder: "Choose a folder",
+    importing: "Importing…",
+    import_not_text: "is not a text file: refused.",
+    import_too_big: "is too large (over 2 MB): refused.",
+    import_too_many: "is beyond the 500 files of one import: refused.",
+    import_failed: "could not be created.",
+    import_drop_folder: "Nothing to read in this drop: for a folder, use “Choose a folder”.",
+    export_heading: "Export",
+    export_button: "Export as Markdown (zip)",
+    export_hint: "The documents this browser can read (those opened here before).",
+    export_untitled: "workspace",
+    export_why: "never opened in this browser",
+    remove_duplicates: "Remove the duplicates",
+    export_failed: "The zip could not be made (a document too large?).",
+    leave: "Leave the workspace",
+    leave_text: "This browser forgets the workspace’s keys and its copy. The workspace and its documents stay on the server for whoever has their links.",
+    leave_confirm: "Leave",
+    new_workspace: "New workspace",
+    new_workspace_hint: "An index of the group’s documents, shared with its members.",
+    name_label: "Name of the workspace",
+    name_missing: "Give the workspace a name.",
+    emblem_label: "Emblem",
+    emblem_colour: "Colour",
+    emblem_other: "Or another emoji:",
+    create: "Create the workspace",
+    home_heading: "Your workspaces",
+    share_edit_label: "Workspace edit link",
+    share_edit_hint: "For editors: add, file and remove documents, and open them with their strongest link.",
+    share_read_label: "Read link (members)",
+    share_read_hint: "For members: read the workspace and open each document read-only.",
+    share_view_label: "Read link",
+    share_view_hint: "Reads the workspace and its documents.",
+};
+// -- end of workspace page, search, import and export (helper space) --
 
 #[cfg(test)]
 mod tests {

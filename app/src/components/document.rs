@@ -39,12 +39,15 @@ use crate::components::status_line::{StatusBadge, StatusProblem};
 use crate::components::tab_notice::TabNotice;
 use crate::components::text_views::{TextViews, ViewModeSwitch};
 use crate::components::title_field::TitleHeading;
+use crate::components::workspace_page::WorkspacePage;
+use crate::components::workspace_share::WorkspaceShare;
 use crate::history_view::{HistoryView, HistoryViewState};
 use crate::locale::use_locale;
 use crate::meeting_ui::MeetingUi;
 use crate::panels::{use_panels, Panel, Panels};
 use crate::platform::page;
 use crate::presence::Presence;
+use crate::session::workspace::{take_new_meeting, DocWorkspace};
 use crate::session::{
     use_doc_text, use_room_presence, use_tab, DocAmendments, DocArguments, DocCitations,
     DocMeetings, DocSession,
@@ -66,6 +69,7 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
         .map(|amend| amend.to_url(&page::page_base()));
     let session = DocSession::start(link.clone());
     let presence = Presence::provide();
+    let workspace = DocWorkspace::provide(session, link.clone());
     let amendments = DocAmendments::provide(session, link, presence);
     DocMeetings::provide(amendments);
     let arguments = DocArguments::provide(amendments);
@@ -73,6 +77,8 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     // What the page is: a text (the default, also while a new document's
     // kind is not known yet) or an argument map.
     let is_map = Memo::new(move |_| arguments.is_map());
+    // Or a workspace's index (issue 15): its page instead of the editor.
+    let is_workspace = Memo::new(move |_| workspace.is_workspace());
     AmendUi::provide();
     MeetingUi::provide();
     let panels = Panels::provide();
@@ -86,6 +92,21 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
     let text = use_doc_text();
     let room_presence = use_room_presence();
     let tab = use_tab().tab;
+    // A meeting made in a workspace ("Nouvelle séance"): its text opens
+    // with the meeting panel.
+    {
+        let room = room.clone();
+        let ready = crate::session::use_status().ready;
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || !ready.get() {
+                return done.unwrap_or(false);
+            }
+            if take_new_meeting(&room) {
+                panels.show(Panel::Meeting);
+            }
+            true
+        });
+    }
     let mode = RwSignal::new(ViewMode::stored(can_write));
     let menu_open = RwSignal::new(false);
     // The room learns who this is, and again when the name changes.
@@ -169,7 +190,12 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
                 </button>
                 <div id="doc-actions" class="doc-actions">
                     {move || {
-                        if is_map.get() {
+                        if is_workspace.get() {
+                            view! {
+                                <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
+                            }
+                            .into_any()
+                        } else if is_map.get() {
                             view! {
                                 <PanelButton panel=Panel::Share label=Signal::derive(move || locale.strings().share_button) />
                                 <MapExportMenu />
@@ -209,24 +235,28 @@ pub fn DocumentPage(link: Link) -> impl IntoView {
             <StatusProblem />
             <NamePrompt />
             <SinceLastVisit />
-            <Show when=move || !is_map.get()>
+            <Show when=move || !is_map.get() && !is_workspace.get()>
                 <CitationsNotice />
                 <AmendmentForm />
                 <Projector />
                 <MeetingReview />
             </Show>
-            <div class="doc-body" data-kind=move || if is_map.get() { "arguments" } else { "text" }>
+            <div class="doc-body" data-kind=move || if is_workspace.get() { "workspace" } else if is_map.get() { "arguments" } else { "text" }>
                 <div class="doc-text">
                     {move || {
-                        if is_map.get() {
+                        if is_workspace.get() {
+                            view! { <WorkspacePage /> }.into_any()
+                        } else if is_map.get() {
                             view! { <ArgumentMap /> }.into_any()
                         } else {
                             view! { <HistoryArea mode /> }.into_any()
                         }
                     }}
-                    <ForgetDocument />
+                    <Show when=move || !is_workspace.get()>
+                        <ForgetDocument />
+                    </Show>
                 </div>
-                <PanelArea edit_url amend_url view_url />
+                <PanelArea edit_url amend_url view_url is_workspace=is_workspace.into() />
             </div>
         </section>
     }
@@ -285,11 +315,20 @@ fn PanelArea(
     edit_url: Option<String>,
     amend_url: Option<String>,
     view_url: String,
+    is_workspace: Signal<bool>,
 ) -> impl IntoView {
     let panels = use_panels();
     let content = move || {
         let panel = panels.open()?;
         let body = match panel {
+            Panel::Share if is_workspace.get() => view! {
+                <WorkspaceShare
+                    edit_url=edit_url.clone()
+                    amend_url=amend_url.clone()
+                    view_url=view_url.clone()
+                />
+            }
+            .into_any(),
             Panel::Share => view! {
                 <SharePanel
                     edit_url=edit_url.clone()

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 
 use crate::components::app::use_forgotten;
 use crate::components::new_text::{NewMap, NewText};
+use crate::components::new_workspace::NewWorkspace;
 use crate::components::open_link::OpenLink;
 use crate::components::recent::RecentList;
+use crate::components::workspace_list::WorkspaceList;
 use crate::locale::use_locale;
 use crate::strings::APP_NAME;
 
@@ -42,7 +44,9 @@ pub fn Home() -> impl IntoView {
             {forgotten}
             <NewText />
             <NewMap />
+            <NewWorkspace />
             <OpenLink />
+            <WorkspaceList />
             <RecentList />
         </section>
     }

@@ -55,6 +55,7 @@ mod roster;
 mod signals;
 mod tabs;
 mod text;
+pub mod workspace;
 
 use std::cell::RefCell;
 use std::rc::Rc;
