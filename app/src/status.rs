@@ -80,6 +80,10 @@ pub enum Problem {
     /// A co-author proposed a snapshot that does not match this copy; it
     /// was refused, and replaces nothing.
     ForgedSnapshot,
+    /// Not a fault: the document changed keys after a member was removed
+    /// (issue 15), and this browser, still a member, followed it to its
+    /// new address, carrying over its edits the old room had refused.
+    Followed,
 }
 
 impl Problem {

@@ -993,6 +993,8 @@ pub struct Strings {
     /// The document's room was sealed: it moved to new keys after a
     /// member was removed; this copy stays readable, takes no changes.
     pub problem_room_sealed: &'static str,
+    /// A member kept followed the document to its new keys.
+    pub problem_followed: &'static str,
     // -- end of revoking a member, sealed rooms (helper revoke) --
     // -- issue 15: workspace page (helper space) --
     pub ws: &'static WorkspaceStrings,
@@ -1091,6 +1093,7 @@ impl Strings {
             Problem::Missing => self.problem_missing,
             Problem::Diverged => self.problem_diverged,
             Problem::ForgedSnapshot => self.problem_forged_snapshot,
+            Problem::Followed => self.problem_followed,
         })
     }
 
@@ -1868,7 +1871,8 @@ pub static FR: Strings = Strings {
         "autres remarques non détaillées",
     ],
     // -- issue 15: revoking a member, sealed rooms (helper revoke) --
-    problem_room_sealed: "Ce document a changé de clés après le retrait d'un membre\u{a0}: son ancienne adresse ne prend plus de modifications. Si vous êtes toujours membre, votre espace de travail vous donne sa nouvelle adresse\u{a0}; cette copie reste lisible ici.",
+    problem_room_sealed: "Ce document a changé de clés après le retrait d'un membre, et ce navigateur n'en a pas reçu les nouvelles\u{a0}: votre accès a été retiré. Cette copie reste lisible ici, mais ne s'écrit plus.",
+    problem_followed: "Ce document a changé de clés après le retrait d'un membre\u{a0}: vous suivez sa nouvelle adresse.",
     // -- end of revoking a member, sealed rooms (helper revoke) --
 };
 
@@ -2627,7 +2631,8 @@ pub static EN: Strings = Strings {
         "more remarks, not detailed",
     ],
     // -- issue 15: revoking a member, sealed rooms (helper revoke) --
-    problem_room_sealed: "This document moved to new keys after a member was removed: its old address takes no more changes. If you are still a member, your workspace gives you its new address; this copy stays readable here.",
+    problem_room_sealed: "This document changed keys after a member was removed, and this browser was not given the new ones: your access was withdrawn. This copy stays readable here, but can no longer be written.",
+    problem_followed: "This document changed keys after a member was removed: you now follow its new address.",
     // -- end of revoking a member, sealed rooms (helper revoke) --
 };
 

@@ -57,6 +57,8 @@ pub enum CliError {
     NoSheet(String),
     #[error("the document's history could not be read")]
     History(#[from] model::history::HistoryError),
+    #[error("the document could not be moved to new keys: {0}")]
+    Rotate(#[source] client::rotate::RotateError),
     #[error("could not start: {0}")]
     Runtime(#[source] std::io::Error),
 }

@@ -12,6 +12,8 @@
 //!   checked; says what is damaged.
 //! - [`populate`]: `cahier populate`: a room filled with an editing trace,
 //!   for the browser tests and measurements.
+//! - [`rotate`]: `cahier rotate LINK --keep KEY:LEVEL`: members revoked
+//!   by moving the document to fresh keys; prints the new links.
 //! - [`trace`]: editing traces, found beside the clone, replayed as updates
 //!   (the bench's W4 uses them too).
 //! - [`open`]: a link and a relay address read, and a document downloaded
@@ -23,6 +25,7 @@ pub mod export;
 pub mod import;
 pub mod open;
 pub mod populate;
+pub mod rotate;
 pub mod trace;
 pub mod verify;
 

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use cli::{export, import, populate, verify};
+use cli::{export, import, populate, rotate, verify};
 
 /// Cahier documents from the command line, against any relay: export one,
 /// make one from a file, check one. Documents are end-to-end encrypted:
@@ -41,6 +41,12 @@ enum Command {
     /// document, and print the edit link's fragment (for the browser tests
     /// and measurements; the relay needs a high --rate).
     Populate(populate::PopulateArgs),
+    /// Remove members by moving a document to fresh keys: it is copied
+    /// into new rooms (history, authorship and signatures kept), the old
+    /// rooms are sealed, and each member given with --keep finds the new
+    /// link of their level in the old room; everyone else loses access.
+    /// Prints the new edit, amend and view links.
+    Rotate(rotate::RotateArgs),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +98,19 @@ fn main() -> ExitCode {
             }),
             Command::Populate(args) => populate::run(args).await.map(|done| {
                 println!("{}", done.fragment);
+                ExitCode::SUCCESS
+            }),
+            Command::Rotate(args) => rotate::run(args).await.map(|done| {
+                println!("edit: {}", done.edit);
+                if let Some(amend) = &done.amend {
+                    println!("amend: {amend}");
+                }
+                println!("view: {}", done.view);
+                eprintln!(
+                    "cahier: moved to new keys ({} text and {} amendment updates copied); \
+                     the old links no longer read or write anything new",
+                    done.text_updates, done.amendment_updates
+                );
                 ExitCode::SUCCESS
             }),
         }

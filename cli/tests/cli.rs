@@ -440,7 +440,7 @@ async fn every_command_has_its_help() -> Result<()> {
     let out = cahier(&["--help"]).await?;
     assert!(out.status.success());
     let help = stdout(&out);
-    for command in ["export", "import", "verify", "populate"] {
+    for command in ["export", "import", "verify", "populate", "rotate"] {
         assert!(help.contains(command), "{help}");
         let out = cahier(&[command, "--help"]).await?;
         assert!(out.status.success(), "{command} --help");
@@ -1015,4 +1015,83 @@ async fn export_a_workspace_as_a_zip_of_markdown_from_its_edit_and_view_links() 
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not one"), "{}", stderr(&out));
     Ok(())
+}
+
+/// `cahier rotate`: the document moves to new keys with its text, the old
+/// room is sealed, a kept member's line of the box holds the new link of
+/// their level, a removed member finds none, and the old link reads no
+/// more of what is written next.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_moves_a_document_to_new_keys_for_the_members_kept_only() -> Result<()> {
+    use base64::Engine as _;
+    use protocol::memberbox::SigningKey;
+    use protocol::{Link, Role};
+
+    let data = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let relay = Relay::start(data.path(), |_| {}).await?;
+    let file = write(files.path(), "motion.md", MOTION.as_bytes())?;
+    let (edit, view) = import(&relay, &file, &[]).await?;
+    let (kept, removed) = (
+        SigningKey::from_bytes(&[1; 32]),
+        SigningKey::from_bytes(&[2; 32]),
+    );
+    let b64 = |k: &SigningKey| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k.verifying_key().to_bytes())
+    };
+
+    // Wrong arguments are said in words, and nothing is sealed.
+    let out = cahier(&["rotate", &view, "--keep", &format!("{}:amend", b64(&kept))]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("only an edit link"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cahier(&["rotate", &edit, "--keep", &format!("{}:owner", b64(&kept))]).await?;
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("edit, amend or view"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = cahier(&["rotate", &edit, "--keep", &format!("{}:amend", b64(&kept))]).await?;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (new_edit, new_view) = links(&out)?;
+    let new_amend = stdout(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("amend: ").map(str::to_owned))
+        .context("an amend line")?;
+    assert_ne!(new_edit, edit);
+    for link in [&new_edit, &new_view] {
+        let out = cahier(&["export", link]).await?;
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(out.stdout, MOTION.as_bytes(), "the text moved: {link}");
+    }
+
+    // The old text room is sealed; its box has the kept member's amend
+    // link, and nothing for the other.
+    let old = Link::parse(&edit)?;
+    let mut old_client = room_client(&relay, old.keys(), 9).await?;
+    let member_box = old_client.wait_sealed().await?;
+    let line = client::rotate::new_link(&member_box, &kept, old.keys().room())
+        .context("a line for the kept member")?;
+    assert_eq!(line.role(), Role::Amend);
+    assert_eq!(Some(line), Link::parse(&new_amend).ok());
+    assert_eq!(
+        client::rotate::new_link(&member_box, &removed, old.keys().room()),
+        None
+    );
+    old_client.disconnect().await;
+
+    // Sealed once, a second rotation of the old link is refused.
+    let out = cahier(&["rotate", &edit]).await?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("moved to new keys"),
+        "{}",
+        stderr(&out)
+    );
+    relay.stop().await
 }

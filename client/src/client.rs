@@ -369,12 +369,17 @@ impl<D: Replica> Client<D> {
     pub async fn seal(&mut self, member_box: &[u8]) -> Result<(), ClientError> {
         let frame = self.engine.seal(member_box)?;
         // A seal heard before is not this one's answer (the engine
-        // remembers it: [`Client::wait_sealed`]).
+        // remembers it: [`Client::wait_sealed`]); nor is one that arrives
+        // late from the join of a room sealed already (it carries another
+        // box: each box has its own ephemeral key), after which the
+        // relay's refusal of this one follows.
         self.inbox.retain(|e| !matches!(e, Event::Sealed { .. }));
         self.send_frame(frame).await?;
         let outcome = self
             .until(|event| match event {
-                Event::Sealed { .. } => Some(None),
+                Event::Sealed { member_box: sealed } if sealed.as_slice() == member_box => {
+                    Some(None)
+                }
                 Event::Refused {
                     code, msg_id: None, ..
                 } => Some(Some(*code)),

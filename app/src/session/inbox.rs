@@ -191,19 +191,79 @@ impl Core {
                 } => self.check_snapshot(msg_id, covers_upto, &state),
                 Incoming::Suspicious { what } => self.suspicious(what),
                 Incoming::PeerLeft { peer } => self.peer_left(peer),
-                Incoming::Sealed { .. } => {
+                Incoming::Sealed { member_box } => {
                     // Issue 15: the session sends nothing more to this
-                    // room (edits stay in this copy); the page says why.
-                    self.out.problem = Some(Some(Problem::Refused {
-                        code: ErrorCode::RoomSealed,
-                        dropped: false,
-                    }));
+                    // room (edits stay in this copy, kept under the old
+                    // room). A member kept finds the new link in their
+                    // line of the box and the page opens it, as opening
+                    // a link does; anyone else is told, and the copy
+                    // becomes read-only.
+                    if let Some(new) = self.followed(&member_box) {
+                        self.follow(&new);
+                    } else {
+                        if let Some(textarea) = &self.textarea {
+                            textarea.set_read_only(true);
+                        }
+                        self.out.problem = Some(Some(Problem::Refused {
+                            code: ErrorCode::RoomSealed,
+                            dropped: false,
+                        }));
+                    }
                 }
                 Incoming::Joined { .. } | Incoming::SnapshotStored { .. } => {}
             }
         }
         self.out.save = true;
         self.flush();
+    }
+}
+
+impl Core {
+    /// The new link this browser's line of a sealed text room's box holds
+    /// (sealed to its identity key, for this room); `None` for another
+    /// room, no line, or a box that is not one.
+    fn followed(&self, member_box: &[u8]) -> Option<protocol::Link> {
+        if self.part != super::Part::Text {
+            return None;
+        }
+        let identity = protocol::memberbox::SigningKey::from_bytes(
+            &super::amendments::identity().seed(),
+        );
+        let fragment =
+            protocol::memberbox::open_for(member_box, &identity, self.keys.room().as_bytes())?;
+        protocol::Link::parse(std::str::from_utf8(&fragment).ok()?).ok()
+    }
+}
+
+/// Where a followed document's new room is noted, for its page to say
+/// so once opened.
+pub(super) const FOLLOWED_KEY: &str = "cahier.followed";
+
+impl Core {
+    /// Move to `new`: this copy (its whole state, and the edits the old
+    /// room refused, still pending) is saved for the new room first, so
+    /// the new session starts from it and sends those edits there (the
+    /// relay's copy has the same history, so nothing else differs); then
+    /// the page opens the new link, as opening a link does (which keeps
+    /// it). The old room's copy stays as it was.
+    fn follow(&self, new: &protocol::Link) {
+        use crate::store;
+        let room = new.keys().room().to_string();
+        let carried = store::Saved {
+            state: self.doc.encode_state(),
+            applied: 0,
+            pending: self.session.pending(),
+        }
+        .encode();
+        crate::platform::storage::set(FOLLOWED_KEY, &room);
+        let fragment = new.fragment();
+        match store::save_doc_now(&room, &carried) {
+            Ok(true) => crate::platform::page::set_hash(&fragment),
+            _ => leptos::task::spawn_local(async move {
+                let _ = store::save_doc(&room, &carried).await;
+                crate::platform::page::set_hash(&fragment);
+            }),
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 use protocol::session::Session;
 
 use super::{now_ms, Core, DocSession};
-use crate::platform::{millis, page};
+use crate::platform::{millis, page, storage};
 use crate::route::{local_fragment, Route};
 use crate::status::Problem;
 use crate::store::{self, Recent, Saved};
@@ -96,6 +96,11 @@ impl DocSession {
         // What was seen at the last visit, before this one replaces it.
         self.load_seen().await;
         self.loaded(saved);
+        // Issue 15: arrived here by following a sealed room's box.
+        if storage::get(super::inbox::FOLLOWED_KEY).as_deref() == Some(room.as_str()) {
+            storage::set(super::inbox::FOLLOWED_KEY, "");
+            self.signals.problem.try_set(Some(Problem::Followed));
+        }
         // Keep the keys, so the start page can open the document again;
         // once kept, the address bar shows the local handle instead.
         if store::save_link(&room, &fragment).await.is_ok() {
