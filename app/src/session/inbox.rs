@@ -226,9 +226,8 @@ impl Core {
         if self.part != super::Part::Text {
             return None;
         }
-        let identity = protocol::memberbox::SigningKey::from_bytes(
-            &super::amendments::identity().seed(),
-        );
+        let identity =
+            protocol::memberbox::SigningKey::from_bytes(&super::amendments::identity().seed());
         let fragment =
             protocol::memberbox::open_for(member_box, &identity, self.keys.room().as_bytes())?;
         protocol::Link::parse(std::str::from_utf8(&fragment).ok()?).ok()
