@@ -5,7 +5,8 @@
 # Installs whatever is missing, then runs `trunk build --release` from the
 # repository root. When the tools are already there it only checks their
 # versions, so it is quick to run again. Extra arguments go to trunk, for
-# example `scripts/build-app.sh --dist /tmp/site`.
+# example `scripts/build-app.sh --dist /tmp/site`. With CAHIER_WASM_NAMES=1
+# the module keeps its functions' names (for CPU profiles; give a --dist).
 #
 # Tools:
 # - the wasm32-unknown-unknown Rust target;
@@ -67,7 +68,23 @@ fi
 # Ahead of any other wasm-opt on PATH, such as Debian's.
 export PATH="$binaryen_dir/node_modules/.bin:$PATH"
 
-trunk build --release "$@"
+if [ -n "${CAHIER_WASM_NAMES:-}" ]; then
+    # For profiling (tests/lib/profile.mjs): the same build with the
+    # functions' names kept (wasm-opt -g), so a CPU profile names them.
+    # Needs a --dist of its own; the page built is index.html all the same.
+    names_html=.index-names.html
+    trap 'rm -f "$names_html"' EXIT
+    sed 's/data-wasm-opt-params="/data-wasm-opt-params="-g /' index.html >"$names_html"
+    trunk build "$names_html" --release "$@"
+    for ((i = 1; i <= $#; i++)); do
+        if [ "${!i}" = --dist ] && [ "$i" -lt $# ]; then
+            j=$((i + 1))
+            [ -e "${!j}/$names_html" ] && mv "${!j}/$names_html" "${!j}/index.html"
+        fi
+    done
+else
+    trunk build --release "$@"
+fi
 
 # Report what a browser downloads, raw and compressed.
 dist=dist

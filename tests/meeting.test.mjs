@@ -25,6 +25,7 @@ import { expectAttribute, expectText, newPage } from './lib/browser.mjs';
 import { RECONNECT_TIMEOUT_MS, createText, open, waitForSentences, waitSynced, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
+import { startProfile } from './lib/profile.mjs';
 import { populate } from './lib/trace.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
@@ -431,16 +432,32 @@ describe('the projector at a congress’s scale', () => {
     try {
       await page.goto(`/#${fragment}`);
       await expectAttribute(documentPage(page).status, 'data-synced', 'true', { timeout: 600_000 });
+      const opening = await startProfile(page);
       const t0 = Date.now();
       const m = await openMeeting(page, 'Congrès national');
       await page.locator('#meeting-agenda .agenda-item').first().waitFor();
       const agenda = await page.locator('#meeting-agenda .agenda-item').count();
       lines.push(`meeting opened with the assistant's agenda of ${agenda} amendments, panel drawn: ${Date.now() - t0} ms`);
+      lines.push(...(await opening.stop('meeting-open')));
       await m.follow.click();
       await m.projector.waitFor();
       // Each switch: the key until the projector shows another amendment
       // (DOM changed), and until the next frame after it.
+      if (process.env.CAHIER_EXPERIMENT_CSS) {
+        await page.addStyleTag({ content: process.env.CAHIER_EXPERIMENT_CSS });
+      }
+      // What a frame costs with nothing to do, to read the figures below by.
+      const idle = [];
+      for (let i = 0; i < 10; i += 1) {
+        idle.push(await page.evaluate(() => new Promise((resolve) => {
+          const t0 = performance.now();
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+        })));
+      }
+      idle.sort((a, b) => a - b);
+      lines.push(`two frames with nothing to do: median ${idle[5].toFixed(1)} ms, worst ${idle[9].toFixed(1)} ms`);
       const switches = [];
+      const profile = await startProfile(page);
       for (let i = 0; i < 30; i += 1) {
         const key = i % 6 === 5 ? 'ArrowLeft' : 'ArrowRight';
         const ms = await page.evaluate(
@@ -466,6 +483,7 @@ describe('the projector at a congress’s scale', () => {
         );
         switches.push(ms);
       }
+      lines.push(...(await profile.stop('projector-switch')));
       const sorted = (key) => switches.map((s) => s[key]).sort((a, b) => a - b);
       const median = (list) => list[Math.floor(list.length / 2)];
       const dom = sorted('dom');

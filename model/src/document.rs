@@ -125,6 +125,9 @@ impl DocError {
     }
 }
 
+/// The key of the update observer that sees what undo and redo make.
+const UNDO_OBSERVER: &str = "cahier/undo";
+
 /// How close in time local edits must be to be undone together.
 pub const UNDO_CAPTURE_MS: u64 = 500;
 
@@ -377,26 +380,43 @@ impl Document {
         // in one transaction: undone together. Other decisions carry an
         // origin the undo manager does not track.
         undo.expand_scope(&self.doc, &self.decisions);
+        self.undo = Some(undo);
+    }
+
+    /// Run the undo manager (`redo` or undo) and take the updates it made.
+    /// Those updates are seen through an update observer that lives only
+    /// while it runs: with one always there, Yrs encodes every
+    /// transaction's update at commit, a co-author's too, and encoding
+    /// slices long string items from their start (`split_str`); opening
+    /// a congress's text from the relay spent most of its catch-up there
+    /// (BENCHMARKS.md, "Meetings").
+    fn run_undo(&mut self, redo: bool) -> Option<Vec<u8>> {
+        let undo = self.undo.as_mut()?;
         let origin = undo.as_origin();
         let shared = self.observed.clone();
         let observed = self
             .doc
-            .observe_update_v1("cahier/undo", move |txn, event| {
+            .observe_update_v1(UNDO_OBSERVER, move |txn, event| {
                 if txn.origin() == Some(&origin) {
                     lock(&shared).undone.push(event.update.clone());
                 }
             });
         if observed.is_err() {
-            return;
+            return None;
         }
-        self.undo = Some(undo);
+        let done = if redo {
+            undo.redo_blocking()
+        } else {
+            undo.undo_blocking()
+        };
+        let _ = self.doc.unobserve_update_v1(UNDO_OBSERVER);
+        self.take_undone(done)
     }
 
     /// Undo this browser's last group of body edits. Returns the update to
     /// send, or `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Option<Vec<u8>> {
-        let done = self.undo.as_mut()?.undo_blocking();
-        self.take_undone(done)
+        self.run_undo(false)
     }
 
     /// Make the next local edit start a group of its own for
@@ -410,8 +430,7 @@ impl Document {
 
     /// Redo what [`Document::undo`] undid last.
     pub fn redo(&mut self) -> Option<Vec<u8>> {
-        let done = self.undo.as_mut()?.redo_blocking();
-        self.take_undone(done)
+        self.run_undo(true)
     }
 
     fn take_undone(&self, done: bool) -> Option<Vec<u8>> {

@@ -211,17 +211,37 @@ pub fn Backdrop(
         drawn.try_update(|n| *n += 1);
     });
 
-    // Follow the textarea's scrolling, and after a rebuild too.
+    // Follow the textarea's scrolling, and after a rebuild too, at the
+    // next frame: setting a layer's scroll lays it out first, and the
+    // layers of a long text take long to lay out. Set while the page is
+    // still changing (a history arriving rebuilds them every second), it
+    // laid them out once more each time; in the frame it is the one
+    // layout the frame does anyway, and several changes make one.
+    let scroll_pending = StoredValue::new(false);
     Effect::new(move |_| {
-        let (top, left) = scroll.get();
+        scroll.track();
         frame.track();
-        for layer in [authors.get(), carets.get(), numbers_layer.get()]
+        if scroll_pending.get_value() {
+            return;
+        }
+        scroll_pending.set_value(true);
+        request_animation_frame(move || {
+            scroll_pending.set_value(false);
+            let Some((top, left)) = scroll.try_get_untracked() else {
+                return;
+            };
+            for layer in [
+                authors.get_untracked(),
+                carets.get_untracked(),
+                numbers_layer.get_untracked(),
+            ]
             .into_iter()
             .flatten()
-        {
-            layer.set_scroll_top(top);
-            layer.set_scroll_left(left);
-        }
+            {
+                layer.set_scroll_top(top);
+                layer.set_scroll_left(left);
+            }
+        });
     });
 
     view! {

@@ -135,10 +135,17 @@ pub fn MeetingAgenda(
     };
     let dragging = RwSignal::new(None::<String>);
 
+    // Which row is on screen: a selector, so putting another amendment on
+    // screen wakes the two rows concerned, not every row of the agenda.
+    let screen = StoredValue::new(Selector::new(move || current.get()));
     let row = move |item: Item| {
         let id = StoredValue::new(item.id.clone());
-        let on_screen =
-            move || id.with_value(|id| current.with(|current| current.as_deref() == Some(id)));
+        let key = Some(item.id.clone());
+        let on_screen = move || screen.with_value(|screen| screen.selected(&key));
+        let mark_hidden = {
+            let on_screen = on_screen.clone();
+            move || !on_screen()
+        };
         let name = item.name.clone();
         let label = move |template: &'static str| template.replace("{n}", &name);
         let (show, up, down, remove) = {
@@ -201,7 +208,7 @@ pub fn MeetingAgenda(
                 {item.lines.clone().map(|lines| view! { <span class="agenda-lines">{lines}</span> })}
                 <span class="agenda-author">{item.author.clone()}</span>
                 <span class="agenda-status" data-status=item.status.name()>{status_words(words(), item.status)}</span>
-                <span class="agenda-on-screen" hidden=move || !on_screen()>{move || words().meeting_on_screen_mark}</span>
+                <span class="agenda-on-screen" hidden=mark_hidden>{move || words().meeting_on_screen_mark}</span>
                 {item.left.clone().map(|left| view! { <span class="agenda-left">{left}</span> })}
                 <span class="agenda-actions">
                     <button
