@@ -68,6 +68,15 @@ fi
 # Ahead of any other wasm-opt on PATH, such as Debian's.
 export PATH="$binaryen_dir/node_modules/.bin:$PATH"
 
+# Where trunk writes (its --dist, if given).
+dist=dist
+for ((i = 1; i <= $#; i++)); do
+    if [ "${!i}" = --dist ] && [ "$i" -lt $# ]; then
+        j=$((i + 1))
+        dist=${!j}
+    fi
+done
+
 if [ -n "${CAHIER_WASM_NAMES:-}" ]; then
     # For profiling (tests/lib/profile.mjs): the same build with the
     # functions' names kept (wasm-opt -g), so a CPU profile names them.
@@ -76,24 +85,14 @@ if [ -n "${CAHIER_WASM_NAMES:-}" ]; then
     trap 'rm -f "$names_html"' EXIT
     sed 's/data-wasm-opt-params="/data-wasm-opt-params="-g /' index.html >"$names_html"
     trunk build "$names_html" --release "$@"
-    for ((i = 1; i <= $#; i++)); do
-        if [ "${!i}" = --dist ] && [ "$i" -lt $# ]; then
-            j=$((i + 1))
-            [ -e "${!j}/$names_html" ] && mv "${!j}/$names_html" "${!j}/index.html"
-        fi
-    done
+    if [ -e "$dist/$names_html" ]; then
+        mv "$dist/$names_html" "$dist/index.html"
+    fi
 else
     trunk build --release "$@"
 fi
 
 # Report what a browser downloads, raw and compressed.
-dist=dist
-for ((i = 1; i <= $#; i++)); do
-    if [ "${!i}" = --dist ] && [ "$i" -lt $# ]; then
-        j=$((i + 1))
-        dist=${!j}
-    fi
-done
 for file in "$dist"/*.wasm "$dist"/*.js; do
     [ -e "$file" ] || continue
     printf 'build-app: %-40s %8d bytes, %8d gzipped\n' "$(basename "$file")" \

@@ -441,11 +441,6 @@ describe('the projector at a congress’s scale', () => {
       lines.push(...(await opening.stop('meeting-open')));
       await m.follow.click();
       await m.projector.waitFor();
-      // Each switch: the key until the projector shows another amendment
-      // (DOM changed), and until the next frame after it.
-      if (process.env.CAHIER_EXPERIMENT_CSS) {
-        await page.addStyleTag({ content: process.env.CAHIER_EXPERIMENT_CSS });
-      }
       // What a frame costs with nothing to do, to read the figures below by.
       const idle = [];
       for (let i = 0; i < 10; i += 1) {
@@ -456,6 +451,8 @@ describe('the projector at a congress’s scale', () => {
       }
       idle.sort((a, b) => a - b);
       lines.push(`two frames with nothing to do: median ${idle[5].toFixed(1)} ms, worst ${idle[9].toFixed(1)} ms`);
+      // Each switch: the key until the projector shows another amendment
+      // (DOM changed), and until the next frame after it.
       const switches = [];
       const profile = await startProfile(page);
       for (let i = 0; i < 30; i += 1) {
