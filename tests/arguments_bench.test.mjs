@@ -87,7 +87,17 @@ describe('an argument map of 2,000 claims', () => {
     // Filter by a tag, then clear it; then by words.
     const matches = "document.querySelector('#map-matches')?.textContent ?? ''";
     const byTag = [];
+    // Each filter starts from none (an empty count), since two tags can
+    // match as many claims and leave the count's words unchanged.
+    const clear = async () => {
+      await page.evaluate(
+        "const t = document.querySelector('#map-tag'); t.value = ''; t.dispatchEvent(new Event('change', { bubbles: true }));" +
+          "const s = document.querySelector('#map-search'); s.value = ''; s.dispatchEvent(new Event('input', { bubbles: true }));",
+      );
+      await page.waitForFunction(`(${matches}) === ''`);
+    };
     for (const tag of ['budget', 'écologie', 'emploi']) {
+      await clear();
       const before = await page.evaluate(matches);
       byTag.push(
         await timed(
@@ -101,6 +111,7 @@ describe('an argument map of 2,000 claims', () => {
     await page.evaluate("const s = document.querySelector('#map-tag'); s.value = ''; s.dispatchEvent(new Event('change', { bubbles: true }));");
     const byWords = [];
     for (const words of ['gratuité', 'pollution familles', 'quartiers']) {
+      await clear();
       const before = await page.evaluate(matches);
       byWords.push(
         await timed(
@@ -111,6 +122,29 @@ describe('an argument map of 2,000 claims', () => {
       );
     }
     lines.push(`filter by words: median ${median(byWords).toFixed(1)} ms (max ${Math.max(...byWords).toFixed(1)})`);
+
+    // The talking-points sheet of the top question: from the menu item to
+    // its preview drawn, then a claim ticked off and the preview redrawn.
+    await clear();
+    if (!(await page.locator('#map-export-menu').isVisible())) await page.locator('#export-button').click();
+    const sheet = await timed(
+      page,
+      "document.getElementById('map-sheet-open').click()",
+      "(document.querySelector('#sheet-preview')?.textContent ?? '').length > 0",
+    );
+    const preview = "document.querySelector('#sheet-preview').textContent";
+    const retick = [];
+    for (let i = 0; i < 5; i++) {
+      const before = await page.evaluate(preview);
+      retick.push(
+        await timed(
+          page,
+          "document.querySelector('#sheet-arguments > li input').click()",
+          `${preview} !== ${JSON.stringify(before)}`,
+        ),
+      );
+    }
+    lines.push(`talking-points sheet: drawn ${sheet.toFixed(1)} ms after the menu item; a claim ticked or unticked: median ${median(retick).toFixed(1)} ms (max ${Math.max(...retick).toFixed(1)})`);
     for (const line of lines) t.diagnostic(line);
     console.log(lines.map((l) => `# ${l}`).join('\n'));
     await page.context().close();
