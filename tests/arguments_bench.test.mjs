@@ -14,6 +14,7 @@ import { describe, test } from 'node:test';
 import { documentPage } from './lib/app.mjs';
 import { expectAttribute, newPage } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
+import { startProfile } from './lib/profile.mjs';
 import { populate } from './lib/trace.mjs';
 
 const BENCH = process.env.CAHIER_ARGUMENTS_BENCH ? false : 'measured: set CAHIER_ARGUMENTS_BENCH=1 to run';
@@ -87,6 +88,7 @@ describe('an argument map of 2,000 claims', () => {
     // Filter by a tag, then clear it; then by words.
     const matches = "document.querySelector('#map-matches')?.textContent ?? ''";
     const byTag = [];
+    const tagProfile = await startProfile(page);
     // Each filter starts from none (an empty count), since two tags can
     // match as many claims and leave the count's words unchanged.
     const clear = async () => {
@@ -107,9 +109,19 @@ describe('an argument map of 2,000 claims', () => {
         ),
       );
     }
+    lines.push(...(await tagProfile.stop('map-filter-tag')));
+    // A page of matches is drawn; "Show 30 more" draws the next.
+    const drawnMatches = () => page.locator('#argument-tree li.claim.match').count();
+    assert.equal(await drawnMatches(), 30, 'the first page of matches');
+    await page.locator('#map-more-matches').click();
+    await page.waitForFunction(() => document.querySelectorAll('#argument-tree li.claim.match').length === 60);
+    await page.locator('#map-more-matches').click();
+    await page.waitForFunction(() => document.querySelectorAll('#argument-tree li.claim.match').length === 84);
+    assert.equal(await page.locator('#map-more-matches').count(), 0, 'no more to show');
     lines.push(`filter by a tag: median ${median(byTag).toFixed(1)} ms (max ${Math.max(...byTag).toFixed(1)}); matches then: ${await page.evaluate(matches)}`);
     await page.evaluate("const s = document.querySelector('#map-tag'); s.value = ''; s.dispatchEvent(new Event('change', { bubbles: true }));");
     const byWords = [];
+    const wordsProfile = await startProfile(page);
     for (const words of ['gratuité', 'pollution familles', 'quartiers']) {
       await clear();
       const before = await page.evaluate(matches);
@@ -121,6 +133,7 @@ describe('an argument map of 2,000 claims', () => {
         ),
       );
     }
+    lines.push(...(await wordsProfile.stop('map-filter-words')));
     lines.push(`filter by words: median ${median(byWords).toFixed(1)} ms (max ${Math.max(...byWords).toFixed(1)})`);
 
     // The talking-points sheet of the top question: from the menu item to

@@ -352,7 +352,7 @@ pub fn ArgumentTree() -> impl IntoView {
         let tag = ui.tag.get();
         let filtering = !query.trim().is_empty() || tag.is_some();
         let (shown, matches) = if filtering {
-            let found = map.filter(&query, tag.as_deref());
+            let found = map.filter_upto(&query, tag.as_deref(), ui.limit.get());
             let shown: HashSet<String> = found.matches.union(&found.open).cloned().collect();
             (Some(shown), found.matches)
         } else {

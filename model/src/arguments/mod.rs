@@ -483,7 +483,15 @@ impl ArgMap {
     /// match) and carry `tag` if given: the matches, and what the tree
     /// must keep open to show them (their ancestors).
     pub fn filter(&self, query: &str, tag: Option<&str>) -> Filtered {
+        self.filter_upto(query, tag, usize::MAX)
+    }
+
+    /// [`ArgMap::filter`], keeping only the first `limit` matches in the
+    /// tree's order (and their ancestors open); `found` still counts them
+    /// all. A tree draws a page of matches, not hundreds at once.
+    pub fn filter_upto(&self, query: &str, tag: Option<&str>, limit: usize) -> Filtered {
         let words: Vec<String> = fold(query).split_whitespace().map(str::to_owned).collect();
+        let mut found = 0;
         let mut matches = HashSet::new();
         let mut open = HashSet::new();
         for (id, _) in self.walk() {
@@ -502,6 +510,10 @@ impl ArgMap {
                     continue;
                 }
             }
+            found += 1;
+            if matches.len() == limit {
+                continue;
+            }
             matches.insert(id.to_owned());
             for up in self.ancestors(id) {
                 if !open.insert(up.to_owned()) {
@@ -509,7 +521,11 @@ impl ArgMap {
                 }
             }
         }
-        Filtered { matches, open }
+        Filtered {
+            matches,
+            open,
+            found,
+        }
     }
 
     /// The order key of a shown claim.
@@ -538,9 +554,12 @@ impl ArgMap {
 /// What [`ArgMap::filter`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filtered {
+    /// The matches kept (all of them, or the first of a limit).
     pub matches: HashSet<String>,
-    /// Ancestors of matches: kept open.
+    /// Ancestors of the matches kept: kept open.
     pub open: HashSet<String>,
+    /// How many claims match, kept or not.
+    pub found: usize,
 }
 
 /// Lower case without accents, for search.

@@ -950,3 +950,37 @@ fn a_generated_map_of_two_thousand_claims_goes_eight_deep_in_one_update() {
     let map = copy.arguments();
     assert_eq!(map.children(&ids[0]).last(), Some(&added[0]));
 }
+
+#[test]
+fn a_filter_up_to_a_limit_keeps_the_first_matches_in_tree_order_and_counts_all() {
+    let doc = Document::new(5);
+    doc.add_tree(&generate::map(300), None, "Bench", 1);
+    let map = doc.arguments();
+    let all = map.filter("", Some("budget"));
+    assert!(all.found > 10, "enough matches to cut: {}", all.found);
+    assert_eq!(all.found, all.matches.len());
+    let first = map.filter_upto("", Some("budget"), 10);
+    assert_eq!(first.found, all.found, "the count is of every match");
+    let in_order: Vec<&str> = map
+        .walk()
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| all.matches.contains(*id))
+        .take(10)
+        .collect();
+    assert_eq!(
+        first.matches,
+        in_order
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<HashSet<_>>()
+    );
+    let ancestors: HashSet<String> = in_order
+        .iter()
+        .flat_map(|id| map.ancestors(id))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(first.open, ancestors, "only the kept matches' ancestors");
+    assert!(first.open.len() < all.open.len());
+    assert_eq!(map.filter_upto("", Some("budget"), 0).matches.len(), 0);
+}
