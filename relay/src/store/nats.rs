@@ -75,6 +75,19 @@
 //! of its view gone stops with [`StoreError::Overtaken`] (the room fails
 //! the peer's catch-up; the client reconnects and starts again).
 //!
+//! # Towards several relays on one room
+//!
+//! [`NatsStore::follow`] streams a room's updates from a position as they
+//! are stored, whichever relay stored them (an ordered consumer on the
+//! room's subject): the feed a room task would forward to its peers. What
+//! that step still needs from this backend: the per-room state learning
+//! other relays' updates from that feed (today it knows only its own, so a
+//! relay that did not see another's update refuses a number only through
+//! `Nats-Msg-Id`, within the duplicate window), and one numbering per room
+//! across relays, for example `Nats-Expected-Last-Subject-Sequence` on
+//! every publish (exact, one round trip per update per room) or a lease
+//! naming the one relay that numbers a room.
+//!
 //! # Quota
 //!
 //! The stream's `max_bytes` is the storage quota with `discard: new`, so
@@ -233,7 +246,7 @@ fn is_full(e: &(dyn std::error::Error + 'static)) -> bool {
         let text = e.to_string();
         if text.contains("maximum bytes")
             || text.contains("insufficient resources")
-            || text.contains("storage")
+            || text.contains("no space left")
         {
             return true;
         }
@@ -599,6 +612,69 @@ impl NatsStore {
         };
         store.inner.measure().await?;
         Ok(store)
+    }
+
+    /// Every update stored in the room after sequence number `after`, as
+    /// it is stored, by this relay or any other on the same stream: what
+    /// a room served by several relays needs to forward the others'
+    /// updates (issue 16). The stream never ends by itself; it starts from
+    /// the stored update after `after` if this relay knows where that is,
+    /// and from the next one stored otherwise. An ordered consumer: it
+    /// starts again by itself where it was if the server restarts or a
+    /// message is missed.
+    // Used by the multi-relay room, the next step of issue 16.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub async fn follow(
+        &self,
+        room: RoomId,
+        after: u64,
+    ) -> Result<
+        futures_util::stream::BoxStream<'static, Result<StoredUpdate, StoreError>>,
+        StoreError,
+    > {
+        let inner = &self.inner;
+        inner.ensure(room).await?;
+        let start = inner
+            .with_room(room, |log| {
+                log.log.iter().find(|s| s.seq > after).map(|s| s.stream_seq)
+            })
+            .flatten();
+        let deliver_policy = match start {
+            Some(start_sequence) => consumer::DeliverPolicy::ByStartSequence { start_sequence },
+            None => consumer::DeliverPolicy::New,
+        };
+        let consumer: consumer::Consumer<consumer::pull::OrderedConfig> = inner
+            .log
+            .create_consumer(consumer::pull::OrderedConfig {
+                filter_subject: room_subject(room),
+                deliver_policy,
+                ..Default::default()
+            })
+            .await
+            .map_err(nats)?;
+        let messages = consumer.messages().await.map_err(nats)?;
+        Ok(messages
+            .filter_map(move |message| async move {
+                let message = match message {
+                    Ok(message) => message,
+                    Err(e) => return Some(Err(nats(e))),
+                };
+                let stream_seq = match message.info() {
+                    Ok(info) => info.stream_sequence,
+                    Err(e) => return Some(Err(StoreError::Nats(Arc::from(e)))),
+                };
+                let msg = Msg {
+                    stream_seq,
+                    headers: message.message.headers.clone(),
+                    payload: message.message.payload.clone(),
+                };
+                match parse_update(&msg, false) {
+                    Ok((stored, Some(update))) if stored.seq > after => Some(Ok(update)),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            })
+            .boxed())
     }
 
     /// Queue an update: see [`Store::append`].
@@ -1670,6 +1746,44 @@ mod tests {
         let record = store.load(room).await.expect("load").expect("the room");
         assert_eq!(record.msg_ids, vec![([2; 16], 2)], "nothing of the big one");
         store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_follower_sees_the_rooms_updates_from_a_position_whoever_stores_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let Some(server) = NatsServer::start(dir.path()) else {
+            return;
+        };
+        let here = open_on(&server, Usage::new(u64::MAX)).await;
+        let room = RoomId([5; 16]);
+        here.create(room, [1; 32], ReadCheck([2; 32]))
+            .await
+            .expect("create");
+        for seq in 1..=3 {
+            here.append(room, entry(seq)).await.await.expect("stored");
+        }
+        let mut follower = here.follow(room, 2).await.expect("follow");
+        // Another relay on the same stream goes on with the room.
+        let there = open_on(&server, Usage::new(u64::MAX)).await;
+        let record = there.load(room).await.expect("load").expect("the room");
+        assert_eq!(record.head_seq, 3);
+        for seq in 4..=5 {
+            there.append(room, entry(seq)).await.await.expect("stored");
+        }
+        let mut seen = Vec::new();
+        while seen.len() < 3 {
+            let update = tokio::time::timeout(crate::testing::WAIT, follower.next())
+                .await
+                .expect("an update in time")
+                .expect("the follower goes on")
+                .expect("readable");
+            assert_eq!(update.ciphertext, entry(update.seq).ciphertext.to_vec());
+            seen.push(update.seq);
+        }
+        assert_eq!(seen, vec![3, 4, 5], "from the position asked, in order");
+        drop(follower);
+        here.close().await;
+        there.close().await;
     }
 
     fn stored(seq: u64, stream_seq: u64) -> Stored {
