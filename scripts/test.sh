@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing and run every test: formatting and lints, the
-# native unit and integration tests (real relay, real SQLite, real
-# websockets), the app's wasm build, a short run of the fuzz targets, and
+# native unit and integration tests (real relay, real SQLite and a real
+# nats-server, real websockets), the app's wasm build, a short run of the fuzz targets, and
 # the browser end-to-end tests (Playwright on Debian's chromium against a
 # real relay).
 set -euo pipefail
@@ -35,6 +35,19 @@ if ! command -v pandoc >/dev/null || ! command -v pdftotext >/dev/null; then
         printf 'warning: %s\n' "$CAHIER_NO_PANDOC" >&2
     fi
 fi
+
+step "nats-server (the relay's JetStream backend runs its tests on one)"
+# Without it the JetStream tests say so and check nothing.
+if ! command -v nats-server >/dev/null; then
+    if as_root apt-get update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server; then
+        :
+    else
+        printf 'warning: apt-get could not install nats-server; the JetStream tests will skip\n' >&2
+    fi
+fi
+# Debian installs it in /usr/sbin, which a non-root PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
 
 step "native tests: protocol, model, client, relay, the cahier command, app logic"
 cargo test --workspace

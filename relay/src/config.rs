@@ -22,6 +22,23 @@ pub enum Durability {
     Normal,
 }
 
+/// Where the relay keeps its rooms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// One SQLite file in the data directory: the embedded default.
+    Sqlite,
+    /// NATS JetStream (`relay/src/store/nats.rs`): several relays can
+    /// share a server or a cluster.
+    Nats {
+        /// `nats://host:port` of one or more servers of the cluster.
+        servers: Vec<String>,
+        /// Replicas of the stream and the bucket: 1 on a single server, 3
+        /// on a three-node cluster. An update is acknowledged once this
+        /// many servers hold it.
+        replicas: usize,
+    },
+}
+
 /// Limits on what one client, one room and the whole relay may use.
 ///
 /// What a stranger can take without any key is bounded here: TCP
@@ -279,6 +296,8 @@ pub enum ConfigError {
 pub struct Config {
     /// Directory holding `cahier.sqlite3`.
     pub data_dir: PathBuf,
+    /// SQLite in `data_dir`, or NATS JetStream.
+    pub store: StoreConfig,
     /// Directory of static files (the built app) served at `/`.
     pub static_dir: Option<PathBuf>,
     pub durability: Durability,
@@ -299,6 +318,7 @@ impl Config {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            store: StoreConfig::Sqlite,
             static_dir: None,
             durability: Durability::Full,
             limits: Limits::default(),
@@ -358,6 +378,40 @@ fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `sqlite`, or `nats://host:port[,host:port…]` (the scheme may be left
+/// out of the second and later addresses).
+fn parse_store(text: &str) -> Result<StoreLocation, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("sqlite") {
+        return Ok(StoreLocation(None));
+    }
+    let Some(rest) = text.strip_prefix("nats://") else {
+        return Err(format!(
+            "not a store: {text:?} (sqlite, or nats://host:port[,host:port…])"
+        ));
+    };
+    let servers = parse_list(rest)
+        .into_iter()
+        .map(|s| {
+            let s = s.strip_prefix("nats://").unwrap_or(&s);
+            match s.rsplit_once(':') {
+                Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+                    Ok(format!("nats://{s}"))
+                }
+                _ => Err(format!("not a NATS server (host:port): {s:?}")),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if servers.is_empty() {
+        return Err("nats:// needs at least one host:port".into());
+    }
+    Ok(StoreLocation(Some(servers)))
+}
+
+/// The `--store` flag: `None` for SQLite, or the NATS servers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreLocation(pub Option<Vec<String>>);
+
 /// Addresses given as one comma-separated flag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpList(pub Vec<IpAddr>);
@@ -408,6 +462,15 @@ pub struct Args {
     /// Directory of the SQLite file (created if missing).
     #[arg(long, env = "CAHIER_DATA", default_value = "./data")]
     pub data: PathBuf,
+    /// Where rooms are stored: `sqlite` (one file in the data directory),
+    /// or NATS JetStream, `nats://host:port[,host:port…]`.
+    #[arg(long, env = "CAHIER_STORE", default_value = "sqlite", value_parser = parse_store)]
+    pub store: StoreLocation,
+    /// Replicas of the JetStream stream and bucket (with `--store
+    /// nats://…`): an update is acknowledged once this many servers hold
+    /// it. 3 on a three-node cluster.
+    #[arg(long, env = "CAHIER_NATS_REPLICAS", default_value_t = 1)]
+    pub nats_replicas: usize,
     /// Directory of static files to serve at `/`, such as the built app.
     #[arg(long = "static", env = "CAHIER_STATIC")]
     pub static_dir: Option<PathBuf>,
@@ -509,6 +572,13 @@ pub struct Args {
 impl Args {
     pub fn into_config(self) -> Result<Config, ConfigError> {
         let mut config = Config::new(self.data);
+        config.store = match self.store.0 {
+            None => StoreConfig::Sqlite,
+            Some(servers) => StoreConfig::Nats {
+                servers,
+                replicas: self.nats_replicas.max(1),
+            },
+        };
         config.static_dir = self.static_dir;
         config.durability = self.durability;
         config.room_idle = self.room_idle;
@@ -562,6 +632,29 @@ impl Args {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_store_is_sqlite_unless_nats_servers_are_given() {
+        let config = Args::parse_from(["relay"]).into_config().expect("usable");
+        assert_eq!(config.store, StoreConfig::Sqlite);
+        let args = Args::parse_from([
+            "relay",
+            "--store",
+            "nats://10.0.0.1:4222,nats-2:4222",
+            "--nats-replicas",
+            "3",
+        ]);
+        assert_eq!(
+            args.into_config().expect("usable").store,
+            StoreConfig::Nats {
+                servers: vec!["nats://10.0.0.1:4222".into(), "nats://nats-2:4222".into()],
+                replicas: 3,
+            }
+        );
+        assert!(parse_store("nats://").is_err());
+        assert!(parse_store("nats://host").is_err());
+        assert!(parse_store("postgres://host:5432").is_err());
+    }
 
     #[test]
     fn sizes_parse_with_binary_units() {

@@ -18,8 +18,8 @@
 //! - `peer`: one task per connection: decoding, size, rate (`rate`) and
 //!   signature checks; liveness and the write timeout.
 //! - `store`: the storage trait cut at the room log, its conformance suite,
-//!   and its SQLite backend (group commits, catch-up reads in chunks, the
-//!   storage quota and a full disk).
+//!   its SQLite backend (group commits, catch-up reads in chunks, the
+//!   storage quota and a full disk) and its NATS JetStream backend.
 //! - `metrics`: Prometheus counters at `/metrics`.
 //! - `site`: the built app, with a strict Content-Security-Policy.
 //!
@@ -57,13 +57,14 @@ use tokio_util::task::TaskTracker;
 
 pub use config::{
     Access, Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits, Quotas,
+    StoreConfig,
 };
 pub use store::sqlite::DB_FILE;
 
 use addresses::Addresses;
 use metrics::Metrics;
 use rooms::Rooms;
-use store::{SqliteStore, Store, Usage};
+use store::{NatsOptions, NatsStore, SqliteStore, Store, Usage};
 
 /// State shared by every task: a cheap-clone handle (`Arc<Relay>`).
 pub(crate) struct Relay {
@@ -84,19 +85,43 @@ pub(crate) struct Relay {
 }
 
 impl Relay {
-    fn new(config: Config) -> anyhow::Result<Arc<Self>> {
+    /// The relay's shared state, on the store its configuration names.
+    async fn open(config: Config) -> anyhow::Result<Arc<Self>> {
         let metrics = Arc::new(Metrics::default());
         let usage = Usage::new(config.quotas.total_bytes);
-        let store = SqliteStore::open_with(
-            &config.data_dir,
-            config.durability,
-            config.limits.remembered_ids,
-            metrics.clone(),
-            usage.clone(),
-        )?;
+        let store: Arc<dyn Store> = match &config.store {
+            StoreConfig::Sqlite => Arc::new(SqliteStore::open_with(
+                &config.data_dir,
+                config.durability,
+                config.limits.remembered_ids,
+                metrics.clone(),
+                usage.clone(),
+            )?),
+            StoreConfig::Nats { servers, replicas } => {
+                let options = NatsOptions {
+                    servers: servers.clone(),
+                    replicas: *replicas,
+                    remembered_ids: config.limits.remembered_ids,
+                    max_update_bytes: config.limits.max_frame_bytes,
+                };
+                let store = NatsStore::open(&options, metrics.clone(), usage.clone()).await?;
+                tracing::info!(servers = ?servers, replicas, "rooms stored in NATS JetStream");
+                Arc::new(store)
+            }
+        };
+        Ok(Self::with_store(config, store, metrics, usage))
+    }
+
+    /// The relay's shared state on a store already open.
+    fn with_store(
+        config: Config,
+        store: Arc<dyn Store>,
+        metrics: Arc<Metrics>,
+        usage: Arc<Usage>,
+    ) -> Arc<Self> {
         let limits = &config.limits;
-        Ok(Arc::new(Relay {
-            store: Arc::new(store),
+        Arc::new(Relay {
+            store,
             metrics,
             rooms: Rooms::default(),
             addresses: Addresses::new(
@@ -109,7 +134,7 @@ impl Relay {
             tasks: TaskTracker::new(),
             next_peer: AtomicU64::new(1),
             config,
-        }))
+        })
     }
 }
 
@@ -142,7 +167,7 @@ pub async fn run_on(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let relay = Relay::new(config)?;
+    let relay = Relay::open(config).await?;
     let store = relay.store.clone();
     let mut app = Router::new()
         .route("/ws", get(http::websocket))
@@ -193,7 +218,16 @@ impl Relay {
     /// A relay's shared state without a listener, for unit tests that
     /// drive rooms and peers directly.
     pub(crate) fn for_tests(config: Config) -> anyhow::Result<Arc<Self>> {
-        Self::new(config)
+        let metrics = Arc::new(Metrics::default());
+        let usage = Usage::new(config.quotas.total_bytes);
+        let store = SqliteStore::open_with(
+            &config.data_dir,
+            config.durability,
+            config.limits.remembered_ids,
+            metrics.clone(),
+            usage.clone(),
+        )?;
+        Ok(Self::with_store(config, Arc::new(store), metrics, usage))
     }
 }
 

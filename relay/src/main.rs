@@ -33,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
         addr = %listener.local_addr()?,
         metrics = ?metrics_at,
         data = %config.data_dir.display(),
+        store = ?config.store,
         static_dir = ?config.static_dir,
         creation = if config.creation_tokens.open() { "open to anyone" } else { "with a token" },
         "relay listening"

@@ -67,6 +67,7 @@
 #[macro_use]
 pub(crate) mod conformance;
 
+pub(crate) mod nats;
 pub(crate) mod sqlite;
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -77,6 +78,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot, StoredUpdate};
 
+pub(crate) use nats::{NatsOptions, NatsStore};
 pub(crate) use sqlite::SqliteStore;
 
 /// A storage failure. Cloneable because one failed commit fails every write
@@ -97,6 +99,12 @@ pub enum StoreError {
     Conflict(u64),
     #[error("the storage is full")]
     Full,
+    #[error("nats: {0}")]
+    Nats(#[source] Arc<dyn std::error::Error + Send + Sync>),
+    #[error("nats is not configured as cahier needs: {0}")]
+    NatsConfig(String),
+    #[error("a compaction elsewhere removed updates this catch-up was reading")]
+    Overtaken,
 }
 
 impl From<rusqlite::Error> for StoreError {

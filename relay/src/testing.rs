@@ -66,3 +66,8 @@ pub async fn stop(relay: &Relay) {
     let _ = tokio::time::timeout(WAIT, relay.tasks.wait()).await;
     relay.store.close().await;
 }
+
+// The nats-server helper is shared with the integration tests.
+#[path = "../tests/common/nats.rs"]
+mod nats_server;
+pub use nats_server::NatsServer;

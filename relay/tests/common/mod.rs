@@ -17,6 +17,8 @@ use protocol::session::Suspicion;
 use protocol::{DocKeys, MsgId, Verdict};
 use tokio::net::TcpStream;
 
+pub mod nats;
+
 /// How long any single wait may take before a test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
