@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { documentPage } from './lib/app.mjs';
-import { expectAttribute, newPage } from './lib/browser.mjs';
+import { expectAttribute, lookAt, newPage } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 import { startProfile } from './lib/profile.mjs';
 import { populate } from './lib/trace.mjs';
@@ -113,6 +113,7 @@ describe('an argument map of 2,000 claims', () => {
     // A page of matches is drawn; "Show 30 more" draws the next.
     const drawnMatches = () => page.locator('#argument-tree li.claim.match').count();
     assert.equal(await drawnMatches(), 30, 'the first page of matches');
+    await lookAt(page, 'map-filtered-by-tag');
     await page.locator('#map-more-matches').click();
     await page.waitForFunction(() => document.querySelectorAll('#argument-tree li.claim.match').length === 60);
     await page.locator('#map-more-matches').click();
@@ -146,6 +147,7 @@ describe('an argument map of 2,000 claims', () => {
       "(document.querySelector('#sheet-preview')?.textContent ?? '').length > 0",
     );
     const preview = "document.querySelector('#sheet-preview').textContent";
+    await lookAt(page, 'map-sheet-builder');
     const retick = [];
     for (let i = 0; i < 5; i++) {
       const before = await page.evaluate(preview);

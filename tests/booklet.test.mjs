@@ -27,7 +27,7 @@ import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { documentPage, openPanel, openShare } from './lib/app.mjs';
-import { expectAttribute, newPage, RESULTS_DIR } from './lib/browser.mjs';
+import { expectAttribute, lookAt, newPage, RESULTS_DIR } from './lib/browser.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
 import { cliBinary, populate } from './lib/trace.mjs';
 
@@ -252,6 +252,7 @@ describe('the booklet at a congress scale', () => {
       await button.click();
       await page.locator('#paper-view .amendment').nth(2999).waitFor({ state: 'attached' });
       figures.push(`print view drawn: ${Date.now() - at} ms`);
+      await lookAt(page, 'booklet-print-view');
       for (const figure of figures) t.diagnostic(`booklet of 3,000 amendments, 660,000 characters: ${figure}`);
       console.log(figures.join('\n'));
     } finally {

@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { documentPage, openPanel, viewLinkOf } from './lib/app.mjs';
-import { expectAttribute, expectText, newPage } from './lib/browser.mjs';
+import { expectAttribute, expectText, lookAt, newPage } from './lib/browser.mjs';
 import { RECONNECT_TIMEOUT_MS, createText, open, waitForSentences, waitSynced, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -213,6 +213,14 @@ describe('meetings: the chair, the agenda, the projector', () => {
       await expectMatch(c.decided, /A2 est adopté \(pour 12, contre 3, abstention 1\).*A2 a remplacé leur passage : A1/);
       await expectAttribute(f.decision, 'data-status', 'adopted');
       await expectText(f.decision, FR.meeting_decision.replace('{decision}', 'adopté, pour 12, contre 3, abstention 1'));
+      await lookAt(chair, 'meeting-chair-panel');
+      await lookAt(follower, 'meeting-follower-projector');
+      if (process.env.CAHIER_SHOTS) {
+        const size = follower.viewportSize();
+        await follower.setViewportSize({ width: 390, height: 844 });
+        await lookAt(follower, 'meeting-follower-projector-phone');
+        await follower.setViewportSize(size);
+      }
       await expectAttribute(c.item(a1), 'data-left', 'true');
       await expectText(c.item(a1).locator('.agenda-left'), FR.meeting_left.replace('{reason}', 'tombé : remplacé par A2'));
       await expectMatch(c.item(a2).locator('.agenda-left'), /adopté, pour 12, contre 3, abstention 1/);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { openPanel } from './lib/app.mjs';
+import { lookAt } from './lib/browser.mjs';
 import { fileAmendment } from './lib/amend.mjs';
 import { createText, typeAtEnd, waitForSentences, withPeople } from './lib/editing.mjs';
 import { relayAndBrowser } from './lib/suite.mjs';
@@ -67,6 +68,7 @@ describe('since the last meeting', () => {
       assert.equal(await filed.count(), 1, 'only the amendment filed since');
       assert.match(await filed.first().innerText(), /l\. 2/);
       assert.doesNotMatch(await review.innerText(), /gratuité/, 'the unchanged paragraph is left out');
+      await lookAt(keeper, 'meeting-review');
 
       // Since the base: the same here (the meeting decided nothing), the
       // amendment filed before the meeting still not listed.

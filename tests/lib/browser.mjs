@@ -39,6 +39,16 @@ export const TIMEOUT_MS = 15_000;
 /** Where failing tests leave their screenshots (gitignored). */
 export const RESULTS_DIR = path.join(ROOT, 'tests', 'test-results');
 
+/** With CAHIER_SHOTS=dir, a screenshot of `page` as `dir/name.png`, to
+ * look at what a test went through (pages that only a test reaches, like
+ * a meeting at its third amendment); without it, nothing. */
+export async function lookAt(page, name) {
+  const dir = process.env.CAHIER_SHOTS;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,

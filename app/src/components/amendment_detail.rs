@@ -33,6 +33,7 @@ use protocol::Role;
 use crate::amendment_text::{error_words, lines_label, number_label, status_words};
 use crate::amendment_ui::{use_amend_ui, FilingTarget};
 use crate::components::history_panel::when;
+use crate::components::meeting_amendment::person;
 use crate::locale::use_locale;
 use crate::platform::page;
 use crate::session::{use_doc_amendments, DocAmendments};
@@ -56,15 +57,6 @@ fn name_of(amendments: &DocAmendments, words: &Strings, id: &str) -> String {
     number_label(words, overview.row(id).and_then(|row| row.number))
 }
 
-/// A person's name, or the words for someone unnamed.
-fn person(words: &Strings, name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() {
-        words.amend_unnamed.to_owned()
-    } else {
-        name.to_owned()
-    }
-}
 
 fn stance_words(words: &Strings, stance: Stance) -> &'static str {
     match stance {

@@ -21,6 +21,7 @@ use model::meeting::Meeting;
 
 use crate::comparison::{inline_html, Authors, Words};
 use crate::components::compare_view::local_time;
+use crate::components::meeting_amendment::person;
 use crate::locale::use_locale;
 use crate::meeting_ui::use_meeting_ui;
 use crate::platform::{download, page};
@@ -217,7 +218,7 @@ fn ReviewDialog(id: String) -> impl IntoView {
                             "{}, {} — {} — {}",
                             citation(row, tag),
                             lines_words(lines),
-                            row.author_name,
+                            person(strings, &row.author_name),
                             status_words(row.status, tag)
                         )
                     },
