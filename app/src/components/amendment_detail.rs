@@ -57,7 +57,6 @@ fn name_of(amendments: &DocAmendments, words: &Strings, id: &str) -> String {
     number_label(words, overview.row(id).and_then(|row| row.number))
 }
 
-
 fn stance_words(words: &Strings, stance: Stance) -> &'static str {
     match stance {
         Stance::For => words.amend_stance_for,
