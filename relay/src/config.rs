@@ -471,6 +471,12 @@ pub struct Args {
     /// it. 3 on a three-node cluster.
     #[arg(long, env = "CAHIER_NATS_REPLICAS", default_value_t = 1)]
     pub nats_replicas: usize,
+    /// Instead of serving: copy every room of the SQLite store in
+    /// `--data` to this JetStream store (`nats://host:port[,…]`, with
+    /// `--nats-replicas`), check each, and exit. Rooms already there are
+    /// skipped; the relay must be stopped meanwhile.
+    #[arg(long, value_parser = parse_store)]
+    pub migrate_to: Option<StoreLocation>,
     /// Directory of static files to serve at `/`, such as the built app.
     #[arg(long = "static", env = "CAHIER_STATIC")]
     pub static_dir: Option<PathBuf>,
@@ -570,6 +576,19 @@ pub struct Args {
 }
 
 impl Args {
+    /// The store `--migrate-to` names, if the relay is to migrate rather
+    /// than serve.
+    pub fn migration(&self) -> Option<StoreConfig> {
+        let location = self.migrate_to.as_ref()?;
+        Some(match &location.0 {
+            None => StoreConfig::Sqlite,
+            Some(servers) => StoreConfig::Nats {
+                servers: servers.clone(),
+                replicas: self.nats_replicas.max(1),
+            },
+        })
+    }
+
     pub fn into_config(self) -> Result<Config, ConfigError> {
         let mut config = Config::new(self.data);
         config.store = match self.store.0 {
@@ -650,6 +669,26 @@ mod tests {
                 servers: vec!["nats://10.0.0.1:4222".into(), "nats://nats-2:4222".into()],
                 replicas: 3,
             }
+        );
+        assert_eq!(Args::parse_from(["relay"]).migration(), None);
+        let args = Args::parse_from([
+            "relay",
+            "--migrate-to",
+            "nats://a:4222,b:4222",
+            "--nats-replicas",
+            "3",
+        ]);
+        assert_eq!(
+            args.migration(),
+            Some(StoreConfig::Nats {
+                servers: vec!["nats://a:4222".into(), "nats://b:4222".into()],
+                replicas: 3,
+            })
+        );
+        assert_eq!(
+            args.into_config().expect("usable").store,
+            StoreConfig::Sqlite,
+            "the source stays the SQLite store"
         );
         assert!(parse_store("nats://").is_err());
         assert!(parse_store("nats://host").is_err());

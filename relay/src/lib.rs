@@ -21,6 +21,8 @@
 //!   its SQLite backend (group commits, catch-up reads in chunks, the
 //!   storage quota and a full disk) and its NATS JetStream backend.
 //! - `metrics`: Prometheus counters at `/metrics`.
+//! - [`migrate`]: moving rooms from the SQLite store to JetStream, through
+//!   the storage trait.
 //! - `site`: the built app, with a strict Content-Security-Policy.
 //!
 //! [`run`] takes a bound listener, a [`Config`] and a shutdown future, so a
@@ -32,6 +34,7 @@ mod gate;
 mod http;
 mod mailbox;
 mod metrics;
+mod migrate;
 mod outbox;
 mod peer;
 mod rate;
@@ -59,6 +62,7 @@ pub use config::{
     Access, Args, Compaction, Config, ConfigError, CreationTokens, Durability, Limits, Quotas,
     StoreConfig,
 };
+pub use migrate::{migrate, MigrateError, Migrated};
 pub use store::sqlite::DB_FILE;
 
 use addresses::Addresses;

@@ -1,5 +1,6 @@
 //! The `relay` binary: read flags, set up logs, bind, run until SIGINT or
-//! SIGTERM.
+//! SIGTERM; or, with `--migrate-to`, move the SQLite store's rooms to
+//! JetStream and exit.
 
 use anyhow::Context as _;
 use clap::Parser as _;
@@ -16,7 +17,24 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = relay::Args::parse();
     let (addr, metrics_addr) = (args.addr, args.metrics_addr);
+    let migration = args.migration();
     let config = args.into_config()?;
+    if let Some(target) = migration {
+        let migrated = relay::migrate(&config, &target).await?;
+        tracing::info!(
+            rooms = migrated.rooms,
+            updates = migrated.updates,
+            already_there = migrated.already_there,
+            refused = migrated.refused.len(),
+            "migration finished"
+        );
+        anyhow::ensure!(
+            migrated.refused.is_empty(),
+            "{} rooms were not moved (see the warnings above)",
+            migrated.refused.len()
+        );
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;

@@ -70,4 +70,4 @@ pub async fn stop(relay: &Relay) {
 // The nats-server helper is shared with the integration tests.
 #[path = "../tests/common/nats.rs"]
 mod nats_server;
-pub use nats_server::NatsServer;
+pub use nats_server::{NatsCluster, NatsServer};

@@ -1527,7 +1527,7 @@ mod tests {
     use std::sync::Weak;
 
     use super::*;
-    use crate::testing::NatsServer;
+    use crate::testing::{NatsCluster, NatsServer};
 
     /// Servers by data directory, so that opening a directory again (the
     /// suite's restart) finds the same server and what it stored.
@@ -1715,6 +1715,154 @@ mod tests {
         }
         assert_eq!(snapshot, 200 << 10);
         assert_eq!(updates, (101..=300).collect::<Vec<_>>());
+        store.close().await;
+    }
+
+    /// Open the store on a cluster's `servers` with three replicas,
+    /// retrying while JetStream elects the stream's leaders.
+    async fn open_replicated(servers: Vec<String>) -> NatsStore {
+        let options = NatsOptions {
+            servers,
+            replicas: 3,
+            remembered_ids: crate::store::conformance::REMEMBERED_IDS,
+            max_update_bytes: protocol::limits::MAX_FRAME_BYTES,
+        };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match NatsStore::open(&options, Arc::default(), Usage::new(u64::MAX)).await {
+                Ok(store) => return store,
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    tracing::debug!(error = %e, "the cluster's JetStream not ready yet");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("the store opens on {:?}: {e}", options.servers),
+            }
+        }
+    }
+
+    /// A room's record and every update of its catch-up, by sequence
+    /// number and message id.
+    async fn read_all(
+        store: &NatsStore,
+        room: RoomId,
+    ) -> Result<(RoomRecord, std::collections::HashSet<(u64, MsgId)>), StoreError> {
+        let record = store.load(room).await?.expect("the room");
+        let mut catch_up = store.catch_up(room, None, record.head_seq, 1 << 20).await?;
+        let mut stored = std::collections::HashSet::new();
+        while let Some(piece) = catch_up.chunks.next().await {
+            match piece? {
+                Piece::Snapshot(_) => panic!("no snapshot was stored"),
+                Piece::Updates(chunk) => {
+                    stored.extend(chunk.into_iter().map(|u| (u.seq, u.msg_id)))
+                }
+            }
+        }
+        Ok((record, stored))
+    }
+
+    /// Three nodes, the stream on three replicas; the stream's leader is
+    /// killed (SIGKILL) half-way through a writer. The writer goes on: the
+    /// client reconnects to a survivor by itself, and a commit that fails
+    /// meanwhile (the election) is what a room reports to the update's
+    /// author as `StorageFailed`, never acknowledged; the author's session
+    /// sends it again and the room numbers it anew, as this writer does.
+    /// Every acknowledged update is then read back from the two survivors.
+    #[tokio::test]
+    async fn acknowledged_updates_survive_the_stream_leader_being_killed() {
+        const UPDATES: u16 = 300;
+        /// How long commits may fail while the cluster elects a new
+        /// leader (an election takes a few seconds).
+        const ELECTION: Duration = Duration::from_secs(20);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let Some(cluster) = NatsCluster::start(dir.path()) else {
+            return;
+        };
+        let store = open_replicated(cluster.urls()).await;
+        let room = RoomId([6; 16]);
+        store
+            .create(room, [1; 32], ReadCheck([2; 32]))
+            .await
+            .expect("create");
+        let msg_id = |i: u16| {
+            let mut id = [0; 16];
+            id[..2].copy_from_slice(&i.to_be_bytes());
+            id
+        };
+        let (mut acked, mut failed, mut seq) = (Vec::new(), 0u64, 0);
+        let (mut killed, mut failing_since) = (None, None);
+        let writer = async {
+            for i in 0..UPDATES {
+                if i == UPDATES / 2 {
+                    let info = store.inner.log.get_info().await.expect("the stream's info");
+                    let leader = info
+                        .cluster
+                        .and_then(|c| c.leader)
+                        .expect("the stream has a leader");
+                    cluster.kill(&leader);
+                    killed = Some(leader);
+                }
+                loop {
+                    seq += 1;
+                    let entry = Entry {
+                        seq,
+                        msg_id: msg_id(i),
+                        ciphertext: Bytes::from(vec![i as u8; 200]),
+                        signature: [7; 64],
+                    };
+                    match store.append(room, entry).await.await {
+                        Ok(()) => {
+                            acked.push((seq, msg_id(i)));
+                            failing_since = None;
+                            break;
+                        }
+                        Err(e) => {
+                            failed += 1;
+                            let since = *failing_since.get_or_insert_with(std::time::Instant::now);
+                            assert!(
+                                since.elapsed() < ELECTION,
+                                "the cluster did not recover in {ELECTION:?}: {e}"
+                            );
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(120), writer)
+            .await
+            .expect("the writer finished in time");
+        store.close().await;
+        drop(store);
+        let killed = killed.expect("a node was killed");
+        eprintln!("killed {killed}; {failed} commits failed during the election");
+        assert_eq!(acked.len(), UPDATES as usize);
+
+        // A relay on the survivors only.
+        let store = open_replicated(cluster.running_urls()).await;
+        let info = store.inner.log.get_info().await.expect("the stream's info");
+        let leader = info.cluster.and_then(|c| c.leader);
+        assert!(
+            leader.is_some() && leader.as_ref() != Some(&killed),
+            "a survivor leads the stream: {leader:?}"
+        );
+        // A read may time out too while the survivors settle (a consumer
+        // placed on the dead node, a meta leader elected again): the room
+        // fails the join or the catch-up, and the client joins again, as
+        // this reader does.
+        let deadline = tokio::time::Instant::now() + 2 * ELECTION;
+        let (record, stored) = loop {
+            match read_all(&store, room).await {
+                Ok(read) => break read,
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    eprintln!("a read failed, reading again: {e}");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("the survivors could not be read: {e}"),
+            }
+        };
+        assert!(record.head_seq >= seq - failed);
+        let lost: Vec<_> = acked.iter().filter(|a| !stored.contains(a)).collect();
+        assert!(lost.is_empty(), "acknowledged and lost: {lost:?}");
         store.close().await;
     }
 

@@ -402,6 +402,21 @@ impl SqliteStore {
         async move { rx.await.unwrap_or(Err(StoreError::Closed)) }.boxed()
     }
 
+    /// Every room stored, in id order: what a migration to another
+    /// backend walks through.
+    pub async fn rooms(&self) -> Result<Vec<RoomId>, StoreError> {
+        let path = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = Self::read_conn(&path)?;
+            let mut query = conn.prepare("SELECT id FROM rooms ORDER BY id")?;
+            let ids = query.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+            ids.map(|id| Ok(RoomId(blob16(id?)?)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .await
+        .unwrap_or(Err(StoreError::Closed))
+    }
+
     fn read_conn(path: &Path) -> Result<Connection, StoreError> {
         let conn = Connection::open_with_flags(
             path,
