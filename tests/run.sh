@@ -23,6 +23,10 @@
 # dist/ (nothing is built then); CAHIER_RELAY_BIN, CAHIER_CLI_BIN and
 # CAHIER_SET_ASIDE_BIN, CAHIER_PRESENCE_BIN use those binaries; CAHIER_TRACE(S) says where the editing traces are
 # (tests/lib/trace.mjs).
+# CAHIER_SHOTS=dir saves screenshots at the points tests mark with
+# lookAt() (the meeting, the review, the booklet, the map), to look at
+# pages only a test reaches; CAHIER_PROFILE=dir writes CPU profiles of the
+# benches (tests/lib/profile.mjs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
