@@ -60,6 +60,9 @@ fn on_cluster(servers: Vec<String>) -> impl FnOnce(&mut relay::Config) {
 /// killed, for writes and for reads.
 const ELECTION: Duration = Duration::from_secs(30);
 
+/// How long the survivors may take to serve a new reader again.
+const SETTLE: Duration = Duration::from_secs(90);
+
 /// The name of the node leading the relay's stream.
 async fn stream_leader(url: &str) -> Result<String> {
     let client = async_nats::connect(url).await?;
@@ -139,7 +142,11 @@ async fn a_relay_keeps_serving_when_a_nats_node_of_three_is_killed() -> Result<(
     // While the survivors settle, the relay can fail to open its store
     // (it exits, and its supervisor starts it again) or a join can fail
     // (the app joins again): this does both, within a bound.
-    let deadline = tokio::time::Instant::now() + ELECTION;
+    // Once in about eight runs here, joins failed for more than 30 s
+    // after the node was lost ("could not store", "relay is full"), then
+    // went through: the bound is generous, and the time it took is told.
+    let settling = tokio::time::Instant::now();
+    let deadline = settling + SETTLE;
     let (relay, reader) = loop {
         let relay = TestRelay::start(
             &dir.path().join("elsewhere"),
@@ -156,6 +163,10 @@ async fn a_relay_keeps_serving_when_a_nats_node_of_three_is_killed() -> Result<(
             Err(e) => return Err(e),
         }
     };
+    eprintln!(
+        "a new reader joined {:?} after the writer stopped",
+        settling.elapsed()
+    );
     assert_eq!(reader.text(), text, "every acknowledged update is there");
     relay.stop().await?;
     Ok(())
