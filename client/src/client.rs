@@ -123,6 +123,13 @@ impl<D: Replica> Client<D> {
         &self.url
     }
 
+    /// Connect to another relay from now on (one of several serving the
+    /// same rooms, when the one in use went away); the pending queue is
+    /// kept and sent there on the next connection.
+    pub fn set_url(&mut self, url: impl Into<String>) {
+        self.url = url.into();
+    }
+
     pub fn engine(&self) -> &Engine<D> {
         &self.engine
     }

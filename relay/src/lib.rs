@@ -124,6 +124,7 @@ impl Relay {
         usage: Arc<Usage>,
     ) -> Arc<Self> {
         let limits = &config.limits;
+        let shared = store.numbers();
         Arc::new(Relay {
             store,
             metrics,
@@ -136,7 +137,13 @@ impl Relay {
             usage,
             stopping: CancellationToken::new(),
             tasks: TaskTracker::new(),
-            next_peer: AtomicU64::new(1),
+            // Peers of a room several relays serve meet on presence
+            // subjects: each relay numbers them from its own random point
+            // (below 2^52, so a JavaScript number still holds one).
+            next_peer: AtomicU64::new(match shared {
+                true => ((rand::random::<u64>() & 0xF_FFFF) << 32) | 1,
+                false => 1,
+            }),
             config,
         })
     }

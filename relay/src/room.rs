@@ -35,8 +35,9 @@ use tokio::time::Instant;
 use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::Refused;
-use crate::store::{Commit, Piece, Store, StoreError};
+use crate::store::{Commit, Crossing, Feed, Piece, Store, StoreError};
 use crate::Relay;
+use futures_util::stream::BoxStream;
 use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
 
 /// Why a room task ends, which decides what a join still in its inbox is
@@ -75,6 +76,12 @@ pub(crate) struct Room {
     peers: HashMap<PeerId, PeerHandle>,
     commits: FuturesOrdered<Commit>,
     idle_since: Option<Instant>,
+    /// A shared room's updates as the store holds them (see
+    /// [`RoomState::fed`]).
+    feed: Option<Feed>,
+    /// A shared room's presence to and from the other relays.
+    cross_send: Option<Box<dyn Fn(Bytes) + Send + Sync>>,
+    cross_rx: Option<BoxStream<'static, Bytes>>,
 }
 
 impl Room {
@@ -93,6 +100,7 @@ impl Room {
             compaction: relay.config.compaction.clone(),
             seq_gap: relay.store.in_flight_limit(),
             remembered_ids: relay.config.limits.remembered_ids,
+            shared: relay.store.numbers(),
         };
         Self {
             state: RoomState::new(id, settings),
@@ -104,6 +112,9 @@ impl Room {
             peers: HashMap::new(),
             commits: FuturesOrdered::new(),
             idle_since: Some(Instant::now()),
+            feed: None,
+            cross_send: None,
+            cross_rx: None,
         }
     }
 
@@ -113,6 +124,25 @@ impl Room {
             tracing::error!(room = %self.id, error = %e, "could not load room");
             self.retire(Retirement::LoadFailed);
             return;
+        }
+        if self.relay.store.numbers() {
+            if let Err(e) = self.follow().await {
+                tracing::error!(room = %self.id, error = %e, "could not follow the room");
+                self.retire(Retirement::LoadFailed);
+                return;
+            }
+            match self.relay.store.crossing(self.id).await {
+                Ok(crossing) => {
+                    if let Some(Crossing { send, receive }) = crossing {
+                        self.cross_send = Some(send);
+                        self.cross_rx = Some(receive);
+                    }
+                }
+                // Presence stays on this relay; the text does not.
+                Err(e) => {
+                    tracing::warn!(room = %self.id, error = %e, "presence will not cross relays")
+                }
+            }
         }
         let stop = self.relay.stopping.clone();
         loop {
@@ -128,10 +158,31 @@ impl Room {
                     let effects = self.state.committed(result);
                     self.carry_out(effects).await;
                 }
+                item = next_of(&mut self.feed) => match item {
+                    Some(Ok(update)) => {
+                        let effects = self.state.fed(update);
+                        self.carry_out(effects).await;
+                    }
+                    Some(Err(e)) => {
+                        // The ordered consumer starts again by itself.
+                        tracing::warn!(room = %self.id, error = %e, "the room's feed failed");
+                    }
+                    None => {
+                        tracing::warn!(room = %self.id, "the room's feed ended; following again");
+                        if let Err(e) = self.follow().await {
+                            tracing::error!(room = %self.id, error = %e, "could not follow the room");
+                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        }
+                    }
+                },
                 cmd = self.rx.recv() => match cmd {
                     Some(cmd) => self.handle(cmd).await,
                     None => break,
                 },
+                Some(frame) = next_of(&mut self.cross_rx) => {
+                    let effects = self.state.crossed(frame);
+                    self.carry_out(effects).await;
+                }
                 () = sleep_until(idle_deadline), if idle_deadline.is_some() && !self.state.busy() => {
                     if self.rx.is_empty() {
                         #[cfg(test)]
@@ -160,6 +211,12 @@ impl Room {
                 return;
             }
         }
+    }
+
+    /// Follow the shared store's feed of the room from its head.
+    async fn follow(&mut self) -> Result<(), StoreError> {
+        self.feed = self.relay.store.follow(self.id, self.state.head()).await?;
+        Ok(())
     }
 
     /// Leave the registry; answer any join still queued.
@@ -341,6 +398,11 @@ impl Room {
                     metrics.awareness_dropped.fetch_add(1, Relaxed);
                 }
                 Effect::Rejected(code) => metrics.rejected(code),
+                Effect::Cross(frame) => {
+                    if let Some(send) = &self.cross_send {
+                        send(frame);
+                    }
+                }
                 Effect::Disconnect { peer } => {
                     if let Some(handle) = self.peers.remove(&peer) {
                         tracing::info!(room = %self.id, peer, "peer cannot keep up; disconnecting it");
@@ -557,6 +619,14 @@ impl CatchUpTask {
                 false
             }
         }
+    }
+}
+
+/// The next item of a stream the room may not have: never, without one.
+async fn next_of<S: futures_util::Stream + Unpin>(stream: &mut Option<S>) -> Option<S::Item> {
+    match stream {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -133,6 +133,26 @@ pub(crate) enum Piece {
 /// A catch-up's pieces: the snapshot's, then the updates'.
 pub(crate) type Chunks = BoxStream<'static, Result<Piece, StoreError>>;
 
+/// The pieces a backend's reading task sends, as a catch-up's stream.
+pub(crate) fn chunks_from(rx: tokio::sync::mpsc::Receiver<Result<Piece, StoreError>>) -> Chunks {
+    Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }))
+}
+
+/// A room's updates as they are stored, by whichever relay, in the
+/// store's order: what a room served by several relays forwards
+/// ([`Store::follow`]).
+pub(crate) type Feed = BoxStream<'static, Result<StoredUpdate, StoreError>>;
+
+/// A room's presence between relays ([`Store::crossing`]): `send` hands
+/// a frame to the other relays (best effort, never waits), `receive`
+/// yields theirs.
+pub(crate) struct Crossing {
+    pub send: Box<dyn Fn(Bytes) + Send + Sync>,
+    pub receive: BoxStream<'static, Bytes>,
+}
+
 /// How full the storage is, for rooms to refuse an update before they
 /// forward it; the backend itself refuses what does not fit.
 #[derive(Debug)]
@@ -265,6 +285,29 @@ pub(crate) trait Store: Send + Sync + 'static {
     /// room that loads numbers past the stored head by this much, so a
     /// number forwarded before a crash is never reused.
     fn in_flight_limit(&self) -> u64;
+
+    /// Whether the store numbers updates itself, because several relays
+    /// may write one room: the room appends with `seq` 0, forwards
+    /// nothing before the store has it, and learns each update's number
+    /// from [`Store::follow`], its own and the other relays' alike.
+    fn numbers(&self) -> bool {
+        false
+    }
+
+    /// Every update stored in the room after `after`, as it is stored,
+    /// whichever relay stored it (`None`: a store only this relay writes).
+    fn follow(
+        &self,
+        _room: RoomId,
+        _after: u64,
+    ) -> BoxFuture<'_, Result<Option<Feed>, StoreError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// The room's presence between relays (`None`: only this relay).
+    fn crossing(&self, _room: RoomId) -> BoxFuture<'_, Result<Option<Crossing>, StoreError>> {
+        Box::pin(async { Ok(None) })
+    }
 
     /// Finish every queued write and stop writing.
     fn close(&self) -> BoxFuture<'_, ()>;

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _, Result};
@@ -13,33 +11,8 @@ use client::{Engine, Event};
 use common::Client;
 use protocol::{DocKeys, EditSecret};
 
-/// Start the real binary on a free port; return it and its address.
-fn start_relay(data: &std::path::Path) -> Result<(Child, String)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
-        .args(["--addr", "127.0.0.1:0", "--rate", "100000", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()?;
-    let stderr = child.stderr.take().context("stderr")?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("addr=").nth(1) {
-                let addr = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let _ = tx.send(addr);
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .context("the relay did not say where it listens")?;
-    Ok((child, format!("ws://{addr}/ws")))
+fn start_relay(data: &std::path::Path) -> Result<(std::process::Child, String)> {
+    common::spawn_relay(data, &[])
 }
 
 #[tokio::test]

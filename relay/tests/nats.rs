@@ -171,3 +171,181 @@ async fn a_relay_keeps_serving_when_a_nats_node_of_three_is_killed() -> Result<(
     relay.stop().await?;
     Ok(())
 }
+
+/// The name a presence state carries.
+fn claim(name: &str) -> Vec<u8> {
+    model::awareness::State {
+        name: name.into(),
+        colour: model::awareness::PALETTE[1].into(),
+        client: 7,
+        can_write: true,
+        selection: None,
+        heads: None,
+    }
+    .encode()
+}
+
+/// Two relays on one JetStream: a client on each, typing at once,
+/// converge live, in one order (the stream's), and each sees the other's
+/// presence; a third client on either gets the same text.
+#[tokio::test]
+async fn two_relays_serve_one_room_live_and_presence_crosses() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+        return Ok(());
+    };
+    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
+    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let mut alice = Client::join(&a.url(), keys.clone(), 1, None).await?;
+    let mut bob = Client::join(&b.url(), keys.clone(), 2, None).await?;
+    let id = alice.type_at_end("motion ").await?;
+    let first = alice.ack(id).await?;
+    bob.until_text("motion ").await?;
+    let id = bob.type_at_end("carried").await?;
+    let second = bob.ack(id).await?;
+    assert!(
+        second > first,
+        "one numbering across relays: {first} then {second}"
+    );
+    alice.until_text("motion carried").await?;
+
+    // Both type at once without waiting: every update is acknowledged
+    // once, and both end with the same text holding every word.
+    let mut sent = Vec::new();
+    for i in 0..30 {
+        sent.push(alice.type_at_end(&format!(" a{i};")).await?);
+        sent.push(bob.type_at_end(&format!(" b{i};")).await?);
+    }
+    alice.settle().await?;
+    bob.settle().await?;
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while alice.text() != bob.text() || !(0..30).all(|i| alice.text().contains(&format!(" b{i};")))
+    {
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the relays did not converge: {:?} / {:?}",
+            alice.text(),
+            bob.text()
+        );
+        tokio::select! {
+            r = alice.next_event() => { r?; }
+            r = bob.next_event() => { r?; }
+        }
+    }
+    for i in 0..30 {
+        for who in ["a", "b"] {
+            assert_eq!(
+                alice.text().matches(&format!(" {who}{i};")).count(),
+                1,
+                "{who}{i} once"
+            );
+        }
+    }
+    // Presence crosses: Alice's state, sent to relay A, reaches Bob on B.
+    alice.send_awareness(&claim("Alice")).await?;
+    let state = bob
+        .until(|e| match e {
+            Event::Awareness { state, .. } => Some(state.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(state, claim("Alice"));
+    let carol = Client::join(&b.url(), keys.clone(), 3, None).await?;
+    assert_eq!(carol.text(), alice.text());
+    let dave = Client::join(&a.url(), keys, 4, None).await?;
+    assert_eq!(dave.text(), alice.text());
+    a.stop().await?;
+    b.stop().await?;
+    Ok(())
+}
+
+/// Relay A (the real binary) is killed with SIGKILL under a burst of
+/// updates from a writer on it; the writer goes on through relay B (as
+/// behind a proxy, or from the app's list), which it sends what A never
+/// acknowledged. Nothing acknowledged is lost, nothing is stored twice,
+/// and a reader on B saw A's updates live before the kill.
+#[tokio::test]
+async fn a_relay_killed_under_load_loses_nothing_and_its_writer_goes_on_through_the_other(
+) -> Result<()> {
+    const BURST: usize = 2000;
+    let dir = tempfile::tempdir()?;
+    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+        return Ok(());
+    };
+    let store = format!("--store={}", server.url());
+    let (mut a, a_url) = common::spawn_relay(&dir.path().join("a"), &[&store])?;
+    let (mut b, b_url) = common::spawn_relay(&dir.path().join("b"), &[&store])?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let engine =
+        client::Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new()).with_window(512);
+    let mut writer = Client::join_with(engine, &a_url).await?;
+    let mut reader = Client::join(&b_url, keys.clone(), 2, None).await?;
+    let mut tokens = Vec::new();
+    for i in 0..BURST {
+        let token = format!("<{i}>");
+        tokens.push((writer.type_at_end(&token).await?, token));
+    }
+    let mut acked = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while acked.len() < BURST / 20 {
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "only {} acks",
+            acked.len()
+        );
+        if let Event::Acked { msg_id, .. } = writer.next_event().await.context("before the kill")? {
+            acked.push(msg_id);
+        }
+    }
+    a.kill()?;
+    a.wait()?;
+    while let Ok(Ok(event)) =
+        tokio::time::timeout(Duration::from_secs(1), writer.next_event()).await
+    {
+        match event {
+            Event::Acked { msg_id, .. } => acked.push(msg_id),
+            Event::Closed { .. } => break,
+            _ => {}
+        }
+    }
+    // The reader on B had A's updates live.
+    let mut live = 0;
+    while let Ok(Ok(event)) =
+        tokio::time::timeout(Duration::from_millis(500), reader.next_event()).await
+    {
+        if matches!(event, Event::Update { .. }) {
+            live += 1;
+        }
+    }
+    assert!(live > 0, "the reader on B saw none of A's updates");
+    assert!(
+        acked.len() < BURST,
+        "the kill came after the burst: it tests nothing"
+    );
+
+    writer.drop_connection();
+    writer.set_url(b_url.clone());
+    writer.connect().await.context("the writer joins B")?;
+    writer.settle().await.context("B acknowledges the rest")?;
+    eprintln!(
+        "{} of {BURST} acknowledged by A before its kill, the rest by B; the reader on B saw {live} live",
+        acked.len()
+    );
+    let fresh = Client::join(&b_url, keys, 3, None)
+        .await
+        .context("a fresh reader on B")?;
+    let text = fresh.text();
+    for (id, token) in &tokens {
+        assert_eq!(
+            text.matches(token.as_str()).count(),
+            1,
+            "{token} (acked by A: {}) once in the text",
+            acked.contains(id)
+        );
+    }
+    assert_eq!(text, writer.text());
+    b.kill()?;
+    b.wait()?;
+    Ok(())
+}

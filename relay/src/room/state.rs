@@ -105,6 +105,9 @@ pub(crate) struct Settings {
     pub seq_gap: u64,
     /// Ids of compacted updates remembered for dedup.
     pub remembered_ids: usize,
+    /// The store numbers updates, because other relays write the room
+    /// too (see "Shared rooms" in the module docs).
+    pub shared: bool,
 }
 
 /// What the room task must do, in the order given.
@@ -148,6 +151,8 @@ pub(crate) enum Effect {
     },
     /// What became of a proposed snapshot (count it).
     Proposal(ProposalEvent),
+    /// Hand a presence frame to the other relays serving the room.
+    Cross(Bytes),
 }
 
 /// The steps of a snapshot proposal, for the metrics.
@@ -275,6 +280,9 @@ pub(crate) struct RoomState {
     checking: Option<PeerId>,
     /// Acks owed for duplicates of updates still being committed.
     late_acks: Vec<(u64, PeerId, MsgId)>,
+    /// In a shared room, the updates sent to the store that its feed has
+    /// not brought back yet, and who waits for their ack.
+    pending: HashMap<MsgId, Vec<PeerId>>,
     in_flight: VecDeque<InFlight>,
     /// Committed updates since the last snapshot: (seq, bytes).
     log: VecDeque<(u64, u64)>,
@@ -323,6 +331,7 @@ impl RoomState {
             committed: 0,
             msg_ids: HashMap::new(),
             late_acks: Vec::new(),
+            pending: HashMap::new(),
             in_flight: VecDeque::new(),
             log: VecDeque::new(),
             log_bytes: 0,
@@ -351,7 +360,12 @@ impl RoomState {
         for (upto, ids) in record.covered {
             self.covered.push(upto, ids);
         }
-        self.assigned = record.head_seq + self.settings.seq_gap;
+        // A shared room's numbers come from the store, never reused: no
+        // gap, and its feed starts right after the stored head.
+        self.assigned = match self.settings.shared {
+            true => record.head_seq,
+            false => record.head_seq + self.settings.seq_gap,
+        };
         self.committed = self.assigned;
         self.snapshot_covers = record.snapshot_covers;
         self.snapshot_claimed = record.snapshot_covers;
@@ -487,12 +501,14 @@ impl RoomState {
         // A client ahead of the relay (its data was restored from an older
         // backup, say) is sent everything the relay has.
         let since = since.filter(|s| *s <= self.committed);
+        // A shared room forwards nothing before its feed brings it back:
+        // nothing in flight was sent to anyone.
         let held: Vec<Bytes> = self
             .in_flight
             .iter()
             .filter_map(|w| match w {
-                InFlight::Update { frame, .. } => Some(frame.clone()),
-                InFlight::Snapshot { .. } => None,
+                InFlight::Update { frame, .. } if !self.settings.shared => Some(frame.clone()),
+                _ => None,
             })
             .collect();
         let held_bytes = held.iter().map(Bytes::len).sum();
@@ -562,6 +578,14 @@ impl RoomState {
             self.refuse(&mut out, from, ErrorCode::RoomSealed, Some(msg_id));
             return out;
         }
+        if let Some(authors) = self.pending.get_mut(&msg_id) {
+            // A resend of an update the shared store has not brought back
+            // yet: acknowledged with it.
+            if !authors.contains(&from) {
+                authors.push(from);
+            }
+            return out;
+        }
         if let Some(&seq) = self.msg_ids.get(&msg_id) {
             // A resend (the client never saw our ack): acknowledge again,
             // store nothing.
@@ -591,6 +615,25 @@ impl RoomState {
             return out;
         }
         self.in_flight_bytes += cost;
+        if self.settings.shared {
+            // Numbered, acknowledged and forwarded when the feed brings it
+            // back (see [`RoomState::fed`]).
+            self.pending.insert(msg_id, vec![from]);
+            out.push(Effect::Append(Entry {
+                seq: 0,
+                msg_id,
+                ciphertext,
+                signature,
+            }));
+            self.in_flight.push_back(InFlight::Update {
+                seq: 0,
+                msg_id,
+                from,
+                len: cost - ROW_BYTES,
+                frame: Bytes::new(),
+            });
+            return out;
+        }
         self.assigned += 1;
         let seq = self.assigned;
         self.msg_ids.insert(msg_id, seq);
@@ -749,6 +792,58 @@ impl RoomState {
         out
     }
 
+    /// An update the shared store holds, from this relay or another, in
+    /// the store's order: the next number. Its authors here are
+    /// acknowledged, everyone else gets it; what the room already has is
+    /// skipped.
+    pub fn fed(&mut self, update: StoredUpdate) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if update.seq <= self.committed {
+            return out;
+        }
+        let (seq, msg_id) = (update.seq, update.msg_id);
+        let len = update.ciphertext.len() as u64;
+        self.committed = seq;
+        self.assigned = self.assigned.max(seq);
+        self.log.push_back((seq, len));
+        self.log_bytes += len;
+        self.stored_bytes += len + ROW_BYTES;
+        // A second copy of an update (two relays stored a resend more
+        // than the store's dedup window apart) keeps the first number.
+        self.msg_ids.entry(msg_id).or_insert(seq);
+        let authors = self.pending.remove(&msg_id).unwrap_or_default();
+        for &author in &authors {
+            self.send(&mut out, author, encode(&ServerMsg::Ack { msg_id, seq }));
+        }
+        let frame = encode(&ServerMsg::Update(update));
+        let others: Vec<PeerId> = self
+            .peers
+            .keys()
+            .copied()
+            .filter(|id| !authors.contains(id))
+            .collect();
+        for id in others {
+            self.send(&mut out, id, frame.clone());
+        }
+        self.maybe_hint(&mut out);
+        out
+    }
+
+    /// Presence (or a departure) another relay's peer sent: for every
+    /// peer here that is live.
+    pub fn crossed(&mut self, frame: Bytes) -> Vec<Effect> {
+        self.peers
+            .iter()
+            .map(|(id, peer)| match peer.held {
+                Some(_) => Effect::PresenceDropped,
+                None => Effect::Presence {
+                    to: *id,
+                    frame: frame.clone(),
+                },
+            })
+            .collect()
+    }
+
     /// Presence from `from`, for everyone else.
     pub fn awareness(
         &mut self,
@@ -763,7 +858,8 @@ impl RoomState {
             ciphertext,
             signature,
         });
-        self.peers
+        let mut out: Vec<Effect> = self
+            .peers
             .iter()
             .filter(|(id, _)| **id != from)
             .map(|(id, peer)| match peer.held {
@@ -773,7 +869,11 @@ impl RoomState {
                     frame: frame.clone(),
                 },
             })
-            .collect()
+            .collect();
+        if self.settings.shared {
+            out.push(Effect::Cross(frame));
+        }
+        out
     }
 
     /// The oldest write in flight has committed (or failed).
@@ -783,6 +883,22 @@ impl RoomState {
             return out;
         };
         match done {
+            InFlight::Update { msg_id, len, .. } if self.settings.shared => {
+                self.in_flight_bytes = self.in_flight_bytes.saturating_sub(len + ROW_BYTES);
+                if let Err(e) = result {
+                    // Not stored (as far as the store knows: if it was
+                    // after all, the feed brings it like another relay's).
+                    if let Some(authors) = self.pending.remove(&msg_id) {
+                        let code = match e {
+                            StoreError::Full => ErrorCode::QuotaExceeded,
+                            _ => ErrorCode::StorageFailed,
+                        };
+                        for author in authors {
+                            self.refuse(&mut out, author, code, Some(msg_id));
+                        }
+                    }
+                }
+            }
             InFlight::Update {
                 seq,
                 msg_id,
@@ -886,6 +1002,12 @@ impl RoomState {
             .sum()
     }
 
+    /// The last sequence number the room has committed (a shared room:
+    /// the last its feed brought).
+    pub fn head(&self) -> u64 {
+        self.committed
+    }
+
     /// Shutdown began: refuse new writes; what is in flight still lands.
     pub fn stop(&mut self) {
         self.stopping = true;
@@ -961,7 +1083,11 @@ impl RoomState {
             true => Effect::Disconnect { peer },
             false => Effect::Forget { peer },
         });
-        self.broadcast(out, None, &encode(&ServerMsg::PeerLeft { peer }));
+        let left = encode(&ServerMsg::PeerLeft { peer });
+        self.broadcast(out, None, &left);
+        if self.settings.shared {
+            out.push(Effect::Cross(left));
+        }
         if let Some(p) = &mut self.proposal {
             if p.asked == Some(peer) {
                 p.asked = None;
@@ -1030,6 +1156,7 @@ mod tests {
             },
             seq_gap: 100,
             remembered_ids: 1000,
+            shared: false,
         }
     }
 
@@ -1996,5 +2123,152 @@ mod tests {
         assert_eq!(released.len(), 2);
         assert_eq!(seq_of(&released[0].1), Some(1));
         assert_eq!(released[1], (B, ack(1, 1)));
+    }
+
+    fn shared(peers: &[PeerId]) -> RoomState {
+        room_with(
+            Settings {
+                shared: true,
+                ..settings()
+            },
+            peers,
+        )
+    }
+
+    /// What the shared store's feed brings back: update `n` under `seq`.
+    fn fed(room: &mut RoomState, n: u8, seq: u64) -> Vec<Effect> {
+        room.fed(StoredUpdate {
+            seq,
+            msg_id: id(n),
+            ciphertext: vec![n; 10],
+            signature: [n; 64],
+        })
+    }
+
+    #[test]
+    fn a_shared_room_forwards_and_acknowledges_an_update_only_when_the_feed_brings_it() {
+        let mut room = shared(&[A, B]);
+        let out = update(&mut room, A, 1);
+        assert_eq!(appended(&out), vec![0], "the store numbers it");
+        assert!(sent(&out).is_empty(), "nothing before the store has it");
+        assert!(
+            room.committed(Ok(())).is_empty(),
+            "the commit alone says nothing"
+        );
+        let out = fed(&mut room, 1, 7000);
+        let got = sent(&out);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.contains(&(A, ack(1, 7000))));
+        assert!(got
+            .iter()
+            .any(|(to, m)| *to == B && seq_of(m) == Some(7000)));
+        assert_eq!(room.head(), 7000);
+        // Another relay's update goes to everyone here, the feed's order.
+        let got = sent(&fed(&mut room, 2, 7003));
+        assert_eq!(
+            got.iter()
+                .map(|(to, m)| (*to, seq_of(m)))
+                .collect::<Vec<_>>(),
+            vec![(A, Some(7003)), (B, Some(7003))]
+        );
+        // What the room already has is skipped.
+        assert!(fed(&mut room, 2, 7003).is_empty());
+        assert!(fed(&mut room, 9, 6999).is_empty());
+    }
+
+    #[test]
+    fn a_shared_room_acknowledges_resends_with_the_feed_and_refuses_what_was_not_stored() {
+        let mut room = shared(&[A, B, C]);
+        update(&mut room, A, 1);
+        // A resend before the feed brought it, from A and from C (the
+        // same client on a new connection): stored once, both acked.
+        assert!(appended(&update(&mut room, A, 1)).is_empty());
+        assert!(appended(&update(&mut room, C, 1)).is_empty());
+        let got = sent(&fed(&mut room, 1, 5));
+        assert!(got.contains(&(A, ack(1, 5))) && got.contains(&(C, ack(1, 5))));
+        assert!(got.iter().any(|(to, m)| *to == B && seq_of(m) == Some(5)));
+        assert_eq!(got.len(), 3, "{got:?}");
+        room.committed(Ok(()));
+        // A resend after: acked at once.
+        assert_eq!(sent(&update(&mut room, B, 1)), vec![(B, ack(1, 5))]);
+        // A failed write is refused to its author, and a resend is stored.
+        update(&mut room, A, 2);
+        let out = room.committed(Err(StoreError::Closed));
+        assert_eq!(
+            sent(&out),
+            vec![(A, error(ErrorCode::StorageFailed, Some(id(2))))]
+        );
+        assert_eq!(appended(&update(&mut room, A, 2)), vec![0]);
+        // A failed write the feed brought first was stored after all.
+        room.fed(StoredUpdate {
+            seq: 9,
+            msg_id: id(2),
+            ciphertext: vec![2; 10],
+            signature: [2; 64],
+        });
+        assert!(sent(&room.committed(Err(StoreError::Closed))).is_empty());
+    }
+
+    #[test]
+    fn a_shared_room_holds_nothing_in_flight_for_a_newcomer_and_catches_it_up_to_the_feed() {
+        let mut room = shared(&[A]);
+        update(&mut room, A, 1);
+        fed(&mut room, 1, 4);
+        update(&mut room, A, 2);
+        let out = room.admit(B, None);
+        assert_eq!(
+            out,
+            vec![Effect::CatchUp {
+                peer: B,
+                since: None,
+                upto: 4
+            }]
+        );
+        // What the feed brings while B catches up is held for it.
+        assert!(!sent(&fed(&mut room, 2, 6)).iter().any(|(to, _)| *to == B));
+        let released = sent(&room.caught_up(B));
+        assert_eq!(released.len(), 1);
+        assert_eq!(seq_of(&released[0].1), Some(6));
+    }
+
+    #[test]
+    fn a_shared_room_loads_without_a_gap_and_sends_presence_and_departures_across() {
+        let keys = keys();
+        let mut room = RoomState::new(
+            keys.room(),
+            Settings {
+                shared: true,
+                ..settings()
+            },
+        );
+        room.load(Some(RoomRecord {
+            write_pk: keys.writer().to_bytes(),
+            read_check: Some(keys.read_capability().check()),
+            head_seq: 40,
+            ..RoomRecord::default()
+        }))
+        .expect("loads");
+        assert_eq!(room.head(), 40, "no gap: the store never reuses a number");
+        room.admit(A, None);
+        room.caught_up(A);
+        room.admit(B, None);
+        room.caught_up(B);
+        let out = room.awareness(A, 1, vec![5], None);
+        assert!(out.iter().any(|e| matches!(e, Effect::Cross(_))), "{out:?}");
+        let out = room.leave(A);
+        let crossed: Vec<ServerMsg> = out
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Cross(frame) => decode_server(frame).ok(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(crossed, vec![ServerMsg::PeerLeft { peer: A }]);
+        // Another relay's presence reaches every live peer here.
+        let frame = encode(&ServerMsg::PeerLeft { peer: 99 });
+        assert_eq!(
+            sent(&room.crossed(frame)),
+            vec![(B, ServerMsg::PeerLeft { peer: 99 })]
+        );
     }
 }

@@ -36,57 +36,89 @@
 //! as far as the server lets it, and a catch-up must hold about one chunk;
 //! one stream also makes one quota.
 //!
-//! # Sequence numbers and conflicts
+//! # Sequence numbers: the stream numbers, so several relays can write
 //!
-//! The room numbers updates; the store refuses a number the room already
-//! stored. Two ways were weighed. `Nats-Expected-Last-Subject-Sequence`
-//! makes the server check that nothing was written on the room's subject
-//! since the last message this relay saw, which is exact and holds across
-//! relays, but the next publish cannot go out before the previous one's
-//! acknowledgement names its stream sequence: one round trip per update
-//! per room, where SQLite commits a room's burst at once. Instead, each
-//! room's state in the store ([`RoomLog`]) keeps the highest number queued;
-//! an update at or below it is refused at once, alone, and the others go
-//! out pipelined (many publishes outstanding, like SQLite's group commit).
-//! `Nats-Msg-Id` adds the server's own check for a writer this relay does
-//! not know about, bounded by the stream's duplicate window (two
-//! minutes). What that leaves open is two relays numbering one room's
-//! updates at once more than the window apart: that needs the multi-relay
-//! work of issue 16 (one numbering per room across relays), not this
-//! backend alone.
+//! Several relays serve one room (issue 16), so no relay can number its
+//! updates by itself: two would hand out the same number, or numbers out
+//! of the order the stream keeps. The stream already orders every message,
+//! whoever publishes it: a room's update is numbered by its place in the
+//! stream, its **stream sequence plus the room's base**. Numbers are
+//! unique and rise in the stream's order, the same on every relay, with
+//! gaps (other rooms' messages), which clients take already (see
+//! `SEQ_GAP` in [`crate::room::state`]). Such an update carries no
+//! `Cahier-Seq` header, and `Nats-Msg-Id` is `<room hex>.<message id>`,
+//! so the server drops a resend of the same update within its duplicate
+//! window, through whichever relay it comes.
+//!
+//! The base is the room's own numbering before this: updates moved from
+//! SQLite (`--migrate-to`) or stored by the first version of this backend
+//! keep their `Cahier-Seq`. The first relay to append a stream-numbered
+//! update fixes the base in the room's record, with a revision check so
+//! every relay reads the same one: the highest number the room's own
+//! numbering handed out plus the in-flight limit, or 0 for a room that
+//! never had one. Every later number is above every earlier one.
+//!
+//! The room ([`crate::room::state`], "Shared rooms") appends with `seq`
+//! 0 and forwards nothing until [`NatsStore::follow`], an ordered
+//! consumer on the room's subject, brings the update back with its
+//! number: it acknowledges its authors then and forwards it to everyone
+//! else, in the stream's order, the other relays' updates alike. The feed
+//! delivers only what the stream stored with its replicas, so an ack
+//! still means replicated. The feed also teaches the store's per-room
+//! state ([`RoomLog`]) the other relays' updates, so catch-ups send them.
+//!
+//! Explicit numbers stay for the migration and the conformance suite: an
+//! update with a number is refused at once if the room stored or queued
+//! one at or above it ([`StoreError::Conflict`]), and `Nats-Msg-Id`
+//! `<room hex>.<seq>` adds the server's own check within the window.
 //!
 //! A room's commits resolve in the order it queued them: each write waits
 //! for the one before it in its room (a chain of oneshots) before it
 //! records its result, even when the server answers out of order. A
 //! commit resolves only once JetStream acknowledged the publish, that is,
-//! once the stream's replicas hold it.
+//! once the stream's replicas hold it. Publishes are pipelined (many
+//! outstanding, like SQLite's group commit): numbering by the stream
+//! costs no round trip per update.
+//!
+//! Weighed and left: `Nats-Expected-Last-Subject-Sequence` on every
+//! publish (exact, but the next publish waits for the last one's
+//! acknowledgement: one round trip per update per room), and a lease
+//! naming the one relay that numbers a room (the others would forward
+//! their clients' updates to it, and a lost relay would stop the room's
+//! writes until its lease ran out).
 //!
 //! # Catch-ups
 //!
 //! A catch-up takes its view under the state's lock: the snapshot head,
 //! and the stream sequence of every update it will send (the state keeps
-//! them, learned from the acknowledgements and from a headers-only scan
-//! when a room is first read). It reads them with an ephemeral pull
-//! consumer from the first one, one chunk's bytes per pull. While it
-//! reads, the room is pinned: a compaction committed meanwhile still
-//! commits, but its purge waits until the last catch-up of the room ends,
-//! so the catch-up neither skips nor repeats. Another relay's compaction
-//! is not pinned by this one's readers; a catch-up that finds an update
-//! of its view gone stops with [`StoreError::Overtaken`] (the room fails
-//! the peer's catch-up; the client reconnects and starts again).
+//! them, learned from the acknowledgements, the feed, and from a
+//! headers-only scan when a room is first read). It reads them with an
+//! ephemeral pull consumer from the first one, one chunk's bytes per
+//! pull. While it reads, the room is pinned: a compaction committed
+//! meanwhile still commits, but its purge waits until the last catch-up
+//! of the room ends, so the catch-up neither skips nor repeats. Another
+//! relay's compaction is not pinned by this one's readers; a catch-up
+//! that finds an update of its view gone stops with
+//! [`StoreError::Overtaken`] (the room fails the peer's catch-up; the
+//! client reconnects and starts again), and the store reads the room
+//! again, so the next try starts from the other relay's snapshot. A
+//! snapshot that loses the revision check to another relay's does the
+//! same.
 //!
-//! # Towards several relays on one room
+//! # Presence
 //!
-//! [`NatsStore::follow`] streams a room's updates from a position as they
-//! are stored, whichever relay stored them (an ordered consumer on the
-//! room's subject): the feed a room task would forward to its peers. What
-//! that step still needs from this backend: the per-room state learning
-//! other relays' updates from that feed (today it knows only its own, so a
-//! relay that did not see another's update refuses a number only through
-//! `Nats-Msg-Id`, within the duplicate window), and one numbering per room
-//! across relays, for example `Nats-Expected-Last-Subject-Sequence` on
-//! every publish (exact, one round trip per update per room) or a lease
-//! naming the one relay that numbers a room.
+//! Presence crosses relays on a core NATS subject per room,
+//! `cahier-presence.<room hex>` (outside the stream: never stored), each
+//! message this relay's random id and the frame, so a relay skips its own.
+//! Peer ids are unique across relays because each relay numbers its peers
+//! from a random point when its store is shared.
+//!
+//! What a relay does not learn yet from the others: their compactions
+//! (until a catch-up or a snapshot of its own meets one, above; its room
+//! state keeps counting the log for compaction hints and the room quota),
+//! and a seal stored through another relay (its room refuses writes only
+//! once it loads the room again). A watch on the bucket's keys would
+//! carry both.
 //!
 //! # Quota
 //!
@@ -120,7 +152,7 @@ use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
-use super::{CatchUp, Chunks, Commit, Entry, Piece, RoomRecord, Store, StoreError, Usage};
+use super::{CatchUp, Commit, Crossing, Entry, Feed, Piece, RoomRecord, Store, StoreError, Usage};
 use crate::metrics::Metrics;
 
 /// The stream of logs and snapshots.
@@ -189,6 +221,8 @@ struct Inner {
     closed: AtomicBool,
     /// Write tasks, awaited by `close`.
     writes: TaskTracker,
+    /// This relay, on the presence subjects.
+    relay_id: u64,
 }
 
 fn nats(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -216,6 +250,11 @@ fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 
 fn room_subject(room: RoomId) -> String {
     format!("cahier.room.{}", hex(room.as_bytes()))
+}
+
+/// Outside `cahier.>`: presence is not stored.
+fn presence_subject(room: RoomId) -> String {
+    format!("cahier-presence.{}", hex(room.as_bytes()))
 }
 
 fn snap_subject(room: RoomId, covers: u64) -> String {
@@ -382,6 +421,8 @@ struct Stored {
 struct View {
     head: Option<Head>,
     updates: Vec<(u64, u64)>,
+    /// The room's numbering base, if known.
+    base: Option<u64>,
 }
 
 /// One room's log as this relay knows it: the pure bookkeeping of the
@@ -406,6 +447,10 @@ struct RoomLog {
     stale_subjects: Vec<String>,
     /// Resolves once the room's last queued write recorded its result.
     last_write: Option<oneshot::Receiver<()>>,
+    /// The room's numbering base, once known (see "Sequence numbers").
+    base: Option<u64>,
+    /// The highest stream sequence of an update of the room seen.
+    last_stream_seq: u64,
 }
 
 impl RoomLog {
@@ -414,8 +459,12 @@ impl RoomLog {
     }
 
     /// Take `seq` for an update, or refuse it: it is at or below a number
-    /// already queued or stored.
+    /// already queued or stored. An update the stream numbers (`seq` 0)
+    /// is always taken.
     fn queue(&mut self, seq: u64) -> Result<(), StoreError> {
+        if seq == 0 {
+            return Ok(());
+        }
         if seq <= self.queued.max(self.covers()) {
             return Err(StoreError::Conflict(seq));
         }
@@ -423,8 +472,9 @@ impl RoomLog {
         Ok(())
     }
 
-    /// An update the stream acknowledged (or a scan found).
+    /// An update the stream acknowledged (or a scan or a feed found).
     fn stored(&mut self, update: Stored) {
+        self.last_stream_seq = self.last_stream_seq.max(update.stream_seq);
         if update.seq <= self.covers() {
             self.purge_below = self.purge_below.max(update.stream_seq + 1);
             return;
@@ -483,7 +533,11 @@ impl RoomLog {
             .filter(|s| s.seq > after && s.seq <= upto)
             .map(|s| (s.seq, s.stream_seq))
             .collect();
-        View { head, updates }
+        View {
+            head,
+            updates,
+            base: self.base,
+        }
     }
 
     /// The purge to run now, if nobody reads the room: the stream
@@ -497,6 +551,35 @@ impl RoomLog {
             std::mem::take(&mut self.purge_below),
             std::mem::take(&mut self.stale_subjects),
         ))
+    }
+
+    /// The highest number the room's own numbering handed out (numbered
+    /// updates, snapshots): the floor of a base fixed now.
+    fn numbered_head(&self) -> u64 {
+        self.queued.max(self.covers())
+    }
+
+    /// Take what a fresh read of the room found (another relay compacted
+    /// it): its snapshot, ids and log, keeping this relay's writes, pins
+    /// and garbage, and the updates it saw after the read's end.
+    fn refreshed(&mut self, fresh: RoomLog) {
+        let newer: Vec<Stored> = self
+            .log
+            .iter()
+            .filter(|s| s.stream_seq > fresh.last_stream_seq)
+            .copied()
+            .collect();
+        self.head = fresh.head;
+        self.head_revision = fresh.head_revision;
+        self.covered = fresh.covered;
+        self.log = fresh.log;
+        self.base = self.base.or(fresh.base);
+        self.queued = self.queued.max(fresh.queued);
+        self.purge_below = self.purge_below.max(fresh.purge_below);
+        self.last_stream_seq = self.last_stream_seq.max(fresh.last_stream_seq);
+        for update in newer {
+            self.stored(update);
+        }
     }
 
     fn record(&self) -> (u64, u64, u64, Vec<(MsgId, u64)>) {
@@ -608,6 +691,7 @@ impl NatsStore {
                 in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
                 closed: AtomicBool::new(false),
                 writes: TaskTracker::new(),
+                relay_id: rand::random(),
             }),
         };
         store.inner.measure().await?;
@@ -622,26 +706,24 @@ impl NatsStore {
     /// and from the next one stored otherwise. An ordered consumer: it
     /// starts again by itself where it was if the server restarts or a
     /// message is missed.
-    // Used by the multi-relay room, the next step of issue 16.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub async fn follow(
-        &self,
-        room: RoomId,
-        after: u64,
-    ) -> Result<
-        futures_util::stream::BoxStream<'static, Result<StoredUpdate, StoreError>>,
-        StoreError,
-    > {
-        let inner = &self.inner;
+    pub async fn follow(&self, room: RoomId, after: u64) -> Result<Feed, StoreError> {
+        let inner = self.inner.clone();
         inner.ensure(room).await?;
+        // From the first update after `after` this relay knows of, else
+        // from just past the last one it saw (nothing is missed between
+        // the room's first read and this consumer), else from the start.
         let start = inner
             .with_room(room, |log| {
-                log.log.iter().find(|s| s.seq > after).map(|s| s.stream_seq)
+                log.log
+                    .iter()
+                    .find(|s| s.seq > after)
+                    .map(|s| s.stream_seq)
+                    .or((log.last_stream_seq > 0).then_some(log.last_stream_seq + 1))
             })
             .flatten();
         let deliver_policy = match start {
             Some(start_sequence) => consumer::DeliverPolicy::ByStartSequence { start_sequence },
-            None => consumer::DeliverPolicy::New,
+            None => consumer::DeliverPolicy::All,
         };
         let consumer: consumer::Consumer<consumer::pull::OrderedConfig> = inner
             .log
@@ -654,31 +736,89 @@ impl NatsStore {
             .map_err(nats)?;
         let messages = consumer.messages().await.map_err(nats)?;
         Ok(messages
-            .filter_map(move |message| async move {
-                let message = match message {
-                    Ok(message) => message,
-                    Err(e) => return Some(Err(nats(e))),
-                };
-                let stream_seq = match message.info() {
-                    Ok(info) => info.stream_sequence,
-                    Err(e) => return Some(Err(StoreError::Nats(Arc::from(e)))),
-                };
-                let msg = Msg {
-                    stream_seq,
-                    headers: message.message.headers.clone(),
-                    payload: message.message.payload.clone(),
-                };
-                match parse_update(&msg, false) {
-                    Ok((stored, Some(update))) if stored.seq > after => Some(Ok(update)),
-                    Ok(_) => None,
-                    Err(e) => Some(Err(e)),
+            .filter_map(move |message| {
+                let inner = inner.clone();
+                async move {
+                    let message = match message {
+                        Ok(message) => message,
+                        Err(e) => return Some(Err(nats(e))),
+                    };
+                    let stream_seq = match message.info() {
+                        Ok(info) => info.stream_sequence,
+                        Err(e) => return Some(Err(StoreError::Nats(Arc::from(e)))),
+                    };
+                    let msg = Msg {
+                        stream_seq,
+                        headers: message.message.headers.clone(),
+                        payload: message.message.payload.clone(),
+                    };
+                    let base = match inner.with_room(room, |log| log.base).flatten() {
+                        Some(base) => Some(base),
+                        None if !numbered(&msg) => match inner.base(room).await {
+                            Ok(base) => Some(base),
+                            Err(e) => return Some(Err(e)),
+                        },
+                        None => None,
+                    };
+                    match parse_update(&msg, false, base) {
+                        Ok((stored, Some(update))) => {
+                            // What other relays stored becomes part of
+                            // this relay's view of the room: its
+                            // catch-ups send it.
+                            inner.with_room(room, |log| log.stored(stored));
+                            (stored.seq > after).then_some(Ok(update))
+                        }
+                        Ok((_, None)) => None,
+                        Err(e) => Some(Err(e)),
+                    }
                 }
             })
             .boxed())
     }
 
+    /// The room's presence subject, shared with the other relays: core
+    /// NATS, not stored (outside the stream's `cahier.>`). Each message is
+    /// this relay's id and a frame; a relay skips its own.
+    async fn cross(&self, room: RoomId) -> Result<Crossing, StoreError> {
+        let subject = presence_subject(room);
+        let me = self.inner.relay_id;
+        let subscription = self
+            .inner
+            .client
+            .subscribe(subject.clone())
+            .await
+            .map_err(nats)?;
+        let receive = subscription
+            .filter_map(move |message| async move {
+                let payload = message.payload;
+                let from = payload.get(..8)?;
+                (from != me.to_be_bytes()).then(|| payload.slice(8..))
+            })
+            .boxed();
+        let client = self.inner.client.clone();
+        let send = Box::new(move |frame: Bytes| {
+            let mut payload = Vec::with_capacity(8 + frame.len());
+            payload.extend_from_slice(&me.to_be_bytes());
+            payload.extend_from_slice(&frame);
+            let (client, subject) = (client.clone(), subject.clone());
+            // Presence is best effort: the next one replaces a lost one.
+            tokio::spawn(async move {
+                let _ = client.publish(subject, payload.into()).await;
+            });
+        });
+        Ok(Crossing { send, receive })
+    }
+
     /// Queue an update: see [`Store::append`].
     async fn queue_append(&self, room: RoomId, entry: Entry) -> Commit {
+        if entry.seq == 0 {
+            if let Err(e) = self.inner.ensure(room).await {
+                return async move { Err(e) }.boxed();
+            }
+            if let Err(e) = self.inner.base(room).await {
+                return async move { Err(e) }.boxed();
+            }
+        }
         let slot = match self.enqueue(room, |log| log.queue(entry.seq)).await {
             Ok(slot) => slot,
             Err(e) => return async move { Err(e) }.boxed(),
@@ -833,9 +973,65 @@ impl Inner {
         Ok(())
     }
 
+    /// The room's numbering base: the one this relay knows, or the
+    /// record's, fixed there first if nobody did (see "Sequence numbers").
+    async fn base(&self, room: RoomId) -> Result<u64, StoreError> {
+        if let Some(Some(base)) = self.with_room(room, |log| log.base) {
+            return Ok(base);
+        }
+        let floor = self.with_room(room, |log| log.numbered_head()).unwrap_or(0);
+        let base = self.record_base(room, floor).await?;
+        self.with_room(room, |log| log.base = Some(base));
+        Ok(base)
+    }
+
+    /// The base in the room's record, or, if it has none, fixed at
+    /// `floor` (the highest number the room's own numbering handed out)
+    /// plus the in-flight limit: numbers a relay forwarded before a crash
+    /// and did not store are never handed out again. Compare-and-swap on
+    /// the record: every relay gets the same base.
+    async fn record_base(&self, room: RoomId, floor: u64) -> Result<u64, StoreError> {
+        loop {
+            let Some(entry) = self.records.entry(record_key(room)).await.map_err(nats)? else {
+                // Not created: nothing numbered it yet.
+                return Ok(0);
+            };
+            let record = decode_record(&entry.value)?;
+            if let Some(base) = record.base {
+                return Ok(base);
+            }
+            let base = if floor == 0 {
+                0
+            } else {
+                floor + MAX_IN_FLIGHT as u64
+            };
+            let value = encode_record(&record.write_pk, record.read_check.as_ref(), Some(base));
+            match self
+                .records
+                .update(record_key(room), value, entry.revision)
+                .await
+            {
+                Ok(_) => return Ok(base),
+                Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => continue,
+                Err(e) => return Err(nats(e)),
+            }
+        }
+    }
+
+    /// Read the room again from the bucket and the stream, after another
+    /// relay changed what this one knew (a compaction).
+    async fn refresh(&self, room: RoomId) -> Result<(), StoreError> {
+        let fresh = self.read_room(room).await?;
+        self.with_room(room, |log| log.refreshed(fresh));
+        Ok(())
+    }
+
     /// A room's state from the bucket and the stream.
     async fn read_room(&self, room: RoomId) -> Result<RoomLog, StoreError> {
         let mut log = RoomLog::default();
+        if let Some(value) = self.records.get(record_key(room)).await.map_err(nats)? {
+            log.base = decode_record(&value)?.base;
+        }
         if let Some(entry) = self.records.entry(head_key(room)).await.map_err(nats)? {
             if entry.operation == kv::Operation::Put {
                 let head = Head::decode(&entry.value)?;
@@ -859,7 +1055,12 @@ impl Inner {
         }
         let mut updates = self.scan(room_subject(room), true, 0, 1 << 20).await?;
         while let Some(message) = updates.next().await {
-            let (stored, _) = parse_update(&message?, true)?;
+            let message = message?;
+            if log.base.is_none() && !numbered(&message) {
+                // Another relay fixed the base since the record was read.
+                log.base = Some(self.record_base(room, log.numbered_head()).await?);
+            }
+            let (stored, _) = parse_update(&message, true, log.base)?;
             log.stored(stored);
         }
         Ok(log)
@@ -1010,11 +1211,20 @@ impl Inner {
             return Err(StoreError::Full);
         }
         let mut headers = HeaderMap::new();
-        headers.insert(
-            async_nats::header::NATS_MESSAGE_ID,
-            format!("{}.{}", hex(room.as_bytes()), entry.seq).as_str(),
-        );
-        headers.insert(SEQ_HEADER, entry.seq.to_string().as_str());
+        if entry.seq == 0 {
+            // Numbered by the stream: JetStream drops a resend of the same
+            // update within its duplicate window, from whichever relay.
+            headers.insert(
+                async_nats::header::NATS_MESSAGE_ID,
+                format!("{}.{}", hex(room.as_bytes()), hex(&entry.msg_id)).as_str(),
+            );
+        } else {
+            headers.insert(
+                async_nats::header::NATS_MESSAGE_ID,
+                format!("{}.{}", hex(room.as_bytes()), entry.seq).as_str(),
+            );
+            headers.insert(SEQ_HEADER, entry.seq.to_string().as_str());
+        }
         headers.insert(ID_HEADER, hex(&entry.msg_id).as_str());
         self.js
             .publish_with_headers(room_subject(room), headers, payload.into())
@@ -1034,15 +1244,31 @@ impl Inner {
         let ack = ack.await.map_err(publish_error);
         after(prev).await;
         let ack = ack?;
+        let seq = match entry.seq {
+            0 => {
+                let base = self
+                    .with_room(room, |log| log.base)
+                    .flatten()
+                    .ok_or(StoreError::Closed)?;
+                base + ack.sequence
+            }
+            seq => seq,
+        };
         if ack.duplicate {
-            return Err(StoreError::Conflict(entry.seq));
+            if entry.seq != 0 {
+                return Err(StoreError::Conflict(entry.seq));
+            }
+            // A resend another relay (or this one) stored already: it is
+            // in the stream, under the first one's number, which the feed
+            // brings.
+            return Ok(());
         }
         let len = entry.ciphertext.len() as u64;
         self.usage
             .set_used(self.usage.used().saturating_add(len + 64));
         self.with_room(room, |log| {
             log.stored(Stored {
-                seq: entry.seq,
+                seq,
                 stream_seq: ack.sequence,
                 msg_id: entry.msg_id,
                 len,
@@ -1143,8 +1369,12 @@ impl Inner {
         let revision = match written {
             Ok(revision) => revision,
             Err(e) => {
-                // Another relay's snapshot won: these pieces are nobody's.
+                // Another relay's snapshot won: these pieces are nobody's,
+                // and this relay learns the winner.
                 self.collect(room, (0, vec![upto.to_string()])).await;
+                if let Err(e) = self.refresh(room).await {
+                    tracing::warn!(room = %room, error = %e, "could not read the room again");
+                }
                 return Err(e);
             }
         };
@@ -1217,7 +1447,7 @@ impl Inner {
                 return Err(StoreError::Overtaken);
             }
             expected.next();
-            let (stored, update) = parse_update(&message, false)?;
+            let (stored, update) = parse_update(&message, false, view.base)?;
             if stored.seq != seq {
                 return Err(StoreError::Corrupt("an update moved in the stream"));
             }
@@ -1245,20 +1475,38 @@ struct Msg {
     payload: Bytes,
 }
 
+/// Whether a message carries the room's own number (`Cahier-Seq`), or is
+/// numbered by its place in the stream.
+fn numbered(message: &Msg) -> bool {
+    message
+        .headers
+        .as_ref()
+        .is_some_and(|h| h.get(SEQ_HEADER).is_some())
+}
+
 /// An update message's bookkeeping, and the update itself unless only its
-/// headers were read.
+/// headers were read. `base` numbers a message without `Cahier-Seq`.
 fn parse_update(
     message: &Msg,
     headers_only: bool,
+    base: Option<u64>,
 ) -> Result<(Stored, Option<StoredUpdate>), StoreError> {
     let headers = message
         .headers
         .as_ref()
         .ok_or(StoreError::Corrupt("an update without headers"))?;
     let header = |name: &str| headers.get(name).map(|v| v.as_str().to_owned());
-    let seq: u64 = header(SEQ_HEADER)
-        .and_then(|s| s.parse().ok())
-        .ok_or(StoreError::Corrupt("an update without its sequence number"))?;
+    let seq: u64 = match header(SEQ_HEADER) {
+        Some(seq) => seq
+            .parse()
+            .map_err(|_| StoreError::Corrupt("an update with a malformed sequence number"))?,
+        None => base
+            .ok_or(StoreError::Corrupt(
+                "an update numbered by the stream in a room without a base",
+            ))?
+            .checked_add(message.stream_seq)
+            .ok_or(StoreError::Corrupt("a sequence number past the last"))?,
+    };
     let msg_id: MsgId = header(ID_HEADER)
         .and_then(|s| unhex(&s))
         .ok_or(StoreError::Corrupt("an update without its message id"))?;
@@ -1303,28 +1551,50 @@ fn publish_error(e: jetstream::context::PublishError) -> StoreError {
     }
 }
 
-/// A room record: the write key, then the read check if it has one.
-fn encode_record(write_pk: &[u8; 32], read_check: Option<&ReadCheck>) -> Bytes {
+/// A room record: the write key, then the read check if it has one, then
+/// the room's numbering base once it is fixed (see "Sequence numbers").
+fn encode_record(write_pk: &[u8; 32], read_check: Option<&ReadCheck>, base: Option<u64>) -> Bytes {
     let mut out = write_pk.to_vec();
     if let Some(check) = read_check {
         out.extend_from_slice(&check.0);
     }
+    if let Some(base) = base {
+        out.extend_from_slice(&base.to_be_bytes());
+    }
     out.into()
 }
 
-fn decode_record(bytes: &[u8]) -> Result<([u8; 32], Option<ReadCheck>), StoreError> {
+/// A decoded room record.
+struct Record {
+    write_pk: [u8; 32],
+    read_check: Option<ReadCheck>,
+    base: Option<u64>,
+}
+
+fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
     let corrupt = || StoreError::Corrupt("a room record has another length");
     let write_pk: [u8; 32] = bytes
         .get(..32)
         .ok_or_else(corrupt)?
         .try_into()
         .map_err(|_| corrupt())?;
-    let check = match bytes.len() {
-        32 => None,
-        64 => Some(ReadCheck(bytes[32..].try_into().map_err(|_| corrupt())?)),
+    let (check, rest) = match bytes.len() {
+        32 | 40 => (None, &bytes[32..]),
+        64 | 72 => (
+            Some(ReadCheck(bytes[32..64].try_into().map_err(|_| corrupt())?)),
+            &bytes[64..],
+        ),
         _ => return Err(corrupt()),
     };
-    Ok((write_pk, check))
+    let base = match rest.len() {
+        0 => None,
+        _ => Some(u64::from_be_bytes(rest.try_into().map_err(|_| corrupt())?)),
+    };
+    Ok(Record {
+        write_pk,
+        read_check: check,
+        base,
+    })
 }
 
 impl Store for NatsStore {
@@ -1334,7 +1604,11 @@ impl Store for NatsStore {
             let Some(value) = inner.records.get(record_key(room)).await.map_err(nats)? else {
                 return Ok(None);
             };
-            let (write_pk, read_check) = decode_record(&value)?;
+            let Record {
+                write_pk,
+                read_check,
+                ..
+            } = decode_record(&value)?;
             let seal = match inner.records.get(seal_key(room)).await.map_err(nats)? {
                 Some(value) if value.len() >= 64 => {
                     let signature: Signature = value[..64]
@@ -1381,7 +1655,7 @@ impl Store for NatsStore {
                 .records
                 .create(
                     record_key(room),
-                    encode_record(&write_pk, Some(&read_check)),
+                    encode_record(&write_pk, Some(&read_check), None),
                 )
                 .await
             {
@@ -1407,14 +1681,14 @@ impl Store for NatsStore {
                 let Some(entry) = records.entry(record_key(room)).await.map_err(nats)? else {
                     return Ok(());
                 };
-                let (write_pk, check) = decode_record(&entry.value)?;
-                if check.is_some() {
+                let record = decode_record(&entry.value)?;
+                if record.read_check.is_some() {
                     return Ok(());
                 }
                 match records
                     .update(
                         record_key(room),
-                        encode_record(&write_pk, Some(&read_check)),
+                        encode_record(&record.write_pk, Some(&read_check), record.base),
                         entry.revision,
                     )
                     .await
@@ -1487,14 +1761,20 @@ impl Store for NatsStore {
             let pending = view.updates.len() as u64;
             let (tx, rx) = mpsc::channel(READ_AHEAD);
             tokio::spawn(async move {
-                let _pin = pin;
+                let pin = pin;
                 if let Err(e) = inner.read_view(room, view, chunk_bytes.max(1), &tx).await {
-                    let _ = tx.send(Err(e)).await;
+                    let _ = tx.send(Err(e.clone())).await;
+                    if matches!(e, StoreError::Overtaken) {
+                        // Another relay compacted the room: learn its
+                        // snapshot, so the client's next try reads it.
+                        drop(pin);
+                        if let Err(e) = inner.refresh(room).await {
+                            tracing::warn!(room = %room, error = %e, "could not read the room again");
+                        }
+                    }
                 }
             });
-            let chunks: Chunks = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
-                rx.recv().await.map(|chunk| (chunk, rx))
-            }));
+            let chunks = super::chunks_from(rx);
             Ok(CatchUp {
                 snapshot,
                 pending,
@@ -1506,6 +1786,18 @@ impl Store for NatsStore {
 
     fn in_flight_limit(&self) -> u64 {
         MAX_IN_FLIGHT as u64
+    }
+
+    fn numbers(&self) -> bool {
+        true
+    }
+
+    fn follow(&self, room: RoomId, after: u64) -> BoxFuture<'_, Result<Option<Feed>, StoreError>> {
+        async move { NatsStore::follow(self, room, after).await.map(Some) }.boxed()
+    }
+
+    fn crossing(&self, room: RoomId) -> BoxFuture<'_, Result<Option<Crossing>, StoreError>> {
+        async move { self.cross(room).await.map(Some) }.boxed()
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -54,7 +54,7 @@ use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{CatchUp, Chunks, Commit, Entry, Piece, RoomRecord, Store, StoreError, Usage};
+use super::{CatchUp, Commit, Entry, Piece, RoomRecord, Store, StoreError, Usage};
 use crate::config::Durability;
 use crate::metrics::Metrics;
 
@@ -527,10 +527,7 @@ impl Store for SqliteStore {
                 }
             });
             let (snapshot, pending) = start.await.unwrap_or(Err(StoreError::Closed))?;
-            let chunks: Chunks =
-                Box::pin(futures_util::stream::unfold(chunks, |mut rx| async move {
-                    rx.recv().await.map(|chunk| (chunk, rx))
-                }));
+            let chunks = super::chunks_from(chunks);
             Ok(CatchUp {
                 snapshot,
                 pending,

@@ -71,6 +71,44 @@ impl TestRelay {
     }
 }
 
+/// Start the relay's real binary on a free loopback port with its data
+/// in `data` and `extra` arguments (`--store nats://…`); return it and
+/// its websocket address. Killed with SIGKILL by the tests that use it.
+pub fn spawn_relay(data: &Path, extra: &[&str]) -> Result<(std::process::Child, String)> {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_relay"))
+        .args(["--addr", "127.0.0.1:0", "--rate", "100000"])
+        .args(extra)
+        .arg("--data")
+        .arg(data)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let stderr = child.stderr.take().context("stderr")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            // What went wrong in the relay shows beside the test's output.
+            if line.contains("WARN") || line.contains("ERROR") {
+                eprintln!("relay: {line}");
+            }
+            if let Some(rest) = line.split("addr=").nth(1) {
+                let addr = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(addr);
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .context("the relay did not say where it listens")?;
+    Ok((child, format!("ws://{addr}/ws")))
+}
+
 /// A minimal HTTP/1.1 GET, enough for `/healthz` and `/metrics`.
 pub async fn http_get(addr: SocketAddr, path: &str) -> Result<String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
