@@ -36,6 +36,9 @@ pub struct Record {
     pub latencies: RefCell<Vec<u32>>,
     /// Keystrokes that reached another client, while `measuring`.
     pub deliveries: Cell<u64>,
+    /// Send-to-acknowledgement delays in microseconds, while `measuring`
+    /// (servers that acknowledge).
+    pub ack_latencies: RefCell<Vec<u32>>,
     pub measuring: Cell<bool>,
     /// Refusals and unexpected disconnections, with how many of each.
     pub errors: RefCell<HashMap<String, u64>>,
@@ -148,7 +151,16 @@ impl Client {
             typed: 0,
             cursor: None,
         };
-        let task = tokio::task::spawn_local(worker.run(ws, control_rx));
+        // A client that stops on an error says so in the row, never
+        // silently.
+        let errors = worker.record.clone();
+        let task = tokio::task::spawn_local(async move {
+            let result = worker.run(ws, control_rx).await;
+            if let Err(e) = &result {
+                errors.error(format!("a client stopped: {e:#}"));
+            }
+            result
+        });
         Ok(Self {
             doc,
             synced,
@@ -353,6 +365,16 @@ impl Worker {
                 };
                 if let Some(clock) = clock {
                     self.room_record.confirm(self.spec.client_id, clock + 1);
+                    if self.record.measuring.get() {
+                        let sent = self.room_record.sent.borrow();
+                        if let Some(t) = sent
+                            .get(&self.spec.client_id)
+                            .and_then(|times| times.get(clock as usize))
+                        {
+                            let micros = t.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                            self.record.ack_latencies.borrow_mut().push(micros);
+                        }
+                    }
                 }
             }
             // Cahier's engine answered it (a snapshot, as a reply below).

@@ -64,15 +64,22 @@ pub enum ServerKind {
     /// Yjs servers (an acknowledged update survives a crash of the relay,
     /// not a power cut).
     CahierNormal,
+    /// One relay on NATS JetStream (one `nats-server`, R1): `--store
+    /// nats://…`.
+    CahierNats,
+    /// Two relays sharing one JetStream, the clients spread over both.
+    CahierNats2,
     YWebsocket,
     Hocuspocus,
     YSweet,
 }
 
 impl ServerKind {
-    pub const ALL: [ServerKind; 5] = [
+    pub const ALL: [ServerKind; 7] = [
         ServerKind::Cahier,
         ServerKind::CahierNormal,
+        ServerKind::CahierNats,
+        ServerKind::CahierNats2,
         ServerKind::YWebsocket,
         ServerKind::Hocuspocus,
         ServerKind::YSweet,
@@ -82,6 +89,8 @@ impl ServerKind {
         match self {
             ServerKind::Cahier => "cahier",
             ServerKind::CahierNormal => "cahier-normal",
+            ServerKind::CahierNats => "cahier-nats",
+            ServerKind::CahierNats2 => "cahier-nats-2",
             ServerKind::YWebsocket => "y-websocket",
             ServerKind::Hocuspocus => "hocuspocus",
             ServerKind::YSweet => "y-sweet",
@@ -96,13 +105,23 @@ impl ServerKind {
     pub fn acks(self) -> bool {
         matches!(
             self,
-            ServerKind::Cahier | ServerKind::CahierNormal | ServerKind::Hocuspocus
+            ServerKind::Cahier
+                | ServerKind::CahierNormal
+                | ServerKind::CahierNats
+                | ServerKind::CahierNats2
+                | ServerKind::Hocuspocus
         )
     }
 
     /// Whether it speaks Cahier's protocol.
     pub fn is_cahier(self) -> bool {
-        matches!(self, ServerKind::Cahier | ServerKind::CahierNormal)
+        matches!(
+            self,
+            ServerKind::Cahier
+                | ServerKind::CahierNormal
+                | ServerKind::CahierNats
+                | ServerKind::CahierNats2
+        )
     }
 }
 
@@ -194,7 +213,10 @@ impl Codec {
     pub fn url(&self, addr: &str) -> String {
         let name = &self.room.name;
         match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => format!("ws://{addr}/ws"),
+            ServerKind::Cahier
+            | ServerKind::CahierNormal
+            | ServerKind::CahierNats
+            | ServerKind::CahierNats2 => format!("ws://{addr}/ws"),
             ServerKind::YWebsocket => format!("ws://{addr}/{name}"),
             ServerKind::Hocuspocus => format!("ws://{addr}/"),
             ServerKind::YSweet => format!("ws://{addr}/d/{name}/ws/{name}"),
@@ -209,7 +231,10 @@ impl Codec {
         let sv = doc.transact().state_vector();
         let step1 = Message::Sync(SyncMessage::SyncStep1(sv));
         match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => Vec::new(),
+            ServerKind::Cahier
+            | ServerKind::CahierNormal
+            | ServerKind::CahierNats
+            | ServerKind::CahierNats2 => Vec::new(),
             ServerKind::YWebsocket | ServerKind::YSweet => vec![step1.encode_v1()],
             ServerKind::Hocuspocus => {
                 let mut auth = self.hocus_header(2);
@@ -275,7 +300,10 @@ impl Codec {
             return decode_cahier(engine, frame);
         }
         match self.kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => Ok(Vec::new()),
+            ServerKind::Cahier
+            | ServerKind::CahierNormal
+            | ServerKind::CahierNats
+            | ServerKind::CahierNats2 => Ok(Vec::new()),
             ServerKind::YWebsocket | ServerKind::YSweet => {
                 // Both servers send one message a frame.
                 let msg = Message::decode_v1(frame)?;

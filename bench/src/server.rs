@@ -32,9 +32,42 @@ pub struct Programs {
     pub core: Option<usize>,
 }
 
+/// One process of a server under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The server itself: the one process of the Yjs servers, or the
+    /// relay on SQLite.
+    Main,
+    /// `nats-server` with JetStream, its data in `<data>/nats`.
+    Nats,
+    /// A relay on the JetStream of the server's `Nats` part, its (unused)
+    /// data directory `<data>/relay-<n>`.
+    Relay(usize),
+}
+
+impl Part {
+    /// The processes `kind` is made of, in the order they start.
+    fn of(kind: ServerKind) -> Vec<Part> {
+        match kind {
+            ServerKind::CahierNats => vec![Part::Nats, Part::Relay(0)],
+            ServerKind::CahierNats2 => vec![Part::Nats, Part::Relay(0), Part::Relay(1)],
+            _ => vec![Part::Main],
+        }
+    }
+}
+
 impl Programs {
-    /// The command line that starts `kind`.
-    fn command(&self, kind: ServerKind, port: u16, data: &Path) -> Command {
+    /// The command line that starts one part of `kind` on `port`;
+    /// `nats_port` is where the server's `nats-server` listens, if it has
+    /// one.
+    fn command(
+        &self,
+        kind: ServerKind,
+        part: Part,
+        port: u16,
+        data: &Path,
+        nats_port: Option<u16>,
+    ) -> anyhow::Result<Command> {
         let mut cmd = match self.core {
             Some(core) => {
                 let mut c = Command::new("taskset");
@@ -43,8 +76,42 @@ impl Programs {
             }
             None => Command::new("env"),
         };
-        match kind {
-            ServerKind::Cahier | ServerKind::CahierNormal => {
+        if matches!(part, Part::Main | Part::Relay(_)) && kind.is_cahier() {
+            // The generator is one address standing in for thousands of
+            // people: lift the relay's per-address limits (connections,
+            // room creations), not the per-connection ones.
+            cmd.env("CAHIER_MAX_CONNECTIONS_PER_IP", "1000000")
+                .env("CAHIER_CREATIONS_PER_IP", "1000000");
+        }
+        match (part, kind) {
+            (Part::Nats, _) => {
+                let store = data.join("nats");
+                std::fs::create_dir_all(&store)?;
+                // An update of 1 MiB and its signature need more than the
+                // default max_payload of 1 MiB.
+                let conf = data.join("nats.conf");
+                std::fs::write(
+                    &conf,
+                    format!(
+                        "listen: 127.0.0.1:{port}\nmax_payload: 4MB\njetstream {{\n  store_dir: {:?}\n}}\n",
+                        store.display().to_string()
+                    ),
+                )?;
+                cmd.arg("nats-server").arg("-c").arg(conf);
+            }
+            (Part::Relay(n), _) => {
+                let nats = nats_port.context("a relay on JetStream without its nats-server")?;
+                let dir = data.join(format!("relay-{n}"));
+                std::fs::create_dir_all(&dir)?;
+                cmd.arg(&self.relay)
+                    .arg("--addr")
+                    .arg(format!("127.0.0.1:{port}"))
+                    .arg("--store")
+                    .arg(format!("nats://127.0.0.1:{nats}"))
+                    .arg("--data")
+                    .arg(dir);
+            }
+            (Part::Main, ServerKind::Cahier | ServerKind::CahierNormal) => {
                 if kind == ServerKind::CahierNormal {
                     cmd.env("CAHIER_DURABILITY", "normal");
                 }
@@ -54,7 +121,7 @@ impl Programs {
                     .arg("--data")
                     .arg(data);
             }
-            ServerKind::YWebsocket => {
+            (Part::Main, ServerKind::YWebsocket) => {
                 let dir = self.peers.join("y-websocket");
                 cmd.current_dir(&dir)
                     .arg("node")
@@ -63,7 +130,7 @@ impl Programs {
                     .env("PORT", port.to_string())
                     .env("YPERSISTENCE", data);
             }
-            ServerKind::Hocuspocus => {
+            (Part::Main, ServerKind::Hocuspocus) => {
                 let dir = self.peers.join("hocuspocus");
                 cmd.current_dir(&dir)
                     .arg("node")
@@ -71,7 +138,7 @@ impl Programs {
                     .env("PORT", port.to_string())
                     .env("DATA", data);
             }
-            ServerKind::YSweet => {
+            (Part::Main, ServerKind::YSweet) => {
                 cmd.arg(self.peers.join("y-sweet/bin/y-sweet"))
                     .arg("serve")
                     .arg(data)
@@ -80,14 +147,32 @@ impl Programs {
                     .arg("--port")
                     .arg(port.to_string());
             }
+            (Part::Main, ServerKind::CahierNats | ServerKind::CahierNats2) => {
+                bail!("{} has no single process", kind.name())
+            }
         }
-        cmd
+        Ok(cmd)
     }
 
     /// Whether `kind`'s program is installed.
     pub fn check(&self, kind: ServerKind) -> anyhow::Result<()> {
         let path = match kind {
             ServerKind::Cahier | ServerKind::CahierNormal => self.relay.clone(),
+            ServerKind::CahierNats | ServerKind::CahierNats2 => {
+                let found = Command::new("nats-server")
+                    .arg("--version")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if !found {
+                    bail!(
+                        "{} needs nats-server (apt-get install nats-server)",
+                        kind.name()
+                    );
+                }
+                self.relay.clone()
+            }
             ServerKind::YWebsocket => self
                 .peers
                 .join("y-websocket/node_modules/@y/websocket-server/src/server.js"),
@@ -157,20 +242,48 @@ impl Usage {
     }
 }
 
-/// A running server.
-pub struct Server {
-    pub kind: ServerKind,
-    pub addr: SocketAddr,
-    pub data: PathBuf,
+/// One running process of a server.
+struct Process {
+    part: Part,
+    port: u16,
     child: Child,
     log: PathBuf,
-    /// What the earlier processes on this data directory wrote (restarts).
+    /// What the earlier processes of this part wrote and spent (restarts).
     written_before: u64,
     cpu_before: f64,
 }
 
+impl Process {
+    fn usage(&self) -> Usage {
+        let mut u = Usage::of(self.child.id()).unwrap_or_default();
+        u.write_bytes += self.written_before;
+        u.cpu_secs += self.cpu_before;
+        u
+    }
+
+    fn kill(&mut self) -> anyhow::Result<()> {
+        if self.child.try_wait()?.is_none() {
+            self.child.kill()?;
+        }
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+/// A running server: one process, or (Cahier on JetStream) a
+/// `nats-server` and one or two relays; figures are their sums.
+pub struct Server {
+    pub kind: ServerKind,
+    /// The first address clients connect to.
+    pub addr: SocketAddr,
+    /// Every address clients connect to (two relays: both).
+    pub addrs: Vec<SocketAddr>,
+    pub data: PathBuf,
+    procs: Vec<Process>,
+}
+
 impl Server {
-    /// Start `kind` on a free port with `data` as its (existing) data
+    /// Start `kind` on free ports with `data` as its (existing) data
     /// directory, and wait until it accepts connections.
     pub fn start(programs: &Programs, kind: ServerKind, data: &Path) -> anyhow::Result<Self> {
         Self::start_with(programs, kind, data, &[])
@@ -183,131 +296,184 @@ impl Server {
         data: &Path,
         env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
-        let port = free_port()?;
-        Self::start_on(programs, kind, data, port, env)
-    }
-
-    fn start_on(
-        programs: &Programs,
-        kind: ServerKind,
-        data: &Path,
-        port: u16,
-        env: &[(&str, &str)],
-    ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data)?;
-        let log = data.with_extension("log");
-        let out = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)?;
-        let child = programs
-            .command(kind, port, data)
-            .stdin(Stdio::null())
-            .stdout(out.try_clone()?)
-            .stderr(out)
-            .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
-            .spawn()
-            .with_context(|| format!("start {}", kind.name()))?;
+        let parts = Part::of(kind);
+        let ports = parts
+            .iter()
+            .map(|_| free_port())
+            .collect::<anyhow::Result<Vec<u16>>>()?;
         let mut server = Self {
             kind,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            addrs: Vec::new(),
             data: data.to_owned(),
-            child,
-            log,
-            written_before: 0,
-            cpu_before: 0.0,
+            procs: Vec::new(),
         };
-        server.wait_ready(Duration::from_secs(30))?;
+        for (&part, &port) in parts.iter().zip(&ports) {
+            let process = server.spawn(programs, part, port, env)?;
+            server.procs.push(process);
+        }
+        server.addrs = server
+            .procs
+            .iter()
+            .filter(|p| p.part != Part::Nats)
+            .map(|p| SocketAddr::from(([127, 0, 0, 1], p.port)))
+            .collect();
+        server.addr = server.addrs[0];
         Ok(server)
     }
 
-    fn wait_ready(&mut self, limit: Duration) -> anyhow::Result<()> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Some(status) = self.child.try_wait()? {
-                bail!(
-                    "{} exited at start ({status}); see {}",
-                    self.kind.name(),
-                    self.log.display()
-                );
+    /// Where client `n` connects: the relays take turns.
+    pub fn addr_for(&self, n: u64) -> SocketAddr {
+        self.addrs[(n as usize) % self.addrs.len()]
+    }
+
+    /// Start one part and wait until it listens. A relay whose JetStream
+    /// is not ready yet exits at start: it is started again, a few times.
+    fn spawn(
+        &self,
+        programs: &Programs,
+        part: Part,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Process> {
+        let nats_port = self
+            .procs
+            .iter()
+            .find(|p| p.part == Part::Nats)
+            .map(|p| p.port);
+        let log = match part {
+            Part::Main => self.data.with_extension("log"),
+            Part::Nats => self.data.join("nats.log"),
+            Part::Relay(n) => self.data.join(format!("relay-{n}.log")),
+        };
+        let tries = if matches!(part, Part::Relay(_)) { 5 } else { 1 };
+        let mut last = None;
+        for _ in 0..tries {
+            let out = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log)?;
+            let child = programs
+                .command(self.kind, part, port, &self.data, nats_port)?
+                .stdin(Stdio::null())
+                .stdout(out.try_clone()?)
+                .stderr(out)
+                .env(
+                    "RUST_LOG",
+                    std::env::var("CAHIER_BENCH_LOG").unwrap_or("warn".into()),
+                )
+                .envs(env.iter().copied())
+                .spawn()
+                .with_context(|| format!("start {}", self.kind.name()))?;
+            let mut process = Process {
+                part,
+                port,
+                child,
+                log: log.clone(),
+                written_before: 0,
+                cpu_before: 0.0,
+            };
+            match wait_ready(&mut process, self.kind, Duration::from_secs(30)) {
+                Ok(()) => return Ok(process),
+                Err(e) => {
+                    let _ = process.kill();
+                    last = Some(e);
+                    std::thread::sleep(Duration::from_millis(500));
+                }
             }
-            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
         }
-        bail!("{} did not listen within {limit:?}", self.kind.name())
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("{} did not start", self.kind.name())))
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
+    /// CPU and writes since the first start, memory now: summed over the
+    /// server's processes.
     pub fn usage(&self) -> Usage {
-        let mut u = Usage::of(self.pid()).unwrap_or_default();
-        u.write_bytes += self.written_before;
-        u.cpu_secs += self.cpu_before;
-        u
+        self.procs
+            .iter()
+            .map(Process::usage)
+            .fold(Usage::default(), |a, u| Usage {
+                cpu_secs: a.cpu_secs + u.cpu_secs,
+                rss: a.rss + u.rss,
+                peak_rss: a.peak_rss + u.peak_rss,
+                write_bytes: a.write_bytes + u.write_bytes,
+            })
     }
 
-    /// SIGKILL: the crash the durability workload simulates.
+    /// SIGKILL, every process at once: the crash the durability workload
+    /// simulates.
     pub fn kill(&mut self) -> anyhow::Result<()> {
-        self.child.kill()?;
-        self.child.wait()?;
+        for p in &mut self.procs {
+            p.kill()?;
+        }
         Ok(())
     }
 
     /// SIGINT (what every server here handles as "shut down cleanly":
     /// y-sweet persists its documents on it but not on SIGTERM), then
-    /// SIGKILL if it has not exited within `grace`.
+    /// SIGKILL if it has not exited within `grace`; relays before their
+    /// `nats-server`.
     pub fn stop(&mut self, grace: Duration) -> anyhow::Result<()> {
-        if self.child.try_wait()?.is_some() {
-            return Ok(());
-        }
-        Command::new("kill")
-            .arg("-INT")
-            .arg(self.pid().to_string())
-            .status()?;
-        let start = Instant::now();
-        while start.elapsed() < grace {
-            if self.child.try_wait()?.is_some() {
-                return Ok(());
+        for p in self.procs.iter_mut().rev() {
+            if p.child.try_wait()?.is_some() {
+                continue;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            Command::new("kill")
+                .arg("-INT")
+                .arg(p.child.id().to_string())
+                .status()?;
+            let start = Instant::now();
+            while start.elapsed() < grace && p.child.try_wait()?.is_none() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            p.kill()?;
         }
-        self.kill()
+        Ok(())
     }
 
     /// Stop (gracefully, or by SIGKILL if `crash`) and start again on the
-    /// same port and data directory, with the default configuration.
+    /// same ports and data directory, with the default configuration.
     pub fn restart(&mut self, programs: &Programs, crash: bool) -> anyhow::Result<()> {
-        let before = self.usage();
+        let before: Vec<Usage> = self.procs.iter().map(Process::usage).collect();
         if crash {
             self.kill()?;
         } else {
             self.stop(Duration::from_secs(15))?;
         }
-        let mut next = Self::start_on(
-            programs,
-            self.kind,
-            &self.data.clone(),
-            self.addr.port(),
-            &[],
-        )?;
-        next.written_before = before.write_bytes;
-        next.cpu_before = before.cpu_secs;
-        std::mem::swap(self, &mut next);
-        // `next` is the old, exited process now.
+        let old = std::mem::take(&mut self.procs);
+        for (p, used) in old.iter().zip(before) {
+            let mut next = self.spawn(programs, p.part, p.port, &[])?;
+            next.written_before = used.write_bytes;
+            next.cpu_before = used.cpu_secs;
+            self.procs.push(next);
+        }
         Ok(())
     }
 }
 
+fn wait_ready(process: &mut Process, kind: ServerKind, limit: Duration) -> anyhow::Result<()> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], process.port));
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = process.child.try_wait()? {
+            bail!(
+                "{} exited at start ({status}); see {}",
+                kind.name(),
+                process.log.display()
+            );
+        }
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("{} did not listen within {limit:?}", kind.name())
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        for p in &mut self.procs {
+            let _ = p.kill();
         }
     }
 }

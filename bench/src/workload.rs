@@ -86,7 +86,7 @@ impl Settings {
     ) -> Spec {
         Spec {
             kind,
-            addr: server.addr.to_string(),
+            addr: server.addr_for(client_id).to_string(),
             room: room.clone(),
             client_id,
             rate,
@@ -216,6 +216,11 @@ impl Settings {
         server.stop(Duration::from_secs(10))?;
         let mut latencies = record.latencies.take();
         let delays = Delays::from_micros(&mut latencies);
+        let mut ack_latencies = record.ack_latencies.take();
+        let acks = match Delays::from_micros(&mut ack_latencies) {
+            Some(d) => format!(", acks p50/p99 {:.1}/{:.1} ms", d.p50, d.p99),
+            None => String::new(),
+        };
         let outcome = outcome(&record, converged, gen_cpu, self.saturation);
         Ok(Row {
             server: kind,
@@ -227,7 +232,7 @@ impl Settings {
             // Fewer keystrokes than the target: clients were held up
             // sending (a server not reading, or a busy generator).
             result: format!(
-                "{} clients, {typed} keystrokes ({:.0}% of the target rate)",
+                "{} clients, {typed} keystrokes ({:.0}% of the target rate){acks}",
                 rooms.len() * per_room,
                 typed as f64 / target * 100.0
             ),

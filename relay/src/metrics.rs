@@ -79,6 +79,9 @@ pub(crate) struct Metrics {
     pub update_bytes_stored: AtomicU64,
     pub snapshots_stored: AtomicU64,
     pub commits: AtomicU64,
+    /// Updates the shared store numbered again: another relay had stored
+    /// one where it was to go.
+    pub numbering_retries: AtomicU64,
     pub fanout_frames: AtomicU64,
     pub awareness_dropped: AtomicU64,
     pub snapshots_proposed: AtomicU64,
@@ -150,8 +153,14 @@ impl Metrics {
         one(
             "cahier_commits_total",
             "counter",
-            "SQLite transactions committed (group commits).",
+            "Store commits: SQLite transactions (group commits), JetStream publishes acknowledged.",
             self.commits.load(Relaxed),
+        );
+        one(
+            "cahier_numbering_retries_total",
+            "counter",
+            "Updates numbered again on JetStream: another relay had stored one of the room's first.",
+            self.numbering_retries.load(Relaxed),
         );
         one(
             "cahier_fanout_frames_total",

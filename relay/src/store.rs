@@ -2,11 +2,14 @@
 //! room needs from a backend, and nothing about how the backend keeps it.
 //!
 //! A room's log is its snapshot (if any) and the updates after it, each
-//! under the sequence number the room gave it. The room, not the store,
-//! numbers updates: it forwards an update to the other peers before the
-//! commit, so the number must exist at once (see `SEQ_GAP` in
-//! [`crate::room::state`]). The store keeps what it is told, per room in
-//! the order it is told, and says when each write is durable.
+//! under the sequence number it was given. On a store only this relay
+//! writes (SQLite), the room numbers updates: it forwards an update to the
+//! other peers before the commit, so the number must exist at once (see
+//! `SEQ_GAP` in [`crate::room::state`]). On a store several relays write
+//! ([`Store::numbers`]: JetStream), the store numbers them, one numbering
+//! per room across relays, and the room learns each number from
+//! [`Store::follow`]. Either way the store keeps what it is given, per
+//! room in order, and says when each write is durable.
 //!
 //! The operations, and what every backend promises:
 //!
@@ -28,7 +31,8 @@
 //!   the order it queued them, so a backend may batch writes from many rooms
 //!   into one commit (group commit). An update whose sequence number the
 //!   room already stored is refused with [`StoreError::Conflict`] and
-//!   fails nothing else.
+//!   fails nothing else. On a store that [`Store::numbers`], an update
+//!   with `seq` 0 is numbered by the store, past the room's last.
 //! - [`Store::replace_snapshot`]: store a snapshot and drop the updates it
 //!   covers, atomically, keeping their message ids (one list per snapshot,
 //!   in sequence order, at most the `remembered_ids` the backend was opened
@@ -52,15 +56,8 @@
 //! conformance suite (`store/conformance.rs`, one macro instantiated per
 //! backend).
 //!
-//! The cut is meant to fit NATS JetStream too (issue 16): a subject per
-//! room with the room's sequence number in a header, `Nats-Msg-Id` set to
-//! the message id, and an expected-last-sequence header so a second writer
-//! gets [`StoreError::Conflict`]; the snapshot in a key-value bucket whose
-//! revision check gives [`StoreError::StaleSnapshot`]; a commit is the
-//! publish acknowledgement (many can be outstanding, like SQLite's group
-//! commit); a catch-up is an ordered consumer from the snapshot's position,
-//! which must notice a purge that overtakes it and start again, to keep
-//! the "one consistent view" promise.
+//! [`nats`] implements it on NATS JetStream (issue 16): its module docs
+//! say how the cut maps onto a stream and a key-value bucket.
 
 // The suite's macro must be defined before the backends that use it.
 #[cfg(test)]

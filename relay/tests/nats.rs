@@ -349,3 +349,41 @@ async fn a_relay_killed_under_load_loses_nothing_and_its_writer_goes_on_through_
     b.wait()?;
     Ok(())
 }
+
+/// Rooms side by side on one relay on JetStream: each its own feed, none
+/// holding up another.
+#[tokio::test]
+async fn rooms_side_by_side_each_get_their_acks() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+        return Ok(());
+    };
+    let store = format!("--store={}", server.url());
+    let (mut relay, url) = common::spawn_relay(&dir.path().join("a"), &[&store])?;
+    let mut clients = Vec::new();
+    for n in 0..4 {
+        let keys = DocKeys::from_edit(&EditSecret::generate());
+        clients.push(Client::join(&url, keys, 10 + n, None).await?);
+    }
+    for round in 0..5 {
+        for c in &mut clients {
+            let id = c.type_at_end(&format!("r{round} ")).await?;
+            c.ack(id).await.with_context(|| format!("round {round}"))?;
+        }
+    }
+    // At once, with presence, as people type.
+    for round in 0..20 {
+        for c in &mut clients {
+            c.type_at_end(&format!("s{round} ")).await?;
+            c.send_awareness(&claim("someone")).await?;
+        }
+    }
+    for (n, c) in clients.iter_mut().enumerate() {
+        tokio::time::timeout(common::WAIT, c.settle())
+            .await
+            .with_context(|| format!("room {n} acknowledges everything"))??;
+    }
+    relay.kill()?;
+    relay.wait()?;
+    Ok(())
+}

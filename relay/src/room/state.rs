@@ -61,6 +61,19 @@
 //!   Once stored, the `Sealed` frame goes to every caught-up peer, and to
 //!   each peer being caught up after its history (never twice). A room
 //!   loaded sealed is sealed from the start. Reading stays allowed.
+//! - **Shared rooms** (issue 16, `Settings::shared`: the store is one
+//!   several relays write, NATS JetStream). The store numbers updates, one
+//!   numbering per room across relays, so the room appends with `seq` 0,
+//!   forwards nothing and acknowledges nothing on its own: its feed of the
+//!   room ([`RoomState::fed`]) brings every stored update back, this
+//!   relay's and the others', in the store's order, and each is then
+//!   acknowledged to its authors here and forwarded to everyone else. A
+//!   resend before that waits with the first; a failed write is refused
+//!   to its authors (if it was stored after all, the feed brings it like
+//!   another relay's). A loaded room numbers without a gap: nothing was
+//!   forwarded before it was stored. Presence and departures go to the
+//!   other relays too ([`Effect::Cross`]), and theirs come in through
+//!   [`RoomState::crossed`].
 //! - **Quotas.** The room counts what it stores: its snapshot and each
 //!   update after it, ciphertext plus [`ROW_BYTES`] for the row (ids,
 //!   signature, keys), committed or in flight. An update that would take

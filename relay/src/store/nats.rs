@@ -36,56 +36,57 @@
 //! as far as the server lets it, and a catch-up must hold about one chunk;
 //! one stream also makes one quota.
 //!
-//! # Sequence numbers: the stream numbers, so several relays can write
+//! # Sequence numbers: one numbering per room across relays
 //!
 //! Several relays serve one room (issue 16), so no relay can number its
-//! updates by itself: two would hand out the same number, or numbers out
-//! of the order the stream keeps. The stream already orders every message,
-//! whoever publishes it: a room's update is numbered by its place in the
-//! stream, its **stream sequence plus the room's base**. Numbers are
-//! unique and rise in the stream's order, the same on every relay, with
-//! gaps (other rooms' messages), which clients take already (see
-//! `SEQ_GAP` in [`crate::room::state`]). Such an update carries no
-//! `Cahier-Seq` header, and `Nats-Msg-Id` is `<room hex>.<message id>`,
-//! so the server drops a resend of the same update within its duplicate
-//! window, through whichever relay it comes.
+//! updates alone: two would hand out the same number. Numbers must also
+//! stay gapless while a client is connected: its session takes a live
+//! number it never saw for an update the relay withheld
+//! (`protocol::session`, "Live"), so the stream's own sequence, which
+//! other rooms' messages interleave, cannot be the room's.
 //!
-//! The base is the room's own numbering before this: updates moved from
-//! SQLite (`--migrate-to`) or stored by the first version of this backend
-//! keep their `Cahier-Seq`. The first relay to append a stream-numbered
-//! update fixes the base in the room's record, with a revision check so
-//! every relay reads the same one: the highest number the room's own
-//! numbering handed out plus the in-flight limit, or 0 for a room that
-//! never had one. Every later number is above every earlier one.
+//! So the store numbers an update the room left unnumbered (`seq` 0)
+//! itself, one at a time per room: the room's last number plus one,
+//! published with `Nats-Expected-Last-Subject-Sequence` set to the
+//! stream sequence of the room's last message as this relay knows it.
+//! The server stores it only if nothing was stored on the room's subject
+//! since, whichever relay wrote; otherwise the publish fails, the store
+//! reads the room's last message (`get_last_raw_message_by_subject`:
+//! another relay's update, or nothing left after a compaction's purge)
+//! and goes again ([`NatsStore::number_update`], counted in
+//! `cahier_numbering_retries_total`). `Nats-Msg-Id` is `<room hex>.<message
+//! id>`, so the server drops a resend of the same update within its
+//! duplicate window, through whichever relay it comes. The cost is one
+//! round trip per update per room (its next update waits for the last
+//! one's acknowledgement); rooms still write in parallel.
 //!
-//! The room ([`crate::room::state`], "Shared rooms") appends with `seq`
-//! 0 and forwards nothing until [`NatsStore::follow`], an ordered
-//! consumer on the room's subject, brings the update back with its
-//! number: it acknowledges its authors then and forwards it to everyone
-//! else, in the stream's order, the other relays' updates alike. The feed
-//! delivers only what the stream stored with its replicas, so an ack
-//! still means replicated. The feed also teaches the store's per-room
-//! state ([`RoomLog`]) the other relays' updates, so catch-ups send them.
+//! The room ([`crate::room::state`], "Shared rooms") forwards nothing
+//! until [`NatsStore::follow`], an ordered consumer on the room's
+//! subject, brings the update back with its number: it acknowledges its
+//! authors then and forwards it to everyone else, in the stream's order,
+//! the other relays' updates alike. The feed delivers only what the
+//! stream stored with its replicas, so an ack still means replicated. The
+//! feed also teaches the store's per-room state ([`RoomLog`]) the other
+//! relays' updates, so catch-ups send them and numbering starts past
+//! them.
 //!
-//! Explicit numbers stay for the migration and the conformance suite: an
-//! update with a number is refused at once if the room stored or queued
-//! one at or above it ([`StoreError::Conflict`]), and `Nats-Msg-Id`
-//! `<room hex>.<seq>` adds the server's own check within the window.
+//! Updates with a number of their own (the migration from SQLite, the
+//! conformance suite) are published pipelined: one the room stored or
+//! queued at or above is refused at once ([`StoreError::Conflict`]), and
+//! `Nats-Msg-Id` `<room hex>.<seq>` adds the server's own check within
+//! the window.
 //!
 //! A room's commits resolve in the order it queued them: each write waits
 //! for the one before it in its room (a chain of oneshots) before it
 //! records its result, even when the server answers out of order. A
 //! commit resolves only once JetStream acknowledged the publish, that is,
-//! once the stream's replicas hold it. Publishes are pipelined (many
-//! outstanding, like SQLite's group commit): numbering by the stream
-//! costs no round trip per update.
+//! once the stream's replicas hold it.
 //!
-//! Weighed and left: `Nats-Expected-Last-Subject-Sequence` on every
-//! publish (exact, but the next publish waits for the last one's
-//! acknowledgement: one round trip per update per room), and a lease
-//! naming the one relay that numbers a room (the others would forward
-//! their clients' updates to it, and a lost relay would stop the room's
-//! writes until its lease ran out).
+//! Weighed and left: the stream sequence as the room's number (no round
+//! trip, but gaps in live traffic that clients must take for withheld
+//! updates), and a lease naming the one relay that numbers a room (the
+//! others would forward their clients' updates to it, and a lost relay
+//! would stop the room's writes until its lease ran out).
 //!
 //! # Catch-ups
 //!
@@ -173,6 +174,10 @@ const HEADER_ROOM: usize = 1024;
 const READ_STALL: Duration = Duration::from_secs(30);
 /// A consumer the store forgot to delete (a crash) goes after this.
 const CONSUMER_IDLE: Duration = Duration::from_secs(60);
+/// How long an update may keep finding another relay's update where it
+/// was to go before its write fails (the room refuses it; the client
+/// sends it again).
+const NUMBERING_PATIENCE: Duration = Duration::from_secs(10);
 /// Catch-up chunks read ahead of the client.
 const READ_AHEAD: usize = 1;
 
@@ -421,8 +426,6 @@ struct Stored {
 struct View {
     head: Option<Head>,
     updates: Vec<(u64, u64)>,
-    /// The room's numbering base, if known.
-    base: Option<u64>,
 }
 
 /// One room's log as this relay knows it: the pure bookkeeping of the
@@ -447,8 +450,6 @@ struct RoomLog {
     stale_subjects: Vec<String>,
     /// Resolves once the room's last queued write recorded its result.
     last_write: Option<oneshot::Receiver<()>>,
-    /// The room's numbering base, once known (see "Sequence numbers").
-    base: Option<u64>,
     /// The highest stream sequence of an update of the room seen.
     last_stream_seq: u64,
 }
@@ -459,12 +460,8 @@ impl RoomLog {
     }
 
     /// Take `seq` for an update, or refuse it: it is at or below a number
-    /// already queued or stored. An update the stream numbers (`seq` 0)
-    /// is always taken.
+    /// already queued or stored.
     fn queue(&mut self, seq: u64) -> Result<(), StoreError> {
-        if seq == 0 {
-            return Ok(());
-        }
         if seq <= self.queued.max(self.covers()) {
             return Err(StoreError::Conflict(seq));
         }
@@ -533,11 +530,7 @@ impl RoomLog {
             .filter(|s| s.seq > after && s.seq <= upto)
             .map(|s| (s.seq, s.stream_seq))
             .collect();
-        View {
-            head,
-            updates,
-            base: self.base,
-        }
+        View { head, updates }
     }
 
     /// The purge to run now, if nobody reads the room: the stream
@@ -553,10 +546,10 @@ impl RoomLog {
         ))
     }
 
-    /// The highest number the room's own numbering handed out (numbered
-    /// updates, snapshots): the floor of a base fixed now.
-    fn numbered_head(&self) -> u64 {
-        self.queued.max(self.covers())
+    /// The number the room's next update takes when the store numbers
+    /// it: past every update and snapshot it knows.
+    fn next_number(&self) -> u64 {
+        self.queued.max(self.covers()) + 1
     }
 
     /// Take what a fresh read of the room found (another relay compacted
@@ -573,7 +566,6 @@ impl RoomLog {
         self.head_revision = fresh.head_revision;
         self.covered = fresh.covered;
         self.log = fresh.log;
-        self.base = self.base.or(fresh.base);
         self.queued = self.queued.max(fresh.queued);
         self.purge_below = self.purge_below.max(fresh.purge_below);
         self.last_stream_seq = self.last_stream_seq.max(fresh.last_stream_seq);
@@ -752,15 +744,7 @@ impl NatsStore {
                         headers: message.message.headers.clone(),
                         payload: message.message.payload.clone(),
                     };
-                    let base = match inner.with_room(room, |log| log.base).flatten() {
-                        Some(base) => Some(base),
-                        None if !numbered(&msg) => match inner.base(room).await {
-                            Ok(base) => Some(base),
-                            Err(e) => return Some(Err(e)),
-                        },
-                        None => None,
-                    };
-                    match parse_update(&msg, false, base) {
+                    match parse_update(&msg, false) {
                         Ok((stored, Some(update))) => {
                             // What other relays stored becomes part of
                             // this relay's view of the room: its
@@ -812,12 +796,15 @@ impl NatsStore {
     /// Queue an update: see [`Store::append`].
     async fn queue_append(&self, room: RoomId, entry: Entry) -> Commit {
         if entry.seq == 0 {
-            if let Err(e) = self.inner.ensure(room).await {
-                return async move { Err(e) }.boxed();
-            }
-            if let Err(e) = self.inner.base(room).await {
-                return async move { Err(e) }.boxed();
-            }
+            // The store numbers it, after the room's previous write.
+            let slot = match self.enqueue(room, |_| Ok(())).await {
+                Ok(slot) => slot,
+                Err(e) => return async move { Err(e) }.boxed(),
+            };
+            let inner = self.inner.clone();
+            return self.spawn_write(slot, move |prev| {
+                inner.number_update(room, entry, prev).boxed()
+            });
         }
         let slot = match self.enqueue(room, |log| log.queue(entry.seq)).await {
             Ok(slot) => slot,
@@ -826,7 +813,7 @@ impl NatsStore {
         // Published here, in the order the room calls: the stream
         // keeps a room's updates in its numbers' order.
         let sent = match &slot.checked {
-            Ok(()) => self.inner.send_update(room, &entry).await,
+            Ok(()) => self.inner.send_update(room, &entry, None).await,
             Err(e) => Err(e.clone()),
         };
         let inner = self.inner.clone();
@@ -973,51 +960,6 @@ impl Inner {
         Ok(())
     }
 
-    /// The room's numbering base: the one this relay knows, or the
-    /// record's, fixed there first if nobody did (see "Sequence numbers").
-    async fn base(&self, room: RoomId) -> Result<u64, StoreError> {
-        if let Some(Some(base)) = self.with_room(room, |log| log.base) {
-            return Ok(base);
-        }
-        let floor = self.with_room(room, |log| log.numbered_head()).unwrap_or(0);
-        let base = self.record_base(room, floor).await?;
-        self.with_room(room, |log| log.base = Some(base));
-        Ok(base)
-    }
-
-    /// The base in the room's record, or, if it has none, fixed at
-    /// `floor` (the highest number the room's own numbering handed out)
-    /// plus the in-flight limit: numbers a relay forwarded before a crash
-    /// and did not store are never handed out again. Compare-and-swap on
-    /// the record: every relay gets the same base.
-    async fn record_base(&self, room: RoomId, floor: u64) -> Result<u64, StoreError> {
-        loop {
-            let Some(entry) = self.records.entry(record_key(room)).await.map_err(nats)? else {
-                // Not created: nothing numbered it yet.
-                return Ok(0);
-            };
-            let record = decode_record(&entry.value)?;
-            if let Some(base) = record.base {
-                return Ok(base);
-            }
-            let base = if floor == 0 {
-                0
-            } else {
-                floor + MAX_IN_FLIGHT as u64
-            };
-            let value = encode_record(&record.write_pk, record.read_check.as_ref(), Some(base));
-            match self
-                .records
-                .update(record_key(room), value, entry.revision)
-                .await
-            {
-                Ok(_) => return Ok(base),
-                Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => continue,
-                Err(e) => return Err(nats(e)),
-            }
-        }
-    }
-
     /// Read the room again from the bucket and the stream, after another
     /// relay changed what this one knew (a compaction).
     async fn refresh(&self, room: RoomId) -> Result<(), StoreError> {
@@ -1029,9 +971,6 @@ impl Inner {
     /// A room's state from the bucket and the stream.
     async fn read_room(&self, room: RoomId) -> Result<RoomLog, StoreError> {
         let mut log = RoomLog::default();
-        if let Some(value) = self.records.get(record_key(room)).await.map_err(nats)? {
-            log.base = decode_record(&value)?.base;
-        }
         if let Some(entry) = self.records.entry(head_key(room)).await.map_err(nats)? {
             if entry.operation == kv::Operation::Put {
                 let head = Head::decode(&entry.value)?;
@@ -1055,12 +994,7 @@ impl Inner {
         }
         let mut updates = self.scan(room_subject(room), true, 0, 1 << 20).await?;
         while let Some(message) = updates.next().await {
-            let message = message?;
-            if log.base.is_none() && !numbered(&message) {
-                // Another relay fixed the base since the record was read.
-                log.base = Some(self.record_base(room, log.numbered_head()).await?);
-            }
-            let (stored, _) = parse_update(&message, true, log.base)?;
+            let (stored, _) = parse_update(&message?, true)?;
             log.stored(stored);
         }
         Ok(log)
@@ -1197,12 +1131,104 @@ impl Inner {
         }
     }
 
+    /// Number an update the room left unnumbered past the room's last one
+    /// and publish it with the server's check that nothing was stored on
+    /// the room's subject since (`Nats-Expected-Last-Subject-Sequence`), so
+    /// numbers stay one per update and without gaps whichever relays
+    /// write. A publish that finds another relay's update there reads the
+    /// room's last message and goes again.
+    async fn number_update(
+        self: Arc<Self>,
+        room: RoomId,
+        entry: Entry,
+        prev: Option<oneshot::Receiver<()>>,
+    ) -> Result<(), StoreError> {
+        after(prev).await;
+        let deadline = tokio::time::Instant::now() + NUMBERING_PATIENCE;
+        loop {
+            let (seq, expected) = self
+                .with_room(room, |log| (log.next_number(), log.last_stream_seq))
+                .ok_or(StoreError::Closed)?;
+            let numbered = Entry {
+                seq,
+                ..entry.clone()
+            };
+            let ack = self.send_update(room, &numbered, Some(expected)).await?;
+            match ack.await {
+                // A resend of an update stored before, through this relay
+                // or another: the feed brings it under its number.
+                Ok(ack) if ack.duplicate => return Ok(()),
+                Ok(ack) => {
+                    self.record_update(room, &numbered, ack.sequence);
+                    return Ok(());
+                }
+                Err(e)
+                    if e.kind() == jetstream::context::PublishErrorKind::WrongLastSequence
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    self.metrics.numbering_retries.fetch_add(1, Relaxed);
+                    self.learn_last(room).await?;
+                }
+                Err(e) => return Err(publish_error(e)),
+            }
+        }
+    }
+
+    /// Read the room's last stored message: another relay wrote, or a
+    /// compaction purged what this relay took for the last.
+    async fn learn_last(&self, room: RoomId) -> Result<(), StoreError> {
+        match self
+            .log
+            .get_last_raw_message_by_subject(&room_subject(room))
+            .await
+        {
+            Ok(message) => {
+                let msg = Msg {
+                    stream_seq: message.sequence,
+                    headers: Some(message.headers),
+                    payload: message.payload,
+                };
+                let (stored, _) = parse_update(&msg, false)?;
+                self.with_room(room, |log| {
+                    log.stored(stored);
+                    log.last_stream_seq = stored.stream_seq;
+                });
+            }
+            Err(e) if e.kind() == stream::LastRawMessageErrorKind::NoMessageFound => {
+                self.with_room(room, |log| log.last_stream_seq = 0);
+            }
+            Err(e) => return Err(nats(e)),
+        }
+        Ok(())
+    }
+
+    /// An update the stream acknowledged at `stream_seq`.
+    fn record_update(&self, room: RoomId, entry: &Entry, stream_seq: u64) {
+        let len = entry.ciphertext.len() as u64;
+        self.usage
+            .set_used(self.usage.used().saturating_add(len + 64));
+        self.with_room(room, |log| {
+            log.stored(Stored {
+                seq: entry.seq,
+                stream_seq,
+                msg_id: entry.msg_id,
+                len,
+            })
+        });
+        self.metrics.commits.fetch_add(1, Relaxed);
+        self.metrics.updates_stored.fetch_add(1, Relaxed);
+        self.metrics.update_bytes_stored.fetch_add(len, Relaxed);
+    }
+
     /// Publish an update (the room's order is the order of these calls)
-    /// and hand back its acknowledgement to come.
+    /// and hand back its acknowledgement to come. With `expected`, the
+    /// server stores it only if the room's last message is at that stream
+    /// sequence (0: none), and drops a resend of the same update.
     async fn send_update(
         &self,
         room: RoomId,
         entry: &Entry,
+        expected: Option<u64>,
     ) -> Result<jetstream::context::PublishAckFuture, StoreError> {
         let mut payload = Vec::with_capacity(64 + entry.ciphertext.len());
         payload.extend_from_slice(&entry.signature);
@@ -1211,20 +1237,25 @@ impl Inner {
             return Err(StoreError::Full);
         }
         let mut headers = HeaderMap::new();
-        if entry.seq == 0 {
-            // Numbered by the stream: JetStream drops a resend of the same
-            // update within its duplicate window, from whichever relay.
-            headers.insert(
-                async_nats::header::NATS_MESSAGE_ID,
-                format!("{}.{}", hex(room.as_bytes()), hex(&entry.msg_id)).as_str(),
-            );
-        } else {
-            headers.insert(
+        match expected {
+            Some(expected) => {
+                // JetStream drops a resend of the same update within its
+                // duplicate window, through whichever relay.
+                headers.insert(
+                    async_nats::header::NATS_MESSAGE_ID,
+                    format!("{}.{}", hex(room.as_bytes()), hex(&entry.msg_id)).as_str(),
+                );
+                headers.insert(
+                    async_nats::header::NATS_EXPECTED_LAST_SUBJECT_SEQUENCE,
+                    expected.to_string().as_str(),
+                );
+            }
+            None => headers.insert(
                 async_nats::header::NATS_MESSAGE_ID,
                 format!("{}.{}", hex(room.as_bytes()), entry.seq).as_str(),
-            );
-            headers.insert(SEQ_HEADER, entry.seq.to_string().as_str());
+            ),
         }
+        headers.insert(SEQ_HEADER, entry.seq.to_string().as_str());
         headers.insert(ID_HEADER, hex(&entry.msg_id).as_str());
         self.js
             .publish_with_headers(room_subject(room), headers, payload.into())
@@ -1244,39 +1275,10 @@ impl Inner {
         let ack = ack.await.map_err(publish_error);
         after(prev).await;
         let ack = ack?;
-        let seq = match entry.seq {
-            0 => {
-                let base = self
-                    .with_room(room, |log| log.base)
-                    .flatten()
-                    .ok_or(StoreError::Closed)?;
-                base + ack.sequence
-            }
-            seq => seq,
-        };
         if ack.duplicate {
-            if entry.seq != 0 {
-                return Err(StoreError::Conflict(entry.seq));
-            }
-            // A resend another relay (or this one) stored already: it is
-            // in the stream, under the first one's number, which the feed
-            // brings.
-            return Ok(());
+            return Err(StoreError::Conflict(entry.seq));
         }
-        let len = entry.ciphertext.len() as u64;
-        self.usage
-            .set_used(self.usage.used().saturating_add(len + 64));
-        self.with_room(room, |log| {
-            log.stored(Stored {
-                seq,
-                stream_seq: ack.sequence,
-                msg_id: entry.msg_id,
-                len,
-            })
-        });
-        self.metrics.commits.fetch_add(1, Relaxed);
-        self.metrics.updates_stored.fetch_add(1, Relaxed);
-        self.metrics.update_bytes_stored.fetch_add(len, Relaxed);
+        self.record_update(room, &entry, ack.sequence);
         Ok(())
     }
 
@@ -1447,7 +1449,7 @@ impl Inner {
                 return Err(StoreError::Overtaken);
             }
             expected.next();
-            let (stored, update) = parse_update(&message, false, view.base)?;
+            let (stored, update) = parse_update(&message, false)?;
             if stored.seq != seq {
                 return Err(StoreError::Corrupt("an update moved in the stream"));
             }
@@ -1475,38 +1477,20 @@ struct Msg {
     payload: Bytes,
 }
 
-/// Whether a message carries the room's own number (`Cahier-Seq`), or is
-/// numbered by its place in the stream.
-fn numbered(message: &Msg) -> bool {
-    message
-        .headers
-        .as_ref()
-        .is_some_and(|h| h.get(SEQ_HEADER).is_some())
-}
-
 /// An update message's bookkeeping, and the update itself unless only its
-/// headers were read. `base` numbers a message without `Cahier-Seq`.
+/// headers were read.
 fn parse_update(
     message: &Msg,
     headers_only: bool,
-    base: Option<u64>,
 ) -> Result<(Stored, Option<StoredUpdate>), StoreError> {
     let headers = message
         .headers
         .as_ref()
         .ok_or(StoreError::Corrupt("an update without headers"))?;
     let header = |name: &str| headers.get(name).map(|v| v.as_str().to_owned());
-    let seq: u64 = match header(SEQ_HEADER) {
-        Some(seq) => seq
-            .parse()
-            .map_err(|_| StoreError::Corrupt("an update with a malformed sequence number"))?,
-        None => base
-            .ok_or(StoreError::Corrupt(
-                "an update numbered by the stream in a room without a base",
-            ))?
-            .checked_add(message.stream_seq)
-            .ok_or(StoreError::Corrupt("a sequence number past the last"))?,
-    };
+    let seq: u64 = header(SEQ_HEADER)
+        .and_then(|s| s.parse().ok())
+        .ok_or(StoreError::Corrupt("an update without its sequence number"))?;
     let msg_id: MsgId = header(ID_HEADER)
         .and_then(|s| unhex(&s))
         .ok_or(StoreError::Corrupt("an update without its message id"))?;
@@ -1551,50 +1535,28 @@ fn publish_error(e: jetstream::context::PublishError) -> StoreError {
     }
 }
 
-/// A room record: the write key, then the read check if it has one, then
-/// the room's numbering base once it is fixed (see "Sequence numbers").
-fn encode_record(write_pk: &[u8; 32], read_check: Option<&ReadCheck>, base: Option<u64>) -> Bytes {
+/// A room record: the write key, then the read check if it has one.
+fn encode_record(write_pk: &[u8; 32], read_check: Option<&ReadCheck>) -> Bytes {
     let mut out = write_pk.to_vec();
     if let Some(check) = read_check {
         out.extend_from_slice(&check.0);
     }
-    if let Some(base) = base {
-        out.extend_from_slice(&base.to_be_bytes());
-    }
     out.into()
 }
 
-/// A decoded room record.
-struct Record {
-    write_pk: [u8; 32],
-    read_check: Option<ReadCheck>,
-    base: Option<u64>,
-}
-
-fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
+fn decode_record(bytes: &[u8]) -> Result<([u8; 32], Option<ReadCheck>), StoreError> {
     let corrupt = || StoreError::Corrupt("a room record has another length");
     let write_pk: [u8; 32] = bytes
         .get(..32)
         .ok_or_else(corrupt)?
         .try_into()
         .map_err(|_| corrupt())?;
-    let (check, rest) = match bytes.len() {
-        32 | 40 => (None, &bytes[32..]),
-        64 | 72 => (
-            Some(ReadCheck(bytes[32..64].try_into().map_err(|_| corrupt())?)),
-            &bytes[64..],
-        ),
+    let check = match bytes.len() {
+        32 => None,
+        64 => Some(ReadCheck(bytes[32..].try_into().map_err(|_| corrupt())?)),
         _ => return Err(corrupt()),
     };
-    let base = match rest.len() {
-        0 => None,
-        _ => Some(u64::from_be_bytes(rest.try_into().map_err(|_| corrupt())?)),
-    };
-    Ok(Record {
-        write_pk,
-        read_check: check,
-        base,
-    })
+    Ok((write_pk, check))
 }
 
 impl Store for NatsStore {
@@ -1604,11 +1566,7 @@ impl Store for NatsStore {
             let Some(value) = inner.records.get(record_key(room)).await.map_err(nats)? else {
                 return Ok(None);
             };
-            let Record {
-                write_pk,
-                read_check,
-                ..
-            } = decode_record(&value)?;
+            let (write_pk, read_check) = decode_record(&value)?;
             let seal = match inner.records.get(seal_key(room)).await.map_err(nats)? {
                 Some(value) if value.len() >= 64 => {
                     let signature: Signature = value[..64]
@@ -1655,7 +1613,7 @@ impl Store for NatsStore {
                 .records
                 .create(
                     record_key(room),
-                    encode_record(&write_pk, Some(&read_check), None),
+                    encode_record(&write_pk, Some(&read_check)),
                 )
                 .await
             {
@@ -1681,14 +1639,14 @@ impl Store for NatsStore {
                 let Some(entry) = records.entry(record_key(room)).await.map_err(nats)? else {
                     return Ok(());
                 };
-                let record = decode_record(&entry.value)?;
-                if record.read_check.is_some() {
+                let (write_pk, check) = decode_record(&entry.value)?;
+                if check.is_some() {
                     return Ok(());
                 }
                 match records
                     .update(
                         record_key(room),
-                        encode_record(&record.write_pk, Some(&read_check), record.base),
+                        encode_record(&write_pk, Some(&read_check)),
                         entry.revision,
                     )
                     .await
@@ -2222,6 +2180,92 @@ mod tests {
         }
         assert_eq!(seen, vec![3, 4, 5], "from the position asked, in order");
         drop(follower);
+        here.close().await;
+        there.close().await;
+    }
+
+    /// An update the store numbers, `n` its content.
+    fn unnumbered(n: u8) -> Entry {
+        Entry {
+            seq: 0,
+            msg_id: [n; 16],
+            ciphertext: Bytes::from(vec![n; 50]),
+            signature: [7; 64],
+        }
+    }
+
+    #[tokio::test]
+    async fn two_relays_writing_one_room_at_once_number_it_once_without_gaps() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let Some(server) = NatsServer::start(dir.path()) else {
+            return;
+        };
+        let here = open_on(&server, Usage::new(u64::MAX)).await;
+        let there = open_on(&server, Usage::new(u64::MAX)).await;
+        let room = RoomId([6; 16]);
+        here.create(room, [1; 32], ReadCheck([2; 32]))
+            .await
+            .expect("create");
+        // Another room's messages go between in the stream.
+        let other = RoomId([7; 16]);
+        here.create(other, [1; 32], ReadCheck([2; 32]))
+            .await
+            .expect("create");
+        let mut feed = here.follow(room, 0).await.expect("follow");
+        // Each relay queues its updates pipelined, both at once.
+        let (mut mine, mut theirs, mut others) = (Vec::new(), Vec::new(), Vec::new());
+        for n in 0..40u8 {
+            mine.push(here.append(room, unnumbered(n)).await);
+            theirs.push(there.append(room, unnumbered(100 + n)).await);
+            others.push(here.append(other, unnumbered(200 + n)).await);
+        }
+        // A resend through the other relay of an update stored: once.
+        for commit in mine.into_iter().chain(theirs).chain(others) {
+            commit.await.expect("stored");
+        }
+        there
+            .append(room, unnumbered(3))
+            .await
+            .await
+            .expect("a resend is taken");
+        let mut seen = Vec::new();
+        while seen.len() < 80 {
+            let update = tokio::time::timeout(crate::testing::WAIT, feed.next())
+                .await
+                .expect("an update in time")
+                .expect("the feed goes on")
+                .expect("readable");
+            seen.push((update.seq, update.msg_id[0]));
+        }
+        let numbers: Vec<u64> = seen.iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(
+            numbers,
+            (1..=80).collect::<Vec<_>>(),
+            "one number each, no gap"
+        );
+        let mut contents: Vec<u8> = seen.iter().map(|(_, n)| *n).collect();
+        contents.sort_unstable();
+        contents.dedup();
+        assert_eq!(contents.len(), 80, "every update once");
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), feed.next())
+                .await
+                .is_err(),
+            "the resend was not stored again"
+        );
+        // The follower, and a relay that reads the room afresh, know the
+        // whole history.
+        let fresh = open_on(&server, Usage::new(u64::MAX)).await;
+        for store in [&here, &fresh] {
+            let record = store.load(room).await.expect("load").expect("the room");
+            assert_eq!(record.head_seq, 80);
+            assert_eq!(record.msg_ids.len(), 80);
+        }
+        fresh.close().await;
+        let retries = here.inner.metrics.numbering_retries.load(Relaxed)
+            + there.inner.metrics.numbering_retries.load(Relaxed);
+        eprintln!("{retries} updates numbered again after the other relay wrote first");
+        drop(feed);
         here.close().await;
         there.close().await;
     }
