@@ -27,8 +27,8 @@ step "pandoc and poppler-utils (the booklet's ODT read back, its PDF read as tex
 # those tests fail, unless CAHIER_NO_PANDOC says why apt could not
 # install it (then they say so and skip the reading).
 if ! command -v pandoc >/dev/null || ! command -v pdftotext >/dev/null; then
-    if as_root apt-get update -qq \
-        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc poppler-utils; then
+    if as_root apt-get -o DPkg::Lock::Timeout=300 update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq pandoc poppler-utils; then
         :
     else
         export CAHIER_NO_PANDOC="apt-get could not install pandoc and poppler-utils"
@@ -39,8 +39,8 @@ fi
 step "nats-server (the relay's JetStream backend runs its tests on one)"
 # Without it the JetStream tests say so and check nothing.
 if ! command -v nats-server >/dev/null; then
-    if as_root apt-get update -qq \
-        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server; then
+    if as_root apt-get -o DPkg::Lock::Timeout=300 update -qq \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq nats-server; then
         :
     else
         printf 'warning: apt-get could not install nats-server; the JetStream tests will skip\n' >&2
@@ -51,6 +51,16 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
 
 step "native tests: protocol, model, client, relay, the cahier command, app logic"
 cargo test --workspace
+
+step "the relay's integration tests again, on NATS JetStream (CAHIER_TEST_STORE=nats)"
+if command -v nats-server >/dev/null; then
+    # Each test relay gets a nats-server of its own (relay/tests/common).
+    CAHIER_TEST_STORE=nats cargo test -p cahier-relay \
+        --test relay --test snapshot --test session --test revoke --test amendments \
+        --test attacks --test capability --test presence --test peers
+else
+    printf 'warning: no nats-server: the storage tests ran on SQLite only\n' >&2
+fi
 
 step "fuzzing: each target for 20 s (fuzz/README.md)"
 fuzz/run.sh 20

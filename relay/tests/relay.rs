@@ -438,7 +438,7 @@ async fn a_full_room_refuses_the_next_peer() -> Result<()> {
 }
 
 #[tokio::test]
-async fn the_sqlite_file_holds_no_plaintext() -> Result<()> {
+async fn the_stored_files_hold_no_plaintext() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let relay = TestRelay::start(dir.path(), |_| {}).await?;
     let keys = editor();
@@ -477,6 +477,11 @@ fn scan(dir: &std::path::Path, marker: &str) -> Result<usize> {
     let mut scanned = 0;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
+        if path.is_dir() {
+            // JetStream's files, when the tests run on it.
+            scanned += scan(&path, marker)?;
+            continue;
+        }
         let bytes = std::fs::read(&path)?;
         scanned += bytes.len();
         assert!(
@@ -540,8 +545,9 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
     assert_eq!(alice.refusal().await?.0, ErrorCode::InvalidSnapshot);
 
     // The covered updates are gone from the file.
-    let db = rusqlite_count(&dir.path().join(relay::DB_FILE))?;
-    assert_eq!(db, 1, "only the update after the snapshot remains");
+    if let Some(db) = relay.stored_updates()? {
+        assert_eq!(db, 1, "only the update after the snapshot remains");
+    }
 
     // A new client gets the snapshot plus the one update, the whole text.
     let bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
@@ -553,12 +559,6 @@ async fn a_snapshot_replaces_the_updates_it_covers() -> Result<()> {
     assert_eq!(behind.join().snapshot, Some(12));
     assert_eq!(behind.applied(), 13);
     relay.stop().await
-}
-
-fn rusqlite_count(path: &std::path::Path) -> Result<u64> {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    Ok(conn.query_row("SELECT count(*) FROM updates", [], |r| r.get(0))?)
 }
 
 #[tokio::test]

@@ -22,18 +22,40 @@ pub mod nats;
 /// How long any single wait may take before a test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// A relay running in this process on a free loopback port.
+/// Whether the relay tests run on NATS JetStream (`CAHIER_TEST_STORE=nats`:
+/// `scripts/test.sh` runs the tests that concern storage both ways) rather
+/// than on SQLite.
+pub fn on_nats() -> bool {
+    std::env::var("CAHIER_TEST_STORE").is_ok_and(|v| v == "nats")
+}
+
+/// A relay running in this process on a free loopback port; with
+/// [`on_nats`], on a `nats-server` of its own keeping its data in
+/// `<dir>/nats`, so a relay started again on `dir` finds what it stored.
 pub struct TestRelay {
     pub addr: SocketAddr,
     pub dir: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Stopped after the relay (dropped with it).
+    nats: Option<nats::NatsServer>,
 }
 
 impl TestRelay {
     pub async fn start(dir: &Path, tweak: impl FnOnce(&mut relay::Config)) -> Result<Self> {
         let mut config = relay::Config::new(dir);
         config.shutdown_grace = Duration::from_secs(5);
+        let nats = if on_nats() {
+            let server = nats::NatsServer::start(&dir.join("nats"))
+                .context("CAHIER_TEST_STORE=nats, but nats-server is not installed")?;
+            config.store = relay::StoreConfig::Nats {
+                servers: vec![server.url()],
+                replicas: 1,
+            };
+            Some(server)
+        } else {
+            None
+        };
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
@@ -46,6 +68,7 @@ impl TestRelay {
             dir: dir.to_owned(),
             stop: Some(stop),
             task: Some(task),
+            nats,
         })
     }
 
@@ -64,6 +87,23 @@ impl TestRelay {
 
     pub fn url(&self) -> String {
         format!("ws://{}/ws", self.addr)
+    }
+
+    /// The updates stored after the room's snapshot, all rooms together:
+    /// counted in the SQLite file; `None` on JetStream.
+    pub fn stored_updates(&self) -> Result<Option<u64>> {
+        if self.nats.is_some() {
+            return Ok(None);
+        }
+        let conn = rusqlite::Connection::open_with_flags(
+            self.dir.join(relay::DB_FILE),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        Ok(Some(conn.query_row(
+            "SELECT count(*) FROM updates",
+            [],
+            |r| r.get(0),
+        )?))
     }
 
     pub async fn metrics(&self) -> Result<String> {
