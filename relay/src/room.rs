@@ -35,7 +35,7 @@ use tokio::time::Instant;
 use crate::mailbox::{Access, JoinError, Joined, Joiner, PeerHandle, RoomCmd};
 use crate::metrics::Disconnect;
 use crate::outbox::Refused;
-use crate::store::{Commit, Crossing, Feed, Piece, Store, StoreError};
+use crate::store::{Commit, Crossing, Fed, Feed, Piece, Store, StoreError};
 use crate::Relay;
 use futures_util::stream::BoxStream;
 use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
@@ -159,8 +159,12 @@ impl Room {
                     self.carry_out(effects).await;
                 }
                 item = next_of(&mut self.feed) => match item {
-                    Some(Ok(update)) => {
+                    Some(Ok(Fed::Update(update))) => {
                         let effects = self.state.fed(update);
+                        self.carry_out(effects).await;
+                    }
+                    Some(Ok(Fed::Sealed { member_box, signature })) => {
+                        let effects = self.state.sealed_elsewhere(member_box, signature);
                         self.carry_out(effects).await;
                     }
                     Some(Err(e)) => {

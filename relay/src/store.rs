@@ -137,10 +137,21 @@ pub(crate) fn chunks_from(rx: tokio::sync::mpsc::Receiver<Result<Piece, StoreErr
     }))
 }
 
-/// A room's updates as they are stored, by whichever relay, in the
-/// store's order: what a room served by several relays forwards
-/// ([`Store::follow`]).
-pub(crate) type Feed = BoxStream<'static, Result<StoredUpdate, StoreError>>;
+/// What a store several relays share tells a room, whichever relay wrote
+/// it ([`Store::follow`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Fed {
+    /// An update, in the store's order.
+    Update(StoredUpdate),
+    /// The room's seal (its member box and the write key's signature).
+    Sealed {
+        member_box: Vec<u8>,
+        signature: Signature,
+    },
+}
+
+/// A room's feed: what a room served by several relays forwards.
+pub(crate) type Feed = BoxStream<'static, Result<Fed, StoreError>>;
 
 /// A room's presence between relays ([`Store::crossing`]): `send` hands
 /// a frame to the other relays (best effort, never waits), `receive`
@@ -292,7 +303,8 @@ pub(crate) trait Store: Send + Sync + 'static {
     }
 
     /// Every update stored in the room after `after`, as it is stored,
-    /// whichever relay stored it (`None`: a store only this relay writes).
+    /// whichever relay stored it, and its seal once one is stored (`None`:
+    /// a store only this relay writes).
     fn follow(
         &self,
         _room: RoomId,

@@ -387,3 +387,58 @@ async fn rooms_side_by_side_each_get_their_acks() -> Result<()> {
     relay.wait()?;
     Ok(())
 }
+
+/// A room sealed through relay A (a member removed: issue 15) is sealed on
+/// relay B too: its clients there are handed the seal, and a write through
+/// B is refused, as through A.
+#[tokio::test]
+async fn a_seal_stored_through_one_relay_holds_on_the_other() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+        return Ok(());
+    };
+    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
+    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let mut alice = Client::join(&a.url(), keys.clone(), 1, None)
+        .await
+        .context("alice joins A")?;
+    let mut mallory = Client::join(&b.url(), keys.clone(), 2, None)
+        .await
+        .context("mallory joins B")?;
+    let id = mallory.type_at_end("avant ").await?;
+    mallory.ack(id).await.context("relay B acknowledges")?;
+    alice
+        .until_text("avant ")
+        .await
+        .context("relay A forwards")?;
+    alice
+        .seal(b"the new links")
+        .await
+        .context("relay A stores the seal")?;
+    let sealed = mallory.wait_sealed().await.context("relay B hands it on")?;
+    assert_eq!(sealed, b"the new links".to_vec());
+    // Her client keeps what she types now; written anyway, by hand, it
+    // is refused by relay B.
+    let update = mallory.edit(0, "après")?;
+    let msg_id = protocol::envelope::new_msg_id();
+    let ctx = protocol::Context::update(keys.room(), msg_id);
+    let (ciphertext, signature) = keys
+        .seal(&ctx, &update)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    mallory
+        .send_msg(&protocol::ClientMsg::Update {
+            msg_id,
+            ciphertext,
+            signature: signature.context("an editor signs")?,
+        })
+        .await?;
+    assert_eq!(
+        mallory.refusal().await?,
+        (ErrorCode::RoomSealed, Some(msg_id)),
+        "relay B refuses a write to the sealed room"
+    );
+    a.stop().await?;
+    b.stop().await?;
+    Ok(())
+}

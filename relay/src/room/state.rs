@@ -71,7 +71,9 @@
 //!   resend before that waits with the first; a failed write is refused
 //!   to its authors (if it was stored after all, the feed brings it like
 //!   another relay's). A loaded room numbers without a gap: nothing was
-//!   forwarded before it was stored. Presence and departures go to the
+//!   forwarded before it was stored. A seal stored through another relay
+//!   comes through the feed too ([`RoomState::sealed_elsewhere`]): writes
+//!   are refused from then on. Presence and departures go to the
 //!   other relays too ([`Effect::Cross`]), and theirs come in through
 //!   [`RoomState::crossed`].
 //! - **Quotas.** The room counts what it stores: its snapshot and each
@@ -839,6 +841,35 @@ impl RoomState {
             self.send(&mut out, id, frame.clone());
         }
         self.maybe_hint(&mut out);
+        out
+    }
+
+    /// The room's seal, as the shared store holds it (stored through
+    /// another relay, or this one): from now on writes are refused, and
+    /// every live peer gets the `Sealed` frame, once.
+    pub fn sealed_elsewhere(&mut self, member_box: Vec<u8>, signature: Signature) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if self.sealed.is_some() {
+            return out;
+        }
+        self.sealing = true;
+        let frame = encode(&ServerMsg::Sealed {
+            member_box,
+            signature,
+        });
+        self.sealed = Some(frame.clone());
+        let live: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.held.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        for to in live {
+            out.push(Effect::Send {
+                to,
+                frame: frame.clone(),
+            });
+        }
         out
     }
 
@@ -2282,6 +2313,33 @@ mod tests {
         assert_eq!(
             sent(&room.crossed(frame)),
             vec![(B, ServerMsg::PeerLeft { peer: 99 })]
+        );
+    }
+
+    #[test]
+    fn a_shared_room_sealed_through_another_relay_refuses_writes_and_tells_each_peer_once() {
+        let mut room = shared(&[A]);
+        room.admit(B, None);
+        let out = room.sealed_elsewhere(b"box".to_vec(), [7; 64]);
+        assert_eq!(
+            sent(&out),
+            vec![(A, sealed_frame(b"box"))],
+            "B is catching up"
+        );
+        assert!(room.is_sealed());
+        let released = sent(&room.caught_up(B));
+        assert_eq!(
+            released,
+            vec![(B, sealed_frame(b"box"))],
+            "after its history"
+        );
+        assert!(
+            room.sealed_elsewhere(b"box".to_vec(), [7; 64]).is_empty(),
+            "the watch's repeat changes nothing"
+        );
+        assert_eq!(
+            sent(&update(&mut room, A, 1)),
+            vec![(A, error(ErrorCode::RoomSealed, Some(id(1))))]
         );
     }
 }

@@ -114,12 +114,14 @@
 //! Peer ids are unique across relays because each relay numbers its peers
 //! from a random point when its store is shared.
 //!
-//! What a relay does not learn yet from the others: their compactions
-//! (until a catch-up or a snapshot of its own meets one, above; its room
-//! state keeps counting the log for compaction hints and the room quota),
-//! and a seal stored through another relay (its room refuses writes only
-//! once it loads the room again). A watch on the bucket's keys would
-//! carry both.
+//! A seal stored through another relay reaches this one's room through
+//! the same feed: [`NatsStore::follow`] merges a watch on the room's
+//! `<hex>.seal` key with its updates, and the room refuses writes from
+//! then on and hands the seal to its peers. What a relay does not learn
+//! from the others yet is their compactions, until a catch-up or a
+//! snapshot of its own meets one (above); meanwhile its room state keeps
+//! counting the log for compaction hints and the room quota as if no
+//! snapshot had been stored.
 //!
 //! # Quota
 //!
@@ -153,7 +155,9 @@ use protocol::{MsgId, ReadCheck, RoomId, Signature, SnapshotHead, StoredSnapshot
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
-use super::{CatchUp, Commit, Crossing, Entry, Feed, Piece, RoomRecord, Store, StoreError, Usage};
+use super::{
+    CatchUp, Commit, Crossing, Entry, Fed, Feed, Piece, RoomRecord, Store, StoreError, Usage,
+};
 use crate::metrics::Metrics;
 
 /// The stream of logs and snapshots.
@@ -727,37 +731,55 @@ impl NatsStore {
             .await
             .map_err(nats)?;
         let messages = consumer.messages().await.map_err(nats)?;
-        Ok(messages
-            .filter_map(move |message| {
-                let inner = inner.clone();
-                async move {
-                    let message = match message {
-                        Ok(message) => message,
-                        Err(e) => return Some(Err(nats(e))),
-                    };
-                    let stream_seq = match message.info() {
-                        Ok(info) => info.stream_sequence,
-                        Err(e) => return Some(Err(StoreError::Nats(Arc::from(e)))),
-                    };
-                    let msg = Msg {
-                        stream_seq,
-                        headers: message.message.headers.clone(),
-                        payload: message.message.payload.clone(),
-                    };
-                    match parse_update(&msg, false) {
-                        Ok((stored, Some(update))) => {
-                            // What other relays stored becomes part of
-                            // this relay's view of the room: its
-                            // catch-ups send it.
-                            inner.with_room(room, |log| log.stored(stored));
-                            (stored.seq > after).then_some(Ok(update))
-                        }
-                        Ok((_, None)) => None,
-                        Err(e) => Some(Err(e)),
-                    }
+        // The seal, whichever relay stores it: a watch on its key (the
+        // current value first, if there is one).
+        let seals = inner
+            .records
+            .watch(seal_key(room))
+            .await
+            .map_err(nats)?
+            .filter_map(|entry| async move {
+                match entry {
+                    Ok(entry) if entry.operation == kv::Operation::Put => Some(
+                        decode_seal(&entry.value).map(|(member_box, signature)| Fed::Sealed {
+                            member_box,
+                            signature,
+                        }),
+                    ),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(nats(e))),
                 }
-            })
-            .boxed())
+            });
+        let updates = messages.filter_map(move |message| {
+            let inner = inner.clone();
+            async move {
+                let message = match message {
+                    Ok(message) => message,
+                    Err(e) => return Some(Err(nats(e))),
+                };
+                let stream_seq = match message.info() {
+                    Ok(info) => info.stream_sequence,
+                    Err(e) => return Some(Err(StoreError::Nats(Arc::from(e)))),
+                };
+                let msg = Msg {
+                    stream_seq,
+                    headers: message.message.headers.clone(),
+                    payload: message.message.payload.clone(),
+                };
+                match parse_update(&msg, false) {
+                    Ok((stored, Some(update))) => {
+                        // What other relays stored becomes part of
+                        // this relay's view of the room: its
+                        // catch-ups send it.
+                        inner.with_room(room, |log| log.stored(stored));
+                        (stored.seq > after).then_some(Ok(Fed::Update(update)))
+                    }
+                    Ok((_, None)) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            }
+        });
+        Ok(futures_util::stream::select(updates, seals).boxed())
     }
 
     /// The room's presence subject, shared with the other relays: core
@@ -1544,6 +1566,15 @@ fn encode_record(write_pk: &[u8; 32], read_check: Option<&ReadCheck>) -> Bytes {
     out.into()
 }
 
+/// A stored seal: the signature, then the member box.
+fn decode_seal(value: &[u8]) -> Result<(Vec<u8>, Signature), StoreError> {
+    let signature: Signature = value
+        .get(..64)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(StoreError::Corrupt("a seal without its signature"))?;
+    Ok((value[64..].to_vec(), signature))
+}
+
 fn decode_record(bytes: &[u8]) -> Result<([u8; 32], Option<ReadCheck>), StoreError> {
     let corrupt = || StoreError::Corrupt("a room record has another length");
     let write_pk: [u8; 32] = bytes
@@ -1568,13 +1599,7 @@ impl Store for NatsStore {
             };
             let (write_pk, read_check) = decode_record(&value)?;
             let seal = match inner.records.get(seal_key(room)).await.map_err(nats)? {
-                Some(value) if value.len() >= 64 => {
-                    let signature: Signature = value[..64]
-                        .try_into()
-                        .map_err(|_| StoreError::Corrupt("a seal without its signature"))?;
-                    Some((value[64..].to_vec(), signature))
-                }
-                Some(_) => return Err(StoreError::Corrupt("a seal without its signature")),
+                Some(value) => Some(decode_seal(&value)?),
                 None => None,
             };
             inner.ensure(room).await?;
@@ -2175,6 +2200,9 @@ mod tests {
                 .expect("an update in time")
                 .expect("the follower goes on")
                 .expect("readable");
+            let Fed::Update(update) = update else {
+                panic!("an update, not {update:?}")
+            };
             assert_eq!(update.ciphertext, entry(update.seq).ciphertext.to_vec());
             seen.push(update.seq);
         }
@@ -2235,6 +2263,9 @@ mod tests {
                 .expect("an update in time")
                 .expect("the feed goes on")
                 .expect("readable");
+            let Fed::Update(update) = update else {
+                panic!("an update, not {update:?}")
+            };
             seen.push((update.seq, update.msg_id[0]));
         }
         let numbers: Vec<u64> = seen.iter().map(|(seq, _)| *seq).collect();
