@@ -103,14 +103,7 @@ impl ServerKind {
 
     /// Whether the server tells a client that it has an update.
     pub fn acks(self) -> bool {
-        matches!(
-            self,
-            ServerKind::Cahier
-                | ServerKind::CahierNormal
-                | ServerKind::CahierNats
-                | ServerKind::CahierNats2
-                | ServerKind::Hocuspocus
-        )
+        self.is_cahier() || self == ServerKind::Hocuspocus
     }
 
     /// Whether it speaks Cahier's protocol.

@@ -450,24 +450,25 @@ impl RoomState {
             self.refuse(&mut out, from, code, None);
             return out;
         }
+        self.announce_seal(member_box, signature)
+    }
+
+    /// Keep the `Sealed` frame, for the peers being caught up, and send it
+    /// to every live peer.
+    fn announce_seal(&mut self, member_box: Vec<u8>, signature: Signature) -> Vec<Effect> {
         let frame = encode(&ServerMsg::Sealed {
             member_box,
             signature,
         });
         self.sealed = Some(frame.clone());
-        let live: Vec<PeerId> = self
-            .peers
+        self.peers
             .iter()
             .filter(|(_, p)| p.held.is_none())
-            .map(|(id, _)| *id)
-            .collect();
-        for to in live {
-            out.push(Effect::Send {
-                to,
+            .map(|(id, _)| Effect::Send {
+                to: *id,
                 frame: frame.clone(),
-            });
-        }
-        out
+            })
+            .collect()
     }
 
     /// Whether a peer may join, given what its `Hello` proved.
@@ -848,29 +849,11 @@ impl RoomState {
     /// another relay, or this one): from now on writes are refused, and
     /// every live peer gets the `Sealed` frame, once.
     pub fn sealed_elsewhere(&mut self, member_box: Vec<u8>, signature: Signature) -> Vec<Effect> {
-        let mut out = Vec::new();
         if self.sealed.is_some() {
-            return out;
+            return Vec::new();
         }
         self.sealing = true;
-        let frame = encode(&ServerMsg::Sealed {
-            member_box,
-            signature,
-        });
-        self.sealed = Some(frame.clone());
-        let live: Vec<PeerId> = self
-            .peers
-            .iter()
-            .filter(|(_, p)| p.held.is_none())
-            .map(|(id, _)| *id)
-            .collect();
-        for to in live {
-            out.push(Effect::Send {
-                to,
-                frame: frame.clone(),
-            });
-        }
-        out
+        self.announce_seal(member_box, signature)
     }
 
     /// Presence (or a departure) another relay's peer sent: for every
