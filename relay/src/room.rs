@@ -163,6 +163,10 @@ impl Room {
                         let effects = self.state.fed(update);
                         self.carry_out(effects).await;
                     }
+                    Some(Ok(Fed::Compacted { covers_upto, bytes })) => {
+                        let effects = self.state.compacted_elsewhere(covers_upto, bytes);
+                        self.carry_out(effects).await;
+                    }
                     Some(Ok(Fed::Sealed { member_box, signature })) => {
                         let effects = self.state.sealed_elsewhere(member_box, signature);
                         self.carry_out(effects).await;

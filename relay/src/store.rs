@@ -148,6 +148,9 @@ pub(crate) enum Fed {
         member_box: Vec<u8>,
         signature: Signature,
     },
+    /// A snapshot covering `covers_upto`, of `bytes` of ciphertext,
+    /// replaced the log before it (stored by any relay).
+    Compacted { covers_upto: u64, bytes: u64 },
 }
 
 /// A room's feed: what a room served by several relays forwards.

@@ -442,3 +442,48 @@ async fn a_seal_stored_through_one_relay_holds_on_the_other() -> Result<()> {
     b.stop().await?;
     Ok(())
 }
+
+/// A snapshot stored through relay A reaches relay B's view of the room:
+/// a newcomer on B starts from it at once, not from updates A's
+/// compaction purged (which B's catch-up would find gone).
+#[tokio::test]
+async fn a_compaction_through_one_relay_is_learned_by_the_other() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+        return Ok(());
+    };
+    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
+    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let engine = client::Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new());
+    let mut alice = Client::join_with(engine.answer_compact_hints(false), &a.url()).await?;
+    let viewer = DocKeys::from_view(keys.view_secret().clone(), keys.writer());
+    let mut carol = Client::join(&a.url(), viewer, 3, None).await?;
+    // Bob, on B, has read the whole log before the compaction.
+    let mut bob = Client::join(&b.url(), keys.clone(), 2, None).await?;
+    for i in 0..12 {
+        let id = alice.type_at_end(&format!("line {i}\n")).await?;
+        alice.ack(id).await?;
+    }
+    bob.until_text(&alice.text()).await?;
+    let snapshot = client::raw::snapshot(alice.keys(), &alice.state(), 12)?;
+    alice.send_msg(&snapshot).await?;
+    assert_eq!(
+        carol.checked_snapshot().await?.0,
+        protocol::Verdict::Matches
+    );
+    alice
+        .until(|e| matches!(e, Event::SnapshotStored { .. }).then_some(()))
+        .await?;
+    // The purge of the covered updates follows the head at once: give
+    // relay B's watch a moment, then a newcomer on B joins once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let dave = Client::join(&b.url(), keys, 4, None)
+        .await
+        .context("a newcomer on B, after A's compaction")?;
+    assert_eq!(dave.join().snapshot, Some(12));
+    assert_eq!(dave.text(), alice.text());
+    a.stop().await?;
+    b.stop().await?;
+    Ok(())
+}

@@ -73,7 +73,9 @@
 //!   another relay's). A loaded room numbers without a gap: nothing was
 //!   forwarded before it was stored. A seal stored through another relay
 //!   comes through the feed too ([`RoomState::sealed_elsewhere`]): writes
-//!   are refused from then on. Presence and departures go to the
+//!   are refused from then on; so does a snapshot another relay stored
+//!   ([`RoomState::compacted_elsewhere`]), from which the room counts its
+//!   log. Presence and departures go to the
 //!   other relays too ([`Effect::Cross`]), and theirs come in through
 //!   [`RoomState::crossed`].
 //! - **Quotas.** The room counts what it stores: its snapshot and each
@@ -821,9 +823,13 @@ impl RoomState {
         let len = update.ciphertext.len() as u64;
         self.committed = seq;
         self.assigned = self.assigned.max(seq);
-        self.log.push_back((seq, len));
-        self.log_bytes += len;
-        self.stored_bytes += len + ROW_BYTES;
+        if seq > self.snapshot_covers {
+            // Not already covered by a snapshot another relay stored (its
+            // watch can come before the feed).
+            self.log.push_back((seq, len));
+            self.log_bytes += len;
+            self.stored_bytes += len + ROW_BYTES;
+        }
         // A second copy of an update (two relays stored a resend more
         // than the store's dedup window apart) keeps the first number.
         self.msg_ids.entry(msg_id).or_insert(seq);
@@ -962,26 +968,7 @@ impl RoomState {
                 bytes,
             } => match result {
                 Ok(()) => {
-                    self.snapshot_covers = covers_upto;
-                    self.snapshot_bytes = bytes;
-                    while self.log.front().is_some_and(|(s, _)| *s <= covers_upto) {
-                        if let Some((_, len)) = self.log.pop_front() {
-                            self.log_bytes -= len.min(self.log_bytes);
-                        }
-                    }
-                    let mut covered: Vec<(u64, MsgId)> = self
-                        .msg_ids
-                        .iter()
-                        .filter(|(_, seq)| **seq <= covers_upto)
-                        .map(|(id, seq)| (*seq, *id))
-                        .collect();
-                    covered.sort_unstable();
-                    self.covered
-                        .push(covers_upto, covered.into_iter().map(|(_, id)| id).collect());
-                    self.stored_bytes = Self::snapshot_cost(bytes) + self.log_cost_after(0);
-                    self.msg_ids.retain(|_, seq| *seq > covers_upto);
-                    let c = &self.settings.compaction;
-                    self.next_hint = (c.updates, c.bytes);
+                    self.snapshot_landed(covers_upto, bytes);
                     let stored = encode(&ServerMsg::SnapshotStored { covers_upto });
                     self.send(&mut out, from, stored);
                 }
@@ -995,6 +982,54 @@ impl RoomState {
                     self.refuse(&mut out, from, code, Some(msg_id));
                 }
             },
+        }
+        out
+    }
+
+    /// A snapshot covering `covers_upto` (`bytes` of ciphertext) is
+    /// stored: the log it covers goes, its ids move to the covered lists,
+    /// the hint count starts again.
+    fn snapshot_landed(&mut self, covers_upto: u64, bytes: u64) {
+        self.snapshot_covers = covers_upto;
+        self.snapshot_claimed = self.snapshot_claimed.max(covers_upto);
+        self.snapshot_bytes = bytes;
+        while self.log.front().is_some_and(|(s, _)| *s <= covers_upto) {
+            if let Some((_, len)) = self.log.pop_front() {
+                self.log_bytes -= len.min(self.log_bytes);
+            }
+        }
+        let mut covered: Vec<(u64, MsgId)> = self
+            .msg_ids
+            .iter()
+            .filter(|(_, seq)| **seq <= covers_upto)
+            .map(|(id, seq)| (*seq, *id))
+            .collect();
+        covered.sort_unstable();
+        self.covered
+            .push(covers_upto, covered.into_iter().map(|(_, id)| id).collect());
+        self.stored_bytes = Self::snapshot_cost(bytes) + self.log_cost_after(0);
+        self.msg_ids.retain(|_, seq| *seq > covers_upto);
+        let c = &self.settings.compaction;
+        self.next_hint = (c.updates, c.bytes);
+    }
+
+    /// A snapshot another relay stored in the shared store: the room
+    /// counts its log from there (compaction hints, the quota), and a
+    /// proposal it makes stale is dropped. One this room stored, or older,
+    /// changes nothing.
+    pub fn compacted_elsewhere(&mut self, covers_upto: u64, bytes: u64) -> Vec<Effect> {
+        let mut out = Vec::new();
+        if covers_upto <= self.snapshot_covers {
+            return out;
+        }
+        self.snapshot_landed(covers_upto, bytes);
+        if let Some(p) = self.proposal.take_if(|p| p.head.covers_upto <= covers_upto) {
+            self.refuse(
+                &mut out,
+                p.from,
+                ErrorCode::StaleSnapshot,
+                Some(p.head.msg_id),
+            );
         }
         out
     }
@@ -2323,6 +2358,41 @@ mod tests {
         assert_eq!(
             sent(&update(&mut room, A, 1)),
             vec![(A, error(ErrorCode::RoomSealed, Some(id(1))))]
+        );
+    }
+
+    #[test]
+    fn a_shared_room_counts_its_log_from_a_snapshot_another_relay_stored() {
+        let mut room = shared(&[A, B]);
+        for n in 1..=4 {
+            update(&mut room, A, n);
+            room.committed(Ok(()));
+            fed(&mut room, n, u64::from(n));
+        }
+        // B's proposal covering 2 waits for a checker; the other relay
+        // stores one covering 3.
+        room.snapshot(B, snap(2));
+        let out = room.compacted_elsewhere(3, 30);
+        assert_eq!(
+            sent(&out),
+            vec![(B, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))]
+        );
+        assert_eq!(
+            room.stored_bytes(),
+            30 + ROW_BYTES + 10 + ROW_BYTES,
+            "the snapshot and the one update after it"
+        );
+        // A resend of an update it covers is acknowledged as covered by it.
+        room.admit(C, None);
+        room.caught_up(C);
+        assert_eq!(sent(&update(&mut room, C, 2)), vec![(C, ack(2, 3))]);
+        // Older or repeated news changes nothing; a snapshot must now
+        // reach past 3.
+        assert!(room.compacted_elsewhere(3, 30).is_empty());
+        assert!(room.compacted_elsewhere(2, 30).is_empty());
+        assert_eq!(
+            sent(&room.snapshot(A, snap(3))),
+            vec![(A, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))]
         );
     }
 }

@@ -114,14 +114,13 @@
 //! Peer ids are unique across relays because each relay numbers its peers
 //! from a random point when its store is shared.
 //!
-//! A seal stored through another relay reaches this one's room through
-//! the same feed: [`NatsStore::follow`] merges a watch on the room's
-//! `<hex>.seal` key with its updates, and the room refuses writes from
-//! then on and hands the seal to its peers. What a relay does not learn
-//! from the others yet is their compactions, until a catch-up or a
-//! snapshot of its own meets one (above); meanwhile its room state keeps
-//! counting the log for compaction hints and the room quota as if no
-//! snapshot had been stored.
+//! A seal or a snapshot stored through another relay reaches this one's
+//! room through the same feed: [`NatsStore::follow`] merges watches on
+//! the room's `<hex>.seal` and `<hex>.snap` keys with its updates. On a
+//! seal the room refuses writes from then on and hands the seal to its
+//! peers; on another relay's snapshot the store reads the room again
+//! (catch-ups start from that snapshot) and the room counts its log from
+//! it (compaction hints, the quota) and drops a proposal it made stale.
 //!
 //! # Quota
 //!
@@ -750,6 +749,40 @@ impl NatsStore {
                     Err(e) => Some(Err(nats(e))),
                 }
             });
+        // Snapshots, whichever relay stores them: a watch on the head.
+        let heads = {
+            let inner = inner.clone();
+            inner
+                .records
+                .watch(head_key(room))
+                .await
+                .map_err(nats)?
+                .filter_map(move |entry| {
+                    let inner = inner.clone();
+                    async move {
+                        let entry = match entry {
+                            Ok(entry) if entry.operation == kv::Operation::Put => entry,
+                            Ok(_) => return None,
+                            Err(e) => return Some(Err(nats(e))),
+                        };
+                        let head = match Head::decode(&entry.value) {
+                            Ok(head) => head,
+                            Err(e) => return Some(Err(e)),
+                        };
+                        let known = inner.with_room(room, |log| log.head_revision).unwrap_or(0);
+                        if entry.revision > known {
+                            // Another relay's: catch-ups start from it.
+                            if let Err(e) = inner.refresh(room).await {
+                                return Some(Err(e));
+                            }
+                        }
+                        Some(Ok(Fed::Compacted {
+                            covers_upto: head.covers_upto,
+                            bytes: head.len,
+                        }))
+                    }
+                })
+        };
         let updates = messages.filter_map(move |message| {
             let inner = inner.clone();
             async move {
@@ -779,7 +812,10 @@ impl NatsStore {
                 }
             }
         });
-        Ok(futures_util::stream::select(updates, seals).boxed())
+        Ok(
+            futures_util::stream::select(updates, futures_util::stream::select(seals, heads))
+                .boxed(),
+        )
     }
 
     /// The room's presence subject, shared with the other relays: core
