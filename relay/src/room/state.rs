@@ -2395,4 +2395,37 @@ mod tests {
             vec![(A, error(ErrorCode::StaleSnapshot, Some([0xcc; 16])))]
         );
     }
+
+    #[test]
+    fn a_shared_room_counts_what_its_feed_brings_for_the_quota_and_the_hints() {
+        let mut room = room_with(
+            Settings {
+                shared: true,
+                compaction: Compaction {
+                    updates: 1000,
+                    bytes: 15,
+                },
+                ..settings()
+            },
+            &[A],
+        );
+        assert!(!sent(&fed(&mut room, 1, 1))
+            .iter()
+            .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. })));
+        assert_eq!(room.stored_bytes(), 10 + ROW_BYTES);
+        // 20 bytes of log: past the 15 that ask for a snapshot.
+        let hinted = sent(&fed(&mut room, 2, 2));
+        assert!(
+            hinted.contains(&(A, ServerMsg::CompactHint { head_seq: 2 })),
+            "{hinted:?}"
+        );
+        assert_eq!(room.stored_bytes(), 2 * (10 + ROW_BYTES));
+        // A snapshot from another relay that the feed has not caught up
+        // with: the update it covers, when it comes, is not counted.
+        room.compacted_elsewhere(3, 30);
+        fed(&mut room, 3, 3);
+        assert_eq!(room.stored_bytes(), 30 + ROW_BYTES);
+        fed(&mut room, 4, 4);
+        assert_eq!(room.stored_bytes(), 30 + ROW_BYTES + 10 + ROW_BYTES);
+    }
 }
