@@ -79,6 +79,8 @@ pub(crate) struct Room {
     /// A shared room's updates as the store holds them (see
     /// [`RoomState::fed`]).
     feed: Option<Feed>,
+    /// When to try starting the feed again, after the store could not.
+    follow_again: Option<Instant>,
     /// A shared room's presence to and from the other relays.
     cross_send: Option<Box<dyn Fn(Bytes) + Send + Sync>>,
     cross_rx: Option<BoxStream<'static, Bytes>>,
@@ -113,6 +115,7 @@ impl Room {
             commits: FuturesOrdered::new(),
             idle_since: Some(Instant::now()),
             feed: None,
+            follow_again: None,
             cross_send: None,
             cross_rx: None,
         }
@@ -126,11 +129,9 @@ impl Room {
             return;
         }
         if self.relay.store.numbers() {
-            if let Err(e) = self.follow().await {
-                tracing::error!(room = %self.id, error = %e, "could not follow the room");
-                self.retire(Retirement::LoadFailed);
-                return;
-            }
+            // Without its feed the room still serves catch-ups; writes
+            // are stored and acknowledged once the feed brings them back.
+            self.follow().await;
             match self.relay.store.crossing(self.id).await {
                 Ok(crossing) => {
                     if let Some(Crossing { send, receive }) = crossing {
@@ -177,12 +178,13 @@ impl Room {
                     }
                     None => {
                         tracing::warn!(room = %self.id, "the room's feed ended; following again");
-                        if let Err(e) = self.follow().await {
-                            tracing::error!(room = %self.id, error = %e, "could not follow the room");
-                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                        }
+                        self.feed = None;
+                        self.follow().await;
                     }
                 },
+                () = sleep_until(self.follow_again), if self.follow_again.is_some() => {
+                    self.follow().await;
+                }
                 cmd = self.rx.recv() => match cmd {
                     Some(cmd) => self.handle(cmd).await,
                     None => break,
@@ -221,10 +223,18 @@ impl Room {
         }
     }
 
-    /// Follow the shared store's feed of the room from its head.
-    async fn follow(&mut self) -> Result<(), StoreError> {
-        self.feed = self.relay.store.follow(self.id, self.state.head()).await?;
-        Ok(())
+    /// Follow the shared store's feed of the room from its head; if the
+    /// store cannot start it now (right after a NATS node is lost, say),
+    /// try again in a second.
+    async fn follow(&mut self) {
+        self.follow_again = None;
+        match self.relay.store.follow(self.id, self.state.head()).await {
+            Ok(feed) => self.feed = feed,
+            Err(e) => {
+                tracing::warn!(room = %self.id, error = %e, "could not follow the room; trying again");
+                self.follow_again = Some(Instant::now() + std::time::Duration::from_secs(1));
+            }
+        }
     }
 
     /// Leave the registry; answer any join still queued.

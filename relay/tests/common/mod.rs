@@ -43,6 +43,14 @@ pub struct TestRelay {
 
 impl TestRelay {
     pub async fn start(dir: &Path, tweak: impl FnOnce(&mut relay::Config)) -> Result<Self> {
+        // RUST_LOG=relay=debug shows what the relay logs beside a test's
+        // output.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init();
+        }
         let mut config = relay::Config::new(dir);
         config.shutdown_grace = Duration::from_secs(5);
         let nats = if on_nats() {
