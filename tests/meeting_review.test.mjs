@@ -50,6 +50,10 @@ describe('since the last meeting', () => {
 
       // The second round: a paragraph typed, an amendment filed.
       await keeper.keyboard.press('Escape');
+      // Closing gives focus back to the panel's bar button on the next
+      // frame: typing before it moved focus away from the text mid-word.
+      await panel.waitFor({ state: 'hidden' });
+      await keeper.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       await typeAtEnd(keeper, [`\n\n${LATER}`]);
       await waitForSentences(keeper, [FIRST, SECOND, LATER]);
       await fileAmendment(keeper, 'en mai', 'en juin', 'Après les examens.');
