@@ -136,7 +136,10 @@ impl Panels {
         }
         self.open.set(None);
         if let Some(id) = self.return_to.get_value() {
-            request_animation_frame(move || page::focus_id(&id));
+            // On the next frame, once the panel is gone; not if the
+            // person went back to the text meanwhile (a keystroke there
+            // would go to the button).
+            request_animation_frame(move || page::restore_focus(&id));
         }
     }
 }

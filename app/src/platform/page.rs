@@ -157,6 +157,19 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// Give focus back to the element with this id, unless the person put it
+/// somewhere meanwhile: only when focus is nowhere (on the page's body,
+/// or on an element that left the page, such as a closed panel's).
+pub fn restore_focus(id: &str) {
+    let lost = match document().active_element() {
+        None => true,
+        Some(element) => element.tag_name() == "BODY" || !element.is_connected(),
+    };
+    if lost {
+        focus_id(id);
+    }
+}
+
 /// Give focus to the first element inside the element with this id that
 /// asks for it (`[data-autofocus]`), else to the element itself (which
 /// then needs `tabindex="-1"`).
