@@ -174,6 +174,17 @@ async fn a_relay_keeps_serving_when_a_nats_node_of_three_is_killed() -> Result<(
     Ok(())
 }
 
+/// A `nats-server` under `dir` and two relays on it, or `None` (with the
+/// helper's message) where `nats-server` is not installed.
+async fn two_relays(dir: &std::path::Path) -> Result<Option<(NatsServer, TestRelay, TestRelay)>> {
+    let Some(server) = NatsServer::start(&dir.join("nats")) else {
+        return Ok(None);
+    };
+    let a = TestRelay::start(&dir.join("a"), on_nats(&server)).await?;
+    let b = TestRelay::start(&dir.join("b"), on_nats(&server)).await?;
+    Ok(Some((server, a, b)))
+}
+
 /// The name a presence state carries.
 fn claim(name: &str) -> Vec<u8> {
     model::awareness::State {
@@ -193,11 +204,9 @@ fn claim(name: &str) -> Vec<u8> {
 #[tokio::test]
 async fn two_relays_serve_one_room_live_and_presence_crosses() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+    let Some((_server, a, b)) = two_relays(dir.path()).await? else {
         return Ok(());
     };
-    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
-    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let mut alice = Client::join(&a.url(), keys.clone(), 1, None).await?;
     let mut bob = Client::join(&b.url(), keys.clone(), 2, None).await?;
@@ -396,11 +405,9 @@ async fn rooms_side_by_side_each_get_their_acks() -> Result<()> {
 #[tokio::test]
 async fn a_seal_stored_through_one_relay_holds_on_the_other() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+    let Some((_server, a, b)) = two_relays(dir.path()).await? else {
         return Ok(());
     };
-    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
-    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let mut alice = Client::join(&a.url(), keys.clone(), 1, None)
         .await
@@ -451,11 +458,9 @@ async fn a_seal_stored_through_one_relay_holds_on_the_other() -> Result<()> {
 #[tokio::test]
 async fn a_compaction_through_one_relay_is_learned_by_the_other() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let Some(server) = NatsServer::start(&dir.path().join("nats")) else {
+    let Some((_server, a, b)) = two_relays(dir.path()).await? else {
         return Ok(());
     };
-    let a = TestRelay::start(&dir.path().join("a"), on_nats(&server)).await?;
-    let b = TestRelay::start(&dir.path().join("b"), on_nats(&server)).await?;
     let keys = DocKeys::from_edit(&EditSecret::generate());
     let engine = client::Engine::new(keys.clone(), common::new_doc(1), 0, Vec::new());
     let mut alice = Client::join_with(engine.answer_compact_hints(false), &a.url()).await?;

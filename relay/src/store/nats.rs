@@ -696,11 +696,13 @@ impl NatsStore {
     /// Every update stored in the room after sequence number `after`, as
     /// it is stored, by this relay or any other on the same stream: what
     /// a room served by several relays needs to forward the others'
-    /// updates (issue 16). The stream never ends by itself; it starts from
-    /// the stored update after `after` if this relay knows where that is,
-    /// and from the next one stored otherwise. An ordered consumer: it
-    /// starts again by itself where it was if the server restarts or a
-    /// message is missed.
+    /// updates (issue 16), with the room's seal and each snapshot head
+    /// stored (watches on the bucket's keys). The stream never ends by
+    /// itself; it starts from the stored update after `after` if this relay
+    /// knows where that is, else just past the last update of the room it
+    /// saw, else from the room's first. An ordered consumer: it starts
+    /// again by itself where it was if the server restarts or a message is
+    /// missed.
     pub async fn follow(&self, room: RoomId, after: u64) -> Result<Feed, StoreError> {
         let inner = self.inner.clone();
         inner.ensure(room).await?;
