@@ -243,6 +243,7 @@ async fn store_snapshot(
         .replace_snapshot(room, snapshot)
         .await
         .await
+        .map(drop)
         .map_err(|e| MigrateError::Store(room, e))
 }
 

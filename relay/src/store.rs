@@ -115,8 +115,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Resolves once a write is durable (or failed).
-pub(crate) type Commit = BoxFuture<'static, Result<(), StoreError>>;
+/// Resolves once a write is durable (or failed), with the number an
+/// update was stored under: what a room whose store numbers its updates
+/// (`seq` 0, [`Store::numbers`]) acknowledges. 0 for a snapshot, and for a
+/// resend the store already held (its number comes with the feed).
+pub(crate) type Commit = BoxFuture<'static, Result<u64, StoreError>>;
 
 /// One piece of a catch-up.
 #[derive(Clone, Debug, PartialEq, Eq)]

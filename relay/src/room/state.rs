@@ -266,6 +266,14 @@ enum InFlight {
         /// The forwarded frame, for peers that join before the commit.
         frame: Bytes,
     },
+    /// An update of a shared room, which the store numbers: kept whole
+    /// until its commit says under which number.
+    Numbered {
+        msg_id: MsgId,
+        len: u64,
+        ciphertext: Bytes,
+        signature: Signature,
+    },
     Snapshot {
         covers_upto: u64,
         msg_id: MsgId,
@@ -525,7 +533,7 @@ impl RoomState {
             .in_flight
             .iter()
             .filter_map(|w| match w {
-                InFlight::Update { frame, .. } if !self.settings.shared => Some(frame.clone()),
+                InFlight::Update { frame, .. } => Some(frame.clone()),
                 _ => None,
             })
             .collect();
@@ -640,15 +648,14 @@ impl RoomState {
             out.push(Effect::Append(Entry {
                 seq: 0,
                 msg_id,
-                ciphertext,
+                ciphertext: ciphertext.clone(),
                 signature,
             }));
-            self.in_flight.push_back(InFlight::Update {
-                seq: 0,
+            self.in_flight.push_back(InFlight::Numbered {
                 msg_id,
-                from,
                 len: cost - ROW_BYTES,
-                frame: Bytes::new(),
+                ciphertext,
+                signature,
             });
             return out;
         }
@@ -909,25 +916,53 @@ impl RoomState {
         out
     }
 
-    /// The oldest write in flight has committed (or failed).
-    pub fn committed(&mut self, result: Result<(), StoreError>) -> Vec<Effect> {
+    /// The oldest write in flight has committed (or failed); an update
+    /// the store numbered comes with its number.
+    pub fn committed(&mut self, result: Result<u64, StoreError>) -> Vec<Effect> {
         let mut out = Vec::new();
         let Some(done) = self.in_flight.pop_front() else {
             return out;
         };
         match done {
-            InFlight::Update { msg_id, len, .. } if self.settings.shared => {
+            InFlight::Numbered {
+                msg_id,
+                len,
+                ciphertext,
+                signature,
+            } => {
                 self.in_flight_bytes = self.in_flight_bytes.saturating_sub(len + ROW_BYTES);
-                if let Err(e) = result {
-                    // Not stored (as far as the store knows: if it was
-                    // after all, the feed brings it like another relay's).
-                    if let Some(authors) = self.pending.remove(&msg_id) {
-                        let code = match e {
-                            StoreError::Full => ErrorCode::QuotaExceeded,
-                            _ => ErrorCode::StorageFailed,
-                        };
-                        for author in authors {
-                            self.refuse(&mut out, author, code, Some(msg_id));
+                match result {
+                    // The next number: nothing stored before it is still
+                    // to come from the feed, so it is acknowledged and
+                    // forwarded now rather than when the feed brings it
+                    // back (which, while a NATS cluster elects a leader,
+                    // can take longer than a client waits). The feed's
+                    // copy is then skipped as already had.
+                    Ok(seq) if seq == self.committed + 1 && self.pending.contains_key(&msg_id) => {
+                        out = self.fed(StoredUpdate {
+                            seq,
+                            msg_id,
+                            ciphertext: ciphertext.to_vec(),
+                            signature,
+                        });
+                    }
+                    // Stored after updates of other relays the feed has
+                    // not brought yet (or a resend the store already
+                    // held): acknowledged when the feed brings it, in
+                    // order.
+                    Ok(_) => {}
+                    Err(e) => {
+                        // Not stored (as far as the store knows: if it
+                        // was after all, the feed brings it like another
+                        // relay's).
+                        if let Some(authors) = self.pending.remove(&msg_id) {
+                            let code = match e {
+                                StoreError::Full => ErrorCode::QuotaExceeded,
+                                _ => ErrorCode::StorageFailed,
+                            };
+                            for author in authors {
+                                self.refuse(&mut out, author, code, Some(msg_id));
+                            }
                         }
                     }
                 }
@@ -943,7 +978,7 @@ impl RoomState {
                 let cost = len + ROW_BYTES;
                 self.in_flight_bytes = self.in_flight_bytes.saturating_sub(cost);
                 match result {
-                    Ok(()) => {
+                    Ok(_) => {
                         self.log.push_back((seq, len));
                         self.log_bytes += len;
                         self.stored_bytes += cost;
@@ -967,7 +1002,7 @@ impl RoomState {
                 from,
                 bytes,
             } => match result {
-                Ok(()) => {
+                Ok(_) => {
                     self.snapshot_landed(covers_upto, bytes);
                     let stored = encode(&ServerMsg::SnapshotStored { covers_upto });
                     self.send(&mut out, from, stored);
@@ -1326,7 +1361,7 @@ mod tests {
         let mut room = room(&[A, B]);
         let out = update(&mut room, A, 1);
         assert_eq!(appended(&out), vec![1]);
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         assert!(!room.is_sealed());
         // C joins and is still being caught up when the seal lands.
         room.admit(C, Some(0));
@@ -1448,13 +1483,13 @@ mod tests {
             "not forwarded"
         );
         for _ in 0..3 {
-            room.committed(Ok(()));
+            room.committed(Ok(0));
         }
         assert_eq!(room.stored_bytes(), 3 * each);
         // A snapshot smaller than what it replaces is taken (B confirms it).
         let out = stored(&mut room, A, snap(3));
         assert!(out.iter().any(|e| matches!(e, Effect::Snapshot(_))));
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         assert_eq!(room.stored_bytes(), 3 + ROW_BYTES);
         assert_eq!(appended(&update(&mut room, A, 5)), vec![4]);
         // The relay's storage as a whole is full: refused the same way.
@@ -1473,17 +1508,17 @@ mod tests {
         assert!(sent(&out).iter().all(|(to, _)| *to != A));
         update(&mut room, A, 2);
         assert!(room.busy());
-        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
-        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(2, 2))]);
+        assert_eq!(sent(&room.committed(Ok(0))), vec![(A, ack(1, 1))]);
+        assert_eq!(sent(&room.committed(Ok(0))), vec![(A, ack(2, 2))]);
         assert!(!room.busy());
-        assert!(room.committed(Ok(())).is_empty(), "nothing in flight");
+        assert!(room.committed(Ok(0)).is_empty(), "nothing in flight");
     }
 
     #[test]
     fn a_resend_of_a_committed_update_is_acknowledged_again_and_stored_once() {
         let mut room = room(&[A, B]);
         update(&mut room, A, 1);
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         let out = update(&mut room, A, 1);
         assert_eq!(appended(&out), Vec::<u64>::new());
         assert_eq!(
@@ -1503,12 +1538,12 @@ mod tests {
         assert!(update(&mut room, B, 1).is_empty());
         assert!(update(&mut room, B, 2).is_empty());
         assert_eq!(
-            sent(&room.committed(Ok(()))),
+            sent(&room.committed(Ok(0))),
             vec![(A, ack(1, 1)), (B, ack(1, 1))],
             "only the late ack that is due"
         );
         assert_eq!(
-            sent(&room.committed(Ok(()))),
+            sent(&room.committed(Ok(0))),
             vec![(A, ack(2, 2)), (B, ack(2, 2))]
         );
     }
@@ -1537,7 +1572,7 @@ mod tests {
         update(&mut room, A, 1);
         update(&mut room, B, 1);
         room.leave(B);
-        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
+        assert_eq!(sent(&room.committed(Ok(0))), vec![(A, ack(1, 1))]);
     }
 
     #[test]
@@ -1614,9 +1649,9 @@ mod tests {
         }
         // A snapshot covering the first update drops half the bytes.
         stored(&mut room, A, snap(1));
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         update(&mut room, A, 3);
-        let out = room.committed(Ok(()));
+        let out = room.committed(Ok(0));
         assert!(
             !sent(&out)
                 .iter()
@@ -1624,7 +1659,7 @@ mod tests {
             "50 + 10 < 100"
         );
         room.update(A, id(4), Bytes::from(vec![0; 40]), [0; 64]);
-        let out = room.committed(Ok(()));
+        let out = room.committed(Ok(0));
         assert!(
             sent(&out).contains(&(A, ServerMsg::CompactHint { head_seq: 104 })),
             "50 + 10 + 40 reaches 100"
@@ -1772,7 +1807,7 @@ mod tests {
     fn a_joining_peer_catches_up_to_the_committed_head_and_gets_the_rest_in_order_after() {
         let mut room = room(&[A]);
         update(&mut room, A, 1);
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         update(&mut room, A, 2); // in flight when C joins
         assert_eq!(
             room.admit(C, Some(1)),
@@ -1786,7 +1821,7 @@ mod tests {
             sent(&update(&mut room, A, 3)).is_empty(),
             "held while catching up"
         );
-        let out = room.committed(Ok(()));
+        let out = room.committed(Ok(0));
         assert_eq!(sent(&out), vec![(A, ack(2, 2))]);
         let released = sent(&room.caught_up(C));
         assert_eq!(
@@ -1804,7 +1839,7 @@ mod tests {
     fn a_client_ahead_of_the_relay_is_sent_everything() {
         let mut room = room(&[A]);
         update(&mut room, A, 1);
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         assert_eq!(
             room.admit(B, Some(2)),
             vec![Effect::CatchUp {
@@ -1852,8 +1887,8 @@ mod tests {
         for n in 1..=3 {
             update(&mut room, A, n);
         }
-        room.committed(Ok(()));
-        room.committed(Ok(()));
+        room.committed(Ok(0));
+        room.committed(Ok(0));
         let refused = |out: Vec<Effect>, code| {
             assert_eq!(sent(&out), vec![(A, error(code, Some([0xcc; 16])))]);
         };
@@ -1885,14 +1920,14 @@ mod tests {
         for n in 1..=3 {
             update(&mut room, A, n);
         }
-        assert_eq!(hint(&room.committed(Ok(()))), 0);
-        assert_eq!(hint(&room.committed(Ok(()))), 0);
-        let out = room.committed(Ok(()));
+        assert_eq!(hint(&room.committed(Ok(0))), 0);
+        assert_eq!(hint(&room.committed(Ok(0))), 0);
+        let out = room.committed(Ok(0));
         assert_eq!(hint(&out), 2, "everyone is asked, the author too");
         assert!(sent(&out).contains(&(B, ServerMsg::CompactHint { head_seq: 3 })));
 
         assert!(sent(&stored(&mut room, B, snap(2))).is_empty());
-        let out = room.committed(Ok(()));
+        let out = room.committed(Ok(0));
         assert_eq!(
             sent(&out),
             vec![(B, ServerMsg::SnapshotStored { covers_upto: 2 })]
@@ -1905,9 +1940,9 @@ mod tests {
         assert_eq!(sent(&replay), vec![(A, ack(1, 2))]);
         // Log after the snapshot: seq 3; two more updates make three.
         update(&mut room, A, 4);
-        assert_eq!(hint(&room.committed(Ok(()))), 0);
+        assert_eq!(hint(&room.committed(Ok(0))), 0);
         update(&mut room, A, 5);
-        assert_eq!(hint(&room.committed(Ok(()))), 2);
+        assert_eq!(hint(&room.committed(Ok(0))), 2);
     }
 
     #[test]
@@ -1921,7 +1956,7 @@ mod tests {
         let mut hinted = Vec::new();
         for n in 1..=7 {
             update(&mut room, A, n);
-            if sent(&room.committed(Ok(())))
+            if sent(&room.committed(Ok(0)))
                 .iter()
                 .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. }))
             {
@@ -1939,7 +1974,7 @@ mod tests {
         let mut hinted = Vec::new();
         for n in 1..=6 {
             update(&mut room, A, n); // 10 bytes each
-            if sent(&room.committed(Ok(())))
+            if sent(&room.committed(Ok(0)))
                 .iter()
                 .any(|(_, m)| matches!(m, ServerMsg::CompactHint { .. }))
             {
@@ -1954,8 +1989,8 @@ mod tests {
         let mut room = room(&[A, B]);
         update(&mut room, A, 1);
         update(&mut room, A, 2);
-        room.committed(Ok(()));
-        room.committed(Ok(()));
+        room.committed(Ok(0));
+        room.committed(Ok(0));
         stored(&mut room, A, snap(1));
         let out = room.committed(Err(StoreError::Closed));
         assert_eq!(
@@ -1977,7 +2012,7 @@ mod tests {
             stored(&mut room, A, snap(2)),
             vec![Effect::Snapshot(snap(2))]
         );
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         assert!(matches!(
             &room.snapshot(A, snap(2))[..],
             [Effect::Rejected(ErrorCode::StaleSnapshot), _]
@@ -1989,7 +2024,7 @@ mod tests {
         let mut room = room(peers);
         for n in 1..=3 {
             update(&mut room, A, n);
-            room.committed(Ok(()));
+            room.committed(Ok(0));
         }
         room
     }
@@ -2100,7 +2135,7 @@ mod tests {
         let mut room = room_with_log(&[A, B, C]);
         assert_eq!(checks_sent(&room.snapshot(A, snap(3))), vec![B]);
         update(&mut room, A, 4);
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         let newer = StoredSnapshot {
             covers_upto: 4,
             msg_id: [0xdd; 16],
@@ -2168,7 +2203,7 @@ mod tests {
             vec![(A, error(ErrorCode::ShuttingDown, Some([0xcc; 16])))]
         );
         assert!(room.busy());
-        assert_eq!(sent(&room.committed(Ok(()))), vec![(A, ack(1, 1))]);
+        assert_eq!(sent(&room.committed(Ok(0))), vec![(A, ack(1, 1))]);
         assert!(!room.busy());
     }
 
@@ -2179,7 +2214,7 @@ mod tests {
         update(&mut room, A, 1);
         // B's resend of A's update, before the commit: a late ack, held.
         update(&mut room, B, 1);
-        let out = room.committed(Ok(()));
+        let out = room.committed(Ok(0));
         assert_eq!(sent(&out), vec![(A, ack(1, 1))]);
         let released = sent(&room.caught_up(B));
         assert_eq!(released.len(), 2);
@@ -2208,13 +2243,14 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_room_forwards_and_acknowledges_an_update_only_when_the_feed_brings_it() {
+    fn a_shared_room_forwards_and_acknowledges_an_update_its_commit_did_not_number_when_the_feed_brings_it(
+    ) {
         let mut room = shared(&[A, B]);
         let out = update(&mut room, A, 1);
         assert_eq!(appended(&out), vec![0], "the store numbers it");
         assert!(sent(&out).is_empty(), "nothing before the store has it");
         assert!(
-            room.committed(Ok(())).is_empty(),
+            room.committed(Ok(0)).is_empty(),
             "the commit alone says nothing"
         );
         let out = fed(&mut room, 1, 7000);
@@ -2239,6 +2275,36 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_room_acknowledges_at_the_commit_an_update_stored_under_the_next_number() {
+        let mut room = shared(&[A, B]);
+        fed(&mut room, 9, 1);
+        update(&mut room, A, 1);
+        // Stored as 2, right after what the room has: acknowledged and
+        // forwarded without waiting for the feed.
+        let got = sent(&room.committed(Ok(2)));
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.contains(&(A, ack(1, 2))));
+        assert!(got.iter().any(|(to, m)| *to == B && seq_of(m) == Some(2)));
+        assert_eq!(room.head(), 2);
+        assert!(fed(&mut room, 1, 2).is_empty(), "the feed's copy is had");
+        // Stored as 4 while another relay's 3 is still to come: in the
+        // feed's order, never ahead of it.
+        update(&mut room, A, 2);
+        assert!(room.committed(Ok(4)).is_empty());
+        let got = sent(&fed(&mut room, 8, 3));
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|(_, m)| seq_of(m) == Some(3)));
+        let got = sent(&fed(&mut room, 2, 4));
+        assert!(got.contains(&(A, ack(2, 4))));
+        assert!(got.iter().any(|(to, m)| *to == B && seq_of(m) == Some(4)));
+        assert_eq!(got.len(), 2, "{got:?}");
+        // A resend the store already held (no number): the feed tells.
+        update(&mut room, A, 3);
+        assert!(room.committed(Ok(0)).is_empty());
+        assert!(sent(&fed(&mut room, 3, 5)).contains(&(A, ack(3, 5))));
+    }
+
+    #[test]
     fn a_shared_room_acknowledges_resends_with_the_feed_and_refuses_what_was_not_stored() {
         let mut room = shared(&[A, B, C]);
         update(&mut room, A, 1);
@@ -2250,7 +2316,7 @@ mod tests {
         assert!(got.contains(&(A, ack(1, 5))) && got.contains(&(C, ack(1, 5))));
         assert!(got.iter().any(|(to, m)| *to == B && seq_of(m) == Some(5)));
         assert_eq!(got.len(), 3, "{got:?}");
-        room.committed(Ok(()));
+        room.committed(Ok(0));
         // A resend after: acked at once.
         assert_eq!(sent(&update(&mut room, B, 1)), vec![(B, ack(1, 5))]);
         // A failed write is refused to its author, and a resend is stored.
@@ -2366,7 +2432,7 @@ mod tests {
         let mut room = shared(&[A, B]);
         for n in 1..=4 {
             update(&mut room, A, n);
-            room.committed(Ok(()));
+            room.committed(Ok(0));
             fed(&mut room, n, u64::from(n));
         }
         // B's proposal covering 2 waits for a checker; the other relay

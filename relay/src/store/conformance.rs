@@ -114,6 +114,7 @@ impl Fixture {
             .replace_snapshot(room, snapshot.clone())
             .await
             .await
+            .map(drop)
     }
 
     /// A whole catch-up: the snapshot (its pieces put together), the

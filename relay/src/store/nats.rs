@@ -181,6 +181,10 @@ const CONSUMER_IDLE: Duration = Duration::from_secs(60);
 /// was to go before its write fails (the room refuses it; the client
 /// sends it again).
 const NUMBERING_PATIENCE: Duration = Duration::from_secs(10);
+/// How long [`NatsStore::open`] waits for the servers and JetStream to be
+/// ready before the relay gives up (and exits, for its supervisor to
+/// start it again).
+pub const OPEN_PATIENCE: Duration = Duration::from_secs(60);
 /// Catch-up chunks read ahead of the client.
 const READ_AHEAD: usize = 1;
 
@@ -231,6 +235,40 @@ struct Inner {
     writes: TaskTracker,
     /// This relay, on the presence subjects.
     relay_id: u64,
+}
+
+/// Whether the stream listening on `subject` takes publishes: a publish
+/// that expects another stream's name is answered, and refused, by the
+/// stream's leader, so it proves the way there and stores nothing.
+async fn writable(js: &jetstream::Context, subject: &str) -> Result<(), StoreError> {
+    let mut headers = HeaderMap::new();
+    headers.insert("Nats-Expected-Stream", "cahier-readiness-probe");
+    let probe = async {
+        js.publish_with_headers(subject.to_owned(), headers, Bytes::new())
+            .await?
+            .await
+    };
+    match tokio::time::timeout(Duration::from_secs(2), probe).await {
+        Err(_) => Err(StoreError::Nats(Arc::new(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("the stream of {subject} does not answer publishes yet"),
+        )))),
+        Ok(Ok(_)) => Err(StoreError::NatsConfig(format!(
+            "a publish to {subject} expecting another stream was stored"
+        ))),
+        Ok(Err(e))
+            if matches!(
+                e.kind(),
+                jetstream::context::PublishErrorKind::StreamNotFound
+                    | jetstream::context::PublishErrorKind::TimedOut
+                    | jetstream::context::PublishErrorKind::BrokenPipe
+            ) =>
+        {
+            Err(nats(e))
+        }
+        // Refused by the stream itself: it is there and leads.
+        Ok(Err(_)) => Ok(()),
+    }
 }
 
 fn nats(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -608,8 +646,35 @@ impl Drop for Pin {
 
 impl NatsStore {
     /// Connect, and create the stream and the bucket if they are missing
-    /// (or bring their settings up to these).
+    /// (or bring their settings up to these). A server that is not up
+    /// yet, a JetStream still starting or electing its leaders, or
+    /// another relay creating the same stream at the same moment is
+    /// waited for, up to [`OPEN_PATIENCE`]: relays and NATS nodes started
+    /// together (a deployment's first start, a test) find each other
+    /// instead of the relay exiting. A server configured against what
+    /// Cahier needs is refused at once.
     pub async fn open(
+        options: &NatsOptions,
+        metrics: Arc<Metrics>,
+        usage: Arc<Usage>,
+    ) -> Result<Self, StoreError> {
+        let deadline = tokio::time::Instant::now() + OPEN_PATIENCE;
+        let mut pause = Duration::from_millis(50);
+        loop {
+            match Self::open_once(options, metrics.clone(), usage.clone()).await {
+                Ok(store) => return Ok(store),
+                Err(e @ StoreError::NatsConfig(_)) => return Err(e),
+                Err(e) if tokio::time::Instant::now() + pause < deadline => {
+                    tracing::warn!(error = %e, "JetStream is not ready yet; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn open_once(
         options: &NatsOptions,
         metrics: Arc<Metrics>,
         usage: Arc<Usage>,
@@ -671,6 +736,11 @@ impl NatsStore {
         .await
         .map_err(nats)?;
         let records = js.get_key_value(BUCKET).await.map_err(nats)?;
+        // A stream just made on a cluster answers its info before its
+        // leader takes publishes ("no stream found for given subject"
+        // for seconds): wait until both streams answer one.
+        writable(&js, "cahier.ready").await?;
+        writable(&js, &format!("$KV.{BUCKET}.ready")).await?;
         let store = Self {
             inner: Arc::new(Inner {
                 client,
@@ -895,7 +965,10 @@ impl NatsStore {
         };
         let inner = self.inner.clone();
         self.spawn_write(slot, move |prev| {
-            inner.replace_snapshot(room, snapshot, prev).boxed()
+            inner
+                .replace_snapshot(room, snapshot, prev)
+                .map(|done| done.map(|()| 0))
+                .boxed()
         })
     }
 
@@ -936,7 +1009,7 @@ impl NatsStore {
     fn spawn_write(
         &self,
         slot: Slot,
-        work: impl FnOnce(Option<oneshot::Receiver<()>>) -> BoxFuture<'static, Result<(), StoreError>>,
+        work: impl FnOnce(Option<oneshot::Receiver<()>>) -> BoxFuture<'static, Result<u64, StoreError>>,
     ) -> Commit {
         let (result_tx, result_rx) = oneshot::channel();
         let Slot {
@@ -1202,7 +1275,7 @@ impl Inner {
         room: RoomId,
         entry: Entry,
         prev: Option<oneshot::Receiver<()>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         after(prev).await;
         let deadline = tokio::time::Instant::now() + NUMBERING_PATIENCE;
         loop {
@@ -1217,10 +1290,10 @@ impl Inner {
             match ack.await {
                 // A resend of an update stored before, through this relay
                 // or another: the feed brings it under its number.
-                Ok(ack) if ack.duplicate => return Ok(()),
+                Ok(ack) if ack.duplicate => return Ok(0),
                 Ok(ack) => {
                     self.record_update(room, &numbered, ack.sequence);
-                    return Ok(());
+                    return Ok(seq);
                 }
                 Err(e)
                     if e.kind() == jetstream::context::PublishErrorKind::WrongLastSequence
@@ -1331,7 +1404,7 @@ impl Inner {
         entry: Entry,
         ack: jetstream::context::PublishAckFuture,
         prev: Option<oneshot::Receiver<()>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let ack = ack.await.map_err(publish_error);
         after(prev).await;
         let ack = ack?;
@@ -1339,7 +1412,7 @@ impl Inner {
             return Err(StoreError::Conflict(entry.seq));
         }
         self.record_update(room, &entry, ack.sequence);
-        Ok(())
+        Ok(entry.seq)
     }
 
     async fn replace_snapshot(
@@ -2123,7 +2196,7 @@ mod tests {
                         signature: [7; 64],
                     };
                     match store.append(room, entry).await.await {
-                        Ok(()) => {
+                        Ok(_) => {
                             acked.push((seq, msg_id(i)));
                             failing_since = None;
                             break;

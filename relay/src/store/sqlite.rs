@@ -395,11 +395,15 @@ impl SqliteStore {
     /// (or failed). Waits only if the writer's queue is full.
     async fn submit(&self, op: Op) -> Commit {
         let (done, rx) = oneshot::channel();
+        let seq = match &op {
+            Op::Append { entry, .. } => entry.seq,
+            _ => 0,
+        };
         if let Err(mpsc::error::SendError(write)) = self.inner.writes.send(Write { op, done }).await
         {
             let _ = write.done.send(Err(StoreError::Closed));
         }
-        async move { rx.await.unwrap_or(Err(StoreError::Closed)) }.boxed()
+        async move { rx.await.unwrap_or(Err(StoreError::Closed)).map(|()| seq) }.boxed()
     }
 
     /// Every room stored, in id order: what a migration to another
@@ -452,6 +456,7 @@ impl Store for SqliteStore {
             })
             .await
             .await
+            .map(drop)
         }
         .boxed()
     }
@@ -461,7 +466,13 @@ impl Store for SqliteStore {
         room: RoomId,
         read_check: ReadCheck,
     ) -> BoxFuture<'_, Result<(), StoreError>> {
-        async move { self.submit(Op::ReadCheck { room, read_check }).await.await }.boxed()
+        async move {
+            self.submit(Op::ReadCheck { room, read_check })
+                .await
+                .await
+                .map(drop)
+        }
+        .boxed()
     }
 
     fn seal(
@@ -478,6 +489,7 @@ impl Store for SqliteStore {
             })
             .await
             .await
+            .map(drop)
         }
         .boxed()
     }

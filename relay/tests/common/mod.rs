@@ -22,6 +22,10 @@ pub mod nats;
 /// How long any single wait may take before a test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// How long a relay may take to serve: more than the store's own
+/// patience for JetStream, so that a store that cannot open says why.
+const START: Duration = Duration::from_secs(75);
+
 /// Whether the relay tests run on NATS JetStream (`CAHIER_TEST_STORE=nats`:
 /// `scripts/test.sh` runs the tests that concern storage both ways) rather
 /// than on SQLite.
@@ -68,9 +72,32 @@ impl TestRelay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(relay::run(listener, config, async move {
+        let mut task = tokio::spawn(relay::run(listener, config, async move {
             let _ = stopped.await;
         }));
+        // Serving once `/healthz` answers; a relay that could not open
+        // its store has stopped, and says why here rather than as a
+        // refused connection in the test.
+        let deadline = tokio::time::Instant::now() + START;
+        loop {
+            if task.is_finished() {
+                let ended = (&mut task).await?;
+                return Err(ended
+                    .err()
+                    .unwrap_or_else(|| anyhow::anyhow!("the relay stopped before serving")))
+                .context("the relay did not start");
+            }
+            let probe =
+                tokio::time::timeout(Duration::from_millis(500), http_get(addr, "/healthz"));
+            if matches!(probe.await, Ok(Ok(answer)) if answer.contains("ok")) {
+                break;
+            }
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "the relay did not serve within {START:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         Ok(Self {
             addr,
             dir: dir.to_owned(),
