@@ -269,12 +269,19 @@ fn unique_title(seen: &mut HashMap<String, usize>, text: &str) -> String {
     let count = seen.entry(base.clone()).or_insert(0);
     *count += 1;
     if *count == 1 {
-        base
-    } else {
-        let name = format!("{base} {count}");
-        // "X 2" could itself be a first title: take it too.
-        seen.insert(name.clone(), 1);
-        name
+        return base;
+    }
+    // "X 2" may already be taken, as the first title of a statement that
+    // begins "X 2…" or as a name given before: count on until one is free.
+    let mut number = *count;
+    loop {
+        let name = format!("{base} {number}");
+        if !seen.contains_key(&name) {
+            seen.insert(name.clone(), 1);
+            seen.insert(base, number);
+            return name;
+        }
+        number += 1;
     }
 }
 

@@ -476,3 +476,24 @@ fn check(text: &str) {
         }
     }
 }
+
+/// Found by the fuzz target: a statement whose first words are "X 2" and
+/// two statements titled "X" must not write "X 2" twice, in either order.
+#[test]
+fn titles_numbered_past_a_statement_that_begins_with_the_number() {
+    for texts in [
+        ["La billetterie coûte déjà cher 2 chiffres", "La billetterie coûte déjà cher.", "La billetterie coûte déjà cher !"],
+        ["La billetterie coûte déjà cher.", "La billetterie coûte déjà cher !", "La billetterie coûte déjà cher 2 chiffres"],
+        ["La billetterie coûte déjà cher.", "La billetterie coûte déjà cher 2 chiffres", "La billetterie coûte déjà cher !"],
+    ] {
+        let doc = Document::new(1);
+        let top = add(&doc, None, edit("Faut-il la gratuité ?", Stance::Pro));
+        for text in texts {
+            add(&doc, Some(&top), edit(text, Stance::Con));
+        }
+        let written = to_argdown(&doc.arguments(), "");
+        check(&written);
+        let parsed = parse(&written).expect("reads");
+        assert_eq!(parsed.nodes.len(), 4, "{written}");
+    }
+}
