@@ -482,9 +482,21 @@ fn check(text: &str) {
 #[test]
 fn titles_numbered_past_a_statement_that_begins_with_the_number() {
     for texts in [
-        ["La billetterie coûte déjà cher 2 chiffres", "La billetterie coûte déjà cher.", "La billetterie coûte déjà cher !"],
-        ["La billetterie coûte déjà cher.", "La billetterie coûte déjà cher !", "La billetterie coûte déjà cher 2 chiffres"],
-        ["La billetterie coûte déjà cher.", "La billetterie coûte déjà cher 2 chiffres", "La billetterie coûte déjà cher !"],
+        [
+            "La billetterie coûte déjà cher 2 chiffres",
+            "La billetterie coûte déjà cher.",
+            "La billetterie coûte déjà cher !",
+        ],
+        [
+            "La billetterie coûte déjà cher.",
+            "La billetterie coûte déjà cher !",
+            "La billetterie coûte déjà cher 2 chiffres",
+        ],
+        [
+            "La billetterie coûte déjà cher.",
+            "La billetterie coûte déjà cher 2 chiffres",
+            "La billetterie coûte déjà cher !",
+        ],
     ] {
         let doc = Document::new(1);
         let top = add(&doc, None, edit("Faut-il la gratuité ?", Stance::Pro));
