@@ -112,6 +112,13 @@ pub struct Limits {
     /// the last three pings (a laptop that went to sleep, a client that
     /// never reads) is closed, freeing its slot.
     pub keepalive: Duration,
+    /// Times a connection's writer lets the other tasks run before it
+    /// writes what is queued, so that more frames go in one write (0:
+    /// write at once).
+    pub write_yields: u32,
+    /// Presence from one connection is forwarded at most once per this
+    /// interval, the latest state winning (zero: every state at once).
+    pub presence_interval: Duration,
     /// Time a catch-up may wait on a client that does not read.
     pub catch_up_stall: Duration,
     /// Target size of one catch-up chunk: a `SnapshotChunk` or an
@@ -143,6 +150,8 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             hello_timeout: Duration::from_secs(10),
             keepalive: Duration::from_secs(30),
+            presence_interval: Duration::from_millis(50),
+            write_yields: 1,
             catch_up_stall: Duration::from_secs(30),
             catch_up_chunk_bytes: 256 << 10,
         }
@@ -532,6 +541,16 @@ pub struct Args {
     /// Bytes queued per connection before it is disconnected as lagging.
     #[arg(long, env = "CAHIER_QUEUE_BYTES", default_value = "4M", value_parser = parse_size)]
     pub queue_bytes: usize,
+    /// Milliseconds between two presence frames forwarded from one
+    /// connection; the states in between are replaced by the latest.
+    /// 0 forwards every one.
+    #[arg(long, env = "CAHIER_PRESENCE_INTERVAL", default_value_t = 50)]
+    pub presence_interval: u64,
+    /// Times a connection's writer steps aside for the other tasks before
+    /// it writes what is queued, so that frames fanned out together go in
+    /// one write. 0 writes at once.
+    #[arg(long, env = "CAHIER_WRITE_YIELDS", default_value_t = 1)]
+    pub write_yields: u32,
     /// Seconds a socket may accept no byte while the relay writes to it.
     #[arg(long, env = "CAHIER_WRITE_TIMEOUT", default_value = "30", value_parser = parse_seconds)]
     pub write_timeout: Duration,
@@ -630,6 +649,8 @@ impl Args {
             outbound_queue_bytes: self.queue_bytes.max(64 << 10),
             write_timeout: self.write_timeout,
             header_timeout: self.header_timeout,
+            presence_interval: Duration::from_millis(self.presence_interval.min(10_000)),
+            write_yields: self.write_yields.min(16),
             ..Limits::default()
         };
         config.quotas = Quotas {

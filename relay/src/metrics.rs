@@ -83,7 +83,12 @@ pub(crate) struct Metrics {
     /// one where it was to go.
     pub numbering_retries: AtomicU64,
     pub fanout_frames: AtomicU64,
+    /// Batches of frames written to a socket, each with one flush.
+    pub socket_flushes: AtomicU64,
     pub awareness_dropped: AtomicU64,
+    /// Presence states a newer one from the same sender replaced before
+    /// they were forwarded.
+    pub presence_coalesced: AtomicU64,
     pub snapshots_proposed: AtomicU64,
     pub snapshot_checks: AtomicU64,
     pub snapshots_refused: AtomicU64,
@@ -169,10 +174,22 @@ impl Metrics {
             self.fanout_frames.load(Relaxed),
         );
         one(
+            "cahier_socket_flushes_total",
+            "counter",
+            "Writes of queued frames to a socket, each flushed once (frames queued per write: the fan-out total over this).",
+            self.socket_flushes.load(Relaxed),
+        );
+        one(
             "cahier_awareness_dropped_total",
             "counter",
             "Presence frames not forwarded to a peer whose queue was half full.",
             self.awareness_dropped.load(Relaxed),
+        );
+        one(
+            "cahier_presence_coalesced_total",
+            "counter",
+            "Presence states replaced by a newer one from the same connection within the presence interval, never forwarded.",
+            self.presence_coalesced.load(Relaxed),
         );
         one(
             "cahier_snapshots_proposed_total",

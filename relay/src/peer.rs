@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
 use protocol::wire::decode_client;
 use protocol::{
@@ -110,6 +110,7 @@ pub(crate) async fn serve(socket: Socket, relay: Arc<Relay>, conn: Conn) {
             write_timeout: limits.write_timeout,
             metrics: relay.metrics.clone(),
             pings: pongs.clone(),
+            write_yields: limits.write_yields,
         }
         .run(sink, rx),
     );
@@ -166,6 +167,8 @@ struct Writer {
     metrics: Arc<crate::metrics::Metrics>,
     /// Pings sent so far; the reader compares it with the pongs it heard.
     pings: Arc<AtomicU64>,
+    /// Times to let other tasks run before flushing a batch.
+    write_yields: u32,
 }
 
 /// Resolves once the socket has taken no byte for `timeout` (the caller
@@ -181,7 +184,10 @@ async fn stalled(gate: &GateState, timeout: Duration) {
 }
 
 impl Writer {
-    async fn run(self, mut sink: SplitSink<Socket, Message>, mut rx: Inbox) {
+    async fn run<S>(self, mut sink: S, mut rx: Inbox)
+    where
+        S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
+    {
         let keepalive = self.keepalive;
         let mut ping = tokio::time::interval_at(Instant::now() + keepalive, keepalive);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -200,13 +206,29 @@ impl Writer {
             };
             let Some(frame) = frame else { break };
             // Write everything already queued, then flush once: under load
-            // one syscall carries many frames instead of one each.
+            // one syscall carries many frames instead of one each. Before
+            // the flush, the writer steps aside `write_yields` times, so
+            // that the tasks already runnable (the room fanning out the
+            // presence that follows a keystroke, the next keystroke) queue
+            // theirs for the same write: a window bounded in scheduler
+            // turns, not in time (tokio's timers are too coarse for it).
+            let yields = self.write_yields;
+            let metrics = &self.metrics;
             let batch = async {
                 sink.feed(Message::Binary(frame)).await?;
-                for _ in 1..WRITE_BATCH {
-                    let Some(frame) = rx.try_recv() else { break };
-                    sink.feed(Message::Binary(frame)).await?;
+                let mut fed = 1;
+                for turn in 0..=yields {
+                    while fed < WRITE_BATCH {
+                        let Some(frame) = rx.try_recv() else { break };
+                        sink.feed(Message::Binary(frame)).await?;
+                        fed += 1;
+                    }
+                    if fed >= WRITE_BATCH || turn == yields {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
                 }
+                metrics.socket_flushes.fetch_add(1, Relaxed);
                 sink.flush().await
             };
             if !self.write(batch).await {
@@ -1098,5 +1120,161 @@ mod tests {
         assert!(!is_too_long(&tungstenite::Error::Io(
             std::io::Error::other("reset")
         )));
+    }
+
+    /// A socket that counts the writes its websocket makes to it.
+    struct Counted {
+        inner: tokio::io::DuplexStream,
+        writes: Arc<AtomicU64>,
+    }
+
+    impl tokio::io::AsyncRead for Counted {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+        }
+    }
+
+    impl tokio::io::AsyncWrite for Counted {
+        fn poll_write(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            let polled = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+            if matches!(polled, std::task::Poll::Ready(Ok(n)) if n > 0) {
+                self.writes.fetch_add(1, Relaxed);
+            }
+            polled
+        }
+        fn poll_flush(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+        }
+        fn poll_shutdown(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+        }
+    }
+
+    /// A writer on a real websocket over an in-memory pipe: its queue,
+    /// the client's end, its metrics, and the count of writes to the pipe.
+    async fn writer_on_a_pipe(
+        write_yields: u32,
+    ) -> (
+        crate::outbox::Outbox,
+        tokio_tungstenite::WebSocketStream<tokio::io::DuplexStream>,
+        Arc<crate::metrics::Metrics>,
+        Arc<AtomicU64>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        use tokio_tungstenite::tungstenite::protocol::Role;
+        use tokio_tungstenite::WebSocketStream;
+        let (server, client) = tokio::io::duplex(32 << 20);
+        let writes = Arc::new(AtomicU64::new(0));
+        let server = WebSocketStream::from_raw_socket(
+            Counted {
+                inner: server,
+                writes: writes.clone(),
+            },
+            Role::Server,
+            None,
+        )
+        .await;
+        let client = WebSocketStream::from_raw_socket(client, Role::Client, None).await;
+        let (tx, rx) = outbox(4096, 64 << 20);
+        let metrics = Arc::new(crate::metrics::Metrics::default());
+        let writer = Writer {
+            closer: Closer::default(),
+            gate: GateState::new(1 << 20),
+            keepalive: Duration::from_secs(3600),
+            write_timeout: Duration::from_secs(30),
+            metrics: metrics.clone(),
+            pings: Arc::new(AtomicU64::new(0)),
+            write_yields,
+        };
+        let task = tokio::spawn(writer.run(server, rx));
+        (tx, client, metrics, writes, task)
+    }
+
+    /// Frame `n`: its number, then bytes that say it, of a size that
+    /// varies (one of them larger than tungstenite's write buffer).
+    fn numbered(n: usize) -> Bytes {
+        let len = if n == 123 {
+            300 << 10
+        } else {
+            8 + (n * 37) % 1500
+        };
+        let mut frame = (n as u64).to_be_bytes().to_vec();
+        frame.extend((0..len).map(|i| (n + i) as u8));
+        Bytes::from(frame)
+    }
+
+    async fn read_frames(
+        client: &mut tokio_tungstenite::WebSocketStream<tokio::io::DuplexStream>,
+        count: usize,
+    ) -> Vec<Bytes> {
+        let mut got = Vec::new();
+        while got.len() < count {
+            match tokio::time::timeout(Duration::from_secs(10), client.next()).await {
+                Ok(Some(Ok(Message::Binary(bytes)))) => got.push(bytes),
+                Ok(Some(Ok(_))) => {}
+                other => panic!("after {} frames: {other:?}", got.len()),
+            }
+        }
+        got
+    }
+
+    #[tokio::test]
+    async fn frames_queued_together_arrive_complete_in_order_in_few_writes() {
+        let (tx, mut client, metrics, writes, task) = writer_on_a_pipe(1).await;
+        let count = 600;
+        for n in 0..count {
+            tx.try_send(numbered(n)).expect("room in the queue");
+        }
+        let got = read_frames(&mut client, count).await;
+        for (n, frame) in got.iter().enumerate() {
+            assert!(*frame == numbered(n), "frame {n} differs");
+        }
+        // 600 frames in batches of at most 256: three flushes, and a few
+        // writes each (tungstenite writes its buffer as it fills).
+        assert_eq!(metrics.socket_flushes.load(Relaxed), 3);
+        let writes = writes.load(Relaxed);
+        assert!(writes <= 12, "{writes} writes for {count} frames");
+        drop(tx);
+        task.await.expect("the writer ends when its queue closes");
+        assert!(matches!(client.next().await, Some(Ok(Message::Close(_)))));
+    }
+
+    /// Frames queued while the writer steps aside (the room fanning out
+    /// the presence after an update) join the write of the one before;
+    /// without stepping aside, each goes alone. Either way all arrive in
+    /// order.
+    #[tokio::test]
+    async fn stepping_aside_before_a_write_brings_the_next_frames_into_it() {
+        for (yields, flushes) in [(0, 40), (1, 20)] {
+            let (tx, mut client, metrics, _writes, _task) = writer_on_a_pipe(yields).await;
+            for pair in 0..20 {
+                // The writer waits on its queue; one frame wakes it, the
+                // next is queued while it writes or steps aside.
+                tx.try_send(numbered(2 * pair)).expect("queued");
+                tokio::task::yield_now().await;
+                tx.try_send(numbered(2 * pair + 1)).expect("queued");
+                let got = read_frames(&mut client, 2).await;
+                assert!(got[0] == numbered(2 * pair) && got[1] == numbered(2 * pair + 1));
+            }
+            assert_eq!(
+                metrics.socket_flushes.load(Relaxed),
+                flushes,
+                "{yields} yields"
+            );
+        }
     }
 }

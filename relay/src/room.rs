@@ -21,6 +21,7 @@
 //! the room up again, which opens a fresh room task.
 
 pub(crate) mod state;
+mod throttle;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::Ordering::Relaxed;
@@ -38,7 +39,9 @@ use crate::outbox::Refused;
 use crate::store::{Commit, Crossing, Fed, Feed, Piece, Store, StoreError};
 use crate::Relay;
 use futures_util::stream::BoxStream;
+use protocol::Signature;
 use state::{Admission, Effect, ProposalEvent, RoomState, Settings};
+use throttle::{Offer, Throttle};
 
 /// Why a room task ends, which decides what a join still in its inbox is
 /// told.
@@ -84,7 +87,13 @@ pub(crate) struct Room {
     /// A shared room's presence to and from the other relays.
     cross_send: Option<Box<dyn Fn(Bytes) + Send + Sync>>,
     cross_rx: Option<BoxStream<'static, Bytes>>,
+    /// Presence held back so one sender's is forwarded at most once per
+    /// `presence_interval`, the latest winning.
+    presence: Throttle<PeerId, Presence>,
 }
+
+/// A presence frame's content: counter, sealed state, signature.
+type Presence = (u64, Vec<u8>, Option<Signature>);
 
 impl Room {
     pub fn new(
@@ -94,6 +103,7 @@ impl Room {
         rx: mpsc::Receiver<RoomCmd>,
         me: mpsc::WeakSender<RoomCmd>,
     ) -> Self {
+        let relay_presence_interval = relay.config.limits.presence_interval;
         let settings = Settings {
             max_peers: relay.config.limits.max_peers_per_room,
             hold_cap: relay.config.limits.outbound_queue,
@@ -118,6 +128,7 @@ impl Room {
             follow_again: None,
             cross_send: None,
             cross_rx: None,
+            presence: Throttle::new(relay_presence_interval),
         }
     }
 
@@ -148,6 +159,7 @@ impl Room {
         let stop = self.relay.stopping.clone();
         loop {
             let idle_deadline = self.idle_since.map(|t| t + self.relay.config.room_idle);
+            let presence_due = self.presence.next_due();
             // In this order: acks first, then what is queued (before the
             // room retires or notices shutdown, so nothing queued is lost).
             tokio::select! {
@@ -184,6 +196,11 @@ impl Room {
                 },
                 () = sleep_until(self.follow_again), if self.follow_again.is_some() => {
                     self.follow().await;
+                }
+                // Before the inbox, which a busy hall keeps ready: held
+                // presence would otherwise wait as long as it is busy.
+                () = sleep_until(presence_due), if presence_due.is_some() => {
+                    self.release_presence().await;
                 }
                 cmd = self.rx.recv() => match cmd {
                     Some(cmd) => self.handle(cmd).await,
@@ -235,6 +252,20 @@ impl Room {
                 self.follow_again = Some(Instant::now() + std::time::Duration::from_secs(1));
             }
         }
+    }
+
+    /// Forward the presence held back whose interval has passed, from
+    /// the peers still here.
+    async fn release_presence(&mut self) {
+        let mut effects = Vec::new();
+        for (peer, (counter, ciphertext, signature)) in self.presence.release(Instant::now()) {
+            if self.peers.contains_key(&peer) {
+                effects.extend(self.state.awareness(peer, counter, ciphertext, signature));
+            } else {
+                self.presence.forget(&peer);
+            }
+        }
+        self.carry_out(effects).await;
     }
 
     /// Leave the registry; answer any join still queued.
@@ -290,7 +321,19 @@ impl Room {
                 counter,
                 ciphertext,
                 signature,
-            } => self.state.awareness(peer, counter, ciphertext, signature),
+            } => match self
+                .presence
+                .offer(peer, (counter, ciphertext, signature), Instant::now())
+            {
+                Offer::Now((counter, ciphertext, signature)) => {
+                    self.state.awareness(peer, counter, ciphertext, signature)
+                }
+                Offer::Held => Vec::new(),
+                Offer::Replaced(_) => {
+                    self.relay.metrics.presence_coalesced.fetch_add(1, Relaxed);
+                    Vec::new()
+                }
+            },
             RoomCmd::Seal {
                 peer,
                 member_box,
@@ -422,6 +465,7 @@ impl Room {
                     }
                 }
                 Effect::Disconnect { peer } => {
+                    self.presence.forget(&peer);
                     if let Some(handle) = self.peers.remove(&peer) {
                         tracing::info!(room = %self.id, peer, "peer cannot keep up; disconnecting it");
                         metrics.disconnected(Disconnect::Lagging);
@@ -429,6 +473,7 @@ impl Room {
                     }
                 }
                 Effect::Forget { peer } => {
+                    self.presence.forget(&peer);
                     self.peers.remove(&peer);
                 }
                 Effect::Append(entry) => {
@@ -823,7 +868,8 @@ mod tests {
 
     #[tokio::test]
     async fn presence_is_skipped_for_a_peer_whose_queue_is_half_full() {
-        let (_dir, relay) = relay(|_| {});
+        // Every state forwarded at once, so the queue's rule shows alone.
+        let (_dir, relay) = relay(|c| c.limits.presence_interval = Duration::ZERO);
         let keys = editor(4);
         let (alice, mut alice_rx, room) = join(&relay, &keys, 64, None).await;
         caught_up(&mut alice_rx).await;

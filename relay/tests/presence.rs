@@ -163,3 +163,72 @@ async fn a_malformed_presence_frame_is_ignored_and_raises_no_alarm() -> Result<(
         .any(|e| matches!(e, Event::Invalid { .. } | Event::Unapplicable { .. })));
     relay.stop().await
 }
+
+/// A caret dragged across a paragraph: a burst of presence states from
+/// one connection reaches the others as fewer frames, the first at once
+/// and the latest last, never an older one after a newer; the states
+/// replaced are counted. Another sender is not held back by it.
+#[tokio::test]
+async fn a_burst_of_presence_arrives_thinned_and_ends_on_the_latest_state() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let interval = std::time::Duration::from_millis(300);
+    let relay = TestRelay::start(dir.path(), |c| c.limits.presence_interval = interval).await?;
+    let keys = DocKeys::from_edit(&EditSecret::generate());
+    let mut alice = Client::join(&relay.url(), keys.clone(), 1, None).await?;
+    let mut bob = Client::join(&relay.url(), keys.clone(), 2, None).await?;
+    let mut carol = Client::join(&relay.url(), keys.clone(), 3, None).await?;
+
+    let started = std::time::Instant::now();
+    for n in 0..20 {
+        alice.send_awareness(&claim(&format!("Alice {n}"))).await?;
+    }
+    let sent_within = started.elapsed();
+    // Bob's first state is not held behind Alice's.
+    bob.send_awareness(&claim("Bob")).await?;
+    let mut seen = Vec::new();
+    let mut bob_seen = false;
+    while seen.last().map(String::as_str) != Some("Alice 19") || !bob_seen {
+        let (_, opened) = next_presence(&mut carol).await?;
+        let Some((state, _)) = opened else {
+            bail!("presence opens")
+        };
+        let name = model::awareness::State::decode(&state)?.name;
+        if name == "Bob" {
+            bob_seen = true;
+        } else {
+            seen.push(name);
+        }
+    }
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("Alice 0"),
+        "{seen:?}"
+    );
+    let numbers: Vec<u32> = seen
+        .iter()
+        .map(|s| s["Alice ".len()..].parse().expect("a number"))
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    // At most one more per interval the sending took, and its end.
+    let bound = 2 + (sent_within.as_millis() / interval.as_millis()) as usize;
+    assert!(seen.len() <= bound, "{} frames: {seen:?}", seen.len());
+    let metrics = relay.metrics().await?;
+    assert_eq!(
+        common::metric(&metrics, "cahier_presence_coalesced_total") as usize,
+        20 - seen.len(),
+        "{metrics}"
+    );
+    // Nothing else of Alice's is on its way.
+    tokio::time::sleep(interval * 2).await;
+    alice.type_at_end("fin").await?;
+    carol.until_text("fin").await?;
+    assert!(
+        !carol
+            .inbox()
+            .iter()
+            .any(|e| matches!(e, Event::Awareness { .. })),
+        "{:?}",
+        carol.inbox()
+    );
+    relay.stop().await
+}
