@@ -14,7 +14,7 @@ import { describe, test } from 'node:test';
 
 import { selectWords } from './lib/amend.mjs';
 import { documentPage, home, viewLinkOf } from './lib/app.mjs';
-import { add, back, createMap, openFocus, reword, writeQuestion } from './lib/arguments.mjs';
+import { add, back, createMap, openFocus, reword, waitForLocalCopy, writeQuestion } from './lib/arguments.mjs';
 import { expectAttribute, expectText } from './lib/browser.mjs';
 import { open, waitForValue, withPeople } from './lib/editing.mjs';
 import { STRINGS } from './lib/strings.mjs';
@@ -37,6 +37,7 @@ describe('arguments inside texts', () => {
       await openFocus(a, question);
       await add(a, 'pro', CLAIM);
       await back(a);
+      await waitForLocalCopy(a, CLAIM);
 
       // A text, then the claim quoted at the caret.
       await a.goto('/');
@@ -106,6 +107,7 @@ describe('arguments inside texts', () => {
       await openFocus(a, question);
       await add(a, 'con', 'Elle coûte trop cher.');
       await back(a);
+      await waitForLocalCopy(a, 'Elle coûte trop cher.');
       await a.goto('/');
       await home(a).newText.click();
       await expectAttribute(documentPage(a).status, 'data-state', 'online');

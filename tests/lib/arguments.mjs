@@ -69,3 +69,41 @@ export async function reword(page, id, text) {
   await page.locator('#claim-edit-save').click();
   await page.locator('#claim-focus-statement', { hasText: text }).waitFor();
 }
+
+/**
+ * Wait until this browser's own copy of a document (IndexedDB, saved
+ * 300 ms after a change and when the page is left) holds `text`: what
+ * "Insérer un argument" searches is that copy, so a test that leaves the
+ * map at once and searches it in another page would race the save. A
+ * Yrs state keeps an inserted string as its UTF-8 bytes.
+ */
+export async function waitForLocalCopy(page, text) {
+  await page.waitForFunction(async (needle) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('cahier');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const values = await new Promise((resolve, reject) => {
+        const request = db.transaction('kv').objectStore('kv').getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const bytes = new TextEncoder().encode(needle);
+      const holds = (value) => {
+        if (!(value instanceof Uint8Array)) return false;
+        outer: for (let i = 0; i + bytes.length <= value.length; i++) {
+          for (let j = 0; j < bytes.length; j++) {
+            if (value[i + j] !== bytes[j]) continue outer;
+          }
+          return true;
+        }
+        return false;
+      };
+      return values.some(holds);
+    } finally {
+      db.close();
+    }
+  }, text, { polling: 100 });
+}
