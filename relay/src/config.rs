@@ -134,7 +134,7 @@ impl Default for Limits {
             max_hello_bytes: 4 << 10,
             max_awareness_bytes: limits::MAX_AWARENESS_FRAME,
             remembered_ids: 100_000,
-            max_peers_per_room: 256,
+            max_peers_per_room: 2_000,
             max_rooms: 10_000,
             max_connections: 10_000,
             max_tcp_connections: 11_000,
@@ -506,7 +506,7 @@ pub struct Args {
     #[arg(long, env = "CAHIER_MAX_AWARENESS", default_value = "5K", value_parser = parse_size)]
     pub max_awareness: usize,
     /// Peers in one room at once.
-    #[arg(long, env = "CAHIER_MAX_PEERS_PER_ROOM", default_value_t = 256)]
+    #[arg(long, env = "CAHIER_MAX_PEERS_PER_ROOM", default_value_t = 2_000)]
     pub max_peers_per_room: usize,
     /// Rooms open at once.
     #[arg(long, env = "CAHIER_MAX_ROOMS", default_value_t = 10_000)]
