@@ -127,7 +127,8 @@ impl Client {
         let url = codec.url(&spec.addr);
         let (mut ws, _) = tokio::time::timeout(
             Duration::from_secs(10),
-            tokio_tungstenite::connect_async(&url),
+            // As a browser does: small frames leave at once (no Nagle).
+            tokio_tungstenite::connect_async_with_config(&url, None, true),
         )
         .await
         .with_context(|| format!("connecting to {url} timed out"))?

@@ -702,7 +702,7 @@ where
     let url = codec.url(addr);
     let (ws, _) = tokio::time::timeout(
         Duration::from_secs(10),
-        tokio_tungstenite::connect_async(&url),
+        tokio_tungstenite::connect_async_with_config(&url, None, true),
     )
     .await
     .context("connect timed out")??;
