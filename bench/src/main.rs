@@ -72,6 +72,10 @@ struct Args {
     /// does (costly: see BENCHMARKS.md).
     #[arg(long)]
     verify_signatures: bool,
+    /// Send no presence with the keystrokes (W1, W2, W5): what presence
+    /// costs, by difference.
+    #[arg(long)]
+    no_presence: bool,
     /// A run where the generator used more than this share of its core is
     /// not reported.
     #[arg(long, default_value_t = 0.9)]
@@ -173,6 +177,7 @@ fn main() -> anyhow::Result<()> {
         duration: Duration::from_secs_f64(args.duration),
         warmup: Duration::from_secs_f64(args.warmup),
         verify_signatures: args.verify_signatures,
+        presence: !args.no_presence,
         saturation: args.saturation,
         seed: rand::random::<u32>().into(),
         w1: triple(&args.w1, "w1")?,

@@ -42,6 +42,8 @@ pub struct Settings {
     pub duration: Duration,
     pub warmup: Duration,
     pub verify_signatures: bool,
+    /// The typing clients send presence with each keystroke.
+    pub presence: bool,
     /// A generator using more than this share of its core is saturated.
     pub saturation: f64,
     pub seed: u64,
@@ -90,7 +92,7 @@ impl Settings {
             room: room.clone(),
             client_id,
             rate,
-            presence: true,
+            presence: self.presence,
             verify_signatures: self.verify_signatures,
             compacts: true,
         }

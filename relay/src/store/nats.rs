@@ -2234,8 +2234,10 @@ mod tests {
         // A read may time out too while the survivors settle (a consumer
         // placed on the dead node, a meta leader elected again): the room
         // fails the join or the catch-up, and the client joins again, as
-        // this reader does.
-        let deadline = tokio::time::Instant::now() + 2 * ELECTION;
+        // this reader does. Each read that meets a request to the dead
+        // node waits out the client's 10 s; on a loaded machine the
+        // survivors were still not read after 40 s once.
+        let deadline = tokio::time::Instant::now() + 3 * ELECTION;
         let (record, stored) = loop {
             match read_all(&store, room).await {
                 Ok(read) => break read,
