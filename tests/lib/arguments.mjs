@@ -107,3 +107,40 @@ export async function waitForLocalCopy(page, text) {
     }
   }, text, { polling: 100 });
 }
+
+/**
+ * What this browser keeps (IndexedDB keys) and which of the values hold
+ * `text`: said when a search of the maps finds nothing it should.
+ */
+export async function localCopies(page, text) {
+  return page.evaluate(async (needle) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('cahier');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const all = (method) => new Promise((resolve, reject) => {
+        const request = db.transaction('kv').objectStore('kv')[method]();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const keys = await all('getAllKeys');
+      const values = await all('getAll');
+      const bytes = new TextEncoder().encode(needle);
+      const holds = (value) => {
+        if (!(value instanceof Uint8Array)) return false;
+        outer: for (let i = 0; i + bytes.length <= value.length; i++) {
+          for (let j = 0; j < bytes.length; j++) {
+            if (value[i + j] !== bytes[j]) continue outer;
+          }
+          return true;
+        }
+        return false;
+      };
+      return keys.map((key, i) => `${key}${holds(values[i]) ? ' (holds it)' : ''} ${values[i]?.length ?? ''}`);
+    } finally {
+      db.close();
+    }
+  }, text);
+}
