@@ -1168,6 +1168,8 @@ mod tests {
     /// the client's end, its metrics, and the count of writes to the pipe.
     async fn writer_on_a_pipe(
         write_yields: u32,
+        closer: Closer,
+        pipe_bytes: usize,
     ) -> (
         crate::outbox::Outbox,
         tokio_tungstenite::WebSocketStream<tokio::io::DuplexStream>,
@@ -1177,7 +1179,7 @@ mod tests {
     ) {
         use tokio_tungstenite::tungstenite::protocol::Role;
         use tokio_tungstenite::WebSocketStream;
-        let (server, client) = tokio::io::duplex(32 << 20);
+        let (server, client) = tokio::io::duplex(pipe_bytes);
         let writes = Arc::new(AtomicU64::new(0));
         let server = WebSocketStream::from_raw_socket(
             Counted {
@@ -1192,7 +1194,7 @@ mod tests {
         let (tx, rx) = outbox(4096, 64 << 20);
         let metrics = Arc::new(crate::metrics::Metrics::default());
         let writer = Writer {
-            closer: Closer::default(),
+            closer,
             gate: GateState::new(1 << 20),
             keepalive: Duration::from_secs(3600),
             write_timeout: Duration::from_secs(30),
@@ -1234,8 +1236,9 @@ mod tests {
 
     #[tokio::test]
     async fn frames_queued_together_arrive_complete_in_order_in_few_writes() {
-        let (tx, mut client, metrics, writes, task) = writer_on_a_pipe(1).await;
-        let count = 600;
+        let (tx, mut client, metrics, writes, task) =
+            writer_on_a_pipe(1, Closer::default(), 32 << 20).await;
+        let count = 2 * WRITE_BATCH + 1;
         for n in 0..count {
             tx.try_send(numbered(n)).expect("room in the queue");
         }
@@ -1243,7 +1246,7 @@ mod tests {
         for (n, frame) in got.iter().enumerate() {
             assert!(*frame == numbered(n), "frame {n} differs");
         }
-        // 600 frames in batches of at most 256: three flushes, and a few
+        // 513 frames in batches of at most 256: three flushes, and a few
         // writes each (tungstenite writes its buffer as it fills).
         assert_eq!(metrics.socket_flushes.load(Relaxed), 3);
         let writes = writes.load(Relaxed);
@@ -1260,7 +1263,8 @@ mod tests {
     #[tokio::test]
     async fn stepping_aside_before_a_write_brings_the_next_frames_into_it() {
         for (yields, flushes) in [(0, 40), (1, 20)] {
-            let (tx, mut client, metrics, _writes, _task) = writer_on_a_pipe(yields).await;
+            let (tx, mut client, metrics, _writes, _task) =
+                writer_on_a_pipe(yields, Closer::default(), 32 << 20).await;
             for pair in 0..20 {
                 // The writer waits on its queue; one frame wakes it, the
                 // next is queued while it writes or steps aside.
@@ -1276,5 +1280,30 @@ mod tests {
                 "{yields} yields"
             );
         }
+    }
+
+    /// A connection closed with frames still queued (the error that says
+    /// why, say): they go first, then the close frame with its code, even
+    /// through a socket that takes them slowly (a pipe of 1 KiB, read
+    /// only after a while).
+    #[tokio::test]
+    async fn what_is_queued_when_a_connection_closes_is_sent_before_the_close() {
+        let closer = Closer::default();
+        closer.close(close::LAGGING);
+        let (tx, mut client, _metrics, _writes, task) = writer_on_a_pipe(1, closer, 1 << 10).await;
+        let frame = |n: u8| Bytes::from(vec![n; 3000]);
+        for n in 0..3 {
+            tx.try_send(frame(n)).expect("queued");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let got = read_frames(&mut client, 3).await;
+        assert!((0..3).all(|n| got[usize::from(n)] == frame(n)));
+        match client.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(u16::from(frame.code), close::LAGGING)
+            }
+            other => panic!("{other:?}"),
+        }
+        task.await.expect("the writer ends");
     }
 }
