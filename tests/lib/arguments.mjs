@@ -77,35 +77,16 @@ export async function reword(page, id, text) {
  * map at once and searches it in another page would race the save. A
  * Yrs state keeps an inserted string as its UTF-8 bytes.
  */
-export async function waitForLocalCopy(page, text) {
-  await page.waitForFunction(async (needle) => {
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('cahier');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      const values = await new Promise((resolve, reject) => {
-        const request = db.transaction('kv').objectStore('kv').getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const bytes = new TextEncoder().encode(needle);
-      const holds = (value) => {
-        if (!(value instanceof Uint8Array)) return false;
-        outer: for (let i = 0; i + bytes.length <= value.length; i++) {
-          for (let j = 0; j < bytes.length; j++) {
-            if (value[i + j] !== bytes[j]) continue outer;
-          }
-          return true;
-        }
-        return false;
-      };
-      return values.some(holds);
-    } finally {
-      db.close();
+export async function waitForLocalCopy(page, text, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const kept = await localCopies(page, text);
+    if (kept.some((line) => line.includes('(holds it)'))) return;
+    if (Date.now() > deadline) {
+      throw new Error(`no copy in this browser holds ${JSON.stringify(text)}: ${kept.join('; ')}`);
     }
-  }, text, { polling: 100 });
+    await page.waitForTimeout(100);
+  }
 }
 
 /**
@@ -120,13 +101,13 @@ export async function localCopies(page, text) {
       request.onerror = () => reject(request.error);
     });
     try {
-      const all = (method) => new Promise((resolve, reject) => {
-        const request = db.transaction('kv').objectStore('kv')[method]();
+      // Keys and values from one transaction, so they pair up.
+      const store = db.transaction('kv').objectStore('kv');
+      const done = (request) => new Promise((resolve, reject) => {
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-      const keys = await all('getAllKeys');
-      const values = await all('getAll');
+      const [keys, values] = await Promise.all([done(store.getAllKeys()), done(store.getAll())]);
       const bytes = new TextEncoder().encode(needle);
       const holds = (value) => {
         if (!(value instanceof Uint8Array)) return false;

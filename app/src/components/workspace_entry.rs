@@ -101,7 +101,10 @@ pub fn EntryRow(entry: Entry) -> impl IntoView {
     let folder_select_id = format!("ws-move-{dom_id}");
     let pinned = entry.pinned;
     // The list is drawn again after a change: the keyboard's focus goes
-    // back to the control that made it.
+    // back to the control that made it, unless the person moved it
+    // meanwhile (a Tab to the next control right after choosing a
+    // folder went back to the folder's select, and the Enter after it
+    // was lost: a CI run of the phone test).
     let pin_id = format!("ws-pin-{dom_id}");
     let pin = {
         let id = id.clone();
@@ -109,7 +112,7 @@ pub fn EntryRow(entry: Entry) -> impl IntoView {
         move |_| {
             ws.pin(&id, !pinned);
             let pin_id = pin_id.clone();
-            request_animation_frame(move || page::focus_id(&pin_id));
+            request_animation_frame(move || page::restore_focus(&pin_id));
         }
     };
     let folder = entry.folder.clone();
@@ -119,7 +122,7 @@ pub fn EntryRow(entry: Entry) -> impl IntoView {
         move |ev: leptos::ev::Event| {
             ws.move_to(&id, &event_target_value(&ev));
             let select_id = select_id.clone();
-            request_animation_frame(move || page::focus_id(&select_id));
+            request_animation_frame(move || page::restore_focus(&select_id));
         }
     };
     let folders = move || {
@@ -156,7 +159,7 @@ pub fn EntryRow(entry: Entry) -> impl IntoView {
         move || {
             view_state.confirming.set(None);
             let remove_id = remove_id.clone();
-            request_animation_frame(move || page::focus_id(&remove_id));
+            request_animation_frame(move || page::restore_focus(&remove_id));
         }
     };
     let confirm = {
@@ -164,7 +167,7 @@ pub fn EntryRow(entry: Entry) -> impl IntoView {
         move |_| {
             ws.remove(&id);
             view_state.confirming.set(None);
-            request_animation_frame(|| page::focus_id("ws-entries-heading"));
+            request_animation_frame(|| page::restore_focus("ws-entries-heading"));
         }
     };
     let confirmation = move || {
