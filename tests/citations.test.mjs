@@ -145,21 +145,20 @@ describe('arguments inside texts', () => {
  * second miss fails.
  */
 async function searchMaps(t, page, picker, query, offer, text, reopen) {
+  const seen = async () =>
+    `the picker said ${JSON.stringify(await page.locator(picker).innerText())}; ` +
+    `this browser keeps: ${(await localCopies(page, text)).join('; ')}`;
   await page.locator(`${picker}-search`).fill(query);
   try {
     await offer.waitFor({ timeout: 10_000 });
     return;
-  } catch (error) {
-    const said = await page.locator(picker).innerText();
-    const kept = await localCopies(page, text);
-    t.diagnostic(`the first search missed ${JSON.stringify(text)}: the picker said ${JSON.stringify(said)}; this browser keeps: ${kept.join('; ')}`);
+  } catch {
+    t.diagnostic(`the first search missed ${JSON.stringify(text)}: ${await seen()}`);
   }
   await reopen();
   await page.locator(`${picker}-search`).fill(query);
   await offer.waitFor().catch(async (error) => {
-    const said = await page.locator(picker).innerText();
-    const kept = await localCopies(page, text);
-    throw new Error(`${error.message}\nthe picker: ${said}\nthis browser keeps: ${kept.join('; ')}`);
+    throw new Error(`${error.message}\n${await seen()}`);
   });
 }
 
